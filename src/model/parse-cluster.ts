@@ -1,0 +1,188 @@
+/** Our `Cluster` document and the real component configs that say the same things. */
+import type { ObjReader } from './yaml-reader.ts'
+import type {
+  CalicoBackend,
+  CloudProvider,
+  ClusterDecl,
+  CniPlugin,
+  KubeProxyMode,
+  NodeDecl,
+} from './scenario.ts'
+import { parseCidr, parseIp, type Cidr } from './ipv4.ts'
+import { text } from './text.ts'
+
+const CNI_PLUGINS: readonly CniPlugin[] = ['flannel', 'calico', 'aws-vpc-cni', 'bridge']
+const BACKENDS: Record<CniPlugin, readonly string[]> = {
+  flannel: ['vxlan', 'host-gw'],
+  calico: ['ipip', 'vxlan', 'bgp'],
+  'aws-vpc-cni': [],
+  bridge: [],
+}
+const PROXY_MODES: readonly KubeProxyMode[] = ['userspace', 'iptables', 'ipvs', 'nftables']
+// The IPVS schedulers kube-proxy accepts (kubernetes pkg/proxy/ipvs; `ipvsadm --scheduler`).
+const IPVS_SCHEDULERS = ['rr', 'wrr', 'lc', 'wlc', 'lblc', 'lblcr', 'sh', 'dh', 'sed', 'nq', 'mh']
+const CLOUDS: readonly CloudProvider[] = ['none', 'aws', 'generic']
+// Linux bridge names are interface names: at most 15 characters (IFNAMSIZ - 1).
+const IFNAME = /^[A-Za-z0-9_.-]{1,15}$/
+
+/** The defaults a kubeadm cluster with flannel has (kube-flannel.yml; kubeadm's serviceSubnet). */
+export function defaultCluster(file: string): ClusterDecl {
+  return {
+    name: 'cluster',
+    clusterCIDR: parseCidr('10.244.0.0/16')!,
+    serviceCIDR: parseCidr('10.96.0.0/12')!,
+    dnsDomain: 'cluster.local',
+    mtu: null,
+    nodeCIDR: null,
+    cni: {
+      plugin: 'flannel',
+      backend: 'vxlan',
+      bridgeName: 'cni0',
+      vni: null,
+      port: null,
+      blockSize: null,
+      instanceType: null,
+    },
+    kubeProxy: { mode: 'iptables', scheduler: 'rr', masqueradeAll: false },
+    cloud: 'none',
+    where: { file, line: 1, col: 1, object: 'Cluster/cluster' },
+  }
+}
+
+export function readCidr(r: ObjReader, key: string): Cidr | null {
+  const s = r.str(key)
+  if (s === null) return null
+  const c = parseCidr(s)
+  if (!c) {
+    r.report(
+      [key],
+      text(
+        `"${s}" is not an IPv4 CIDR such as 10.244.0.0/16 (host bits must be zero)`,
+        `"${s}" 不是形如 10.244.0.0/16 的 IPv4 CIDR（主机位必须为 0）`,
+      ),
+    )
+  }
+  return c
+}
+
+export function readIp(r: ObjReader, key: string): number | null {
+  const s = r.str(key)
+  if (s === null) return null
+  const ip = parseIp(s)
+  if (ip === null) {
+    r.report([key], text(`"${s}" is not an IPv4 address`, `"${s}" 不是 IPv4 地址`))
+  }
+  return ip
+}
+
+function oneOf<T extends string>(r: ObjReader, key: string, allowed: readonly T[]): T | null {
+  const s = r.str(key)
+  if (s === null) return null
+  if (!(allowed as readonly string[]).includes(s)) {
+    r.report(
+      [key],
+      text(
+        `"${key}: ${s}" is not one of ${allowed.join(', ')}`,
+        `"${key}: ${s}" 不是可选值之一：${allowed.join('、')}`,
+      ),
+    )
+    return null
+  }
+  return s as T
+}
+
+export function readClusterDoc(r: ObjReader, base: ClusterDecl, nodes: NodeDecl[]): ClusterDecl {
+  const c: ClusterDecl = structuredClone(base)
+  const meta = r.obj('metadata')
+  c.name = meta?.str('name') ?? c.name
+  r.object = `Cluster/${c.name}`
+  c.where = r.where()
+  const spec = r.obj('spec')
+  if (!spec) return c
+  c.clusterCIDR = readCidr(spec, 'clusterCIDR') ?? c.clusterCIDR
+  c.serviceCIDR = readCidr(spec, 'serviceCIDR') ?? c.serviceCIDR
+  c.dnsDomain = spec.str('dnsDomain') ?? c.dnsDomain
+  // 576 is the IPv4 minimum datagram size (RFC 791); 9216 covers jumbo frames.
+  c.mtu = spec.int('mtu', 576, 9216) ?? c.mtu
+  c.nodeCIDR = readCidr(spec, 'nodeCIDR') ?? c.nodeCIDR
+  c.cloud = oneOf(spec, 'cloud', CLOUDS) ?? c.cloud
+
+  const cni = spec.obj('cni')
+  if (cni) {
+    const plugin = oneOf(cni, 'plugin', CNI_PLUGINS)
+    if (plugin) {
+      c.cni.plugin = plugin
+      c.cni.backend = plugin === 'flannel' ? 'vxlan' : plugin === 'calico' ? 'ipip' : null
+    }
+    const backend = cni.str('backend')
+    if (backend !== null) {
+      const allowed = BACKENDS[c.cni.plugin]
+      if (allowed.includes(backend)) c.cni.backend = backend as CalicoBackend
+      else
+        cni.report(
+          ['backend'],
+          allowed.length
+            ? text(
+                `${c.cni.plugin} has no backend "${backend}"; choose one of ${allowed.join(', ')}`,
+                `${c.cni.plugin} 没有名为 "${backend}" 的后端；可选：${allowed.join('、')}`,
+              )
+            : text(`${c.cni.plugin} takes no backend`, `${c.cni.plugin} 没有可选的后端`),
+        )
+    }
+    const bridgeName = cni.str('bridgeName')
+    if (bridgeName !== null) {
+      if (IFNAME.test(bridgeName)) c.cni.bridgeName = bridgeName
+      else
+        cni.report(
+          ['bridgeName'],
+          text(
+            `"${bridgeName}" is not a Linux interface name (1-15 letters, digits, . _ -)`,
+            `"${bridgeName}" 不是合法的 Linux 网卡名（1-15 个字母、数字或 . _ -）`,
+          ),
+        )
+    }
+    c.cni.vni = cni.int('vni', 0, 16777215) ?? c.cni.vni
+    c.cni.port = cni.int('port', 1, 65535) ?? c.cni.port
+    c.cni.blockSize = cni.int('blockSize', 20, 32) ?? c.cni.blockSize
+    c.cni.instanceType = cni.str('instanceType') ?? c.cni.instanceType
+  }
+
+  const kp = spec.obj('kubeProxy')
+  if (kp) readKubeProxy(kp, c)
+
+  for (const n of spec.list('nodes')) {
+    const name = n.str('name', true)
+    if (name === null) continue
+    n.object = `Node/${name}`
+    nodes.push({
+      name,
+      ip: readIp(n, 'ip'),
+      podCIDR: readCidr(n, 'podCIDR'),
+      labels: n.strMap('labels'),
+      where: n.where(),
+    })
+  }
+  return c
+}
+
+/** `Cluster.spec.kubeProxy` and a real KubeProxyConfiguration share these fields. */
+export function readKubeProxy(r: ObjReader, c: ClusterDecl): void {
+  const mode = r.str('mode')
+  // An empty mode means the platform default, iptables on Linux (kube-proxy --proxy-mode).
+  if (mode === '') c.kubeProxy.mode = 'iptables'
+  else if (mode !== null) c.kubeProxy.mode = oneOf(r, 'mode', PROXY_MODES) ?? c.kubeProxy.mode
+  const ipvs = r.obj('ipvs')
+  const sched = ipvs ? ipvs.str('scheduler') : r.str('scheduler')
+  if (sched) {
+    if (IPVS_SCHEDULERS.includes(sched)) c.kubeProxy.scheduler = sched
+    else
+      (ipvs ?? r).report(
+        ['scheduler'],
+        text(
+          `"${sched}" is not an IPVS scheduler (${IPVS_SCHEDULERS.join(', ')})`,
+          `"${sched}" 不是 IPVS 调度算法（${IPVS_SCHEDULERS.join('、')}）`,
+        ),
+      )
+  }
+  c.kubeProxy.masqueradeAll = r.bool('masqueradeAll') ?? c.kubeProxy.masqueradeAll
+}

@@ -1,0 +1,239 @@
+/**
+ * Reads a scenario file (multi-document YAML, ../shared/spec/scenario-format.md) into a
+ * Scenario, or into diagnostics naming file, line, column and object. Never throws.
+ */
+import { LineCounter, parseAllDocuments, type Document } from 'yaml'
+import type { Diagnostic } from './diagnostic.ts'
+import type {
+  ClusterDecl,
+  IgnoredDoc,
+  NodeDecl,
+  PodDecl,
+  Scenario,
+  TrafficDecl,
+} from './scenario.ts'
+import { ObjReader, type ReadContext } from './yaml-reader.ts'
+import { text } from './text.ts'
+import { defaultCluster, readClusterDoc, readKubeProxy } from './parse-cluster.ts'
+import { readCalicoIPPool, readFlannelConfigMap } from './parse-cni-config.ts'
+import { readController, readNode, readPod } from './parse-workloads.ts'
+import { readTraffic } from './parse-traffic.ts'
+
+export const PODPATH_API = 'podpath.dev/v1alpha1'
+
+export interface ParseResult {
+  /** Null when there is any error: a file with errors never replaces the open scenario. */
+  scenario: Scenario | null
+  diagnostics: Diagnostic[]
+}
+
+/** Kinds the format lists that later parts of the engine simulate; read, reported, kept. */
+const LATER_KINDS = new Set([
+  'Service',
+  'EndpointSlice',
+  'Endpoints',
+  'Ingress',
+  'IngressClass',
+  'GatewayClass',
+  'Gateway',
+  'HTTPRoute',
+])
+/** Kinds with no bearing on the network path. */
+const QUIET_KINDS = new Set(['Namespace', 'ServiceAccount', 'Secret', 'ConfigMap'])
+
+interface Collected {
+  cluster: ClusterDecl
+  clusterDocs: number
+  configs: ObjReader[]
+  nodes: NodeDecl[]
+  pods: PodDecl[]
+  traffic: TrafficDecl[]
+  ignored: IgnoredDoc[]
+}
+
+export function parseScenario(source: string, file = 'scenario.yaml'): ParseResult {
+  const lines = new LineCounter()
+  const ctx: ReadContext = { file, lines, diagnostics: [] }
+  const c: Collected = {
+    cluster: defaultCluster(file),
+    clusterDocs: 0,
+    configs: [],
+    nodes: [],
+    pods: [],
+    traffic: [],
+    ignored: [],
+  }
+  let docs: Document[]
+  try {
+    docs = Array.from(
+      parseAllDocuments(source, { lineCounter: lines, uniqueKeys: true }) as Iterable<Document>,
+    )
+  } catch (e) {
+    ctx.diagnostics.push({
+      file,
+      line: 1,
+      col: 1,
+      object: '',
+      severity: 'error',
+      message: text(
+        `cannot read YAML: ${(e as Error).message}`,
+        `无法读取 YAML：${(e as Error).message}`,
+      ),
+    })
+    return { scenario: null, diagnostics: ctx.diagnostics }
+  }
+  for (const doc of docs) {
+    if (doc.errors.length > 0) {
+      for (const err of doc.errors) {
+        const pos = err.linePos?.[0] ?? { line: 1, col: 1 }
+        const first = err.message.split('\n')[0] ?? err.message
+        ctx.diagnostics.push({
+          file,
+          line: pos.line,
+          col: pos.col,
+          object: '',
+          severity: 'error',
+          message: text(`YAML syntax: ${first}`, `YAML 语法错误：${first}`),
+        })
+      }
+      continue
+    }
+    let value: unknown
+    try {
+      // Bounded alias expansion: a "billion laughs" file is an error, not a hang.
+      value = doc.toJS({ maxAliasCount: 1000 })
+    } catch (e) {
+      const pos = lines.linePos(doc.range?.[0] ?? 0)
+      ctx.diagnostics.push({
+        file,
+        line: pos.line,
+        col: pos.col,
+        object: '',
+        severity: 'error',
+        message: text(
+          `cannot read this document: ${(e as Error).message}`,
+          `无法读取此文档：${(e as Error).message}`,
+        ),
+      })
+      continue
+    }
+    if (value === null || value === undefined) continue
+    if (typeof value !== 'object' || Array.isArray(value)) {
+      const pos = lines.linePos(doc.range?.[0] ?? 0)
+      ctx.diagnostics.push({
+        file,
+        line: pos.line,
+        col: pos.col,
+        object: '',
+        severity: 'error',
+        message: text(
+          'each document must be a map with apiVersion and kind',
+          '每个文档都必须是包含 apiVersion 和 kind 的映射',
+        ),
+      })
+      continue
+    }
+    collect(new ObjReader(ctx, doc, [], value as Record<string, unknown>, ''), c)
+  }
+  // Real component configs are applied after our Cluster document: they say what the cluster runs.
+  for (const r of c.configs) applyConfig(r, c.cluster)
+
+  const hasError = ctx.diagnostics.some((d) => d.severity === 'error')
+  return {
+    scenario: hasError
+      ? null
+      : {
+          file,
+          cluster: c.cluster,
+          nodes: c.nodes,
+          pods: c.pods,
+          traffic: c.traffic,
+          ignored: c.ignored,
+        },
+    diagnostics: ctx.diagnostics,
+  }
+}
+
+function collect(r: ObjReader, c: Collected): void {
+  const kind = r.str('kind', true)
+  const apiVersion = r.str('apiVersion', true) ?? ''
+  if (kind === null) return
+  const name = (r.value.metadata as { name?: unknown } | undefined)?.name
+  r.object = `${kind}/${typeof name === 'string' ? name : '?'}`
+  const ours = apiVersion === PODPATH_API
+  if (kind === 'List') {
+    for (const item of r.list('items')) collect(item, c)
+    return
+  }
+  if (ours && kind === 'Cluster') {
+    if (++c.clusterDocs > 1) {
+      r.report(
+        [],
+        text('a scenario has at most one Cluster document', '一个场景最多只能有一个 Cluster 文档'),
+      )
+      return
+    }
+    c.cluster = readClusterDoc(r, c.cluster, c.nodes)
+    return
+  }
+  if (ours && kind === 'Traffic') return readTraffic(r, c.traffic)
+  if (ours) {
+    r.report(
+      ['kind'],
+      text(
+        `${PODPATH_API} has no kind "${kind}" (Cluster, Traffic)`,
+        `${PODPATH_API} 没有 "${kind}" 这种类型（只有 Cluster、Traffic）`,
+      ),
+    )
+    return
+  }
+  switch (kind) {
+    case 'Node':
+      return readNode(r, c.nodes)
+    case 'Pod':
+      return readPod(r, c.pods)
+    case 'Deployment':
+    case 'ReplicaSet':
+    case 'StatefulSet':
+    case 'DaemonSet':
+      return readController(r, kind, c.pods)
+    case 'IPPool':
+    case 'KubeProxyConfiguration':
+      c.configs.push(r)
+      return
+    case 'ConfigMap':
+      if (name === 'kube-flannel-cfg') {
+        c.configs.push(r)
+        return
+      }
+  }
+  ignore(r, kind, apiVersion, c)
+}
+
+function applyConfig(r: ObjReader, cluster: ClusterDecl): void {
+  const kind = r.value.kind
+  if (kind === 'IPPool') readCalicoIPPool(r, cluster)
+  else if (kind === 'KubeProxyConfiguration') {
+    readKubeProxy(r, cluster)
+  } else readFlannelConfigMap(r, cluster)
+}
+
+function ignore(r: ObjReader, kind: string, apiVersion: string, c: Collected): void {
+  const name = (r.value.metadata as { name?: unknown } | undefined)?.name
+  c.ignored.push({ kind, apiVersion, name: typeof name === 'string' ? name : '', where: r.where() })
+  const later = LATER_KINDS.has(kind)
+  if (QUIET_KINDS.has(kind)) return
+  r.report(
+    ['kind'],
+    later
+      ? text(
+          `${kind} is read but not simulated yet: this version of PodPath follows Pod-to-Pod traffic only`,
+          `已读取 ${kind}，但暂不模拟：当前版本的 PodPath 只演示 Pod 到 Pod 的流量`,
+        )
+      : text(
+          `unknown kind "${kind}" (${apiVersion}): kept and ignored`,
+          `未知类型 "${kind}"（${apiVersion}）：已保留并忽略`,
+        ),
+    later ? 'info' : 'warning',
+  )
+}

@@ -1,0 +1,67 @@
+/** Our `Traffic` document: who sends, to what, over which protocol. */
+import type { ObjReader } from './yaml-reader.ts'
+import type { TrafficDecl } from './scenario.ts'
+import { parseIp } from './ipv4.ts'
+import { text } from './text.ts'
+
+export function readTraffic(r: ObjReader, out: TrafficDecl[]): void {
+  const name = r.obj('metadata', true)?.str('name', true)
+  if (!name) return
+  r.object = `Traffic/${name}`
+  const spec = r.obj('spec', true)
+  if (!spec) return
+  const from = spec.obj('from', true)
+  const to = spec.str('to', true)
+  if (!from || to === null) return
+  let src: TrafficDecl['from'] | null = null
+  const pod = from.str('pod')
+  const node = from.str('node')
+  const external = from.str('external')
+  if ([pod, node, external].filter((x) => x !== null).length !== 1) {
+    from.report(
+      [],
+      text(
+        '"from" names exactly one of pod, node or external',
+        '"from" 必须且只能指定 pod、node、external 之一',
+      ),
+    )
+    return
+  }
+  if (pod !== null) {
+    const [ns, n, extra] = pod.includes('/') ? pod.split('/') : ['default', pod]
+    if (!ns || !n || extra !== undefined) {
+      from.report(
+        ['pod'],
+        text(`"${pod}" must be NAME or NAMESPACE/NAME`, `"${pod}" 应写成 NAME 或 NAMESPACE/NAME`),
+      )
+      return
+    }
+    src = { kind: 'pod', namespace: ns, name: n, container: from.str('container') }
+  } else if (node !== null) {
+    src = { kind: 'node', node }
+  } else if (external !== null) {
+    const ip = parseIp(external)
+    if (ip === null) {
+      from.report(
+        ['external'],
+        text(`"${external}" is not an IPv4 address`, `"${external}" 不是 IPv4 地址`),
+      )
+      return
+    }
+    src = { kind: 'external', ip }
+  }
+  const proto = (spec.str('protocol') ?? 'tcp').toLowerCase()
+  if (proto !== 'tcp' && proto !== 'udp') {
+    spec.report(['protocol'], text('protocol must be tcp or udp', 'protocol 只能是 tcp 或 udp'))
+    return
+  }
+  if (!src) return
+  out.push({
+    name,
+    from: src,
+    to,
+    protocol: proto,
+    headers: spec.strMap('headers'),
+    where: r.where(),
+  })
+}

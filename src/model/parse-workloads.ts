@@ -1,0 +1,205 @@
+/** Node, Pod and the controllers that stamp Pods out (Deployment, ReplicaSet, StatefulSet, DaemonSet). */
+import type { ObjReader } from './yaml-reader.ts'
+import type { ContainerDecl, NodeDecl, PodDecl, PortDecl } from './scenario.ts'
+import { text } from './text.ts'
+import { readCidr, readIp } from './parse-cluster.ts'
+import { DNS_LABEL, DNS_SUBDOMAIN, podTemplateHash } from './k8s-names.ts'
+
+function checkName(r: ObjReader, name: string, rule: RegExp, what: string): boolean {
+  if (rule.test(name)) return true
+  r.report(
+    ['metadata', 'name'],
+    text(
+      `"${name}" is not a valid ${what} name (lower-case letters, digits and "-", as RFC 1123 requires)`,
+      `"${name}" 不是合法的${what === 'namespace' ? '命名空间' : '对象'}名称（只能用小写字母、数字和 "-"，见 RFC 1123）`,
+    ),
+  )
+  return false
+}
+
+function readMeta(
+  r: ObjReader,
+  kind: string,
+): { name: string; namespace: string; labels: Record<string, string> } | null {
+  const meta = r.obj('metadata', true)
+  if (!meta) return null
+  const name = meta.str('name', true)
+  const namespace = meta.str('namespace') ?? 'default'
+  if (name === null) return null
+  r.object = kind === 'Node' ? `Node/${name}` : `${kind}/${namespace}/${name}`
+  if (!checkName(r, name, DNS_SUBDOMAIN, kind)) return null
+  if (kind !== 'Node' && !DNS_LABEL.test(namespace)) {
+    r.report(
+      ['metadata', 'namespace'],
+      text(`"${namespace}" is not a valid namespace name`, `"${namespace}" 不是合法的命名空间名称`),
+    )
+    return null
+  }
+  return { name, namespace, labels: meta.strMap('labels') }
+}
+
+export function readNode(r: ObjReader, nodes: NodeDecl[]): void {
+  const meta = readMeta(r, 'Node')
+  if (!meta) return
+  const spec = r.obj('spec')
+  let ip: number | null = null
+  const status = r.obj('status')
+  for (const a of status?.list('addresses') ?? []) {
+    if (a.str('type') === 'InternalIP' && ip === null) ip = readIp(a, 'address')
+  }
+  nodes.push({
+    name: meta.name,
+    ip,
+    podCIDR: spec ? readCidr(spec, 'podCIDR') : null,
+    labels: meta.labels,
+    where: r.where(),
+  })
+}
+
+function readPorts(c: ObjReader): PortDecl[] {
+  const out: PortDecl[] = []
+  for (const p of c.list('ports')) {
+    const port = p.int('containerPort', 1, 65535, true)
+    if (port === null) continue
+    const proto = (p.str('protocol') ?? 'TCP').toUpperCase()
+    if (proto !== 'TCP' && proto !== 'UDP' && proto !== 'SCTP') {
+      p.report(
+        ['protocol'],
+        text(
+          `protocol "${proto}" must be TCP, UDP or SCTP`,
+          `协议 "${proto}" 只能是 TCP、UDP 或 SCTP`,
+        ),
+      )
+      continue
+    }
+    out.push({ name: p.str('name'), containerPort: port, protocol: proto })
+  }
+  return out
+}
+
+/**
+ * All containers of a Pod share one network namespace, so one port space: two of them cannot
+ * bind the same port and protocol (the second bind() fails with EADDRINUSE).
+ */
+function checkPortConflicts(spec: ObjReader, containers: ContainerDecl[]): void {
+  const seen = new Map<string, string>()
+  containers.forEach((c, ci) => {
+    c.ports.forEach((p, pi) => {
+      const key = `${p.containerPort}/${p.protocol}`
+      const first = seen.get(key)
+      if (first !== undefined) {
+        spec.report(
+          ['containers', ci, 'ports', pi, 'containerPort'],
+          text(
+            `containers "${first}" and "${c.name}" both declare port ${key}. All containers of a Pod share one network namespace (one IP, one port space), so only one of them can listen on ${key}; the other would fail to bind (EADDRINUSE). Move one of them to another port.`,
+            `容器 "${first}" 和 "${c.name}" 都声明了端口 ${key}。同一个 Pod 的所有容器共享一个网络命名空间（同一个 IP、同一套端口），所以 ${key} 只能由其中一个容器监听，另一个绑定时会失败（EADDRINUSE）。请把其中一个改到别的端口。`,
+          ),
+        )
+      } else seen.set(key, c.name)
+    })
+  })
+}
+
+interface PodTemplate {
+  labels: Record<string, string>
+  nodeName: string | null
+  hostNetwork: boolean
+  containers: ContainerDecl[]
+}
+
+function readPodSpec(spec: ObjReader): Omit<PodTemplate, 'labels'> | null {
+  const containers: ContainerDecl[] = []
+  const names = new Set<string>()
+  for (const c of spec.list('containers')) {
+    const name = c.str('name', true)
+    if (name === null) continue
+    if (names.has(name)) {
+      c.report(['name'], text(`two containers are named "${name}"`, `有两个容器都叫 "${name}"`))
+      continue
+    }
+    names.add(name)
+    containers.push({ name, image: c.str('image') ?? '', ports: readPorts(c), where: c.where() })
+  }
+  if (containers.length === 0) {
+    spec.report(['containers'], text('a Pod needs at least one container', 'Pod 至少需要一个容器'))
+    return null
+  }
+  checkPortConflicts(spec, containers)
+  return {
+    nodeName: spec.str('nodeName'),
+    hostNetwork: spec.bool('hostNetwork') ?? false,
+    containers,
+  }
+}
+
+export function readPod(r: ObjReader, pods: PodDecl[]): void {
+  const meta = readMeta(r, 'Pod')
+  const spec = r.obj('spec', true)
+  if (!meta || !spec) return
+  const ps = readPodSpec(spec)
+  if (!ps) return
+  const status = r.obj('status')
+  pods.push({
+    namespace: meta.namespace,
+    name: meta.name,
+    owner: null,
+    ordinal: 0,
+    daemonNode: null,
+    templateHash: null,
+    labels: meta.labels,
+    ...ps,
+    podIP: status ? readIp(status, 'podIP') : null,
+    where: r.where(),
+  })
+}
+
+type Controller = 'Deployment' | 'ReplicaSet' | 'StatefulSet' | 'DaemonSet'
+
+export function readController(r: ObjReader, kind: Controller, pods: PodDecl[]): void {
+  const meta = readMeta(r, kind)
+  const spec = r.obj('spec', true)
+  if (!meta || !spec) return
+  // DaemonSets have no replicas: one Pod per eligible node, expanded when the cluster is built.
+  const replicas = kind === 'DaemonSet' ? 1 : (spec.int('replicas', 0, 10000) ?? 1)
+  const template = spec.obj('template', true)
+  if (!template) return
+  const tmeta = template.obj('metadata')
+  const labels = tmeta?.strMap('labels') ?? {}
+  const selector = spec.obj('selector')
+  const match = selector?.strMap('matchLabels') ?? {}
+  if (!selector) {
+    spec.report([], text(`${kind} needs spec.selector`, `${kind} 需要 spec.selector`))
+    return
+  }
+  for (const [k, v] of Object.entries(match)) {
+    if (labels[k] !== v) {
+      selector.report(
+        ['matchLabels', k],
+        text(
+          `selector ${k}=${v} does not match the template's labels; the API server rejects this`,
+          `选择器 ${k}=${v} 与模板的标签不匹配；API Server 会拒绝这个对象`,
+        ),
+      )
+      return
+    }
+  }
+  const tspec = template.obj('spec', true)
+  if (!tspec) return
+  const ps = readPodSpec(tspec)
+  if (!ps) return
+  const hash = kind === 'Deployment' ? podTemplateHash(template.value) : null
+  for (let i = 0; i < replicas; i++) {
+    pods.push({
+      namespace: meta.namespace,
+      name: null,
+      owner: { kind, name: meta.name },
+      ordinal: i,
+      daemonNode: null,
+      templateHash: hash,
+      labels: hash ? { ...labels, 'pod-template-hash': hash } : labels,
+      ...ps,
+      podIP: null,
+      where: r.where(),
+    })
+  }
+}

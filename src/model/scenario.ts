@@ -1,0 +1,123 @@
+/**
+ * A scenario as read from YAML (see ../shared/spec/scenario-format.md): what the learner wrote,
+ * with every position kept for error messages. Filling in what was left out happens in sim/build.
+ */
+import type { Where } from './diagnostic.ts'
+import type { Cidr } from './ipv4.ts'
+
+/** The CNI plugin that implements the Kubernetes network model on this cluster. */
+export type CniPlugin = 'flannel' | 'calico' | 'aws-vpc-cni' | 'bridge'
+export type FlannelBackend = 'vxlan' | 'host-gw'
+export type CalicoBackend = 'ipip' | 'vxlan' | 'bgp'
+
+export interface CniSpec {
+  plugin: CniPlugin
+  /** flannel: vxlan | host-gw; calico: ipip | vxlan | bgp. */
+  backend: FlannelBackend | CalicoBackend | null
+  /** The Linux bridge Pods plug into (bridge and flannel): `cni0`, or `docker0` as Docker names it. */
+  bridgeName: string
+  /** VXLAN network identifier (flannel `Backend.VNI`). */
+  vni: number | null
+  /** VXLAN UDP port (flannel `Backend.Port`). */
+  port: number | null
+  /** Calico IPAM block size (IPPool `blockSize`). */
+  blockSize: number | null
+  /** AWS VPC CNI: EC2 instance type, which fixes ENIs and IPs per ENI. */
+  instanceType: string | null
+}
+
+export type KubeProxyMode = 'userspace' | 'iptables' | 'ipvs' | 'nftables'
+
+export interface KubeProxySpec {
+  mode: KubeProxyMode
+  scheduler: string
+  masqueradeAll: boolean
+}
+
+export type CloudProvider = 'none' | 'aws' | 'generic'
+
+/** A node as declared: in `Cluster.spec.nodes` or as a real `kind: Node`. */
+export interface NodeDecl {
+  name: string
+  ip: number | null
+  podCIDR: Cidr | null
+  labels: Record<string, string>
+  where: Where
+}
+
+export interface PortDecl {
+  name: string | null
+  containerPort: number
+  protocol: 'TCP' | 'UDP' | 'SCTP'
+}
+
+export interface ContainerDecl {
+  name: string
+  image: string
+  ports: PortDecl[]
+  where: Where
+}
+
+/** A Pod as declared, or as stamped out of a Deployment, ReplicaSet, StatefulSet or DaemonSet. */
+export interface PodDecl {
+  namespace: string
+  /** Null when a controller will name it (filled in deterministically at build time). */
+  name: string | null
+  /** The controller that stamps this Pod out, e.g. `Deployment/web`; null for a bare Pod. */
+  owner: { kind: 'Deployment' | 'ReplicaSet' | 'StatefulSet' | 'DaemonSet'; name: string } | null
+  /** Index of the replica within its owner. */
+  ordinal: number
+  /** For a DaemonSet replica: the node it belongs on. */
+  daemonNode: string | null
+  templateHash: string | null
+  nodeName: string | null
+  hostNetwork: boolean
+  labels: Record<string, string>
+  containers: ContainerDecl[]
+  podIP: number | null
+  where: Where
+}
+
+export interface TrafficDecl {
+  name: string
+  from:
+    | { kind: 'pod'; namespace: string; name: string; container: string | null }
+    | { kind: 'node'; node: string }
+    | { kind: 'external'; ip: number }
+  to: string
+  protocol: 'tcp' | 'udp'
+  headers: Record<string, string>
+  where: Where
+}
+
+export interface ClusterDecl {
+  name: string
+  clusterCIDR: Cidr
+  serviceCIDR: Cidr
+  dnsDomain: string
+  /** Underlay MTU; null means the platform's usual value (1500, or 9001 on AWS ENIs). */
+  mtu: number | null
+  /** The underlay subnet the nodes' eth0 sit on; null means inferred from the node addresses. */
+  nodeCIDR: Cidr | null
+  cni: CniSpec
+  kubeProxy: KubeProxySpec
+  cloud: CloudProvider
+  where: Where
+}
+
+/** A document PodPath read but does not simulate; kept so it round-trips, reported as ignored. */
+export interface IgnoredDoc {
+  kind: string
+  apiVersion: string
+  name: string
+  where: Where
+}
+
+export interface Scenario {
+  file: string
+  cluster: ClusterDecl
+  nodes: NodeDecl[]
+  pods: PodDecl[]
+  traffic: TrafficDecl[]
+  ignored: IgnoredDoc[]
+}

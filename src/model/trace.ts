@@ -1,0 +1,131 @@
+/**
+ * The trace format, `podpath.trace/v1` (../shared/spec/trace-format.md): what the engine
+ * produces, the UI animates, the command line prints and tests assert on.
+ */
+import type { Text } from './text.ts'
+
+export const TRACE_FORMAT = 'podpath.trace/v1'
+
+export type Phase = 'dns' | 'request' | 'reply'
+
+export type Action =
+  | 'send'
+  | 'loopback'
+  | 'veth'
+  | 'bridge'
+  | 'arp'
+  | 'route'
+  | 'encapsulate'
+  | 'decapsulate'
+  | 'dnat'
+  | 'snat'
+  | 'masquerade'
+  | 'unnat'
+  | 'lb-select'
+  | 'dns-query'
+  | 'dns-answer'
+  | 'proxy'
+  | 'tls-terminate'
+  | 'l7-route'
+  | 'deliver'
+  | 'drop'
+  | 'reject'
+
+export interface L2 {
+  src: string
+  dst: string
+}
+
+export interface L3 {
+  src: string
+  dst: string
+  /** tcp | udp | icmp | ipip (IP protocol 4) */
+  proto: string
+  ttl: number
+}
+
+export interface L4 {
+  srcPort: number
+  dstPort: number
+}
+
+export interface Outer {
+  encap: 'vxlan' | 'ipip'
+  vni?: number
+  l2: L2 | null
+  l3: L3
+  l4: (L4 & { proto: 'udp' }) | null
+}
+
+/** An ARP message, shown on `arp` steps instead of the data packet. */
+export interface ArpApp {
+  protocol: 'arp'
+  operation: 'request' | 'reply'
+  senderIp: string
+  senderMac: string
+  targetIp: string
+  targetMac: string
+}
+
+export interface HttpApp {
+  protocol: 'http'
+  kind: 'request' | 'response'
+  method?: string
+  host?: string
+  path?: string
+  headers?: Record<string, string>
+}
+
+export interface Packet {
+  l2: L2 | null
+  l3: L3 | null
+  l4: L4 | null
+  app: HttpApp | ArpApp | null
+  outer: Outer | null
+}
+
+export interface Location {
+  node: string | null
+  pod: string | null
+  container: string | null
+  device: string | null
+  component: string | null
+  hook: string | null
+}
+
+export interface Lookup {
+  /** The table and the command that prints it on a node: `ip route`, `ip neigh`, `bridge fdb show`. */
+  table: string
+  /** The entry exactly as that tool prints it. */
+  rule: string
+  matched: boolean
+}
+
+export interface Step {
+  index: number
+  phase: Phase
+  at: Location
+  action: Action
+  packet: Packet
+  /** Dotted paths of the fields that changed since the previous step's packet. */
+  changed: string[]
+  lookups: Lookup[]
+  explain: Text
+}
+
+export type Outcome = 'delivered' | 'dropped' | 'rejected' | 'dns-only' | 'error'
+
+export interface Trace {
+  format: typeof TRACE_FORMAT
+  traffic: string
+  seed: number
+  outcome: Outcome
+  reason: string | null
+  endpoint: { pod: string | null; ip: string; port: number } | null
+  steps: Step[]
+}
+
+/** The one way a trace is written as JSON: two-space indent and a final newline, everywhere. */
+export function traceJson(t: Trace): string {
+  return `${JSON.stringify(t, null, 2)}\n`
+}

@@ -1,0 +1,198 @@
+/**
+ * Scenario -> Cluster: nodes, Pods and every network namespace, filled in deterministically
+ * (the same file always gives the same cluster). Problems become diagnostics, never exceptions.
+ */
+import type { Diagnostic } from '../../model/diagnostic.ts'
+import type { Scenario } from '../../model/scenario.ts'
+import { cidrsOverlap, formatCidr, formatIp } from '../../model/ipv4.ts'
+import { text } from '../../model/text.ts'
+import { podKey, type BuiltPod, type Cluster } from '../cluster.ts'
+import type { CniDataplane } from '../cni/dataplane.ts'
+import { flannelDataplane } from '../cni/flannel.ts'
+import { calicoDataplane } from '../cni/calico.ts'
+import { awsVpcDataplane, AWS_ENI_MTU } from '../cni/aws-vpc-cni.ts'
+import { bridgeDataplane } from '../cni/bridge.ts'
+import { stableRandomMac } from '../hash.ts'
+import { podNsId } from '../net/netns.ts'
+import { report, type BuildContext } from './context.ts'
+import { buildNodes } from './nodes.ts'
+import { placePods } from './pods.ts'
+import { buildHostNamespace, seedUnderlayNeighbours } from './host.ts'
+
+export interface BuildResult {
+  /** Null when there is any error. */
+  cluster: Cluster | null
+  diagnostics: Diagnostic[]
+}
+
+export function selectDataplane(s: Scenario): CniDataplane {
+  const { plugin, backend } = s.cluster.cni
+  switch (plugin) {
+    case 'flannel':
+      return flannelDataplane(backend === 'host-gw' ? 'host-gw' : 'vxlan')
+    case 'calico':
+      return calicoDataplane(backend === 'vxlan' || backend === 'bgp' ? backend : 'ipip')
+    case 'aws-vpc-cni':
+      return awsVpcDataplane()
+    case 'bridge':
+      return bridgeDataplane()
+  }
+}
+
+export function buildCluster(s: Scenario): BuildResult {
+  const decl = s.cluster
+  const ctx: BuildContext = {
+    decl,
+    mtu: decl.mtu ?? (decl.cni.plugin === 'aws-vpc-cni' ? AWS_ENI_MTU : 1500),
+    nodes: [],
+    pods: [],
+    netns: new Map(),
+    diagnostics: [],
+  }
+  if (cidrsOverlap(decl.clusterCIDR, decl.serviceCIDR)) {
+    report(
+      ctx,
+      decl.where,
+      text(
+        `the cluster CIDR ${formatCidr(decl.clusterCIDR)} overlaps the service CIDR ${formatCidr(decl.serviceCIDR)}: a Pod IP and a ClusterIP could be the same address`,
+        `集群 CIDR ${formatCidr(decl.clusterCIDR)} 与 Service CIDR ${formatCidr(decl.serviceCIDR)} 重叠：Pod IP 可能与 ClusterIP 相同`,
+      ),
+    )
+  }
+  buildNodes(ctx, s)
+  if (decl.cni.plugin !== 'aws-vpc-cni') {
+    for (const n of ctx.nodes) {
+      if (cidrsOverlap(n.subnet, decl.clusterCIDR) || cidrsOverlap(n.subnet, decl.serviceCIDR)) {
+        report(
+          ctx,
+          { ...decl.where, object: `Node/${n.name}` },
+          text(
+            `the node network ${formatCidr(n.subnet)} overlaps the Pod or Service CIDR: packets to those addresses would be ambiguous`,
+            `节点网络 ${formatCidr(n.subnet)} 与 Pod 或 Service CIDR 重叠：发往这些地址的包将无法区分`,
+          ),
+        )
+        break
+      }
+    }
+  }
+  const dataplane = selectDataplane(s)
+  dataplane.prepareNodes(ctx)
+  for (const n of ctx.nodes) buildHostNamespace(ctx, n)
+  assignPods(ctx, s, dataplane)
+  if (ctx.diagnostics.some((d) => d.severity === 'error'))
+    return { cluster: null, diagnostics: ctx.diagnostics }
+
+  for (const n of ctx.nodes) dataplane.setupNode(ctx, n)
+  for (const p of ctx.pods) {
+    if (!p.hostNetwork)
+      dataplane.setupPod(
+        ctx,
+        ctx.nodes.find((n) => n.name === p.node)!,
+        p,
+      )
+  }
+  const routerMac = stableRandomMac('underlay:router')
+  seedUnderlayNeighbours(ctx, routerMac)
+  if (ctx.diagnostics.some((d) => d.severity === 'error'))
+    return { cluster: null, diagnostics: ctx.diagnostics }
+  return {
+    cluster: {
+      decl,
+      mtu: ctx.mtu,
+      podMtu: ctx.mtu - dataplane.overhead,
+      nodes: ctx.nodes,
+      pods: ctx.pods,
+      netns: ctx.netns,
+      nodeByName: new Map(ctx.nodes.map((n) => [n.name, n])),
+      podByKey: new Map(ctx.pods.map((p) => [podKey(p.namespace, p.name), p])),
+      routerMac,
+    },
+    diagnostics: ctx.diagnostics,
+  }
+}
+
+/** Pod addresses: those given in status.podIP first (checked), then the IPAM's order. */
+function assignPods(ctx: BuildContext, s: Scenario, dp: CniDataplane): void {
+  const placed = placePods(ctx, s)
+  const taken = new Map<number, string>()
+  const iters = new Map(ctx.nodes.map((n) => [n.name, dp.podAddresses(ctx, n)[Symbol.iterator]()]))
+  for (const n of ctx.nodes) taken.set(n.ip, `Node/${n.name}`)
+  const pending: { p: (typeof placed)[number]; pod: BuiltPod }[] = []
+  for (const p of placed) {
+    const node = ctx.nodes.find((n) => n.name === p.node)!
+    const pod: BuiltPod = {
+      namespace: p.decl.namespace,
+      name: p.name,
+      node: p.node,
+      ip: 0,
+      hostNetwork: p.decl.hostNetwork,
+      labels: p.decl.labels,
+      containers: p.decl.containers,
+      owner: p.decl.owner,
+      nsId: p.decl.hostNetwork ? node.nsId : podNsId(p.decl.namespace, p.name),
+      hostVeth: null,
+    }
+    const where = { ...p.decl.where, object: `Pod/${pod.namespace}/${pod.name}` }
+    if (pod.hostNetwork) {
+      // A hostNetwork Pod uses its node's namespace and address.
+      pod.ip = node.ip
+      ctx.pods.push(pod)
+      continue
+    }
+    const given = p.decl.podIP
+    if (given !== null) {
+      const owner = taken.get(given)
+      if (owner) {
+        report(
+          ctx,
+          where,
+          text(
+            `status.podIP ${formatIp(given)} is already used by ${owner}`,
+            `status.podIP ${formatIp(given)} 已被 ${owner} 使用`,
+          ),
+        )
+        continue
+      }
+      if (!dp.ownsAddress(ctx, node, given)) {
+        const range = node.podCIDR ? formatCidr(node.podCIDR) : formatCidr(node.subnet)
+        report(
+          ctx,
+          where,
+          text(
+            `status.podIP ${formatIp(given)} is outside ${range}, the range node ${node.name} hands out to its Pods`,
+            `status.podIP ${formatIp(given)} 不在 ${range} 之内，而这是节点 ${node.name} 分配给 Pod 的地址范围`,
+          ),
+        )
+        continue
+      }
+      pod.ip = given
+      taken.set(given, `Pod/${pod.namespace}/${pod.name}`)
+    } else pending.push({ p, pod })
+    ctx.pods.push(pod)
+  }
+  for (const { p, pod } of pending) {
+    const it = iters.get(p.node)!
+    let next = it.next()
+    while (!next.done && taken.has(next.value)) next = it.next()
+    if (next.done) {
+      const node = ctx.nodes.find((n) => n.name === p.node)!
+      report(
+        ctx,
+        { ...p.decl.where, object: `Pod/${pod.namespace}/${pod.name}` },
+        node.maxPods !== null
+          ? text(
+              `node ${node.name} is full: its instance type allows ${node.maxPods} Pods (ENIs x (IPs per ENI - 1) + 2), so this Pod would stay Pending`,
+              `节点 ${node.name} 已满：其实例类型最多容纳 ${node.maxPods} 个 Pod（ENI 数 ×（每个 ENI 的 IP 数 - 1）+ 2），这个 Pod 会一直处于 Pending`,
+            )
+          : text(
+              `node ${node.name} has no free Pod address left`,
+              `节点 ${node.name} 已没有空闲的 Pod 地址`,
+            ),
+      )
+      continue
+    }
+    pod.ip = next.value
+    taken.set(next.value, `Pod/${pod.namespace}/${pod.name}`)
+  }
+  ctx.pods = ctx.pods.filter((p) => p.ip !== 0)
+}

@@ -1,0 +1,61 @@
+/**
+ * A built cluster: every node and Pod with its addresses filled in, and the network namespaces
+ * the CNI plugin set up. The engine walks packets through these tables.
+ */
+import type { ClusterDecl, ContainerDecl, PodDecl } from '../model/scenario.ts'
+import type { Cidr } from '../model/ipv4.ts'
+import type { NetNs } from './net/netns.ts'
+
+export interface BuiltNode {
+  name: string
+  index: number
+  ip: number
+  /** The underlay subnet of eth0, and its router. */
+  subnet: Cidr
+  gateway: number
+  eth0Mac: string
+  /** The Pod address range this node hands out: a /24 (flannel, bridge) or a Calico block. */
+  podCIDR: Cidr | null
+  /** Address of the tunnel device (flannel.1, tunl0, vxlan.calico), if any. */
+  tunnelIp: number | null
+  /** MAC of the VXLAN device (flannel VtepMAC, Calico VTEP MAC), if any. */
+  vtepMac: string | null
+  /** AWS: the most Pods this instance type can hold (ENIs * (IPs per ENI - 1) + 2). */
+  maxPods: number | null
+  labels: Record<string, string>
+  nsId: string
+}
+
+export interface BuiltPod {
+  namespace: string
+  name: string
+  node: string
+  ip: number
+  hostNetwork: boolean
+  labels: Record<string, string>
+  containers: ContainerDecl[]
+  owner: PodDecl['owner']
+  /** The Pod's network namespace; a hostNetwork Pod shares its node's. */
+  nsId: string
+  /** Host-side end of the Pod's veth pair (null for hostNetwork Pods). */
+  hostVeth: string | null
+}
+
+export interface Cluster {
+  decl: ClusterDecl
+  /** Underlay MTU actually in force. */
+  mtu: number
+  /** MTU of the Pods' eth0: the underlay MTU less the overlay's encapsulation overhead. */
+  podMtu: number
+  nodes: BuiltNode[]
+  pods: BuiltPod[]
+  netns: Map<string, NetNs>
+  nodeByName: Map<string, BuiltNode>
+  podByKey: Map<string, BuiltPod>
+  /** MAC of the underlay router (or the VPC's router) that joins the node subnets. */
+  routerMac: string
+}
+
+export function podKey(namespace: string, name: string): string {
+  return `${namespace}/${name}`
+}

@@ -1,0 +1,111 @@
+/**
+ * The engine behind the worker protocol, as a pure function of (state, message). The worker
+ * adapter and the in-process fallback both call it.
+ */
+import { parseScenario } from '../model/parse-scenario.ts'
+import type { Scenario } from '../model/scenario.ts'
+import { buildCluster } from './build/build-cluster.ts'
+import type { Cluster } from './cluster.ts'
+import { PROTOCOL_VERSION, type FromWorker, type ToWorker } from './protocol.ts'
+import { summarize } from './summary.ts'
+import { trace } from './trace.ts'
+
+export interface EngineState {
+  scenario: Scenario | null
+  cluster: Cluster | null
+}
+
+export function initialState(): EngineState {
+  return { scenario: null, cluster: null }
+}
+
+export function handle(
+  state: EngineState,
+  msg: ToWorker,
+): { state: EngineState; replies: FromWorker[] } {
+  switch (msg.type) {
+    case 'hello':
+      if (msg.version !== PROTOCOL_VERSION) {
+        return {
+          state,
+          replies: [
+            {
+              type: 'error',
+              requestId: null,
+              message: `protocol version ${msg.version} is not ${PROTOCOL_VERSION}`,
+            },
+          ],
+        }
+      }
+      return { state, replies: [{ type: 'ready', version: PROTOCOL_VERSION }] }
+    case 'load': {
+      const parsed = parseScenario(msg.source, msg.file)
+      const built = parsed.scenario ? buildCluster(parsed.scenario) : null
+      const diagnostics = [...parsed.diagnostics, ...(built?.diagnostics ?? [])]
+      if (!parsed.scenario || !built?.cluster) {
+        // A file with errors never replaces the scenario that is open.
+        return {
+          state,
+          replies: [
+            {
+              type: 'loaded',
+              requestId: msg.requestId,
+              ok: false,
+              diagnostics,
+              cluster: null,
+              traffic: [],
+            },
+          ],
+        }
+      }
+      const next = { scenario: parsed.scenario, cluster: built.cluster }
+      return {
+        state: next,
+        replies: [
+          {
+            type: 'loaded',
+            requestId: msg.requestId,
+            ok: true,
+            diagnostics,
+            cluster: summarize(built.cluster),
+            traffic: parsed.scenario.traffic.map((t) => t.name),
+          },
+        ],
+      }
+    }
+    case 'trace': {
+      const t = state.scenario?.traffic.find((x) => x.name === msg.traffic)
+      if (!state.cluster || !t) {
+        return {
+          state,
+          replies: [
+            {
+              type: 'error',
+              requestId: msg.requestId,
+              message: `no traffic "${msg.traffic}" in the open scenario`,
+            },
+          ],
+        }
+      }
+      return {
+        state,
+        replies: [
+          {
+            type: 'traced',
+            requestId: msg.requestId,
+            trace: trace(state.cluster, t, { seed: msg.seed }),
+          },
+        ],
+      }
+    }
+    default: {
+      const never: never = msg
+      return {
+        state,
+        replies: [
+          { type: 'error', requestId: null, message: `unknown message ${JSON.stringify(never)}` },
+        ],
+      }
+    }
+  }
+}

@@ -1,0 +1,67 @@
+/**
+ * The messages between the app and the engine's Web Worker: typed, versioned, plain data.
+ * Bump PROTOCOL_VERSION whenever a message changes shape.
+ */
+import type { Diagnostic } from '../model/diagnostic.ts'
+import type { Trace } from '../model/trace.ts'
+
+export const PROTOCOL_VERSION = 1
+
+export type ToWorker =
+  | { type: 'hello'; version: number }
+  /** Parse and build a scenario; it replaces the open one only when it has no error. */
+  | { type: 'load'; requestId: number; file: string; source: string }
+  /** Trace one Traffic of the open scenario. */
+  | { type: 'trace'; requestId: number; traffic: string; seed: number }
+
+export interface DeviceSummary {
+  name: string
+  kind: string
+  mtu: number
+  mac: string | null
+  addresses: string[]
+  /** Bridge the device is a port of, or the Pod its veth peer is in. */
+  master: string | null
+  peer: string | null
+}
+
+export interface PodSummary {
+  namespace: string
+  name: string
+  node: string
+  ip: string
+  hostNetwork: boolean
+  /** The sandbox ("pause") container that holds the Pod's network namespace. */
+  sandbox: string
+  containers: { name: string; image: string; ports: string[] }[]
+  hostVeth: string | null
+}
+
+export interface NodeSummary {
+  name: string
+  ip: string
+  podCIDR: string | null
+  devices: DeviceSummary[]
+}
+
+export interface ClusterSummary {
+  name: string
+  cni: string
+  mtu: number
+  podMtu: number
+  nodes: NodeSummary[]
+  pods: PodSummary[]
+}
+
+export type FromWorker =
+  | { type: 'ready'; version: number }
+  | {
+      type: 'loaded'
+      requestId: number
+      ok: boolean
+      diagnostics: Diagnostic[]
+      cluster: ClusterSummary | null
+      traffic: string[]
+    }
+  | { type: 'traced'; requestId: number; trace: Trace }
+  | { type: 'error'; requestId: number | null; message: string }

@@ -1,0 +1,43 @@
+/** A plain-data view of a built cluster, for drawing it. */
+import { formatCidr, formatIp } from '../model/ipv4.ts'
+import type { Cluster } from './cluster.ts'
+import type { ClusterSummary } from './protocol.ts'
+import { SANDBOX_IMAGE } from './sandbox.ts'
+
+export function summarize(c: Cluster): ClusterSummary {
+  const cni = c.decl.cni
+  return {
+    name: c.decl.name,
+    cni: cni.backend ? `${cni.plugin} ${cni.backend}` : cni.plugin,
+    mtu: c.mtu,
+    podMtu: c.podMtu,
+    nodes: c.nodes.map((n) => ({
+      name: n.name,
+      ip: formatIp(n.ip),
+      podCIDR: n.podCIDR ? formatCidr(n.podCIDR) : null,
+      devices: c.netns.get(n.nsId)!.links.map((l) => ({
+        name: l.name,
+        kind: l.kind,
+        mtu: l.mtu,
+        mac: l.mac,
+        addresses: l.addrs.map((a) => `${formatIp(a.ip)}/${a.prefix}`),
+        master: l.master,
+        peer: l.peer ? (c.netns.get(l.peer.ns)?.pod ?? null) : null,
+      })),
+    })),
+    pods: c.pods.map((p) => ({
+      namespace: p.namespace,
+      name: p.name,
+      node: p.node,
+      ip: formatIp(p.ip),
+      hostNetwork: p.hostNetwork,
+      sandbox: SANDBOX_IMAGE,
+      containers: p.containers.map((k) => ({
+        name: k.name,
+        image: k.image,
+        ports: k.ports.map((x) => `${x.containerPort}/${x.protocol}`),
+      })),
+      hostVeth: p.hostVeth,
+    })),
+  }
+}

@@ -1,0 +1,162 @@
+/**
+ * The simulation core: `trace(cluster, traffic, {seed})` follows one request and its reply
+ * through the cluster and returns a `podpath.trace/v1` trace. Pure and deterministic: all
+ * randomness comes from the seeded generator; the cluster is never modified.
+ */
+import { text, type Text } from '../model/text.ts'
+import type { TrafficDecl } from '../model/scenario.ts'
+import { TRACE_FORMAT, type HttpApp, type Packet, type Trace } from '../model/trace.ts'
+import type { Cluster } from './cluster.ts'
+import { createRng } from './rng.ts'
+import { resolveTarget } from './target.ts'
+import { WalkState } from './walk/state.ts'
+import { Walker, type Endpoint } from './walk/walker.ts'
+
+export interface TraceOptions {
+  seed: number
+}
+
+// Linux's default net.ipv4.ip_local_port_range is 32768-60999 (net/ipv4/af_inet.c inet_init_net).
+const EPHEMERAL_MIN = 32768
+const EPHEMERAL_MAX = 60999
+// net.ipv4.ip_default_ttl
+const DEFAULT_TTL = 64
+
+function failed(traffic: string, seed: number, reason: string): Trace {
+  return {
+    format: TRACE_FORMAT,
+    traffic,
+    seed,
+    outcome: 'error',
+    reason,
+    endpoint: null,
+    steps: [],
+  }
+}
+
+export function trace(cluster: Cluster, traffic: TrafficDecl, opts: TraceOptions): Trace {
+  const seed = opts.seed >>> 0
+  const from = traffic.from
+  if (from.kind === 'external') {
+    return failed(
+      traffic.name,
+      seed,
+      'traffic from outside the cluster is simulated in the external-traffic lessons',
+    )
+  }
+  let source: Endpoint
+  if (from.kind === 'pod') {
+    const pod = cluster.podByKey.get(`${from.namespace}/${from.name}`)
+    if (!pod) return failed(traffic.name, seed, `Pod ${from.namespace}/${from.name} does not exist`)
+    const container = from.container ?? pod.containers[0]!.name
+    if (!pod.containers.some((c) => c.name === container)) {
+      return failed(
+        traffic.name,
+        seed,
+        `Pod ${from.namespace}/${from.name} has no container "${container}"`,
+      )
+    }
+    source = { nsId: pod.nsId, node: pod.node, pod, container }
+  } else {
+    const node = cluster.nodeByName.get(from.node)
+    if (!node) return failed(traffic.name, seed, `node ${from.node} does not exist`)
+    source = { nsId: node.nsId, node: node.name, pod: null, container: null }
+  }
+  const resolved = resolveTarget(cluster, traffic, source.pod?.namespace ?? null)
+  if (!resolved.ok) return failed(traffic.name, seed, resolved.reason)
+  const target = resolved.target
+
+  const rng = createRng(seed)
+  const walker = new Walker(new WalkState(cluster), rng, 'request')
+  const srcPort = rng.int(EPHEMERAL_MIN, EPHEMERAL_MAX)
+  const http =
+    target.scheme === 'http' || (target.scheme === null && traffic.headers.Host !== undefined)
+  const app: HttpApp | null = http
+    ? {
+        protocol: 'http',
+        kind: 'request',
+        method: 'GET',
+        host: traffic.headers.Host ?? target.host,
+        path: target.path,
+        ...(Object.keys(traffic.headers).length ? { headers: { ...traffic.headers } } : {}),
+      }
+    : null
+  const request: Packet = {
+    l2: null,
+    l3: { src: '', dst: target.ip, proto: traffic.protocol, ttl: DEFAULT_TTL },
+    l4: { srcPort, dstPort: target.port },
+    app,
+    outer: null,
+  }
+  const sender = source.pod
+    ? `container "${source.container}" of Pod ${source.pod.namespace}/${source.pod.name}`
+    : `a process on node ${source.node}`
+  const senderZh = source.pod
+    ? `Pod ${source.pod.namespace}/${source.pod.name} 的容器 "${source.container}"`
+    : `节点 ${source.node} 上的一个进程`
+  const viaName =
+    target.pod && target.host !== target.ip
+      ? {
+          en: ` (PodPath put Pod ${target.pod.namespace}/${target.pod.name}'s IP here directly; name lookups come with DNS in the Service lessons)`,
+          zh: `（这里由 PodPath 直接填入 Pod ${target.pod.namespace}/${target.pod.name} 的 IP；名字解析见 Service 课程中的 DNS）`,
+        }
+      : { en: '', zh: '' }
+  const sendExplain: Text = text(
+    `${sender} sends ${traffic.protocol.toUpperCase()} to ${target.ip}:${target.port}${viaName.en}. The kernel picks source port ${srcPort} from the ephemeral range 32768-60999 and a source address from the route, and sets TTL ${DEFAULT_TTL}.`,
+    `${senderZh} 向 ${target.ip}:${target.port} 发送 ${traffic.protocol.toUpperCase()}${viaName.zh}。内核从临时端口范围 32768-60999 中选出源端口 ${srcPort}，按路由选出源地址，并把 TTL 设为 ${DEFAULT_TTL}。`,
+  )
+  const result = walker.send(source, request, sendExplain)
+  const endpoint = {
+    pod: target.pod ? `${target.pod.namespace}/${target.pod.name}` : null,
+    ip: target.ip,
+    port: target.port,
+  }
+  if (result.kind !== 'delivered') {
+    return {
+      format: TRACE_FORMAT,
+      traffic: traffic.name,
+      seed,
+      outcome: result.kind,
+      reason: result.reason,
+      endpoint,
+      steps: walker.steps,
+    }
+  }
+
+  // The reply: same connection, addresses and ports swapped, from the socket that accepted it.
+  walker.startPhase('reply')
+  walker.replyTo = source
+  const got = result.packet
+  const reply: Packet = {
+    l2: null,
+    l3: { src: got.l3!.dst, dst: got.l3!.src, proto: got.l3!.proto, ttl: DEFAULT_TTL },
+    l4: { srcPort: got.l4!.dstPort, dstPort: got.l4!.srcPort },
+    app: http ? { protocol: 'http', kind: 'response' } : null,
+    outer: null,
+  }
+  const server = result.to
+  const who = server.pod
+    ? `container "${server.container}" of Pod ${server.pod.namespace}/${server.pod.name}`
+    : `node ${server.node}`
+  const whoZh = server.pod
+    ? `Pod ${server.pod.namespace}/${server.pod.name} 的容器 "${server.container}"`
+    : `节点 ${server.node}`
+  const back = walker.send(
+    server,
+    reply,
+    text(
+      `${who} answers on the same connection: source and destination swap, ${reply.l3!.src}:${reply.l4!.srcPort} -> ${reply.l3!.dst}:${reply.l4!.dstPort}. No address was translated on the way, so the reply simply goes back to the Pod IP that sent the request.`,
+      `${whoZh} 在同一个连接上应答：源和目的互换，${reply.l3!.src}:${reply.l4!.srcPort} -> ${reply.l3!.dst}:${reply.l4!.dstPort}。来程没有任何地址转换，所以应答直接回到发出请求的 Pod IP。`,
+    ),
+  )
+  const ok = back.kind === 'delivered'
+  return {
+    format: TRACE_FORMAT,
+    traffic: traffic.name,
+    seed,
+    outcome: ok ? 'delivered' : back.kind,
+    reason: ok ? null : `reply: ${back.reason}`,
+    endpoint,
+    steps: walker.steps,
+  }
+}

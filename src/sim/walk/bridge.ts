@@ -1,0 +1,123 @@
+/**
+ * A Linux bridge (net/bridge): learns which port each source MAC lives behind, forwards by the
+ * destination MAC, passes frames addressed to itself up to the host, and sends a frame back out
+ * the port it came from only when that port is in hairpin mode.
+ */
+import { text } from '../../model/text.ts'
+import type { Lookup, Packet } from '../../model/trace.ts'
+import { findLink, type Link, type NetNs } from '../net/netns.ts'
+import { formatFdb } from '../print/bridge-fdb.ts'
+import type { Walker, WalkResult } from './walker.ts'
+
+const FDB = 'bridge fdb show'
+
+export function bridgeInput(w: Walker, ns: NetNs, br: Link, inPort: Link, pkt: Packet): WalkResult {
+  const l2 = pkt.l2!
+  w.state.learnFdb(ns.id, {
+    mac: l2.src,
+    dev: inPort.name,
+    master: br.name,
+    dst: null,
+    self: false,
+    permanent: false,
+  })
+  if (l2.dst === br.mac) {
+    const own = {
+      mac: br.mac,
+      dev: br.name,
+      master: br.name,
+      dst: null,
+      self: false,
+      permanent: true,
+    }
+    w.emit(
+      'bridge',
+      w.where(ns, { device: br.name }),
+      pkt,
+      [{ table: FDB, rule: formatFdb(own), matched: true }],
+      text(
+        `The frame enters ${br.name} on port ${inPort.name}; the bridge learns that ${l2.src} lives behind that port. It is addressed to ${br.name}'s own MAC (the Pods' gateway), so the bridge passes it up to the node's IP stack instead of switching it.`,
+        `帧从端口 ${inPort.name} 进入 ${br.name}；网桥记下 ${l2.src} 位于这个端口之后。它的目的 MAC 是 ${br.name} 自己的（即 Pod 的网关），所以网桥不做交换，而是把它交给节点的 IP 协议栈。`,
+      ),
+    )
+    return w.ipReceive(ns, br, pkt)
+  }
+  return forward(w, ns, br, inPort, pkt)
+}
+
+/** The node itself sends out of the bridge device (e.g. to a Pod on this node). */
+export function bridgeTransmit(w: Walker, ns: NetNs, br: Link, pkt: Packet): WalkResult {
+  return forward(w, ns, br, null, pkt)
+}
+
+function forward(w: Walker, ns: NetNs, br: Link, inPort: Link | null, pkt: Packet): WalkResult {
+  const dst = pkt.l2!.dst
+  const entry = w.state.fdb(ns.id).find((f) => f.master === br.name && f.mac === dst)
+  const lookups: Lookup[] = []
+  let out: Link | undefined
+  let flooded = false
+  if (entry) {
+    out = findLink(ns, entry.dev)
+    lookups.push({ table: FDB, rule: formatFdb(entry), matched: true })
+  } else {
+    // Unknown unicast is flooded to every port; only the owner of the MAC accepts it.
+    flooded = true
+    out = ns.links.find(
+      (l) =>
+        l.master === br.name &&
+        l.peer &&
+        findLink(w.state.ns(l.peer.ns), l.peer.ifname)?.mac === dst,
+    )
+    lookups.push({ table: FDB, rule: `${dst}: no entry, flooded to every port`, matched: false })
+  }
+  if (!out) {
+    return w.drop(
+      ns,
+      { device: br.name },
+      pkt,
+      'unknown destination MAC',
+      text(
+        `No port of ${br.name} leads to ${dst}; the flooded frame is accepted by nobody.`,
+        `${br.name} 没有任何端口通向 ${dst}；泛洪出去的帧无人接收。`,
+      ),
+      lookups,
+    )
+  }
+  if (inPort && out === inPort && !inPort.hairpin) {
+    return w.drop(
+      ns,
+      { device: br.name },
+      pkt,
+      'hairpin mode off',
+      text(
+        `The destination ${dst} is behind ${out.name}, the very port the frame came in on. A bridge never sends a frame back where it came from unless that port has hairpin mode on, so it is dropped.`,
+        `目的 MAC ${dst} 就在 ${out.name} 之后，也就是帧进来的那个端口。除非这个端口开启了 hairpin 模式，网桥绝不会把帧从来的端口送回去，所以帧被丢弃。`,
+      ),
+      lookups,
+    )
+  }
+  const hairpin = inPort && out === inPort
+  const learned = inPort ? ` (it also learned that ${pkt.l2!.src} is behind ${inPort.name})` : ''
+  const learnedZh = inPort ? `（同时记下 ${pkt.l2!.src} 位于 ${inPort.name} 之后）` : ''
+  w.emit(
+    'bridge',
+    w.where(ns, { device: br.name }),
+    pkt,
+    lookups,
+    hairpin
+      ? text(
+          `${br.name} sends the frame back out ${out.name}, the port it came in on: allowed because the port is in hairpin mode (the bridge plugin's hairpinMode).`,
+          `${br.name} 把帧从它进来的端口 ${out.name} 送回去：之所以允许，是因为这个端口开启了 hairpin 模式（bridge 插件的 hairpinMode）。`,
+        )
+      : flooded
+        ? text(
+            `${br.name} has not learned ${dst} yet, so it floods the frame to every port${learned}; the Pod behind ${out.name} accepts it.`,
+            `${br.name} 还没学到 ${dst}，所以把帧泛洪到所有端口${learnedZh}；${out.name} 之后的 Pod 接收了它。`,
+          )
+        : text(
+            `${br.name} switches at layer 2: its forwarding database says ${dst} is behind port ${out.name}${learned}. The IP header is untouched.`,
+            `${br.name} 在二层交换：转发表显示 ${dst} 位于端口 ${out.name} 之后${learnedZh}。IP 头保持不变。`,
+          ),
+  )
+  return w.transmit(ns, out, pkt)
+}

@@ -1,0 +1,56 @@
+/**
+ * What a trace learns as it goes (ARP entries, bridge MAC learning) without touching the built
+ * cluster: each namespace's tables are copied on first write, so `trace` stays a pure function.
+ */
+import type { Cluster } from '../cluster.ts'
+import type { Fdb, Neigh, NetNs } from '../net/netns.ts'
+
+export class WalkState {
+  private neighs = new Map<string, Neigh[]>()
+  private fdbs = new Map<string, Fdb[]>()
+
+  constructor(readonly cluster: Cluster) {}
+
+  ns(id: string): NetNs {
+    const ns = this.cluster.netns.get(id)
+    if (!ns) throw new Error(`internal: no namespace ${id}`)
+    return ns
+  }
+
+  neigh(nsId: string): readonly Neigh[] {
+    return this.neighs.get(nsId) ?? this.ns(nsId).neigh
+  }
+
+  fdb(nsId: string): readonly Fdb[] {
+    return this.fdbs.get(nsId) ?? this.ns(nsId).fdb
+  }
+
+  /** Adds or refreshes a neighbour entry; PERMANENT entries are never overwritten. */
+  learnNeigh(nsId: string, entry: Neigh): Neigh {
+    let list = this.neighs.get(nsId)
+    if (!list) {
+      list = [...this.ns(nsId).neigh]
+      this.neighs.set(nsId, list)
+    }
+    const i = list.findIndex((n) => n.ip === entry.ip && n.dev === entry.dev)
+    if (i >= 0) {
+      if (list[i]!.state === 'PERMANENT') return list[i]!
+      list[i] = entry
+    } else list.push(entry)
+    return entry
+  }
+
+  /** Bridge MAC learning: the source MAC of a frame is now known to live behind its port. */
+  learnFdb(nsId: string, entry: Fdb): void {
+    let list = this.fdbs.get(nsId)
+    if (!list) {
+      list = [...this.ns(nsId).fdb]
+      this.fdbs.set(nsId, list)
+    }
+    const i = list.findIndex((f) => f.mac === entry.mac && f.master === entry.master)
+    if (i >= 0) {
+      if (list[i]!.permanent) return
+      list[i] = entry
+    } else list.push(entry)
+  }
+}

@@ -1,0 +1,110 @@
+/**
+ * The network between the nodes: a switch for nodes on one subnet, a router between subnets, or
+ * the cloud VPC, which delivers every address to the ENI that holds it.
+ */
+import { formatIp, parseIp } from '../../model/ipv4.ts'
+import { text } from '../../model/text.ts'
+import type { Packet } from '../../model/trace.ts'
+import type { Link, NetNs } from '../net/netns.ts'
+import type { Walker, WalkResult } from './walker.ts'
+import { top } from './packet.ts'
+
+function ownerOf(w: Walker, mac: string): { ns: NetNs; link: Link } | null {
+  for (const node of w.state.cluster.nodes) {
+    const ns = w.state.ns(node.nsId)
+    const link = ns.links.find((l) => l.kind === 'ether' && l.mac === mac)
+    if (link) return { ns, link }
+  }
+  return null
+}
+
+function ownerOfIp(w: Walker, ip: number): { ns: NetNs; link: Link } | null {
+  const aws = w.state.cluster.decl.cni.plugin === 'aws-vpc-cni'
+  for (const node of w.state.cluster.nodes) {
+    const ns = w.state.ns(node.nsId)
+    const link = ns.links.find(
+      (l) =>
+        l.kind === 'ether' &&
+        (l.addrs.some((a) => a.ip === ip) || (aws && l.secondaryIps.includes(ip))),
+    )
+    if (link) return { ns, link }
+  }
+  return null
+}
+
+export function underlayTransmit(w: Walker, ns: NetNs, link: Link, pkt: Packet): WalkResult {
+  const cluster = w.state.cluster
+  const aws = cluster.decl.cni.plugin === 'aws-vpc-cni'
+  const component = aws ? 'vpc' : 'underlay'
+  const at = { node: null, pod: null, container: null, device: null, component, hook: null }
+  const t = top(pkt)
+  const encap = pkt.outer
+    ? {
+        en: ' The network sees only the outer header; the Pod addresses are hidden inside.',
+        zh: '网络只看到外层头，Pod 地址藏在里面。',
+      }
+    : aws
+      ? {
+          en: ' Pod addresses are real VPC addresses, so no encapsulation is needed.',
+          zh: 'Pod 地址就是真实的 VPC 地址，所以不需要任何封装。',
+        }
+      : { en: '', zh: '' }
+  if (t.l2!.dst === cluster.routerMac) {
+    const dst = parseIp(t.l3.dst)!
+    const owner = ownerOfIp(w, dst)
+    if (!owner) {
+      return w.drop(
+        null,
+        at,
+        pkt,
+        'underlay has no route',
+        text(
+          `The frame reaches the ${aws ? 'VPC router' : 'router of the node network'}, which knows only the nodes' own addresses. Nothing there routes ${t.l3.dst}, so the packet is dropped: the underlay does not carry Pod routes unless a CNI plugin teaches it (BGP) or hides Pod addresses inside node-to-node packets (an overlay).`,
+          `帧到达${aws ? ' VPC 路由器' : '节点网络的路由器'}，它只认识各节点自己的地址。这里没有去往 ${t.l3.dst} 的路由，所以包被丢弃：除非 CNI 插件把 Pod 路由告诉底层网络（BGP），或者把 Pod 地址藏进节点之间的包里（overlay），否则底层网络不会承载 Pod 路由。`,
+        ),
+      )
+    }
+    t.l3.ttl -= 1
+    t.setL2({ src: cluster.routerMac, dst: owner.link.mac! })
+    w.emit(
+      'route',
+      at,
+      pkt,
+      [],
+      text(
+        `The ${aws ? 'VPC' : 'router'} forwards ${t.l3.dst} to ${owner.ns.node}'s ${owner.link.name} (TTL now ${t.l3.ttl}).${encap.en}`,
+        `${aws ? 'VPC' : '路由器'}把 ${t.l3.dst} 转发到 ${owner.ns.node} 的 ${owner.link.name}（TTL 变为 ${t.l3.ttl}）。${encap.zh}`,
+      ),
+    )
+    return w.receive(owner.ns, owner.link, pkt)
+  }
+  const owner = ownerOf(w, t.l2!.dst)
+  if (!owner) {
+    return w.drop(
+      null,
+      at,
+      pkt,
+      'no such MAC on the underlay',
+      text(
+        `No machine on the node network has MAC ${t.l2!.dst}.`,
+        `节点网络上没有 MAC 为 ${t.l2!.dst} 的机器。`,
+      ),
+    )
+  }
+  w.emit(
+    aws ? 'route' : 'bridge',
+    at,
+    pkt,
+    [],
+    aws
+      ? text(
+          `The VPC delivers the packet from ${ns.node}'s ${link.name} to ${owner.ns.node}'s ${owner.link.name}, the ENI that holds ${t.l3.dst}.${encap.en}`,
+          `VPC 把包从 ${ns.node} 的 ${link.name} 送到 ${owner.ns.node} 的 ${owner.link.name}，也就是持有 ${t.l3.dst} 的 ENI。${encap.zh}`,
+        )
+      : text(
+          `The frame leaves ${ns.node}'s ${link.name} and the node network's switch delivers it to ${owner.ns.node}'s ${owner.link.name} (${formatIp(parseIp(t.l3.dst)!)}).${encap.en}`,
+          `帧离开 ${ns.node} 的 ${link.name}，节点网络的交换机把它送到 ${owner.ns.node} 的 ${owner.link.name}（${t.l3.dst}）。${encap.zh}`,
+        ),
+  )
+  return w.receive(owner.ns, owner.link, pkt)
+}

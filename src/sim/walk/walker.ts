@@ -1,0 +1,379 @@
+/**
+ * The packet walk: a small model of the Linux receive, forward and transmit paths. Every hop is
+ * decided by a lookup in the namespace's own tables (rules, routes, neighbours, FDB), and each
+ * decision becomes a trace step with the entry that made it.
+ */
+import { formatIp, parseIp } from '../../model/ipv4.ts'
+import { text, type Text } from '../../model/text.ts'
+import type { Action, Location, Lookup, Packet, Phase, Step } from '../../model/trace.ts'
+import type { BuiltPod } from '../cluster.ts'
+import type { Rng } from '../rng.ts'
+import { findLink, type Link, type NetNs, type Route } from '../net/netns.ts'
+import { lookupRoute, type RouteMatch } from '../net/fib.ts'
+import { formatRoute, routeCommand } from '../print/ip-route.ts'
+import { formatRule } from '../print/ip-rule.ts'
+import { formatNeigh } from '../print/ip-neigh.ts'
+import type { WalkState } from './state.ts'
+import { changedFields, clonePacket, top } from './packet.ts'
+import { resolveNeighbour } from './arp.ts'
+import { bridgeInput, bridgeTransmit } from './bridge.ts'
+import { decapsulate, ipipTransmit, vxlanTransmit } from './tunnel.ts'
+import { underlayTransmit } from './underlay.ts'
+import { deliverLocal } from './deliver.ts'
+
+export interface Endpoint {
+  nsId: string
+  node: string
+  pod: BuiltPod | null
+  container: string | null
+}
+
+export type WalkResult =
+  | { kind: 'delivered'; to: Endpoint; packet: Packet }
+  | { kind: 'dropped' | 'rejected'; reason: string }
+
+export class Walker {
+  readonly steps: Step[] = []
+  private last: Packet | null = null
+  /** In the reply phase: the client whose connected socket the reply is for. */
+  replyTo: Endpoint | null = null
+
+  constructor(
+    readonly state: WalkState,
+    readonly rng: Rng,
+    public phase: Phase,
+  ) {}
+
+  startPhase(phase: Phase): void {
+    this.phase = phase
+    this.last = null
+  }
+
+  /** Where a namespace is, for a step's `at`. */
+  where(ns: NetNs, extra: Partial<Location> = {}): Location {
+    return {
+      node: ns.node,
+      pod: ns.pod,
+      container: null,
+      device: null,
+      component: null,
+      hook: null,
+      ...extra,
+    }
+  }
+
+  emit(
+    action: Action,
+    at: Location,
+    pkt: Packet,
+    lookups: Lookup[],
+    explain: Text,
+    opts: { sideMessage?: boolean } = {},
+  ): void {
+    const snapshot = clonePacket(pkt)
+    this.steps.push({
+      index: this.steps.length,
+      phase: this.phase,
+      at,
+      action,
+      packet: snapshot,
+      changed: opts.sideMessage ? [] : changedFields(this.last, snapshot),
+      lookups,
+      explain,
+    })
+    if (!opts.sideMessage) this.last = snapshot
+  }
+
+  drop(
+    ns: NetNs | null,
+    at: Partial<Location>,
+    pkt: Packet,
+    reason: string,
+    explain: Text,
+    lookups: Lookup[] = [],
+  ): WalkResult {
+    const loc = ns
+      ? this.where(ns, at)
+      : { node: null, pod: null, container: null, device: null, component: null, hook: null, ...at }
+    this.emit('drop', loc, pkt, lookups, explain)
+    return { kind: 'dropped', reason }
+  }
+
+  routeLookups(ns: NetNs, m: RouteMatch): Lookup[] {
+    const out: Lookup[] = []
+    if (m.rule) out.push({ table: 'ip rule', rule: formatRule(m.rule), matched: true })
+    out.push({ table: routeCommand(m.route.table), rule: formatRoute(m.route), matched: true })
+    void ns
+    return out
+  }
+
+  /** The address a socket gets when it does not bind one: the route's `src`, else eth0's. */
+  selectSource(ns: NetNs, r: Route): string {
+    if (r.src !== null) return formatIp(r.src)
+    const dev = r.dev ? findLink(ns, r.dev) : undefined
+    const a =
+      dev?.addrs.find((x) => x.scope === 'global') ??
+      ns.links.flatMap((l) => l.addrs).find((x) => x.scope === 'global')
+    return a ? formatIp(a.ip) : '0.0.0.0'
+  }
+
+  /** An application in `from` writes the packet to its socket. */
+  send(from: Endpoint, pkt: Packet, sendExplain: Text): WalkResult {
+    const ns = this.state.ns(from.nsId)
+    const l3 = pkt.l3!
+    const m = lookupRoute(ns, parseIp(l3.dst)!, null)
+    if (m && l3.src === '') l3.src = this.selectSource(ns, m.route)
+    this.emit('send', this.where(ns, { container: from.container }), pkt, [], sendExplain)
+    if (!m) return this.noRoute(ns, pkt)
+    return this.afterRoute(ns, null, pkt, m, true)
+  }
+
+  noRoute(ns: NetNs, pkt: Packet): WalkResult {
+    return this.drop(
+      ns,
+      {},
+      pkt,
+      'no route to host',
+      text(
+        `No route in this namespace matches ${top(pkt).l3.dst}: the kernel gives up with "Network is unreachable".`,
+        `此命名空间中没有任何路由匹配 ${top(pkt).l3.dst}：内核放弃发送，报错 "Network is unreachable"。`,
+      ),
+    )
+  }
+
+  /** Acts on a route decision: local delivery, blackhole, or on to the next hop. */
+  afterRoute(
+    ns: NetNs,
+    inLink: Link | null,
+    pkt: Packet,
+    m: RouteMatch,
+    local: boolean,
+  ): WalkResult {
+    const r = m.route
+    const lookups = this.routeLookups(ns, m)
+    const dst = top(pkt).l3.dst
+    if (r.type === 'local' || r.type === 'broadcast') {
+      if (!local) return deliverLocal(this, ns, inLink, pkt, lookups)
+      // Traffic to one of the namespace's own addresses never leaves it: it goes through lo.
+      this.emit(
+        'route',
+        this.where(ns, { device: 'lo' }),
+        pkt,
+        lookups,
+        text(
+          `${dst} is an address of this network namespace (table local), so the packet will not leave it: the kernel hands it to the loopback device.`,
+          `${dst} 是本网络命名空间自己的地址（local 表），所以这个包不会离开它：内核把它交给回环设备 lo。`,
+        ),
+      )
+      pkt.l2 = { src: '00:00:00:00:00:00', dst: '00:00:00:00:00:00' }
+      const lo = findLink(ns, 'lo')!
+      this.emit(
+        'loopback',
+        this.where(ns, { device: 'lo' }),
+        pkt,
+        [],
+        text(
+          `The packet loops through lo (MTU ${lo.mtu}) inside the same namespace. Every container of a Pod shares this namespace, so this is how they reach each other on localhost.`,
+          `包在同一个命名空间内经过 lo（MTU ${lo.mtu}）绕回。Pod 中的所有容器共享这个命名空间，它们就是这样通过 localhost 互相访问的。`,
+        ),
+      )
+      return deliverLocal(this, ns, lo, pkt, [])
+    }
+    if (r.type === 'blackhole') {
+      return this.drop(
+        ns,
+        {},
+        pkt,
+        'blackhole route',
+        text(
+          `The route for ${dst} is a blackhole: this node owns that address block but no Pod has ${dst}, so the kernel discards the packet instead of sending it elsewhere.`,
+          `${dst} 匹配到一条 blackhole 路由：本节点拥有这个地址块，但没有 Pod 使用 ${dst}，所以内核直接丢弃这个包，而不是把它发往别处。`,
+        ),
+        lookups,
+      )
+    }
+    const dev = findLink(ns, r.dev!)!
+    const nexthop = r.via !== null ? r.via : parseIp(dst)!
+    if (!local) {
+      const t = top(pkt).l3
+      t.ttl -= 1
+      if (t.ttl <= 0) {
+        return this.drop(
+          ns,
+          { device: dev.name },
+          pkt,
+          'ttl exceeded',
+          text(
+            'The TTL reached 0: the kernel drops the packet and sends back ICMP Time Exceeded.',
+            'TTL 减到了 0：内核丢弃这个包，并回送 ICMP Time Exceeded。',
+          ),
+          lookups,
+        )
+      }
+    }
+    if (dev.kind === 'vxlan' || dev.kind === 'ipip') {
+      this.emit(
+        'route',
+        this.where(ns, { device: dev.name }),
+        pkt,
+        lookups,
+        tunnelRouteExplain(ns, dev, nexthop, dst, local, pkt),
+      )
+      return dev.kind === 'vxlan'
+        ? vxlanTransmit(this, ns, dev, nexthop, pkt)
+        : ipipTransmit(this, ns, dev, nexthop, pkt)
+    }
+    const known = this.state.neigh(ns.id).find((n) => n.ip === nexthop && n.dev === dev.name)
+    const neighLookups = known
+      ? [{ table: 'ip neigh', rule: formatNeigh(known), matched: true }]
+      : []
+    if (known) top(pkt).setL2({ src: dev.mac!, dst: known.lladdr })
+    this.emit(
+      'route',
+      this.where(ns, { device: dev.name }),
+      pkt,
+      [...lookups, ...neighLookups],
+      routeExplain(ns, r, dev, nexthop, dst, local, pkt, !!known),
+    )
+    if (!known) {
+      const mac = resolveNeighbour(this, ns, dev, nexthop, pkt)
+      if (mac === null) {
+        return this.drop(
+          ns,
+          { device: dev.name },
+          pkt,
+          'neighbour unreachable',
+          text(
+            `Nobody answered the ARP request for ${formatIp(nexthop)}, so the frame cannot be addressed; the neighbour entry becomes FAILED and the packet is dropped.`,
+            `没有人应答对 ${formatIp(nexthop)} 的 ARP 请求，帧无法填写目的 MAC；邻居表项变为 FAILED，包被丢弃。`,
+          ),
+        )
+      }
+      top(pkt).setL2({ src: dev.mac!, dst: mac })
+    }
+    return this.transmit(ns, dev, pkt)
+  }
+
+  /** Puts a frame on a link. */
+  transmit(ns: NetNs, link: Link, pkt: Packet): WalkResult {
+    switch (link.kind) {
+      case 'veth': {
+        const peer = link.peer!
+        const peerNs = this.state.ns(peer.ns)
+        const peerLink = findLink(peerNs, peer.ifname)!
+        const into = peerNs.kind === 'pod' ? `Pod ${peerNs.pod}` : `node ${peerNs.node}`
+        this.emit(
+          'veth',
+          this.where(peerNs, { device: peerLink.name }),
+          pkt,
+          [],
+          text(
+            `The frame crosses the veth pair: what is written to ${link.name}@if${peer.ifindex} comes out of ${peerLink.name}@if${link.ifindex} in ${into}'s network namespace. A veth pair is a virtual cable with one end in each namespace.`,
+            `帧穿过 veth 对：写入 ${link.name}@if${peer.ifindex} 的数据从 ${into === `node ${peerNs.node}` ? `节点 ${peerNs.node}` : `Pod ${peerNs.pod}`} 网络命名空间里的 ${peerLink.name}@if${link.ifindex} 出来。veth 对就像一根虚拟网线，两端各在一个命名空间里。`,
+          ),
+        )
+        return this.receive(peerNs, peerLink, pkt)
+      }
+      case 'bridge':
+        return bridgeTransmit(this, ns, link, pkt)
+      case 'ether':
+        return underlayTransmit(this, ns, link, pkt)
+      default:
+        return this.drop(
+          ns,
+          { device: link.name },
+          pkt,
+          'unsupported device',
+          text(`PodPath cannot send on ${link.name}.`, `PodPath 无法从 ${link.name} 发送。`),
+        )
+    }
+  }
+
+  /** A frame arrives on a link: to its bridge if it is a port, else up to IP. */
+  receive(ns: NetNs, link: Link, pkt: Packet): WalkResult {
+    if (link.master) return bridgeInput(this, ns, findLink(ns, link.master)!, link, pkt)
+    return this.ipReceive(ns, link, pkt)
+  }
+
+  /** ip_rcv: route the packet: up to a local socket or tunnel, or forward it. */
+  ipReceive(ns: NetNs, link: Link, pkt: Packet): WalkResult {
+    const l3 = top(pkt).l3
+    const m = lookupRoute(ns, parseIp(l3.dst)!, parseIp(l3.src))
+    if (!m) return this.noRoute(ns, pkt)
+    if (m.route.type === 'local' || m.route.type === 'broadcast') {
+      if (pkt.outer) return decapsulate(this, ns, pkt, this.routeLookups(ns, m))
+      return deliverLocal(this, ns, link, pkt, this.routeLookups(ns, m))
+    }
+    if (!ns.ipForward) {
+      return this.drop(
+        ns,
+        { device: link.name },
+        pkt,
+        'not a router',
+        text(
+          `${l3.dst} is not an address of this namespace and IP forwarding is off here, so the packet is dropped.`,
+          `${l3.dst} 不是本命名空间的地址，而这里没有开启 IP 转发，所以包被丢弃。`,
+        ),
+      )
+    }
+    return this.afterRoute(ns, link, pkt, m, false)
+  }
+}
+
+function tunnelRouteExplain(
+  ns: NetNs,
+  dev: Link,
+  nexthop: number,
+  dst: string,
+  local: boolean,
+  pkt: Packet,
+): Text {
+  const kind = dev.kind === 'vxlan' ? 'VXLAN' : 'IP-in-IP'
+  const ttl = top(pkt).l3.ttl
+  const fwd = local
+    ? { en: '', zh: '' }
+    : {
+        en: ` Forwarding (net.ipv4.ip_forward=1), the node decrements the TTL to ${ttl}.`,
+        zh: `节点在转发（net.ipv4.ip_forward=1），把 TTL 减为 ${ttl}。`,
+      }
+  return text(
+    `Node ${ns.node} looks up ${dst}: the route for that Pod block goes "via ${formatIp(nexthop)}" on ${dev.name}, a ${kind} tunnel device, because ${dst} lives on another node.${fwd.en}`,
+    `节点 ${ns.node} 查找 ${dst}：那个 Pod 地址块的路由经 ${dev.name}（一个 ${kind} 隧道设备）"via ${formatIp(nexthop)}"，因为 ${dst} 在另一个节点上。${fwd.zh}`,
+  )
+}
+
+function routeExplain(
+  ns: NetNs,
+  r: Route,
+  dev: Link,
+  nexthop: number,
+  dst: string,
+  local: boolean,
+  pkt: Packet,
+  known: boolean,
+): Text {
+  const hop = r.via !== null ? `via ${formatIp(nexthop)}` : 'directly (on-link)'
+  const hopZh = r.via !== null ? `经下一跳 ${formatIp(nexthop)}` : '直接（同一链路）'
+  const who = ns.kind === 'pod' ? `Pod ${ns.pod}` : `node ${ns.node}`
+  const whoZh = ns.kind === 'pod' ? `Pod ${ns.pod}` : `节点 ${ns.node}`
+  const ttl = top(pkt).l3.ttl
+  const fwd = local
+    ? { en: '', zh: '' }
+    : {
+        en: ` The node is forwarding (net.ipv4.ip_forward=1), so it decrements the TTL to ${ttl}.`,
+        zh: `节点在转发这个包（net.ipv4.ip_forward=1），所以把 TTL 减为 ${ttl}。`,
+      }
+  const mac = known
+    ? {
+        en: ` The neighbour table already has ${formatIp(nexthop)}'s MAC.`,
+        zh: `邻居表里已有 ${formatIp(nexthop)} 的 MAC 地址。`,
+      }
+    : {
+        en: ` It does not know ${formatIp(nexthop)}'s MAC yet, so it must ask with ARP first.`,
+        zh: `它还不知道 ${formatIp(nexthop)} 的 MAC 地址，所以要先用 ARP 询问。`,
+      }
+  return text(
+    `In ${who}, the longest matching route for ${dst} sends it out ${dev.name} ${hop}.${fwd.en}${mac.en}`,
+    `在 ${whoZh} 中，匹配 ${dst} 的最长前缀路由让它从 ${dev.name} 发出，${hopZh}。${fwd.zh}${mac.zh}`,
+  )
+}
