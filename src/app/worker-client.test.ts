@@ -1,0 +1,174 @@
+import { describe, expect, it } from 'vitest'
+import { handle, initialState } from '../sim/handler.ts'
+import type { FromWorker, ToWorker } from '../sim/protocol.ts'
+import { createEngineClient, type WorkerLike } from './worker-client.ts'
+
+const SCENARIO = `apiVersion: podpath.dev/v1alpha1
+kind: Cluster
+metadata: {name: demo}
+spec:
+  cni: {plugin: flannel, backend: vxlan}
+  nodes:
+    - {name: node-1, ip: 192.168.1.11}
+    - {name: node-2, ip: 192.168.1.12}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: client, namespace: default}
+spec:
+  nodeName: node-1
+  containers: [{name: app, image: curlimages/curl}]
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: web, namespace: default}
+spec:
+  nodeName: node-2
+  containers: [{name: web, image: nginx, ports: [{containerPort: 8080}]}]
+---
+apiVersion: podpath.dev/v1alpha1
+kind: Traffic
+metadata: {name: curl-web}
+spec:
+  from: {pod: default/client, container: app}
+  to: web.default:8080
+`
+
+/** A worker that runs the real `handle`, answers asynchronously and can be made to die. */
+class FakeWorker implements WorkerLike {
+  posted: ToWorker[] = []
+  terminated = false
+  onmessage: ((e: MessageEvent<FromWorker>) => void) | null = null
+  onerror: ((e: Event) => void) | null = null
+  onmessageerror: ((e: MessageEvent) => void) | null = null
+  private state = initialState()
+
+  constructor(private readonly dieOn: (m: ToWorker) => boolean = () => false) {}
+
+  postMessage(msg: ToWorker): void {
+    this.posted.push(msg)
+    queueMicrotask(() => {
+      if (this.terminated) return
+      if (this.dieOn(msg)) {
+        this.onerror?.(new Event('error', { cancelable: true }))
+        return
+      }
+      const r = handle(this.state, msg)
+      this.state = r.state
+      for (const m of r.replies) this.onmessage?.({ data: m } as MessageEvent<FromWorker>)
+    })
+  }
+
+  terminate(): void {
+    this.terminated = true
+  }
+}
+
+function directTrace(traffic: string, seed: number) {
+  const loaded = handle(initialState(), {
+    type: 'load',
+    requestId: 1,
+    file: 'demo.yaml',
+    source: SCENARIO,
+  })
+  const r = handle(loaded.state, { type: 'trace', requestId: 2, traffic, seed })
+  const reply = r.replies[0]
+  if (reply?.type !== 'traced') throw new Error('no trace')
+  return reply.trace
+}
+
+describe('engine client over a worker', () => {
+  it('says hello first and holds requests until the worker is ready', async () => {
+    const workers: FakeWorker[] = []
+    const client = createEngineClient({
+      createWorker: () => {
+        const w = new FakeWorker()
+        workers.push(w)
+        return w
+      },
+    })
+    const loading = client.load('demo.yaml', SCENARIO)
+    expect(workers[0]!.posted.map((m) => m.type)).toEqual(['hello'])
+    const loaded = await loading
+    expect(loaded.ok).toBe(true)
+    expect(loaded.traffic).toEqual(['curl-web'])
+    expect(workers[0]!.posted.map((m) => m.type)).toEqual(['hello', 'load'])
+    expect(client.mode).toBe('worker')
+  })
+
+  it('matches each reply to its own request', async () => {
+    const client = createEngineClient({ createWorker: () => new FakeWorker() })
+    const [loaded, t1, t2] = await Promise.all([
+      client.load('demo.yaml', SCENARIO),
+      client.trace('curl-web', 1),
+      client.trace('curl-web', 2),
+    ])
+    expect(loaded.ok).toBe(true)
+    expect(t1).toEqual(directTrace('curl-web', 1))
+    expect(t2).toEqual(directTrace('curl-web', 2))
+  })
+
+  it('rejects a request the engine answers with an error', async () => {
+    const client = createEngineClient({ createWorker: () => new FakeWorker() })
+    await client.load('demo.yaml', SCENARIO)
+    await expect(client.trace('no-such-traffic', 1)).rejects.toThrow(/no traffic "no-such-traffic"/)
+  })
+
+  it('restarts a worker that dies and re-sends the last scenario, so the trace still comes', async () => {
+    const workers: FakeWorker[] = []
+    const client = createEngineClient({
+      createWorker: () => {
+        // The first worker dies on its first trace; the next one is healthy.
+        const w = new FakeWorker(workers.length === 0 ? (m) => m.type === 'trace' : undefined)
+        workers.push(w)
+        return w
+      },
+    })
+    await client.load('demo.yaml', SCENARIO)
+    const t = await client.trace('curl-web', 1)
+    expect(t).toEqual(directTrace('curl-web', 1))
+    expect(workers).toHaveLength(2)
+    expect(workers[0]!.terminated).toBe(true)
+    expect(workers[1]!.posted.map((m) => m.type)).toEqual(['hello', 'load', 'trace'])
+  })
+
+  it('gives up on a request that kills every worker, and recovers for the next one', async () => {
+    let made = 0
+    const client = createEngineClient({
+      maxRestarts: 2,
+      createWorker: () => {
+        made += 1
+        return new FakeWorker((m) => m.type === 'trace' && m.seed === 666)
+      },
+    })
+    await client.load('demo.yaml', SCENARIO)
+    await expect(client.trace('curl-web', 666)).rejects.toThrow(/engine stopped/)
+    expect(made).toBe(3)
+    expect(await client.trace('curl-web', 1)).toEqual(directTrace('curl-web', 1))
+  })
+})
+
+describe('engine client without workers', () => {
+  it('runs the engine in-process when no worker can be created', async () => {
+    const client = createEngineClient({ createWorker: () => null })
+    const loaded = await client.load('demo.yaml', SCENARIO)
+    expect(loaded.ok).toBe(true)
+    expect(client.mode).toBe('in-process')
+    expect(await client.trace('curl-web', 1)).toEqual(directTrace('curl-web', 1))
+  })
+
+  it('falls back in-process when the worker dies before it is ready', async () => {
+    const client = createEngineClient({ createWorker: () => new FakeWorker(() => true) })
+    const loaded = await client.load('demo.yaml', SCENARIO)
+    expect(loaded.ok).toBe(true)
+    expect(client.mode).toBe('in-process')
+  })
+
+  it('reports scenario errors as diagnostics, not as a failure', async () => {
+    const client = createEngineClient({ createWorker: () => null })
+    const loaded = await client.load('bad.yaml', 'kind: [')
+    expect(loaded.ok).toBe(false)
+    expect(loaded.diagnostics.length).toBeGreaterThan(0)
+    expect(loaded.diagnostics[0]!.file).toBe('bad.yaml')
+  })
+})

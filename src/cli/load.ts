@@ -1,0 +1,36 @@
+/** Reading a scenario file from disk into a built cluster, for the command line and tests. */
+import { readFileSync } from 'node:fs'
+import { parseScenario } from '../model/parse-scenario.ts'
+import type { Diagnostic } from '../model/diagnostic.ts'
+import type { Scenario } from '../model/scenario.ts'
+import { buildCluster } from '../sim/build/build-cluster.ts'
+import type { Cluster } from '../sim/cluster.ts'
+import { text } from '../model/text.ts'
+
+export interface Loaded {
+  scenario: Scenario | null
+  cluster: Cluster | null
+  diagnostics: Diagnostic[]
+}
+
+export function loadScenarioSource(source: string, file: string): Loaded {
+  const parsed = parseScenario(source, file)
+  if (!parsed.scenario) return { scenario: null, cluster: null, diagnostics: parsed.diagnostics }
+  const built = buildCluster(parsed.scenario)
+  return { scenario: parsed.scenario, cluster: built.cluster, diagnostics: [...parsed.diagnostics, ...built.diagnostics] }
+}
+
+export function loadScenarioFile(file: string): Loaded {
+  let source: string
+  try {
+    source = readFileSync(file, 'utf8')
+  } catch (e) {
+    const message = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message
+    return {
+      scenario: null,
+      cluster: null,
+      diagnostics: [{ file, line: 1, col: 1, object: '', severity: 'error', message: text(`cannot read the file: ${message}`, `无法读取文件：${message}`) }],
+    }
+  }
+  return loadScenarioSource(source, file)
+}

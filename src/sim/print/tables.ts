@@ -1,0 +1,58 @@
+/**
+ * `podpath tables`: a node's (or a Pod's) network state, one section per command, each headed
+ * by the command as a learner would type it, then the output as the tool prints it.
+ */
+import type { Cluster } from '../cluster.ts'
+import type { NetNs, Route } from '../net/netns.ts'
+import { formatRoute } from './ip-route.ts'
+import { formatNeigh } from './ip-neigh.ts'
+import { formatFdb } from './bridge-fdb.ts'
+import { formatRule } from './ip-rule.ts'
+import { formatLink, netnsName } from './ip-link.ts'
+
+/** Kernel dump order: by destination address, the longer prefix first for the same address. */
+export function sortRoutes(routes: readonly Route[]): Route[] {
+  const key = (r: Route) => (r.dst === 'default' ? [-1, 0] : [r.dst.base, -r.dst.prefix])
+  return [...routes].sort((a, b) => {
+    const [a1, a2] = key(a)
+    const [b1, b2] = key(b)
+    return a1! - b1! || a2! - b2!
+  })
+}
+
+function section(command: string, lines: string[]): string {
+  return [`$ ${command}`, ...lines].join('\n')
+}
+
+export function namespaceTables(c: Cluster, ns: NetNs, prefix = ''): string {
+  const peerName = (nsId: string) => {
+    const other = c.netns.get(nsId)
+    return other ? netnsName(other) : null
+  }
+  const links = [...ns.links].sort((a, b) => a.ifindex - b.ifindex)
+  const tables = [...new Set(ns.routes.map((r) => r.table))].filter((t) => typeof t === 'number') as number[]
+  const out = [
+    section(`${prefix}ip -d addr`, links.flatMap((l) => formatLink(l, l.peer ? peerName(l.peer.ns) : null))),
+    section(`${prefix}ip route`, sortRoutes(ns.routes.filter((r) => r.table === 'main')).map(formatRoute)),
+    ...tables.sort((a, b) => a - b).map((t) => section(`${prefix}ip route show table ${t}`, sortRoutes(ns.routes.filter((r) => r.table === t)).map(formatRoute))),
+    section(`${prefix}ip route show table local`, sortRoutes(ns.routes.filter((r) => r.table === 'local')).map(formatRoute)),
+    section(`${prefix}ip rule`, [...ns.rules].sort((a, b) => a.priority - b.priority).map(formatRule)),
+    section(`${prefix}ip neigh`, ns.neigh.map(formatNeigh)),
+  ]
+  if (ns.kind === 'host') out.push(section(`${prefix}bridge fdb show`, ns.fdb.map(formatFdb)))
+  return `${out.join('\n\n')}\n`
+}
+
+export function nodeTables(c: Cluster, node: string): string | null {
+  const n = c.nodeByName.get(node)
+  if (!n) return null
+  return namespaceTables(c, c.netns.get(n.nsId)!)
+}
+
+export function podTables(c: Cluster, key: string): string | null {
+  const p = c.podByKey.get(key)
+  if (!p) return null
+  const ns = c.netns.get(p.nsId)!
+  const name = netnsName(ns)
+  return namespaceTables(c, ns, name ? `ip netns exec ${name} ` : '')
+}
