@@ -27,8 +27,14 @@ export function lessonSource(lesson: LessonMeta): string {
 
 export function computeGolden(lesson: LessonMeta): Golden {
   const loaded = loadScenarioSource(lessonSource(lesson), `lessons/${lesson.file}`)
-  const traces = loaded.cluster ? loaded.scenario!.traffic.map((t) => trace(loaded.cluster!, t, { seed: GOLDEN_SEED })) : []
-  return { lesson: lesson.id, diagnostics: loaded.diagnostics.map((d) => formatDiagnostic(d)), traces }
+  const traces = loaded.cluster
+    ? loaded.scenario!.traffic.map((t) => trace(loaded.cluster!, t, { seed: GOLDEN_SEED }))
+    : []
+  return {
+    lesson: lesson.id,
+    diagnostics: loaded.diagnostics.map((d) => formatDiagnostic(d)),
+    traces,
+  }
 }
 
 export function goldenPath(lesson: LessonMeta): string {
@@ -39,7 +45,8 @@ export function goldenText(g: Golden): string {
   return `${JSON.stringify(g, null, 2)}\n`
 }
 
-const isMain = process.argv[1] !== undefined && import.meta.url.endsWith(process.argv[1].replace(/\\/g, '/'))
+const isMain =
+  process.argv[1] !== undefined && import.meta.url.endsWith(process.argv[1].replace(/\\/g, '/'))
 if (isMain) {
   for (const lesson of LESSONS) {
     writeFileSync(goldenPath(lesson), goldenText(computeGolden(lesson)))

@@ -15,9 +15,12 @@ export interface Loaded {
 
 export function loadScenarioSource(source: string, file: string): Loaded {
   const parsed = parseScenario(source, file)
-  if (!parsed.scenario) return { scenario: null, cluster: null, diagnostics: parsed.diagnostics }
-  const built = buildCluster(parsed.scenario)
-  return { scenario: parsed.scenario, cluster: built.cluster, diagnostics: [...parsed.diagnostics, ...built.diagnostics] }
+  if (!parsed.draft) return { scenario: null, cluster: null, diagnostics: parsed.diagnostics }
+  // Build even a draft with errors, so that one run lists every problem the file has.
+  const built = buildCluster(parsed.draft)
+  const diagnostics = [...parsed.diagnostics, ...built.diagnostics]
+  if (!parsed.scenario) return { scenario: null, cluster: null, diagnostics }
+  return { scenario: parsed.scenario, cluster: built.cluster, diagnostics }
 }
 
 export function loadScenarioFile(file: string): Loaded {
@@ -25,11 +28,21 @@ export function loadScenarioFile(file: string): Loaded {
   try {
     source = readFileSync(file, 'utf8')
   } catch (e) {
-    const message = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message
+    const message =
+      (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message
     return {
       scenario: null,
       cluster: null,
-      diagnostics: [{ file, line: 1, col: 1, object: '', severity: 'error', message: text(`cannot read the file: ${message}`, `无法读取文件：${message}`) }],
+      diagnostics: [
+        {
+          file,
+          line: 1,
+          col: 1,
+          object: '',
+          severity: 'error',
+          message: text(`cannot read the file: ${message}`, `无法读取文件：${message}`),
+        },
+      ],
     }
   }
   return loadScenarioSource(source, file)

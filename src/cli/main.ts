@@ -53,13 +53,16 @@ export function run(argv: string[], io: Io): number {
   const loaded = loadScenarioFile(file)
   const errors = loaded.diagnostics.filter((d) => d.severity === 'error')
   if (command === 'check') {
-    for (const d of loaded.diagnostics) (d.severity === 'error' ? io.err : io.out)(`${formatDiagnostic(d, lang)}\n`)
+    for (const d of loaded.diagnostics)
+      (d.severity === 'error' ? io.err : io.out)(`${formatDiagnostic(d, lang)}\n`)
     if (errors.length > 0) {
       io.err(`${errors.length} error${errors.length === 1 ? '' : 's'}\n`)
       return 1
     }
     const c = loaded.cluster!
-    io.out(`ok: ${c.nodes.length} nodes, ${c.pods.length} Pods, ${loaded.scenario!.traffic.length} traffic (${c.decl.cni.plugin}${c.decl.cni.backend ? ` ${c.decl.cni.backend}` : ''})\n`)
+    io.out(
+      `ok: ${c.nodes.length} nodes, ${c.pods.length} Pods, ${loaded.scenario!.traffic.length} traffic (${c.decl.cni.plugin}${c.decl.cni.backend ? ` ${c.decl.cni.backend}` : ''})\n`,
+    )
     return 0
   }
   if (errors.length > 0 || !loaded.cluster) {
@@ -74,9 +77,15 @@ export function run(argv: string[], io: Io): number {
       io.err(`tables needs --node NAME or --pod NAMESPACE/NAME\n${USAGE}\n`)
       return 2
     }
-    const out = node ? nodeTables(cluster, node) : podTables(cluster, pod!.includes('/') ? pod! : `default/${pod}`)
+    const out = node
+      ? nodeTables(cluster, node)
+      : podTables(cluster, pod!.includes('/') ? pod! : `default/${pod}`)
     if (out === null) {
-      io.err(node ? `no node "${node}" (nodes: ${cluster.nodes.map((n) => n.name).join(', ')})\n` : `no Pod "${pod}"\n`)
+      io.err(
+        node
+          ? `no node "${node}" (nodes: ${cluster.nodes.map((n) => n.name).join(', ')})\n`
+          : `no Pod "${pod}"\n`,
+      )
       return 1
     }
     io.out(out)
@@ -86,7 +95,11 @@ export function run(argv: string[], io: Io): number {
   const name = args.flags.get('traffic')
   const t = name ? traffic.find((x) => x.name === name) : traffic[0]
   if (!t) {
-    io.err(name ? `no Traffic "${name}" (traffic: ${traffic.map((x) => x.name).join(', ')})\n` : `${file} has no Traffic document\n`)
+    io.err(
+      name
+        ? `no Traffic "${name}" (traffic: ${traffic.map((x) => x.name).join(', ')})\n`
+        : `${file} has no Traffic document\n`,
+    )
     return 1
   }
   const seedText = args.flags.get('seed') ?? '1'
@@ -104,7 +117,8 @@ export function run(argv: string[], io: Io): number {
   return result.outcome === 'error' ? 1 : 0
 }
 
-const isMain = process.argv[1] !== undefined && import.meta.url.endsWith(process.argv[1].replace(/\\/g, '/'))
+const isMain =
+  process.argv[1] !== undefined && import.meta.url.endsWith(process.argv[1].replace(/\\/g, '/'))
 if (isMain) {
   process.exitCode = run(process.argv.slice(2), {
     out: (s) => process.stdout.write(s),

@@ -5,16 +5,24 @@ import type { Step, Trace } from '../model/trace.ts'
 function where(s: Step): string {
   const a = s.at
   if (a.component && !a.node) return a.component
-  const parts = [a.node, a.pod ? `pod ${a.pod}` : null, a.container ? `container ${a.container}` : null, a.device].filter(Boolean)
+  const parts = [
+    a.node,
+    a.pod ? `pod ${a.pod}` : null,
+    a.container ? `container ${a.container}` : null,
+    a.device,
+  ].filter(Boolean)
   return parts.join(' ')
 }
 
 function headers(s: Step): string {
   const p = s.packet
-  if (p.app && p.app.protocol === 'arp') return `ARP who-has ${p.app.targetIp} tell ${p.app.senderIp}`
+  if (p.app && p.app.protocol === 'arp')
+    return `ARP who-has ${p.app.targetIp} tell ${p.app.senderIp}`
   const l3 = p.l3
   const l4 = p.l4
-  const inner = l3 ? `${l3.src}${l4 ? `:${l4.srcPort}` : ''} > ${l3.dst}${l4 ? `:${l4.dstPort}` : ''} ${l3.proto} ttl ${l3.ttl}` : ''
+  const inner = l3
+    ? `${l3.src}${l4 ? `:${l4.srcPort}` : ''} > ${l3.dst}${l4 ? `:${l4.dstPort}` : ''} ${l3.proto} ttl ${l3.ttl}`
+    : ''
   if (!p.outer) return inner
   const o = p.outer
   const outer = `${o.l3.src} > ${o.l3.dst} ${o.encap === 'vxlan' ? `udp/${o.l4?.dstPort} vni ${o.vni}` : 'ipip'}`
@@ -25,7 +33,9 @@ export function traceToText(t: Trace, lang: Lang = 'en'): string {
   const lines = [`# ${t.traffic} (seed ${t.seed}): ${t.outcome}${t.reason ? ` - ${t.reason}` : ''}`]
   for (const s of t.steps) {
     const changed = s.changed.length ? ` (changed: ${s.changed.join(', ')})` : ''
-    lines.push(`${String(s.index).padStart(3)} ${s.phase.padEnd(7)} ${s.action.padEnd(11)} ${where(s).padEnd(38)} ${headers(s)}${changed}`)
+    lines.push(
+      `${String(s.index).padStart(3)} ${s.phase.padEnd(7)} ${s.action.padEnd(11)} ${where(s).padEnd(38)} ${headers(s)}${changed}`,
+    )
     for (const l of s.lookups) lines.push(`      ${l.matched ? '*' : ' '} ${l.table}: ${l.rule}`)
     lines.push(`      ${s.explain[lang]}`)
   }

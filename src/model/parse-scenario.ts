@@ -24,6 +24,8 @@ export const PODPATH_API = 'podpath.dev/v1alpha1'
 export interface ParseResult {
   /** Null when there is any error: a file with errors never replaces the open scenario. */
   scenario: Scenario | null
+  /** What could be read despite the errors, so that later checks can list their errors too. */
+  draft: Scenario | null
   diagnostics: Diagnostic[]
 }
 
@@ -80,7 +82,7 @@ export function parseScenario(source: string, file = 'scenario.yaml'): ParseResu
         `无法读取 YAML：${(e as Error).message}`,
       ),
     })
-    return { scenario: null, diagnostics: ctx.diagnostics }
+    return { scenario: null, draft: null, diagnostics: ctx.diagnostics }
   }
   for (const doc of docs) {
     if (doc.errors.length > 0) {
@@ -139,19 +141,15 @@ export function parseScenario(source: string, file = 'scenario.yaml'): ParseResu
   for (const r of c.configs) applyConfig(r, c.cluster)
 
   const hasError = ctx.diagnostics.some((d) => d.severity === 'error')
-  return {
-    scenario: hasError
-      ? null
-      : {
-          file,
-          cluster: c.cluster,
-          nodes: c.nodes,
-          pods: c.pods,
-          traffic: c.traffic,
-          ignored: c.ignored,
-        },
-    diagnostics: ctx.diagnostics,
+  const draft: Scenario = {
+    file,
+    cluster: c.cluster,
+    nodes: c.nodes,
+    pods: c.pods,
+    traffic: c.traffic,
+    ignored: c.ignored,
   }
+  return { scenario: hasError ? null : draft, draft, diagnostics: ctx.diagnostics }
 }
 
 function collect(r: ObjReader, c: Collected): void {

@@ -21,6 +21,10 @@ function typeName(v: unknown): string {
   return typeof v
 }
 
+function an(word: string): string {
+  return /^[aeiou]/.test(word) ? `an ${word}` : `a ${word}`
+}
+
 const zhType: Record<string, string> = {
   string: '字符串',
   number: '数字',
@@ -66,7 +70,7 @@ export class ObjReader {
     this.report(
       [key],
       text(
-        `field "${key}" must be a ${expected}, not a ${typeName(got)}`,
+        `field "${key}" must be ${an(expected)}, not ${an(typeName(got))}`,
         `字段 "${key}" 应为${zhType[expected] ?? expected}，而不是${zhType[typeName(got)] ?? typeName(got)}`,
       ),
     )
@@ -137,7 +141,7 @@ export class ObjReader {
         this.report(
           [key, i],
           text(
-            `item ${i} of "${key}" must be a map, not a ${typeName(item)}`,
+            `item ${i} of "${key}" must be a map, not ${an(typeName(item))}`,
             `"${key}" 的第 ${i} 项应为映射，而不是${zhType[typeName(item)] ?? typeName(item)}`,
           ),
         )

@@ -40,7 +40,7 @@ export function handle(
       return { state, replies: [{ type: 'ready', version: PROTOCOL_VERSION }] }
     case 'load': {
       const parsed = parseScenario(msg.source, msg.file)
-      const built = parsed.scenario ? buildCluster(parsed.scenario) : null
+      const built = parsed.draft ? buildCluster(parsed.draft) : null
       const diagnostics = [...parsed.diagnostics, ...(built?.diagnostics ?? [])]
       if (!parsed.scenario || !built?.cluster) {
         // A file with errors never replaces the scenario that is open.

@@ -48,15 +48,27 @@ function portDetail(l: Link): string | null {
 }
 
 export function formatLink(l: Link, peerNetnsName: string | null): string[] {
-  const name = l.peer ? `${l.name}@if${l.peer.ifindex}` : l.kind === 'ipip' ? `${l.name}@NONE` : l.name
+  const name = l.peer
+    ? `${l.name}@if${l.peer.ifindex}`
+    : l.kind === 'ipip'
+      ? `${l.name}@NONE`
+      : l.name
   const master = l.master ? ` master ${l.master}` : ''
-  const qlen = l.kind === 'ether' || l.kind === 'loopback' || l.kind === 'bridge' || l.kind === 'ipip' ? ' qlen 1000' : ''
-  const lines = [`${l.ifindex}: ${name}: ${flags(l)} mtu ${l.mtu} qdisc ${qdisc(l)}${master} state ${state(l)} group default${qlen}`]
-  if (l.kind === 'loopback') lines.push('    link/loopback 00:00:00:00:00:00 brd 00:00:00:00:00:00 promiscuity 0')
+  const qlen =
+    l.kind === 'ether' || l.kind === 'loopback' || l.kind === 'bridge' || l.kind === 'ipip'
+      ? ' qlen 1000'
+      : ''
+  const lines = [
+    `${l.ifindex}: ${name}: ${flags(l)} mtu ${l.mtu} qdisc ${qdisc(l)}${master} state ${state(l)} group default${qlen}`,
+  ]
+  if (l.kind === 'loopback')
+    lines.push('    link/loopback 00:00:00:00:00:00 brd 00:00:00:00:00:00 promiscuity 0')
   else if (l.kind === 'ipip') lines.push('    link/ipip 0.0.0.0 brd 0.0.0.0 promiscuity 0')
   else {
     const netns = peerNetnsName ? ` link-netns ${peerNetnsName}` : ''
-    lines.push(`    link/ether ${l.mac} brd ff:ff:ff:ff:ff:ff${netns} promiscuity ${l.master ? 1 : 0}`)
+    lines.push(
+      `    link/ether ${l.mac} brd ff:ff:ff:ff:ff:ff${netns} promiscuity ${l.master ? 1 : 0}`,
+    )
   }
   const detail = linkDetail(l)
   if (detail) lines.push(`    ${detail}`)

@@ -30,13 +30,34 @@ export function namespaceTables(c: Cluster, ns: NetNs, prefix = ''): string {
     return other ? netnsName(other) : null
   }
   const links = [...ns.links].sort((a, b) => a.ifindex - b.ifindex)
-  const tables = [...new Set(ns.routes.map((r) => r.table))].filter((t) => typeof t === 'number') as number[]
+  const tables = [...new Set(ns.routes.map((r) => r.table))].filter(
+    (t) => typeof t === 'number',
+  ) as number[]
   const out = [
-    section(`${prefix}ip -d addr`, links.flatMap((l) => formatLink(l, l.peer ? peerName(l.peer.ns) : null))),
-    section(`${prefix}ip route`, sortRoutes(ns.routes.filter((r) => r.table === 'main')).map(formatRoute)),
-    ...tables.sort((a, b) => a - b).map((t) => section(`${prefix}ip route show table ${t}`, sortRoutes(ns.routes.filter((r) => r.table === t)).map(formatRoute))),
-    section(`${prefix}ip route show table local`, sortRoutes(ns.routes.filter((r) => r.table === 'local')).map(formatRoute)),
-    section(`${prefix}ip rule`, [...ns.rules].sort((a, b) => a.priority - b.priority).map(formatRule)),
+    section(
+      `${prefix}ip -d addr`,
+      links.flatMap((l) => formatLink(l, l.peer ? peerName(l.peer.ns) : null)),
+    ),
+    section(
+      `${prefix}ip route`,
+      sortRoutes(ns.routes.filter((r) => r.table === 'main')).map(formatRoute),
+    ),
+    ...tables
+      .sort((a, b) => a - b)
+      .map((t) =>
+        section(
+          `${prefix}ip route show table ${t}`,
+          sortRoutes(ns.routes.filter((r) => r.table === t)).map(formatRoute),
+        ),
+      ),
+    section(
+      `${prefix}ip route show table local`,
+      sortRoutes(ns.routes.filter((r) => r.table === 'local')).map(formatRoute),
+    ),
+    section(
+      `${prefix}ip rule`,
+      [...ns.rules].sort((a, b) => a.priority - b.priority).map(formatRule),
+    ),
     section(`${prefix}ip neigh`, ns.neigh.map(formatNeigh)),
   ]
   if (ns.kind === 'host') out.push(section(`${prefix}bridge fdb show`, ns.fdb.map(formatFdb)))

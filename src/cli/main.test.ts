@@ -1,0 +1,118 @@
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { run } from './main.ts'
+import { LESSONS_DIR } from './golden.ts'
+
+function cli(...argv: string[]) {
+  let out = ''
+  let err = ''
+  const code = run(argv, { out: (s) => (out += s), err: (s) => (err += s) })
+  return { code, out, err }
+}
+
+const lesson = (id: string) => join(LESSONS_DIR, `${id}.yaml`)
+
+describe('podpath trace', () => {
+  it('prints the trace format alone as JSON', () => {
+    const r = cli('trace', lesson('mode2-flannel-vxlan'), '--seed', '3')
+    expect(r.code).toBe(0)
+    const t = JSON.parse(r.out)
+    expect(t).toMatchObject({
+      format: 'podpath.trace/v1',
+      traffic: 'client-to-web',
+      seed: 3,
+      outcome: 'delivered',
+    })
+  })
+
+  it('prints one readable line per step as text', () => {
+    const r = cli('trace', lesson('mode2-calico-ipip'), '--format', 'text')
+    expect(r.code).toBe(0)
+    expect(r.out).toMatch(/^# client-to-web \(seed 1\): delivered/)
+    expect(r.out).toMatch(/encapsulate +node-1 tunl0 +\[192\.168\.1\.11 > 192\.168\.1\.12 ipip\]/)
+  })
+
+  it('picks a Traffic by name and rejects an unknown one', () => {
+    expect(cli('trace', lesson('mode2-same-node'), '--traffic', 'web-to-itself').code).toBe(0)
+    const r = cli('trace', lesson('mode2-same-node'), '--traffic', 'nope')
+    expect(r.code).toBe(1)
+    expect(r.err).toMatch(/no Traffic "nope" \(traffic: client-to-web, web-to-itself\)/)
+  })
+
+  it('refuses a bad seed and a bad format with a usage error', () => {
+    expect(cli('trace', lesson('mode2-same-node'), '--seed', 'x').code).toBe(2)
+    expect(cli('trace', lesson('mode2-same-node'), '--format', 'xml').code).toBe(2)
+    expect(cli('frobnicate', 'x').code).toBe(2)
+  })
+})
+
+describe('podpath tables', () => {
+  it('prints each command as a section header followed by its output', () => {
+    const r = cli('tables', lesson('mode2-flannel-vxlan'), '--node', 'node-1')
+    expect(r.code).toBe(0)
+    for (const cmd of ['ip -d addr', 'ip route', 'ip neigh', 'bridge fdb show'])
+      expect(r.out).toContain(`$ ${cmd}\n`)
+    expect(r.out).toContain('10.244.1.0/24 via 10.244.1.0 dev flannel.1 onlink')
+  })
+
+  it('prints a Pod namespace as ip netns exec would', () => {
+    const r = cli('tables', lesson('mode2-calico-ipip'), '--pod', 'default/client')
+    expect(r.out).toMatch(/^\$ ip netns exec cni-[0-9a-f-]{36} ip -d addr/)
+  })
+
+  it('names the nodes when the node does not exist', () => {
+    const r = cli('tables', lesson('mode2-flannel-vxlan'), '--node', 'node-9')
+    expect(r.code).toBe(1)
+    expect(r.err).toMatch(/no node "node-9" \(nodes: node-1, node-2\)/)
+  })
+})
+
+describe('podpath check', () => {
+  it('passes a good scenario', () => {
+    const r = cli('check', lesson('mode2-aws-vpc-cni'))
+    expect(r.code).toBe(0)
+    expect(r.out).toMatch(/^ok: 2 nodes, 2 Pods, 1 traffic \(aws-vpc-cni\)/)
+  })
+
+  it('exits 1 listing every error with file, line and column', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'podpath-'))
+    const f = join(dir, 'bad.yaml')
+    writeFileSync(
+      f,
+      [
+        'apiVersion: podpath.dev/v1alpha1',
+        'kind: Cluster',
+        'metadata: {name: c}',
+        'spec: {clusterCIDR: banana, mtu: "big"}',
+        '---',
+        'apiVersion: v1',
+        'kind: Pod',
+        'metadata: {name: p}',
+        'spec: {nodeName: nowhere, containers: [{name: c}]}',
+      ].join('\n'),
+    )
+    const r = cli('check', f)
+    expect(r.code).toBe(1)
+    expect(r.err).toContain(`${f}:4:21: error: Cluster/c: "banana" is not an IPv4 CIDR`)
+    expect(r.err).toContain(
+      `${f}:4:34: error: Cluster/c: field "mtu" must be an integer, not a string`,
+    )
+    expect(r.err).toMatch(
+      /Pod\/default\/p: spec.nodeName "nowhere" names a node that does not exist/,
+    )
+    expect(r.err).toMatch(/3 errors\n$/)
+  })
+
+  it('reports a missing file', () => {
+    const r = cli('check', '/nonexistent/x.yaml')
+    expect(r.code).toBe(1)
+    expect(r.err).toMatch(/cannot read the file: no such file/)
+  })
+
+  it('speaks Chinese when asked', () => {
+    const r = cli('check', lesson('mode1-port-conflict'), '--lang', 'zh-CN')
+    expect(r.err).toMatch(/共享一个网络命名空间/)
+  })
+})

@@ -1,0 +1,56 @@
+import { existsSync, readFileSync } from 'node:fs'
+import { describe, expect, it } from 'vitest'
+import { computeGolden, goldenPath, goldenText } from '../cli/golden.ts'
+import { LESSONS } from './catalog.ts'
+
+describe('built-in lessons', () => {
+  for (const lesson of LESSONS) {
+    it(`${lesson.id} matches its golden trace (npm run golden rewrites it)`, () => {
+      const path = goldenPath(lesson)
+      expect(existsSync(path), `${path} is missing`).toBe(true)
+      expect(goldenText(computeGolden(lesson))).toBe(readFileSync(path, 'utf8'))
+    })
+  }
+
+  it('cover every item of modes 1 and 2', () => {
+    const sections = new Set(LESSONS.map((l) => l.section))
+    expect([...sections].sort()).toEqual(['1', '2.1', '2.2'])
+    const cnis = LESSONS.map((l) => l.id)
+    for (const id of [
+      'flannel-vxlan',
+      'flannel-host-gw',
+      'calico-ipip',
+      'calico-vxlan',
+      'calico-bgp',
+      'aws-vpc-cni',
+      'docker0',
+      'port-conflict',
+      'localhost',
+    ]) {
+      expect(cnis.some((c) => c.endsWith(id))).toBe(true)
+    }
+  })
+
+  it('all deliver, except the two that teach a failure', () => {
+    for (const lesson of LESSONS) {
+      const g = computeGolden(lesson)
+      if (lesson.id === 'mode1-port-conflict')
+        expect(g.diagnostics[0]).toMatch(/both declare port 8080\/TCP/)
+      else if (lesson.id === 'mode2-bridge-no-route') expect(g.traces[0]!.outcome).toBe('dropped')
+      else
+        for (const t of g.traces)
+          expect([lesson.id, t.traffic, t.outcome]).toEqual([lesson.id, t.traffic, 'delivered'])
+    }
+  })
+
+  it('explain every step in English and Chinese', () => {
+    for (const lesson of LESSONS) {
+      for (const t of computeGolden(lesson).traces) {
+        for (const s of t.steps) {
+          expect(s.explain.en.length).toBeGreaterThan(20)
+          expect(s.explain['zh-CN']).toMatch(/[\u4e00-\u9fff]/)
+        }
+      }
+    }
+  })
+})

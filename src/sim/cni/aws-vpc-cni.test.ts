@@ -1,0 +1,104 @@
+import { createHash } from 'node:crypto'
+import { describe, expect, it } from 'vitest'
+import { build, traceOf } from '../../test/scenario.ts'
+import { nodeTables, podTables } from '../print/tables.ts'
+import { awsVethName, maxPods } from './aws-vpc-cni.ts'
+
+const yaml = (pods: number, instanceType = 'm5.large') => `
+apiVersion: podpath.dev/v1alpha1
+kind: Cluster
+metadata: {name: eks}
+spec:
+  nodeCIDR: 10.0.0.0/16
+  cni: {plugin: aws-vpc-cni, instanceType: ${instanceType}}
+  nodes: [{name: a, ip: 10.0.0.11}, {name: b, ip: 10.0.0.12}]
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: client}
+spec: {nodeName: a, containers: [{name: c}]}
+---
+apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: web}
+spec:
+  replicas: ${pods}
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec: {nodeName: b, containers: [{name: w, ports: [{containerPort: 80}]}]}
+---
+apiVersion: podpath.dev/v1alpha1
+kind: Traffic
+metadata: {name: to-web}
+spec: {from: {pod: client}, to: "http://web-0/"}
+---
+apiVersion: podpath.dev/v1alpha1
+kind: Traffic
+metadata: {name: to-web-11}
+spec: {from: {pod: client}, to: "http://web-11/"}
+`
+
+describe('AWS VPC CNI', () => {
+  it('computes max Pods as ENIs x (IPv4 per ENI - 1) + 2', () => {
+    expect(maxPods('m5.large')).toBe(29)
+    expect(maxPods('t3.medium')).toBe(17)
+    expect(maxPods('t3.small')).toBe(11)
+  })
+
+  it('names the host veth "eni" + the first 11 hex digits of sha1("<namespace>.<pod>")', () => {
+    expect(awsVethName('default', 'web-0')).toBe(
+      `eni${createHash('sha1').update('default.web-0').digest('hex').slice(0, 11)}`,
+    )
+  })
+
+  it('gives Pods VPC addresses from the node subnet, with a /32 and a static ARP entry for 169.254.1.1', () => {
+    const { cluster } = build(yaml(1))
+    const web = cluster.pods.find((p) => p.name === 'web-0')!
+    expect(web.ip >>> 16).toBe(0x0a00) // inside 10.0.0.0/16
+    const pod = podTables(cluster, 'default/web-0')!
+    expect(pod).toContain('default via 169.254.1.1 dev eth0')
+    expect(pod).toMatch(/169\.254\.1\.1 dev eth0 lladdr [0-9a-f:]{17} PERMANENT/)
+    expect(pod).toMatch(/inet 10\.0\.\d+\.\d+\/32 scope global eth0/)
+    expect(pod).toContain('mtu 9001')
+  })
+
+  it('routes to each Pod with a host route and an ip rule at priority 512', () => {
+    const { cluster } = build(yaml(1))
+    const t = nodeTables(cluster, 'b')!
+    expect(t).toMatch(/\n10\.0\.\d+\.\d+ dev eni[0-9a-f]{11} scope link\n/)
+    expect(t).toMatch(/512:\tfrom all to 10\.0\.\d+\.\d+ lookup main/)
+    expect(t).not.toMatch(/cni0|flannel|tunl0/)
+  })
+
+  it('attaches a second ENI when the first runs out, with its own table and a from-Pod rule at 1536', () => {
+    const { cluster } = build(yaml(12))
+    const t = nodeTables(cluster, 'b')!
+    expect(t).toMatch(/\d+: eth1: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 9001/)
+    expect(t).toContain('$ ip route show table 2\ndefault via 10.0.0.1 dev eth1')
+    expect(t).toMatch(/1536:\tfrom 10\.0\.\d+\.\d+ lookup 2/)
+  })
+
+  it('refuses more Pods than the instance type allows', () => {
+    expect(() => build(yaml(28))).toThrow(/node b is full: its instance type allows 29 Pods/)
+    expect(() => build(yaml(27))).not.toThrow()
+  })
+
+  it('delivers across nodes with no encapsulation: the VPC carries Pod addresses', () => {
+    const t = traceOf(yaml(1), 'to-web')
+    expect(t.outcome).toBe('delivered')
+    expect(t.steps.every((s) => s.packet.outer === null)).toBe(true)
+    const vpc = t.steps.find((s) => s.at.component === 'vpc')!
+    expect(vpc.explain.en).toMatch(/ENI that holds/)
+  })
+
+  it('sends the reply of a Pod on a secondary ENI out of that ENI (table 2)', () => {
+    const t = traceOf(yaml(12), 'to-web-11')
+    expect(t.outcome).toBe('delivered')
+    const out = t.steps.find(
+      (s) => s.phase === 'reply' && s.action === 'route' && s.at.node === 'b' && s.at.pod === null,
+    )!
+    expect(out.lookups[0]!.rule).toMatch(/^1536:\tfrom 10\.0\.\d+\.\d+ lookup 2$/)
+    expect(out.at.device).toBe('eth1')
+  })
+})

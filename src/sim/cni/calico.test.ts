@@ -1,0 +1,133 @@
+import { createHash } from 'node:crypto'
+import { describe, expect, it } from 'vitest'
+import { build, traceOf, twoNodes } from '../../test/scenario.ts'
+import { nodeTables, podTables } from '../print/tables.ts'
+import { calicoVethName, calicoVtepMac } from './calico.ts'
+
+const sha1 = (s: string) => createHash('sha1').update(s).digest('hex')
+
+describe('Calico names and addresses', () => {
+  it('names the host veth "cali" + the first 11 hex digits of sha1("<namespace>.<pod>")', () => {
+    expect(calicoVethName('default', 'web')).toBe(`cali${sha1('default.web').slice(0, 11)}`)
+    expect(calicoVethName('default', 'web')).toHaveLength(15)
+  })
+
+  it('derives the VXLAN VTEP MAC as 0x66 and the first 5 bytes of sha1(node name)', () => {
+    const h = sha1('node-1')
+    expect(calicoVtepMac('node-1')).toBe(
+      `66:${h.slice(0, 2)}:${h.slice(2, 4)}:${h.slice(4, 6)}:${h.slice(6, 8)}:${h.slice(8, 10)}`,
+    )
+  })
+
+  it('gives each node a /26 block of the pool, the tunnel the first address, Pods the next', () => {
+    const { cluster } = build(twoNodes('{plugin: calico, backend: ipip}'))
+    const n2 = cluster.nodeByName.get('node-2')!
+    expect(n2.podCIDR).toEqual({ base: 0x0af40040, prefix: 26 }) // 10.244.0.64/26
+    expect(nodeTables(cluster, 'node-2')).toContain('inet 10.244.0.64/32 scope global tunl0')
+    expect(cluster.pods.find((p) => p.name === 'web')!.ip).toBe(0x0af40041) // 10.244.0.65
+  })
+})
+
+describe('Calico IP-in-IP', () => {
+  const yaml = twoNodes('{plugin: calico, backend: ipip}')
+  const { cluster } = build(yaml)
+
+  it('has tunl0 at MTU 1480 (20 bytes of outer IPv4), and BIRD routes with blackholes', () => {
+    const t = nodeTables(cluster, 'node-1')!
+    expect(t).toContain('tunl0@NONE: <NOARP,UP,LOWER_UP> mtu 1480')
+    expect(t).toContain('ipip any remote any local any ttl inherit nopmtudisc')
+    expect(t).toContain('10.244.0.64/26 via 192.168.1.12 dev tunl0 proto bird onlink')
+    expect(t).toContain('blackhole 10.244.0.0/26 proto bird')
+    expect(t).toMatch(/10\.244\.0\.1 dev cali[0-9a-f]{11} scope link/)
+    expect(t).not.toContain('cni0')
+  })
+
+  it('puts the host veth at ee:ee:ee:ee:ee:ee and the Pod behind 169.254.1.1', () => {
+    expect(nodeTables(cluster, 'node-1')).toMatch(
+      /link\/ether ee:ee:ee:ee:ee:ee brd ff:ff:ff:ff:ff:ff link-netns cni-/,
+    )
+    const pod = podTables(cluster, 'default/client')!
+    expect(pod).toContain('default via 169.254.1.1 dev eth0')
+    expect(pod).toContain('169.254.1.1 dev eth0 scope link')
+    expect(pod).toContain('inet 10.244.0.1/32 scope global eth0')
+  })
+
+  it('gets the gateway MAC by proxy ARP from the host veth', () => {
+    const t = traceOf(yaml, 'cross')
+    const arp = t.steps.find((s) => s.action === 'arp')!
+    expect(arp.lookups[1]!.rule).toBe(
+      'ee:ee:ee:ee:ee:ee > ' +
+        arp.packet.l2!.src +
+        ', ARP, Reply 169.254.1.1 is-at ee:ee:ee:ee:ee:ee, length 28',
+    )
+    expect(arp.explain.en).toMatch(/proxy_arp=1/)
+  })
+
+  it('adds an outer IPv4 header with protocol 4 from node to node, TTL inherited, and no inner Ethernet', () => {
+    const t = traceOf(yaml, 'cross')
+    const enc = t.steps.find((s) => s.action === 'encapsulate')!
+    expect(enc.packet.outer).toEqual({
+      encap: 'ipip',
+      l2: null,
+      l3: { src: '192.168.1.11', dst: '192.168.1.12', proto: 'ipip', ttl: 63 },
+      l4: null,
+    })
+    expect(enc.packet.l2).toBeNull()
+    const dec = t.steps.find((s) => s.action === 'decapsulate')!
+    expect(dec.at).toMatchObject({ node: 'node-2', device: 'tunl0' })
+    expect(t.outcome).toBe('delivered')
+  })
+
+  it('routes between two Pods on one node through the host, not a bridge', () => {
+    const t = traceOf(yaml, 'same')
+    expect(t.outcome).toBe('delivered')
+    expect(t.steps.some((s) => s.action === 'bridge')).toBe(false)
+    const hop = t.steps.find((s) => s.action === 'route' && s.at.pod === null)!
+    expect(hop.lookups[0]!.rule).toMatch(/^10\.244\.0\.2 dev cali[0-9a-f]{11} scope link$/)
+  })
+})
+
+describe('Calico VXLAN', () => {
+  const yaml = twoNodes('{plugin: calico, backend: vxlan}')
+  const { cluster } = build(yaml)
+
+  it("creates vxlan.calico with VNI 4096 on UDP 4789 at MTU 1450, and Felix's entries per remote node", () => {
+    const t = nodeTables(cluster, 'node-1')!
+    const mac = calicoVtepMac('node-2')
+    expect(t).toMatch(/vxlan\.calico: .* mtu 1450/)
+    expect(t).toMatch(
+      /vxlan id 4096 local 192\.168\.1\.11 dev eth0 srcport 0 0 dstport 4789 nolearning/,
+    )
+    expect(t).toContain(`10.244.0.64 dev vxlan.calico lladdr ${mac} PERMANENT`)
+    expect(t).toContain(`${mac} dev vxlan.calico dst 192.168.1.12 self permanent`)
+    expect(t).toContain('10.244.0.64/26 via 10.244.0.64 dev vxlan.calico onlink mtu 1450')
+    expect(t).toContain('blackhole 10.244.0.0/26 proto 80')
+  })
+
+  it('encapsulates in UDP 4789 with VNI 4096', () => {
+    const t = traceOf(yaml, 'cross')
+    const enc = t.steps.find((s) => s.action === 'encapsulate')!
+    expect(enc.packet.outer).toMatchObject({ encap: 'vxlan', vni: 4096, l4: { dstPort: 4789 } })
+    expect(enc.packet.l2!.dst).toBe(calicoVtepMac('node-2'))
+  })
+})
+
+describe('Calico BGP (no encapsulation)', () => {
+  const yaml = twoNodes('{plugin: calico, backend: bgp}')
+
+  it('routes the remote block via the peer node on eth0, proto bird, at the full MTU', () => {
+    const { cluster } = build(yaml)
+    const t = nodeTables(cluster, 'node-1')!
+    expect(t).toContain('10.244.0.64/26 via 192.168.1.12 dev eth0 proto bird')
+    expect(t).not.toContain('tunl0')
+    expect(cluster.podMtu).toBe(1500)
+  })
+
+  it('carries Pod addresses on the underlay itself', () => {
+    const t = traceOf(yaml, 'cross')
+    expect(t.outcome).toBe('delivered')
+    const u = t.steps.find((s) => s.at.component === 'underlay')!
+    expect(u.packet.outer).toBeNull()
+    expect(u.packet.l3!.dst).toBe('10.244.0.64')
+  })
+})
