@@ -10,6 +10,7 @@ import { lookupRoute } from '../net/fib.ts'
 import { findLink, type Link, type NetNs } from '../net/netns.ts'
 import { formatNeigh } from '../print/ip-neigh.ts'
 import { formatFdb } from '../print/bridge-fdb.ts'
+import { linkDetail } from '../print/ip-link.ts'
 import type { Walker, WalkResult } from './walker.ts'
 
 /**
@@ -33,7 +34,9 @@ export function vxlanTransmit(
 ): WalkResult {
   const vx = dev.vxlan!
   const neigh = w.state.neigh(ns.id).find((n) => n.ip === nexthop && n.dev === dev.name)
-  const lookups: Lookup[] = []
+  const lookups: Lookup[] = [
+    { table: `ip -d link show ${dev.name}`, rule: linkDetail(dev)!, matched: true },
+  ]
   if (!neigh) {
     return w.drop(
       ns,
@@ -107,7 +110,7 @@ export function ipipTransmit(
     'encapsulate',
     w.where(ns, { device: dev.name }),
     pkt,
-    [],
+    [{ table: `ip -d link show ${dev.name}`, rule: linkDetail(dev)!, matched: true }],
     text(
       `The route sends the packet into ${dev.name} "via ${formatIp(nexthop)} onlink". ${dev.name} is an IP-in-IP device: it puts a second IPv4 header (protocol 4) in front, from ${outerSrc} to ${formatIp(nexthop)}, the route's gateway. No Ethernet header travels inside; the cost is 20 bytes, which is why ${dev.name} and the Pods use MTU ${dev.mtu}.`,
       `路由让包进入 ${dev.name}，"via ${formatIp(nexthop)} onlink"。${dev.name} 是 IP-in-IP 设备：它在前面再加一个 IPv4 头（协议号 4），从 ${outerSrc} 到路由的网关 ${formatIp(nexthop)}。内层不携带以太网头；代价是 20 字节，所以 ${dev.name} 和 Pod 的 MTU 是 ${dev.mtu}。`,

@@ -14,6 +14,7 @@ import { formatRoute, routeCommand } from '../print/ip-route.ts'
 import { formatRule } from '../print/ip-rule.ts'
 import { formatNeigh } from '../print/ip-neigh.ts'
 import type { WalkState } from './state.ts'
+import { SANDBOX_IMAGE } from '../sandbox.ts'
 import { changedFields, clonePacket, top } from './packet.ts'
 import { resolveNeighbour } from './arp.ts'
 import { bridgeInput, bridgeTransmit } from './bridge.ts'
@@ -173,8 +174,12 @@ export class Walker {
         pkt,
         [],
         text(
-          `The packet loops through lo (MTU ${lo.mtu}) inside the same namespace. Every container of a Pod shares this namespace, so this is how they reach each other on localhost.`,
-          `包在同一个命名空间内经过 lo（MTU ${lo.mtu}）绕回。Pod 中的所有容器共享这个命名空间，它们就是这样通过 localhost 互相访问的。`,
+          ns.kind === 'pod'
+            ? `The packet loops through lo (MTU ${lo.mtu}) and never leaves the Pod. Every container of the Pod shares this one network namespace, created for the Pod's sandbox (the pause container, ${SANDBOX_IMAGE}) before any app container started: one IP, one port space, one lo. That is how containers of a Pod reach each other on localhost.`
+            : `The packet loops through lo (MTU ${lo.mtu}) inside the node's own network namespace.`,
+          ns.kind === 'pod'
+            ? `包经过 lo（MTU ${lo.mtu}）绕回，从不离开 Pod。Pod 的所有容器共享这一个网络命名空间；它在任何应用容器启动之前就为 Pod 的沙箱（pause 容器，${SANDBOX_IMAGE}）创建好了：一个 IP、一套端口、一个 lo。同一 Pod 的容器就是这样通过 localhost 互相访问的。`
+            : `包在节点自己的网络命名空间内经过 lo（MTU ${lo.mtu}）绕回。`,
         ),
       )
       return deliverLocal(this, ns, lo, pkt, [])
