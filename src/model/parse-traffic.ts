@@ -63,5 +63,7 @@ export function readTraffic(r: ObjReader, out: TrafficDecl[]): void {
     protocol: proto,
     headers: spec.strMap('headers'),
     where: r.where(),
+    fromWhere: from.where([pod !== null ? 'pod' : node !== null ? 'node' : 'external']),
+    toWhere: spec.where(['to']),
   })
 }

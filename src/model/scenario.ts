@@ -88,6 +88,9 @@ export interface TrafficDecl {
   protocol: 'tcp' | 'udp'
   headers: Record<string, string>
   where: Where
+  /** Positions of `spec.from` and `spec.to`, for errors about what they name. */
+  fromWhere: Where
+  toWhere: Where
 }
 
 export interface ClusterDecl {

@@ -1,6 +1,10 @@
-/** Where a Traffic goes: `to` as a URL, host:port or IP:port, resolved against the cluster. */
+/**
+ * The two ends of a Traffic: who sends (`from`), and where `to` goes (a URL, host:port or
+ * IP:port), resolved against the built cluster. Failures carry a reason in both languages.
+ */
 import { formatIp, parseIp } from '../model/ipv4.ts'
 import type { TrafficDecl } from '../model/scenario.ts'
+import { text, type Text } from '../model/text.ts'
 import type { Cluster, BuiltPod } from './cluster.ts'
 
 export interface Target {
@@ -13,7 +17,15 @@ export interface Target {
   pod: BuiltPod | null
 }
 
-export type TargetResult = { ok: true; target: Target } | { ok: false; reason: string }
+/** The sending end: a container of a Pod, or a process on a node. */
+export interface Source {
+  nsId: string
+  node: string
+  pod: BuiltPod | null
+  container: string | null
+}
+
+export type Resolved<T> = { ok: true; value: T } | { ok: false; reason: Text }
 
 /** Splits `to`; default ports are 80 for http and 443 for https. */
 export function parseTo(
@@ -28,30 +40,105 @@ export function parseTo(
   return { scheme, host: m[2]!.toLowerCase(), port, path: m[4] ?? '/' }
 }
 
+export function resolveSource(cluster: Cluster, t: TrafficDecl): Resolved<Source> {
+  const from = t.from
+  if (from.kind === 'external') {
+    return {
+      ok: false,
+      reason: text(
+        'traffic from outside the cluster is simulated in the external-traffic lessons, not in this version',
+        '来自集群外部的流量将在"从集群外部访问"的课程中模拟，当前版本尚不支持',
+      ),
+    }
+  }
+  if (from.kind === 'node') {
+    const node = cluster.nodeByName.get(from.node)
+    if (!node)
+      return {
+        ok: false,
+        reason: text(`node ${from.node} does not exist`, `节点 ${from.node} 不存在`),
+      }
+    return { ok: true, value: { nsId: node.nsId, node: node.name, pod: null, container: null } }
+  }
+  const key = `${from.namespace}/${from.name}`
+  const pod = cluster.podByKey.get(key)
+  if (!pod) return { ok: false, reason: text(`Pod ${key} does not exist`, `Pod ${key} 不存在`) }
+  const container = from.container ?? pod.containers[0]!.name
+  if (!pod.containers.some((c) => c.name === container)) {
+    return {
+      ok: false,
+      reason: text(
+        `Pod ${key} has no container "${container}" (containers: ${pod.containers.map((c) => c.name).join(', ')})`,
+        `Pod ${key} 没有名为 "${container}" 的容器（现有容器：${pod.containers.map((c) => c.name).join('、')}）`,
+      ),
+    }
+  }
+  return { ok: true, value: { nsId: pod.nsId, node: pod.node, pod, container } }
+}
+
 export function resolveTarget(
   cluster: Cluster,
   t: TrafficDecl,
   fromNamespace: string | null,
-): TargetResult {
+): Resolved<Target> {
   const p = parseTo(t.to)
-  if (!p) return { ok: false, reason: `"${t.to}" is not a URL, host:port or IP:port` }
-  if (p.port === null)
-    return { ok: false, reason: `"${t.to}" names no port (write host:port, or an http:// URL)` }
+  if (!p)
+    return {
+      ok: false,
+      reason: text(
+        `"${t.to}" is not a URL, host:port or IP:port`,
+        `"${t.to}" 不是 URL、host:port 或 IP:port`,
+      ),
+    }
+  if (p.port === null) {
+    return {
+      ok: false,
+      reason: text(
+        `"${t.to}" names no port (write host:port, or an http:// URL)`,
+        `"${t.to}" 没有端口（请写成 host:port，或 http:// 开头的 URL）`,
+      ),
+    }
+  }
   const base = { scheme: p.scheme, host: p.host, port: p.port, path: p.path }
-  if (p.host === 'localhost') return { ok: true, target: { ...base, ip: '127.0.0.1', pod: null } }
+  if (p.host === 'localhost') return { ok: true, value: { ...base, ip: '127.0.0.1', pod: null } }
   const ip = parseIp(p.host)
   if (ip !== null) {
     const pod = cluster.pods.find((x) => x.ip === ip && !x.hostNetwork) ?? null
-    return { ok: true, target: { ...base, ip: formatIp(ip), pod } }
+    return { ok: true, value: { ...base, ip: formatIp(ip), pod } }
   }
   // A Pod named directly: NAME (in the sender's namespace) or NAME.NAMESPACE.
   const [name, ns, ...rest] = p.host.split('.')
   if (rest.length === 0 && name) {
     const pod = cluster.podByKey.get(`${ns ?? fromNamespace ?? 'default'}/${name}`)
-    if (pod) return { ok: true, target: { ...base, ip: formatIp(pod.ip), pod } }
+    if (pod) return { ok: true, value: { ...base, ip: formatIp(pod.ip), pod } }
   }
   return {
     ok: false,
-    reason: `"${p.host}" is neither an IP address nor a Pod of this scenario; Service names and DNS are simulated in the Service lessons`,
+    reason: text(
+      `"${p.host}" is neither an IP address nor a Pod of this scenario (Service names and DNS come with the Service lessons)`,
+      `"${p.host}" 既不是 IP 地址，也不是本场景中的 Pod（Service 名字和 DNS 将在 Service 课程中介绍）`,
+    ),
   }
+}
+
+/** Build-time check: every Traffic names a sender and a destination that exist. */
+export function checkTraffic(
+  cluster: Cluster,
+  traffic: TrafficDecl[],
+): { where: TrafficDecl['where']; message: Text; severity: 'error' | 'info' }[] {
+  const out: { where: TrafficDecl['where']; message: Text; severity: 'error' | 'info' }[] = []
+  for (const t of traffic) {
+    const src = resolveSource(cluster, t)
+    if (!src.ok) {
+      out.push({
+        where: t.fromWhere,
+        message: src.reason,
+        severity: t.from.kind === 'external' ? 'info' : 'error',
+      })
+      continue
+    }
+    const dst = resolveTarget(cluster, t, src.value.pod?.namespace ?? null)
+    if (!dst.ok) out.push({ where: t.toWhere, message: dst.reason, severity: 'error' })
+  }
+  return out
 }

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { traceJson } from '../model/trace.ts'
 import { build, traceOf, twoNodes } from '../test/scenario.ts'
 import { trace } from './trace.ts'
+import { loadScenarioSource } from '../cli/load.ts'
 
 const pod = (name: string, node: string, containers: string) =>
   `---\napiVersion: v1\nkind: Pod\nmetadata: {name: ${name}}\nspec:\n  nodeName: ${node}\n  containers: ${containers}\n`
@@ -158,22 +159,36 @@ describe('determinism', () => {
 })
 
 describe('traffic that cannot start', () => {
-  it('reports a Traffic naming a missing Pod as an error trace', () => {
-    const t = traceOf(
-      twoNodes('{plugin: flannel}') + traffic('ghost', '{pod: nobody}', 'http://web/'),
-      'ghost',
-    )
-    expect(t).toMatchObject({ outcome: 'error', steps: [] })
-    expect(t.reason).toMatch(/Pod default\/nobody does not exist/)
+  const errorsOf = (yaml: string) =>
+    loadScenarioSource(yaml, 'f.yaml').diagnostics.filter((d) => d.severity === 'error')
+
+  it('reports a Traffic naming a missing Pod as a scenario error at its from line', () => {
+    const yaml = twoNodes('{plugin: flannel}') + traffic('ghost', '{pod: nobody}', 'http://web/')
+    const [e] = errorsOf(yaml)
+    expect(e).toMatchObject({ object: 'Traffic/ghost', line: yaml.split('\n').length - 1 })
+    expect(e!.message.en).toBe('Pod default/nobody does not exist')
+    expect(e!.message['zh-CN']).toBe('Pod default/nobody 不存在')
   })
 
   it('reports a destination that is neither an IP nor a Pod', () => {
-    const t = traceOf(
+    const [e] = errorsOf(
       twoNodes('{plugin: flannel}') +
         traffic('svc', '{pod: client}', 'http://web.default.svc.cluster.local/'),
-      'svc',
     )
-    expect(t.outcome).toBe('error')
-    expect(t.reason).toMatch(/Service names and DNS/)
+    expect(e!.message.en).toMatch(/Service names and DNS/)
+  })
+
+  it('reports a container the Pod does not have', () => {
+    const [e] = errorsOf(
+      twoNodes('{plugin: flannel}') +
+        traffic('c', '{pod: client, container: sidecar}', 'http://web/'),
+    )
+    expect(e!.message.en).toBe('Pod default/client has no container "sidecar" (containers: curl)')
+  })
+
+  it('answers a trace of an unresolvable Traffic with an error outcome, not an exception', () => {
+    const { cluster, scenario } = build(twoNodes('{plugin: flannel}'))
+    const t = trace(cluster, { ...scenario.traffic[0]!, to: 'nowhere:80' }, { seed: 1 })
+    expect(t).toMatchObject({ outcome: 'error', steps: [] })
   })
 })

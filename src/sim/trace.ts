@@ -8,9 +8,9 @@ import type { TrafficDecl } from '../model/scenario.ts'
 import { TRACE_FORMAT, type HttpApp, type Packet, type Trace } from '../model/trace.ts'
 import type { Cluster } from './cluster.ts'
 import { createRng } from './rng.ts'
-import { resolveTarget } from './target.ts'
+import { resolveSource, resolveTarget } from './target.ts'
 import { WalkState } from './walk/state.ts'
-import { Walker, type Endpoint } from './walk/walker.ts'
+import { Walker } from './walk/walker.ts'
 
 export interface TraceOptions {
   seed: number
@@ -36,35 +36,12 @@ function failed(traffic: string, seed: number, reason: string): Trace {
 
 export function trace(cluster: Cluster, traffic: TrafficDecl, opts: TraceOptions): Trace {
   const seed = opts.seed >>> 0
-  const from = traffic.from
-  if (from.kind === 'external') {
-    return failed(
-      traffic.name,
-      seed,
-      'traffic from outside the cluster is simulated in the external-traffic lessons',
-    )
-  }
-  let source: Endpoint
-  if (from.kind === 'pod') {
-    const pod = cluster.podByKey.get(`${from.namespace}/${from.name}`)
-    if (!pod) return failed(traffic.name, seed, `Pod ${from.namespace}/${from.name} does not exist`)
-    const container = from.container ?? pod.containers[0]!.name
-    if (!pod.containers.some((c) => c.name === container)) {
-      return failed(
-        traffic.name,
-        seed,
-        `Pod ${from.namespace}/${from.name} has no container "${container}"`,
-      )
-    }
-    source = { nsId: pod.nsId, node: pod.node, pod, container }
-  } else {
-    const node = cluster.nodeByName.get(from.node)
-    if (!node) return failed(traffic.name, seed, `node ${from.node} does not exist`)
-    source = { nsId: node.nsId, node: node.name, pod: null, container: null }
-  }
+  const src = resolveSource(cluster, traffic)
+  if (!src.ok) return failed(traffic.name, seed, src.reason.en)
+  const source = src.value
   const resolved = resolveTarget(cluster, traffic, source.pod?.namespace ?? null)
-  if (!resolved.ok) return failed(traffic.name, seed, resolved.reason)
-  const target = resolved.target
+  if (!resolved.ok) return failed(traffic.name, seed, resolved.reason.en)
+  const target = resolved.value
 
   const rng = createRng(seed)
   const walker = new Walker(new WalkState(cluster), rng, 'request')

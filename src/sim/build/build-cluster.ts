@@ -13,6 +13,7 @@ import { calicoDataplane } from '../cni/calico.ts'
 import { awsVpcDataplane, AWS_ENI_MTU } from '../cni/aws-vpc-cni.ts'
 import { bridgeDataplane } from '../cni/bridge.ts'
 import { stableRandomMac } from '../hash.ts'
+import { checkTraffic } from '../target.ts'
 import { podNsId } from '../net/netns.ts'
 import { report, type BuildContext } from './context.ts'
 import { buildNodes } from './nodes.ts'
@@ -95,20 +96,21 @@ export function buildCluster(s: Scenario): BuildResult {
   seedUnderlayNeighbours(ctx, routerMac)
   if (ctx.diagnostics.some((d) => d.severity === 'error'))
     return { cluster: null, diagnostics: ctx.diagnostics }
-  return {
-    cluster: {
-      decl,
-      mtu: ctx.mtu,
-      podMtu: ctx.mtu - dataplane.overhead,
-      nodes: ctx.nodes,
-      pods: ctx.pods,
-      netns: ctx.netns,
-      nodeByName: new Map(ctx.nodes.map((n) => [n.name, n])),
-      podByKey: new Map(ctx.pods.map((p) => [podKey(p.namespace, p.name), p])),
-      routerMac,
-    },
-    diagnostics: ctx.diagnostics,
+  const cluster: Cluster = {
+    decl,
+    mtu: ctx.mtu,
+    podMtu: ctx.mtu - dataplane.overhead,
+    nodes: ctx.nodes,
+    pods: ctx.pods,
+    netns: ctx.netns,
+    nodeByName: new Map(ctx.nodes.map((n) => [n.name, n])),
+    podByKey: new Map(ctx.pods.map((p) => [podKey(p.namespace, p.name), p])),
+    routerMac,
   }
+  for (const p of checkTraffic(cluster, s.traffic)) report(ctx, p.where, p.message, p.severity)
+  if (ctx.diagnostics.some((d) => d.severity === 'error'))
+    return { cluster: null, diagnostics: ctx.diagnostics }
+  return { cluster, diagnostics: ctx.diagnostics }
 }
 
 /** Pod addresses: those given in status.podIP first (checked), then the IPAM's order. */
