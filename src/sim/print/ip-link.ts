@@ -65,7 +65,8 @@ export function formatLink(l: Link, peerNetnsName: string | null): string[] {
     lines.push('    link/loopback 00:00:00:00:00:00 brd 00:00:00:00:00:00 promiscuity 0')
   else if (l.kind === 'ipip') lines.push('    link/ipip 0.0.0.0 brd 0.0.0.0 promiscuity 0')
   else {
-    const netns = peerNetnsName ? ` link-netns ${peerNetnsName}` : ''
+    // The host namespace has no name under /var/run/netns, so its peers print its id instead.
+    const netns = l.peer ? (peerNetnsName ? ` link-netns ${peerNetnsName}` : ' link-netnsid 0') : ''
     lines.push(
       `    link/ether ${l.mac} brd ff:ff:ff:ff:ff:ff${netns} promiscuity ${l.master ? 1 : 0}`,
     )
@@ -75,7 +76,10 @@ export function formatLink(l: Link, peerNetnsName: string | null): string[] {
   const port = portDetail(l)
   if (port) lines.push(`    ${port}`)
   for (const a of l.addrs) {
-    const brd = a.prefix < 31 ? ` brd ${formatIp((a.ip | ~maskOf(a.prefix)) >>> 0)}` : ''
+    const brd =
+      a.prefix < 31 && l.kind !== 'loopback'
+        ? ` brd ${formatIp((a.ip | ~maskOf(a.prefix)) >>> 0)}`
+        : ''
     lines.push(`    inet ${formatIp(a.ip)}/${a.prefix}${brd} scope ${a.scope} ${l.name}`)
     lines.push('       valid_lft forever preferred_lft forever')
   }
