@@ -9,6 +9,8 @@ import type {
   IgnoredDoc,
   NodeDecl,
   PodDecl,
+  ServiceDecl,
+  EndpointSliceDecl,
   Scenario,
   TrafficDecl,
 } from './scenario.ts'
@@ -18,6 +20,7 @@ import { defaultCluster, readClusterDoc, readKubeProxy } from './parse-cluster.t
 import { readCalicoIPPool, readFlannelConfigMap } from './parse-cni-config.ts'
 import { readController, readNode, readPod } from './parse-workloads.ts'
 import { readTraffic } from './parse-traffic.ts'
+import { readEndpointSlice, readService } from './parse-services.ts'
 
 export const PODPATH_API = 'podpath.dev/v1alpha1'
 
@@ -31,8 +34,6 @@ export interface ParseResult {
 
 /** Kinds the format lists that later parts of the engine simulate; read, reported, kept. */
 const LATER_KINDS = new Set([
-  'Service',
-  'EndpointSlice',
   'Endpoints',
   'Ingress',
   'IngressClass',
@@ -49,6 +50,8 @@ interface Collected {
   configs: ObjReader[]
   nodes: NodeDecl[]
   pods: PodDecl[]
+  services: ServiceDecl[]
+  endpointSlices: EndpointSliceDecl[]
   traffic: TrafficDecl[]
   ignored: IgnoredDoc[]
 }
@@ -62,6 +65,8 @@ export function parseScenario(source: string, file = 'scenario.yaml'): ParseResu
     configs: [],
     nodes: [],
     pods: [],
+    services: [],
+    endpointSlices: [],
     traffic: [],
     ignored: [],
   }
@@ -146,6 +151,8 @@ export function parseScenario(source: string, file = 'scenario.yaml'): ParseResu
     cluster: c.cluster,
     nodes: c.nodes,
     pods: c.pods,
+    services: c.services,
+    endpointSlices: c.endpointSlices,
     traffic: c.traffic,
     ignored: c.ignored,
   }
@@ -190,6 +197,10 @@ function collect(r: ObjReader, c: Collected): void {
       return readNode(r, c.nodes)
     case 'Pod':
       return readPod(r, c.pods)
+    case 'Service':
+      return readService(r, c.services)
+    case 'EndpointSlice':
+      return readEndpointSlice(r, c.endpointSlices)
     case 'Deployment':
     case 'ReplicaSet':
     case 'StatefulSet':

@@ -116,11 +116,54 @@ export interface IgnoredDoc {
   where: Where
 }
 
+export type ServiceType = 'ClusterIP' | 'NodePort' | 'LoadBalancer' | 'ExternalName'
+
+export interface ServicePortDecl {
+  name: string | null
+  port: number
+  /** A number, a container port name, or null (then the same as `port`). */
+  targetPort: number | string | null
+  nodePort: number | null
+  protocol: 'TCP' | 'UDP' | 'SCTP'
+}
+
+/** A Service (v1): a stable virtual IP and name in front of the Pods its selector picks. */
+export interface ServiceDecl {
+  namespace: string
+  name: string
+  type: ServiceType
+  /** An address, 'None' for a headless Service, or null to be allocated from the service CIDR. */
+  clusterIP: number | 'None' | null
+  ports: ServicePortDecl[]
+  /** Null: no selector, endpoints come from EndpointSlices given in the scenario. */
+  selector: Record<string, string> | null
+  externalName: string | null
+  externalTrafficPolicy: 'Cluster' | 'Local'
+  internalTrafficPolicy: 'Cluster' | 'Local'
+  sessionAffinity: 'None' | 'ClientIP'
+  /** sessionAffinityConfig.clientIP.timeoutSeconds (default 10800). */
+  sessionAffinityTimeout: number
+  loadBalancerSourceRanges: Cidr[]
+  where: Where
+}
+
+/** An EndpointSlice (discovery.k8s.io/v1) given in the scenario. */
+export interface EndpointSliceDecl {
+  namespace: string
+  name: string
+  serviceName: string
+  ports: { name: string | null; port: number; protocol: 'TCP' | 'UDP' | 'SCTP' }[]
+  endpoints: { addresses: number[]; ready: boolean; nodeName: string | null }[]
+  where: Where
+}
+
 export interface Scenario {
   file: string
   cluster: ClusterDecl
   nodes: NodeDecl[]
   pods: PodDecl[]
+  services: ServiceDecl[]
+  endpointSlices: EndpointSliceDecl[]
   traffic: TrafficDecl[]
   ignored: IgnoredDoc[]
 }

@@ -5,6 +5,7 @@
 import type { ClusterDecl, ContainerDecl, PodDecl } from '../model/scenario.ts'
 import type { Cidr } from '../model/ipv4.ts'
 import type { NetNs } from './net/netns.ts'
+import type { BuiltService } from './services/service.ts'
 
 export interface BuiltNode {
   name: string
@@ -52,6 +53,7 @@ export interface Cluster {
   netns: Map<string, NetNs>
   nodeByName: Map<string, BuiltNode>
   podByKey: Map<string, BuiltPod>
+  services: BuiltService[]
   /** MAC of the underlay router (or the VPC's router) that joins the node subnets. */
   routerMac: string
 }

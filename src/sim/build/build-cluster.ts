@@ -14,6 +14,7 @@ import { awsVpcDataplane, AWS_ENI_MTU } from '../cni/aws-vpc-cni.ts'
 import { bridgeDataplane } from '../cni/bridge.ts'
 import { stableRandomMac } from '../hash.ts'
 import { checkTraffic } from '../target.ts'
+import { buildServices } from '../services/build-services.ts'
 import { podNsId } from '../net/netns.ts'
 import { report, type BuildContext } from './context.ts'
 import { buildNodes } from './nodes.ts'
@@ -92,6 +93,7 @@ export function buildCluster(s: Scenario): BuildResult {
         p,
       )
   }
+  const services = buildServices(ctx, s.services, s.endpointSlices, ctx.pods)
   const routerMac = stableRandomMac('underlay:router')
   seedUnderlayNeighbours(ctx, routerMac)
   if (ctx.diagnostics.some((d) => d.severity === 'error'))
@@ -106,6 +108,7 @@ export function buildCluster(s: Scenario): BuildResult {
     nodeByName: new Map(ctx.nodes.map((n) => [n.name, n])),
     podByKey: new Map(ctx.pods.map((p) => [podKey(p.namespace, p.name), p])),
     routerMac,
+    services,
   }
   for (const p of checkTraffic(cluster, s.traffic)) report(ctx, p.where, p.message, p.severity)
   if (ctx.diagnostics.some((d) => d.severity === 'error'))

@@ -1,0 +1,186 @@
+import { describe, expect, it } from 'vitest'
+import { parseCidr } from '../../model/ipv4.ts'
+import { build } from '../../test/scenario.ts'
+import {
+  kubeProxyIptables,
+  portProtoHash,
+  probability,
+  restoreText,
+  type KubeProxyOptions,
+} from './iptables-rules.ts'
+
+/**
+ * kube-proxy's own tests sort the restore text before comparing (proxier_test.go
+ * sortIPTablesRules): tables by name; KUBE-NODEPORTS, KUBE-SERVICES, then other chains by name;
+ * the rules of those two chains by service name, the "must be the last rule" rule last.
+ */
+function sortLikeKubeProxyTests(text: string): string {
+  const tables = text
+    .trim()
+    .split(/\nCOMMIT\n?/)
+    .filter(Boolean)
+  const rank = (c: string) => (c === 'KUBE-NODEPORTS' ? '0' : c === 'KUBE-SERVICES' ? '1' : `2${c}`)
+  const svcName = (rule: string) => {
+    if (rule.includes('must be the last rule')) return '\uffff'
+    const m = /--comment "?([^ :"]+)/.exec(rule)
+    return m ? m[1]! : ''
+  }
+  const out = tables
+    .map((t) => t.split('\n'))
+    .sort((a, b) => a[0]!.localeCompare(b[0]!))
+    .map(([head, ...lines]) => {
+      const chains = lines
+        .filter((l) => l.startsWith(':'))
+        .sort((a, b) =>
+          rank(a.slice(1).split(' ')[0]!).localeCompare(rank(b.slice(1).split(' ')[0]!)),
+        )
+      const rules = lines.filter((l) => l.startsWith('-A'))
+      const order = chains.map((c) => c.slice(1).split(' ')[0]!)
+      const byChain = order.flatMap((c) => {
+        const rs = rules.filter((r) => r.split(' ')[1] === c)
+        return c === 'KUBE-NODEPORTS' || c === 'KUBE-SERVICES'
+          ? [...rs].sort((a, b) => (svcName(a) < svcName(b) ? -1 : svcName(a) > svcName(b) ? 1 : 0))
+          : rs
+      })
+      return [head, ...chains, ...byChain, 'COMMIT'].join('\n')
+    })
+  return `${out.join('\n')}\n`
+}
+
+// kube-proxy's fake proxier (NewFakeProxier): mark 0x4000, pod CIDR 10.0.0.0/8, no --random-fully.
+const TEST_PROXIER: Omit<KubeProxyOptions, 'node'> = {
+  clusterCIDR: parseCidr('10.0.0.0/8'),
+  masqueradeAll: false,
+  mark: '0x4000',
+  randomFully: false,
+  nfacct: false,
+}
+
+const threeEndpoints = `
+apiVersion: podpath.dev/v1alpha1
+kind: Cluster
+metadata: {name: t}
+spec:
+  clusterCIDR: 10.0.0.0/8
+  serviceCIDR: 172.30.0.0/16
+  nodes: [{name: test-node, ip: 192.168.0.2, podCIDR: 10.0.0.0/24}]
+---
+apiVersion: v1
+kind: Service
+metadata: {name: svc1, namespace: ns1}
+spec:
+  clusterIP: 172.30.1.1
+  ports: [{port: 80, protocol: TCP}]
+---
+apiVersion: discovery.k8s.io/v1
+kind: EndpointSlice
+metadata:
+  name: svc1-abcde
+  namespace: ns1
+  labels: {kubernetes.io/service-name: svc1}
+addressType: IPv4
+ports: [{port: 80, protocol: TCP}]
+endpoints:
+  - addresses: [10.0.1.1]
+  - addresses: [10.0.1.2]
+  - addresses: [10.0.1.3]
+`
+
+// pkg/proxy/iptables/proxier_test.go, TestInternalTrafficPolicyE2E, clusterExpectedIPTables.
+const KUBE_PROXY_EXPECTED = `*filter
+:KUBE-NODEPORTS - [0:0]
+:KUBE-SERVICES - [0:0]
+:KUBE-EXTERNAL-SERVICES - [0:0]
+:KUBE-FIREWALL - [0:0]
+:KUBE-FORWARD - [0:0]
+:KUBE-PROXY-FIREWALL - [0:0]
+-A KUBE-FIREWALL -m comment --comment "block incoming localnet connections" -d 127.0.0.0/8 ! -s 127.0.0.0/8 -m conntrack ! --ctstate RELATED,ESTABLISHED,DNAT -j DROP
+-A KUBE-FORWARD -m conntrack --ctstate INVALID -j DROP
+-A KUBE-FORWARD -m comment --comment "kubernetes forwarding rules" -m mark --mark 0x4000/0x4000 -j ACCEPT
+-A KUBE-FORWARD -m comment --comment "kubernetes forwarding conntrack rule" -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT
+COMMIT
+*nat
+:KUBE-NODEPORTS - [0:0]
+:KUBE-SERVICES - [0:0]
+:KUBE-MARK-MASQ - [0:0]
+:KUBE-POSTROUTING - [0:0]
+:KUBE-SEP-3JOIVZTXZZRGORX4 - [0:0]
+:KUBE-SEP-IO5XOSKPAXIFQXAJ - [0:0]
+:KUBE-SEP-XGJFVO3L2O5SRFNT - [0:0]
+:KUBE-SVC-AQI2S6QIMU7PVVRP - [0:0]
+-A KUBE-SERVICES -m comment --comment "ns1/svc1 cluster IP" -m tcp -p tcp -d 172.30.1.1 --dport 80 -j KUBE-SVC-AQI2S6QIMU7PVVRP
+-A KUBE-SERVICES -m comment --comment "kubernetes service nodeports; NOTE: this must be the last rule in this chain" -m addrtype --dst-type LOCAL -j KUBE-NODEPORTS
+-A KUBE-MARK-MASQ -j MARK --or-mark 0x4000
+-A KUBE-POSTROUTING -m mark ! --mark 0x4000/0x4000 -j RETURN
+-A KUBE-POSTROUTING -j MARK --xor-mark 0x4000
+-A KUBE-POSTROUTING -m comment --comment "kubernetes service traffic requiring SNAT" -j MASQUERADE
+-A KUBE-SEP-3JOIVZTXZZRGORX4 -m comment --comment ns1/svc1 -s 10.0.1.1 -j KUBE-MARK-MASQ
+-A KUBE-SEP-3JOIVZTXZZRGORX4 -m comment --comment ns1/svc1 -m tcp -p tcp -j DNAT --to-destination 10.0.1.1:80
+-A KUBE-SEP-IO5XOSKPAXIFQXAJ -m comment --comment ns1/svc1 -s 10.0.1.2 -j KUBE-MARK-MASQ
+-A KUBE-SEP-IO5XOSKPAXIFQXAJ -m comment --comment ns1/svc1 -m tcp -p tcp -j DNAT --to-destination 10.0.1.2:80
+-A KUBE-SEP-XGJFVO3L2O5SRFNT -m comment --comment ns1/svc1 -s 10.0.1.3 -j KUBE-MARK-MASQ
+-A KUBE-SEP-XGJFVO3L2O5SRFNT -m comment --comment ns1/svc1 -m tcp -p tcp -j DNAT --to-destination 10.0.1.3:80
+-A KUBE-SVC-AQI2S6QIMU7PVVRP -m comment --comment "ns1/svc1 cluster IP" -m tcp -p tcp -d 172.30.1.1 --dport 80 ! -s 10.0.0.0/8 -j KUBE-MARK-MASQ
+-A KUBE-SVC-AQI2S6QIMU7PVVRP -m comment --comment "ns1/svc1 -> 10.0.1.1:80" -m statistic --mode random --probability 0.3333333333 -j KUBE-SEP-3JOIVZTXZZRGORX4
+-A KUBE-SVC-AQI2S6QIMU7PVVRP -m comment --comment "ns1/svc1 -> 10.0.1.2:80" -m statistic --mode random --probability 0.5000000000 -j KUBE-SEP-IO5XOSKPAXIFQXAJ
+-A KUBE-SVC-AQI2S6QIMU7PVVRP -m comment --comment "ns1/svc1 -> 10.0.1.3:80" -j KUBE-SEP-XGJFVO3L2O5SRFNT
+COMMIT
+`
+
+describe('kube-proxy iptables mode: the rules it writes', () => {
+  it('hashes chain names as portProtoHash does (sha256, base32, 16 characters)', () => {
+    expect(portProtoHash('ns1/svc1:p80', 'tcp')).toBe('XPGD46QRK7WJZT7O')
+    expect(portProtoHash('kube-system/kube-dns:dns', 'udp')).toBe('TCOU7JCQXEZGVUNU')
+    expect(portProtoHash('default/kubernetes:https', 'tcp')).toBe('NPX46M4PTMTKRN6Y')
+  })
+
+  it('writes probabilities 1/(n-i) with ten decimals', () => {
+    expect([3, 2].map(probability)).toEqual(['0.3333333333', '0.5000000000'])
+  })
+
+  it("matches kube-proxy's own expected rules, line for line, for a Service with three endpoints", () => {
+    const { cluster } = build(threeEndpoints)
+    const rules = kubeProxyIptables(cluster.services, { ...TEST_PROXIER, node: 'test-node' })
+    expect(sortLikeKubeProxyTests(restoreText(rules))).toBe(KUBE_PROXY_EXPECTED)
+  })
+
+  it('REJECTs in the filter table when a Service has no endpoints', () => {
+    const { cluster } = build(threeEndpoints.replace(/endpoints:[\s\S]*$/, 'endpoints: []\n'))
+    const text = restoreText(
+      kubeProxyIptables(cluster.services, { ...TEST_PROXIER, node: 'test-node' }),
+    )
+    expect(text).toContain(
+      '-A KUBE-SERVICES -m comment --comment "ns1/svc1 has no endpoints" -m tcp -p tcp -d 172.30.1.1 --dport 80 -j REJECT',
+    )
+    expect(text).not.toContain('KUBE-SVC-')
+  })
+
+  it('DROPs when internalTrafficPolicy is Local and this node has no endpoint', () => {
+    const { cluster } = build(
+      threeEndpoints.replace(
+        'ports: [{port: 80, protocol: TCP}]\n---',
+        'ports: [{port: 80, protocol: TCP}]\n  internalTrafficPolicy: Local\n---',
+      ),
+    )
+    const text = restoreText(
+      kubeProxyIptables(cluster.services, { ...TEST_PROXIER, node: 'test-node' }),
+    )
+    expect(text).toContain(
+      '-A KUBE-SERVICES -m comment --comment "ns1/svc1 has no local endpoints" -m tcp -p tcp -d 172.30.1.1 --dport 80 -j DROP',
+    )
+  })
+
+  it('masquerades all Service traffic with masqueradeAll', () => {
+    const { cluster } = build(threeEndpoints)
+    const text = restoreText(
+      kubeProxyIptables(cluster.services, {
+        ...TEST_PROXIER,
+        masqueradeAll: true,
+        node: 'test-node',
+      }),
+    )
+    expect(text).toContain(
+      '-A KUBE-SVC-AQI2S6QIMU7PVVRP -m comment --comment "ns1/svc1 cluster IP" -m tcp -p tcp -d 172.30.1.1 --dport 80 -j KUBE-MARK-MASQ',
+    )
+  })
+})

@@ -1,0 +1,449 @@
+/**
+ * kube-proxy's iptables mode (kubernetes pkg/proxy/iptables/proxier.go, syncProxyRules): the
+ * rules it feeds to iptables-restore for one node, argument for argument as it writes them.
+ * `print/iptables-save.ts` turns them into what `iptables-save` prints back.
+ */
+import { formatCidr, formatIp, type Cidr } from '../../model/ipv4.ts'
+import { base32, sha256 } from '../hash.ts'
+import {
+  servicePortName,
+  type BuiltEndpoint,
+  type BuiltService,
+  type BuiltServicePort,
+} from '../services/service.ts'
+
+export interface RestoreRule {
+  table: 'filter' | 'nat'
+  chain: string
+  /** The arguments after `-A CHAIN`, exactly as kube-proxy writes them. */
+  args: string[]
+}
+
+export interface IptablesRules {
+  /** User chains kube-proxy declares, per table, in the order it declares them. */
+  chains: { filter: string[]; nat: string[] }
+  rules: RestoreRule[]
+}
+
+export interface KubeProxyOptions {
+  node: string
+  /** The local-traffic detector's cluster CIDR (`--cluster-cidr`); null leaves the masquerade rule out. */
+  clusterCIDR: Cidr | null
+  masqueradeAll: boolean
+  /** 1 << --iptables-masquerade-bit (14). kube-proxy formats it "%#08x" -> 0x004000; iptables prints 0x4000. */
+  mark: string
+  /** iptables >= 1.6.2 supports it, so real nodes have it (proxier.iptables.HasRandomFully). */
+  randomFully: boolean
+  /** kube-proxy >= 1.29 counts accepted localhost NodePort packets with nfacct. */
+  nfacct: boolean
+}
+
+export const DEFAULT_MARK = '0x4000'
+
+/** portProtoHash: sha256 of "<servicePortName><protocol>", base32, first 16 characters. */
+export function portProtoHash(spn: string, protocol: string): string {
+  return base32(sha256(spn + protocol)).slice(0, 16)
+}
+
+/** servicePortEndpointChainName: the same hash over "<servicePortName><protocol><ip:port>". */
+export function endpointChainName(spn: string, protocol: string, endpoint: string): string {
+  return `KUBE-SEP-${base32(sha256(spn + protocol + endpoint)).slice(0, 16)}`
+}
+
+/** computeProbability: "%0.10f" of 1/n. */
+export function probability(n: number): string {
+  return (1 / n).toFixed(10)
+}
+
+export function chainNames(svc: BuiltService, port: BuiltServicePort) {
+  const spn = servicePortName(svc, port)
+  const h = portProtoHash(spn, port.protocol.toLowerCase())
+  return {
+    spn,
+    svc: `KUBE-SVC-${h}`,
+    svl: `KUBE-SVL-${h}`,
+    ext: `KUBE-EXT-${h}`,
+    fw: `KUBE-FW-${h}`,
+  }
+}
+
+export function endpointString(ep: BuiltEndpoint): string {
+  return `${formatIp(ep.ip)}:${ep.port}`
+}
+
+export function kubeProxyIptables(
+  services: readonly BuiltService[],
+  o: KubeProxyOptions,
+): IptablesRules {
+  const filter: string[] = [
+    'KUBE-SERVICES',
+    'KUBE-EXTERNAL-SERVICES',
+    'KUBE-FORWARD',
+    'KUBE-NODEPORTS',
+    'KUBE-PROXY-FIREWALL',
+    'KUBE-FIREWALL',
+  ]
+  const nat: string[] = ['KUBE-SERVICES', 'KUBE-NODEPORTS', 'KUBE-POSTROUTING', 'KUBE-MARK-MASQ']
+  const rules: RestoreRule[] = []
+  const n = (chain: string, ...args: string[]) => rules.push({ table: 'nat', chain, args })
+  const f = (chain: string, ...args: string[]) => rules.push({ table: 'filter', chain, args })
+  const notLocal = o.clusterCIDR ? ['!', '-s', formatCidr(o.clusterCIDR)] : []
+  const isLocal = o.clusterCIDR ? ['-s', formatCidr(o.clusterCIDR)] : []
+
+  // Install the kubernetes-specific postrouting rules, then the masquerade mark rule.
+  n('KUBE-POSTROUTING', '-m', 'mark', '!', '--mark', `${o.mark}/${o.mark}`, '-j', 'RETURN')
+  n('KUBE-POSTROUTING', '-j', 'MARK', '--xor-mark', o.mark)
+  n(
+    'KUBE-POSTROUTING',
+    '-m',
+    'comment',
+    '--comment',
+    '"kubernetes service traffic requiring SNAT"',
+    '-j',
+    'MASQUERADE',
+    ...(o.randomFully ? ['--random-fully'] : []),
+  )
+  n('KUBE-MARK-MASQ', '-j', 'MARK', '--or-mark', o.mark)
+
+  // kube-proxy walks a map, so a real node lists Services in no fixed order; PodPath sorts them.
+  const ordered = [...services]
+    .filter((s) => s.clusterIP !== null)
+    .sort((a, b) => `${a.namespace}/${a.name}`.localeCompare(`${b.namespace}/${b.name}`))
+  for (const svc of ordered) {
+    for (const port of svc.ports) {
+      const d = svc.decl
+      const names = chainNames(svc, port)
+      const proto = port.protocol.toLowerCase()
+      const vip = formatIp(svc.clusterIP!)
+      const all = port.endpoints.filter((e) => e.ready)
+      const local = all.filter((e) => e.node === o.node)
+      const itpLocal = d.internalTrafficPolicy === 'Local'
+      const externallyAccessible = port.nodePort !== null
+      const etpLocal = d.externalTrafficPolicy === 'Local' && externallyAccessible
+      const hasEndpoints = all.length > 0
+      const hasInternal = itpLocal ? local.length > 0 : hasEndpoints
+      const hasExternal = etpLocal ? local.length > 0 : hasEndpoints
+      const usesCluster = hasEndpoints && (!itpLocal || (externallyAccessible && !etpLocal))
+      const usesLocal = local.length > 0 && (itpLocal || etpLocal)
+      const internalChain = itpLocal ? names.svl : names.svc
+      const externalPolicyChain = etpLocal ? names.svl : names.svc
+      const usesExternalChain = hasEndpoints && externallyAccessible
+      const noEndpoints = (what: 'internal' | 'external') => {
+        const localOnly = what === 'internal' ? itpLocal : etpLocal
+        // "has no endpoints" REJECTs; "has no local endpoints" DROPs (the Service exists elsewhere).
+        return localOnly && hasEndpoints
+          ? { comment: `"${names.spn} has no local endpoints"`, target: 'DROP' }
+          : { comment: `"${names.spn} has no endpoints"`, target: 'REJECT' }
+      }
+      const dportArgs = ['-m', proto, '-p', proto, '-d', vip, '--dport', String(port.port)]
+
+      // Capture the clusterIP.
+      if (hasInternal)
+        n(
+          'KUBE-SERVICES',
+          '-m',
+          'comment',
+          '--comment',
+          `"${names.spn} cluster IP"`,
+          ...dportArgs,
+          '-j',
+          internalChain,
+        )
+      else {
+        const x = noEndpoints('internal')
+        f('KUBE-SERVICES', '-m', 'comment', '--comment', x.comment, ...dportArgs, '-j', x.target)
+      }
+      // Capture node ports.
+      if (port.nodePort !== null) {
+        if (usesExternalChain) {
+          if (o.nfacct)
+            n(
+              'KUBE-NODEPORTS',
+              '-m',
+              'comment',
+              '--comment',
+              names.spn,
+              '-m',
+              proto,
+              '-p',
+              proto,
+              '-d',
+              '127.0.0.0/8',
+              '--dport',
+              String(port.nodePort),
+              '-m',
+              'nfacct',
+              '--nfacct-name',
+              'localhost_nps_accepted_pkts',
+              '-j',
+              names.ext,
+            )
+          n(
+            'KUBE-NODEPORTS',
+            '-m',
+            'comment',
+            '--comment',
+            names.spn,
+            '-m',
+            proto,
+            '-p',
+            proto,
+            '--dport',
+            String(port.nodePort),
+            '-j',
+            names.ext,
+          )
+        }
+        if (!hasExternal) {
+          const x = noEndpoints('external')
+          f(
+            'KUBE-EXTERNAL-SERVICES',
+            '-m',
+            'comment',
+            '--comment',
+            x.comment,
+            '-m',
+            'addrtype',
+            '--dst-type',
+            'LOCAL',
+            '-m',
+            proto,
+            '-p',
+            proto,
+            '--dport',
+            String(port.nodePort),
+            '-j',
+            x.target,
+          )
+        }
+      }
+      // Internal traffic: masquerade what comes from outside the cluster CIDR (or everything).
+      if (hasInternal) {
+        const args = ['-m', 'comment', '--comment', `"${names.spn} cluster IP"`, ...dportArgs]
+        if (o.masqueradeAll) n(internalChain, ...args, '-j', 'KUBE-MARK-MASQ')
+        else if (o.clusterCIDR) n(internalChain, ...args, ...notLocal, '-j', 'KUBE-MARK-MASQ')
+      }
+      // External traffic.
+      if (usesExternalChain) {
+        nat.push(names.ext)
+        if (!etpLocal) {
+          n(
+            names.ext,
+            '-m',
+            'comment',
+            '--comment',
+            `"masquerade traffic for ${names.spn} external destinations"`,
+            '-j',
+            'KUBE-MARK-MASQ',
+          )
+        } else {
+          if (o.clusterCIDR)
+            n(
+              names.ext,
+              '-m',
+              'comment',
+              '--comment',
+              `"pod traffic for ${names.spn} external destinations"`,
+              ...isLocal,
+              '-j',
+              names.svc,
+            )
+          n(
+            names.ext,
+            '-m',
+            'comment',
+            '--comment',
+            `"masquerade LOCAL traffic for ${names.spn} external destinations"`,
+            '-m',
+            'addrtype',
+            '--src-type',
+            'LOCAL',
+            '-j',
+            'KUBE-MARK-MASQ',
+          )
+          n(
+            names.ext,
+            '-m',
+            'comment',
+            '--comment',
+            `"route LOCAL traffic for ${names.spn} external destinations"`,
+            '-m',
+            'addrtype',
+            '--src-type',
+            'LOCAL',
+            '-j',
+            names.svc,
+          )
+        }
+        if (hasExternal) n(names.ext, '-j', externalPolicyChain)
+      }
+      if (usesCluster) {
+        nat.push(names.svc)
+        writeEndpointRules(n, svc, port, names.spn, names.svc, all)
+      }
+      if (usesLocal) {
+        nat.push(names.svl)
+        writeEndpointRules(n, svc, port, names.spn, names.svl, local)
+      }
+      const reachable = usesCluster ? all : usesLocal ? local : []
+      for (const ep of reachable) {
+        const chain = endpointChainName(names.spn, proto, endpointString(ep))
+        nat.push(chain)
+        n(
+          chain,
+          '-m',
+          'comment',
+          '--comment',
+          names.spn,
+          '-s',
+          formatIp(ep.ip),
+          '-j',
+          'KUBE-MARK-MASQ',
+        )
+        const affinity =
+          d.sessionAffinity === 'ClientIP' ? ['-m', 'recent', '--name', chain, '--set'] : []
+        n(
+          chain,
+          '-m',
+          'comment',
+          '--comment',
+          names.spn,
+          ...affinity,
+          '-m',
+          proto,
+          '-p',
+          proto,
+          '-j',
+          'DNAT',
+          '--to-destination',
+          endpointString(ep),
+        )
+      }
+    }
+  }
+  n(
+    'KUBE-SERVICES',
+    '-m',
+    'comment',
+    '--comment',
+    '"kubernetes service nodeports; NOTE: this must be the last rule in this chain"',
+    '-m',
+    'addrtype',
+    '--dst-type',
+    'LOCAL',
+    '-j',
+    'KUBE-NODEPORTS',
+  )
+
+  f(
+    'KUBE-FIREWALL',
+    '-m',
+    'comment',
+    '--comment',
+    '"block incoming localnet connections"',
+    '-d',
+    '127.0.0.0/8',
+    '!',
+    '-s',
+    '127.0.0.0/8',
+    '-m',
+    'conntrack',
+    '!',
+    '--ctstate',
+    'RELATED,ESTABLISHED,DNAT',
+    '-j',
+    'DROP',
+  )
+  f(
+    'KUBE-FORWARD',
+    '-m',
+    'conntrack',
+    '--ctstate',
+    'INVALID',
+    ...(o.nfacct ? ['-m', 'nfacct', '--nfacct-name', 'ct_state_invalid_dropped_pkts'] : []),
+    '-j',
+    'DROP',
+  )
+  f(
+    'KUBE-FORWARD',
+    '-m',
+    'comment',
+    '--comment',
+    '"kubernetes forwarding rules"',
+    '-m',
+    'mark',
+    '--mark',
+    `${o.mark}/${o.mark}`,
+    '-j',
+    'ACCEPT',
+  )
+  f(
+    'KUBE-FORWARD',
+    '-m',
+    'comment',
+    '--comment',
+    '"kubernetes forwarding conntrack rule"',
+    '-m',
+    'conntrack',
+    '--ctstate',
+    'RELATED,ESTABLISHED',
+    '-j',
+    'ACCEPT',
+  )
+  return { chains: { filter, nat }, rules }
+}
+
+/** writeServiceToEndpointRules: affinity checks first, then one probabilistic jump per endpoint. */
+function writeEndpointRules(
+  n: (chain: string, ...args: string[]) => void,
+  svc: BuiltService,
+  port: BuiltServicePort,
+  spn: string,
+  chain: string,
+  eps: BuiltEndpoint[],
+): void {
+  const proto = port.protocol.toLowerCase()
+  if (svc.decl.sessionAffinity === 'ClientIP') {
+    for (const ep of eps) {
+      const sep = endpointChainName(spn, proto, endpointString(ep))
+      n(
+        chain,
+        '-m',
+        'comment',
+        '--comment',
+        `"${spn} -> ${endpointString(ep)}"`,
+        '-m',
+        'recent',
+        '--name',
+        sep,
+        '--rcheck',
+        '--seconds',
+        String(svc.decl.sessionAffinityTimeout),
+        '--reap',
+        '-j',
+        sep,
+      )
+    }
+  }
+  eps.forEach((ep, i) => {
+    const sep = endpointChainName(spn, proto, endpointString(ep))
+    const stat =
+      i < eps.length - 1
+        ? ['-m', 'statistic', '--mode', 'random', '--probability', probability(eps.length - i)]
+        : []
+    n(chain, '-m', 'comment', '--comment', `"${spn} -> ${endpointString(ep)}"`, ...stat, '-j', sep)
+  })
+}
+
+/** The iptables-restore input kube-proxy writes: `*filter` ... COMMIT `*nat` ... COMMIT. */
+export function restoreText(r: IptablesRules): string {
+  const out: string[] = []
+  for (const table of ['filter', 'nat'] as const) {
+    out.push(`*${table}`)
+    for (const c of r.chains[table]) out.push(`:${c} - [0:0]`)
+    for (const rule of r.rules)
+      if (rule.table === table) out.push(['-A', rule.chain, ...rule.args].join(' '))
+    out.push('COMMIT')
+  }
+  return `${out.join('\n')}\n`
+}
