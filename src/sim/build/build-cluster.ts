@@ -15,6 +15,7 @@ import { bridgeDataplane } from '../cni/bridge.ts'
 import { stableRandomMac } from '../hash.ts'
 import { checkTraffic } from '../target.ts'
 import { buildServices } from '../services/build-services.ts'
+import { apiServerService } from '../services/defaults.ts'
 import { podNsId } from '../net/netns.ts'
 import { report, type BuildContext } from './context.ts'
 import { buildNodes } from './nodes.ts'
@@ -93,7 +94,13 @@ export function buildCluster(s: Scenario): BuildResult {
         p,
       )
   }
-  const services = buildServices(ctx, s.services, s.endpointSlices, ctx.pods)
+  const api = apiServerService(decl, ctx.nodes, s.services)
+  const services = buildServices(
+    ctx,
+    api ? [api.service, ...s.services] : s.services,
+    api ? [api.slice, ...s.endpointSlices] : s.endpointSlices,
+    ctx.pods,
+  )
   const routerMac = stableRandomMac('underlay:router')
   seedUnderlayNeighbours(ctx, routerMac)
   if (ctx.diagnostics.some((d) => d.severity === 'error'))

@@ -9,6 +9,8 @@ import { formatNeigh } from './ip-neigh.ts'
 import { formatFdb } from './bridge-fdb.ts'
 import { formatRule } from './ip-rule.ts'
 import { formatLink, netnsName } from './ip-link.ts'
+import { iptablesSave } from './iptables-save.ts'
+import { nodeIptables } from '../proxy/kube-proxy.ts'
 
 /** Kernel dump order: by destination address, the longer prefix first for the same address. */
 export function sortRoutes(routes: readonly Route[]): Route[] {
@@ -60,7 +62,17 @@ export function namespaceTables(c: Cluster, ns: NetNs, prefix = ''): string {
     ),
     section(`${prefix}ip neigh`, ns.neigh.map(formatNeigh)),
   ]
-  if (ns.kind === 'host') out.push(section(`${prefix}bridge fdb show`, ns.fdb.map(formatFdb)))
+  if (ns.kind === 'host') {
+    out.push(section(`${prefix}bridge fdb show`, ns.fdb.map(formatFdb)))
+    if (c.decl.kubeProxy.mode === 'iptables') {
+      out.push(
+        section(
+          `${prefix}iptables-save -t filter -t nat`,
+          iptablesSave(nodeIptables(c, ns.node)).trimEnd().split('\n'),
+        ),
+      )
+    }
+  }
   return `${out.join('\n\n')}\n`
 }
 

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { iptablesSave, savedProbability } from '../print/iptables-save.ts'
 import { parseCidr } from '../../model/ipv4.ts'
 import { build } from '../../test/scenario.ts'
 import {
@@ -182,5 +183,69 @@ describe('kube-proxy iptables mode: the rules it writes', () => {
     expect(text).toContain(
       '-A KUBE-SVC-AQI2S6QIMU7PVVRP -m comment --comment "ns1/svc1 cluster IP" -m tcp -p tcp -d 172.30.1.1 --dport 80 -j KUBE-MARK-MASQ',
     )
+  })
+})
+
+describe('what iptables-save prints back on the node', () => {
+  const { cluster } = build(threeEndpoints)
+  const save = iptablesSave(
+    kubeProxyIptables(cluster.services, { ...TEST_PROXIER, randomFully: true, node: 'test-node' }),
+  )
+
+  it('reorders fields, adds /32, quotes comments, and reads MARK and probabilities back as the kernel stores them', () => {
+    expect(save).toContain(
+      '-A KUBE-SERVICES -d 172.30.1.1/32 -p tcp -m comment --comment "ns1/svc1 cluster IP" -m tcp --dport 80 -j KUBE-SVC-AQI2S6QIMU7PVVRP',
+    )
+    expect(save).toContain(
+      '-A KUBE-SVC-AQI2S6QIMU7PVVRP ! -s 10.0.0.0/8 -d 172.30.1.1/32 -p tcp -m comment --comment "ns1/svc1 cluster IP" -m tcp --dport 80 -j KUBE-MARK-MASQ',
+    )
+    expect(save).toContain(
+      '-A KUBE-SVC-AQI2S6QIMU7PVVRP -m comment --comment "ns1/svc1 -> 10.0.1.1:80" -m statistic --mode random --probability 0.33333333349 -j KUBE-SEP-3JOIVZTXZZRGORX4',
+    )
+    expect(save).toContain(
+      '-m statistic --mode random --probability 0.50000000000 -j KUBE-SEP-IO5XOSKPAXIFQXAJ',
+    )
+    expect(save).toContain(
+      '-A KUBE-SEP-3JOIVZTXZZRGORX4 -s 10.0.1.1/32 -m comment --comment "ns1/svc1" -j KUBE-MARK-MASQ',
+    )
+    expect(save).toContain(
+      '-A KUBE-SEP-3JOIVZTXZZRGORX4 -p tcp -m comment --comment "ns1/svc1" -m tcp -j DNAT --to-destination 10.0.1.1:80',
+    )
+    expect(save).toContain('-A KUBE-MARK-MASQ -j MARK --set-xmark 0x4000/0x4000')
+    expect(save).toContain('-A KUBE-POSTROUTING -j MARK --set-xmark 0x4000/0x0')
+    expect(save).toContain(
+      '-A KUBE-POSTROUTING -m comment --comment "kubernetes service traffic requiring SNAT" -j MASQUERADE --random-fully',
+    )
+    expect(save).toContain(
+      '-A KUBE-FIREWALL ! -s 127.0.0.0/8 -d 127.0.0.0/8 -m comment --comment "block incoming localnet connections" -m conntrack ! --ctstate RELATED,ESTABLISHED,DNAT -j DROP',
+    )
+  })
+
+  it('frames the tables as iptables-save does, with the jump rules in the built-in chains', () => {
+    expect(save).toMatch(
+      /^\*filter\n:INPUT ACCEPT \[0:0\]\n:FORWARD ACCEPT \[0:0\]\n:OUTPUT ACCEPT \[0:0\]\n/,
+    )
+    expect(save).toContain(
+      '-A PREROUTING -m comment --comment "kubernetes service portals" -j KUBE-SERVICES',
+    )
+    expect(save).toContain(
+      '-A FORWARD -m conntrack --ctstate NEW -m comment --comment "kubernetes service portals" -j KUBE-SERVICES',
+    )
+    expect(save.match(/^COMMIT$/gm)).toHaveLength(2)
+  })
+
+  it('prints a REJECT with its default icmp-port-unreachable', () => {
+    const { cluster: c } = build(threeEndpoints.replace(/endpoints:[\s\S]*$/, 'endpoints: []\n'))
+    expect(
+      iptablesSave(kubeProxyIptables(c.services, { ...TEST_PROXIER, node: 'test-node' })),
+    ).toContain(
+      '-A KUBE-SERVICES -d 172.30.1.1/32 -p tcp -m comment --comment "ns1/svc1 has no endpoints" -m tcp --dport 80 -j REJECT --reject-with icmp-port-unreachable',
+    )
+  })
+
+  it('rounds probabilities as the kernel stores them', () => {
+    expect(
+      ['0.3333333333', '0.2000000000', '0.1666666667', '0.1000000000'].map(savedProbability),
+    ).toEqual(['0.33333333349', '0.20000000019', '0.16666666651', '0.10000000009'])
   })
 })

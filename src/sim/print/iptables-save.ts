@@ -1,0 +1,312 @@
+/**
+ * From the rules kube-proxy writes to what `iptables-save` prints back (iptables
+ * libxtables/xtables.c and extensions/libxt_*.c): IP header fields first (-s, -d, -p), host
+ * addresses as /32, the matches in their order, the target last; comments quoted unless plain;
+ * MARK as --set-xmark; statistic probabilities as the kernel's u32 read back with %.11f;
+ * REJECT with its default --reject-with.
+ */
+import { parseCidr, parseIp } from '../../model/ipv4.ts'
+import type { IptablesRules, RestoreRule } from '../proxy/iptables-rules.ts'
+
+export interface ParsedRule {
+  chain: string
+  src: { negate: boolean; value: string } | null
+  dst: { negate: boolean; value: string } | null
+  proto: string | null
+  matches: { name: string; opts: string[] }[]
+  target: string | null
+  targetOpts: string[]
+}
+
+function unquote(s: string): string {
+  return s.startsWith('"') && s.endsWith('"') ? s.slice(1, -1) : s
+}
+
+/** Splits kube-proxy's arguments, joining quoted comments back into one token. */
+function tokens(args: string[]): string[] {
+  const out: string[] = []
+  for (let i = 0; i < args.length; i++) {
+    let t = args[i]!
+    if (t.startsWith('"') && !t.endsWith('"')) {
+      while (i + 1 < args.length && !t.endsWith('"')) t += ` ${args[++i]}`
+    }
+    out.push(t)
+  }
+  return out
+}
+
+export function parseRule(r: RestoreRule): ParsedRule {
+  const p: ParsedRule = {
+    chain: r.chain,
+    src: null,
+    dst: null,
+    proto: null,
+    matches: [],
+    target: null,
+    targetOpts: [],
+  }
+  const t = tokens(r.args)
+  let negate = false
+  let inTarget = false
+  for (let i = 0; i < t.length; i++) {
+    const tok = t[i]!
+    if (tok === '!') {
+      negate = true
+      continue
+    }
+    if (tok === '-s' || tok === '-d') {
+      const v = { negate, value: t[++i]! }
+      if (tok === '-s') p.src = v
+      else p.dst = v
+    } else if (tok === '-p') p.proto = t[++i]!
+    else if (tok === '-m') {
+      p.matches.push({ name: t[++i]!, opts: [] })
+      inTarget = false
+    } else if (tok === '-j') {
+      p.target = t[++i]!
+      inTarget = true
+    } else if (inTarget) p.targetOpts.push(tok)
+    else {
+      const m = p.matches.at(-1)
+      if (m) m.opts.push(...(negate ? ['!', tok] : [tok]))
+    }
+    negate = false
+  }
+  return p
+}
+
+// xtables_save_string: no quotes only for [A-Za-z0-9_-]+; otherwise quote, escaping " \ '.
+function saveString(s: string): string {
+  if (/^[A-Za-z0-9_-]+$/.test(s)) return s
+  return `"${s.replace(/["\\']/g, (c) => `\\${c}`)}"`
+}
+
+function withMask(v: string): string {
+  if (v.includes('/')) {
+    const c = parseCidr(v)
+    return c ? v : v
+  }
+  return parseIp(v) !== null ? `${v}/32` : v
+}
+
+/** libxt_statistic: stored as lround(2^31 * p), printed as %.11f of stored / 2^31. */
+export function savedProbability(written: string): string {
+  const stored = Math.round(0x80000000 * Number.parseFloat(written))
+  return (stored / 0x80000000).toFixed(11)
+}
+
+function saveMatch(m: { name: string; opts: string[] }): string[] {
+  const out = ['-m', m.name]
+  for (let i = 0; i < m.opts.length; i++) {
+    const o = m.opts[i]!
+    if (m.name === 'comment' && o === '--comment') out.push(o, saveString(unquote(m.opts[++i]!)))
+    else if (m.name === 'statistic' && o === '--probability')
+      out.push(o, savedProbability(m.opts[++i]!))
+    else out.push(o)
+  }
+  return out
+}
+
+function saveTarget(target: string, opts: string[]): string[] {
+  if (target === 'MARK') {
+    const [op, value] = opts
+    if (op === '--or-mark') return ['-j', 'MARK', '--set-xmark', `${value}/${value}`]
+    if (op === '--xor-mark') return ['-j', 'MARK', '--set-xmark', `${value}/0x0`]
+  }
+  if (target === 'REJECT' && opts.length === 0)
+    return ['-j', 'REJECT', '--reject-with', 'icmp-port-unreachable']
+  return ['-j', target, ...opts]
+}
+
+export function saveRule(p: ParsedRule): string {
+  const out = ['-A', p.chain]
+  if (p.src) out.push(...(p.src.negate ? ['!'] : []), '-s', withMask(p.src.value))
+  if (p.dst) out.push(...(p.dst.negate ? ['!'] : []), '-d', withMask(p.dst.value))
+  if (p.proto) out.push('-p', p.proto)
+  for (const m of p.matches) out.push(...saveMatch(m))
+  if (p.target) out.push(...saveTarget(p.target, p.targetOpts))
+  return out.join(' ')
+}
+
+/** The rules kube-proxy adds to the built-in chains (iptablesJumpChains, each prepended). */
+export const JUMP_RULES: RestoreRule[] = [
+  {
+    table: 'filter',
+    chain: 'INPUT',
+    args: [
+      '-m',
+      'conntrack',
+      '--ctstate',
+      'NEW',
+      '-m',
+      'comment',
+      '--comment',
+      '"kubernetes load balancer firewall"',
+      '-j',
+      'KUBE-PROXY-FIREWALL',
+    ],
+  },
+  {
+    table: 'filter',
+    chain: 'INPUT',
+    args: [
+      '-m',
+      'comment',
+      '--comment',
+      '"kubernetes health check service ports"',
+      '-j',
+      'KUBE-NODEPORTS',
+    ],
+  },
+  {
+    table: 'filter',
+    chain: 'INPUT',
+    args: [
+      '-m',
+      'conntrack',
+      '--ctstate',
+      'NEW',
+      '-m',
+      'comment',
+      '--comment',
+      '"kubernetes externally-visible service portals"',
+      '-j',
+      'KUBE-EXTERNAL-SERVICES',
+    ],
+  },
+  { table: 'filter', chain: 'INPUT', args: ['-j', 'KUBE-FIREWALL'] },
+  {
+    table: 'filter',
+    chain: 'FORWARD',
+    args: [
+      '-m',
+      'conntrack',
+      '--ctstate',
+      'NEW',
+      '-m',
+      'comment',
+      '--comment',
+      '"kubernetes load balancer firewall"',
+      '-j',
+      'KUBE-PROXY-FIREWALL',
+    ],
+  },
+  {
+    table: 'filter',
+    chain: 'FORWARD',
+    args: ['-m', 'comment', '--comment', '"kubernetes forwarding rules"', '-j', 'KUBE-FORWARD'],
+  },
+  {
+    table: 'filter',
+    chain: 'FORWARD',
+    args: [
+      '-m',
+      'conntrack',
+      '--ctstate',
+      'NEW',
+      '-m',
+      'comment',
+      '--comment',
+      '"kubernetes service portals"',
+      '-j',
+      'KUBE-SERVICES',
+    ],
+  },
+  {
+    table: 'filter',
+    chain: 'FORWARD',
+    args: [
+      '-m',
+      'conntrack',
+      '--ctstate',
+      'NEW',
+      '-m',
+      'comment',
+      '--comment',
+      '"kubernetes externally-visible service portals"',
+      '-j',
+      'KUBE-EXTERNAL-SERVICES',
+    ],
+  },
+  {
+    table: 'filter',
+    chain: 'OUTPUT',
+    args: [
+      '-m',
+      'conntrack',
+      '--ctstate',
+      'NEW',
+      '-m',
+      'comment',
+      '--comment',
+      '"kubernetes load balancer firewall"',
+      '-j',
+      'KUBE-PROXY-FIREWALL',
+    ],
+  },
+  {
+    table: 'filter',
+    chain: 'OUTPUT',
+    args: [
+      '-m',
+      'conntrack',
+      '--ctstate',
+      'NEW',
+      '-m',
+      'comment',
+      '--comment',
+      '"kubernetes service portals"',
+      '-j',
+      'KUBE-SERVICES',
+    ],
+  },
+  { table: 'filter', chain: 'OUTPUT', args: ['-j', 'KUBE-FIREWALL'] },
+  {
+    table: 'nat',
+    chain: 'PREROUTING',
+    args: ['-m', 'comment', '--comment', '"kubernetes service portals"', '-j', 'KUBE-SERVICES'],
+  },
+  {
+    table: 'nat',
+    chain: 'OUTPUT',
+    args: ['-m', 'comment', '--comment', '"kubernetes service portals"', '-j', 'KUBE-SERVICES'],
+  },
+  {
+    table: 'nat',
+    chain: 'POSTROUTING',
+    args: [
+      '-m',
+      'comment',
+      '--comment',
+      '"kubernetes postrouting rules"',
+      '-j',
+      'KUBE-POSTROUTING',
+    ],
+  },
+]
+
+const BUILTIN = {
+  filter: ['INPUT', 'FORWARD', 'OUTPUT'],
+  nat: ['PREROUTING', 'INPUT', 'OUTPUT', 'POSTROUTING'],
+} as const
+
+/**
+ * A node's `iptables-save` for the filter and nat tables (without the timestamp comments):
+ * built-in chains first with their policy, user chains in name order, rules chain by chain.
+ */
+export function iptablesSave(r: IptablesRules): string {
+  const all = [...JUMP_RULES, ...r.rules]
+  const out: string[] = []
+  for (const table of ['filter', 'nat'] as const) {
+    const user = [...new Set(r.chains[table])].sort()
+    out.push(`*${table}`)
+    for (const c of BUILTIN[table]) out.push(`:${c} ACCEPT [0:0]`)
+    for (const c of user) out.push(`:${c} - [0:0]`)
+    for (const c of [...BUILTIN[table], ...user]) {
+      for (const rule of all)
+        if (rule.table === table && rule.chain === c) out.push(saveRule(parseRule(rule)))
+    }
+    out.push('COMMIT')
+  }
+  return `${out.join('\n')}\n`
+}
