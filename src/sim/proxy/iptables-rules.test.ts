@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { iptablesSave, savedProbability } from '../print/iptables-save.ts'
 import { parseCidr } from '../../model/ipv4.ts'
+import type { BuiltService } from '../services/service.ts'
 import { build } from '../../test/scenario.ts'
 import {
   kubeProxyIptables,
@@ -47,6 +48,9 @@ function sortLikeKubeProxyTests(text: string): string {
     })
   return `${out.join('\n')}\n`
 }
+
+// kube-proxy's fake proxier knows only the Services its test declares: leave out default/kubernetes.
+const onlyDeclared = (svcs: BuiltService[]) => svcs.filter((s) => !(s.namespace === 'default' && s.name === 'kubernetes'))
 
 // kube-proxy's fake proxier (NewFakeProxier): mark 0x4000, pod CIDR 10.0.0.0/8, no --random-fully.
 const TEST_PROXIER: Omit<KubeProxyOptions, 'node'> = {
@@ -141,14 +145,14 @@ describe('kube-proxy iptables mode: the rules it writes', () => {
 
   it("matches kube-proxy's own expected rules, line for line, for a Service with three endpoints", () => {
     const { cluster } = build(threeEndpoints)
-    const rules = kubeProxyIptables(cluster.services, { ...TEST_PROXIER, node: 'test-node' })
+    const rules = kubeProxyIptables(onlyDeclared(cluster.services), { ...TEST_PROXIER, node: 'test-node' })
     expect(sortLikeKubeProxyTests(restoreText(rules))).toBe(KUBE_PROXY_EXPECTED)
   })
 
   it('REJECTs in the filter table when a Service has no endpoints', () => {
     const { cluster } = build(threeEndpoints.replace(/endpoints:[\s\S]*$/, 'endpoints: []\n'))
     const text = restoreText(
-      kubeProxyIptables(cluster.services, { ...TEST_PROXIER, node: 'test-node' }),
+      kubeProxyIptables(onlyDeclared(cluster.services), { ...TEST_PROXIER, node: 'test-node' }),
     )
     expect(text).toContain(
       '-A KUBE-SERVICES -m comment --comment "ns1/svc1 has no endpoints" -m tcp -p tcp -d 172.30.1.1 --dport 80 -j REJECT',
@@ -164,7 +168,7 @@ describe('kube-proxy iptables mode: the rules it writes', () => {
       ),
     )
     const text = restoreText(
-      kubeProxyIptables(cluster.services, { ...TEST_PROXIER, node: 'test-node' }),
+      kubeProxyIptables(onlyDeclared(cluster.services), { ...TEST_PROXIER, node: 'test-node' }),
     )
     expect(text).toContain(
       '-A KUBE-SERVICES -m comment --comment "ns1/svc1 has no local endpoints" -m tcp -p tcp -d 172.30.1.1 --dport 80 -j DROP',
@@ -174,7 +178,7 @@ describe('kube-proxy iptables mode: the rules it writes', () => {
   it('masquerades all Service traffic with masqueradeAll', () => {
     const { cluster } = build(threeEndpoints)
     const text = restoreText(
-      kubeProxyIptables(cluster.services, {
+      kubeProxyIptables(onlyDeclared(cluster.services), {
         ...TEST_PROXIER,
         masqueradeAll: true,
         node: 'test-node',
@@ -189,7 +193,7 @@ describe('kube-proxy iptables mode: the rules it writes', () => {
 describe('what iptables-save prints back on the node', () => {
   const { cluster } = build(threeEndpoints)
   const save = iptablesSave(
-    kubeProxyIptables(cluster.services, { ...TEST_PROXIER, randomFully: true, node: 'test-node' }),
+    kubeProxyIptables(onlyDeclared(cluster.services), { ...TEST_PROXIER, randomFully: true, node: 'test-node' }),
   )
 
   it('reorders fields, adds /32, quotes comments, and reads MARK and probabilities back as the kernel stores them', () => {
@@ -237,7 +241,7 @@ describe('what iptables-save prints back on the node', () => {
   it('prints a REJECT with its default icmp-port-unreachable', () => {
     const { cluster: c } = build(threeEndpoints.replace(/endpoints:[\s\S]*$/, 'endpoints: []\n'))
     expect(
-      iptablesSave(kubeProxyIptables(c.services, { ...TEST_PROXIER, node: 'test-node' })),
+      iptablesSave(kubeProxyIptables(onlyDeclared(c.services), { ...TEST_PROXIER, node: 'test-node' })),
     ).toContain(
       '-A KUBE-SERVICES -d 172.30.1.1/32 -p tcp -m comment --comment "ns1/svc1 has no endpoints" -m tcp --dport 80 -j REJECT --reject-with icmp-port-unreachable',
     )
