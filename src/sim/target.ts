@@ -106,6 +106,8 @@ export function resolveTarget(
     const pod = cluster.pods.find((x) => x.ip === ip && !x.hostNetwork) ?? null
     return { ok: true, value: { ...base, ip: formatIp(ip), pod } }
   }
+  const service = serviceByName(cluster, p.host, fromNamespace)
+  if (service) return { ok: true, value: { ...base, ip: formatIp(service.clusterIP!), pod: null } }
   // A Pod named directly: NAME (in the sender's namespace) or NAME.NAMESPACE.
   const [name, ns, ...rest] = p.host.split('.')
   if (rest.length === 0 && name) {
@@ -141,4 +143,25 @@ export function checkTraffic(
     if (!dst.ok) out.push({ where: t.toWhere, message: dst.reason, severity: 'error' })
   }
   return out
+}
+
+/**
+ * A Service named as a Pod's resolver would expand it: NAME, NAME.NAMESPACE, NAME.NAMESPACE.svc
+ * or NAME.NAMESPACE.svc.<domain> (the search list <ns>.svc.<domain> svc.<domain> <domain>).
+ */
+export function serviceByName(cluster: Cluster, host: string, fromNamespace: string | null) {
+  const domain = cluster.decl.dnsDomain
+  const parts = host
+    .replace(new RegExp(`\\.svc\\.${domain.replace(/\./g, '\\.')}$|\\.svc$`), '')
+    .split('.')
+  if (parts.length > 2) return null
+  const [name, ns] = parts
+  return (
+    cluster.services.find(
+      (s) =>
+        s.name === name &&
+        s.namespace === (ns ?? fromNamespace ?? 'default') &&
+        s.clusterIP !== null,
+    ) ?? null
+  )
 }

@@ -74,10 +74,15 @@ export function trace(cluster: Cluster, traffic: TrafficDecl, opts: TraceOptions
   const viaName =
     target.pod && target.host !== target.ip
       ? {
-          en: ` (PodPath put Pod ${target.pod.namespace}/${target.pod.name}'s IP here directly; name lookups come with DNS in the Service lessons)`,
-          zh: `（这里由 PodPath 直接填入 Pod ${target.pod.namespace}/${target.pod.name} 的 IP；名字解析见 Service 课程中的 DNS）`,
+          en: ` (PodPath put Pod ${target.pod.namespace}/${target.pod.name}'s IP here directly; name lookups come with DNS)`,
+          zh: `（这里由 PodPath 直接填入 Pod ${target.pod.namespace}/${target.pod.name} 的 IP；名字解析见 DNS 部分）`,
         }
-      : { en: '', zh: '' }
+      : !target.pod && target.host !== target.ip && target.host !== 'localhost'
+        ? {
+            en: `, the ClusterIP of Service "${target.host}" (PodPath uses the address the cluster DNS would answer; the lookup itself is taught with DNS)`,
+            zh: `，即 Service "${target.host}" 的 ClusterIP（PodPath 直接使用集群 DNS 会返回的地址；解析过程见 DNS 部分）`,
+          }
+        : { en: '', zh: '' }
   const sendExplain: Text = text(
     `${sender} sends ${traffic.protocol.toUpperCase()} to ${target.ip}:${target.port}${viaName.en}. The kernel picks source port ${srcPort} from the ephemeral range 32768-60999 and a source address from the route, and sets TTL ${DEFAULT_TTL}.`,
     `${senderZh} 向 ${target.ip}:${target.port} 发送 ${traffic.protocol.toUpperCase()}${viaName.zh}。内核从临时端口范围 32768-60999 中选出源端口 ${srcPort}，按路由选出源地址，并把 TTL 设为 ${DEFAULT_TTL}。`,
@@ -101,6 +106,7 @@ export function trace(cluster: Cluster, traffic: TrafficDecl, opts: TraceOptions
   }
 
   // The reply: same connection, addresses and ports swapped, from the socket that accepted it.
+  const translated = walker.steps.some((x) => x.action === 'dnat' || x.action === 'masquerade')
   walker.startPhase('reply')
   walker.replyTo = source
   const got = result.packet
@@ -122,8 +128,8 @@ export function trace(cluster: Cluster, traffic: TrafficDecl, opts: TraceOptions
     server,
     reply,
     text(
-      `${who} answers on the same connection: source and destination swap, ${reply.l3!.src}:${reply.l4!.srcPort} -> ${reply.l3!.dst}:${reply.l4!.dstPort}. No address was translated on the way, so the reply simply goes back to the Pod IP that sent the request.`,
-      `${whoZh} 在同一个连接上应答：源和目的互换，${reply.l3!.src}:${reply.l4!.srcPort} -> ${reply.l3!.dst}:${reply.l4!.dstPort}。来程没有任何地址转换，所以应答直接回到发出请求的 Pod IP。`,
+      `${who} answers on the same connection: source and destination swap, ${reply.l3!.src}:${reply.l4!.srcPort} -> ${reply.l3!.dst}:${reply.l4!.dstPort}. ${translated ? 'The request was translated on the way, so conntrack on the node that translated it will undo that on the reply.' : 'No address was translated on the way, so the reply simply goes back to the address that sent the request.'}`,
+      `${whoZh} 在同一个连接上应答：源和目的互换，${reply.l3!.src}:${reply.l4!.srcPort} -> ${reply.l3!.dst}:${reply.l4!.dstPort}。${translated ? '来程中地址被转换过，所以做过转换的那个节点上的 conntrack 会在应答时把它还原。' : '来程没有任何地址转换，所以应答直接回到发出请求的地址。'}`,
     ),
   )
   const ok = back.kind === 'delivered'

@@ -50,7 +50,8 @@ function sortLikeKubeProxyTests(text: string): string {
 }
 
 // kube-proxy's fake proxier knows only the Services its test declares: leave out default/kubernetes.
-const onlyDeclared = (svcs: BuiltService[]) => svcs.filter((s) => !(s.namespace === 'default' && s.name === 'kubernetes'))
+const onlyDeclared = (svcs: BuiltService[]) =>
+  svcs.filter((s) => !(s.namespace === 'default' && s.name === 'kubernetes'))
 
 // kube-proxy's fake proxier (NewFakeProxier): mark 0x4000, pod CIDR 10.0.0.0/8, no --random-fully.
 const TEST_PROXIER: Omit<KubeProxyOptions, 'node'> = {
@@ -145,7 +146,10 @@ describe('kube-proxy iptables mode: the rules it writes', () => {
 
   it("matches kube-proxy's own expected rules, line for line, for a Service with three endpoints", () => {
     const { cluster } = build(threeEndpoints)
-    const rules = kubeProxyIptables(onlyDeclared(cluster.services), { ...TEST_PROXIER, node: 'test-node' })
+    const rules = kubeProxyIptables(onlyDeclared(cluster.services), {
+      ...TEST_PROXIER,
+      node: 'test-node',
+    })
     expect(sortLikeKubeProxyTests(restoreText(rules))).toBe(KUBE_PROXY_EXPECTED)
   })
 
@@ -193,7 +197,11 @@ describe('kube-proxy iptables mode: the rules it writes', () => {
 describe('what iptables-save prints back on the node', () => {
   const { cluster } = build(threeEndpoints)
   const save = iptablesSave(
-    kubeProxyIptables(onlyDeclared(cluster.services), { ...TEST_PROXIER, randomFully: true, node: 'test-node' }),
+    kubeProxyIptables(onlyDeclared(cluster.services), {
+      ...TEST_PROXIER,
+      randomFully: true,
+      node: 'test-node',
+    }),
   )
 
   it('reorders fields, adds /32, quotes comments, and reads MARK and probabilities back as the kernel stores them', () => {
@@ -241,7 +249,9 @@ describe('what iptables-save prints back on the node', () => {
   it('prints a REJECT with its default icmp-port-unreachable', () => {
     const { cluster: c } = build(threeEndpoints.replace(/endpoints:[\s\S]*$/, 'endpoints: []\n'))
     expect(
-      iptablesSave(kubeProxyIptables(onlyDeclared(c.services), { ...TEST_PROXIER, node: 'test-node' })),
+      iptablesSave(
+        kubeProxyIptables(onlyDeclared(c.services), { ...TEST_PROXIER, node: 'test-node' }),
+      ),
     ).toContain(
       '-A KUBE-SERVICES -d 172.30.1.1/32 -p tcp -m comment --comment "ns1/svc1 has no endpoints" -m tcp --dport 80 -j REJECT --reject-with icmp-port-unreachable',
     )

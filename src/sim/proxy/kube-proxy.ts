@@ -1,5 +1,6 @@
 /** kube-proxy on a node, configured as the cluster says (KubeProxyConfiguration or Cluster.spec.kubeProxy). */
 import type { Cluster } from '../cluster.ts'
+import { compile, type CompiledTables } from './netfilter.ts'
 import {
   DEFAULT_MARK,
   kubeProxyIptables,
@@ -21,4 +22,21 @@ export function kubeProxyOptions(c: Cluster, node: string): KubeProxyOptions {
 
 export function nodeIptables(c: Cluster, node: string): IptablesRules {
   return kubeProxyIptables(c.services, kubeProxyOptions(c, node))
+}
+
+const compiled = new WeakMap<Cluster, Map<string, CompiledTables>>()
+
+/** The node's rules, parsed once per built cluster. */
+export function nodeTables(c: Cluster, node: string): CompiledTables {
+  let byNode = compiled.get(c)
+  if (!byNode) {
+    byNode = new Map()
+    compiled.set(c, byNode)
+  }
+  let t = byNode.get(node)
+  if (!t) {
+    t = compile(nodeIptables(c, node))
+    byNode.set(node, t)
+  }
+  return t
 }

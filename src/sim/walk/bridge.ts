@@ -8,6 +8,7 @@ import type { Lookup, Packet } from '../../model/trace.ts'
 import { findLink, type Link, type NetNs } from '../net/netns.ts'
 import { formatFdb } from '../print/bridge-fdb.ts'
 import type { Walker, WalkResult } from './walker.ts'
+import { natIn, natOut } from './netfilter-hooks.ts'
 
 const FDB = 'bridge fdb show'
 
@@ -51,6 +52,13 @@ export function bridgeTransmit(w: Walker, ns: NetNs, br: Link, pkt: Packet): Wal
 }
 
 function forward(w: Walker, ns: NetNs, br: Link, inPort: Link | null, pkt: Packet): WalkResult {
+  // br_netfilter (net.bridge.bridge-nf-call-iptables=1, which kubeadm requires): IPv4 frames the
+  // bridge switches between its ports pass through iptables and conntrack too.
+  const bridged = inPort !== null && ns.kind === 'host' && pkt.l3 !== null
+  if (bridged) {
+    const stop = natIn(w, ns, br.name, pkt, 'PREROUTING')
+    if (stop) return stop
+  }
   const dst = pkt.l2!.dst
   const entry = w.state.fdb(ns.id).find((f) => f.master === br.name && f.mac === dst)
   const lookups: Lookup[] = []
@@ -119,5 +127,6 @@ function forward(w: Walker, ns: NetNs, br: Link, inPort: Link | null, pkt: Packe
             `${br.name} 在二层交换：转发表显示 ${dst} 位于端口 ${out.name} 之后${learnedZh}。IP 头保持不变。`,
           ),
   )
+  if (bridged) natOut(w, ns, br.name, pkt)
   return w.transmit(ns, out, pkt)
 }

@@ -4,10 +4,13 @@
  */
 import type { Cluster } from '../cluster.ts'
 import type { Fdb, Neigh, NetNs } from '../net/netns.ts'
+import type { CtEntry } from './conntrack.ts'
 
 export class WalkState {
   private neighs = new Map<string, Neigh[]>()
   private fdbs = new Map<string, Fdb[]>()
+  /** Each node's conntrack table, as the trace fills it. */
+  readonly conntrack = new Map<string, CtEntry[]>()
 
   constructor(readonly cluster: Cluster) {}
 

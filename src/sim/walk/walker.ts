@@ -21,6 +21,8 @@ import { bridgeInput, bridgeTransmit } from './bridge.ts'
 import { decapsulate, ipipTransmit, vxlanTransmit } from './tunnel.ts'
 import { underlayTransmit } from './underlay.ts'
 import { deliverLocal } from './deliver.ts'
+import { filterHook, natIn, natLocalIn, natOut } from './netfilter-hooks.ts'
+import type { CtEntry } from './conntrack.ts'
 
 export interface Endpoint {
   nsId: string
@@ -38,6 +40,10 @@ export class Walker {
   private last: Packet | null = null
   /** In the reply phase: the client whose connected socket the reply is for. */
   replyTo: Endpoint | null = null
+  /** The packet's netfilter mark (skb->mark), e.g. kube-proxy's 0x4000 "masquerade me". */
+  mark = 0
+  /** A reply's conntrack entry, found at PREROUTING, whose DNAT is undone at POSTROUTING or INPUT. */
+  reverse: CtEntry | null = null
 
   constructor(
     readonly state: WalkState,
@@ -48,6 +54,8 @@ export class Walker {
   startPhase(phase: Phase): void {
     this.phase = phase
     this.last = null
+    this.mark = 0
+    this.reverse = null
   }
 
   /** Where a namespace is, for a step's `at`. */
@@ -122,9 +130,15 @@ export class Walker {
   send(from: Endpoint, pkt: Packet, sendExplain: Text): WalkResult {
     const ns = this.state.ns(from.nsId)
     const l3 = pkt.l3!
-    const m = lookupRoute(ns, parseIp(l3.dst)!, null)
+    let m = lookupRoute(ns, parseIp(l3.dst)!, null)
     if (m && l3.src === '') l3.src = this.selectSource(ns, m.route)
     this.emit('send', this.where(ns, { container: from.container }), pkt, [], sendExplain)
+    if (ns.kind === 'host' && m) {
+      // Locally generated: the nat and filter OUTPUT hooks, then a new route if the destination changed.
+      const stop = natIn(this, ns, null, pkt, 'OUTPUT') ?? filterHook(this, ns, null, pkt, 'OUTPUT')
+      if (stop) return stop
+      m = lookupRoute(ns, parseIp(l3.dst)!, null)
+    }
     if (!m) return this.noRoute(ns, pkt)
     return this.afterRoute(ns, null, pkt, m, true)
   }
@@ -224,6 +238,7 @@ export class Walker {
         lookups,
         tunnelRouteExplain(ns, dev, nexthop, dst, local, pkt),
       )
+      natOut(this, ns, dev.name, pkt)
       return dev.kind === 'vxlan'
         ? vxlanTransmit(this, ns, dev, nexthop, pkt)
         : ipipTransmit(this, ns, dev, nexthop, pkt)
@@ -240,6 +255,7 @@ export class Walker {
       [...lookups, ...neighLookups],
       routeExplain(ns, r, dev, nexthop, dst, local, pkt, !!known),
     )
+    natOut(this, ns, dev.name, pkt)
     if (!known) {
       const mac = resolveNeighbour(this, ns, dev, nexthop, pkt)
       if (mac === null) {
@@ -302,11 +318,16 @@ export class Walker {
 
   /** ip_rcv: route the packet: up to a local socket or tunnel, or forward it. */
   ipReceive(ns: NetNs, link: Link, pkt: Packet): WalkResult {
+    const pre = natIn(this, ns, link.name, pkt, 'PREROUTING')
+    if (pre) return pre
     const l3 = top(pkt).l3
     const m = lookupRoute(ns, parseIp(l3.dst)!, parseIp(l3.src))
     if (!m) return this.noRoute(ns, pkt)
     if (m.route.type === 'local' || m.route.type === 'broadcast') {
       if (pkt.outer) return decapsulate(this, ns, pkt, this.routeLookups(ns, m))
+      const stop = filterHook(this, ns, link.name, pkt, 'INPUT')
+      if (stop) return stop
+      natLocalIn(this, ns, link.name, pkt)
       return deliverLocal(this, ns, link, pkt, this.routeLookups(ns, m))
     }
     if (!ns.ipForward) {
@@ -321,10 +342,11 @@ export class Walker {
         ),
       )
     }
+    const stop = filterHook(this, ns, link.name, pkt, 'FORWARD')
+    if (stop) return stop
     return this.afterRoute(ns, link, pkt, m, false)
   }
 }
-
 function tunnelRouteExplain(
   ns: NetNs,
   dev: Link,
