@@ -189,4 +189,26 @@ export const LESSONS: LessonMeta[] = [
       'Pod 获得节点 ENI 的辅助 IP；VPC 直接投递。受限于每个实例的 IP 数量。',
     ),
   },
+  {
+    id: 'mode3-clusterip-iptables',
+    file: 'mode3-clusterip-iptables.yaml',
+    mode: 3,
+    section: '3',
+    title: text('ClusterIP, kube-proxy iptables mode', 'ClusterIP：kube-proxy 的 iptables 模式'),
+    summary: text(
+      "The ClusterIP is bound to no interface: the client node's nat rules pick an endpoint and DNAT to it; conntrack undoes it on the reply.",
+      'ClusterIP 不绑定在任何网卡上：客户端所在节点的 nat 规则挑选一个端点并 DNAT 过去；应答时由 conntrack 还原。',
+    ),
+  },
+  {
+    id: 'mode3-no-endpoints',
+    file: 'mode3-no-endpoints.yaml',
+    mode: 3,
+    section: '3',
+    title: text('A Service with no endpoints', '没有端点的 Service'),
+    summary: text(
+      "No Pod matches the selector: kube-proxy's REJECT rule refuses the connection at once.",
+      '没有任何 Pod 匹配选择器：kube-proxy 的 REJECT 规则立即拒绝连接。',
+    ),
+  },
 ]

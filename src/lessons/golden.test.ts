@@ -12,9 +12,9 @@ describe('built-in lessons', () => {
     })
   }
 
-  it('cover every item of modes 1 and 2', () => {
+  it('cover every item of modes 1 and 2, and start mode 3', () => {
     const sections = new Set(LESSONS.map((l) => l.section))
-    expect([...sections].sort()).toEqual(['1', '2.1', '2.2'])
+    expect([...sections].sort()).toEqual(['1', '2.1', '2.2', '3'])
     const cnis = LESSONS.map((l) => l.id)
     for (const id of [
       'flannel-vxlan',
@@ -31,12 +31,13 @@ describe('built-in lessons', () => {
     }
   })
 
-  it('all deliver, except the two that teach a failure', () => {
+  it('all deliver, except those that teach a failure', () => {
     for (const lesson of LESSONS) {
       const g = computeGolden(lesson)
       if (lesson.id === 'mode1-port-conflict')
         expect(g.diagnostics[0]).toMatch(/both declare port 8080\/TCP/)
       else if (lesson.id === 'mode2-bridge-no-route') expect(g.traces[0]!.outcome).toBe('dropped')
+      else if (lesson.id === 'mode3-no-endpoints') expect(g.traces[0]!.outcome).toBe('rejected')
       else
         for (const t of g.traces)
           expect([lesson.id, t.traffic, t.outcome]).toEqual([lesson.id, t.traffic, 'delivered'])
