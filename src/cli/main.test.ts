@@ -73,7 +73,7 @@ describe('podpath check', () => {
   it('passes a good scenario', () => {
     const r = cli('check', lesson('mode2-aws-vpc-cni'))
     expect(r.code).toBe(0)
-    expect(r.out).toMatch(/^ok: 2 nodes, 2 Pods, 1 traffic \(aws-vpc-cni\)/)
+    expect(r.out).toMatch(/^ok: 2 nodes, 4 Pods, 1 traffic \(aws-vpc-cni\)/)
   })
 
   it('exits 1 listing every error with file, line and column', () => {

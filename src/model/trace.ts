@@ -76,11 +76,22 @@ export interface HttpApp {
   headers?: Record<string, string>
 }
 
+/** A DNS message: the question, and on answers the status and records (as `dig` prints them). */
+export interface DnsApp {
+  protocol: 'dns'
+  kind: 'query' | 'answer'
+  id: number
+  question: string
+  type: 'A'
+  status?: 'NOERROR' | 'NXDOMAIN'
+  answers?: string[]
+}
+
 export interface Packet {
   l2: L2 | null
   l3: L3 | null
   l4: L4 | null
-  app: HttpApp | ArpApp | null
+  app: HttpApp | ArpApp | DnsApp | null
   outer: Outer | null
 }
 

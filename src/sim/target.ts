@@ -15,6 +15,8 @@ export interface Target {
   ip: string
   /** The Pod the host named, when it named one. */
   pod: BuiltPod | null
+  /** True when the host is a Service name, which a Pod resolves through the cluster DNS. */
+  viaDns: boolean
 }
 
 /** The sending end: a container of a Pod, or a process on a node. */
@@ -100,19 +102,24 @@ export function resolveTarget(
     }
   }
   const base = { scheme: p.scheme, host: p.host, port: p.port, path: p.path }
-  if (p.host === 'localhost') return { ok: true, value: { ...base, ip: '127.0.0.1', pod: null } }
+  if (p.host === 'localhost')
+    return { ok: true, value: { ...base, ip: '127.0.0.1', pod: null, viaDns: false } }
   const ip = parseIp(p.host)
   if (ip !== null) {
     const pod = cluster.pods.find((x) => x.ip === ip && !x.hostNetwork) ?? null
-    return { ok: true, value: { ...base, ip: formatIp(ip), pod } }
+    return { ok: true, value: { ...base, ip: formatIp(ip), pod, viaDns: false } }
   }
   const service = serviceByName(cluster, p.host, fromNamespace)
-  if (service) return { ok: true, value: { ...base, ip: formatIp(service.clusterIP!), pod: null } }
+  if (service)
+    return {
+      ok: true,
+      value: { ...base, ip: formatIp(service.clusterIP!), pod: null, viaDns: true },
+    }
   // A Pod named directly: NAME (in the sender's namespace) or NAME.NAMESPACE.
   const [name, ns, ...rest] = p.host.split('.')
   if (rest.length === 0 && name) {
     const pod = cluster.podByKey.get(`${ns ?? fromNamespace ?? 'default'}/${name}`)
-    if (pod) return { ok: true, value: { ...base, ip: formatIp(pod.ip), pod } }
+    if (pod) return { ok: true, value: { ...base, ip: formatIp(pod.ip), pod, viaDns: false } }
   }
   return {
     ok: false,

@@ -11,6 +11,7 @@ import { createRng } from './rng.ts'
 import { resolveSource, resolveTarget } from './target.ts'
 import { WalkState } from './walk/state.ts'
 import { Walker } from './walk/walker.ts'
+import { dnsPhase } from './dns/lookup.ts'
 
 export interface TraceOptions {
   seed: number
@@ -79,14 +80,33 @@ export function trace(cluster: Cluster, traffic: TrafficDecl, opts: TraceOptions
         }
       : !target.pod && target.host !== target.ip && target.host !== 'localhost'
         ? {
-            en: `, the ClusterIP of Service "${target.host}" (PodPath uses the address the cluster DNS would answer; the lookup itself is taught with DNS)`,
-            zh: `，即 Service "${target.host}" 的 ClusterIP（PodPath 直接使用集群 DNS 会返回的地址；解析过程见 DNS 部分）`,
+            en: source.pod
+              ? `, the ClusterIP the DNS answer gave for "${target.host}"`
+              : `, the ClusterIP of Service "${target.host}" (a node's own resolver does not use the cluster DNS, so PodPath puts the address here directly)`,
+            zh: source.pod
+              ? `，即 DNS 应答为 "${target.host}" 给出的 ClusterIP`
+              : `，即 Service "${target.host}" 的 ClusterIP（节点自己的解析器不使用集群 DNS，所以这里由 PodPath 直接填入地址）`,
           }
         : { en: '', zh: '' }
   const sendExplain: Text = text(
     `${sender} sends ${traffic.protocol.toUpperCase()} to ${target.ip}:${target.port}${viaName.en}. The kernel picks source port ${srcPort} from the ephemeral range 32768-60999 and a source address from the route, and sets TTL ${DEFAULT_TTL}.`,
     `${senderZh} 向 ${target.ip}:${target.port} 发送 ${traffic.protocol.toUpperCase()}${viaName.zh}。内核从临时端口范围 32768-60999 中选出源端口 ${srcPort}，按路由选出源地址，并把 TTL 设为 ${DEFAULT_TTL}。`,
   )
+  if (target.viaDns && source.pod) {
+    const failedDns = dnsPhase(walker, cluster, source, target.host)
+    if (failedDns && failedDns.kind !== 'delivered') {
+      return {
+        format: TRACE_FORMAT,
+        traffic: traffic.name,
+        seed,
+        outcome: failedDns.kind,
+        reason: `dns: ${failedDns.reason}`,
+        endpoint: null,
+        steps: walker.steps,
+      }
+    }
+    walker.startPhase('request', true)
+  }
   const result = walker.send(source, request, sendExplain)
   const endpoint = {
     pod: target.pod ? `${target.pod.namespace}/${target.pod.name}` : null,
@@ -107,7 +127,7 @@ export function trace(cluster: Cluster, traffic: TrafficDecl, opts: TraceOptions
 
   // The reply: same connection, addresses and ports swapped, from the socket that accepted it.
   const translated = walker.steps.some((x) => x.action === 'dnat' || x.action === 'masquerade')
-  walker.startPhase('reply')
+  walker.startPhase('reply', false)
   walker.replyTo = source
   const got = result.packet
   const reply: Packet = {

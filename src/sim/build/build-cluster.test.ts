@@ -48,7 +48,7 @@ spec:
     expect(
       a.pods.filter((p) => p.owner?.kind === 'StatefulSet').map((p) => `${p.name}@${p.node}`),
     ).toEqual(['db-0@a', 'db-1@b', 'db-2@c'])
-    for (const p of a.pods.filter((x) => x.owner?.kind === 'Deployment'))
+    for (const p of a.pods.filter((x) => x.owner?.kind === 'Deployment' && x.owner.name === 'web'))
       expect(p.name).toMatch(
         /^web-[bcdfghjklmnpqrstvwxz2456789]+-[bcdfghjklmnpqrstvwxz2456789]{5}$/,
       )

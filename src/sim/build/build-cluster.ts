@@ -15,7 +15,7 @@ import { bridgeDataplane } from '../cni/bridge.ts'
 import { stableRandomMac } from '../hash.ts'
 import { checkTraffic } from '../target.ts'
 import { buildServices } from '../services/build-services.ts'
-import { apiServerService } from '../services/defaults.ts'
+import { apiServerService, coreDns } from '../services/defaults.ts'
 import { podNsId } from '../net/netns.ts'
 import { report, type BuildContext } from './context.ts'
 import { buildNodes } from './nodes.ts'
@@ -42,7 +42,17 @@ export function selectDataplane(s: Scenario): CniDataplane {
   }
 }
 
-export function buildCluster(s: Scenario): BuildResult {
+export function buildCluster(scenario: Scenario): BuildResult {
+  // Every kubeadm cluster runs CoreDNS. PodPath fills it in after the scenario's own Pods, so the
+  // addresses a lesson talks about (the first Pod on a node gets .2) do not depend on it.
+  const dns = coreDns(scenario)
+  const s: Scenario = dns
+    ? {
+        ...scenario,
+        pods: [...scenario.pods, ...dns.pods],
+        services: [dns.service, ...scenario.services],
+      }
+    : scenario
   const decl = s.cluster
   const ctx: BuildContext = {
     decl,

@@ -49,9 +49,12 @@ function sortLikeKubeProxyTests(text: string): string {
   return `${out.join('\n')}\n`
 }
 
-// kube-proxy's fake proxier knows only the Services its test declares: leave out default/kubernetes.
+// kube-proxy's fake proxier knows only the Services its test declares: leave out the cluster's
+// own default/kubernetes and kube-system/kube-dns.
 const onlyDeclared = (svcs: BuiltService[]) =>
-  svcs.filter((s) => !(s.namespace === 'default' && s.name === 'kubernetes'))
+  svcs.filter(
+    (s) => !(s.namespace === 'default' && s.name === 'kubernetes') && s.namespace !== 'kube-system',
+  )
 
 // kube-proxy's fake proxier (NewFakeProxier): mark 0x4000, pod CIDR 10.0.0.0/8, no --random-fully.
 const TEST_PROXIER: Omit<KubeProxyOptions, 'node'> = {

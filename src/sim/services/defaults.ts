@@ -4,7 +4,14 @@
  * the control plane's 6443 (kubeadm's default bind port). PodPath takes the first node as the
  * control plane.
  */
-import type { ClusterDecl, EndpointSliceDecl, ServiceDecl } from '../../model/scenario.ts'
+import type {
+  ClusterDecl,
+  EndpointSliceDecl,
+  PodDecl,
+  Scenario,
+  ServiceDecl,
+} from '../../model/scenario.ts'
+import { podTemplateHash } from '../../model/k8s-names.ts'
 import type { BuiltNode } from '../cluster.ts'
 
 export function apiServerService(
@@ -40,4 +47,70 @@ export function apiServerService(
       where,
     },
   }
+}
+
+// kubeadm's GetDNSIP: "the 10th IP in service subnet CIDR range" (10.96.0.10 by default).
+export const DNS_SERVICE_INDEX = 10
+// The CoreDNS image kubeadm 1.31-1.32 deploys (cmd/kubeadm/app/constants CoreDNSVersion).
+export const COREDNS_IMAGE = 'registry.k8s.io/coredns/coredns:v1.11.3'
+
+/**
+ * The cluster DNS every kubeadm cluster runs: Deployment kube-system/coredns (2 replicas, labels
+ * k8s-app: kube-dns) behind Service kube-system/kube-dns at the 10th address of the service
+ * CIDR, ports dns 53/UDP, dns-tcp 53/TCP, metrics 9153/TCP (kubeadm phases/addons/dns/manifests.go).
+ */
+export function coreDns(s: Scenario): { pods: PodDecl[]; service: ServiceDecl } | null {
+  if (s.services.some((x) => x.namespace === 'kube-system' && x.name === 'kube-dns')) return null
+  const where = { ...s.cluster.where, object: 'Deployment/kube-system/coredns' }
+  const labels = { 'k8s-app': 'kube-dns' }
+  const containers = [
+    {
+      name: 'coredns',
+      image: COREDNS_IMAGE,
+      ports: [
+        { name: 'dns', containerPort: 53, protocol: 'UDP' as const },
+        { name: 'dns-tcp', containerPort: 53, protocol: 'TCP' as const },
+        { name: 'metrics', containerPort: 9153, protocol: 'TCP' as const },
+      ],
+      where,
+    },
+  ]
+  const hash = podTemplateHash({
+    metadata: { labels },
+    spec: { containers: containers.map(({ where: _w, ...c }) => c) },
+  })
+  const pods: PodDecl[] = [0, 1].map((ordinal) => ({
+    namespace: 'kube-system',
+    name: null,
+    owner: { kind: 'Deployment', name: 'coredns' },
+    ordinal,
+    daemonNode: null,
+    templateHash: hash,
+    nodeName: null,
+    hostNetwork: false,
+    labels: { ...labels, 'pod-template-hash': hash },
+    containers,
+    podIP: null,
+    where,
+  }))
+  const service: ServiceDecl = {
+    namespace: 'kube-system',
+    name: 'kube-dns',
+    type: 'ClusterIP',
+    clusterIP: (s.cluster.serviceCIDR.base + DNS_SERVICE_INDEX) >>> 0,
+    ports: [
+      { name: 'dns', port: 53, targetPort: 53, nodePort: null, protocol: 'UDP' },
+      { name: 'dns-tcp', port: 53, targetPort: 53, nodePort: null, protocol: 'TCP' },
+      { name: 'metrics', port: 9153, targetPort: 9153, nodePort: null, protocol: 'TCP' },
+    ],
+    selector: labels,
+    externalName: null,
+    externalTrafficPolicy: 'Cluster',
+    internalTrafficPolicy: 'Cluster',
+    sessionAffinity: 'None',
+    sessionAffinityTimeout: 10800,
+    loadBalancerSourceRanges: [],
+    where: { ...where, object: 'Service/kube-system/kube-dns' },
+  }
+  return { pods, service }
 }

@@ -26,7 +26,7 @@ function nfPacket(w: Walker, ns: NetNs, pkt: Packet): NfPacket {
     sport: pkt.l4?.srcPort ?? 0,
     dport: pkt.l4?.dstPort ?? 0,
     mark: w.mark,
-    ctstate: w.phase === 'reply' ? 'ESTABLISHED' : 'NEW',
+    ctstate: w.newConnection ? 'NEW' : 'ESTABLISHED',
     isLocal: (ip) => isLocal(ns, ip),
   }
 }
@@ -102,7 +102,7 @@ export function natIn(
     }
     return null
   }
-  if (w.phase !== 'request') return null
+  if (!w.newConnection) return null
   const before = tupleOf(pkt)
   const r = run(w, ns, 'nat', hook, pkt)
   if (r.verdict.kind !== 'dnat') return null
@@ -145,7 +145,7 @@ export function filterHook(
   pkt: Packet,
   hook: 'FORWARD' | 'OUTPUT' | 'INPUT',
 ): WalkResult | null {
-  if (!applies(w, ns, pkt) || w.phase !== 'request') return null
+  if (!applies(w, ns, pkt) || !w.newConnection) return null
   const r = run(w, ns, 'filter', hook, pkt)
   const v = r.verdict
   if (v.kind !== 'reject' && v.kind !== 'drop') return null
@@ -183,7 +183,7 @@ export function filterHook(
 export function natOut(w: Walker, ns: NetNs, outDev: string, pkt: Packet): void {
   if (!applies(w, ns, pkt)) return
   if (w.reverse) undoDnat(w, ns, outDev, pkt, 'POSTROUTING')
-  if (w.phase !== 'request') return
+  if (!w.newConnection) return
   const r = run(w, ns, 'nat', 'POSTROUTING', pkt)
   if (r.verdict.kind !== 'masquerade') return
   const dev = findLink(ns, outDev)

@@ -51,8 +51,13 @@ export class Walker {
     public phase: Phase,
   ) {}
 
-  startPhase(phase: Phase): void {
+  /** Whether the packet being walked opens a connection (conntrack NEW) or belongs to one. */
+  newConnection = true
+
+  /** A new packet starts: a request opens a connection, a reply or answer belongs to one. */
+  startPhase(phase: Phase, newConnection: boolean): void {
     this.phase = phase
+    this.newConnection = newConnection
     this.last = null
     this.mark = 0
     this.reverse = null

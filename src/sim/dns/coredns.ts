@@ -1,0 +1,76 @@
+/**
+ * Cluster DNS as a Pod sees it: the resolv.conf kubelet gives it (dnsPolicy ClusterFirst), the
+ * names the resolver tries in order (search list and ndots), and what CoreDNS's kubernetes
+ * plugin answers (kubeadm's Corefile: `kubernetes cluster.local ... { ttl 30 }`).
+ */
+import { formatIp } from '../../model/ipv4.ts'
+import type { Cluster } from '../cluster.ts'
+
+// kubelet pkg/kubelet/network/dns: defaultDNSOptions = ["ndots:5"].
+export const NDOTS = 5
+// kubeadm's Corefile sets `ttl 30` in the kubernetes plugin (its own default is 5 s).
+export const ANSWER_TTL = 30
+
+export function dnsServiceIp(c: Cluster): string | null {
+  const svc = c.services.find((s) => s.namespace === 'kube-system' && s.name === 'kube-dns')
+  return svc?.clusterIP != null ? formatIp(svc.clusterIP) : null
+}
+
+/** The search list: <ns>.svc.<domain> svc.<domain> <domain> (generateSearchesForDNSClusterFirst). */
+export function searchList(namespace: string, domain: string): string[] {
+  return [`${namespace}.svc.${domain}`, `svc.${domain}`, domain]
+}
+
+/** /etc/resolv.conf as containerd writes it: search, nameserver, options. */
+export function resolvConf(c: Cluster, namespace: string): string[] {
+  return [
+    `search ${searchList(namespace, c.decl.dnsDomain).join(' ')}`,
+    `nameserver ${dnsServiceIp(c)}`,
+    `options ndots:${NDOTS}`,
+  ]
+}
+
+/**
+ * The names a glibc/musl resolver asks for, in order: a name with fewer than ndots dots is tried
+ * with each search domain appended first, then as given; a name with enough dots (or a trailing
+ * dot) is tried as given first.
+ */
+export function candidates(name: string, namespace: string, domain: string): string[] {
+  if (name.endsWith('.')) return [name]
+  const dots = name.split('.').length - 1
+  const searched = searchList(namespace, domain).map((d) => `${name}.${d}.`)
+  return dots >= NDOTS ? [`${name}.`, ...searched] : [...searched, `${name}.`]
+}
+
+/** What the kubernetes plugin answers for one A question in the cluster zone. */
+export function answer(
+  c: Cluster,
+  qname: string,
+): { status: 'NOERROR' | 'NXDOMAIN'; records: string[] } {
+  const domain = `${c.decl.dnsDomain}.`
+  const suffix = `.svc.${domain}`
+  if (qname.endsWith(suffix)) {
+    const parts = qname.slice(0, -suffix.length).split('.')
+    if (parts.length === 2) {
+      const [name, ns] = parts
+      const svc = c.services.find((s) => s.name === name && s.namespace === ns)
+      if (svc && svc.clusterIP !== null)
+        return {
+          status: 'NOERROR',
+          records: [`${qname}\t${ANSWER_TTL}\tIN\tA\t${formatIp(svc.clusterIP)}`],
+        }
+      if (svc && svc.decl.clusterIP === 'None') {
+        // Headless: one A record per ready endpoint.
+        const ips = [
+          ...new Set(svc.ports.flatMap((p) => p.endpoints.filter((e) => e.ready).map((e) => e.ip))),
+        ]
+        if (ips.length)
+          return {
+            status: 'NOERROR',
+            records: ips.map((ip) => `${qname}\t${ANSWER_TTL}\tIN\tA\t${formatIp(ip)}`),
+          }
+      }
+    }
+  }
+  return { status: 'NXDOMAIN', records: [] }
+}
