@@ -66,7 +66,7 @@ describe('pod to ClusterIP Service, kube-proxy iptables mode', () => {
   it('DNATs in PREROUTING on the client node to one endpoint, showing every rule tested', () => {
     const t = traceOf(scenario())
     expect(t.outcome).toBe('delivered')
-    const dnat = t.steps.find((s) => s.action === 'dnat')!
+    const dnat = t.steps.find((s) => s.action === 'dnat' && s.phase === 'request')!
     expect(dnat.at).toMatchObject({ node: 'node-1', hook: 'PREROUTING', device: 'cni0' })
     expect(dnat.changed).toEqual(['l3.dst', 'l4.dstPort'])
     expect(dnat.packet.l4!.dstPort).toBe(8080)
@@ -92,8 +92,8 @@ describe('pod to ClusterIP Service, kube-proxy iptables mode', () => {
 
   it('un-DNATs the reply from conntrack: the client sees the ClusterIP answer', () => {
     const t = traceOf(scenario())
-    const vip = t.steps[0]!.packet.l3!.dst
-    const unnat = t.steps.find((s) => s.action === 'unnat')!
+    const vip = t.steps.find((s) => s.phase === 'request')!.packet.l3!.dst
+    const unnat = t.steps.find((s) => s.action === 'unnat' && s.phase === 'reply')!
     expect(unnat.at.node).toBe('node-1')
     expect(unnat.packet.l3!.src).toBe(vip)
     expect(unnat.packet.l4!.srcPort).toBe(80)
@@ -108,7 +108,7 @@ describe('pod to ClusterIP Service, kube-proxy iptables mode', () => {
     const { cluster, scenario: s } = build(scenario())
     for (let seed = 0; seed < runs; seed++) {
       const t = trace(cluster, s.traffic[0]!, { seed })
-      const ip = t.steps.find((x) => x.action === 'dnat')!.packet.l3!.dst
+      const ip = t.steps.find((x) => x.action === 'dnat' && x.phase === 'request')!.packet.l3!.dst
       counts.set(ip, (counts.get(ip) ?? 0) + 1)
     }
     expect(counts.size).toBe(3)
