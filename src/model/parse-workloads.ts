@@ -188,6 +188,9 @@ export function readController(r: ObjReader, kind: Controller, pods: PodDecl[]):
   const ps = readPodSpec(tspec)
   if (!ps) return
   const hash = kind === 'Deployment' ? podTemplateHash(template.value) : null
+  // Replicas share the template's labels and containers, and the controller's position.
+  const where = r.where()
+  const podLabels = hash ? { ...labels, 'pod-template-hash': hash } : labels
   for (let i = 0; i < replicas; i++) {
     pods.push({
       namespace: meta.namespace,
@@ -196,10 +199,10 @@ export function readController(r: ObjReader, kind: Controller, pods: PodDecl[]):
       ordinal: i,
       daemonNode: null,
       templateHash: hash,
-      labels: hash ? { ...labels, 'pod-template-hash': hash } : labels,
+      labels: podLabels,
       ...ps,
       podIP: null,
-      where: r.where(),
+      where,
     })
   }
 }

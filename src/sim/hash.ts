@@ -85,21 +85,42 @@ export function formatMac(bytes: ArrayLike<number>): string {
   )
 }
 
+/** A fast 32-bit hash of `key` with a salt: FNV-1a, then MurmurHash3's fmix32 finaliser. */
+function hash32(key: string, salt: number): number {
+  let h = (0x811c9dc5 ^ salt) >>> 0
+  for (let i = 0; i < key.length; i++) {
+    h ^= key.charCodeAt(i)
+    h = Math.imul(h, 0x01000193)
+  }
+  h ^= h >>> 16
+  h = Math.imul(h, 0x85ebca6b)
+  h ^= h >>> 13
+  h = Math.imul(h, 0xc2b2ae35)
+  h ^= h >>> 16
+  return h >>> 0
+}
+
 /**
  * A MAC that stands for one the kernel or a plugin picked at random, made deterministic from
  * `key` so the same scenario always gives the same cluster: locally administered, unicast
  * (the rules of Linux eth_random_addr and flannel's pkg/mac NewHardwareAddr).
  */
 export function stableRandomMac(key: string): string {
-  const b = sha1(key)
-  const bytes = Array.from(b.subarray(0, 6))
-  bytes[0] = (bytes[0]! & 0xfe) | 0x02
-  return formatMac(bytes)
+  const a = hash32(key, 1)
+  const b = hash32(key, 2)
+  return formatMac([
+    ((a >>> 24) & 0xfe) | 0x02,
+    (a >>> 16) & 255,
+    (a >>> 8) & 255,
+    a & 255,
+    (b >>> 8) & 255,
+    b & 255,
+  ])
 }
 
 /** Four "random" bytes in hex for the bridge plugin's veth names, made deterministic from `key`. */
 export function stableRandomHex8(key: string): string {
-  return hex(sha1(`veth:${key}`).subarray(0, 4))
+  return hash32(key, 3).toString(16).padStart(8, '0')
 }
 
 const K256 = new Uint32Array([
