@@ -211,4 +211,15 @@ export const LESSONS: LessonMeta[] = [
       '没有任何 Pod 匹配选择器：kube-proxy 的 REJECT 规则立即拒绝连接。',
     ),
   },
+  {
+    id: 'mode3-nodeport',
+    file: 'mode3-nodeport.yaml',
+    mode: 3,
+    section: '3',
+    title: text('NodePort: the same port on every node', 'NodePort：每个节点上的同一个端口'),
+    summary: text(
+      'Call node-2 on port 30080 and reach a Pod on node-3: KUBE-NODEPORTS, masquerade, DNAT, and the reply back through node-2.',
+      '访问 node-2 的 30080 端口，到达 node-3 上的 Pod：KUBE-NODEPORTS、伪装、DNAT，应答再经 node-2 返回。',
+    ),
+  },
 ]

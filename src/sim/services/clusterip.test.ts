@@ -1,4 +1,7 @@
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
+import { LESSONS_DIR } from '../../cli/golden.ts'
 import { formatIp } from '../../model/ipv4.ts'
 import { build, traceOf } from '../../test/scenario.ts'
 import { trace } from '../trace.ts'
@@ -136,5 +139,42 @@ describe('pod to ClusterIP Service, kube-proxy iptables mode', () => {
       masq.lookups.some((l) => l.rule.includes('MASQUERADE --random-fully') && l.matched),
     ).toBe(true)
     expect(t.steps.at(-1)!.packet.l3!.src).toBe(t.steps[0]!.packet.l3!.dst)
+  })
+})
+
+describe('NodePort Service, externalTrafficPolicy Cluster', () => {
+  const yaml = readFileSync(join(LESSONS_DIR, 'mode3-nodeport.yaml'), 'utf8')
+
+  it('DNATs on the called node through KUBE-NODEPORTS and KUBE-EXT, masquerading to reach another node', () => {
+    const t = traceOf(yaml)
+    expect(t.outcome).toBe('delivered')
+    const dnat = t.steps.find((s) => s.action === 'dnat')!
+    expect(dnat.at).toMatchObject({ node: 'node-2', hook: 'PREROUTING' })
+    expect(
+      dnat.lookups.some(
+        (l) =>
+          l.matched &&
+          l.rule.startsWith(
+            '-A KUBE-NODEPORTS -p tcp -m comment --comment "default/web" -m tcp --dport 30080 -j KUBE-EXT-',
+          ),
+      ),
+    ).toBe(true)
+    expect(
+      dnat.lookups.some(
+        (l) =>
+          l.matched &&
+          /^-A KUBE-EXT-\w+ -m comment --comment "masquerade traffic for default\/web external destinations" -j KUBE-MARK-MASQ$/.test(
+            l.rule,
+          ),
+      ),
+    ).toBe(true)
+    const masq = t.steps.find((s) => s.action === 'masquerade')!
+    expect(masq.at.node).toBe('node-2')
+    // The reply returns through node-2, which undoes both translations.
+    const unnat = t.steps.filter((s) => s.action === 'unnat')
+    expect(unnat.map((s) => s.at.node)).toEqual(['node-2', 'node-2'])
+    const last = t.steps.at(-1)!
+    expect(last.packet.l3).toMatchObject({ src: '192.168.1.12', dst: '192.168.1.11' })
+    expect(last.packet.l4!.srcPort).toBe(30080)
   })
 })

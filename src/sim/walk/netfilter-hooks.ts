@@ -61,12 +61,14 @@ function applies(w: Walker, ns: NetNs, pkt: Packet): boolean {
   )
 }
 
-function serviceOf(w: Walker, vip: string, port: number) {
-  const ip = parseIp(vip)
+/** The Service port a DNATed destination belonged to: by ClusterIP and port, or by node port. */
+function serviceOf(w: Walker, ns: NetNs, dst: string, port: number) {
+  const ip = parseIp(dst)!
   for (const s of w.state.cluster.services) {
-    if (s.clusterIP !== ip) continue
-    const p = s.ports.find((x) => x.port === port)
-    if (p) return { svc: s, port: p }
+    const byVip = s.clusterIP === ip ? s.ports.find((x) => x.port === port) : undefined
+    if (byVip) return { svc: s, port: byVip, nodePort: false }
+    const byNodePort = isLocal(ns, ip) ? s.ports.find((x) => x.nodePort === port) : undefined
+    if (byNodePort) return { svc: s, port: byNodePort, nodePort: true }
   }
   return null
 }
@@ -107,7 +109,7 @@ export function natIn(
   const r = run(w, ns, 'nat', hook, pkt)
   if (r.verdict.kind !== 'dnat') return null
   const to = r.verdict
-  const hit = serviceOf(w, before.dst, before.dport)
+  const hit = serviceOf(w, ns, before.dst, before.dport)
   pkt.l3!.dst = formatIp(to.ip)
   pkt.l4!.dstPort = to.port
   const entry: CtEntry = {
