@@ -1,4 +1,3 @@
-/// <reference types="vitest/config" />
 import react from '@vitejs/plugin-react'
 import { defineConfig } from 'vite'
 
@@ -7,6 +6,4 @@ export default defineConfig({
   // src/app/worker-client.ts starts src/sim/worker.ts as a module worker.
   worker: { format: 'es' },
   build: { target: 'es2022' },
-  // Unit tests sit beside their source; e2e/ belongs to Playwright.
-  test: { include: ['src/**/*.test.ts'] },
 })

@@ -1,45 +1,17 @@
 import { describe, expect, it } from 'vitest'
 import { handle, initialState } from '../sim/handler.ts'
 import type { FromWorker, ToWorker } from '../sim/protocol.ts'
+import { traceOf, twoNodes } from '../test/scenario.ts'
 import { createEngineClient, type WorkerLike } from './worker-client.ts'
 
-const SCENARIO = `apiVersion: podpath.dev/v1alpha1
-kind: Cluster
-metadata: {name: demo}
-spec:
-  cni: {plugin: flannel, backend: vxlan}
-  nodes:
-    - {name: node-1, ip: 192.168.1.11}
-    - {name: node-2, ip: 192.168.1.12}
----
-apiVersion: v1
-kind: Pod
-metadata: {name: client, namespace: default}
-spec:
-  nodeName: node-1
-  containers: [{name: app, image: curlimages/curl}]
----
-apiVersion: v1
-kind: Pod
-metadata: {name: web, namespace: default}
-spec:
-  nodeName: node-2
-  containers: [{name: web, image: nginx, ports: [{containerPort: 8080}]}]
----
-apiVersion: podpath.dev/v1alpha1
-kind: Traffic
-metadata: {name: curl-web}
-spec:
-  from: {pod: default/client, container: app}
-  to: web.default:8080
-`
+const SCENARIO = twoNodes('{plugin: flannel, backend: vxlan}')
 
 /** A worker that runs the real `handle`, answers asynchronously and can be made to die. */
 class FakeWorker implements WorkerLike {
   posted: ToWorker[] = []
   terminated = false
   onmessage: ((e: MessageEvent<FromWorker>) => void) | null = null
-  onerror: ((e: Event) => void) | null = null
+  onerror: ((e: ErrorEvent) => void) | null = null
   onmessageerror: ((e: MessageEvent) => void) | null = null
   private state = initialState()
 
@@ -50,7 +22,7 @@ class FakeWorker implements WorkerLike {
     queueMicrotask(() => {
       if (this.terminated) return
       if (this.dieOn(msg)) {
-        this.onerror?.(new Event('error', { cancelable: true }))
+        this.onerror?.(new Event('error', { cancelable: true }) as ErrorEvent)
         return
       }
       const r = handle(this.state, msg)
@@ -62,19 +34,6 @@ class FakeWorker implements WorkerLike {
   terminate(): void {
     this.terminated = true
   }
-}
-
-function directTrace(traffic: string, seed: number) {
-  const loaded = handle(initialState(), {
-    type: 'load',
-    requestId: 1,
-    file: 'demo.yaml',
-    source: SCENARIO,
-  })
-  const r = handle(loaded.state, { type: 'trace', requestId: 2, traffic, seed })
-  const reply = r.replies[0]
-  if (reply?.type !== 'traced') throw new Error('no trace')
-  return reply.trace
 }
 
 describe('engine client over a worker', () => {
@@ -91,7 +50,7 @@ describe('engine client over a worker', () => {
     expect(workers[0]!.posted.map((m) => m.type)).toEqual(['hello'])
     const loaded = await loading
     expect(loaded.ok).toBe(true)
-    expect(loaded.traffic).toEqual(['curl-web'])
+    expect(loaded.traffic).toEqual(['cross', 'same'])
     expect(workers[0]!.posted.map((m) => m.type)).toEqual(['hello', 'load'])
     expect(client.mode).toBe('worker')
   })
@@ -100,12 +59,12 @@ describe('engine client over a worker', () => {
     const client = createEngineClient({ createWorker: () => new FakeWorker() })
     const [loaded, t1, t2] = await Promise.all([
       client.load('demo.yaml', SCENARIO),
-      client.trace('curl-web', 1),
-      client.trace('curl-web', 2),
+      client.trace('cross', 1),
+      client.trace('cross', 2),
     ])
     expect(loaded.ok).toBe(true)
-    expect(t1).toEqual(directTrace('curl-web', 1))
-    expect(t2).toEqual(directTrace('curl-web', 2))
+    expect(t1).toEqual(traceOf(SCENARIO, 'cross', 1))
+    expect(t2).toEqual(traceOf(SCENARIO, 'cross', 2))
   })
 
   it('rejects a request the engine answers with an error', async () => {
@@ -125,8 +84,8 @@ describe('engine client over a worker', () => {
       },
     })
     await client.load('demo.yaml', SCENARIO)
-    const t = await client.trace('curl-web', 1)
-    expect(t).toEqual(directTrace('curl-web', 1))
+    const t = await client.trace('cross', 1)
+    expect(t).toEqual(traceOf(SCENARIO, 'cross', 1))
     expect(workers).toHaveLength(2)
     expect(workers[0]!.terminated).toBe(true)
     expect(workers[1]!.posted.map((m) => m.type)).toEqual(['hello', 'load', 'trace'])
@@ -142,9 +101,21 @@ describe('engine client over a worker', () => {
       },
     })
     await client.load('demo.yaml', SCENARIO)
-    await expect(client.trace('curl-web', 666)).rejects.toThrow(/engine stopped/)
+    await expect(client.trace('cross', 666)).rejects.toThrow(/engine stopped/)
     expect(made).toBe(3)
-    expect(await client.trace('curl-web', 1)).toEqual(directTrace('curl-web', 1))
+    expect(await client.trace('cross', 1)).toEqual(traceOf(SCENARIO, 'cross', 1))
+  })
+})
+
+describe('engine client, disposed', () => {
+  it('rejects what is still pending and stops the worker', async () => {
+    const w = new FakeWorker()
+    const client = createEngineClient({ createWorker: () => w })
+    const loading = client.load('demo.yaml', SCENARIO)
+    client.dispose()
+    await expect(loading).rejects.toThrow(/disposed/)
+    expect(w.terminated).toBe(true)
+    await expect(client.trace('cross', 1)).rejects.toThrow(/disposed/)
   })
 })
 
@@ -154,7 +125,7 @@ describe('engine client without workers', () => {
     const loaded = await client.load('demo.yaml', SCENARIO)
     expect(loaded.ok).toBe(true)
     expect(client.mode).toBe('in-process')
-    expect(await client.trace('curl-web', 1)).toEqual(directTrace('curl-web', 1))
+    expect(await client.trace('cross', 1)).toEqual(traceOf(SCENARIO, 'cross', 1))
   })
 
   it('falls back in-process when the worker dies before it is ready', async () => {

@@ -14,7 +14,7 @@ export interface WorkerLike {
   postMessage(msg: ToWorker): void
   terminate(): void
   onmessage: ((e: MessageEvent<FromWorker>) => void) | null
-  onerror: ((e: Event) => void) | null
+  onerror: ((e: ErrorEvent) => void) | null
   onmessageerror: ((e: MessageEvent) => void) | null
 }
 
@@ -35,7 +35,11 @@ export interface EngineClient {
 
 type Request = Extract<ToWorker, { requestId: number }>
 type LoadRequest = Extract<ToWorker, { type: 'load' }>
-type RequestBody = Request extends infer R ? (R extends Request ? Omit<R, 'requestId'> : never) : never
+type RequestBody = Request extends infer R
+  ? R extends Request
+    ? Omit<R, 'requestId'>
+    : never
+  : never
 
 interface Pending {
   msg: Request
@@ -63,8 +67,7 @@ function workerTransport(
   w.onerror = (e) => {
     // Handled here: a restart follows, so it is not an uncaught error of the page.
     e.preventDefault()
-    const message = (e as Partial<ErrorEvent>).message
-    died(message || 'the engine worker stopped')
+    died(e.message || 'the engine worker stopped')
   }
   w.onmessageerror = () => died('a message from the engine worker could not be read')
   return {
@@ -211,10 +214,10 @@ export function createEngineClient(options: EngineClientOptions = {}): EngineCli
           rejectAll(new Error(m.type === 'error' ? m.message : 'unexpected reply'))
           return
         }
-        restarts = 0
         const p = pending.get(m.requestId)
         if (!p) return // the answer to a replayed load
         pending.delete(m.requestId)
+        restarts = 0
         if (m.type === 'loaded' && m.ok && p.msg.type === 'load') lastGoodLoad = p.msg
         if (m.type === 'error') p.reject(new Error(m.message))
         else p.resolve(m)

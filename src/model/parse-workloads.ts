@@ -91,7 +91,7 @@ function checkPortConflicts(spec: ObjReader, containers: ContainerDecl[]): void 
         spec.report(
           ['containers', ci, 'ports', pi, 'containerPort'],
           text(
-            `containers "${first}" and "${c.name}" both declare port ${key}. All containers of a Pod share one network namespace (one IP, one port space), so only one of them can listen on ${key}; the other would fail to bind (EADDRINUSE). Move one of them to another port.`,
+            `Containers "${first}" and "${c.name}" both declare port ${key}. All containers of a Pod share one network namespace (one IP, one port space), so only one of them can listen on ${key}; the other would fail to bind (EADDRINUSE). Move one of them to another port.`,
             `容器 "${first}" 和 "${c.name}" 都声明了端口 ${key}。同一个 Pod 的所有容器共享一个网络命名空间（同一个 IP、同一套端口），所以 ${key} 只能由其中一个容器监听，另一个绑定时会失败（EADDRINUSE）。请把其中一个改到别的端口。`,
           ),
         )

@@ -64,7 +64,10 @@ export interface ArpApp {
   senderIp: string
   senderMac: string
   targetIp: string
+  /** All zeros in a request: that is what the sender asks for. */
   targetMac: string
+  /** The MAC the reply gave, or null when nobody answered. */
+  answer: string | null
 }
 
 export interface HttpApp {

@@ -67,8 +67,8 @@ export function trace(cluster: Cluster, traffic: TrafficDecl, opts: TraceOptions
     outer: null,
   }
   const sender = source.pod
-    ? `container "${source.container}" of Pod ${source.pod.namespace}/${source.pod.name}`
-    : `a process on node ${source.node}`
+    ? `Container "${source.container}" of Pod ${source.pod.namespace}/${source.pod.name}`
+    : `A process on node ${source.node}`
   const senderZh = source.pod
     ? `Pod ${source.pod.namespace}/${source.pod.name} 的容器 "${source.container}"`
     : `节点 ${source.node} 上的一个进程`
@@ -139,8 +139,8 @@ export function trace(cluster: Cluster, traffic: TrafficDecl, opts: TraceOptions
   }
   const server = result.to
   const who = server.pod
-    ? `container "${server.container}" of Pod ${server.pod.namespace}/${server.pod.name}`
-    : `node ${server.node}`
+    ? `Container "${server.container}" of Pod ${server.pod.namespace}/${server.pod.name}`
+    : `Node ${server.node}`
   const whoZh = server.pod
     ? `Pod ${server.pod.namespace}/${server.pod.name} 的容器 "${server.container}"`
     : `节点 ${server.node}`

@@ -208,7 +208,8 @@ export function resolveNeighbour(
       senderIp: formatIp(sip),
       senderMac: link.mac!,
       targetIp: formatIp(target),
-      targetMac: r?.mac ?? '00:00:00:00:00:00',
+      targetMac: '00:00:00:00:00:00',
+      answer: r?.mac ?? null,
     },
     outer: null,
   }
@@ -293,7 +294,7 @@ export function resolveNeighbour(
     lookups,
     text(
       `ARP: ${link.name} broadcasts "who has ${formatIp(target)}? tell ${formatIp(sip)}", and ${r.who.en} replies "${formatIp(target)} is at ${r.mac}".${viaBridge}${proxy.en} The answer is cached in the neighbour table.`,
-      `ARP：${link.name} 广播"谁是 ${formatIp(target)}？请告诉 ${formatIp(sip)}"，${r.who['zh-CN']} 回答"${formatIp(target)} 在 ${r.mac}"。${viaBridgeZh}${proxy.zh}答案被缓存到邻居表中。`,
+      `ARP：${link.name} 广播"谁是 ${formatIp(target)}？请告诉 ${formatIp(sip)}"，${r.who['zh-CN']}回答"${formatIp(target)} 在 ${r.mac}"。${viaBridgeZh}${proxy.zh}答案被缓存到邻居表中。`,
     ),
     { sideMessage: true },
   )

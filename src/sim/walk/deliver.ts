@@ -25,7 +25,7 @@ export function deliverLocal(
   const client = w.replyTo
   if (client && client.nsId === ns.id) {
     const owner = client.pod
-      ? `container "${client.container}" of Pod ${client.pod.namespace}/${client.pod.name}`
+      ? `Container "${client.container}" of Pod ${client.pod.namespace}/${client.pod.name}`
       : `the process on node ${client.node}`
     const ownerZh = client.pod
       ? `Pod ${client.pod.namespace}/${client.pod.name} 的容器 "${client.container}"`

@@ -295,7 +295,7 @@ export class Walker {
           [],
           text(
             `The frame crosses the veth pair: what is written to ${link.name}@if${peer.ifindex} comes out of ${peerLink.name}@if${link.ifindex} in ${into}'s network namespace. A veth pair is a virtual cable with one end in each namespace.`,
-            `帧穿过 veth 对：写入 ${link.name}@if${peer.ifindex} 的数据从 ${into === `node ${peerNs.node}` ? `节点 ${peerNs.node}` : `Pod ${peerNs.pod}`} 网络命名空间里的 ${peerLink.name}@if${link.ifindex} 出来。veth 对就像一根虚拟网线，两端各在一个命名空间里。`,
+            `帧穿过 veth 对：写入 ${link.name}@if${peer.ifindex} 的数据从${into === `node ${peerNs.node}` ? `节点 ${peerNs.node}` : ` Pod ${peerNs.pod}`} 的网络命名空间里的 ${peerLink.name}@if${link.ifindex} 出来。veth 对就像一根虚拟网线，两端各在一个命名空间里。`,
           ),
         )
         return this.receive(peerNs, peerLink, pkt)
@@ -406,6 +406,6 @@ function routeExplain(
       }
   return text(
     `In ${who}, the longest matching route for ${dst} sends it out ${dev.name} ${hop}.${fwd.en}${mac.en}`,
-    `在 ${whoZh} 中，匹配 ${dst} 的最长前缀路由让它从 ${dev.name} 发出，${hopZh}。${fwd.zh}${mac.zh}`,
+    `在${whoZh} 中，匹配 ${dst} 的最长前缀路由让它从 ${dev.name} 发出，${hopZh}。${fwd.zh}${mac.zh}`,
   )
 }

@@ -1,0 +1,86 @@
+import { en } from '../src/i18n/en.ts'
+import { LESSONS } from '../src/lessons/catalog.ts'
+import { engineView, lessonFileExists } from './engine.ts'
+import { expect, param, seriousA11yViolations, test } from './fixtures.ts'
+
+for (const lesson of LESSONS) {
+  test.describe(`lesson ${lesson.id}`, () => {
+    test.skip(!lessonFileExists(lesson), `src/lessons/${lesson.file} is not written yet`)
+
+    test('shows what the engine computes, steps with the keyboard, speaks Chinese, passes axe', async ({
+      page,
+    }) => {
+      const engine = engineView(lesson)
+      await page.goto(`/?lesson=${lesson.id}&lang=en`)
+      await expect(page.getByRole('heading', { level: 1 })).toHaveText(lesson.title.en)
+      const tree = page.getByRole('navigation', { name: 'Cluster networking' })
+      await expect(tree.getByRole('link', { name: lesson.title.en })).toHaveAttribute(
+        'aria-current',
+        'page',
+      )
+
+      if (!engine.cluster) {
+        // The error lesson: the diagnostics are the lesson, as Kubernetes would word them.
+        const box = page.getByRole('region', { name: 'What Kubernetes would tell you' })
+        await expect(box).toBeVisible()
+        const errors = engine.diagnostics.filter((d) => d.severity === 'error')
+        expect(errors.length).toBeGreaterThan(0)
+        for (const d of errors) {
+          await expect(box.getByText(`${d.file}:${d.line}:${d.col}`)).toBeVisible()
+          await expect(box.getByText(d.message.en)).toBeVisible()
+          // ... and the line it points to, marked in the scenario file shown below it.
+          const line = page.locator(`.scenario-source .source-line[data-line="${d.line}"]`)
+          await expect(line).toHaveClass(/marked/)
+          await expect(line).toBeVisible()
+        }
+        await expect(page.locator('.step-list')).toHaveCount(0)
+
+        await page.getByRole('button', { name: '中文' }).click()
+        await expect(page.locator('html')).toHaveAttribute('lang', 'zh-CN')
+        const zhBox = page.getByRole('region', { name: 'Kubernetes 会这样告诉你' })
+        await expect(zhBox.getByText(errors[0]!.message['zh-CN'])).toBeVisible()
+      } else {
+        const t = engine.traceOf(engine.traffic[0]!)
+        const n = t.steps.length
+        const steps = page.locator('.step-list > li')
+        await expect(steps).toHaveCount(n)
+        await expect(page.getByTestId('step-count')).toHaveText(`${n} step${n === 1 ? '' : 's'}`)
+        const current = page.locator('[aria-current="step"]')
+        await expect(current).toHaveCount(1)
+
+        // Select the first step, then walk down and back up with the keyboard.
+        await steps.first().getByRole('button').click()
+        await expect(current.locator('.step-index')).toHaveText(String(t.steps[0]!.index))
+        expect(param(page, 'step')).toBe('0')
+        const down = Math.min(2, n - 1)
+        for (let i = 0; i < down; i++) await page.keyboard.press('ArrowDown')
+        await expect(current.locator('.step-index')).toHaveText(String(t.steps[down]!.index))
+        await expect(steps.nth(down)).toHaveClass(/selected/)
+        await expect.poll(() => param(page, 'step')).toBe(String(down))
+        await page.keyboard.press('ArrowUp')
+        const up = Math.max(0, down - 1)
+        await expect(steps.nth(up)).toHaveClass(/selected/)
+        await expect.poll(() => param(page, 'step')).toBe(String(up))
+        await page.keyboard.press('End')
+        await expect(steps.last()).toHaveClass(/selected/)
+        await expect.poll(() => param(page, 'step')).toBe(String(n - 1))
+        await expect(steps.last().getByRole('button')).toBeFocused()
+        await page.keyboard.press('Home')
+        await expect(steps.first()).toHaveClass(/selected/)
+        await expect.poll(() => param(page, 'step')).toBe('0')
+
+        await expect(page.getByTestId('outcome')).toHaveText(en.outcome[t.outcome])
+        await expect(steps.first().locator('.explain')).toHaveText(t.steps[0]!.explain.en)
+
+        await page.getByRole('button', { name: '中文' }).click()
+        await expect(page.locator('html')).toHaveAttribute('lang', 'zh-CN')
+        await expect(steps.first().locator('.explain')).toHaveText(t.steps[0]!.explain['zh-CN'])
+        await expect(page.getByRole('heading', { name: '逐步解析' })).toBeVisible()
+      }
+
+      await expect(page.getByRole('heading', { level: 1 })).toHaveText(lesson.title['zh-CN'])
+      await expect.poll(() => param(page, 'lang')).toBe('zh-CN')
+      expect(await seriousA11yViolations(page)).toEqual([])
+    })
+  })
+}

@@ -1,0 +1,87 @@
+/**
+ * What happens when a learner opens a lesson or picks a request: fetch the lesson's YAML, ask
+ * the engine to load and trace it, and put the answers in the store. The newest request wins:
+ * answers to one the learner has already moved away from are dropped.
+ */
+import { LESSONS } from '../lessons/catalog.ts'
+import { hasLessonSource, lessonFileName, loadLessonSource } from './lesson-sources.ts'
+import { clampStep, useAppStore, type ScenarioSlice } from './store.ts'
+import { createEngineClient, type EngineClient } from './worker-client.ts'
+
+let engine: EngineClient | null = null
+let generation = 0
+
+function getEngine(): EngineClient {
+  engine ??= createEngineClient()
+  return engine
+}
+
+const NOTHING_OPEN: Omit<ScenarioSlice, 'lessonId' | 'status' | 'seed'> = {
+  file: null,
+  source: null,
+  diagnostics: [],
+  cluster: null,
+  trafficNames: [],
+  selectedTraffic: null,
+  trace: null,
+  engineError: null,
+}
+
+function failed(gen: number, err: unknown): void {
+  if (gen !== generation) return
+  useAppStore.setState({ status: 'failed', engineError: (err as Error).message })
+}
+
+async function showTrace(gen: number, traffic: string | null, step: number): Promise<void> {
+  const trace = traffic ? await getEngine().trace(traffic, useAppStore.getState().seed) : null
+  if (gen !== generation) return
+  useAppStore.setState({ status: 'ready', trace, step: clampStep(step, trace) })
+}
+
+/** Opens a lesson (null: the landing screen), optionally at a request and step from the URL. */
+export async function openLesson(
+  id: string | null,
+  want: { traffic?: string | null; step?: number | null } = {},
+): Promise<void> {
+  const gen = ++generation
+  const setScenario = (patch: Partial<ScenarioSlice>) => useAppStore.setState(patch)
+  const lesson = LESSONS.find((l) => l.id === id)
+  if (!id) return setScenario({ lessonId: null, status: 'idle', ...NOTHING_OPEN })
+  if (!lesson || !hasLessonSource(lesson))
+    return setScenario({ lessonId: id, status: 'missing', ...NOTHING_OPEN })
+  setScenario({ lessonId: id, status: 'loading', ...NOTHING_OPEN })
+  try {
+    const source = await loadLessonSource(lesson)
+    if (gen !== generation) return
+    if (source === null) return setScenario({ status: 'missing' })
+    const file = lessonFileName(lesson)
+    setScenario({ file, source })
+    const loaded = await getEngine().load(file, source)
+    if (gen !== generation) return
+    if (!loaded.ok) return setScenario({ status: 'invalid', diagnostics: loaded.diagnostics })
+    const traffic =
+      want.traffic && loaded.traffic.includes(want.traffic)
+        ? want.traffic
+        : (loaded.traffic[0] ?? null)
+    setScenario({
+      diagnostics: loaded.diagnostics,
+      cluster: loaded.cluster,
+      trafficNames: loaded.traffic,
+      selectedTraffic: traffic,
+    })
+    await showTrace(gen, traffic, want.step ?? 0)
+  } catch (err) {
+    failed(gen, err)
+  }
+}
+
+/** Follows another Traffic of the open scenario, from its first step. */
+export async function followTraffic(name: string): Promise<void> {
+  const gen = ++generation
+  useAppStore.setState({ selectedTraffic: name, status: 'loading' })
+  try {
+    await showTrace(gen, name, 0)
+  } catch (err) {
+    failed(gen, err)
+  }
+}

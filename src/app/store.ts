@@ -1,0 +1,92 @@
+/**
+ * The app's discrete facts, in three zustand slices: the open scenario, where playback is, and
+ * how it is viewed. Components select one value per call (see the selectors below).
+ */
+import { create, type StateCreator } from 'zustand'
+import type { Diagnostic } from '../model/diagnostic.ts'
+import type { Lang } from '../model/text.ts'
+import type { Trace } from '../model/trace.ts'
+import type { ClusterSummary } from '../sim/protocol.ts'
+
+export type ScenarioStatus = 'idle' | 'loading' | 'ready' | 'invalid' | 'missing' | 'failed'
+
+export interface ScenarioSlice {
+  lessonId: string | null
+  /** The scenario file's name and text, as the engine was given them. */
+  file: string | null
+  source: string | null
+  /** idle: no lesson; invalid: the scenario has errors (shown as the lesson); missing: no file. */
+  status: ScenarioStatus
+  diagnostics: Diagnostic[]
+  cluster: ClusterSummary | null
+  trafficNames: string[]
+  selectedTraffic: string | null
+  seed: number
+  trace: Trace | null
+  /** The engine itself failed (not the scenario): shown as an app error. */
+  engineError: string | null
+}
+
+export interface PlaybackSlice {
+  /** Position in trace.steps of the selected step (steps are numbered by position). */
+  step: number
+  setStep: (step: number) => void
+}
+
+export interface ViewSlice {
+  lang: Lang
+  setLang: (lang: Lang) => void
+}
+
+export type AppState = ScenarioSlice & PlaybackSlice & ViewSlice
+
+/** Written by src/app/session.ts, which asks the engine. */
+const createScenarioSlice: StateCreator<AppState, [], [], ScenarioSlice> = () => ({
+  lessonId: null,
+  file: null,
+  source: null,
+  status: 'idle',
+  diagnostics: [],
+  cluster: null,
+  trafficNames: [],
+  selectedTraffic: null,
+  seed: 1,
+  trace: null,
+  engineError: null,
+})
+
+/** A step position that exists in the trace (0 when there are no steps). */
+export function clampStep(step: number, trace: Trace | null): number {
+  const last = (trace?.steps.length ?? 1) - 1
+  return Math.max(0, Math.min(step, last))
+}
+
+const createPlaybackSlice: StateCreator<AppState, [], [], PlaybackSlice> = (set, get) => ({
+  step: 0,
+  setStep: (step) => set({ step: clampStep(step, get().trace) }),
+})
+
+const createViewSlice: StateCreator<AppState, [], [], ViewSlice> = (set) => ({
+  lang: 'en',
+  setLang: (lang) => set({ lang }),
+})
+
+export const useAppStore = create<AppState>()((...a) => ({
+  ...createScenarioSlice(...a),
+  ...createPlaybackSlice(...a),
+  ...createViewSlice(...a),
+}))
+
+export const selectLang = (s: AppState) => s.lang
+export const selectLessonId = (s: AppState) => s.lessonId
+export const selectStatus = (s: AppState) => s.status
+export const selectFile = (s: AppState) => s.file
+export const selectSource = (s: AppState) => s.source
+export const selectDiagnostics = (s: AppState) => s.diagnostics
+export const selectCluster = (s: AppState) => s.cluster
+export const selectTrafficNames = (s: AppState) => s.trafficNames
+export const selectSelectedTraffic = (s: AppState) => s.selectedTraffic
+export const selectTrace = (s: AppState) => s.trace
+export const selectStep = (s: AppState) => s.step
+export const selectStepCount = (s: AppState) => s.trace?.steps.length ?? 0
+export const selectEngineError = (s: AppState) => s.engineError

@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest'
+import { useAppStore } from './store.ts'
+import { formatUrl, parseUrl } from './url.ts'
+
+describe('the address', () => {
+  it('reads lesson, traffic, step, language and seed', () => {
+    expect(parseUrl('?lesson=mode2-flannel-vxlan&traffic=back&step=3&lang=zh-CN&seed=7')).toEqual({
+      lesson: 'mode2-flannel-vxlan',
+      traffic: 'back',
+      step: 3,
+      lang: 'zh-CN',
+      seed: 7,
+    })
+  })
+
+  it('ignores what it does not understand, and defaults the seed to 1', () => {
+    expect(parseUrl('?step=-2&lang=fr&seed=x')).toEqual({
+      lesson: null,
+      traffic: null,
+      step: null,
+      lang: null,
+      seed: 1,
+    })
+  })
+
+  it('writes the first request and seed 1 as nothing, so a shared link stays short', () => {
+    const s = {
+      ...useAppStore.getState(),
+      lessonId: 'mode2-same-node',
+      trafficNames: ['a', 'b'],
+      selectedTraffic: 'a',
+      step: 2,
+      lang: 'zh-CN' as const,
+      trace: { steps: [{}, {}, {}] } as never,
+    }
+    expect(formatUrl(s)).toBe('?lesson=mode2-same-node&step=2&lang=zh-CN')
+    expect(parseUrl(formatUrl({ ...s, selectedTraffic: 'b', seed: 9 }))).toEqual({
+      lesson: 'mode2-same-node',
+      traffic: 'b',
+      step: 2,
+      lang: 'zh-CN',
+      seed: 9,
+    })
+  })
+})

@@ -1,0 +1,57 @@
+/**
+ * The address holds what a learner would share: `?lesson=mode2-flannel-vxlan&step=3&lang=zh-CN`
+ * (plus `traffic` when it is not the first one, and `seed` when it is not 1). It is read once on
+ * load and rewritten with history.replaceState, so stepping does not fill the back button.
+ */
+import { LANGS, type Lang } from '../model/text.ts'
+import { useAppStore, type AppState } from './store.ts'
+
+export const DEFAULT_SEED = 1
+
+export interface UrlState {
+  lesson: string | null
+  traffic: string | null
+  /** Position of the selected step in the trace. */
+  step: number | null
+  lang: Lang | null
+  seed: number
+}
+
+function nonNegativeInt(v: string | null): number | null {
+  if (v === null || !/^\d{1,9}$/.test(v)) return null
+  return Number(v)
+}
+
+export function parseUrl(search: string): UrlState {
+  const q = new URLSearchParams(search)
+  const lang = q.get('lang')
+  return {
+    lesson: q.get('lesson') || null,
+    traffic: q.get('traffic') || null,
+    step: nonNegativeInt(q.get('step')),
+    lang: LANGS.find((l) => l === lang) ?? null,
+    seed: nonNegativeInt(q.get('seed')) ?? DEFAULT_SEED,
+  }
+}
+
+export function formatUrl(s: AppState): string {
+  const q = new URLSearchParams()
+  if (s.lessonId) q.set('lesson', s.lessonId)
+  if (s.selectedTraffic && s.selectedTraffic !== s.trafficNames[0])
+    q.set('traffic', s.selectedTraffic)
+  if (s.trace && s.trace.steps.length > 0) q.set('step', String(s.step))
+  if (s.seed !== DEFAULT_SEED) q.set('seed', String(s.seed))
+  q.set('lang', s.lang)
+  return `?${q.toString()}`
+}
+
+/** Keeps the address bar in step with the store; returns the unsubscribe function. */
+export function syncUrl(): () => void {
+  const write = (s: AppState) => {
+    const search = formatUrl(s)
+    if (search !== window.location.search)
+      window.history.replaceState(window.history.state, '', search + window.location.hash)
+  }
+  write(useAppStore.getState())
+  return useAppStore.subscribe(write)
+}

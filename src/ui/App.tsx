@@ -1,0 +1,39 @@
+import { useEffect } from 'react'
+import { useTranslation } from 'react-i18next'
+import { selectLang, selectLessonId, useAppStore } from '../app/store.ts'
+import { LESSONS } from '../lessons/catalog.ts'
+import { Header } from './Header.tsx'
+import { LessonPane } from './lessons/LessonPane.tsx'
+import { LessonTree } from './lessons/LessonTree.tsx'
+
+export function App() {
+  const lang = useAppStore(selectLang)
+  const lessonId = useAppStore(selectLessonId)
+  const { t, i18n } = useTranslation()
+
+  useEffect(() => {
+    void i18n.changeLanguage(lang)
+    document.documentElement.lang = lang
+  }, [i18n, lang])
+
+  // The tab and the history name the lesson.
+  useEffect(() => {
+    const lesson = LESSONS.find((l) => l.id === lessonId)
+    document.title = lesson ? `${lesson.title[lang]} · PodPath` : 'PodPath'
+  }, [lessonId, lang])
+
+  return (
+    <div className="app">
+      <a className="skip-link" href="#lesson">
+        {t('app.skip')}
+      </a>
+      <Header />
+      <div className="columns">
+        <LessonTree />
+        <main id="lesson" className="lesson" tabIndex={-1}>
+          <LessonPane />
+        </main>
+      </div>
+    </div>
+  )
+}

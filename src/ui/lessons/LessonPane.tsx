@@ -1,0 +1,64 @@
+import { useTranslation } from 'react-i18next'
+import {
+  selectEngineError,
+  selectLessonId,
+  selectStatus,
+  selectTrace,
+  useAppStore,
+} from '../../app/store.ts'
+import { LESSONS } from '../../lessons/catalog.ts'
+import { ClusterFacts } from '../panels/ClusterFacts.tsx'
+import { Diagnostics } from '../panels/Diagnostics.tsx'
+import { Outcome } from '../panels/Outcome.tsx'
+import { ScenarioSource } from '../panels/ScenarioSource.tsx'
+import { StepList } from '../panels/StepList.tsx'
+import { TraceJson } from '../panels/TraceJson.tsx'
+import { TrafficPicker } from '../panels/TrafficPicker.tsx'
+import { Landing } from './Landing.tsx'
+import { LessonHeader } from './LessonHeader.tsx'
+
+/** The main column: the landing map, or the open lesson in whatever state it is in. */
+export function LessonPane() {
+  const { t } = useTranslation()
+  const id = useAppStore(selectLessonId)
+  const status = useAppStore(selectStatus)
+  const trace = useAppStore(selectTrace)
+  const engineError = useAppStore(selectEngineError)
+  const lesson = LESSONS.find((l) => l.id === id)
+
+  if (!id) return <Landing />
+  if (!lesson) return <p className="notice">{t('lesson.unknown', { id })}</p>
+  return (
+    <article className="lesson-body" aria-busy={status === 'loading'}>
+      <LessonHeader lesson={lesson} />
+      {status === 'missing' && <p className="notice">{t('lesson.missing')}</p>}
+      {status === 'loading' && !trace && <p className="notice">{t('lesson.loading')}</p>}
+      {status === 'failed' && (
+        <p className="notice failed" role="alert">
+          {t('lesson.failed', { message: engineError })}
+        </p>
+      )}
+      {status === 'invalid' && (
+        <>
+          <Diagnostics />
+          <ScenarioSource />
+        </>
+      )}
+      {(status === 'ready' || (status === 'loading' && trace)) && (
+        <>
+          <ClusterFacts />
+          <Diagnostics />
+          <TrafficPicker />
+          {trace && (
+            <>
+              <Outcome trace={trace} />
+              <StepList />
+              <ScenarioSource />
+              <TraceJson trace={trace} />
+            </>
+          )}
+        </>
+      )}
+    </article>
+  )
+}

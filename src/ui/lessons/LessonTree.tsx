@@ -1,0 +1,74 @@
+import { useTranslation } from 'react-i18next'
+import { hasLessonSource } from '../../app/lesson-sources.ts'
+import { selectLang, selectLessonId, useAppStore } from '../../app/store.ts'
+import { LESSONS, MODES, type ModeMeta } from '../../lessons/catalog.ts'
+import { ClockIcon } from '../icons.tsx'
+import { LessonLink } from './LessonLink.tsx'
+
+/** The curriculum's tree: cluster networking -> the four modes -> their lessons. */
+export function LessonTree() {
+  const { t } = useTranslation()
+  return (
+    <nav className="tree" aria-labelledby="tree-root">
+      <h2 id="tree-root" className="tree-root">
+        {t('tree.root')}
+      </h2>
+      <ol className="tree-modes">
+        {MODES.map((m) => (
+          <ModeBranch key={m.mode} mode={m} />
+        ))}
+      </ol>
+    </nav>
+  )
+}
+
+function lessonsOf(mode: ModeMeta['mode']) {
+  // Grouped by curriculum section (2.1 before 2.2), keeping the catalog's order within one.
+  return LESSONS.filter((l) => l.mode === mode).sort((a, b) =>
+    a.section.localeCompare(b.section, 'en', { numeric: true }),
+  )
+}
+
+function ModeBranch({ mode }: { mode: ModeMeta }) {
+  const { t } = useTranslation()
+  const lang = useAppStore(selectLang)
+  const current = useAppStore(selectLessonId)
+  const lessons = lessonsOf(mode.mode)
+  const later = lessons.length === 0
+  // Number the lessons only where the mode has sub-sections (2.1 same node, 2.2 across nodes).
+  const subSections = lessons.some((l) => l.section !== String(mode.mode))
+  return (
+    <li className={later ? 'tree-mode later' : 'tree-mode'}>
+      <h3 className="tree-mode-title">
+        <span className="tree-mode-number">{t('tree.mode', { mode: mode.mode })}</span>
+        <span>{mode.title[lang]}</span>
+      </h3>
+      {later ? (
+        <p className="tree-later">
+          <ClockIcon />
+          {t('tree.later')}
+        </p>
+      ) : (
+        <ul className="tree-lessons">
+          {lessons.map((l) => (
+            <li key={l.id}>
+              {hasLessonSource(l) ? (
+                <LessonLink id={l.id} className="tree-lesson" current={l.id === current}>
+                  {subSections && <span className="tree-section">{l.section}</span>}
+                  <span>{l.title[lang]}</span>
+                </LessonLink>
+              ) : (
+                <span className="tree-lesson unavailable">
+                  {subSections && <span className="tree-section">{l.section}</span>}
+                  <span>
+                    {l.title[lang]} <small>({t('tree.unavailable')})</small>
+                  </span>
+                </span>
+              )}
+            </li>
+          ))}
+        </ul>
+      )}
+    </li>
+  )
+}

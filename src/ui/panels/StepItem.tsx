@@ -1,0 +1,56 @@
+import { memo, useEffect, useRef } from 'react'
+import { useTranslation } from 'react-i18next'
+import { selectLang, useAppStore } from '../../app/store.ts'
+import type { Step } from '../../model/trace.ts'
+import { Lookups } from './Lookups.tsx'
+import { Where } from './Where.tsx'
+
+/** One step of the trace. It reads only whether it is the selected one. */
+export const StepItem = memo(function StepItem({
+  step,
+  position,
+}: {
+  step: Step
+  position: number
+}) {
+  const { t } = useTranslation()
+  const lang = useAppStore(selectLang)
+  const selected = useAppStore((s) => s.step === position)
+  const button = useRef<HTMLButtonElement>(null)
+  const firstRender = useRef(true)
+
+  useEffect(() => {
+    const initial = firstRender.current
+    firstRender.current = false
+    if (!selected || !button.current) return
+    // Keep the keyboard on the selected step and the step on screen. A link to a later step
+    // opens with that step at the top; a trace that opens at its first step leaves the page be.
+    if (document.activeElement?.closest('.step-list')) button.current.focus({ preventScroll: true })
+    if (!initial) button.current.scrollIntoView({ block: 'nearest' })
+    else if (position > 0) button.current.closest('li')?.scrollIntoView({ block: 'start' })
+  }, [selected, position])
+
+  return (
+    <li
+      className={`step phase-${step.phase} action-${step.action}${selected ? ' selected' : ''}`}
+      onClick={() => useAppStore.getState().setStep(position)}
+    >
+      <button
+        ref={button}
+        type="button"
+        className="step-head"
+        tabIndex={selected ? 0 : -1}
+        aria-current={selected ? 'step' : undefined}
+      >
+        <span className="step-index">{step.index}</span>
+        <span className="phase">{t(`phase.${step.phase}`)}</span>
+        <span className="action">{t(`action.${step.action}`)}</span>
+      </button>
+      <div className="step-body">
+        <Where at={step.at} />
+        <p className="explain">{step.explain[lang]}</p>
+        <Lookups lookups={step.lookups} />
+      </div>
+    </li>
+  )
+})
