@@ -1,0 +1,100 @@
+/**
+ * Services at scale, kube-proxy iptables mode: N Services (10 to 10,000) with two endpoints
+ * each. For each N: the rules in one node's nat table, the rules one packet is tested against on
+ * its way to the last Service, and the engine's time per trace. iptables walks KUBE-SERVICES
+ * rule by rule, so the rules tested grow with N.
+ *
+ *   npm run bench:services
+ */
+import { mkdirSync, writeFileSync } from 'node:fs'
+import os from 'node:os'
+import { parseScenario } from '../src/model/parse-scenario.ts'
+import { buildCluster } from '../src/sim/build/build-cluster.ts'
+import { nodeIptables } from '../src/sim/proxy/kube-proxy.ts'
+import { trace } from '../src/sim/trace.ts'
+
+const SIZES = [10, 100, 1000, 10000]
+const TRACES = 30
+
+function scenario(n: number): string {
+  const docs = [
+    `apiVersion: podpath.dev/v1alpha1
+kind: Cluster
+metadata: {name: scale}
+spec:
+  cni: {plugin: flannel, backend: vxlan}
+  kubeProxy: {mode: iptables}
+  nodes: [{name: node-1, ip: 192.168.1.11}, {name: node-2, ip: 192.168.1.12}]`,
+    `apiVersion: v1
+kind: Pod
+metadata: {name: client}
+spec: {nodeName: node-1, containers: [{name: c}]}`,
+    `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web}
+spec:
+  replicas: 2
+  selector: {matchLabels: {app: web}}
+  template: {metadata: {labels: {app: web}}, spec: {containers: [{name: w, ports: [{containerPort: 80}]}]}}`,
+  ]
+  // N Services over the same two Pods: N Services' rules, without N * 2 Pods to build.
+  for (let i = 0; i < n; i++) {
+    docs.push(`apiVersion: v1
+kind: Service
+metadata: {name: svc-${i}}
+spec: {selector: {app: web}, ports: [{port: 80}]}`)
+  }
+  docs.push(`apiVersion: podpath.dev/v1alpha1
+kind: Traffic
+metadata: {name: to-last}
+spec: {from: {node: node-1}, to: "svc-${n - 1}:80"}`)
+  return docs.join('\n---\n')
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
+
+const rows = []
+for (const n of SIZES) {
+  const parsed = parseScenario(scenario(n), `scale-${n}.yaml`)
+  const t0 = performance.now()
+  const built = buildCluster(parsed.scenario!)
+  const buildMs = performance.now() - t0
+  const cluster = built.cluster!
+  const t1 = performance.now()
+  const rules = nodeIptables(cluster, 'node-1').rules.filter((r) => r.table === 'nat').length
+  const rulesMs = performance.now() - t1
+  const times: number[] = []
+  let tested = 0
+  for (let seed = 0; seed < TRACES; seed++) {
+    const s = performance.now()
+    const t = trace(cluster, parsed.scenario!.traffic[0]!, { seed })
+    times.push(performance.now() - s)
+    tested =
+      t.steps
+        .find((x) => x.action === 'dnat')
+        ?.lookups.filter((l) => l.table.startsWith('iptables')).length ?? 0
+  }
+  rows.push({
+    services: n,
+    natRules: rules,
+    rulesTested: tested,
+    buildMs,
+    rulesMs,
+    traceMedianMs: median(times.slice(1)),
+    firstTraceMs: times[0]!,
+  })
+}
+
+console.log(`machine: ${os.cpus()[0]?.model} x${os.cpus().length}, node ${process.version}`)
+console.log('services  nat rules  rules tested  build ms  first trace ms  trace median ms')
+for (const r of rows) {
+  console.log(
+    `${String(r.services).padStart(8)}  ${String(r.natRules).padStart(9)}  ${String(r.rulesTested).padStart(12)}  ${r.buildMs.toFixed(1).padStart(8)}  ${r.firstTraceMs.toFixed(1).padStart(14)}  ${r.traceMedianMs.toFixed(2).padStart(15)}`,
+  )
+}
+console.log('IPVS and nftables modes are not simulated yet; their rows will follow.')
+mkdirSync('bench/results', { recursive: true })
+writeFileSync(
+  'bench/results/services.json',
+  `${JSON.stringify({ date: new Date().toISOString(), rows }, null, 2)}\n`,
+)
