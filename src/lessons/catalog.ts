@@ -222,4 +222,18 @@ export const LESSONS: LessonMeta[] = [
       '访问 node-2 的 30080 端口，到达 node-3 上的 Pod：KUBE-NODEPORTS、伪装、DNAT，应答再经 node-2 返回。',
     ),
   },
+  {
+    id: 'mode3-hairpin',
+    file: 'mode3-hairpin.yaml',
+    mode: 3,
+    section: '3',
+    title: text(
+      'Hairpin: a Pod reaches itself through its Service',
+      'Hairpin：Pod 经由 Service 访问到自己',
+    ),
+    summary: text(
+      'The DNAT picks the caller itself: the bridge must send the frame back out its own port (hairpin mode), and kube-proxy masquerades it.',
+      'DNAT 选中了调用者自己：网桥必须把帧从它进来的端口送回（hairpin 模式），kube-proxy 还要对它做伪装。',
+    ),
+  },
 ]

@@ -10,6 +10,7 @@ import type {
 } from './scenario.ts'
 import { parseCidr, parseIp, type Cidr } from './ipv4.ts'
 import { text } from './text.ts'
+import { DNS_SUBDOMAIN } from './k8s-names.ts'
 
 const CNI_PLUGINS: readonly CniPlugin[] = ['flannel', 'calico', 'aws-vpc-cni', 'bridge']
 const BACKENDS: Record<CniPlugin, readonly string[]> = {
@@ -24,6 +25,9 @@ const IPVS_SCHEDULERS = ['rr', 'wrr', 'lc', 'wlc', 'lblc', 'lblcr', 'sh', 'dh', 
 const CLOUDS: readonly CloudProvider[] = ['none', 'aws', 'generic']
 // Linux bridge names are interface names: at most 15 characters (IFNAMSIZ - 1).
 const IFNAME = /^[A-Za-z0-9_.-]{1,15}$/
+// Devices a node already has, which the bridge must not be confused with.
+const RESERVED_IFNAMES =
+  /^(lo|eth\d+|tunl0|flannel\.\d+|vxlan\.calico|kube-ipvs0|(veth|cali|eni)[0-9a-f]+)$/
 
 /** The defaults a kubeadm cluster with flannel has (kube-flannel.yml; kubeadm's serviceSubnet). */
 export function defaultCluster(file: string): ClusterDecl {
@@ -101,7 +105,18 @@ export function readClusterDoc(r: ObjReader, base: ClusterDecl, nodes: NodeDecl[
   if (!spec) return c
   c.clusterCIDR = readCidr(spec, 'clusterCIDR') ?? c.clusterCIDR
   c.serviceCIDR = readCidr(spec, 'serviceCIDR') ?? c.serviceCIDR
-  c.dnsDomain = spec.str('dnsDomain') ?? c.dnsDomain
+  const domain = spec.str('dnsDomain')
+  if (domain !== null) {
+    if (DNS_SUBDOMAIN.test(domain)) c.dnsDomain = domain
+    else
+      spec.report(
+        ['dnsDomain'],
+        text(
+          `"${domain}" is not a DNS domain (lower-case labels of letters, digits and "-", separated by dots)`,
+          `"${domain}" 不是合法的 DNS 域名（由小写字母、数字和 "-" 组成、以点分隔的标签）`,
+        ),
+      )
+  }
   // 576 is the IPv4 minimum datagram size (RFC 791); 9216 covers jumbo frames.
   c.mtu = spec.int('mtu', 576, 9216) ?? c.mtu
   c.nodeCIDR = readCidr(spec, 'nodeCIDR') ?? c.nodeCIDR
@@ -131,7 +146,15 @@ export function readClusterDoc(r: ObjReader, base: ClusterDecl, nodes: NodeDecl[
     }
     const bridgeName = cni.str('bridgeName')
     if (bridgeName !== null) {
-      if (IFNAME.test(bridgeName)) c.cni.bridgeName = bridgeName
+      if (RESERVED_IFNAMES.test(bridgeName))
+        cni.report(
+          ['bridgeName'],
+          text(
+            `"${bridgeName}" is already the name of another device on a node (lo, eth*, tunl0, flannel.*, vxlan.calico); choose another bridge name`,
+            `"${bridgeName}" 已是节点上另一个设备的名字（lo、eth*、tunl0、flannel.*、vxlan.calico），请换一个网桥名`,
+          ),
+        )
+      else if (IFNAME.test(bridgeName)) c.cni.bridgeName = bridgeName
       else
         cni.report(
           ['bridgeName'],

@@ -73,7 +73,11 @@ export function parseScenario(source: string, file = 'scenario.yaml'): ParseResu
   let docs: Document[]
   try {
     docs = Array.from(
-      parseAllDocuments(source, { lineCounter: lines, uniqueKeys: true }) as Iterable<Document>,
+      parseAllDocuments(source, {
+        lineCounter: lines,
+        uniqueKeys: true,
+        logLevel: 'error',
+      }) as Iterable<Document>,
     )
   } catch (e) {
     ctx.diagnostics.push({

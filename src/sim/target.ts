@@ -157,16 +157,20 @@ export function checkTraffic(
  * or NAME.NAMESPACE.svc.<domain> (the search list <ns>.svc.<domain> svc.<domain> <domain>).
  */
 export function serviceByName(cluster: Cluster, host: string, fromNamespace: string | null) {
-  const domain = cluster.decl.dnsDomain
-  const parts = host
-    .replace(new RegExp(`\\.svc\\.${domain.replace(/\./g, '\\.')}$|\\.svc$`), '')
-    .split('.')
+  let name = host
+  for (const suffix of [`.svc.${cluster.decl.dnsDomain}`, '.svc']) {
+    if (name.endsWith(suffix)) {
+      name = name.slice(0, -suffix.length)
+      break
+    }
+  }
+  const parts = name.split('.')
   if (parts.length > 2) return null
-  const [name, ns] = parts
+  const [svc, ns] = parts
   return (
     cluster.services.find(
       (s) =>
-        s.name === name &&
+        s.name === svc &&
         s.namespace === (ns ?? fromNamespace ?? 'default') &&
         s.clusterIP !== null,
     ) ?? null

@@ -4,7 +4,7 @@
  */
 import type { Diagnostic } from '../../model/diagnostic.ts'
 import type { Scenario } from '../../model/scenario.ts'
-import { cidrsOverlap, formatCidr, formatIp } from '../../model/ipv4.ts'
+import { cidrContains, cidrsOverlap, formatCidr, formatIp, type Cidr } from '../../model/ipv4.ts'
 import { text } from '../../model/text.ts'
 import { podKey, type BuiltPod, type Cluster } from '../cluster.ts'
 import type { CniDataplane } from '../cni/dataplane.ts'
@@ -73,6 +73,7 @@ export function buildCluster(scenario: Scenario): BuildResult {
     )
   }
   buildNodes(ctx, s)
+  checkAddressRanges(ctx)
   if (decl.cni.plugin !== 'aws-vpc-cni') {
     for (const n of ctx.nodes) {
       if (cidrsOverlap(n.subnet, decl.clusterCIDR) || cidrsOverlap(n.subnet, decl.serviceCIDR)) {
@@ -217,4 +218,56 @@ function assignPods(ctx: BuildContext, s: Scenario, dp: CniDataplane): void {
     taken.set(next.value, `Pod/${pod.namespace}/${pod.name}`)
   }
   ctx.pods = ctx.pods.filter((p) => p.ip !== 0)
+}
+
+// Address blocks no node or Pod can use (RFC 6890): "this network", loopback, link-local
+// (169.254.1.1 is the Calico and AWS gateway), multicast and reserved.
+const SPECIAL: { cidr: Cidr; name: string }[] = [
+  { cidr: { base: 0x00000000, prefix: 8 }, name: '0.0.0.0/8 ("this network")' },
+  { cidr: { base: 0x7f000000, prefix: 8 }, name: '127.0.0.0/8 (loopback)' },
+  { cidr: { base: 0xa9fe0000, prefix: 16 }, name: '169.254.0.0/16 (link-local)' },
+  { cidr: { base: 0xe0000000, prefix: 3 }, name: '224.0.0.0/3 (multicast and reserved)' },
+]
+// Routes per node grow with the square of the node count: keep a scenario to a size a browser holds.
+const MAX_NODES = 1000
+
+function checkAddressRanges(ctx: BuildContext): void {
+  const decl = ctx.decl
+  if (ctx.nodes.length > MAX_NODES) {
+    report(
+      ctx,
+      decl.where,
+      text(
+        `PodPath simulates at most ${MAX_NODES} nodes; this scenario has ${ctx.nodes.length}`,
+        `PodPath 最多模拟 ${MAX_NODES} 个节点；这个场景有 ${ctx.nodes.length} 个`,
+      ),
+    )
+  }
+  for (const [what, c] of [
+    ['cluster CIDR', decl.clusterCIDR],
+    ['service CIDR', decl.serviceCIDR],
+  ] as const) {
+    const bad = SPECIAL.find((x) => cidrsOverlap(x.cidr, c))
+    if (bad)
+      report(
+        ctx,
+        decl.where,
+        text(
+          `the ${what} ${formatCidr(c)} overlaps ${bad.name}, which no Pod or Service can use`,
+          `${what === 'cluster CIDR' ? '集群 CIDR' : 'Service CIDR'} ${formatCidr(c)} 与 ${bad.name} 重叠，Pod 和 Service 都不能使用这些地址`,
+        ),
+      )
+  }
+  for (const n of ctx.nodes) {
+    const bad = SPECIAL.find((x) => cidrContains(x.cidr, n.ip))
+    if (bad)
+      report(
+        ctx,
+        { ...decl.where, object: `Node/${n.name}` },
+        text(
+          `node IP ${formatIp(n.ip)} is in ${bad.name}, which a node cannot use on its network`,
+          `节点 IP ${formatIp(n.ip)} 位于 ${bad.name}，节点不能在网络上使用这类地址`,
+        ),
+      )
+  }
 }

@@ -23,6 +23,11 @@ export const INSTANCE_LIMITS: Record<string, { enis: number; ipsPerEni: number }
   'c5.large': { enis: 3, ipsPerEni: 10 },
 }
 export const DEFAULT_INSTANCE_TYPE = 'm5.large'
+
+/** The limits of a known instance type (own properties only: "toString" is not an instance type). */
+export function limitsOf(instanceType: string): { enis: number; ipsPerEni: number } | null {
+  return Object.hasOwn(INSTANCE_LIMITS, instanceType) ? INSTANCE_LIMITS[instanceType]! : null
+}
 // pkg/networkutils/network.go: AWS_VPC_ENI_MTU defaults to 9001 (jumbo frames inside a VPC).
 export const AWS_ENI_MTU = 9001
 // CalculatePodIPv4GatewayIP(0): the Pod's gateway for eth0, answered by a static ARP entry.
@@ -36,7 +41,7 @@ export const FROM_POD_RULE_PRIORITY = 1536
  * not used for Pods; +2 for the host-network Pods (aws-node and kube-proxy).
  */
 export function maxPods(instanceType: string): number | null {
-  const l = INSTANCE_LIMITS[instanceType]
+  const l = limitsOf(instanceType)
   return l ? l.enis * (l.ipsPerEni - 1) + 2 : null
 }
 
@@ -77,13 +82,13 @@ export function awsVpcDataplane(): CniDataplane {
   }
   const limits = (ctx: BuildContext) => {
     const type = ctx.decl.cni.instanceType ?? DEFAULT_INSTANCE_TYPE
-    return INSTANCE_LIMITS[type] ?? INSTANCE_LIMITS[DEFAULT_INSTANCE_TYPE]!
+    return limitsOf(type) ?? INSTANCE_LIMITS[DEFAULT_INSTANCE_TYPE]!
   }
   return {
     overhead: 0,
     prepareNodes(ctx) {
       const type = ctx.decl.cni.instanceType ?? DEFAULT_INSTANCE_TYPE
-      if (!INSTANCE_LIMITS[type]) {
+      if (!limitsOf(type)) {
         report(
           ctx,
           ctx.decl.where,

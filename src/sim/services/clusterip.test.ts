@@ -178,3 +178,34 @@ describe('NodePort Service, externalTrafficPolicy Cluster', () => {
     expect(last.packet.l4!.srcPort).toBe(30080)
   })
 })
+
+describe('hairpin: a Pod calling its own Service', () => {
+  const yaml = readFileSync(join(LESSONS_DIR, 'mode3-hairpin.yaml'), 'utf8')
+
+  it('masquerades and sends the frame back out its own bridge port when hairpin mode is on', () => {
+    const t = traceOf(yaml)
+    expect(t.outcome).toBe('delivered')
+    const req = t.steps.filter((s) => s.phase === 'request')
+    const masq = req.find((s) => s.action === 'masquerade')!
+    expect(masq.packet.l3!.src).toBe('10.244.0.1')
+    const dnat = req.find((s) => s.action === 'dnat')!
+    expect(
+      dnat.lookups.some(
+        (l) =>
+          l.matched &&
+          /^-A KUBE-SEP-\w+ -s 10\.244\.0\.2\/32 -m comment --comment "default\/web" -j KUBE-MARK-MASQ$/.test(
+            l.rule,
+          ),
+      ),
+    ).toBe(true)
+    expect(
+      req.find((s) => s.action === 'bridge' && s.explain.en.includes('hairpin mode')),
+    ).toBeDefined()
+  })
+
+  it('drops it at the bridge when hairpin mode is off', () => {
+    const t = traceOf(yaml.replace(/plugin: flannel, backend: vxlan/, 'plugin: bridge'))
+    expect(t).toMatchObject({ outcome: 'dropped', reason: 'hairpin mode off' })
+    expect(t.steps.at(-1)!.explain.en).toMatch(/the DNAT picked the Pod itself/)
+  })
+})

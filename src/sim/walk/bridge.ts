@@ -41,20 +41,36 @@ export function bridgeInput(w: Walker, ns: NetNs, br: Link, inPort: Link, pkt: P
         `帧从端口 ${inPort.name} 进入 ${br.name}；网桥记下 ${l2.src} 位于这个端口之后。它的目的 MAC 是 ${br.name} 自己的（即 Pod 的网关），所以网桥不做交换，而是把它交给节点的 IP 协议栈。`,
       ),
     )
+    // br_netfilter remembers the port the frame came in on: if a DNAT sends it back out of this
+    // same bridge, it leaves through the bridge's forwarding path, from that port.
+    w.bridgeIngress = { nsId: ns.id, bridge: br.name, port: inPort.name, dnatted: false }
     return w.ipReceive(ns, br, pkt)
   }
-  return forward(w, ns, br, inPort, pkt)
+  return forward(w, ns, br, inPort, pkt, false)
 }
 
 /** The node itself sends out of the bridge device (e.g. to a Pod on this node). */
 export function bridgeTransmit(w: Walker, ns: NetNs, br: Link, pkt: Packet): WalkResult {
-  return forward(w, ns, br, null, pkt)
+  const ingress = w.bridgeIngress
+  w.bridgeIngress = null
+  if (ingress && ingress.dnatted && ingress.nsId === ns.id && ingress.bridge === br.name) {
+    return forward(w, ns, br, findLink(ns, ingress.port) ?? null, pkt, true)
+  }
+  return forward(w, ns, br, null, pkt, false)
 }
 
-function forward(w: Walker, ns: NetNs, br: Link, inPort: Link | null, pkt: Packet): WalkResult {
+function forward(
+  w: Walker,
+  ns: NetNs,
+  br: Link,
+  inPort: Link | null,
+  pkt: Packet,
+  reinjected: boolean,
+): WalkResult {
   // br_netfilter (net.bridge.bridge-nf-call-iptables=1, which kubeadm requires): IPv4 frames the
-  // bridge switches between its ports pass through iptables and conntrack too.
-  const bridged = inPort !== null && ns.kind === 'host' && pkt.l3 !== null
+  // bridge switches between its ports pass through iptables and conntrack too. A frame a DNAT
+  // sent back (reinjected) has been through them already.
+  const bridged = inPort !== null && !reinjected && ns.kind === 'host' && pkt.l3 !== null
   if (bridged) {
     const stop = natIn(w, ns, br.name, pkt, 'PREROUTING')
     if (stop) return stop
@@ -98,15 +114,17 @@ function forward(w: Walker, ns: NetNs, br: Link, inPort: Link | null, pkt: Packe
       pkt,
       'hairpin mode off',
       text(
-        `The destination ${dst} is behind ${out.name}, the very port the frame came in on. A bridge never sends a frame back where it came from unless that port has hairpin mode on, so it is dropped.`,
-        `目的 MAC ${dst} 就在 ${out.name} 之后，也就是帧进来的那个端口。除非这个端口开启了 hairpin 模式，网桥绝不会把帧从来的端口送回去，所以帧被丢弃。`,
+        `The destination ${dst} is behind ${out.name}, the very port the frame came in on${reinjected ? ': the Pod called a Service and the DNAT picked the Pod itself' : ''}. A bridge never sends a frame back where it came from unless that port has hairpin mode on, so it is dropped. This is why kubelet and flannel set hairpinMode: true.`,
+        `目的 MAC ${dst} 就在 ${out.name} 之后，也就是帧进来的那个端口${reinjected ? '：Pod 访问了一个 Service，而 DNAT 选中的正是它自己' : ''}。除非这个端口开启了 hairpin 模式，网桥绝不会把帧从来的端口送回去，所以帧被丢弃。这就是 kubelet 和 flannel 要设置 hairpinMode: true 的原因。`,
       ),
       lookups,
     )
   }
   const hairpin = inPort && out === inPort
-  const learned = inPort ? ` (it also learned that ${pkt.l2!.src} is behind ${inPort.name})` : ''
-  const learnedZh = inPort ? `（同时记下 ${pkt.l2!.src} 位于 ${inPort.name} 之后）` : ''
+  const learned =
+    inPort && !reinjected ? ` (it also learned that ${pkt.l2!.src} is behind ${inPort.name})` : ''
+  const learnedZh =
+    inPort && !reinjected ? `（同时记下 ${pkt.l2!.src} 位于 ${inPort.name} 之后）` : ''
   w.emit(
     'bridge',
     w.where(ns, { device: br.name }),

@@ -91,6 +91,7 @@ export function natIn(
     if (reply.reply.dst !== reply.orig.src || reply.reply.dport !== reply.orig.sport) {
       pkt.l3!.dst = reply.orig.src
       pkt.l4!.dstPort = reply.orig.sport
+      if (w.bridgeIngress?.nsId === ns.id) w.bridgeIngress.dnatted = true
       w.emit(
         'unnat',
         w.where(ns, { device, hook }),
@@ -120,6 +121,7 @@ export function natIn(
   }
   table.push(entry)
   w.state.conntrack.set(ns.id, table)
+  if (w.bridgeIngress?.nsId === ns.id) w.bridgeIngress.dnatted = true
   const n = hit ? hit.port.endpoints.filter((e) => e.ready).length : 0
   const name = hit ? `${hit.svc.namespace}/${hit.svc.name}` : before.dst
   const lookups: Lookup[] = [

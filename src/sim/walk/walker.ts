@@ -44,6 +44,8 @@ export class Walker {
   mark = 0
   /** A reply's conntrack entry, found at PREROUTING, whose DNAT is undone at POSTROUTING or INPUT. */
   reverse: CtEntry | null = null
+  /** The bridge port a frame for the bridge's own MAC came in on, kept by br_netfilter. */
+  bridgeIngress: { nsId: string; bridge: string; port: string; dnatted: boolean } | null = null
 
   constructor(
     readonly state: WalkState,
@@ -61,6 +63,7 @@ export class Walker {
     this.last = null
     this.mark = 0
     this.reverse = null
+    this.bridgeIngress = null
   }
 
   /** Where a namespace is, for a step's `at`. */
