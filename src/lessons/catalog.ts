@@ -236,4 +236,15 @@ export const LESSONS: LessonMeta[] = [
       'DNAT 选中了调用者自己：网桥必须把帧从它进来的端口送回（hairpin 模式），kube-proxy 还要对它做伪装。',
     ),
   },
+  {
+    id: 'mode3-clusterip-ipvs',
+    file: 'mode3-clusterip-ipvs.yaml',
+    mode: 3,
+    section: '3',
+    title: text('ClusterIP, kube-proxy IPVS mode', 'ClusterIP：kube-proxy 的 IPVS 模式'),
+    summary: text(
+      'The ClusterIP sits on the dummy device kube-ipvs0; IPVS picks an endpoint at LOCAL_IN from a hash table, whatever the number of Services.',
+      'ClusterIP 绑定在虚拟设备 kube-ipvs0 上；IPVS 在 LOCAL_IN 处从哈希表中选出端点，无论 Service 有多少都一样快。',
+    ),
+  },
 ]

@@ -20,7 +20,9 @@ import { podNsId } from '../net/netns.ts'
 import { report, type BuildContext } from './context.ts'
 import { buildNodes } from './nodes.ts'
 import { placePods } from './pods.ts'
-import { buildHostNamespace, seedUnderlayNeighbours } from './host.ts'
+import { addAddress, buildHostNamespace, nextIfindex, seedUnderlayNeighbours } from './host.ts'
+import { newLink } from '../net/netns.ts'
+import type { BuiltService } from '../services/service.ts'
 
 export interface BuildResult {
   /** Null when there is any error. */
@@ -112,6 +114,7 @@ export function buildCluster(scenario: Scenario): BuildResult {
     api ? [api.slice, ...s.endpointSlices] : s.endpointSlices,
     ctx.pods,
   )
+  if (decl.kubeProxy.mode === 'ipvs') bindIpvsAddresses(ctx, services)
   const routerMac = stableRandomMac('underlay:router')
   seedUnderlayNeighbours(ctx, routerMac)
   if (ctx.diagnostics.some((d) => d.severity === 'error'))
@@ -269,5 +272,25 @@ function checkAddressRanges(ctx: BuildContext): void {
           `节点 IP ${formatIp(n.ip)} 位于 ${bad.name}，节点不能在网络上使用这类地址`,
         ),
       )
+  }
+}
+
+/**
+ * IPVS mode: kube-proxy binds every ClusterIP to the dummy device kube-ipvs0 on each node, so the
+ * kernel's local table claims them and traffic to them reaches IPVS at LOCAL_IN. The device stays
+ * down: fib_add_ifaddr adds an address's local route before it checks IFF_UP.
+ */
+function bindIpvsAddresses(ctx: BuildContext, services: BuiltService[]): void {
+  for (const n of ctx.nodes) {
+    const ns = ctx.netns.get(n.nsId)!
+    const dev = newLink(
+      nextIfindex(ns),
+      'kube-ipvs0',
+      'dummy',
+      1500,
+      stableRandomMac(`node:${n.name}:kube-ipvs0`),
+    )
+    ns.links.push(dev)
+    for (const svc of services) if (svc.clusterIP !== null) addAddress(ns, dev, svc.clusterIP, 32)
   }
 }

@@ -5,7 +5,7 @@
  */
 import type { Cidr } from '../../model/ipv4.ts'
 
-export type LinkKind = 'loopback' | 'ether' | 'veth' | 'bridge' | 'vxlan' | 'ipip'
+export type LinkKind = 'loopback' | 'ether' | 'veth' | 'bridge' | 'vxlan' | 'ipip' | 'dummy'
 
 export interface Addr {
   ip: number
@@ -128,7 +128,7 @@ export function newLink(
     vxlan: null,
     hairpin: false,
     proxyArp: false,
-    noarp: kind === 'loopback' || kind === 'ipip',
+    noarp: kind === 'loopback' || kind === 'ipip' || kind === 'dummy',
     secondaryIps: [],
   }
 }

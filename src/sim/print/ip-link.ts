@@ -9,16 +9,20 @@ import { sha1Hex } from '../hash.ts'
 
 function flags(l: Link): string {
   if (l.kind === 'loopback') return '<LOOPBACK,UP,LOWER_UP>'
+  // kube-proxy never sets kube-ipvs0 up: its addresses only need their local routes.
+  if (l.kind === 'dummy') return '<BROADCAST,NOARP>'
   if (l.kind === 'ipip') return '<NOARP,UP,LOWER_UP>'
   return '<BROADCAST,MULTICAST,UP,LOWER_UP>'
 }
 
 function qdisc(l: Link): string {
+  if (l.kind === 'dummy') return 'noop'
   // Physical NICs get the default qdisc (fq_codel on systemd hosts); virtual devices are noqueue.
   return l.kind === 'ether' ? 'fq_codel' : 'noqueue'
 }
 
 function state(l: Link): string {
+  if (l.kind === 'dummy') return 'DOWN'
   // Devices without a carrier of their own (lo, vxlan, ipip) report UNKNOWN.
   return l.kind === 'loopback' || l.kind === 'vxlan' || l.kind === 'ipip' ? 'UNKNOWN' : 'UP'
 }
@@ -37,6 +41,8 @@ export function linkDetail(l: Link): string | null {
       return 'bridge forward_delay 1500 hello_time 200 max_age 2000 ageing_time 30000 stp_state 0 priority 32768 vlan_filtering 0 vlan_protocol 802.1Q'
     case 'veth':
       return 'veth'
+    case 'dummy':
+      return 'dummy'
     default:
       return null
   }

@@ -295,7 +295,7 @@ const BUILTIN = {
  * built-in chains first with their policy, user chains in name order, rules chain by chain.
  */
 export function iptablesSave(r: IptablesRules): string {
-  const all = [...JUMP_RULES, ...r.rules]
+  const all = [...r.jumps, ...r.rules]
   const out: string[] = []
   for (const table of ['filter', 'nat'] as const) {
     const user = [...new Set(r.chains[table])].sort()

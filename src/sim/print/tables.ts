@@ -11,6 +11,7 @@ import { formatRule } from './ip-rule.ts'
 import { formatLink, netnsName } from './ip-link.ts'
 import { iptablesSave } from './iptables-save.ts'
 import { nodeIptables } from '../proxy/kube-proxy.ts'
+import { ipvsadmList } from '../proxy/ipvs.ts'
 
 /** Kernel dump order: by destination address, the longer prefix first for the same address. */
 export function sortRoutes(routes: readonly Route[]): Route[] {
@@ -64,7 +65,8 @@ export function namespaceTables(c: Cluster, ns: NetNs, prefix = ''): string {
   ]
   if (ns.kind === 'host') {
     out.push(section(`${prefix}bridge fdb show`, ns.fdb.map(formatFdb)))
-    if (c.decl.kubeProxy.mode === 'iptables') {
+    const mode = c.decl.kubeProxy.mode
+    if (mode === 'iptables' || mode === 'ipvs') {
       out.push(
         section(
           `${prefix}iptables-save -t filter -t nat`,
@@ -72,6 +74,7 @@ export function namespaceTables(c: Cluster, ns: NetNs, prefix = ''): string {
         ),
       )
     }
+    if (mode === 'ipvs') out.push(section(`${prefix}ipvsadm -Ln`, ipvsadmList(c, ns.node)))
   }
   return `${out.join('\n\n')}\n`
 }

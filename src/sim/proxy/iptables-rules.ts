@@ -5,6 +5,7 @@
  */
 import { formatCidr, formatIp, type Cidr } from '../../model/ipv4.ts'
 import { base32, sha256 } from '../hash.ts'
+import { JUMP_RULES } from '../print/iptables-save.ts'
 import {
   servicePortName,
   type BuiltEndpoint,
@@ -23,6 +24,8 @@ export interface IptablesRules {
   /** User chains kube-proxy declares, per table, in the order it declares them. */
   chains: { filter: string[]; nat: string[] }
   rules: RestoreRule[]
+  /** The rules kube-proxy puts in the built-in chains to reach its own. */
+  jumps: RestoreRule[]
 }
 
 export interface KubeProxyOptions {
@@ -390,7 +393,7 @@ export function kubeProxyIptables(
     '-j',
     'ACCEPT',
   )
-  return { chains: { filter, nat }, rules }
+  return { chains: { filter, nat }, rules, jumps: JUMP_RULES }
 }
 
 /** writeServiceToEndpointRules: affinity checks first, then one probabilistic jump per endpoint. */

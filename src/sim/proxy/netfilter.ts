@@ -6,7 +6,7 @@
 import { cidrContains, parseCidr, parseIp } from '../../model/ipv4.ts'
 import type { Lookup } from '../../model/trace.ts'
 import type { Rng } from '../rng.ts'
-import { JUMP_RULES, parseRule, saveRule, type ParsedRule } from '../print/iptables-save.ts'
+import { parseRule, saveRule, type ParsedRule } from '../print/iptables-save.ts'
 import type { IptablesRules } from './iptables-rules.ts'
 
 export type Table = 'filter' | 'nat'
@@ -22,6 +22,8 @@ export interface NfPacket {
   /** conntrack state: NEW for the first packet of a connection. */
   ctstate: 'NEW' | 'ESTABLISHED'
   isLocal(ip: number): boolean
+  /** ipset membership for `-m set --match-set NAME dst,dst` (IPVS mode). */
+  inSet(name: string, flags: string): boolean
 }
 
 export type Verdict =
@@ -45,7 +47,7 @@ export interface CompiledTables {
 
 export function compile(r: IptablesRules): CompiledTables {
   const out: CompiledTables = { filter: new Map(), nat: new Map() }
-  for (const rule of [...JUMP_RULES, ...r.rules]) {
+  for (const rule of [...r.jumps, ...r.rules]) {
     const parsed = parseRule(rule)
     const list = out[rule.table].get(rule.chain) ?? []
     list.push({ parsed, text: saveRule(parsed) })
@@ -103,6 +105,12 @@ function matchOne(m: { name: string; opts: string[] }, p: NfPacket, rng: Rng): b
       // The kernel compares a random u31 with the stored probability (xt_statistic.c).
       const prob = Math.round(0x80000000 * Number(optValue(m.opts, '--probability')!.value))
       return Math.floor(rng.next() * 0x80000000) < prob
+    }
+    case 'set': {
+      const v = optValue(m.opts, '--match-set')!
+      const flags = m.opts[m.opts.indexOf('--match-set') + 2] ?? 'dst'
+      const hit = p.inSet(v.value, flags)
+      return v.negate ? !hit : hit
     }
     case 'recent':
       // --rcheck finds no earlier connection in a fresh trace; --set only records.

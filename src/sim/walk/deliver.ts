@@ -4,6 +4,7 @@ import type { Lookup, Packet } from '../../model/trace.ts'
 import type { BuiltPod } from '../cluster.ts'
 import type { Link, NetNs } from '../net/netns.ts'
 import type { Walker, WalkResult } from './walker.ts'
+import { ipvsLocalIn } from './ipvs-hook.ts'
 
 /** Pods whose containers' sockets live in this namespace (hostNetwork Pods share the node's). */
 function podsIn(w: Walker, ns: NetNs): BuiltPod[] {
@@ -19,6 +20,8 @@ export function deliverLocal(
   pkt: Packet,
   lookups: Lookup[],
 ): WalkResult {
+  const ipvs = ipvsLocalIn(w, ns, link, pkt)
+  if (ipvs) return ipvs
   const l3 = pkt.l3!
   const port = pkt.l4?.dstPort ?? 0
   const proto = l3.proto.toUpperCase()

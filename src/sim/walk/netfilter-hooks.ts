@@ -8,7 +8,7 @@ import { text } from '../../model/text.ts'
 import type { Lookup, Packet } from '../../model/trace.ts'
 import { lookupTable } from '../net/fib.ts'
 import { findLink, type NetNs } from '../net/netns.ts'
-import { nodeTables } from '../proxy/kube-proxy.ts'
+import { inIpSet, nodeTables } from '../proxy/kube-proxy.ts'
 import { walkChain, type Hook, type NfPacket, type Table } from '../proxy/netfilter.ts'
 import { formatConntrack, sameTuple, type CtEntry, type Tuple } from './conntrack.ts'
 import type { Walker, WalkResult } from './walker.ts'
@@ -28,6 +28,9 @@ function nfPacket(w: Walker, ns: NetNs, pkt: Packet): NfPacket {
     mark: w.mark,
     ctstate: w.newConnection ? 'NEW' : 'ESTABLISHED',
     isLocal: (ip) => isLocal(ns, ip),
+    inSet(name, flags) {
+      return inIpSet(w.state.cluster, name, flags, this)
+    },
   }
 }
 
@@ -57,7 +60,8 @@ function applies(w: Walker, ns: NetNs, pkt: Packet): boolean {
     ns.kind === 'host' &&
     !pkt.outer &&
     pkt.l3 !== null &&
-    w.state.cluster.decl.kubeProxy.mode === 'iptables'
+    (w.state.cluster.decl.kubeProxy.mode === 'iptables' ||
+      w.state.cluster.decl.kubeProxy.mode === 'ipvs')
   )
 }
 

@@ -1,0 +1,150 @@
+/**
+ * kube-proxy's IPVS mode (kubernetes pkg/proxy/ipvs): one IPVS virtual service per ClusterIP
+ * (and per node address for a NodePort), its endpoints as real servers with the "Masq" (NAT)
+ * forwarding method, and the ClusterIPs bound to the dummy device kube-ipvs0 so that traffic to
+ * them is local and meets IPVS at LOCAL_IN.
+ */
+import { formatIp } from '../../model/ipv4.ts'
+import type { Cluster } from '../cluster.ts'
+import { servicePortName } from '../services/service.ts'
+
+export interface RealServer {
+  ip: number
+  port: number
+  weight: number
+  pod: string | null
+}
+
+export interface VirtualService {
+  proto: 'TCP' | 'UDP' | 'SCTP'
+  vip: number
+  port: number
+  scheduler: string
+  /** sessionAffinity ClientIP: `persistent <timeout>`. */
+  persistent: number | null
+  dests: RealServer[]
+  /** `ns/name:port` of the Service port behind it. */
+  name: string
+}
+
+const PROTO_NUM = { TCP: 6, UDP: 17, SCTP: 132 } as const
+
+const cache = new WeakMap<
+  Cluster,
+  Map<string, { list: VirtualService[]; byKey: Map<string, VirtualService> }>
+>()
+
+/** The node's virtual services, built once per cluster and indexed as IPVS's hash table is. */
+function indexed(c: Cluster, node: string) {
+  let byNode = cache.get(c)
+  if (!byNode) {
+    byNode = new Map()
+    cache.set(c, byNode)
+  }
+  let entry = byNode.get(node)
+  if (!entry) {
+    const list = buildVirtualServices(c, node)
+    entry = { list, byKey: new Map(list.map((v) => [`${v.proto} ${v.vip}:${v.port}`, v])) }
+    byNode.set(node, entry)
+  }
+  return entry
+}
+
+export function virtualServices(c: Cluster, node: string): VirtualService[] {
+  return indexed(c, node).list
+}
+
+/** ip_vs_service_find: the virtual service for protocol, address and port, if any. */
+export function findVirtualService(
+  c: Cluster,
+  node: string,
+  proto: string,
+  vip: number,
+  port: number,
+): VirtualService | undefined {
+  return indexed(c, node).byKey.get(`${proto} ${vip}:${port}`)
+}
+
+function buildVirtualServices(c: Cluster, node: string): VirtualService[] {
+  const n = c.nodeByName.get(node)
+  const out: VirtualService[] = []
+  for (const svc of c.services) {
+    if (svc.clusterIP === null) continue
+    for (const p of svc.ports) {
+      const dests = p.endpoints
+        .filter((e) => e.ready)
+        .map((e) => ({ ip: e.ip, port: e.port, weight: 1, pod: e.pod }))
+      const base = {
+        proto: p.protocol,
+        port: p.port,
+        scheduler: c.decl.kubeProxy.scheduler,
+        persistent:
+          svc.decl.sessionAffinity === 'ClientIP' ? svc.decl.sessionAffinityTimeout : null,
+        dests,
+        name: servicePortName(svc, p),
+      }
+      out.push({ ...base, vip: svc.clusterIP })
+      if (p.nodePort !== null && n) out.push({ ...base, vip: n.ip, port: p.nodePort })
+    }
+  }
+  // libipvs sorts services by protocol number, then address, then port; real servers by address, port.
+  out.sort((a, b) => PROTO_NUM[a.proto] - PROTO_NUM[b.proto] || a.vip - b.vip || a.port - b.port)
+  for (const v of out) v.dests.sort((a, b) => a.ip - b.ip || a.port - b.port)
+  return out
+}
+
+export function formatVirtualService(v: VirtualService): string {
+  return `${v.proto}  ${formatIp(v.vip)}:${v.port} ${v.scheduler}${v.persistent !== null ? ` persistent ${v.persistent}` : ''}`
+}
+
+/** ipvsadm.c print_service_entry: "  -> %-28s %-7s %-6d %-10u %-10u". */
+export function formatRealServer(d: RealServer, active = 0, inactive = 0): string {
+  return `  -> ${`${formatIp(d.ip)}:${d.port}`.padEnd(28)} ${'Masq'.padEnd(7)} ${String(d.weight).padEnd(6)} ${String(active).padEnd(10)} ${String(inactive).padEnd(10)}`
+}
+
+/** `ipvsadm -Ln` on a node. The kernel's default connection table has 4096 buckets. */
+export function ipvsadmList(c: Cluster, node: string): string[] {
+  const lines = [
+    'IP Virtual Server version 1.2.1 (size=4096)',
+    'Prot LocalAddress:Port Scheduler Flags',
+    '  -> RemoteAddress:Port           Forward Weight ActiveConn InActConn',
+  ]
+  for (const v of virtualServices(c, node)) {
+    lines.push(formatVirtualService(v))
+    for (const d of v.dests) lines.push(formatRealServer(d))
+  }
+  return lines
+}
+
+/**
+ * The scheduler's pick for a new connection, with no earlier connections on this node (each
+ * trace starts from a fresh node): rr and wrr start at the first real server after the last one
+ * used, which PodPath draws from the seed; lc, wlc, sed and nq pick the server with the fewest
+ * connections, the first one on a tie; sh hashes the client address, dh the destination.
+ */
+export function schedule(
+  v: VirtualService,
+  client: number,
+  seedPick: number,
+): { index: number; why: string } | null {
+  const n = v.dests.length
+  if (n === 0) return null
+  switch (v.scheduler) {
+    case 'rr':
+    case 'wrr':
+      return { index: seedPick % n, why: 'round robin' }
+    case 'sh':
+      return { index: hashIp(client) % n, why: 'source hashing' }
+    case 'dh':
+      return { index: hashIp(v.vip) % n, why: 'destination hashing' }
+    default:
+      // lc, wlc, sed, nq with every server at zero connections: the first one wins.
+      return { index: 0, why: 'fewest connections (all are at zero, so the first)' }
+  }
+}
+
+// ip_vs_sh / ip_vs_dh: the address times 2654435761, masked to a 256-bucket table whose buckets
+// are given to the real servers in turn (IP_VS_SH_TAB_BITS = IP_VS_DH_TAB_BITS = 8).
+function hashIp(ip: number): number {
+  return (Math.imul(ip >>> 0, 2654435761) >>> 0) & 255
+}

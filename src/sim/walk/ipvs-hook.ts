@@ -1,0 +1,82 @@
+/**
+ * IPVS at LOCAL_IN: a packet for an address on kube-ipvs0 is matched against the virtual
+ * services; the scheduler picks a real server, the packet is NATed to it ("Masq") and sent on by
+ * routing. conntrack (net.ipv4.vs.conntrack=1, which kube-proxy sets) records the translation,
+ * so the reply is un-NATed like any other.
+ */
+import { formatIp, parseIp } from '../../model/ipv4.ts'
+import { text } from '../../model/text.ts'
+import type { Lookup, Packet } from '../../model/trace.ts'
+import { lookupRoute } from '../net/fib.ts'
+import type { Link, NetNs } from '../net/netns.ts'
+import { formatRealServer, formatVirtualService, schedule, virtualServices } from '../proxy/ipvs.ts'
+import { formatConntrack, type CtEntry } from './conntrack.ts'
+import type { Walker, WalkResult } from './walker.ts'
+
+export function ipvsLocalIn(
+  w: Walker,
+  ns: NetNs,
+  link: Link | null,
+  pkt: Packet,
+): WalkResult | null {
+  const c = w.state.cluster
+  if (
+    c.decl.kubeProxy.mode !== 'ipvs' ||
+    ns.kind !== 'host' ||
+    !w.newConnection ||
+    !pkt.l3 ||
+    !pkt.l4
+  )
+    return null
+  const dst = parseIp(pkt.l3.dst)!
+  const proto = pkt.l3.proto.toUpperCase()
+  const v = virtualServices(c, ns.node).find(
+    (x) => x.vip === dst && x.port === pkt.l4!.dstPort && x.proto === proto,
+  )
+  if (!v) return null
+  const pick = schedule(v, parseIp(pkt.l3.src)!, w.rng.int(0, 0x7fffffff))
+  const lookups: Lookup[] = [{ table: 'ipvsadm -Ln', rule: formatVirtualService(v), matched: true }]
+  v.dests.forEach((d, i) =>
+    lookups.push({ table: 'ipvsadm -Ln', rule: formatRealServer(d), matched: i === pick?.index }),
+  )
+  if (!pick) {
+    w.emit(
+      'drop',
+      w.where(ns, { device: link?.name ?? null, hook: 'INPUT', component: 'ipvs' }),
+      pkt,
+      lookups,
+      text(
+        `IPVS has the virtual service ${formatVirtualService(v).trim()} but no real server behind it (the Service has no ready endpoint), so the packet is dropped.`,
+        `IPVS 有虚拟服务 ${formatVirtualService(v).trim()}，但后面没有任何真实服务器（Service 没有就绪的端点），所以包被丢弃。`,
+      ),
+    )
+    return { kind: 'dropped', reason: 'no real server' }
+  }
+  const d = v.dests[pick.index]!
+  const before = { src: pkt.l3.src, dst: pkt.l3.dst, sport: pkt.l4.srcPort, dport: pkt.l4.dstPort }
+  pkt.l3.dst = formatIp(d.ip)
+  pkt.l4.dstPort = d.port
+  const entry: CtEntry = {
+    proto: pkt.l3.proto,
+    orig: before,
+    reply: { src: formatIp(d.ip), dst: before.src, sport: d.port, dport: before.sport },
+    replied: false,
+  }
+  const table = w.state.conntrack.get(ns.id) ?? []
+  table.push(entry)
+  w.state.conntrack.set(ns.id, table)
+  lookups.push({ table: 'conntrack -L', rule: formatConntrack(entry), matched: true })
+  w.emit(
+    'lb-select',
+    w.where(ns, { device: 'kube-ipvs0', hook: 'INPUT', component: 'ipvs' }),
+    pkt,
+    lookups,
+    text(
+      `${before.dst} is bound to kube-ipvs0, so the packet is for this node and reaches IPVS at LOCAL_IN. IPVS finds the virtual service ${before.dst}:${before.dport} (${v.name}) and its ${v.scheduler} scheduler picks ${pkt.l3.dst}:${d.port} (${pick.why}), one of ${v.dests.length}. The lookup is a hash table, so it costs the same with 10 Services or 10,000. IPVS rewrites the destination (forwarding method Masq, i.e. NAT) and sends the packet on.`,
+      `${before.dst} 绑定在 kube-ipvs0 上，所以这个包是发给本节点的，在 LOCAL_IN 处交给 IPVS。IPVS 找到虚拟服务 ${before.dst}:${before.dport}（${v.name}），其 ${v.scheduler} 调度器从 ${v.dests.length} 个真实服务器中选出 ${pkt.l3.dst}:${d.port}（${pick.why}）。查找用的是哈希表，无论 10 个还是 10000 个 Service，代价都一样。IPVS 改写目的地址（转发方式 Masq，即 NAT），再把包发出去。`,
+    ),
+  )
+  const m = lookupRoute(ns, d.ip, null)
+  if (!m) return w.noRoute(ns, pkt)
+  return w.afterRoute(ns, null, pkt, m, true)
+}
