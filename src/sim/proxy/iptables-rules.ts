@@ -93,20 +93,7 @@ export function kubeProxyIptables(
   const notLocal = o.clusterCIDR ? ['!', '-s', formatCidr(o.clusterCIDR)] : []
   const isLocal = o.clusterCIDR ? ['-s', formatCidr(o.clusterCIDR)] : []
 
-  // Install the kubernetes-specific postrouting rules, then the masquerade mark rule.
-  n('KUBE-POSTROUTING', '-m', 'mark', '!', '--mark', `${o.mark}/${o.mark}`, '-j', 'RETURN')
-  n('KUBE-POSTROUTING', '-j', 'MARK', '--xor-mark', o.mark)
-  n(
-    'KUBE-POSTROUTING',
-    '-m',
-    'comment',
-    '--comment',
-    '"kubernetes service traffic requiring SNAT"',
-    '-j',
-    'MASQUERADE',
-    ...(o.randomFully ? ['--random-fully'] : []),
-  )
-  n('KUBE-MARK-MASQ', '-j', 'MARK', '--or-mark', o.mark)
+  rules.push(...masqueradeRules(o))
 
   // kube-proxy walks a map, so a real node lists Services in no fixed order; PodPath sorts them.
   const ordered = [...services]
@@ -367,32 +354,7 @@ export function kubeProxyIptables(
     '-j',
     'DROP',
   )
-  f(
-    'KUBE-FORWARD',
-    '-m',
-    'comment',
-    '--comment',
-    '"kubernetes forwarding rules"',
-    '-m',
-    'mark',
-    '--mark',
-    `${o.mark}/${o.mark}`,
-    '-j',
-    'ACCEPT',
-  )
-  f(
-    'KUBE-FORWARD',
-    '-m',
-    'comment',
-    '--comment',
-    '"kubernetes forwarding conntrack rule"',
-    '-m',
-    'conntrack',
-    '--ctstate',
-    'RELATED,ESTABLISHED',
-    '-j',
-    'ACCEPT',
-  )
+  rules.push(...forwardAcceptRules(o))
   return { chains: { filter, nat }, rules, jumps: JUMP_RULES }
 }
 
@@ -449,4 +411,66 @@ export function restoreText(r: IptablesRules): string {
     out.push('COMMIT')
   }
   return `${out.join('\n')}\n`
+}
+
+/**
+ * Rules both iptables and IPVS mode write: KUBE-POSTROUTING masquerades (and clears the mark of)
+ * what KUBE-MARK-MASQ marked; KUBE-FORWARD accepts marked and established traffic.
+ */
+export function masqueradeRules(o: KubeProxyOptions): RestoreRule[] {
+  const nat = (...args: string[]): RestoreRule => ({
+    table: 'nat',
+    chain: args[0]!,
+    args: args.slice(1),
+  })
+  const mark = `${o.mark}/${o.mark}`
+  return [
+    nat('KUBE-POSTROUTING', '-m', 'mark', '!', '--mark', mark, '-j', 'RETURN'),
+    nat('KUBE-POSTROUTING', '-j', 'MARK', '--xor-mark', o.mark),
+    nat(
+      'KUBE-POSTROUTING',
+      '-m',
+      'comment',
+      '--comment',
+      '"kubernetes service traffic requiring SNAT"',
+      '-j',
+      'MASQUERADE',
+      ...(o.randomFully ? ['--random-fully'] : []),
+    ),
+    nat('KUBE-MARK-MASQ', '-j', 'MARK', '--or-mark', o.mark),
+  ]
+}
+
+export function forwardAcceptRules(o: KubeProxyOptions): RestoreRule[] {
+  const filter = (...args: string[]): RestoreRule => ({
+    table: 'filter',
+    chain: 'KUBE-FORWARD',
+    args,
+  })
+  return [
+    filter(
+      '-m',
+      'comment',
+      '--comment',
+      '"kubernetes forwarding rules"',
+      '-m',
+      'mark',
+      '--mark',
+      `${o.mark}/${o.mark}`,
+      '-j',
+      'ACCEPT',
+    ),
+    filter(
+      '-m',
+      'comment',
+      '--comment',
+      '"kubernetes forwarding conntrack rule"',
+      '-m',
+      'conntrack',
+      '--ctstate',
+      'RELATED,ESTABLISHED',
+      '-j',
+      'ACCEPT',
+    ),
+  ]
 }

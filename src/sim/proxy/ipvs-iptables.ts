@@ -5,7 +5,13 @@
  */
 import { formatCidr, formatIp } from '../../model/ipv4.ts'
 import type { Cluster } from '../cluster.ts'
-import type { IptablesRules, KubeProxyOptions, RestoreRule } from './iptables-rules.ts'
+import {
+  forwardAcceptRules,
+  masqueradeRules,
+  type IptablesRules,
+  type KubeProxyOptions,
+  type RestoreRule,
+} from './iptables-rules.ts'
 
 export interface IpSets {
   /** hash:ip,port entries "ip,proto:port". */
@@ -108,36 +114,7 @@ export function kubeProxyIpvsIptables(cl: Cluster, o: KubeProxyOptions): Iptable
   else n('KUBE-SERVICES', ...clusterIp, 'src,dst', '-j', 'KUBE-MARK-MASQ')
   n('KUBE-SERVICES', '-m', 'addrtype', '--dst-type', 'LOCAL', '-j', 'KUBE-NODE-PORT')
   n('KUBE-SERVICES', '-m', 'set', '--match-set', 'KUBE-CLUSTER-IP', 'dst,dst', '-j', 'ACCEPT')
-  n('KUBE-POSTROUTING', '-m', 'mark', '!', '--mark', `${o.mark}/${o.mark}`, '-j', 'RETURN')
-  n('KUBE-POSTROUTING', '-j', 'MARK', '--xor-mark', o.mark)
-  n(
-    'KUBE-POSTROUTING',
-    ...c('kubernetes service traffic requiring SNAT'),
-    '-j',
-    'MASQUERADE',
-    ...(o.randomFully ? ['--random-fully'] : []),
-  )
-  n('KUBE-MARK-MASQ', '-j', 'MARK', '--or-mark', o.mark)
-  f(
-    'KUBE-FORWARD',
-    ...c('kubernetes forwarding rules'),
-    '-m',
-    'mark',
-    '--mark',
-    `${o.mark}/${o.mark}`,
-    '-j',
-    'ACCEPT',
-  )
-  f(
-    'KUBE-FORWARD',
-    ...c('kubernetes forwarding conntrack rule'),
-    '-m',
-    'conntrack',
-    '--ctstate',
-    'RELATED,ESTABLISHED',
-    '-j',
-    'ACCEPT',
-  )
+  rules.push(...masqueradeRules(o), ...forwardAcceptRules(o))
   f('KUBE-IPVS-FILTER', '-m', 'set', '--match-set', 'KUBE-CLUSTER-IP', 'dst,dst', '-j', 'RETURN')
   f(
     'KUBE-IPVS-FILTER',
