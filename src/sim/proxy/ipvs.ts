@@ -5,6 +5,7 @@
  * them is local and meets IPVS at LOCAL_IN.
  */
 import { formatIp } from '../../model/ipv4.ts'
+import { text, type Text } from '../../model/text.ts'
 import type { Cluster } from '../cluster.ts'
 import { servicePortName } from '../services/service.ts'
 
@@ -126,20 +127,26 @@ export function schedule(
   v: VirtualService,
   client: number,
   seedPick: number,
-): { index: number; why: string } | null {
+): { index: number; why: Text } | null {
   const n = v.dests.length
   if (n === 0) return null
   switch (v.scheduler) {
     case 'rr':
     case 'wrr':
-      return { index: seedPick % n, why: 'round robin' }
+      return { index: seedPick % n, why: text('round robin', '轮询') }
     case 'sh':
-      return { index: hashIp(client) % n, why: 'source hashing' }
+      return { index: hashIp(client) % n, why: text('source hashing', '源地址哈希') }
     case 'dh':
-      return { index: hashIp(v.vip) % n, why: 'destination hashing' }
+      return { index: hashIp(v.vip) % n, why: text('destination hashing', '目的地址哈希') }
     default:
       // lc, wlc, sed, nq with every server at zero connections: the first one wins.
-      return { index: 0, why: 'fewest connections (all are at zero, so the first)' }
+      return {
+        index: 0,
+        why: text(
+          'fewest connections: all are at zero, so the first',
+          '连接数最少：全都为零，所以选第一个',
+        ),
+      }
   }
 }
 

@@ -72,8 +72,8 @@ export function ipvsLocalIn(
     pkt,
     lookups,
     text(
-      `${before.dst} is bound to kube-ipvs0, so the packet is for this node and reaches IPVS at LOCAL_IN. IPVS finds the virtual service ${before.dst}:${before.dport} (${v.name}) and its ${v.scheduler} scheduler picks ${pkt.l3.dst}:${d.port} (${pick.why}), one of ${v.dests.length}. The lookup is a hash table, so it costs the same with 10 Services or 10,000. IPVS rewrites the destination (forwarding method Masq, i.e. NAT) and sends the packet on.`,
-      `${before.dst} 绑定在 kube-ipvs0 上，所以这个包是发给本节点的，在 LOCAL_IN 处交给 IPVS。IPVS 找到虚拟服务 ${before.dst}:${before.dport}（${v.name}），其 ${v.scheduler} 调度器从 ${v.dests.length} 个真实服务器中选出 ${pkt.l3.dst}:${d.port}（${pick.why}）。查找用的是哈希表，无论 10 个还是 10000 个 Service，代价都一样。IPVS 改写目的地址（转发方式 Masq，即 NAT），再把包发出去。`,
+      `${before.dst} is bound to kube-ipvs0, so the packet is for this node and reaches IPVS at LOCAL_IN. IPVS finds the virtual service ${before.dst}:${before.dport} (${v.name}) and its ${v.scheduler} scheduler picks ${pkt.l3.dst}:${d.port} (${pick.why.en}), one of ${v.dests.length}. The lookup is a hash table, so it costs the same with 10 Services or 10,000. IPVS rewrites the destination (forwarding method Masq, i.e. NAT) and sends the packet on.`,
+      `${before.dst} 绑定在 kube-ipvs0 上，所以这个包是发给本节点的，在 LOCAL_IN 处交给 IPVS。IPVS 找到虚拟服务 ${before.dst}:${before.dport}（${v.name}），其 ${v.scheduler} 调度器从 ${v.dests.length} 个真实服务器中选出 ${pkt.l3.dst}:${d.port}（${pick.why['zh-CN']}）。查找用的是哈希表，无论 10 个还是 10000 个 Service，代价都一样。IPVS 改写目的地址（转发方式 Masq，即 NAT），再把包发出去。`,
     ),
   )
   const m = lookupRoute(ns, d.ip, null)
