@@ -62,7 +62,7 @@ export function readCidr(r: ObjReader, key: string): Cidr | null {
       [key],
       text(
         `"${s}" is not an IPv4 CIDR such as 10.244.0.0/16 (host bits must be zero)`,
-        `"${s}" 不是形如 10.244.0.0/16 的 IPv4 CIDR（主机位必须为 0）`,
+        `“${s}” 不是形如 10.244.0.0/16 的 IPv4 CIDR（主机位必须为 0）`,
       ),
     )
   }
@@ -74,7 +74,7 @@ export function readIp(r: ObjReader, key: string): number | null {
   if (s === null) return null
   const ip = parseIp(s)
   if (ip === null) {
-    r.report([key], text(`"${s}" is not an IPv4 address`, `"${s}" 不是 IPv4 地址`))
+    r.report([key], text(`"${s}" is not an IPv4 address`, `“${s}” 不是 IPv4 地址`))
   }
   return ip
 }
@@ -87,7 +87,7 @@ function oneOf<T extends string>(r: ObjReader, key: string, allowed: readonly T[
       [key],
       text(
         `"${key}: ${s}" is not one of ${allowed.join(', ')}`,
-        `"${key}: ${s}" 不是可选值之一：${allowed.join('、')}`,
+        `“${key}: ${s}” 不是可选值之一：${allowed.join('、')}`,
       ),
     )
     return null
@@ -113,7 +113,7 @@ export function readClusterDoc(r: ObjReader, base: ClusterDecl, nodes: NodeDecl[
         ['dnsDomain'],
         text(
           `"${domain}" is not a DNS domain (lower-case labels of letters, digits and "-", separated by dots)`,
-          `"${domain}" 不是合法的 DNS 域名（由小写字母、数字和 "-" 组成、以点分隔的标签）`,
+          `“${domain}” 不是合法的 DNS 域名（由小写字母、数字和 “-” 组成、以点分隔的标签）`,
         ),
       )
   }
@@ -139,7 +139,7 @@ export function readClusterDoc(r: ObjReader, base: ClusterDecl, nodes: NodeDecl[
           allowed.length
             ? text(
                 `${c.cni.plugin} has no backend "${backend}"; choose one of ${allowed.join(', ')}`,
-                `${c.cni.plugin} 没有名为 "${backend}" 的后端；可选：${allowed.join('、')}`,
+                `${c.cni.plugin} 没有名为 “${backend}” 的后端；可选：${allowed.join('、')}`,
               )
             : text(`${c.cni.plugin} takes no backend`, `${c.cni.plugin} 没有可选的后端`),
         )
@@ -151,7 +151,7 @@ export function readClusterDoc(r: ObjReader, base: ClusterDecl, nodes: NodeDecl[
           ['bridgeName'],
           text(
             `"${bridgeName}" is already the name of another device on a node (lo, eth*, tunl0, flannel.*, vxlan.calico); choose another bridge name`,
-            `"${bridgeName}" 已是节点上另一个设备的名字（lo、eth*、tunl0、flannel.*、vxlan.calico），请换一个网桥名`,
+            `“${bridgeName}” 已是节点上另一个设备的名字（lo、eth*、tunl0、flannel.*、vxlan.calico），请换一个网桥名`,
           ),
         )
       else if (IFNAME.test(bridgeName)) c.cni.bridgeName = bridgeName
@@ -160,7 +160,7 @@ export function readClusterDoc(r: ObjReader, base: ClusterDecl, nodes: NodeDecl[
           ['bridgeName'],
           text(
             `"${bridgeName}" is not a Linux interface name (1-15 letters, digits, . _ -)`,
-            `"${bridgeName}" 不是合法的 Linux 网卡名（1-15 个字母、数字或 . _ -）`,
+            `“${bridgeName}” 不是合法的 Linux 网卡名（1-15 个字母、数字或 . _ -）`,
           ),
         )
     }
@@ -203,7 +203,7 @@ export function readKubeProxy(r: ObjReader, c: ClusterDecl): void {
         ['scheduler'],
         text(
           `"${sched}" is not an IPVS scheduler (${IPVS_SCHEDULERS.join(', ')})`,
-          `"${sched}" 不是 IPVS 调度算法（${IPVS_SCHEDULERS.join('、')}）`,
+          `“${sched}” 不是 IPVS 调度算法（${IPVS_SCHEDULERS.join('、')}）`,
         ),
       )
   }

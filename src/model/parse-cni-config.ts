@@ -18,7 +18,7 @@ export function readFlannelConfigMap(r: ObjReader, c: ClusterDecl): void {
       ['data'],
       text(
         'kube-flannel-cfg has no data."net-conf.json"',
-        'kube-flannel-cfg 缺少 data."net-conf.json"',
+        'kube-flannel-cfg 缺少 data.“net-conf.json”',
       ),
     )
     return
@@ -52,7 +52,7 @@ export function readFlannelConfigMap(r: ObjReader, c: ClusterDecl): void {
     else
       data.report(
         ['net-conf.json'],
-        text(`Network "${o.Network}" is not a CIDR`, `Network "${o.Network}" 不是 CIDR`),
+        text(`Network "${o.Network}" is not a CIDR`, `Network “${o.Network}” 不是 CIDR`),
       )
   }
   const backend = o.Backend
@@ -65,7 +65,7 @@ export function readFlannelConfigMap(r: ObjReader, c: ClusterDecl): void {
         ['net-conf.json'],
         text(
           `flannel backend "${String(type)}" is not simulated; PodPath knows vxlan and host-gw`,
-          `PodPath 不模拟 flannel 后端 "${String(type)}"，只支持 vxlan 和 host-gw`,
+          `PodPath 不模拟 flannel 后端 “${String(type)}”，只支持 vxlan 和 host-gw`,
         ),
       )
     if (Number.isInteger(b.VNI) && (b.VNI as number) >= 0 && (b.VNI as number) < 2 ** 24)

@@ -191,7 +191,7 @@ function collect(r: ObjReader, c: Collected): void {
       ['kind'],
       text(
         `${PODPATH_API} has no kind "${kind}" (Cluster, Traffic)`,
-        `${PODPATH_API} 没有 "${kind}" 这种类型（只有 Cluster、Traffic）`,
+        `${PODPATH_API} 没有 “${kind}” 这种类型（只有 Cluster、Traffic）`,
       ),
     )
     return
@@ -245,7 +245,7 @@ function ignore(r: ObjReader, kind: string, apiVersion: string, c: Collected): v
         )
       : text(
           `unknown kind "${kind}" (${apiVersion}): kept and ignored`,
-          `未知类型 "${kind}"（${apiVersion}）：已保留并忽略`,
+          `未知类型 “${kind}”（${apiVersion}）：已保留并忽略`,
         ),
     later ? 'info' : 'warning',
   )

@@ -19,7 +19,7 @@ function meta(r: ObjReader, kind: string): { name: string; namespace: string } |
       ['metadata', 'name'],
       text(
         `"${name}" is not a valid Service name (a DNS label starting with a letter)`,
-        `"${name}" 不是合法的 Service 名称（必须是以字母开头的 DNS 标签）`,
+        `“${name}” 不是合法的 Service 名称（必须是以字母开头的 DNS 标签）`,
       ),
     )
     return null
@@ -27,7 +27,7 @@ function meta(r: ObjReader, kind: string): { name: string; namespace: string } |
   if (!DNS_LABEL.test(namespace)) {
     r.report(
       ['metadata', 'namespace'],
-      text(`"${namespace}" is not a valid namespace name`, `"${namespace}" 不是合法的命名空间名称`),
+      text(`"${namespace}" is not a valid namespace name`, `“${namespace}” 不是合法的命名空间名称`),
     )
     return null
   }
@@ -39,7 +39,7 @@ function protocol(r: ObjReader): 'TCP' | 'UDP' | 'SCTP' | null {
   if (p === 'TCP' || p === 'UDP' || p === 'SCTP') return p
   r.report(
     ['protocol'],
-    text(`protocol "${p}" must be TCP, UDP or SCTP`, `协议 "${p}" 只能是 TCP、UDP 或 SCTP`),
+    text(`protocol "${p}" must be TCP, UDP or SCTP`, `协议 “${p}” 只能是 TCP、UDP 或 SCTP`),
   )
   return null
 }
@@ -52,7 +52,7 @@ function oneOf<T extends string>(r: ObjReader, key: string, allowed: readonly T[
     [key],
     text(
       `"${key}: ${v}" is not one of ${allowed.join(', ')}`,
-      `"${key}: ${v}" 不是可选值之一：${allowed.join('、')}`,
+      `“${key}: ${v}” 不是可选值之一：${allowed.join('、')}`,
     ),
   )
   return fallback
@@ -74,7 +74,7 @@ export function readService(r: ObjReader, out: ServiceDecl[]): void {
         ['clusterIP'],
         text(
           `"${ipText}" is not an IPv4 address or None`,
-          `"${ipText}" 不是 IPv4 地址，也不是 None`,
+          `“${ipText}” 不是 IPv4 地址，也不是 None`,
         ),
       )
   }
@@ -132,7 +132,7 @@ export function readService(r: ObjReader, out: ServiceDecl[]): void {
       else
         spec.report(
           ['loadBalancerSourceRanges', i],
-          text(`"${String(v)}" is not an IPv4 CIDR`, `"${String(v)}" 不是 IPv4 CIDR`),
+          text(`"${String(v)}" is not an IPv4 CIDR`, `“${String(v)}” 不是 IPv4 CIDR`),
         )
     })
   }

@@ -22,7 +22,7 @@ export function readTraffic(r: ObjReader, out: TrafficDecl[]): void {
       [],
       text(
         '"from" names exactly one of pod, node or external',
-        '"from" 必须且只能指定 pod、node、external 之一',
+        '“from” 必须且只能指定 pod、node、external 之一',
       ),
     )
     return
@@ -32,7 +32,7 @@ export function readTraffic(r: ObjReader, out: TrafficDecl[]): void {
     if (!ns || !n || extra !== undefined) {
       from.report(
         ['pod'],
-        text(`"${pod}" must be NAME or NAMESPACE/NAME`, `"${pod}" 应写成 NAME 或 NAMESPACE/NAME`),
+        text(`"${pod}" must be NAME or NAMESPACE/NAME`, `“${pod}” 应写成 NAME 或 NAMESPACE/NAME`),
       )
       return
     }
@@ -44,7 +44,7 @@ export function readTraffic(r: ObjReader, out: TrafficDecl[]): void {
     if (ip === null) {
       from.report(
         ['external'],
-        text(`"${external}" is not an IPv4 address`, `"${external}" 不是 IPv4 地址`),
+        text(`"${external}" is not an IPv4 address`, `“${external}” 不是 IPv4 地址`),
       )
       return
     }

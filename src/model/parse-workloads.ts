@@ -11,7 +11,7 @@ function checkName(r: ObjReader, name: string, rule: RegExp, what: string): bool
     ['metadata', 'name'],
     text(
       `"${name}" is not a valid ${what} name (lower-case letters, digits and "-", as RFC 1123 requires)`,
-      `"${name}" 不是合法的${what === 'namespace' ? '命名空间' : '对象'}名称（只能用小写字母、数字和 "-"，见 RFC 1123）`,
+      `“${name}” 不是合法的${what === 'namespace' ? '命名空间' : '对象'}名称（只能用小写字母、数字和 “-”，见 RFC 1123）`,
     ),
   )
   return false
@@ -31,7 +31,7 @@ function readMeta(
   if (kind !== 'Node' && !DNS_LABEL.test(namespace)) {
     r.report(
       ['metadata', 'namespace'],
-      text(`"${namespace}" is not a valid namespace name`, `"${namespace}" 不是合法的命名空间名称`),
+      text(`"${namespace}" is not a valid namespace name`, `“${namespace}” 不是合法的命名空间名称`),
     )
     return null
   }
@@ -67,7 +67,7 @@ function readPorts(c: ObjReader): PortDecl[] {
         ['protocol'],
         text(
           `protocol "${proto}" must be TCP, UDP or SCTP`,
-          `协议 "${proto}" 只能是 TCP、UDP 或 SCTP`,
+          `协议 “${proto}” 只能是 TCP、UDP 或 SCTP`,
         ),
       )
       continue
@@ -92,7 +92,7 @@ function checkPortConflicts(spec: ObjReader, containers: ContainerDecl[]): void 
           ['containers', ci, 'ports', pi, 'containerPort'],
           text(
             `Containers "${first}" and "${c.name}" both declare port ${key}. All containers of a Pod share one network namespace (one IP, one port space), so only one of them can listen on ${key}; the other would fail to bind (EADDRINUSE). Move one of them to another port.`,
-            `容器 "${first}" 和 "${c.name}" 都声明了端口 ${key}。同一个 Pod 的所有容器共享一个网络命名空间（同一个 IP、同一套端口），所以 ${key} 只能由其中一个容器监听，另一个绑定时会失败（EADDRINUSE）。请把其中一个改到别的端口。`,
+            `容器 “${first}” 和 “${c.name}” 都声明了端口 ${key}。同一个 Pod 的所有容器共享一个网络命名空间（同一个 IP、同一套端口），所以 ${key} 只能由其中一个容器监听，另一个绑定时会失败（EADDRINUSE）。请把其中一个改到别的端口。`,
           ),
         )
       } else seen.set(key, c.name)
@@ -114,7 +114,7 @@ function readPodSpec(spec: ObjReader): Omit<PodTemplate, 'labels'> | null {
     const name = c.str('name', true)
     if (name === null) continue
     if (names.has(name)) {
-      c.report(['name'], text(`two containers are named "${name}"`, `有两个容器都叫 "${name}"`))
+      c.report(['name'], text(`two containers are named "${name}"`, `有两个容器都叫 “${name}”`))
       continue
     }
     names.add(name)

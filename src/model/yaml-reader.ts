@@ -71,14 +71,14 @@ export class ObjReader {
       [key],
       text(
         `field "${key}" must be ${an(expected)}, not ${an(typeName(got))}`,
-        `字段 "${key}" 应为${zhType[expected] ?? expected}，而不是${zhType[typeName(got)] ?? typeName(got)}`,
+        `字段 “${key}” 应为${zhType[expected] ?? expected}，而不是${zhType[typeName(got)] ?? typeName(got)}`,
       ),
     )
     return null
   }
 
   private missing(key: string): null {
-    this.report([], text(`required field "${key}" is missing`, `缺少必填字段 "${key}"`))
+    this.report([], text(`required field "${key}" is missing`, `缺少必填字段 “${key}”`))
     return null
   }
 
@@ -99,7 +99,7 @@ export class ObjReader {
         [key],
         text(
           `field "${key}" is ${v}, outside ${min}-${max}`,
-          `字段 "${key}" 的值 ${v} 超出范围 ${min}-${max}`,
+          `字段 “${key}” 的值 ${v} 超出范围 ${min}-${max}`,
         ),
       )
       return null
@@ -142,7 +142,7 @@ export class ObjReader {
           [key, i],
           text(
             `item ${i} of "${key}" must be a map, not ${an(typeName(item))}`,
-            `"${key}" 的第 ${i} 项应为映射，而不是${zhType[typeName(item)] ?? typeName(item)}`,
+            `“${key}” 的第 ${i} 项应为映射，而不是${zhType[typeName(item)] ?? typeName(item)}`,
           ),
         )
         return
@@ -173,7 +173,7 @@ export class ObjReader {
       if (typeof val === 'string' || typeof val === 'number' || typeof val === 'boolean') {
         out[k] = String(val)
       } else {
-        this.report([key, k], text(`"${key}.${k}" must be a string`, `"${key}.${k}" 应为字符串`))
+        this.report([key, k], text(`"${key}.${k}" must be a string`, `“${key}.${k}” 应为字符串`))
       }
     }
     return out

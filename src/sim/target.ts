@@ -49,7 +49,7 @@ export function resolveSource(cluster: Cluster, t: TrafficDecl): Resolved<Source
       ok: false,
       reason: text(
         'traffic from outside the cluster is simulated in the external-traffic lessons, not in this version',
-        '来自集群外部的流量将在"从集群外部访问"的课程中模拟，当前版本尚不支持',
+        '来自集群外部的流量将在“从集群外部访问”的课程中模拟，当前版本尚不支持',
       ),
     }
   }
@@ -71,7 +71,7 @@ export function resolveSource(cluster: Cluster, t: TrafficDecl): Resolved<Source
       ok: false,
       reason: text(
         `Pod ${key} has no container "${container}" (containers: ${pod.containers.map((c) => c.name).join(', ')})`,
-        `Pod ${key} 没有名为 "${container}" 的容器（现有容器：${pod.containers.map((c) => c.name).join('、')}）`,
+        `Pod ${key} 没有名为 “${container}” 的容器（现有容器：${pod.containers.map((c) => c.name).join('、')}）`,
       ),
     }
   }
@@ -89,7 +89,7 @@ export function resolveTarget(
       ok: false,
       reason: text(
         `"${t.to}" is not a URL, host:port or IP:port`,
-        `"${t.to}" 不是 URL、host:port 或 IP:port`,
+        `“${t.to}” 不是 URL、host:port 或 IP:port`,
       ),
     }
   if (p.port === null) {
@@ -97,7 +97,7 @@ export function resolveTarget(
       ok: false,
       reason: text(
         `"${t.to}" names no port (write host:port, or an http:// URL)`,
-        `"${t.to}" 没有端口（请写成 host:port，或 http:// 开头的 URL）`,
+        `“${t.to}” 没有端口（请写成 host:port，或 http:// 开头的 URL）`,
       ),
     }
   }
@@ -125,7 +125,7 @@ export function resolveTarget(
     ok: false,
     reason: text(
       `"${p.host}" is neither an IP address nor a Pod of this scenario (Service names and DNS come with the Service lessons)`,
-      `"${p.host}" 既不是 IP 地址，也不是本场景中的 Pod（Service 名字和 DNS 将在 Service 课程中介绍）`,
+      `“${p.host}” 既不是 IP 地址，也不是本场景中的 Pod（Service 名字和 DNS 将在 Service 课程中介绍）`,
     ),
   }
 }

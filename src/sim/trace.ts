@@ -70,7 +70,7 @@ export function trace(cluster: Cluster, traffic: TrafficDecl, opts: TraceOptions
     ? `Container "${source.container}" of Pod ${source.pod.namespace}/${source.pod.name}`
     : `A process on node ${source.node}`
   const senderZh = source.pod
-    ? `Pod ${source.pod.namespace}/${source.pod.name} 的容器 "${source.container}"`
+    ? `Pod ${source.pod.namespace}/${source.pod.name} 的容器 “${source.container}”`
     : `节点 ${source.node} 上的一个进程`
   const viaName =
     target.pod && target.host !== target.ip
@@ -84,8 +84,8 @@ export function trace(cluster: Cluster, traffic: TrafficDecl, opts: TraceOptions
               ? `, the ClusterIP the DNS answer gave for "${target.host}"`
               : `, the ClusterIP of Service "${target.host}" (a node's own resolver does not use the cluster DNS, so PodPath puts the address here directly)`,
             zh: source.pod
-              ? `，即 DNS 应答为 "${target.host}" 给出的 ClusterIP`
-              : `，即 Service "${target.host}" 的 ClusterIP（节点自己的解析器不使用集群 DNS，所以这里由 PodPath 直接填入地址）`,
+              ? `，即 DNS 应答为 “${target.host}” 给出的 ClusterIP`
+              : `，即 Service “${target.host}” 的 ClusterIP（节点自己的解析器不使用集群 DNS，所以这里由 PodPath 直接填入地址）`,
           }
         : { en: '', zh: '' }
   const sendExplain: Text = text(
@@ -142,7 +142,7 @@ export function trace(cluster: Cluster, traffic: TrafficDecl, opts: TraceOptions
     ? `Container "${server.container}" of Pod ${server.pod.namespace}/${server.pod.name}`
     : `Node ${server.node}`
   const whoZh = server.pod
-    ? `Pod ${server.pod.namespace}/${server.pod.name} 的容器 "${server.container}"`
+    ? `Pod ${server.pod.namespace}/${server.pod.name} 的容器 “${server.container}”`
     : `节点 ${server.node}`
   const back = walker.send(
     server,

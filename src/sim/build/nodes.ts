@@ -42,7 +42,7 @@ export function buildNodes(ctx: BuildContext, s: Scenario): void {
       report(
         ctx,
         d.where,
-        text(`node "${d.name}" is declared twice`, `节点 "${d.name}" 被声明了两次`),
+        text(`node "${d.name}" is declared twice`, `节点 “${d.name}” 被声明了两次`),
       )
       return
     }

@@ -94,7 +94,7 @@ export function awsVpcDataplane(): CniDataplane {
           ctx.decl.where,
           text(
             `PodPath does not know the ENI limits of instance type "${type}"; known: ${Object.keys(INSTANCE_LIMITS).join(', ')}`,
-            `PodPath 不知道实例类型 "${type}" 的 ENI 限制；已知类型：${Object.keys(INSTANCE_LIMITS).join('、')}`,
+            `PodPath 不知道实例类型 “${type}” 的 ENI 限制；已知类型：${Object.keys(INSTANCE_LIMITS).join('、')}`,
           ),
         )
       }

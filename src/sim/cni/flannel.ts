@@ -114,7 +114,7 @@ export function requireOneL2(ctx: BuildContext, what: string): void {
       whereOf(ctx, n),
       text(
         `${what} needs every node on one layer-2 network, but ${n.name} (${formatIp(n.ip)}) is not in ${formatCidr(first.subnet)}: a route "via ${formatIp(n.ip)}" could not be installed on ${first.name}. Use an overlay (VXLAN or IP-in-IP) instead.`,
-        `${what} 要求所有节点在同一个二层网络中，但 ${n.name}（${formatIp(n.ip)}）不在 ${formatCidr(first.subnet)} 内：${first.name} 上无法安装 "via ${formatIp(n.ip)}" 的路由。请改用 VXLAN 或 IP-in-IP 这类 overlay。`,
+        `${what} 要求所有节点在同一个二层网络中，但 ${n.name}（${formatIp(n.ip)}）不在 ${formatCidr(first.subnet)} 内：${first.name} 上无法安装 “via ${formatIp(n.ip)}” 的路由。请改用 VXLAN 或 IP-in-IP 这类 overlay。`,
       ),
     )
   }

@@ -35,11 +35,11 @@ export function dnsPhase(w: Walker, c: Cluster, source: Source, host: string): W
     dots >= NDOTS
       ? text(
           `Before it can connect, the client resolves "${host}" using the Pod's /etc/resolv.conf (nameserver ${server}). The name has ${dots} dots, at least ndots:5, so it is tried as given first.`,
-          `连接之前，客户端用 Pod 的 /etc/resolv.conf（nameserver ${server}）解析 "${host}"。这个名字有 ${dots} 个点，不少于 ndots:5，所以先按原样查询。`,
+          `连接之前，客户端用 Pod 的 /etc/resolv.conf（nameserver ${server}）解析 “${host}”。这个名字有 ${dots} 个点，不少于 ndots:5，所以先按原样查询。`,
         )
       : text(
           `Before it can connect, the client resolves "${host}". kubelet gave the Pod this /etc/resolv.conf (dnsPolicy ClusterFirst): the cluster DNS Service ${server}, and a search list. "${host}" has ${dots} dot${dots === 1 ? '' : 's'}, fewer than ndots:5, so the resolver tries the search domains first: ${names.join(', ')}.`,
-          `连接之前，客户端要先解析 "${host}"。kubelet 为 Pod 生成了这个 /etc/resolv.conf（dnsPolicy ClusterFirst）：集群 DNS Service ${server}，以及一个搜索列表。"${host}" 含 ${dots} 个点，少于 ndots:5，所以解析器先依次加上搜索域去查：${names.join('、')}。`,
+          `连接之前，客户端要先解析 “${host}”。kubelet 为 Pod 生成了这个 /etc/resolv.conf（dnsPolicy ClusterFirst）：集群 DNS Service ${server}，以及一个搜索列表。“${host}” 含 ${dots} 个点，少于 ndots:5，所以解析器先依次加上搜索域去查：${names.join('、')}。`,
         )
   const confLookups = conf.map((rule) => ({ table: 'cat /etc/resolv.conf', rule, matched: true }))
   w.emit(
@@ -63,7 +63,7 @@ export function dnsPhase(w: Walker, c: Cluster, source: Source, host: string): W
       [{ table: 'dig', rule: `;${miss}\t\tIN\tA`, matched: false }],
       text(
         `"${miss}" does not exist: CoreDNS answers NXDOMAIN, and the resolver moves on to the next name. Each of these tries is a full round trip to CoreDNS, like the one followed next; this is the cost of ndots:5 for names outside the Pod's own namespace.`,
-        `"${miss}" 不存在：CoreDNS 回答 NXDOMAIN，解析器接着尝试下一个名字。每一次尝试都是一次到 CoreDNS 的完整往返，就像接下来跟踪的那一次；对于不在 Pod 自己命名空间里的名字，这就是 ndots:5 的代价。`,
+        `“${miss}” 不存在：CoreDNS 回答 NXDOMAIN，解析器接着尝试下一个名字。每一次尝试都是一次到 CoreDNS 的完整往返，就像接下来跟踪的那一次；对于不在 Pod 自己命名空间里的名字，这就是 ndots:5 的代价。`,
       ),
       { sideMessage: true },
     )
@@ -82,7 +82,7 @@ export function dnsPhase(w: Walker, c: Cluster, source: Source, host: string): W
       [],
       text(
         `No name of the search list exists, so the lookup fails ("Could not resolve host") and no connection is made.`,
-        `搜索列表中的名字都不存在，解析失败（"Could not resolve host"），连接不会发起。`,
+        `搜索列表中的名字都不存在，解析失败（“Could not resolve host”），连接不会发起。`,
       ),
     )
     return { kind: 'dropped', reason: `cannot resolve ${host}` }
@@ -100,7 +100,7 @@ export function dnsPhase(w: Walker, c: Cluster, source: Source, host: string): W
     query,
     text(
       `The resolver sends the question "${qname} A?" in a UDP datagram to ${server}:53, the ClusterIP of Service kube-system/kube-dns. That address is a Service like any other: kube-proxy's rules will send it to one of the CoreDNS Pods.`,
-      `解析器把问题"${qname} A?"放进 UDP 数据报发往 ${server}:53，即 Service kube-system/kube-dns 的 ClusterIP。这个地址和其他 Service 一样：kube-proxy 的规则会把它送到某个 CoreDNS Pod。`,
+      `解析器把问题“${qname} A?”放进 UDP 数据报发往 ${server}:53，即 Service kube-system/kube-dns 的 ClusterIP。这个地址和其他 Service 一样：kube-proxy 的规则会把它送到某个 CoreDNS Pod。`,
     ),
   )
   if (sent.kind !== 'delivered') return sent

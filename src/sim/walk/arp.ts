@@ -227,7 +227,7 @@ export function resolveNeighbour(
       lookups,
       text(
         `${link.name} broadcasts "who has ${formatIp(target)}?" but nobody on this link owns that address or answers for it.`,
-        `${link.name} 广播询问"谁是 ${formatIp(target)}？"，但这条链路上没有人拥有这个地址，也没有人代答。`,
+        `${link.name} 广播询问“谁是 ${formatIp(target)}？”，但这条链路上没有人拥有这个地址，也没有人代答。`,
       ),
       { sideMessage: true },
     )
@@ -294,7 +294,7 @@ export function resolveNeighbour(
     lookups,
     text(
       `ARP: ${link.name} broadcasts "who has ${formatIp(target)}? tell ${formatIp(sip)}", and ${r.who.en} replies "${formatIp(target)} is at ${r.mac}".${viaBridge}${proxy.en} The answer is cached in the neighbour table.`,
-      `ARP：${link.name} 广播"谁是 ${formatIp(target)}？请告诉 ${formatIp(sip)}"，${r.who['zh-CN']}回答"${formatIp(target)} 在 ${r.mac}"。${viaBridgeZh}${proxy.zh}答案被缓存到邻居表中。`,
+      `ARP：${link.name} 广播“谁是 ${formatIp(target)}？请告诉 ${formatIp(sip)}”，${r.who['zh-CN']}回答“${formatIp(target)} 在 ${r.mac}”。${viaBridgeZh}${proxy.zh}答案被缓存到邻居表中。`,
     ),
     { sideMessage: true },
   )

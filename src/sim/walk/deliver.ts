@@ -31,7 +31,7 @@ export function deliverLocal(
       ? `Container "${client.container}" of Pod ${client.pod.namespace}/${client.pod.name}`
       : `the process on node ${client.node}`
     const ownerZh = client.pod
-      ? `Pod ${client.pod.namespace}/${client.pod.name} 的容器 "${client.container}"`
+      ? `Pod ${client.pod.namespace}/${client.pod.name} 的容器 “${client.container}”`
       : `节点 ${client.node} 上的进程`
     w.emit(
       'deliver',
@@ -71,7 +71,7 @@ export function deliverLocal(
         lookups,
         text(
           `${l3.dst} is an address of ${who}. The kernel hands the packet to the socket listening on ${proto} port ${port}: container "${c.name}" receives it.`,
-          `${l3.dst} 是 ${whoZh} 的地址。内核把包交给监听 ${proto} 端口 ${port} 的套接字：容器 "${c.name}" 收到了它。`,
+          `${l3.dst} 是 ${whoZh} 的地址。内核把包交给监听 ${proto} 端口 ${port} 的套接字：容器 “${c.name}” 收到了它。`,
         ),
       )
       return {

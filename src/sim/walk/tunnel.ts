@@ -113,7 +113,7 @@ export function ipipTransmit(
     [{ table: `ip -d link show ${dev.name}`, rule: linkDetail(dev)!, matched: true }],
     text(
       `The route sends the packet into ${dev.name} "via ${formatIp(nexthop)} onlink". ${dev.name} is an IP-in-IP device: it puts a second IPv4 header (protocol 4) in front, from ${outerSrc} to ${formatIp(nexthop)}, the route's gateway. No Ethernet header travels inside; the cost is 20 bytes, which is why ${dev.name} and the Pods use MTU ${dev.mtu}.`,
-      `路由让包进入 ${dev.name}，"via ${formatIp(nexthop)} onlink"。${dev.name} 是 IP-in-IP 设备：它在前面再加一个 IPv4 头（协议号 4），从 ${outerSrc} 到路由的网关 ${formatIp(nexthop)}。内层不携带以太网头；代价是 20 字节，所以 ${dev.name} 和 Pod 的 MTU 是 ${dev.mtu}。`,
+      `路由让包进入 ${dev.name}，“via ${formatIp(nexthop)} onlink”。${dev.name} 是 IP-in-IP 设备：它在前面再加一个 IPv4 头（协议号 4），从 ${outerSrc} 到路由的网关 ${formatIp(nexthop)}。内层不携带以太网头；代价是 20 字节，所以 ${dev.name} 和 Pod 的 MTU 是 ${dev.mtu}。`,
     ),
   )
   return sendOuter(w, ns, pkt, null)

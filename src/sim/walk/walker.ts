@@ -159,7 +159,7 @@ export class Walker {
       'no route to host',
       text(
         `No route in this namespace matches ${top(pkt).l3.dst}: the kernel gives up with "Network is unreachable".`,
-        `此命名空间中没有任何路由匹配 ${top(pkt).l3.dst}：内核放弃发送，报错 "Network is unreachable"。`,
+        `此命名空间中没有任何路由匹配 ${top(pkt).l3.dst}：内核放弃发送，报错 “Network is unreachable”。`,
       ),
     )
   }
@@ -373,7 +373,7 @@ function tunnelRouteExplain(
       }
   return text(
     `Node ${ns.node} looks up ${dst}: the route for that Pod block goes "via ${formatIp(nexthop)}" on ${dev.name}, a ${kind} tunnel device, because ${dst} lives on another node.${fwd.en}`,
-    `节点 ${ns.node} 查找 ${dst}：那个 Pod 地址块的路由经 ${dev.name}（一个 ${kind} 隧道设备）"via ${formatIp(nexthop)}"，因为 ${dst} 在另一个节点上。${fwd.zh}`,
+    `节点 ${ns.node} 查找 ${dst}：那个 Pod 地址块的路由经 ${dev.name}（一个 ${kind} 隧道设备）“via ${formatIp(nexthop)}”，因为 ${dst} 在另一个节点上。${fwd.zh}`,
   )
 }
 
