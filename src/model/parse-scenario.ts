@@ -164,6 +164,17 @@ export function parseScenario(source: string, file = 'scenario.yaml'): ParseResu
 }
 
 function collect(r: ObjReader, c: Collected): void {
+  // A kind is a type name: `kind: 404` or `kind: .nan` is a mistake, not an unknown kind "404".
+  if (r.value.kind !== undefined && r.value.kind !== null && typeof r.value.kind !== 'string') {
+    r.report(
+      ['kind'],
+      text(
+        'kind must be a type name such as Pod or Deployment',
+        'kind 必须是类型名，例如 Pod 或 Deployment',
+      ),
+    )
+    return
+  }
   const kind = r.str('kind', true)
   const apiVersion = r.str('apiVersion', true) ?? ''
   if (kind === null) return

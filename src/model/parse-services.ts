@@ -132,7 +132,12 @@ export function readService(r: ObjReader, out: ServiceDecl[]): void {
       else
         spec.report(
           ['loadBalancerSourceRanges', i],
-          text(`"${String(v)}" is not an IPv4 CIDR`, `“${String(v)}” 不是 IPv4 CIDR`),
+          typeof v === 'string'
+            ? text(`"${v}" is not an IPv4 CIDR`, `“${v}” 不是 IPv4 CIDR`)
+            : text(
+                `item ${i} of loadBalancerSourceRanges must be a CIDR string`,
+                `loadBalancerSourceRanges 的第 ${i} 项必须是 CIDR 字符串`,
+              ),
         )
     })
   }

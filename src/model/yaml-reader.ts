@@ -85,6 +85,8 @@ export class ObjReader {
   str(key: string, required = false): string | null {
     const v = this.value[key]
     if (v === undefined || v === null) return required ? this.missing(key) : null
+    // .nan and .inf are YAML numbers, not names: say so rather than turn them into "NaN".
+    if (typeof v === 'number' && !Number.isFinite(v)) return this.wrong(key, 'string', v)
     if (typeof v === 'number' || typeof v === 'boolean') return String(v)
     if (typeof v !== 'string') return this.wrong(key, 'string', v)
     return v

@@ -85,7 +85,7 @@ export function vxlanTransmit(
       `${dev.name} 是一个 VXLAN 设备（VNI ${vx.vni}）。它的邻居表项给出远端 VTEP 的 MAC ${neigh.lladdr}，它的 FDB 表明这个 MAC 位于 ${outerDst}。内核把整个内层以太网帧封装进 VXLAN（VNI ${vx.vni}）+ UDP（端口 ${vx.port}）+ 从 ${formatIp(vx.local)} 到 ${outerDst} 的外层 IP 头：多出 50 字节，所以 ${dev.name} 和 Pod 的 MTU 是 ${dev.mtu}。`,
     ),
   )
-  return sendOuter(w, ns, pkt, vx.dev)
+  return sendOuter(w, ns, pkt)
 }
 
 export function ipipTransmit(
@@ -116,11 +116,11 @@ export function ipipTransmit(
       `路由让包进入 ${dev.name}，“via ${formatIp(nexthop)} onlink”。${dev.name} 是 IP-in-IP 设备：它在前面再加一个 IPv4 头（协议号 4），从 ${outerSrc} 到路由的网关 ${formatIp(nexthop)}。内层不携带以太网头；代价是 20 字节，所以 ${dev.name} 和 Pod 的 MTU 是 ${dev.mtu}。`,
     ),
   )
-  return sendOuter(w, ns, pkt, null)
+  return sendOuter(w, ns, pkt)
 }
 
 /** Routes the outer packet out of the node like any packet the node itself sends. */
-function sendOuter(w: Walker, ns: NetNs, pkt: Packet, _underlayDev: string | null): WalkResult {
+function sendOuter(w: Walker, ns: NetNs, pkt: Packet): WalkResult {
   const dst = pkt.outer!.l3.dst
   const m = lookupRoute(ns, parseIp(dst)!, null)
   if (!m) return w.noRoute(ns, pkt)

@@ -116,11 +116,11 @@ export class Walker {
     return { kind: 'dropped', reason }
   }
 
-  routeLookups(ns: NetNs, m: RouteMatch): Lookup[] {
+  /** The policy rule (when not a default one) and the route that decided, as `ip` prints them. */
+  routeLookups(m: RouteMatch): Lookup[] {
     const out: Lookup[] = []
     if (m.rule) out.push({ table: 'ip rule', rule: formatRule(m.rule), matched: true })
     out.push({ table: routeCommand(m.route.table), rule: formatRoute(m.route), matched: true })
-    void ns
     return out
   }
 
@@ -173,7 +173,7 @@ export class Walker {
     local: boolean,
   ): WalkResult {
     const r = m.route
-    const lookups = this.routeLookups(ns, m)
+    const lookups = this.routeLookups(m)
     const dst = top(pkt).l3.dst
     if (r.type === 'local' || r.type === 'broadcast') {
       if (!local) return deliverLocal(this, ns, inLink, pkt, lookups)
@@ -332,11 +332,11 @@ export class Walker {
     const m = lookupRoute(ns, parseIp(l3.dst)!, parseIp(l3.src))
     if (!m) return this.noRoute(ns, pkt)
     if (m.route.type === 'local' || m.route.type === 'broadcast') {
-      if (pkt.outer) return decapsulate(this, ns, pkt, this.routeLookups(ns, m))
+      if (pkt.outer) return decapsulate(this, ns, pkt, this.routeLookups(m))
       const stop = filterHook(this, ns, link.name, pkt, 'INPUT')
       if (stop) return stop
       natLocalIn(this, ns, link.name, pkt)
-      return deliverLocal(this, ns, link, pkt, this.routeLookups(ns, m))
+      return deliverLocal(this, ns, link, pkt, this.routeLookups(m))
     }
     if (!ns.ipForward) {
       return this.drop(
