@@ -79,7 +79,12 @@ export function readIp(r: ObjReader, key: string): number | null {
   return ip
 }
 
-function oneOf<T extends string>(r: ObjReader, key: string, allowed: readonly T[]): T | null {
+/** A field that must be one of `allowed`; anything else is reported and read as null. */
+export function oneOf<T extends string>(
+  r: ObjReader,
+  key: string,
+  allowed: readonly T[],
+): T | null {
   const s = r.str(key)
   if (s === null) return null
   if (!(allowed as readonly string[]).includes(s)) {

@@ -4,8 +4,11 @@ import type { EndpointSliceDecl, ServiceDecl, ServicePortDecl, ServiceType } fro
 import { parseCidr, parseIp, type Cidr } from './ipv4.ts'
 import { text } from './text.ts'
 import { DNS_LABEL } from './k8s-names.ts'
+import { oneOf } from './parse-cluster.ts'
 
 const TYPES: readonly ServiceType[] = ['ClusterIP', 'NodePort', 'LoadBalancer', 'ExternalName']
+const POLICIES = ['Cluster', 'Local'] as const
+const AFFINITIES = ['None', 'ClientIP'] as const
 
 function meta(r: ObjReader, kind: string): { name: string; namespace: string } | null {
   const m = r.obj('metadata', true)
@@ -44,26 +47,12 @@ function protocol(r: ObjReader): 'TCP' | 'UDP' | 'SCTP' | null {
   return null
 }
 
-function oneOf<T extends string>(r: ObjReader, key: string, allowed: readonly T[], fallback: T): T {
-  const v = r.str(key)
-  if (v === null) return fallback
-  if ((allowed as readonly string[]).includes(v)) return v as T
-  r.report(
-    [key],
-    text(
-      `"${key}: ${v}" is not one of ${allowed.join(', ')}`,
-      `“${key}: ${v}” 不是可选值之一：${allowed.join('、')}`,
-    ),
-  )
-  return fallback
-}
-
 export function readService(r: ObjReader, out: ServiceDecl[]): void {
   const m = meta(r, 'Service')
   if (!m) return
   const spec = r.obj('spec', true)
   if (!spec) return
-  const type = oneOf(spec, 'type', TYPES, 'ClusterIP')
+  const type = oneOf(spec, 'type', TYPES) ?? 'ClusterIP'
   let clusterIP: ServiceDecl['clusterIP'] = null
   const ipText = spec.str('clusterIP')
   if (ipText === 'None') clusterIP = 'None'
@@ -150,19 +139,9 @@ export function readService(r: ObjReader, out: ServiceDecl[]): void {
     ports,
     selector: spec.has('selector') ? spec.strMap('selector') : null,
     externalName,
-    externalTrafficPolicy: oneOf(
-      spec,
-      'externalTrafficPolicy',
-      ['Cluster', 'Local'] as const,
-      'Cluster',
-    ),
-    internalTrafficPolicy: oneOf(
-      spec,
-      'internalTrafficPolicy',
-      ['Cluster', 'Local'] as const,
-      'Cluster',
-    ),
-    sessionAffinity: oneOf(spec, 'sessionAffinity', ['None', 'ClientIP'] as const, 'None'),
+    externalTrafficPolicy: oneOf(spec, 'externalTrafficPolicy', POLICIES) ?? 'Cluster',
+    internalTrafficPolicy: oneOf(spec, 'internalTrafficPolicy', POLICIES) ?? 'Cluster',
+    sessionAffinity: oneOf(spec, 'sessionAffinity', AFFINITIES) ?? 'None',
     // core/v1 defaults: DefaultClientIPServiceAffinitySeconds = 10800 (3 hours).
     sessionAffinityTimeout: affinityCfg?.int('timeoutSeconds', 1, 86400) ?? 10800,
     loadBalancerSourceRanges: ranges,

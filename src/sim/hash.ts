@@ -7,8 +7,8 @@ function utf8(s: string): Uint8Array {
   return new TextEncoder().encode(s)
 }
 
-/** SHA-1 (FIPS 180-4) of a UTF-8 string, as bytes. */
-export function sha1(input: string): Uint8Array {
+/** FIPS 180-4 padding, shared by SHA-1 and SHA-256: 0x80, zeros, the bit length big-endian. */
+function pad(input: string): { padded: Uint8Array; view: DataView } {
   const msg = utf8(input)
   const bitLen = msg.length * 8
   const padded = new Uint8Array(((msg.length + 9 + 63) >> 6) << 6)
@@ -17,6 +17,12 @@ export function sha1(input: string): Uint8Array {
   const view = new DataView(padded.buffer)
   view.setUint32(padded.length - 8, Math.floor(bitLen / 2 ** 32))
   view.setUint32(padded.length - 4, bitLen >>> 0)
+  return { padded, view }
+}
+
+/** SHA-1 (FIPS 180-4) of a UTF-8 string, as bytes. */
+export function sha1(input: string): Uint8Array {
+  const { padded, view } = pad(input)
   let h0 = 0x67452301
   let h1 = 0xefcdab89
   let h2 = 0x98badcfe
@@ -136,14 +142,7 @@ const K256 = new Uint32Array([
 
 /** SHA-256 (FIPS 180-4) of a UTF-8 string, as bytes. */
 export function sha256(input: string): Uint8Array {
-  const msg = utf8(input)
-  const bitLen = msg.length * 8
-  const padded = new Uint8Array(((msg.length + 9 + 63) >> 6) << 6)
-  padded.set(msg)
-  padded[msg.length] = 0x80
-  const view = new DataView(padded.buffer)
-  view.setUint32(padded.length - 8, Math.floor(bitLen / 2 ** 32))
-  view.setUint32(padded.length - 4, bitLen >>> 0)
+  const { padded, view } = pad(input)
   const h = new Uint32Array([
     0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19,
   ])

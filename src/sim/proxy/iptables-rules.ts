@@ -146,21 +146,16 @@ export function kubeProxyIptables(
       // Capture node ports.
       if (port.nodePort !== null) {
         if (usesExternalChain) {
-          if (o.nfacct)
+          const nodePort = ['-m', 'comment', '--comment', names.spn, '-m', proto, '-p', proto]
+          const dport = ['--dport', String(port.nodePort)]
+          // localhostNodePorts: also for 127.0.0.0/8, counted with nfacct (kube-proxy >= 1.29).
+          if (o.nfacct) {
             n(
               'KUBE-NODEPORTS',
-              '-m',
-              'comment',
-              '--comment',
-              names.spn,
-              '-m',
-              proto,
-              '-p',
-              proto,
+              ...nodePort,
               '-d',
               '127.0.0.0/8',
-              '--dport',
-              String(port.nodePort),
+              ...dport,
               '-m',
               'nfacct',
               '--nfacct-name',
@@ -168,21 +163,8 @@ export function kubeProxyIptables(
               '-j',
               names.ext,
             )
-          n(
-            'KUBE-NODEPORTS',
-            '-m',
-            'comment',
-            '--comment',
-            names.spn,
-            '-m',
-            proto,
-            '-p',
-            proto,
-            '--dport',
-            String(port.nodePort),
-            '-j',
-            names.ext,
-          )
+          }
+          n('KUBE-NODEPORTS', ...nodePort, ...dport, '-j', names.ext)
         }
         if (!hasExternal) {
           const x = noEndpoints('external')

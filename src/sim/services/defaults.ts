@@ -14,6 +14,17 @@ import type {
 import { podTemplateHash } from '../../model/k8s-names.ts'
 import type { BuiltNode } from '../cluster.ts'
 
+/** What the API server fills in for a ClusterIP Service that says nothing more. */
+const CLUSTER_IP_DEFAULTS = {
+  externalName: null,
+  externalTrafficPolicy: 'Cluster',
+  internalTrafficPolicy: 'Cluster',
+  sessionAffinity: 'None',
+  // core/v1 DefaultClientIPServiceAffinitySeconds
+  sessionAffinityTimeout: 10800,
+  loadBalancerSourceRanges: [],
+} as const satisfies Partial<ServiceDecl>
+
 export function apiServerService(
   decl: ClusterDecl,
   nodes: BuiltNode[],
@@ -30,12 +41,7 @@ export function apiServerService(
       clusterIP: (decl.serviceCIDR.base + 1) >>> 0,
       ports: [{ name: 'https', port: 443, targetPort: 6443, nodePort: null, protocol: 'TCP' }],
       selector: null,
-      externalName: null,
-      externalTrafficPolicy: 'Cluster',
-      internalTrafficPolicy: 'Cluster',
-      sessionAffinity: 'None',
-      sessionAffinityTimeout: 10800,
-      loadBalancerSourceRanges: [],
+      ...CLUSTER_IP_DEFAULTS,
       where,
     },
     slice: {
@@ -104,12 +110,7 @@ export function coreDns(s: Scenario): { pods: PodDecl[]; service: ServiceDecl } 
       { name: 'metrics', port: 9153, targetPort: 9153, nodePort: null, protocol: 'TCP' },
     ],
     selector: labels,
-    externalName: null,
-    externalTrafficPolicy: 'Cluster',
-    internalTrafficPolicy: 'Cluster',
-    sessionAffinity: 'None',
-    sessionAffinityTimeout: 10800,
-    loadBalancerSourceRanges: [],
+    ...CLUSTER_IP_DEFAULTS,
     where: { ...where, object: 'Service/kube-system/kube-dns' },
   }
   return { pods, service }
