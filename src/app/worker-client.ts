@@ -27,7 +27,8 @@ export interface EngineClientOptions {
 
 export interface EngineClient {
   load(file: string, source: string): Promise<Loaded>
-  trace(traffic: string, seed: number): Promise<Trace>
+  /** `connection` k > 1 traces the k-th connection of a session (the earlier ones stay open). */
+  trace(traffic: string, seed: number, connection?: number): Promise<Trace>
   /** 'worker' or 'in-process', for diagnostics and tests; null before the first request. */
   readonly mode: 'worker' | 'in-process' | null
   dispose(): void
@@ -247,8 +248,8 @@ export function createEngineClient(options: EngineClientOptions = {}): EngineCli
       if (r.type !== 'loaded') throw new Error(`expected "loaded", got "${r.type}"`)
       return r
     },
-    async trace(traffic, seed) {
-      const r = await request({ type: 'trace', traffic, seed })
+    async trace(traffic, seed, connection = 1) {
+      const r = await request({ type: 'trace', traffic, seed, connection })
       if (r.type !== 'traced') throw new Error(`expected "traced", got "${r.type}"`)
       return r.trace
     },

@@ -116,3 +116,38 @@ describe('podpath check', () => {
     expect(r.err).toMatch(/共享一个网络命名空间/)
   })
 })
+
+describe('sessions on the command line', () => {
+  it('traces the k-th connection of a session and checks --connection', () => {
+    const r = cli('trace', lesson('mode3-clusterip-ipvs'), '--connection', '3')
+    expect(r.code).toBe(0)
+    expect(JSON.parse(r.out)).toMatchObject({ seed: 1, connection: 3 })
+    expect(cli('trace', lesson('mode3-clusterip-ipvs'), '--connection', '0').code).toBe(2)
+    expect(cli('trace', lesson('mode3-clusterip-ipvs'), '--connection', '65').code).toBe(2)
+  })
+
+  it('prints conntrack -L and the IPVS counts a session leaves on a node', () => {
+    const r = cli(
+      'tables',
+      lesson('mode3-clusterip-ipvs'),
+      '--node',
+      'node-1',
+      '--after',
+      'client-to-service',
+      '--connection',
+      '3',
+    )
+    expect(r.code).toBe(0)
+    const ct = r.out.slice(r.out.indexOf('$ conntrack -L'))
+    // Three connections, each with its DNS query first: 3 TCP and 3 UDP entries.
+    expect(ct.match(/^tcp {6}6 86399 ESTABLISHED /gm)).toHaveLength(3)
+    expect(ct.match(/^udp {6}17 29 /gm)).toHaveLength(3)
+    expect(ct).toContain('conntrack v1.4.7 (conntrack-tools): 6 flow entries have been shown.')
+    // rr spread the three connections over the three web Pods: one active connection each.
+    const ipvs = r.out.slice(r.out.indexOf('$ ipvsadm -Ln'), r.out.indexOf('$ conntrack -L'))
+    expect(ipvs.match(/:8080 +Masq {4}1 {6}1 {10}0 /g)).toHaveLength(3)
+    expect(cli('tables', lesson('mode3-clusterip-ipvs'), '--node', 'node-1').out).not.toContain(
+      'conntrack -L',
+    )
+  })
+})

@@ -1,21 +1,23 @@
 /**
  * The PodPath command line, over the same engine as the app:
- *   podpath trace FILE [--traffic NAME] [--seed N] [--format json|text] [--lang en|zh-CN]
- *   podpath tables FILE (--node NAME | --pod NAMESPACE/NAME)
+ *   podpath trace FILE [--traffic NAME] [--seed N] [--connection K] [--format json|text] [--lang en|zh-CN]
+ *   podpath tables FILE (--node NAME | --pod NAMESPACE/NAME) [--after TRAFFIC [--seed N] [--connection K]]
  *   podpath check FILE
  * Exit status: 0 on success, 1 for a scenario error, 2 for a usage error.
  */
 import { formatDiagnostic } from '../model/diagnostic.ts'
 import type { Lang } from '../model/text.ts'
 import { traceJson } from '../model/trace.ts'
-import { trace } from '../sim/trace.ts'
-import { nodeTables, podTables } from '../sim/print/tables.ts'
+import { MAX_CONNECTIONS, trace, traceSession, type TraceOptions } from '../sim/trace.ts'
+import { nodeTables, podTables, type AfterTraffic } from '../sim/print/tables.ts'
 import { loadScenarioFile } from './load.ts'
 import { traceToText } from './text-format.ts'
 
 const USAGE = `usage:
-  podpath trace FILE [--traffic NAME] [--seed N] [--format json|text] [--lang en|zh-CN]
-  podpath tables FILE (--node NAME | --pod NAMESPACE/NAME)
+  podpath trace FILE [--traffic NAME] [--seed N] [--connection K] [--format json|text] [--lang en|zh-CN]
+  podpath tables FILE (--node NAME | --pod NAMESPACE/NAME) [--after TRAFFIC [--seed N] [--connection K]]
+    --connection K: the k-th connection of a session (1-${MAX_CONNECTIONS}); the earlier ones stay open
+    --after TRAFFIC: the tables as that traffic leaves them (adds conntrack -L, IPVS counts)
   podpath check FILE`
 
 export interface Io {
@@ -70,6 +72,32 @@ export function run(argv: string[], io: Io): number {
     return 1
   }
   const cluster = loaded.cluster
+  const traffic = loaded.scenario!.traffic
+  const findTraffic = (name: string | undefined) => {
+    const t = name ? traffic.find((x) => x.name === name) : traffic[0]
+    if (!t) {
+      io.err(
+        name
+          ? `no Traffic "${name}" (traffic: ${traffic.map((x) => x.name).join(', ')})\n`
+          : `${file} has no Traffic document\n`,
+      )
+    }
+    return t
+  }
+  /** --seed and --connection, or the exit status of a usage error. */
+  const sessionOptions = (): TraceOptions | 2 => {
+    const seedText = args.flags.get('seed') ?? '1'
+    if (!/^\d{1,10}$/.test(seedText) || Number(seedText) > 0xffffffff) {
+      io.err(`--seed must be a whole number from 0 to 4294967295\n`)
+      return 2
+    }
+    const connText = args.flags.get('connection') ?? '1'
+    if (!/^\d{1,3}$/.test(connText) || Number(connText) < 1 || Number(connText) > MAX_CONNECTIONS) {
+      io.err(`--connection must be a whole number from 1 to ${MAX_CONNECTIONS}\n`)
+      return 2
+    }
+    return { seed: Number(seedText), connection: Number(connText) }
+  }
   if (command === 'tables') {
     const node = args.flags.get('node')
     const pod = args.flags.get('pod')
@@ -77,9 +105,18 @@ export function run(argv: string[], io: Io): number {
       io.err(`tables needs --node NAME or --pod NAMESPACE/NAME\n${USAGE}\n`)
       return 2
     }
+    let after: AfterTraffic | null = null
+    const afterName = args.flags.get('after')
+    if (afterName !== undefined) {
+      const t = findTraffic(afterName)
+      if (!t) return 1
+      const opts = sessionOptions()
+      if (typeof opts === 'number') return opts
+      after = traceSession(cluster, t, opts).state
+    }
     const out = node
-      ? nodeTables(cluster, node)
-      : podTables(cluster, pod!.includes('/') ? pod! : `default/${pod}`)
+      ? nodeTables(cluster, node, after)
+      : podTables(cluster, pod!.includes('/') ? pod! : `default/${pod}`, after)
     if (out === null) {
       io.err(
         node
@@ -91,28 +128,16 @@ export function run(argv: string[], io: Io): number {
     io.out(out)
     return 0
   }
-  const traffic = loaded.scenario!.traffic
-  const name = args.flags.get('traffic')
-  const t = name ? traffic.find((x) => x.name === name) : traffic[0]
-  if (!t) {
-    io.err(
-      name
-        ? `no Traffic "${name}" (traffic: ${traffic.map((x) => x.name).join(', ')})\n`
-        : `${file} has no Traffic document\n`,
-    )
-    return 1
-  }
-  const seedText = args.flags.get('seed') ?? '1'
-  if (!/^\d{1,10}$/.test(seedText) || Number(seedText) > 0xffffffff) {
-    io.err(`--seed must be a whole number from 0 to 4294967295\n`)
-    return 2
-  }
+  const t = findTraffic(args.flags.get('traffic'))
+  if (!t) return 1
+  const opts = sessionOptions()
+  if (typeof opts === 'number') return opts
   const format = args.flags.get('format') ?? 'json'
   if (format !== 'json' && format !== 'text') {
     io.err(`--format must be json or text\n`)
     return 2
   }
-  const result = trace(cluster, t, { seed: Number(seedText) })
+  const result = trace(cluster, t, opts)
   io.out(format === 'json' ? traceJson(result) : traceToText(result, lang))
   return result.outcome === 'error' ? 1 : 0
 }

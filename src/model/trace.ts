@@ -133,6 +133,11 @@ export interface Trace {
   format: typeof TRACE_FORMAT
   traffic: string
   seed: number
+  /**
+   * Present from the second connection of a session on: this trace is connection k of the same
+   * traffic, after k-1 earlier ones (seeds seed .. seed+k-2) that are still open.
+   */
+  connection?: number
   outcome: Outcome
   reason: string | null
   endpoint: { pod: string | null; ip: string; port: number } | null

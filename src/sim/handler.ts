@@ -93,7 +93,7 @@ export function handle(
           {
             type: 'traced',
             requestId: msg.requestId,
-            trace: trace(state.cluster, t, { seed: msg.seed }),
+            trace: trace(state.cluster, t, { seed: msg.seed, connection: msg.connection ?? 1 }),
           },
         ],
       }

@@ -5,14 +5,15 @@
 import type { Diagnostic } from '../model/diagnostic.ts'
 import type { Trace } from '../model/trace.ts'
 
-export const PROTOCOL_VERSION = 1
+export const PROTOCOL_VERSION = 2
 
 export type ToWorker =
   | { type: 'hello'; version: number }
   /** Parse and build a scenario; it replaces the open one only when it has no error. */
   | { type: 'load'; requestId: number; file: string; source: string }
   /** Trace one Traffic of the open scenario. */
-  | { type: 'trace'; requestId: number; traffic: string; seed: number }
+  /** `connection` k > 1: the k-th connection of a session, after k-1 that stay open (IPVS counts). */
+  | { type: 'trace'; requestId: number; traffic: string; seed: number; connection?: number }
 
 export interface DeviceSummary {
   name: string

@@ -12,10 +12,21 @@ import { resolveSource, resolveTarget } from './target.ts'
 import { WalkState } from './walk/state.ts'
 import { Walker } from './walk/walker.ts'
 import { dnsPhase } from './dns/lookup.ts'
+import { IpvsLedger } from './proxy/ipvs-ledger.ts'
+import type { CtEntry } from './walk/conntrack.ts'
 
 export interface TraceOptions {
   seed: number
+  /**
+   * Which connection of a session this is (1 by default). Connection k replays the k-1 before
+   * it (seeds seed .. seed+k-2) so that state the kernel keeps between connections, such as
+   * IPVS connection counts, is there; connection k itself uses seed+k-1.
+   */
+  connection?: number
 }
+
+/** The most connections one session replays: enough for any lesson, bounded for the worker. */
+export const MAX_CONNECTIONS = 64
 
 // Linux's default net.ipv4.ip_local_port_range is 32768-60999 (net/ipv4/af_inet.c inet_init_net).
 const EPHEMERAL_MIN = 32768
@@ -36,7 +47,49 @@ function failed(traffic: string, seed: number, reason: string): Trace {
 }
 
 export function trace(cluster: Cluster, traffic: TrafficDecl, opts: TraceOptions): Trace {
+  return traceSession(cluster, traffic, opts).trace
+}
+
+/** What a node's kernel holds after a session: each namespace's conntrack entries, and IPVS's counts. */
+export interface SessionState {
+  conntrack: Map<string, CtEntry[]>
+  ipvs: IpvsLedger
+}
+
+/** The trace of connection k, and the kernel state the k connections of the session left behind. */
+export function traceSession(
+  cluster: Cluster,
+  traffic: TrafficDecl,
+  opts: TraceOptions,
+): { trace: Trace; state: SessionState } {
   const seed = opts.seed >>> 0
+  const k = Math.min(Math.max(1, Math.floor(opts.connection ?? 1)), MAX_CONNECTIONS)
+  const state: SessionState = { conntrack: new Map(), ipvs: new IpvsLedger() }
+  let t: Trace | null = null
+  for (let i = 1; i <= k; i++) {
+    const walk = new WalkState(cluster, state.ipvs)
+    t = traceOne(cluster, traffic, (seed + i - 1) >>> 0, walk)
+    for (const [ns, entries] of walk.conntrack) {
+      state.conntrack.set(ns, [...(state.conntrack.get(ns) ?? []), ...entries])
+    }
+  }
+  if (k === 1) return { trace: t!, state }
+  return {
+    trace: {
+      format: t!.format,
+      traffic: t!.traffic,
+      seed,
+      connection: k,
+      outcome: t!.outcome,
+      reason: t!.reason,
+      endpoint: t!.endpoint,
+      steps: t!.steps,
+    },
+    state,
+  }
+}
+
+function traceOne(cluster: Cluster, traffic: TrafficDecl, seed: number, walk: WalkState): Trace {
   const src = resolveSource(cluster, traffic)
   if (!src.ok) return failed(traffic.name, seed, src.reason.en)
   const source = src.value
@@ -45,7 +98,7 @@ export function trace(cluster: Cluster, traffic: TrafficDecl, opts: TraceOptions
   const target = resolved.value
 
   const rng = createRng(seed)
-  const walker = new Walker(new WalkState(cluster), rng, 'request')
+  const walker = new Walker(walk, rng, 'request')
   const srcPort = rng.int(EPHEMERAL_MIN, EPHEMERAL_MAX)
   const http =
     target.scheme === 'http' || (target.scheme === null && traffic.headers.Host !== undefined)

@@ -12,6 +12,8 @@ import { formatLink, netnsName } from './ip-link.ts'
 import { iptablesSave } from './iptables-save.ts'
 import { nodeIptables } from '../proxy/kube-proxy.ts'
 import { ipvsadmList } from '../proxy/ipvs.ts'
+import type { IpvsLedger } from '../proxy/ipvs-ledger.ts'
+import { formatConntrack, type CtEntry } from '../walk/conntrack.ts'
 
 /** Kernel dump order: by destination address, the longer prefix first for the same address. */
 export function sortRoutes(routes: readonly Route[]): Route[] {
@@ -27,7 +29,18 @@ function section(command: string, lines: string[]): string {
   return [`$ ${command}`, ...lines].join('\n')
 }
 
-export function namespaceTables(c: Cluster, ns: NetNs, prefix = ''): string {
+/** Kernel state that traffic left behind, for the sections that only exist after a connection. */
+export interface AfterTraffic {
+  conntrack: Map<string, CtEntry[]>
+  ipvs: IpvsLedger
+}
+
+export function namespaceTables(
+  c: Cluster,
+  ns: NetNs,
+  prefix = '',
+  after: AfterTraffic | null = null,
+): string {
   const peerName = (nsId: string) => {
     const other = c.netns.get(nsId)
     return other ? netnsName(other) : null
@@ -74,21 +87,40 @@ export function namespaceTables(c: Cluster, ns: NetNs, prefix = ''): string {
         ),
       )
     }
-    if (mode === 'ipvs') out.push(section(`${prefix}ipvsadm -Ln`, ipvsadmList(c, ns.node)))
+    if (mode === 'ipvs')
+      out.push(section(`${prefix}ipvsadm -Ln`, ipvsadmList(c, ns.node, after?.ipvs)))
+  }
+  if (after && ns.kind === 'host') {
+    const entries = after.conntrack.get(ns.id) ?? []
+    out.push(
+      section(`${prefix}conntrack -L`, [
+        ...entries.map(formatConntrack),
+        // conntrack-tools prints this summary on stderr, which a terminal shows after the list.
+        `conntrack v1.4.7 (conntrack-tools): ${entries.length} flow entries have been shown.`,
+      ]),
+    )
   }
   return `${out.join('\n\n')}\n`
 }
 
-export function nodeTables(c: Cluster, node: string): string | null {
+export function nodeTables(
+  c: Cluster,
+  node: string,
+  after: AfterTraffic | null = null,
+): string | null {
   const n = c.nodeByName.get(node)
   if (!n) return null
-  return namespaceTables(c, c.netns.get(n.nsId)!)
+  return namespaceTables(c, c.netns.get(n.nsId)!, '', after)
 }
 
-export function podTables(c: Cluster, key: string): string | null {
+export function podTables(
+  c: Cluster,
+  key: string,
+  after: AfterTraffic | null = null,
+): string | null {
   const p = c.podByKey.get(key)
   if (!p) return null
   const ns = c.netns.get(p.nsId)!
   const name = netnsName(ns)
-  return namespaceTables(c, ns, name ? `ip netns exec ${name} ` : '')
+  return namespaceTables(c, ns, name ? `ip netns exec ${name} ` : '', after)
 }

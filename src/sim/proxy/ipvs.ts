@@ -5,9 +5,9 @@
  * them is local and meets IPVS at LOCAL_IN.
  */
 import { formatIp } from '../../model/ipv4.ts'
-import { text, type Text } from '../../model/text.ts'
 import type { Cluster } from '../cluster.ts'
 import { servicePortName } from '../services/service.ts'
+import type { IpvsLedger } from './ipvs-ledger.ts'
 
 export interface RealServer {
   ip: number
@@ -104,7 +104,7 @@ export function formatRealServer(d: RealServer, active = 0, inactive = 0): strin
 }
 
 /** `ipvsadm -Ln` on a node. The kernel's default connection table has 4096 buckets. */
-export function ipvsadmList(c: Cluster, node: string): string[] {
+export function ipvsadmList(c: Cluster, node: string, ledger?: IpvsLedger): string[] {
   const lines = [
     'IP Virtual Server version 1.2.1 (size=4096)',
     'Prot LocalAddress:Port Scheduler Flags',
@@ -112,46 +112,14 @@ export function ipvsadmList(c: Cluster, node: string): string[] {
   ]
   for (const v of virtualServices(c, node)) {
     lines.push(formatVirtualService(v))
-    for (const d of v.dests) lines.push(formatRealServer(d))
+    for (const d of v.dests) {
+      const n = ledger?.counts(node, vsKey(v), rsKey(d)) ?? { active: 0, inactive: 0 }
+      lines.push(formatRealServer(d, n.active, n.inactive))
+    }
   }
   return lines
 }
 
-/**
- * The scheduler's pick for a new connection, with no earlier connections on this node (each
- * trace starts from a fresh node): rr and wrr start at the first real server after the last one
- * used, which PodPath draws from the seed; lc, wlc, sed and nq pick the server with the fewest
- * connections, the first one on a tie; sh hashes the client address, dh the destination.
- */
-export function schedule(
-  v: VirtualService,
-  client: number,
-  seedPick: number,
-): { index: number; why: Text } | null {
-  const n = v.dests.length
-  if (n === 0) return null
-  switch (v.scheduler) {
-    case 'rr':
-    case 'wrr':
-      return { index: seedPick % n, why: text('round robin', '轮询') }
-    case 'sh':
-      return { index: hashIp(client) % n, why: text('source hashing', '源地址哈希') }
-    case 'dh':
-      return { index: hashIp(v.vip) % n, why: text('destination hashing', '目的地址哈希') }
-    default:
-      // lc, wlc, sed, nq with every server at zero connections: the first one wins.
-      return {
-        index: 0,
-        why: text(
-          'fewest connections: all are at zero, so the first',
-          '连接数最少：全都为零，所以选第一个',
-        ),
-      }
-  }
-}
-
-// ip_vs_sh / ip_vs_dh: the address times 2654435761, masked to a 256-bucket table whose buckets
-// are given to the real servers in turn (IP_VS_SH_TAB_BITS = IP_VS_DH_TAB_BITS = 8).
-function hashIp(ip: number): number {
-  return (Math.imul(ip >>> 0, 2654435761) >>> 0) & 255
-}
+/** How the ledger names a virtual service and a real server: as ipvsadm prints them. */
+export const vsKey = (v: VirtualService) => `${v.proto} ${formatIp(v.vip)}:${v.port}`
+export const rsKey = (d: RealServer) => `${formatIp(d.ip)}:${d.port}`

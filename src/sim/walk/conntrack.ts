@@ -29,8 +29,10 @@ export function formatConntrack(e: CtEntry): string {
       ? `${head}86399 ESTABLISHED ${t(e.orig)} ${t(e.reply)} [ASSURED] mark=0 use=1`
       : `${head}120 SYN_SENT ${t(e.orig)} [UNREPLIED] ${t(e.reply)} mark=0 use=1`
   }
+  // UDP (nf_conntrack_proto_udp.c): 30 s until replied, and a single query and answer (DNS) stays
+  // at 30 s without ASSURED; only traffic still flowing after 2 s becomes a 120 s ASSURED stream.
   return e.replied
-    ? `${head}119 ${t(e.orig)} ${t(e.reply)} [ASSURED] mark=0 use=1`
+    ? `${head}29 ${t(e.orig)} ${t(e.reply)} mark=0 use=1`
     : `${head}29 ${t(e.orig)} [UNREPLIED] ${t(e.reply)} mark=0 use=1`
 }
 

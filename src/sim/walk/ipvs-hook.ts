@@ -9,7 +9,16 @@ import { text } from '../../model/text.ts'
 import type { Lookup, Packet } from '../../model/trace.ts'
 import { lookupRoute } from '../net/fib.ts'
 import type { Link, NetNs } from '../net/netns.ts'
-import { formatRealServer, formatVirtualService, schedule, virtualServices } from '../proxy/ipvs.ts'
+import {
+  formatRealServer,
+  formatVirtualService,
+  rsKey,
+  virtualServices,
+  vsKey,
+  type VirtualService,
+} from '../proxy/ipvs.ts'
+import { schedule, type Pick } from '../proxy/ipvs-schedulers.ts'
+import type { IpvsLedger } from '../proxy/ipvs-ledger.ts'
 import { formatConntrack, type CtEntry } from './conntrack.ts'
 import type { Walker, WalkResult } from './walker.ts'
 
@@ -34,11 +43,17 @@ export function ipvsLocalIn(
     (x) => x.vip === dst && x.port === pkt.l4!.dstPort && x.proto === proto,
   )
   if (!v) return null
-  const pick = schedule(v, parseIp(pkt.l3.src)!, w.rng.int(0, 0x7fffffff))
+  const ledger = w.state.ipvs
+  const pick = choose(ledger, ns.node, v, pkt.l3.src, w.rng.int(0, 0x7fffffff))
   const lookups: Lookup[] = [{ table: 'ipvsadm -Ln', rule: formatVirtualService(v), matched: true }]
-  v.dests.forEach((d, i) =>
-    lookups.push({ table: 'ipvsadm -Ln', rule: formatRealServer(d), matched: i === pick?.index }),
-  )
+  v.dests.forEach((d, i) => {
+    const n = ledger.counts(ns.node, vsKey(v), rsKey(d))
+    lookups.push({
+      table: 'ipvsadm -Ln',
+      rule: formatRealServer(d, n.active, n.inactive),
+      matched: i === pick?.index,
+    })
+  })
   if (!pick) {
     w.emit(
       'drop',
@@ -53,6 +68,15 @@ export function ipvsLocalIn(
     return { kind: 'dropped', reason: 'no real server' }
   }
   const d = v.dests[pick.index]!
+  ledger.record(
+    ns.node,
+    vsKey(v),
+    rsKey(d),
+    pick.index,
+    pkt.l3.proto,
+    pkt.l3.src,
+    v.persistent !== null,
+  )
   const before = { src: pkt.l3.src, dst: pkt.l3.dst, sport: pkt.l4.srcPort, dport: pkt.l4.dstPort }
   pkt.l3.dst = formatIp(d.ip)
   pkt.l4.dstPort = d.port
@@ -72,11 +96,43 @@ export function ipvsLocalIn(
     pkt,
     lookups,
     text(
-      `${before.dst} is bound to kube-ipvs0, so the packet is for this node and reaches IPVS at LOCAL_IN. IPVS finds the virtual service ${before.dst}:${before.dport} (${v.name}) and its ${v.scheduler} scheduler picks ${pkt.l3.dst}:${d.port} (${pick.why.en}), one of ${v.dests.length}. The lookup is a hash table, so it costs the same with 10 Services or 10,000. IPVS rewrites the destination (forwarding method Masq, i.e. NAT) and sends the packet on.`,
-      `${before.dst} 绑定在 kube-ipvs0 上，所以这个包是发给本节点的，在 LOCAL_IN 处交给 IPVS。IPVS 找到虚拟服务 ${before.dst}:${before.dport}（${v.name}），其 ${v.scheduler} 调度器从 ${v.dests.length} 个真实服务器中选出 ${pkt.l3.dst}:${d.port}（${pick.why['zh-CN']}）。查找用的是哈希表，无论 10 个还是 10000 个 Service，代价都一样。IPVS 改写目的地址（转发方式 Masq，即 NAT），再把包发出去。`,
+      `${before.dst} is bound to kube-ipvs0, so the packet is for this node and reaches IPVS at LOCAL_IN. IPVS finds the virtual service ${before.dst}:${before.dport} (${v.name}) and its ${v.scheduler} scheduler picks ${pkt.l3.dst}:${d.port}, one of ${v.dests.length}. Why this one? ${cap(pick.why.en)}. The lookup is a hash table, so it costs the same with 10 Services or 10,000. IPVS rewrites the destination (forwarding method Masq, i.e. NAT) and sends the packet on.`,
+      `${before.dst} 绑定在 kube-ipvs0 上，所以这个包是发给本节点的，在 LOCAL_IN 处交给 IPVS。IPVS 找到虚拟服务 ${before.dst}:${before.dport}（${v.name}），其 ${v.scheduler} 调度器从 ${v.dests.length} 个真实服务器中选出 ${pkt.l3.dst}:${d.port}。为什么是它？${pick.why['zh-CN']}。查找用的是哈希表，无论 10 个还是 10000 个 Service，代价都一样。IPVS 改写目的地址（转发方式 Masq，即 NAT），再把包发出去。`,
     ),
   )
   const m = lookupRoute(ns, d.ip, null)
   if (!m) return w.noRoute(ns, pkt)
   return w.afterRoute(ns, null, pkt, m, true)
 }
+
+/**
+ * sessionAffinity: ClientIP makes the service persistent: a template left by an earlier
+ * connection of the same client wins over the scheduler (ip_vs_core.c ip_vs_sched_persist).
+ */
+function choose(
+  ledger: IpvsLedger,
+  node: string,
+  v: VirtualService,
+  client: string,
+  seedPick: number,
+): Pick | null {
+  const bound = v.persistent !== null ? ledger.template(node, vsKey(v), client) : null
+  const index = bound === null ? -1 : v.dests.findIndex((d) => rsKey(d) === bound)
+  if (index >= 0) {
+    return {
+      index,
+      why: text(
+        `persistence: sessionAffinity ClientIP made this a persistent service (timeout ${v.persistent} s), and an earlier connection from ${client} left a template that binds it to ${bound}`,
+        `持久连接：sessionAffinity ClientIP 让它成为持久服务（超时 ${v.persistent} 秒），之前来自 ${client} 的连接留下了模板，把它绑定到 ${bound}`,
+      ),
+    }
+  }
+  return schedule(v, {
+    client: parseIp(client)!,
+    seedPick,
+    lastRoundRobin: ledger.lastRoundRobin(node, vsKey(v)),
+    counts: (d) => ledger.counts(node, vsKey(v), rsKey(d)),
+  })
+}
+
+const cap = (s: string) => s.charAt(0).toUpperCase() + s.slice(1)

@@ -5,6 +5,7 @@
 import type { Cluster } from '../cluster.ts'
 import type { Fdb, Neigh, NetNs } from '../net/netns.ts'
 import type { CtEntry } from './conntrack.ts'
+import { IpvsLedger } from '../proxy/ipvs-ledger.ts'
 
 export class WalkState {
   private neighs = new Map<string, Neigh[]>()
@@ -12,7 +13,11 @@ export class WalkState {
   /** Each node's conntrack table, as the trace fills it. */
   readonly conntrack = new Map<string, CtEntry[]>()
 
-  constructor(readonly cluster: Cluster) {}
+  constructor(
+    readonly cluster: Cluster,
+    /** IPVS memory shared by the connections of one session. */
+    readonly ipvs: IpvsLedger = new IpvsLedger(),
+  ) {}
 
   ns(id: string): NetNs {
     const ns = this.cluster.netns.get(id)
