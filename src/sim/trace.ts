@@ -13,6 +13,7 @@ import { WalkState } from './walk/state.ts'
 import { Walker } from './walk/walker.ts'
 import { dnsPhase } from './dns/lookup.ts'
 import { IpvsLedger } from './proxy/ipvs-ledger.ts'
+import { RecentLists } from './proxy/recent.ts'
 import type { CtEntry } from './walk/conntrack.ts'
 
 export interface TraceOptions {
@@ -54,6 +55,7 @@ export function trace(cluster: Cluster, traffic: TrafficDecl, opts: TraceOptions
 export interface SessionState {
   conntrack: Map<string, CtEntry[]>
   ipvs: IpvsLedger
+  recent: RecentLists
 }
 
 /** The trace of connection k, and the kernel state the k connections of the session left behind. */
@@ -64,10 +66,14 @@ export function traceSession(
 ): { trace: Trace; state: SessionState } {
   const seed = opts.seed >>> 0
   const k = Math.min(Math.max(1, Math.floor(opts.connection ?? 1)), MAX_CONNECTIONS)
-  const state: SessionState = { conntrack: new Map(), ipvs: new IpvsLedger() }
+  const state: SessionState = {
+    conntrack: new Map(),
+    ipvs: new IpvsLedger(),
+    recent: new RecentLists(),
+  }
   let t: Trace | null = null
   for (let i = 1; i <= k; i++) {
-    const walk = new WalkState(cluster, state.ipvs)
+    const walk = new WalkState(cluster, state.ipvs, state.recent)
     t = traceOne(cluster, traffic, (seed + i - 1) >>> 0, walk)
     for (const [ns, entries] of walk.conntrack) {
       state.conntrack.set(ns, [...(state.conntrack.get(ns) ?? []), ...entries])

@@ -95,7 +95,32 @@ export function savedProbability(written: string): string {
   return (stored / 0x80000000).toFixed(11)
 }
 
+/**
+ * libxt_recent recent_save: the operation, --seconds, --reap, --hitcount, --rttl, --name, the
+ * mask, then the side (--rsource by default). iptables up to 1.8.10 (Debian 12, Ubuntu 24.04)
+ * prints the mask even when it is all ones; later versions leave an all-ones mask out.
+ */
+function saveRecent(opts: string[]): string[] {
+  const value = (name: string) => {
+    const i = opts.indexOf(name)
+    return i >= 0 ? opts[i + 1]! : null
+  }
+  const out = ['-m', 'recent']
+  for (const op of ['--set', '--rcheck', '--update', '--remove'])
+    if (opts.includes(op)) out.push(op)
+  const seconds = value('--seconds')
+  if (seconds !== null) out.push('--seconds', seconds)
+  if (opts.includes('--reap')) out.push('--reap')
+  const hits = value('--hitcount')
+  if (hits !== null) out.push('--hitcount', hits)
+  if (opts.includes('--rttl')) out.push('--rttl')
+  out.push('--name', value('--name') ?? 'DEFAULT', '--mask', value('--mask') ?? '255.255.255.255')
+  out.push(opts.includes('--rdest') ? '--rdest' : '--rsource')
+  return out
+}
+
 function saveMatch(m: { name: string; opts: string[] }): string[] {
+  if (m.name === 'recent') return saveRecent(m.opts)
   const out = ['-m', m.name]
   for (let i = 0; i < m.opts.length; i++) {
     const o = m.opts[i]!

@@ -24,6 +24,8 @@ export interface NfPacket {
   isLocal(ip: number): boolean
   /** ipset membership for `-m set --match-set NAME dst,dst` (IPVS mode). */
   inSet(name: string, flags: string): boolean
+  /** The `recent` match: is the source in list `name` (check), or record it there (set). */
+  recent(name: string, op: 'check' | 'set'): boolean
 }
 
 export type Verdict =
@@ -112,9 +114,12 @@ function matchOne(m: { name: string; opts: string[] }, p: NfPacket, rng: Rng): b
       const hit = p.inSet(v.value, flags)
       return v.negate ? !hit : hit
     }
-    case 'recent':
-      // --rcheck finds no earlier connection in a fresh trace; --set only records.
-      return !m.opts.includes('--rcheck')
+    case 'recent': {
+      // xt_recent with --rsource and a /32 mask: --set records the source and matches,
+      // --rcheck matches when an earlier connection of the session recorded it.
+      const name = optValue(m.opts, '--name')?.value ?? 'DEFAULT'
+      return p.recent(name, m.opts.includes('--set') ? 'set' : 'check')
+    }
     default:
       return false
   }

@@ -31,6 +31,11 @@ function nfPacket(w: Walker, ns: NetNs, pkt: Packet): NfPacket {
     inSet(name, flags) {
       return inIpSet(w.state.cluster, name, flags, this)
     },
+    recent(name, op) {
+      if (op === 'check') return w.state.recent.has(ns.node, name, this.src)
+      w.state.recent.set(ns.node, name, this.src)
+      return true
+    },
   }
 }
 
@@ -128,6 +133,16 @@ export function natIn(
   if (w.bridgeIngress?.nsId === ns.id) w.bridgeIngress.dnatted = true
   const n = hit ? hit.port.endpoints.filter((e) => e.ready).length : 0
   const name = hit ? `${hit.svc.namespace}/${hit.svc.name}` : before.dst
+  const remembered = r.tested.some((l) => l.matched && l.rule.includes('--rcheck'))
+  const how = remembered
+    ? text(
+        `whose first rules are the sessionAffinity checks: the recent list of one KUBE-SEP chain already holds ${before.src}, set by an earlier connection of this client within the timeout, so the client goes back to that same endpoint and the random rules are never reached`,
+        `该链最前面是 sessionAffinity 的检查规则：某个 KUBE-SEP 链的 recent 列表里已经有 ${before.src}（由这个客户端在超时之内的一次早先连接记下），所以客户端被送回同一个端点，随机选择的规则根本不会被执行`,
+      )
+    : text(
+        `which picks one of ${n} endpoint${n === 1 ? '' : 's'} at random with the statistic match (probability 1/${n}, then 1/${Math.max(n - 1, 1)}, ...)`,
+        `该链用 statistic 匹配从 ${n} 个端点中随机选一个（概率依次为 1/${n}、1/${Math.max(n - 1, 1)}……）`,
+      )
   const lookups: Lookup[] = [
     ...r.tested,
     { table: 'conntrack -L', rule: formatConntrack(entry), matched: true },
@@ -138,8 +153,8 @@ export function natIn(
     pkt,
     lookups,
     text(
-      `Netfilter's nat ${hook} hook runs the rules kube-proxy wrote. KUBE-SERVICES matches ${before.dst}:${before.dport}, the ClusterIP of Service ${name}, and jumps to its KUBE-SVC chain, which picks one of ${n} endpoint${n === 1 ? '' : 's'} at random with the statistic match (probability 1/${n}, then 1/${Math.max(n - 1, 1)}, ...). The KUBE-SEP chain rewrites the destination to ${formatIp(to.ip)}:${to.port} (DNAT). The packet was tested against ${r.tested.length} rules. conntrack records the translation so that every later packet of this connection, and the reply, is handled without the rules.`,
-      `Netfilter 的 nat ${hook} 钩子执行 kube-proxy 写下的规则。KUBE-SERVICES 匹配到 ${before.dst}:${before.dport}，即 Service ${name} 的 ClusterIP，跳转到它的 KUBE-SVC 链；该链用 statistic 匹配从 ${n} 个端点中随机选一个（概率依次为 1/${n}、1/${Math.max(n - 1, 1)}……）。KUBE-SEP 链把目的地址改写为 ${formatIp(to.ip)}:${to.port}（DNAT）。这个包一共被 ${r.tested.length} 条规则检查过。conntrack 记下这次转换，之后该连接的所有包以及应答都直接按记录处理，不再查规则。`,
+      `Netfilter's nat ${hook} hook runs the rules kube-proxy wrote. KUBE-SERVICES matches ${before.dst}:${before.dport}, the ClusterIP of Service ${name}, and jumps to its KUBE-SVC chain, ${how.en}. The KUBE-SEP chain rewrites the destination to ${formatIp(to.ip)}:${to.port} (DNAT). The packet was tested against ${r.tested.length} rules. conntrack records the translation so that every later packet of this connection, and the reply, is handled without the rules.`,
+      `Netfilter 的 nat ${hook} 钩子执行 kube-proxy 写下的规则。KUBE-SERVICES 匹配到 ${before.dst}:${before.dport}，即 Service ${name} 的 ClusterIP，跳转到它的 KUBE-SVC 链；${how['zh-CN']}。KUBE-SEP 链把目的地址改写为 ${formatIp(to.ip)}:${to.port}（DNAT）。这个包一共被 ${r.tested.length} 条规则检查过。conntrack 记下这次转换，之后该连接的所有包以及应答都直接按记录处理，不再查规则。`,
     ),
   )
   return null

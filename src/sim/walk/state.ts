@@ -6,6 +6,7 @@ import type { Cluster } from '../cluster.ts'
 import type { Fdb, Neigh, NetNs } from '../net/netns.ts'
 import type { CtEntry } from './conntrack.ts'
 import { IpvsLedger } from '../proxy/ipvs-ledger.ts'
+import { RecentLists } from '../proxy/recent.ts'
 
 export class WalkState {
   private neighs = new Map<string, Neigh[]>()
@@ -17,6 +18,8 @@ export class WalkState {
     readonly cluster: Cluster,
     /** IPVS memory shared by the connections of one session. */
     readonly ipvs: IpvsLedger = new IpvsLedger(),
+    /** The `recent` lists of iptables sessionAffinity, shared the same way. */
+    readonly recent: RecentLists = new RecentLists(),
   ) {}
 
   ns(id: string): NetNs {
