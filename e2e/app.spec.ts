@@ -121,3 +121,27 @@ test.describe('a scenario with several requests', () => {
     expect(param(page, 'traffic')).toBe(second)
   })
 })
+
+test.describe('a session of several connections', () => {
+  const lesson = byId('mode3-clusterip-ipvs')
+  test.skip(!lessonFileExists(lesson), `${lesson.file} is not written yet`)
+
+  test('sends the request again as connection 2 and 3, in the URL, as the engine does', async ({
+    page,
+  }) => {
+    const engine = engineView(lesson)
+    await page.goto(`/?lesson=${lesson.id}&lang=en`)
+    const json = page.getByTestId('trace-json')
+    await expect(json).toHaveCount(1)
+    const again = page.getByRole('button', { name: 'Send it again as a new connection' })
+    await again.click()
+    await expect(json).toContainText('"connection": 2')
+    await again.click()
+    await expect(json).toContainText('"connection": 3')
+    expect(await json.textContent()).toBe(traceJson(engine.traceOf(engine.traffic[0]!, 1, 3)))
+    expect(param(page, 'conn')).toBe('3')
+    await page.getByRole('button', { name: 'Start a new session' }).click()
+    await expect(json).not.toContainText('"connection"')
+    expect(param(page, 'conn')).toBe(null)
+  })
+})

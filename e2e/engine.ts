@@ -18,7 +18,7 @@ export function lessonFileExists(lesson: LessonMeta): boolean {
 export interface EngineView extends Loaded {
   traffic: string[]
   /** The trace of a Traffic by name, as the app asks for it. */
-  traceOf(traffic: string, seed?: number): Trace
+  traceOf(traffic: string, seed?: number, connection?: number): Trace
 }
 
 export function engineView(lesson: LessonMeta): EngineView {
@@ -28,10 +28,10 @@ export function engineView(lesson: LessonMeta): EngineView {
   return {
     ...loaded,
     traffic: loaded.scenario?.traffic.map((t) => t.name) ?? [],
-    traceOf(name, seed = 1) {
+    traceOf(name, seed = 1, connection = 1) {
       const t = loaded.scenario?.traffic.find((x) => x.name === name)
       if (!loaded.cluster || !t) throw new Error(`${lesson.id} has no traffic ${name}`)
-      return trace(loaded.cluster, t, { seed })
+      return trace(loaded.cluster, t, { seed, connection })
     },
   }
 }

@@ -19,4 +19,8 @@ createRoot(document.getElementById('root')!).render(
   </StrictMode>,
 )
 
-void openLesson(url.lesson, { traffic: url.traffic, step: url.step }).then(syncUrl)
+void openLesson(url.lesson, {
+  traffic: url.traffic,
+  step: url.step,
+  connection: url.connection,
+}).then(syncUrl)

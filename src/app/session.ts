@@ -23,6 +23,7 @@ const NOTHING_OPEN: Omit<ScenarioSlice, 'lessonId' | 'status' | 'seed'> = {
   cluster: null,
   trafficNames: [],
   selectedTraffic: null,
+  connection: 1,
   trace: null,
   engineError: null,
 }
@@ -33,7 +34,8 @@ function failed(gen: number, err: unknown): void {
 }
 
 async function showTrace(gen: number, traffic: string | null, step: number): Promise<void> {
-  const trace = traffic ? await getEngine().trace(traffic, useAppStore.getState().seed) : null
+  const { seed, connection } = useAppStore.getState()
+  const trace = traffic ? await getEngine().trace(traffic, seed, connection) : null
   if (gen !== generation) return
   useAppStore.setState({ status: 'ready', trace, step: clampStep(step, trace) })
 }
@@ -41,7 +43,7 @@ async function showTrace(gen: number, traffic: string | null, step: number): Pro
 /** Opens a lesson (null: the landing screen), optionally at a request and step from the URL. */
 export async function openLesson(
   id: string | null,
-  want: { traffic?: string | null; step?: number | null } = {},
+  want: { traffic?: string | null; step?: number | null; connection?: number } = {},
 ): Promise<void> {
   const gen = ++generation
   const setScenario = (patch: Partial<ScenarioSlice>) => useAppStore.setState(patch)
@@ -64,6 +66,7 @@ export async function openLesson(
         ? want.traffic
         : (loaded.traffic[0] ?? null)
     setScenario({
+      connection: want.connection ?? 1,
       diagnostics: loaded.diagnostics,
       cluster: loaded.cluster,
       trafficNames: loaded.traffic,
@@ -78,9 +81,26 @@ export async function openLesson(
 /** Follows another Traffic of the open scenario, from its first step. */
 export async function followTraffic(name: string): Promise<void> {
   const gen = ++generation
-  useAppStore.setState({ selectedTraffic: name, status: 'loading' })
+  useAppStore.setState({ selectedTraffic: name, connection: 1, status: 'loading' })
   try {
     await showTrace(gen, name, 0)
+  } catch (err) {
+    failed(gen, err)
+  }
+}
+
+/**
+ * The same request again as a new connection of this session (connection k+1), or back to a
+ * fresh session (1). What the kernel remembers between them, such as IPVS connection counts or
+ * sessionAffinity, then shows in the trace.
+ */
+export async function setConnection(connection: number): Promise<void> {
+  const { selectedTraffic } = useAppStore.getState()
+  if (!selectedTraffic) return
+  const gen = ++generation
+  useAppStore.setState({ connection, status: 'loading' })
+  try {
+    await showTrace(gen, selectedTraffic, 0)
   } catch (err) {
     failed(gen, err)
   }

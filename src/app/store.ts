@@ -22,6 +22,8 @@ export interface ScenarioSlice {
   trafficNames: string[]
   selectedTraffic: string | null
   seed: number
+  /** Which connection of a session the trace is (1: the first; later ones see the earlier ones open). */
+  connection: number
   trace: Trace | null
   /** The engine itself failed (not the scenario): shown as an app error. */
   engineError: string | null
@@ -51,6 +53,7 @@ const createScenarioSlice: StateCreator<AppState, [], [], ScenarioSlice> = () =>
   trafficNames: [],
   selectedTraffic: null,
   seed: 1,
+  connection: 1,
   trace: null,
   engineError: null,
 })

@@ -10,7 +10,14 @@ describe('the address', () => {
       step: 3,
       lang: 'zh-CN',
       seed: 7,
+      connection: 1,
     })
+  })
+
+  it('keeps the connection of a session within 1..64', () => {
+    expect(parseUrl('?conn=0').connection).toBe(1)
+    expect(parseUrl('?conn=7').connection).toBe(7)
+    expect(parseUrl('?conn=500').connection).toBe(64)
   })
 
   it('ignores what it does not understand, and defaults the seed to 1', () => {
@@ -20,6 +27,7 @@ describe('the address', () => {
       step: null,
       lang: null,
       seed: 1,
+      connection: 1,
     })
   })
 
@@ -34,12 +42,13 @@ describe('the address', () => {
       trace: { steps: [{}, {}, {}] } as never,
     }
     expect(formatUrl(s)).toBe('?lesson=mode2-same-node&step=2&lang=zh-CN')
-    expect(parseUrl(formatUrl({ ...s, selectedTraffic: 'b', seed: 9 }))).toEqual({
+    expect(parseUrl(formatUrl({ ...s, selectedTraffic: 'b', seed: 9, connection: 4 }))).toEqual({
       lesson: 'mode2-same-node',
       traffic: 'b',
       step: 2,
       lang: 'zh-CN',
       seed: 9,
+      connection: 4,
     })
   })
 })

@@ -1,9 +1,11 @@
 /**
  * The address holds what a learner would share: `?lesson=mode2-flannel-vxlan&step=3&lang=zh-CN`
- * (plus `traffic` when it is not the first one, and `seed` when it is not 1). It is read once on
+ * (plus `traffic` when it is not the first one, `seed` when it is not 1, and `conn` from the
+ * second connection of a session on). It is read once on
  * load and rewritten with history.replaceState, so stepping does not fill the back button.
  */
 import { LANGS, type Lang } from '../model/text.ts'
+import { MAX_CONNECTIONS } from '../sim/limits.ts'
 import { useAppStore, type AppState } from './store.ts'
 
 export const DEFAULT_SEED = 1
@@ -15,6 +17,7 @@ export interface UrlState {
   step: number | null
   lang: Lang | null
   seed: number
+  connection: number
 }
 
 function nonNegativeInt(v: string | null): number | null {
@@ -31,6 +34,7 @@ export function parseUrl(search: string): UrlState {
     step: nonNegativeInt(q.get('step')),
     lang: LANGS.find((l) => l === lang) ?? null,
     seed: nonNegativeInt(q.get('seed')) ?? DEFAULT_SEED,
+    connection: Math.min(Math.max(nonNegativeInt(q.get('conn')) ?? 1, 1), MAX_CONNECTIONS),
   }
 }
 
@@ -41,6 +45,7 @@ export function formatUrl(s: AppState): string {
     q.set('traffic', s.selectedTraffic)
   if (s.trace && s.trace.steps.length > 0) q.set('step', String(s.step))
   if (s.seed !== DEFAULT_SEED) q.set('seed', String(s.seed))
+  if (s.connection > 1) q.set('conn', String(s.connection))
   q.set('lang', s.lang)
   return `?${q.toString()}`
 }

@@ -48,6 +48,13 @@ export const en = {
   traffic: {
     label: 'Request to follow',
   },
+  connection: {
+    label: 'Connection {{n}} of this session',
+    next: 'Send it again as a new connection',
+    nextHint:
+      'The earlier connections stay open, so what the node remembers (IPVS connection counts, session affinity) shows in the next trace.',
+    reset: 'Start a new session',
+  },
   outcome: {
     label: 'Outcome:',
     delivered: 'Delivered',

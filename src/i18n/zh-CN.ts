@@ -50,6 +50,13 @@ export const zhCN: Resources = {
   traffic: {
     label: '要跟踪的请求',
   },
+  connection: {
+    label: '本会话的第 {{n}} 个连接',
+    next: '作为新连接再发一次',
+    nextHint:
+      '之前的连接保持打开，所以节点记住的东西（IPVS 连接数、会话亲和性）会体现在下一次跟踪中。',
+    reset: '开始新的会话',
+  },
   outcome: {
     label: '结果：',
     delivered: '已送达',

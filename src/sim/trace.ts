@@ -13,6 +13,7 @@ import { WalkState } from './walk/state.ts'
 import { Walker } from './walk/walker.ts'
 import { dnsPhase } from './dns/lookup.ts'
 import { IpvsLedger } from './proxy/ipvs-ledger.ts'
+import { MAX_CONNECTIONS } from './limits.ts'
 import { RecentLists } from './proxy/recent.ts'
 import type { CtEntry } from './walk/conntrack.ts'
 
@@ -26,8 +27,7 @@ export interface TraceOptions {
   connection?: number
 }
 
-/** The most connections one session replays: enough for any lesson, bounded for the worker. */
-export const MAX_CONNECTIONS = 64
+export { MAX_CONNECTIONS }
 
 // Linux's default net.ipv4.ip_local_port_range is 32768-60999 (net/ipv4/af_inet.c inet_init_net).
 const EPHEMERAL_MIN = 32768

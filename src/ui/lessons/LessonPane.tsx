@@ -14,6 +14,7 @@ import { ScenarioSource } from '../panels/ScenarioSource.tsx'
 import { StepList } from '../panels/StepList.tsx'
 import { TraceJson } from '../panels/TraceJson.tsx'
 import { TrafficPicker } from '../panels/TrafficPicker.tsx'
+import { ConnectionControl } from '../panels/ConnectionControl.tsx'
 import { Landing } from './Landing.tsx'
 import { LessonHeader } from './LessonHeader.tsx'
 
@@ -51,6 +52,7 @@ export function LessonPane() {
           <TrafficPicker />
           {trace && (
             <>
+              <ConnectionControl />
               <Outcome trace={trace} />
               <StepList />
               <ScenarioSource />
