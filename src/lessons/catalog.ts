@@ -247,4 +247,48 @@ export const LESSONS: LessonMeta[] = [
       'ClusterIP 绑定在虚拟设备 kube-ipvs0 上；IPVS 在 LOCAL_IN 处从哈希表中选出端点，无论 Service 有多少都一样快。',
     ),
   },
+  {
+    id: 'mode3-ipvs-least-connection',
+    file: 'mode3-ipvs-least-connection.yaml',
+    mode: 3,
+    section: '3',
+    title: text('IPVS least-connection scheduling', 'IPVS 最少连接调度'),
+    summary: text(
+      'Send the request again as new connections: ipvsadm counts them, and lc gives each new one to the Pod with the fewest.',
+      '把请求作为新连接多发几次：ipvsadm 记下连接数，lc 把每个新连接交给连接最少的 Pod。',
+    ),
+  },
+  {
+    id: 'mode3-session-affinity',
+    file: 'mode3-session-affinity.yaml',
+    mode: 3,
+    section: '3',
+    title: text('Session affinity (ClientIP)', '会话亲和性（ClientIP）'),
+    summary: text(
+      'The recent match remembers the client: every new connection from it returns to the same Pod for 3 hours.',
+      'recent 匹配记住了客户端：它之后的每个新连接在 3 小时内都回到同一个 Pod。',
+    ),
+  },
+  {
+    id: 'mode3-internal-traffic-policy',
+    file: 'mode3-internal-traffic-policy.yaml',
+    mode: 3,
+    section: '3',
+    title: text('internalTrafficPolicy: Local', 'internalTrafficPolicy: Local'),
+    summary: text(
+      'Only endpoints on the client’s own node: a local Pod answers on one node, a DROP waits on the node that has none.',
+      '只用客户端所在节点上的端点：有本地 Pod 的节点直接应答，没有的节点上等着它的是一条 DROP。',
+    ),
+  },
+  {
+    id: 'mode3-dns-search',
+    file: 'mode3-dns-search.yaml',
+    mode: 3,
+    section: '3',
+    title: text('Cluster DNS: the search list and ndots', '集群 DNS：搜索列表与 ndots'),
+    summary: text(
+      'A short name in the same namespace resolves at once; a name in another namespace pays an NXDOMAIN round trip first.',
+      '同一命名空间里的短名字一次就能解析；另一个命名空间里的名字要先白跑一趟 NXDOMAIN。',
+    ),
+  },
 ]

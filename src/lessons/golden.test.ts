@@ -38,6 +38,11 @@ describe('built-in lessons', () => {
         expect(g.diagnostics[0]).toMatch(/both declare port 8080\/TCP/)
       else if (lesson.id === 'mode2-bridge-no-route') expect(g.traces[0]!.outcome).toBe('dropped')
       else if (lesson.id === 'mode3-no-endpoints') expect(g.traces[0]!.outcome).toBe('rejected')
+      else if (lesson.id === 'mode3-internal-traffic-policy')
+        expect(g.traces.map((t) => [t.traffic, t.outcome, t.reason])).toEqual([
+          ['from-node-with-endpoint', 'delivered', null],
+          ['from-node-without-endpoint', 'dropped', 'has no local endpoints'],
+        ])
       else
         for (const t of g.traces)
           expect([lesson.id, t.traffic, t.outcome]).toEqual([lesson.id, t.traffic, 'delivered'])

@@ -184,7 +184,7 @@ export function filterHook(
       tested,
       text(
         `The filter table's ${hook} hook reaches kube-proxy's rule "${/--comment "([^"]*)"/.exec(v.rule)?.[1] ?? ''}": the Service exists but has no ready endpoint, so the kernel refuses the connection at once with ICMP port unreachable (the client sees "Connection refused") instead of letting it time out.`,
-        `filter 表的 ${hook} 钩子命中 kube-proxy 的规则"${/--comment "([^"]*)"/.exec(v.rule)?.[1] ?? ''}"：Service 存在，但没有任何就绪的端点，所以内核立即用 ICMP 端口不可达拒绝连接（客户端看到 "Connection refused"），而不是让它超时。`,
+        `filter 表的 ${hook} 钩子命中 kube-proxy 的规则“${/--comment "([^"]*)"/.exec(v.rule)?.[1] ?? ''}”：Service 存在，但没有任何就绪的端点，所以内核立即用 ICMP 端口不可达拒绝连接（客户端看到 “Connection refused”），而不是让它超时。`,
       ),
     )
     return { kind: 'rejected', reason: 'service has no endpoints' }
@@ -196,7 +196,7 @@ export function filterHook(
     tested,
     text(
       `The filter table's ${hook} hook reaches kube-proxy's DROP rule "${/--comment "([^"]*)"/.exec(v.rule)?.[1] ?? ''}": with a Local traffic policy only endpoints on this node may be used, and there are none, so the packet is silently dropped.`,
-      `filter 表的 ${hook} 钩子命中 kube-proxy 的 DROP 规则"${/--comment "([^"]*)"/.exec(v.rule)?.[1] ?? ''}"：Local 流量策略只允许使用本节点上的端点，而本节点一个也没有，所以包被静默丢弃。`,
+      `filter 表的 ${hook} 钩子命中 kube-proxy 的 DROP 规则“${/--comment "([^"]*)"/.exec(v.rule)?.[1] ?? ''}”：Local 流量策略只允许使用本节点上的端点，而本节点一个也没有，所以包被静默丢弃。`,
     ),
   )
   return { kind: 'dropped', reason: 'has no local endpoints' }
