@@ -291,4 +291,18 @@ export const LESSONS: LessonMeta[] = [
       '同一命名空间里的短名字一次就能解析；另一个命名空间里的名字要先白跑一趟 NXDOMAIN。',
     ),
   },
+  {
+    id: 'mode4-nodeport-traffic-policy',
+    file: 'mode4-nodeport-traffic-policy.yaml',
+    mode: 4,
+    section: '4',
+    title: text(
+      'From the Internet to a NodePort: externalTrafficPolicy',
+      '从互联网访问 NodePort：externalTrafficPolicy',
+    ),
+    summary: text(
+      'Cluster: any node forwards and masquerades, so the Pod loses the client address. Local: the client address is kept, and nodes without an endpoint drop.',
+      'Cluster：任何节点都会转发并做伪装，Pod 看不到客户端地址。Local：保留客户端地址，没有端点的节点直接丢弃。',
+    ),
+  },
 ]

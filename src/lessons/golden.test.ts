@@ -14,7 +14,7 @@ describe('built-in lessons', () => {
 
   it('cover every item of modes 1 and 2, and start mode 3', () => {
     const sections = new Set(LESSONS.map((l) => l.section))
-    expect([...sections].sort()).toEqual(['1', '2.1', '2.2', '3'])
+    expect([...sections].sort()).toEqual(['1', '2.1', '2.2', '3', '4'])
     const cnis = LESSONS.map((l) => l.id)
     for (const id of [
       'flannel-vxlan',
@@ -38,6 +38,12 @@ describe('built-in lessons', () => {
         expect(g.diagnostics[0]).toMatch(/both declare port 8080\/TCP/)
       else if (lesson.id === 'mode2-bridge-no-route') expect(g.traces[0]!.outcome).toBe('dropped')
       else if (lesson.id === 'mode3-no-endpoints') expect(g.traces[0]!.outcome).toBe('rejected')
+      else if (lesson.id === 'mode4-nodeport-traffic-policy')
+        expect(g.traces.map((t) => [t.traffic, t.outcome, t.reason])).toEqual([
+          ['cluster-policy-via-node-1', 'delivered', null],
+          ['local-policy-via-node-2', 'delivered', null],
+          ['local-policy-via-node-1', 'dropped', 'has no local endpoints'],
+        ])
       else if (lesson.id === 'mode3-internal-traffic-policy')
         expect(g.traces.map((t) => [t.traffic, t.outcome, t.reason])).toEqual([
           ['from-node-with-endpoint', 'delivered', null],

@@ -2,7 +2,7 @@
  * The two ends of a Traffic: who sends (`from`), and where `to` goes (a URL, host:port or
  * IP:port), resolved against the built cluster. Failures carry a reason in both languages.
  */
-import { formatIp, parseIp } from '../model/ipv4.ts'
+import { cidrContains, formatIp, parseIp } from '../model/ipv4.ts'
 import type { TrafficDecl } from '../model/scenario.ts'
 import { text, type Text } from '../model/text.ts'
 import type { Cluster, BuiltPod } from './cluster.ts'
@@ -19,12 +19,14 @@ export interface Target {
   viaDns: boolean
 }
 
-/** The sending end: a container of a Pod, or a process on a node. */
+/** The sending end: a container of a Pod, a process on a node, or a client outside the cluster. */
 export interface Source {
   nsId: string
   node: string
   pod: BuiltPod | null
   container: string | null
+  /** The address of a client outside the cluster (then nsId and node are empty). */
+  external?: string
 }
 
 export type Resolved<T> = { ok: true; value: T } | { ok: false; reason: Text }
@@ -45,12 +47,19 @@ export function parseTo(
 export function resolveSource(cluster: Cluster, t: TrafficDecl): Resolved<Source> {
   const from = t.from
   if (from.kind === 'external') {
+    const inside = insideCluster(cluster, from.ip)
+    if (inside) {
+      return {
+        ok: false,
+        reason: text(
+          `${formatIp(from.ip)} is inside the cluster's ${inside.en}: a client outside the cluster needs an address of its own`,
+          `${formatIp(from.ip)} 位于集群的${inside.zh}之内：集群外部的客户端需要一个不属于集群的地址`,
+        ),
+      }
+    }
     return {
-      ok: false,
-      reason: text(
-        'traffic from outside the cluster is simulated in the external-traffic lessons, not in this version',
-        '来自集群外部的流量将在“从集群外部访问”的课程中模拟，当前版本尚不支持',
-      ),
+      ok: true,
+      value: { nsId: '', node: '', pod: null, container: null, external: formatIp(from.ip) },
     }
   }
   if (from.kind === 'node') {
@@ -142,7 +151,7 @@ export function checkTraffic(
       out.push({
         where: t.fromWhere,
         message: src.reason,
-        severity: t.from.kind === 'external' ? 'info' : 'error',
+        severity: 'error',
       })
       continue
     }
@@ -175,4 +184,15 @@ export function serviceByName(cluster: Cluster, host: string, fromNamespace: str
         s.clusterIP !== null,
     ) ?? null
   )
+}
+
+/** Which of the cluster's own address ranges holds `ip`, if any. */
+function insideCluster(cluster: Cluster, ip: number): { en: string; zh: string } | null {
+  const d = cluster.decl
+  if (cidrContains(d.clusterCIDR, ip))
+    return { en: 'Pod range (clusterCIDR)', zh: ' Pod 地址段（clusterCIDR）' }
+  if (cidrContains(d.serviceCIDR, ip))
+    return { en: 'Service range (serviceCIDR)', zh: ' Service 地址段（serviceCIDR）' }
+  if (cluster.nodes.some((n) => n.ip === ip)) return { en: 'node addresses', zh: '节点地址' }
+  return null
 }

@@ -12,6 +12,7 @@ import { resolveSource, resolveTarget } from './target.ts'
 import { WalkState } from './walk/state.ts'
 import { Walker } from './walk/walker.ts'
 import { dnsPhase } from './dns/lookup.ts'
+import { internetSend } from './walk/internet.ts'
 import { IpvsLedger } from './proxy/ipvs-ledger.ts'
 import { MAX_CONNECTIONS } from './limits.ts'
 import { RecentLists } from './proxy/recent.ts'
@@ -147,10 +148,15 @@ function traceOne(cluster: Cluster, traffic: TrafficDecl, seed: number, walk: Wa
               : `，即 Service “${target.host}” 的 ClusterIP（节点自己的解析器不使用集群 DNS，所以这里由 PodPath 直接填入地址）`,
           }
         : { en: '', zh: '' }
-  const sendExplain: Text = text(
-    `${sender} sends ${traffic.protocol.toUpperCase()} to ${target.ip}:${target.port}${viaName.en}. The kernel picks source port ${srcPort} from the ephemeral range 32768-60999 and a source address from the route, and sets TTL ${DEFAULT_TTL}.`,
-    `${senderZh} 向 ${target.ip}:${target.port} 发送 ${traffic.protocol.toUpperCase()}${viaName.zh}。内核从临时端口范围 32768-60999 中选出源端口 ${srcPort}，按路由选出源地址，并把 TTL 设为 ${DEFAULT_TTL}。`,
-  )
+  const sendExplain: Text = source.external
+    ? text(
+        `A client outside the cluster, at ${source.external}, sends ${traffic.protocol.toUpperCase()} to ${target.ip}:${target.port}${viaName.en} from source port ${srcPort}, with TTL ${DEFAULT_TTL}. From outside, only the nodes' own addresses are reachable: a NodePort opens the same port on every one of them.`,
+        `集群外部的客户端 ${source.external} 从源端口 ${srcPort} 向 ${target.ip}:${target.port} 发送 ${traffic.protocol.toUpperCase()}${viaName.zh}，TTL 为 ${DEFAULT_TTL}。从外部只能访问各节点自己的地址：NodePort 在每一个节点上打开同一个端口。`,
+      )
+    : text(
+        `${sender} sends ${traffic.protocol.toUpperCase()} to ${target.ip}:${target.port}${viaName.en}. The kernel picks source port ${srcPort} from the ephemeral range 32768-60999 and a source address from the route, and sets TTL ${DEFAULT_TTL}.`,
+        `${senderZh} 向 ${target.ip}:${target.port} 发送 ${traffic.protocol.toUpperCase()}${viaName.zh}。内核从临时端口范围 32768-60999 中选出源端口 ${srcPort}，按路由选出源地址，并把 TTL 设为 ${DEFAULT_TTL}。`,
+      )
   if (target.viaDns && source.pod) {
     const failedDns = dnsPhase(walker, cluster, source, target.host)
     if (failedDns && failedDns.kind !== 'delivered') {
@@ -166,7 +172,9 @@ function traceOne(cluster: Cluster, traffic: TrafficDecl, seed: number, walk: Wa
     }
     walker.startPhase('request', true)
   }
-  const result = walker.send(source, request, sendExplain)
+  const result = source.external
+    ? internetSend(walker, source, request, sendExplain)
+    : walker.send(source, request, sendExplain)
   const endpoint = {
     pod: target.pod ? `${target.pod.namespace}/${target.pod.name}` : null,
     ip: target.ip,

@@ -139,10 +139,23 @@ export function natIn(
         `whose first rules are the sessionAffinity checks: the recent list of one KUBE-SEP chain already holds ${before.src}, set by an earlier connection of this client within the timeout, so the client goes back to that same endpoint and the random rules are never reached`,
         `该链最前面是 sessionAffinity 的检查规则：某个 KUBE-SEP 链的 recent 列表里已经有 ${before.src}（由这个客户端在超时之内的一次早先连接记下），所以客户端被送回同一个端点，随机选择的规则根本不会被执行`,
       )
-    : text(
-        `which picks one of ${n} endpoint${n === 1 ? '' : 's'} at random with the statistic match (probability 1/${n}, then 1/${Math.max(n - 1, 1)}, ...)`,
-        `该链用 statistic 匹配从 ${n} 个端点中随机选一个（概率依次为 1/${n}、1/${Math.max(n - 1, 1)}……）`,
-      )
+    : n === 1
+      ? text(
+          'which has a single endpoint, so it jumps straight to that endpoint’s KUBE-SEP chain with no random choice',
+          '该链只有一个端点，所以不做随机选择，直接跳到这个端点的 KUBE-SEP 链',
+        )
+      : text(
+          `which picks one of ${n} endpoints at random with the statistic match (probability 1/${n}, then 1/${n - 1}, ...)`,
+          `该链用 statistic 匹配从 ${n} 个端点中随机选一个（概率依次为 1/${n}、1/${n - 1}……）`,
+        )
+  // A ClusterIP is matched by its own KUBE-SERVICES rule; a node port by KUBE-NODEPORTS, which
+  // the last KUBE-SERVICES rule reaches for addresses of this node (addrtype LOCAL).
+  const entryEn = hit?.nodePort
+    ? `${before.dst} is an address of this node, so the last KUBE-SERVICES rule jumps to KUBE-NODEPORTS, which matches port ${before.dport}, the node port of Service ${name}, and goes through its KUBE-EXT chain to KUBE-SVC,`
+    : `KUBE-SERVICES matches ${before.dst}:${before.dport}, the ClusterIP of Service ${name}, and jumps to its KUBE-SVC chain,`
+  const entryZh = hit?.nodePort
+    ? `${before.dst} 是本节点的地址，所以 KUBE-SERVICES 的最后一条规则跳到 KUBE-NODEPORTS；它匹配端口 ${before.dport}，即 Service ${name} 的节点端口，再经它的 KUBE-EXT 链进入 KUBE-SVC；`
+    : `KUBE-SERVICES 匹配到 ${before.dst}:${before.dport}，即 Service ${name} 的 ClusterIP，跳转到它的 KUBE-SVC 链；`
   const lookups: Lookup[] = [
     ...r.tested,
     { table: 'conntrack -L', rule: formatConntrack(entry), matched: true },
@@ -153,8 +166,8 @@ export function natIn(
     pkt,
     lookups,
     text(
-      `Netfilter's nat ${hook} hook runs the rules kube-proxy wrote. KUBE-SERVICES matches ${before.dst}:${before.dport}, the ClusterIP of Service ${name}, and jumps to its KUBE-SVC chain, ${how.en}. The KUBE-SEP chain rewrites the destination to ${formatIp(to.ip)}:${to.port} (DNAT). The packet was tested against ${r.tested.length} rules. conntrack records the translation so that every later packet of this connection, and the reply, is handled without the rules.`,
-      `Netfilter 的 nat ${hook} 钩子执行 kube-proxy 写下的规则。KUBE-SERVICES 匹配到 ${before.dst}:${before.dport}，即 Service ${name} 的 ClusterIP，跳转到它的 KUBE-SVC 链；${how['zh-CN']}。KUBE-SEP 链把目的地址改写为 ${formatIp(to.ip)}:${to.port}（DNAT）。这个包一共被 ${r.tested.length} 条规则检查过。conntrack 记下这次转换，之后该连接的所有包以及应答都直接按记录处理，不再查规则。`,
+      `Netfilter's nat ${hook} hook runs the rules kube-proxy wrote. ${entryEn} ${how.en}. The KUBE-SEP chain rewrites the destination to ${formatIp(to.ip)}:${to.port} (DNAT). The packet was tested against ${r.tested.length} rules. conntrack records the translation so that every later packet of this connection, and the reply, is handled without the rules.`,
+      `Netfilter 的 nat ${hook} 钩子执行 kube-proxy 写下的规则。${entryZh}${how['zh-CN']}。KUBE-SEP 链把目的地址改写为 ${formatIp(to.ip)}:${to.port}（DNAT）。这个包一共被 ${r.tested.length} 条规则检查过。conntrack 记下这次转换，之后该连接的所有包以及应答都直接按记录处理，不再查规则。`,
     ),
   )
   return null
@@ -270,8 +283,8 @@ function undoDnat(
     pkt,
     [{ table: 'conntrack -L', rule: formatConntrack(e), matched: true }],
     text(
-      `The reply matches the conntrack entry created when the request was DNATed, so the kernel rewrites its source back from ${e.reply.src}:${e.reply.sport} to the ClusterIP ${e.orig.dst}:${e.orig.dport}. The client only ever talks to the Service address: it never learns which Pod answered.${why.en}`,
-      `应答匹配到请求被 DNAT 时创建的 conntrack 表项，所以内核把它的源地址从 ${e.reply.src}:${e.reply.sport} 改回 ClusterIP ${e.orig.dst}:${e.orig.dport}。客户端始终只和 Service 地址通信，并不知道是哪个 Pod 应答的。${why.zh}`,
+      `The reply matches the conntrack entry created when the request was DNATed, so the kernel rewrites its source back from ${e.reply.src}:${e.reply.sport} to ${e.orig.dst}:${e.orig.dport}, the address the client called. The client only ever talks to the Service address: it never learns which Pod answered.${why.en}`,
+      `应答匹配到请求被 DNAT 时创建的 conntrack 表项，所以内核把它的源地址从 ${e.reply.src}:${e.reply.sport} 改回客户端所访问的地址 ${e.orig.dst}:${e.orig.dport}。客户端始终只和 Service 地址通信，并不知道是哪个 Pod 应答的。${why.zh}`,
     ),
   )
 }

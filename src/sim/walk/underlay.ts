@@ -8,25 +8,12 @@ import type { Packet } from '../../model/trace.ts'
 import type { Link, NetNs } from '../net/netns.ts'
 import type { Walker, WalkResult } from './walker.ts'
 import { top } from './packet.ts'
+import { internetDeliver, nodeInterfaceOf } from './internet.ts'
 
 function ownerOf(w: Walker, mac: string): { ns: NetNs; link: Link } | null {
   for (const node of w.state.cluster.nodes) {
     const ns = w.state.ns(node.nsId)
     const link = ns.links.find((l) => l.kind === 'ether' && l.mac === mac)
-    if (link) return { ns, link }
-  }
-  return null
-}
-
-function ownerOfIp(w: Walker, ip: number): { ns: NetNs; link: Link } | null {
-  const aws = w.state.cluster.decl.cni.plugin === 'aws-vpc-cni'
-  for (const node of w.state.cluster.nodes) {
-    const ns = w.state.ns(node.nsId)
-    const link = ns.links.find(
-      (l) =>
-        l.kind === 'ether' &&
-        (l.addrs.some((a) => a.ip === ip) || (aws && l.secondaryIps.includes(ip))),
-    )
     if (link) return { ns, link }
   }
   return null
@@ -51,7 +38,9 @@ export function underlayTransmit(w: Walker, ns: NetNs, link: Link, pkt: Packet):
       : { en: '', zh: '' }
   if (t.l2!.dst === cluster.routerMac) {
     const dst = parseIp(t.l3.dst)!
-    const owner = ownerOfIp(w, dst)
+    const owner = nodeInterfaceOf(w, dst)
+    const outside = owner ? null : internetDeliver(w, pkt)
+    if (outside) return outside
     if (!owner) {
       return w.drop(
         null,

@@ -29,6 +29,8 @@ export interface Endpoint {
   node: string
   pod: BuiltPod | null
   container: string | null
+  /** A client outside the cluster: its address (it has no namespace in the model). */
+  external?: string
 }
 
 export type WalkResult =

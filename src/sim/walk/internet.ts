@@ -1,0 +1,102 @@
+/**
+ * A client outside the cluster (Traffic `from: {external: IP}`). PodPath does not model the
+ * Internet hop by hop: the client's packets reach the router of the node network, which hands
+ * them to the node that owns the destination address, and replies for the client leave through
+ * that router again. Nothing on the way translates addresses (no NAT at the site's edge): the
+ * client and the nodes reach each other directly, as they do on a routed corporate network or
+ * with nodes that have public addresses.
+ */
+import { parseIp } from '../../model/ipv4.ts'
+import { text, type Text } from '../../model/text.ts'
+import type { Packet } from '../../model/trace.ts'
+import type { Link, NetNs } from '../net/netns.ts'
+import { top } from './packet.ts'
+import type { Endpoint, Walker, WalkResult } from './walker.ts'
+
+const AT_INTERNET = {
+  node: null,
+  pod: null,
+  container: null,
+  device: null,
+  component: 'internet',
+  hook: null,
+} as const
+const AT_ROUTER = { ...AT_INTERNET, component: 'underlay' }
+
+/** The node interface that holds `ip` (an address, or a secondary address on AWS). */
+export function nodeInterfaceOf(w: Walker, ip: number): { ns: NetNs; link: Link } | null {
+  const aws = w.state.cluster.decl.cni.plugin === 'aws-vpc-cni'
+  for (const node of w.state.cluster.nodes) {
+    const ns = w.state.ns(node.nsId)
+    const link = ns.links.find(
+      (l) =>
+        l.kind === 'ether' &&
+        (l.addrs.some((a) => a.ip === ip) || (aws && l.secondaryIps.includes(ip))),
+    )
+    if (link) return { ns, link }
+  }
+  return null
+}
+
+/** The external client sends its request: across the Internet to the node network's router. */
+export function internetSend(w: Walker, from: Endpoint, pkt: Packet, explain: Text): WalkResult {
+  const l3 = pkt.l3!
+  l3.src = from.external!
+  w.emit('send', AT_INTERNET, pkt, [], explain)
+  const owner = nodeInterfaceOf(w, parseIp(l3.dst)!)
+  if (!owner) {
+    return w.drop(
+      null,
+      AT_ROUTER,
+      pkt,
+      'no such address on the node network',
+      text(
+        `The packet reaches the router of the node network, but no node has ${l3.dst}. From outside, only the nodes' own addresses can be reached (a ClusterIP or a Pod IP means nothing out here), so the packet is dropped.`,
+        `包到达节点网络的路由器，但没有哪个节点拥有 ${l3.dst}。从集群外部只能访问节点自己的地址（ClusterIP 或 Pod IP 在外面没有意义），所以包被丢弃。`,
+      ),
+    )
+  }
+  l3.ttl -= 1
+  top(pkt).setL2({ src: w.state.cluster.routerMac, dst: owner.link.mac! })
+  w.emit(
+    'route',
+    AT_ROUTER,
+    pkt,
+    [],
+    text(
+      `The packet crosses the Internet to the cluster's network. Its router delivers ${l3.dst} to ${owner.ns.node}'s ${owner.link.name} (TTL ${l3.ttl}; PodPath counts only this last router, not the routers of the Internet path).`,
+      `包穿过互联网到达集群所在的网络。那里的路由器把 ${l3.dst} 交给 ${owner.ns.node} 的 ${owner.link.name}（TTL ${l3.ttl}；PodPath 只计算这最后一台路由器，不计互联网路径上的路由器）。`,
+    ),
+  )
+  return w.receive(owner.ns, owner.link, pkt)
+}
+
+/** The router has a packet for an address outside the node network: the external client's, or nobody's. */
+export function internetDeliver(w: Walker, pkt: Packet): WalkResult | null {
+  const client = w.replyTo
+  const t = top(pkt)
+  if (!client?.external || t.l3.dst !== client.external) return null
+  t.l3.ttl -= 1
+  w.emit(
+    'route',
+    AT_ROUTER,
+    pkt,
+    [],
+    text(
+      `${t.l3.dst} is not on the node network, so its router sends the packet on towards the Internet (TTL ${t.l3.ttl}).`,
+      `${t.l3.dst} 不在节点网络上，所以路由器把包继续发往互联网（TTL ${t.l3.ttl}）。`,
+    ),
+  )
+  const port = pkt.l4?.dstPort ?? 0
+  w.emit(
+    'deliver',
+    AT_INTERNET,
+    pkt,
+    [],
+    text(
+      `The reply reaches the client ${t.l3.dst}:${port}. It comes from ${t.l3.src}:${pkt.l4?.srcPort ?? 0}, the address and port the client called, so its socket accepts it. The round trip is complete.`,
+      `应答到达客户端 ${t.l3.dst}:${port}。它来自 ${t.l3.src}:${pkt.l4?.srcPort ?? 0}，正是客户端所访问的地址和端口，所以客户端的套接字接受了它。一次往返完成。`,
+    ),
+  )
+  return { kind: 'delivered', to: client, packet: pkt }
+}
