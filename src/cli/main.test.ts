@@ -151,3 +151,12 @@ describe('sessions on the command line', () => {
     )
   })
 })
+
+describe('the scale lessons', () => {
+  it('are what the generator writes (npm run lessons:scale)', async () => {
+    const { readFileSync } = await import('node:fs')
+    const { SCALE_MODES, scaleLesson, scaleLessonFile } = await import('./scale-lesson.ts')
+    for (const mode of SCALE_MODES)
+      expect(readFileSync(join(LESSONS_DIR, scaleLessonFile(mode)), 'utf8')).toBe(scaleLesson(mode))
+  })
+})

@@ -248,6 +248,28 @@ export const LESSONS: LessonMeta[] = [
     ),
   },
   {
+    id: 'mode3-scale-iptables',
+    file: 'mode3-scale-iptables.yaml',
+    mode: 3,
+    section: '3',
+    title: text('1,000 Services in iptables mode', 'iptables 模式下的 1000 个 Service'),
+    summary: text(
+      'The first packet of a connection is tested against the rules one by one: about a thousand of them before its Service matches.',
+      '连接的第一个包要逐条检查规则：在匹配到它的 Service 之前，要检查大约一千条。',
+    ),
+  },
+  {
+    id: 'mode3-scale-ipvs',
+    file: 'mode3-scale-ipvs.yaml',
+    mode: 3,
+    section: '3',
+    title: text('1,000 Services in IPVS mode', 'IPVS 模式下的 1000 个 Service'),
+    summary: text(
+      'The same cluster: a handful of iptables rules that match ipsets, then one IPVS hash lookup, whatever the number of Services.',
+      '同一个集群：几条匹配 ipset 的 iptables 规则，再加一次 IPVS 哈希查找，与 Service 的数量无关。',
+    ),
+  },
+  {
     id: 'mode3-ipvs-least-connection',
     file: 'mode3-ipvs-least-connection.yaml',
     mode: 3,

@@ -75,7 +75,7 @@ describe('IPVS schedulers across the connections of a session', () => {
     const s = session(withScheduler('rr', true), 4)
     expect(new Set(s.map((x) => x.dst)).size).toBe(1)
     expect(s[1]!.why).toContain('left a template')
-    expect(s[0]!.lines[0]).toMatch(/ rr persistent 10800$/)
+    expect(s[0]!.lines.find((l) => l.startsWith('TCP '))).toMatch(/ rr persistent 10800$/)
   })
 
   it('nq gives a new connection to an idle server first', () => {

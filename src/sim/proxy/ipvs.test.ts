@@ -61,7 +61,9 @@ describe('kube-proxy IPVS mode', () => {
       hook: 'INPUT',
       component: 'ipvs',
     })
-    expect(lb.lookups[0]!.rule).toBe(`TCP  ${vipText}:80 rr`)
+    // The few nat rules IPVS mode still walks come first, then the virtual service and its servers.
+    expect(lb.lookups.find((l) => l.table === 'ipvsadm -Ln')!.rule).toBe(`TCP  ${vipText}:80 rr`)
+    expect(lb.lookups[0]!.table).toBe('iptables -t nat PREROUTING')
     expect(lb.lookups.filter((l) => l.table === 'ipvsadm -Ln' && l.matched)).toHaveLength(2)
     expect(t.steps.find((s) => s.action === 'unnat' && s.phase === 'reply')!.packet.l3!.src).toBe(
       vipText,

@@ -45,7 +45,12 @@ export function ipvsLocalIn(
   if (!v) return null
   const ledger = w.state.ipvs
   const pick = choose(ledger, ns.node, v, pkt.l3.src, w.rng.int(0, 0x7fffffff))
-  const lookups: Lookup[] = [{ table: 'ipvsadm -Ln', rule: formatVirtualService(v), matched: true }]
+  const tested = w.natTested
+  w.natTested = []
+  const lookups: Lookup[] = [
+    ...tested,
+    { table: 'ipvsadm -Ln', rule: formatVirtualService(v), matched: true },
+  ]
   v.dests.forEach((d, i) => {
     const n = ledger.counts(ns.node, vsKey(v), rsKey(d))
     lookups.push({
@@ -96,8 +101,8 @@ export function ipvsLocalIn(
     pkt,
     lookups,
     text(
-      `${before.dst} is bound to kube-ipvs0, so the packet is for this node and reaches IPVS at LOCAL_IN. IPVS finds the virtual service ${before.dst}:${before.dport} (${v.name}) and its ${v.scheduler} scheduler picks ${pkt.l3.dst}:${d.port}, one of ${v.dests.length}. Why this one? ${cap(pick.why.en)}. The lookup is a hash table, so it costs the same with 10 Services or 10,000. IPVS rewrites the destination (forwarding method Masq, i.e. NAT) and sends the packet on.`,
-      `${before.dst} 绑定在 kube-ipvs0 上，所以这个包是发给本节点的，在 LOCAL_IN 处交给 IPVS。IPVS 找到虚拟服务 ${before.dst}:${before.dport}（${v.name}），其 ${v.scheduler} 调度器从 ${v.dests.length} 个真实服务器中选出 ${pkt.l3.dst}:${d.port}。为什么是它？${pick.why['zh-CN']}。查找用的是哈希表，无论 10 个还是 10000 个 Service，代价都一样。IPVS 改写目的地址（转发方式 Masq，即 NAT），再把包发出去。`,
+      `${before.dst} is bound to kube-ipvs0, so the packet is for this node and reaches IPVS at LOCAL_IN. IPVS finds the virtual service ${before.dst}:${before.dport} (${v.name}) and its ${v.scheduler} scheduler picks ${pkt.l3.dst}:${d.port}, one of ${v.dests.length}. Why this one? ${cap(pick.why.en)}. The lookup is a hash table, so it costs the same with 10 Services or 10,000; before it, the nat hook tested only ${tested.length} iptables rules, which match ipsets instead of one rule per Service. IPVS rewrites the destination (forwarding method Masq, i.e. NAT) and sends the packet on.`,
+      `${before.dst} 绑定在 kube-ipvs0 上，所以这个包是发给本节点的，在 LOCAL_IN 处交给 IPVS。IPVS 找到虚拟服务 ${before.dst}:${before.dport}（${v.name}），其 ${v.scheduler} 调度器从 ${v.dests.length} 个真实服务器中选出 ${pkt.l3.dst}:${d.port}。为什么是它？${pick.why['zh-CN']}。查找用的是哈希表，无论 10 个还是 10000 个 Service，代价都一样；在此之前，nat 钩子只检查了 ${tested.length} 条 iptables 规则，它们匹配的是 ipset，而不是每个 Service 一条规则。IPVS 改写目的地址（转发方式 Masq，即 NAT），再把包发出去。`,
     ),
   )
   const m = lookupRoute(ns, d.ip, null)

@@ -117,7 +117,11 @@ export function natIn(
   if (!w.newConnection) return null
   const before = tupleOf(pkt)
   const r = run(w, ns, 'nat', hook, pkt)
-  if (r.verdict.kind !== 'dnat') return null
+  if (r.verdict.kind !== 'dnat') {
+    // IPVS mode: these rules only mark and accept; IPVS itself translates at LOCAL_IN, and shows them.
+    if (w.state.cluster.decl.kubeProxy.mode === 'ipvs') w.natTested = r.tested
+    return null
+  }
   const to = r.verdict
   const hit = serviceOf(w, ns, before.dst, before.dport)
   pkt.l3!.dst = formatIp(to.ip)

@@ -46,6 +46,8 @@ export class Walker {
   mark = 0
   /** A reply's conntrack entry, found at PREROUTING, whose DNAT is undone at POSTROUTING or INPUT. */
   reverse: CtEntry | null = null
+  /** The nat rules the packet was last tested against without a DNAT (IPVS mode shows them). */
+  natTested: Lookup[] = []
   /** The bridge port a frame for the bridge's own MAC came in on, kept by br_netfilter. */
   bridgeIngress: { nsId: string; bridge: string; port: string; dnatted: boolean } | null = null
 
@@ -66,6 +68,7 @@ export class Walker {
     this.mark = 0
     this.reverse = null
     this.bridgeIngress = null
+    this.natTested = []
   }
 
   /** Where a namespace is, for a step's `at`. */
