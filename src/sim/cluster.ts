@@ -40,6 +40,10 @@ export interface BuiltPod {
   nsId: string
   /** Host-side end of the Pod's veth pair (null for hostNetwork Pods). */
   hostVeth: string | null
+  /** The Pod's Ready condition. */
+  ready: boolean
+  /** metadata.deletionTimestamp is set. */
+  terminating: boolean
 }
 
 export interface Cluster {

@@ -16,6 +16,7 @@ import { stableRandomMac } from '../hash.ts'
 import { checkTraffic } from '../target.ts'
 import { buildServices } from '../services/build-services.ts'
 import { apiServerService, coreDns } from '../services/defaults.ts'
+import { provisionLoadBalancers } from '../services/cloud-lb.ts'
 import { podNsId } from '../net/netns.ts'
 import { report, type BuildContext } from './context.ts'
 import { buildNodes } from './nodes.ts'
@@ -114,6 +115,7 @@ export function buildCluster(scenario: Scenario): BuildResult {
     api ? [api.slice, ...s.endpointSlices] : s.endpointSlices,
     ctx.pods,
   )
+  provisionLoadBalancers(services, decl.cloud)
   if (decl.kubeProxy.mode === 'ipvs') bindIpvsAddresses(ctx, services)
   const routerMac = stableRandomMac('underlay:router')
   seedUnderlayNeighbours(ctx, routerMac)
@@ -157,6 +159,8 @@ function assignPods(ctx: BuildContext, s: Scenario, dp: CniDataplane): void {
       owner: p.decl.owner,
       nsId: p.decl.hostNetwork ? node.nsId : podNsId(p.decl.namespace, p.name),
       hostVeth: null,
+      ready: p.decl.ready,
+      terminating: p.decl.terminating,
     }
     const where = { ...p.decl.where, object: `Pod/${pod.namespace}/${pod.name}` }
     if (pod.hostNetwork) {
