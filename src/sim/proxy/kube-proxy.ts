@@ -19,6 +19,7 @@ export function kubeProxyOptions(c: Cluster, node: string): KubeProxyOptions {
     mark: DEFAULT_MARK,
     randomFully: true,
     nfacct: true,
+    nodeIP: c.nodeByName.get(node)?.ip ?? null,
   }
 }
 
