@@ -23,7 +23,7 @@ import { buildNodes } from './nodes.ts'
 import { placePods } from './pods.ts'
 import { addAddress, buildHostNamespace, nextIfindex, seedUnderlayNeighbours } from './host.ts'
 import { newLink } from '../net/netns.ts'
-import type { BuiltService } from '../services/service.ts'
+import { loadBalancerVIPs, type BuiltService } from '../services/service.ts'
 
 export interface BuildResult {
   /** Null when there is any error. */
@@ -295,6 +295,13 @@ function bindIpvsAddresses(ctx: BuildContext, services: BuiltService[]): void {
       stableRandomMac(`node:${n.name}:kube-ipvs0`),
     )
     ns.links.push(dev)
-    for (const svc of services) if (svc.clusterIP !== null) addAddress(ns, dev, svc.clusterIP, 32)
+    const own = new Set(ctx.nodes.map((x) => x.ip))
+    for (const svc of services) {
+      if (svc.clusterIP === null) continue
+      addAddress(ns, dev, svc.clusterIP, 32)
+      // External and load-balancer IPs too, unless a node already holds the address.
+      for (const ip of [...svc.externalIPs, ...loadBalancerVIPs(svc)])
+        if (!own.has(ip) && !dev.addrs.some((a) => a.ip === ip)) addAddress(ns, dev, ip, 32)
+    }
   }
 }

@@ -16,7 +16,7 @@ import { hex, sha256 } from '../hash.ts'
 import type { BuiltService } from './service.ts'
 
 /** 198.51.100.0/24: the first usable address is .1. */
-const GENERIC_BASE = (198 << 24) | (51 << 16) | (100 << 8)
+const GENERIC_BASE = ((198 << 24) | (51 << 16) | (100 << 8)) >>> 0
 const GENERIC_COUNT = 254
 // The region PodPath's AWS clusters live in (the legacy provider puts it in the ELB's name).
 export const AWS_REGION = 'us-east-1'

@@ -44,6 +44,8 @@ export class Walker {
   mark = 0
   /** A reply's conntrack entry, found at PREROUTING, whose DNAT is undone at POSTROUTING or INPUT. */
   reverse: CtEntry | null = null
+  /** nat rules a new packet went through without being DNATed (a KUBE-FW chain), for a later DROP. */
+  natTrail: Lookup[] | null = null
   /** The bridge port a frame for the bridge's own MAC came in on, kept by br_netfilter. */
   bridgeIngress: { nsId: string; bridge: string; port: string; dnatted: boolean } | null = null
 
@@ -64,6 +66,7 @@ export class Walker {
     this.mark = 0
     this.reverse = null
     this.bridgeIngress = null
+    this.natTrail = null
   }
 
   /** Where a namespace is, for a step's `at`. */
