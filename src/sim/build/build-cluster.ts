@@ -16,7 +16,7 @@ import { stableRandomMac } from '../hash.ts'
 import { checkTraffic } from '../target.ts'
 import { buildServices } from '../services/build-services.ts'
 import { apiServerService, coreDns } from '../services/defaults.ts'
-import { provisionLoadBalancers } from '../services/cloud-lb.ts'
+import { describeLoadBalancers, provisionLoadBalancers } from '../services/cloud-lb.ts'
 import { podNsId } from '../net/netns.ts'
 import { report, type BuildContext } from './context.ts'
 import { buildNodes } from './nodes.ts'
@@ -132,6 +132,7 @@ export function buildCluster(scenario: Scenario): BuildResult {
     podByKey: new Map(ctx.pods.map((p) => [podKey(p.namespace, p.name), p])),
     routerMac,
     services,
+    loadBalancers: describeLoadBalancers(services, ctx.nodes),
   }
   for (const p of checkTraffic(cluster, s.traffic)) report(ctx, p.where, p.message, p.severity)
   if (ctx.diagnostics.some((d) => d.severity === 'error'))

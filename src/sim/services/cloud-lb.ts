@@ -66,3 +66,43 @@ export function provisionLoadBalancers(services: BuiltService[], cloud: CloudPro
     }
   }
 }
+
+/**
+ * A cloud load balancer as the cloud controller built it, for walking traffic from outside: the
+ * address it answers on, where each port goes (every node's nodePort), and which nodes it sends
+ * to. With externalTrafficPolicy Local the cloud probes http://<node>:<healthCheckNodePort>/healthz,
+ * which kube-proxy answers 200 only on nodes with a local ready endpoint (503 elsewhere); with
+ * Cluster every node with a running kube-proxy is a healthy target.
+ */
+export interface BuiltLoadBalancer {
+  service: string
+  ip: number | null
+  hostname: string | null
+  ports: { port: number; protocol: 'TCP' | 'UDP' | 'SCTP'; nodePort: number | null }[]
+  healthCheckNodePort: number | null
+  healthyNodes: string[]
+}
+
+export function describeLoadBalancers(
+  services: readonly BuiltService[],
+  nodes: readonly { name: string }[],
+): BuiltLoadBalancer[] {
+  return services
+    .filter((s) => s.decl.type === 'LoadBalancer' && s.ingress.length > 0)
+    .flatMap((s) =>
+      s.ingress.map((ing) => ({
+        service: `${s.namespace}/${s.name}`,
+        ip: ing.ip,
+        hostname: ing.hostname,
+        ports: s.ports.map((p) => ({ port: p.port, protocol: p.protocol, nodePort: p.nodePort })),
+        healthCheckNodePort: s.healthCheckNodePort,
+        healthyNodes: nodes
+          .filter(
+            (n) =>
+              s.healthCheckNodePort === null ||
+              s.ports.some((p) => p.endpoints.some((e) => e.node === n.name && e.ready)),
+          )
+          .map((n) => n.name),
+      })),
+    )
+}
