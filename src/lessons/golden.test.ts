@@ -38,6 +38,10 @@ describe('built-in lessons', () => {
         expect(g.diagnostics[0]).toMatch(/both declare port 8080\/TCP/)
       else if (lesson.id === 'mode2-bridge-no-route') expect(g.traces[0]!.outcome).toBe('dropped')
       else if (lesson.id === 'mode3-no-endpoints') expect(g.traces[0]!.outcome).toBe('rejected')
+      else if (lesson.id === 'mode3-source-ranges') expect(g.traces[0]!.outcome).toBe('dropped')
+      else if (lesson.id === 'mode3-externalname') expect(g.traces[0]!.outcome).toBe('dns-only')
+      else if (lesson.id === 'mode3-not-ready')
+        expect(g.traces.map((t) => t.outcome)).toEqual(['delivered', 'rejected'])
       else
         for (const t of g.traces)
           expect([lesson.id, t.traffic, t.outcome]).toEqual([lesson.id, t.traffic, 'delivered'])

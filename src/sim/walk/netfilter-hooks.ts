@@ -99,7 +99,7 @@ export function addressName(kind: AddressKind | undefined): { en: string; zh: st
     case 'nodePort':
       return { en: 'a node port', zh: '一个节点端口（NodePort）' }
     default:
-      return { en: 'the ClusterIP', zh: 'ClusterIP' }
+      return { en: 'the ClusterIP', zh: ' ClusterIP' }
   }
 }
 
@@ -173,12 +173,13 @@ export function natIn(
     fallback = !local && cat.clusterFallback
   }
   const addr = addressName(hit?.kind)
+  const etpLocal = hit ? externalPolicyLocal(hit.svc) : false
   const fw = r.tested.some((l) => l.matched && l.table.includes('KUBE-FW-'))
   const how =
     hit?.kind === 'lb'
       ? {
-          en: ` kube-proxy captures a load-balancer IP on every node, so the packet is handled right here and never travels to the cloud load balancer: a short cut inside the cluster.${fw ? ' The Service has loadBalancerSourceRanges, so the rule goes to the KUBE-FW chain first, which lets this source through to KUBE-EXT.' : ''} KUBE-EXT marks the packet for masquerade (externalTrafficPolicy Cluster) and goes on to KUBE-SVC.`,
-          zh: `kube-proxy 在每个节点上都截获负载均衡器 IP，所以这个包就在这里处理，根本不会去往云上的负载均衡器：这是集群内部的一条捷径。${fw ? '这个 Service 设置了 loadBalancerSourceRanges，所以规则先进入 KUBE-FW 链，它放行了这个源地址，交给 KUBE-EXT。' : ''}KUBE-EXT 给包打上伪装标记（externalTrafficPolicy 为 Cluster），再进入 KUBE-SVC。`,
+          en: ` kube-proxy captures a load-balancer IP on every node, so the packet is handled right here and never travels to the cloud load balancer: a short cut inside the cluster.${fw ? ' The Service has loadBalancerSourceRanges, so the rule goes to the KUBE-FW chain first, which lets this source through to KUBE-EXT.' : ''} ${etpLocal ? 'With externalTrafficPolicy Local, KUBE-EXT sends traffic from a Pod of the cluster on to KUBE-SVC unchanged (the same short cut), keeping its source.' : 'KUBE-EXT marks the packet for masquerade (externalTrafficPolicy Cluster: an endpoint may be on another node) and goes on to KUBE-SVC.'}`,
+          zh: `kube-proxy 在每个节点上都截获负载均衡器 IP，所以这个包就在这里处理，根本不会去往云上的负载均衡器：这是集群内部的一条捷径。${fw ? '这个 Service 设置了 loadBalancerSourceRanges，所以规则先进入 KUBE-FW 链，它放行了这个源地址，交给 KUBE-EXT。' : ''}${etpLocal ? 'externalTrafficPolicy 为 Local 时，KUBE-EXT 把来自集群内 Pod 的流量原样交给 KUBE-SVC（同样的捷径），保留其源地址。' : 'KUBE-EXT 给包打上伪装标记（externalTrafficPolicy 为 Cluster：端点可能在别的节点上），再进入 KUBE-SVC。'}`,
         }
       : hit?.kind === 'nodePort'
         ? {
@@ -346,10 +347,9 @@ function undoDnat(
       ? { en: 'the node address', zh: '节点地址' }
       : kind === 'cluster' || kind === undefined
         ? { en: 'the ClusterIP', zh: ' ClusterIP' }
-        : {
-            en: addressName(kind).en.replace(/ \(.*\)$/, ''),
-            zh: addressName(kind).zh.replace(/（.*）$/, ''),
-          }
+        : kind === 'lb'
+          ? { en: 'the load-balancer IP', zh: '负载均衡器 IP' }
+          : { en: 'the external IP', zh: '外部 IP' }
   const bridge = device !== null && findLink(ns, device)?.kind === 'bridge'
   const why = bridge
     ? {
