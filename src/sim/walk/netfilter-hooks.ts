@@ -195,6 +195,25 @@ export function natIn(
               en: " It jumps to the Service's KUBE-SVC chain.",
               zh: '规则跳转到该 Service 的 KUBE-SVC 链。',
             }
+  const left = hit
+    ? hit.port.endpoints.filter((e) => !e.ready && !(fallback && e.serving && e.terminating))
+    : []
+  const leftOut = left.length
+    ? {
+        en: ` The EndpointSlice also lists ${left.map((e) => e.pod ?? formatIp(e.ip)).join(', ')}, but ${left.length === 1 ? 'it is' : 'they are'} not ready (condition ready: false, e.g. a failing readiness probe), so kube-proxy left ${left.length === 1 ? 'it' : 'them'} out of the chain.`,
+        zh: `EndpointSlice 中还有 ${left.map((e) => e.pod ?? formatIp(e.ip)).join('、')}，但${left.length === 1 ? '它' : '它们'}没有就绪（条件 ready: false，比如就绪探针失败），所以 kube-proxy 没有把${left.length === 1 ? '它' : '它们'}写进链里。`,
+      }
+    : { en: '', zh: '' }
+  const pickText =
+    n === 1
+      ? {
+          en: ' KUBE-SVC has a single endpoint, so it jumps to it without a statistic match.',
+          zh: 'KUBE-SVC 只有一个端点，所以不用 statistic 匹配，直接跳转过去。',
+        }
+      : {
+          en: ` KUBE-SVC picks one of ${n} endpoints at random with the statistic match (probability 1/${n}, then 1/${n - 1}, ...).`,
+          zh: `KUBE-SVC 用 statistic 匹配从 ${n} 个端点中随机选一个（概率依次为 1/${n}、1/${n - 1}……）。`,
+        }
   const fb = fallback
     ? {
         en: ' No endpoint is ready, so kube-proxy falls back to endpoints that are terminating but still serving.',
@@ -207,8 +226,8 @@ export function natIn(
     pkt,
     lookups,
     text(
-      `Netfilter's nat ${hook} hook runs the rules kube-proxy wrote. KUBE-SERVICES matches ${before.dst}:${before.dport}, ${addr.en} of Service ${name}.${how.en} KUBE-SVC picks one of ${n} endpoint${n === 1 ? '' : 's'} at random with the statistic match (probability 1/${n}, then 1/${Math.max(n - 1, 1)}, ...).${fb.en} The KUBE-SEP chain rewrites the destination to ${formatIp(to.ip)}:${to.port} (DNAT). The packet was tested against ${r.tested.length} rules. conntrack records the translation so that every later packet of this connection, and the reply, is handled without the rules.`,
-      `Netfilter 的 nat ${hook} 钩子执行 kube-proxy 写下的规则。KUBE-SERVICES 匹配到 ${before.dst}:${before.dport}，即 Service ${name} 的${addr.zh}。${how.zh}KUBE-SVC 用 statistic 匹配从 ${n} 个端点中随机选一个（概率依次为 1/${n}、1/${Math.max(n - 1, 1)}……）。${fb.zh}KUBE-SEP 链把目的地址改写为 ${formatIp(to.ip)}:${to.port}（DNAT）。这个包一共被 ${r.tested.length} 条规则检查过。conntrack 记下这次转换，之后该连接的所有包以及应答都直接按记录处理，不再查规则。`,
+      `Netfilter's nat ${hook} hook runs the rules kube-proxy wrote. KUBE-SERVICES matches ${before.dst}:${before.dport}, ${addr.en} of Service ${name}.${how.en} ${pickText.en.slice(1)}${leftOut.en}${fb.en} The KUBE-SEP chain rewrites the destination to ${formatIp(to.ip)}:${to.port} (DNAT). The packet was tested against ${r.tested.length} rules. conntrack records the translation so that every later packet of this connection, and the reply, is handled without the rules.`,
+      `Netfilter 的 nat ${hook} 钩子执行 kube-proxy 写下的规则。KUBE-SERVICES 匹配到 ${before.dst}:${before.dport}，即 Service ${name} 的${addr.zh}。${how.zh}${pickText.zh}${leftOut.zh}${fb.zh}KUBE-SEP 链把目的地址改写为 ${formatIp(to.ip)}:${to.port}（DNAT）。这个包一共被 ${r.tested.length} 条规则检查过。conntrack 记下这次转换，之后该连接的所有包以及应答都直接按记录处理，不再查规则。`,
     ),
   )
   return null
@@ -234,14 +253,22 @@ export function filterHook(
       l.table.endsWith('KUBE-PROXY-FIREWALL'),
   )
   if (v.kind === 'reject') {
+    const hit = serviceOf(w, ns, pkt.l3!.dst, pkt.l4?.dstPort ?? 0)
+    const waiting = hit ? hit.port.endpoints.filter((e) => !e.ready) : []
+    const why = waiting.length
+      ? {
+          en: ` Its EndpointSlice lists ${waiting.map((e) => e.pod ?? formatIp(e.ip)).join(', ')}, but with condition ready: false (its Pod's Ready condition is False), and none is terminating-but-serving to fall back on, so kube-proxy counts no usable endpoint.`,
+          zh: `它的 EndpointSlice 中有 ${waiting.map((e) => e.pod ?? formatIp(e.ip)).join('、')}，但条件是 ready: false（Pod 的 Ready 条件为 False），也没有可以退而使用的“正在终止但仍在服务”的端点，所以 kube-proxy 认为没有可用端点。`,
+        }
+      : { en: '', zh: '' }
     w.emit(
       'reject',
       w.where(ns, { device, hook }),
       pkt,
       tested,
       text(
-        `The filter table's ${hook} hook reaches kube-proxy's rule "${/--comment "([^"]*)"/.exec(v.rule)?.[1] ?? ''}": the Service exists but has no ready endpoint, so the kernel refuses the connection at once with ICMP port unreachable (the client sees "Connection refused") instead of letting it time out.`,
-        `filter 表的 ${hook} 钩子命中 kube-proxy 的规则"${/--comment "([^"]*)"/.exec(v.rule)?.[1] ?? ''}"：Service 存在，但没有任何就绪的端点，所以内核立即用 ICMP 端口不可达拒绝连接（客户端看到 "Connection refused"），而不是让它超时。`,
+        `The filter table's ${hook} hook reaches kube-proxy's rule "${/--comment "([^"]*)"/.exec(v.rule)?.[1] ?? ''}": the Service exists but has no ready endpoint, so the kernel refuses the connection at once with ICMP port unreachable (the client sees "Connection refused") instead of letting it time out.${why.en}`,
+        `filter 表的 ${hook} 钩子命中 kube-proxy 的规则"${/--comment "([^"]*)"/.exec(v.rule)?.[1] ?? ''}"：Service 存在，但没有任何就绪的端点，所以内核立即用 ICMP 端口不可达拒绝连接（客户端看到 "Connection refused"），而不是让它超时。${why.zh}`,
       ),
     )
     return { kind: 'rejected', reason: 'service has no endpoints' }
