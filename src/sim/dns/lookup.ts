@@ -150,7 +150,21 @@ export function dnsPhase(w: Walker, c: Cluster, source: Source, host: string): D
   )
   w.replyTo = null
   if (back.kind !== 'delivered') return { failed: back }
-  if (a.cname) return { cname: a.cname }
+  if (a.cname) {
+    // The resolver reads the answer; what follows is outside the cluster and outside PodPath.
+    w.emit(
+      'dns-answer',
+      w.where(w.state.ns(source.nsId), { container: source.container }),
+      back.packet,
+      a.records.map((rule) => ({ table: 'dig (answer section)', rule, matched: true })),
+      text(
+        `The client's resolver has its answer: "${host}" is another name (a CNAME) for ${a.cname} In a real cluster the answer also carries that name's addresses, which CoreDNS fetched from upstream, and the client opens its connection to one of them: a packet to an address outside the cluster, routed out through the node (and usually source-NATed by the CNI on the way) with no Service rule involved. PodPath simulates no Internet, so it stops here.`,
+        `客户端的解析器拿到了答案：“${host}” 是 ${a.cname} 的别名（CNAME）。在真实集群中，这个应答还会带上 CoreDNS 从上游查到的该名字的地址，客户端随后连接其中一个：这是发往集群外部地址的包，经节点路由出去（途中通常还会被 CNI 做源地址转换），不涉及任何 Service 规则。PodPath 不模拟互联网，所以到此为止。`,
+      ),
+      { sideMessage: true },
+    )
+    return { cname: a.cname }
+  }
   return { address: a.records[0]!.split('\t').at(-1)! }
 }
 
