@@ -188,8 +188,12 @@ export function natIn(
           }
         : hit?.kind === 'external'
           ? {
-              en: ' The rule jumps to KUBE-EXT, which marks the packet for masquerade and goes on to KUBE-SVC.',
-              zh: '规则跳转到 KUBE-EXT，它给包打上伪装标记，再进入 KUBE-SVC。',
+              en: etpLocal
+                ? ' The rule jumps to KUBE-EXT; with externalTrafficPolicy Local, traffic from a Pod of the cluster goes on to KUBE-SVC unchanged, keeping its source.'
+                : ' The rule jumps to KUBE-EXT, which marks the packet for masquerade (externalTrafficPolicy Cluster) and goes on to KUBE-SVC.',
+              zh: etpLocal
+                ? '规则跳转到 KUBE-EXT；externalTrafficPolicy 为 Local 时，来自集群内 Pod 的流量原样进入 KUBE-SVC，保留其源地址。'
+                : '规则跳转到 KUBE-EXT，它给包打上伪装标记（externalTrafficPolicy 为 Cluster），再进入 KUBE-SVC。',
             }
           : {
               en: " It jumps to the Service's KUBE-SVC chain.",
