@@ -205,6 +205,31 @@ describe('loadBalancerSourceRanges', () => {
   })
 })
 
+describe('a node calling a load-balancer IP', () => {
+  const yaml = (mode: string, extra = '') =>
+    scenario({ svc: `  type: LoadBalancer${extra}`, to: 'http://198.51.100.1/', mode }).replace(
+      'from: {pod: client}',
+      'from: {node: node-1}',
+    )
+
+  it("iptables: nat OUTPUT captures it like a Pod's, and the reply comes back from the LB IP", () => {
+    const t = traceOf(yaml('iptables'))
+    expect(t.outcome).toBe('delivered')
+    expect(t.steps.find((s) => s.action === 'dnat')!.at.hook).toBe('OUTPUT')
+  })
+
+  it('IPVS: KUBE-IPVS-OUT-FILTER drops it when the source ranges leave the node out', () => {
+    const t = traceOf(yaml('ipvs', '\n  loadBalancerSourceRanges: [203.0.113.0/24]'))
+    expect(t).toMatchObject({ outcome: 'dropped', reason: 'not in loadBalancerSourceRanges' })
+    expect(t.steps.at(-1)!.lookups.at(-1)!.rule).toMatch(
+      /^-A KUBE-IPVS-OUT-FILTER -s 198\.51\.100\.1\/32 -m ipvs/,
+    )
+    expect(traceOf(yaml('ipvs', '\n  loadBalancerSourceRanges: [192.168.1.0/24]')).outcome).toBe(
+      'delivered',
+    )
+  })
+})
+
 describe('externalIPs', () => {
   const yaml = scenario({ svc: '  externalIPs: [192.168.1.100]', to: 'http://192.168.1.100/' })
 

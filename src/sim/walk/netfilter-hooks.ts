@@ -285,8 +285,21 @@ export function filterHook(
       pkt,
       [...(w.natTrail ?? []).filter((l) => l.table.includes('KUBE-FW-') || l.matched), ...tested],
       text(
-        `The filter table's ${hook} hook reaches kube-proxy's rule "${comment}". The Service has loadBalancerSourceRanges and ${pkt.l3!.src} is in none of them, so in PREROUTING the KUBE-FW chain let the packet fall through without a DNAT; here it still carries the load-balancer IP, and KUBE-PROXY-FIREWALL drops it silently (the client sees a timeout).`,
-        `filter 表的 ${hook} 钩子命中 kube-proxy 的规则“${comment}”。这个 Service 设置了 loadBalancerSourceRanges，而 ${pkt.l3!.src} 不在其中任何一个网段内，所以在 PREROUTING 中 KUBE-FW 链没有对它做 DNAT；到这里目的地址仍是负载均衡器 IP，KUBE-PROXY-FIREWALL 把它静默丢弃（客户端只会等到超时）。`,
+        `The filter table's ${hook} hook reaches kube-proxy's rule "${comment}". The Service has loadBalancerSourceRanges and ${pkt.l3!.src} is in none of them, so in nat ${hook === 'OUTPUT' ? 'OUTPUT' : 'PREROUTING'} the KUBE-FW chain let the packet fall through without a DNAT; here it still carries the load-balancer IP, and KUBE-PROXY-FIREWALL drops it silently (the client sees a timeout).`,
+        `filter 表的 ${hook} 钩子命中 kube-proxy 的规则“${comment}”。这个 Service 设置了 loadBalancerSourceRanges，而 ${pkt.l3!.src} 不在其中任何一个网段内，所以在 nat ${hook === 'OUTPUT' ? 'OUTPUT' : 'PREROUTING'} 中 KUBE-FW 链没有对它做 DNAT；到这里目的地址仍是负载均衡器 IP，KUBE-PROXY-FIREWALL 把它静默丢弃（客户端只会等到超时）。`,
+      ),
+    )
+    return { kind: 'dropped', reason: 'not in loadBalancerSourceRanges' }
+  }
+  if (v.rule.startsWith('-A KUBE-IPVS-OUT-FILTER')) {
+    w.emit(
+      'drop',
+      w.where(ns, { device, hook }),
+      pkt,
+      tested,
+      text(
+        `The node itself calls the load-balancer IP, so its source is that address too (it is bound to kube-ipvs0). The Service's loadBalancerSourceRanges do not hold this node's address, so kube-proxy added a KUBE-IPVS-OUT-FILTER rule that drops the node's own connections to this virtual service.`,
+        `节点自己访问负载均衡器 IP，所以源地址也是这个地址（它绑定在 kube-ipvs0 上）。Service 的 loadBalancerSourceRanges 不包含本节点的地址，所以 kube-proxy 在 KUBE-IPVS-OUT-FILTER 中加了一条规则，丢弃本节点到这个虚拟服务的连接。`,
       ),
     )
     return { kind: 'dropped', reason: 'not in loadBalancerSourceRanges' }
