@@ -259,10 +259,11 @@ export function filterHook(
   if (v.kind === 'reject') {
     const hit = serviceOf(w, ns, pkt.l3!.dst, pkt.l4?.dstPort ?? 0)
     const waiting = hit ? hit.port.endpoints.filter((e) => !e.ready) : []
+    const podNotReady = waiting.every((e) => e.pod !== null && !e.serving)
     const why = waiting.length
       ? {
-          en: ` Its EndpointSlice lists ${waiting.map((e) => e.pod ?? formatIp(e.ip)).join(', ')}, but with condition ready: false (its Pod's Ready condition is False), and none is terminating-but-serving to fall back on, so kube-proxy counts no usable endpoint.`,
-          zh: `它的 EndpointSlice 中有 ${waiting.map((e) => e.pod ?? formatIp(e.ip)).join('、')}，但条件是 ready: false（Pod 的 Ready 条件为 False），也没有可以退而使用的“正在终止但仍在服务”的端点，所以 kube-proxy 认为没有可用端点。`,
+          en: ` Its EndpointSlice lists ${waiting.map((e) => e.pod ?? formatIp(e.ip)).join(', ')}, but with condition ready: false${podNotReady ? " (its Pod's Ready condition is False)" : ''}, and none is terminating-but-serving to fall back on, so kube-proxy counts no usable endpoint.`,
+          zh: `它的 EndpointSlice 中有 ${waiting.map((e) => e.pod ?? formatIp(e.ip)).join('、')}，但条件是 ready: false${podNotReady ? '（Pod 的 Ready 条件为 False）' : ''}，也没有可以退而使用的“正在终止但仍在服务”的端点，所以 kube-proxy 认为没有可用端点。`,
         }
       : { en: '', zh: '' }
     w.emit(
@@ -272,7 +273,7 @@ export function filterHook(
       tested,
       text(
         `The filter table's ${hook} hook reaches kube-proxy's rule "${/--comment "([^"]*)"/.exec(v.rule)?.[1] ?? ''}": the Service exists but has no ready endpoint, so the kernel refuses the connection at once with ICMP port unreachable (the client sees "Connection refused") instead of letting it time out.${why.en}`,
-        `filter 表的 ${hook} 钩子命中 kube-proxy 的规则"${/--comment "([^"]*)"/.exec(v.rule)?.[1] ?? ''}"：Service 存在，但没有任何就绪的端点，所以内核立即用 ICMP 端口不可达拒绝连接（客户端看到 "Connection refused"），而不是让它超时。${why.zh}`,
+        `filter 表的 ${hook} 钩子命中 kube-proxy 的规则“${/--comment "([^"]*)"/.exec(v.rule)?.[1] ?? ''}”：Service 存在，但没有任何就绪的端点，所以内核立即用 ICMP 端口不可达拒绝连接（客户端看到 “Connection refused”），而不是让它超时。${why.zh}`,
       ),
     )
     return { kind: 'rejected', reason: 'service has no endpoints' }
@@ -324,7 +325,7 @@ export function filterHook(
     tested,
     text(
       `The filter table's ${hook} hook reaches kube-proxy's DROP rule "${/--comment "([^"]*)"/.exec(v.rule)?.[1] ?? ''}": with a Local traffic policy only endpoints on this node may be used, and there are none, so the packet is silently dropped.`,
-      `filter 表的 ${hook} 钩子命中 kube-proxy 的 DROP 规则"${/--comment "([^"]*)"/.exec(v.rule)?.[1] ?? ''}"：Local 流量策略只允许使用本节点上的端点，而本节点一个也没有，所以包被静默丢弃。`,
+      `filter 表的 ${hook} 钩子命中 kube-proxy 的 DROP 规则“${/--comment "([^"]*)"/.exec(v.rule)?.[1] ?? ''}”：Local 流量策略只允许使用本节点上的端点，而本节点一个也没有，所以包被静默丢弃。`,
     ),
   )
   return { kind: 'dropped', reason: 'has no local endpoints' }
