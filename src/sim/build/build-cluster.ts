@@ -115,7 +115,7 @@ export function buildCluster(scenario: Scenario): BuildResult {
     api ? [api.slice, ...s.endpointSlices] : s.endpointSlices,
     ctx.pods,
   )
-  provisionLoadBalancers(services, decl.cloud)
+  provisionLoadBalancers(services, decl.cloud, ctx)
   if (decl.kubeProxy.mode === 'ipvs') bindIpvsAddresses(ctx, services)
   const routerMac = stableRandomMac('underlay:router')
   seedUnderlayNeighbours(ctx, routerMac)

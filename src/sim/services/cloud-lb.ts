@@ -14,6 +14,8 @@
 import type { CloudProvider, LoadBalancerIngressDecl } from '../../model/scenario.ts'
 import { hex, sha256 } from '../hash.ts'
 import type { BuiltService } from './service.ts'
+import { text } from '../../model/text.ts'
+import { report, type BuildContext } from '../build/context.ts'
 
 /** 198.51.100.0/24: the first usable address is .1. */
 const GENERIC_BASE = ((198 << 24) | (51 << 16) | (100 << 8)) >>> 0
@@ -39,8 +41,15 @@ export function awsElbHostname(namespace: string, name: string): string {
   return `${awsLoadBalancerName(namespace, name)}-${1000000000 + (n % 999999999)}.${AWS_REGION}.elb.amazonaws.com`
 }
 
-/** Fills in status.loadBalancer.ingress of every LoadBalancer Service the scenario left empty. */
-export function provisionLoadBalancers(services: BuiltService[], cloud: CloudProvider): void {
+/**
+ * Fills in status.loadBalancer.ingress of every LoadBalancer Service the scenario left empty, and
+ * says (as info) what the learner would see where no cloud does it.
+ */
+export function provisionLoadBalancers(
+  services: BuiltService[],
+  cloud: CloudProvider,
+  ctx?: BuildContext,
+): void {
   const taken = new Set<number>()
   for (const s of services) for (const i of s.ingress) if (i.ip !== null) taken.add(i.ip)
   const pending = services
@@ -63,7 +72,16 @@ export function provisionLoadBalancers(services: BuiltService[], cloud: CloudPro
     if (ingress) {
       s.ingress = [ingress]
       s.ingressSource = 'cloud'
-    }
+    } else if (ctx)
+      report(
+        ctx,
+        s.decl.where,
+        text(
+          `Service ${s.namespace}/${s.name} is a LoadBalancer, but no cloud controller gives it an address (Cluster.spec.cloud: ${cloud}${cloud === 'generic' ? ', and 198.51.100.0/24 is used up' : ''}): "kubectl get svc" shows EXTERNAL-IP <pending>. It still works as a NodePort Service.`,
+          `Service ${s.namespace}/${s.name} 是 LoadBalancer 类型，但没有云控制器为它分配地址（Cluster.spec.cloud: ${cloud}${cloud === 'generic' ? '，且 198.51.100.0/24 已用完' : ''}）：“kubectl get svc” 显示 EXTERNAL-IP 为 <pending>。它仍然可以作为 NodePort Service 使用。`,
+        ),
+        'info',
+      )
   }
 }
 

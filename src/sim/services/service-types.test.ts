@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { loadScenarioSource } from '../../cli/load.ts'
 import { formatIp } from '../../model/ipv4.ts'
 import { build, traceOf } from '../../test/scenario.ts'
 import { nodeTables } from '../print/tables.ts'
@@ -71,6 +72,10 @@ describe('LoadBalancer Services: who gives the address', () => {
     expect(s.ingressSource).toBe('pending')
     expect(build(yaml).cluster.loadBalancers).toEqual([])
     expect(nodeTables(build(yaml).cluster, 'node-1')).not.toContain('loadbalancer IP')
+    const info = loadScenarioSource(yaml, 'test.yaml').diagnostics.find(
+      (d) => d.severity === 'info' && d.object === 'Service/default/web',
+    )
+    expect(info?.message.en).toMatch(/EXTERNAL-IP <pending>/)
   })
 
   it('AWS: an ELB DNS name and no IP, so kube-proxy writes no load-balancer rule', () => {
