@@ -171,6 +171,7 @@ export function readPod(r: ObjReader, pods: PodDecl[]): void {
     podIP: status ? readIp(status, 'podIP') : null,
     ready: status ? readReady(status) : true,
     terminating: r.obj('metadata')?.has('deletionTimestamp') ?? false,
+    terminal: ['Succeeded', 'Failed'].includes(status?.str('phase') ?? ''),
     where: r.where(),
   })
 }
@@ -226,6 +227,7 @@ export function readController(r: ObjReader, kind: Controller, pods: PodDecl[]):
       podIP: null,
       ready: true,
       terminating: false,
+      terminal: false,
       where,
     })
   }

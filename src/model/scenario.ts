@@ -82,6 +82,8 @@ export interface PodDecl {
   ready: boolean
   /** metadata.deletionTimestamp is set: the Pod is shutting down (terminating). */
   terminating: boolean
+  /** status.phase Succeeded or Failed: its containers have stopped for good. */
+  terminal: boolean
   where: Where
 }
 

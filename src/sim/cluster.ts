@@ -45,6 +45,8 @@ export interface BuiltPod {
   ready: boolean
   /** metadata.deletionTimestamp is set. */
   terminating: boolean
+  /** status.phase Succeeded or Failed. */
+  terminal: boolean
 }
 
 export interface Cluster {

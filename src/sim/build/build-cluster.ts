@@ -162,6 +162,7 @@ function assignPods(ctx: BuildContext, s: Scenario, dp: CniDataplane): void {
       hostVeth: null,
       ready: p.decl.ready,
       terminating: p.decl.terminating,
+      terminal: p.decl.terminal,
     }
     const where = { ...p.decl.where, object: `Pod/${pod.namespace}/${pod.name}` }
     if (pod.hostNetwork) {

@@ -185,8 +185,10 @@ function fillEndpoints(svc: BuiltService, slices: EndpointSliceDecl[], pods: Bui
   if (d.type === 'ExternalName') return
   const given = slices.filter((s) => s.namespace === d.namespace && s.serviceName === d.name)
   if (d.selector) {
+    // ShouldPodBeInEndpoints(pod, true): a Pod that has finished (Succeeded or Failed) is left
+    // out; a terminating one stays, with its conditions.
     const selected = pods.filter(
-      (p) => p.namespace === d.namespace && matches(d.selector!, p.labels),
+      (p) => p.namespace === d.namespace && matches(d.selector!, p.labels) && !p.terminal,
     )
     d.ports.forEach((sp, i) => {
       const eps: BuiltEndpoint[] = []

@@ -105,6 +105,7 @@ export function coreDns(s: Scenario): { pods: PodDecl[]; service: ServiceDecl } 
     podIP: null,
     ready: true,
     terminating: false,
+    terminal: false,
     where,
   }))
   const service: ServiceDecl = {

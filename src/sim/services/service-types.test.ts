@@ -367,6 +367,14 @@ status:
     )
   })
 
+  it('leaves a Pod that has finished (status.phase Failed) out of the EndpointSlice', () => {
+    const failed = notReady
+      .replace('web-warming', 'web-crashed')
+      .replace('conditions: [{type: Ready, status: "False"}]', 'phase: Failed')
+    const yaml = scenario({ svc: '', to: 'http://web/', replicas: 1, pods: failed })
+    expect(web(yaml).ports[0]!.endpoints).toHaveLength(1)
+  })
+
   it('headless DNS lists only ready endpoints, unless publishNotReadyAddresses', () => {
     const count = (svc: string) => {
       const t = traceOf(scenario({ svc, to: 'web:80', replicas: 1, pods: notReady }))
