@@ -123,6 +123,39 @@ describe('LoadBalancer Services: who gives the address', () => {
   })
 })
 
+describe('LoadBalancer variants kube-proxy treats differently', () => {
+  it('ipMode Proxy: the LB keeps the traffic, kube-proxy writes no rule for its IP', () => {
+    const yaml = scenario({
+      svc: '  type: LoadBalancer',
+      to: 'http://web/',
+      status: 'status:\n  loadBalancer:\n    ingress: [{ip: 192.0.2.50, ipMode: Proxy}]',
+    })
+    expect(nodeTables(build(yaml).cluster, 'node-1')).not.toContain('192.0.2.50')
+  })
+
+  it('IPVS with externalTrafficPolicy Local: the -LOCAL sets skip masquerade, real servers are local', () => {
+    const yaml = scenario({
+      svc: '  type: LoadBalancer\n  externalTrafficPolicy: Local',
+      to: 'http://web/',
+      mode: 'ipvs',
+      replicas: 1,
+    })
+    const { cluster } = build(yaml)
+    const s = web(yaml)
+    const home = s.ports[0]!.endpoints[0]!.node!
+    const tables = nodeTables(cluster, home)!
+    expect(tables).toContain(
+      '-A KUBE-LOAD-BALANCER -m comment --comment "Kubernetes service load balancer ip + port with externalTrafficPolicy=local" -m set --match-set KUBE-LOAD-BALANCER-LOCAL dst,dst -j RETURN',
+    )
+    expect(tables).toContain(
+      '-A KUBE-NODE-PORT -p tcp -m comment --comment "Kubernetes nodeport TCP port with externalTrafficPolicy=local" -m set --match-set KUBE-NODE-PORT-LOCAL-TCP dst -j RETURN',
+    )
+    // The other node has no local endpoint: its LB virtual server still lists the remote one.
+    const other = cluster.nodes.find((n) => n.name !== home)!.name
+    expect(nodeTables(cluster, other)).toMatch(/TCP {2}198\.51\.100\.1:80 rr\n {2}-> 10\.244\./)
+  })
+})
+
 describe('a Pod calling a load-balancer IP inside the cluster', () => {
   const yaml = scenario({ svc: '  type: LoadBalancer', to: 'http://198.51.100.1/' })
 
