@@ -248,6 +248,67 @@ export const LESSONS: LessonMeta[] = [
     ),
   },
   {
+    id: 'mode3-loadbalancer',
+    file: 'mode3-loadbalancer.yaml',
+    mode: 3,
+    section: '3',
+    title: text(
+      'LoadBalancer: the cloud address, short-cut inside the cluster',
+      'LoadBalancer：云负载均衡器的地址，在集群内部走捷径',
+    ),
+    summary: text(
+      'The cloud controller gives the Service an external address; kube-proxy captures it on every node, so a Pod calling it is DNATed on its own node and never reaches the cloud load balancer.',
+      '云控制器为 Service 分配一个外部地址；kube-proxy 在每个节点上截获它，所以 Pod 访问这个地址时在自己的节点上就被 DNAT，根本到不了云负载均衡器。',
+    ),
+  },
+  {
+    id: 'mode3-source-ranges',
+    file: 'mode3-source-ranges.yaml',
+    mode: 3,
+    section: '3',
+    title: text(
+      'loadBalancerSourceRanges: who may use the load balancer',
+      'loadBalancerSourceRanges：谁可以使用负载均衡器',
+    ),
+    summary: text(
+      'A source outside the allowed ranges is not DNATed by the KUBE-FW chain, and KUBE-PROXY-FIREWALL drops it.',
+      '不在允许网段内的源地址不会被 KUBE-FW 链 DNAT，随后被 KUBE-PROXY-FIREWALL 丢弃。',
+    ),
+  },
+  {
+    id: 'mode3-externalname',
+    file: 'mode3-externalname.yaml',
+    mode: 3,
+    section: '3',
+    title: text('ExternalName: a DNS alias, no proxying', 'ExternalName：只是 DNS 别名，不做代理'),
+    summary: text(
+      'No ClusterIP and no kube-proxy rule: the cluster DNS answers a CNAME to a name outside the cluster.',
+      '没有 ClusterIP，也没有 kube-proxy 规则：集群 DNS 回答一条指向集群外部名字的 CNAME。',
+    ),
+  },
+  {
+    id: 'mode3-headless',
+    file: 'mode3-headless.yaml',
+    mode: 3,
+    section: '3',
+    title: text('Headless Service: DNS gives the Pods', 'Headless Service：DNS 直接给出 Pod'),
+    summary: text(
+      "clusterIP: None: DNS answers the ready Pods' own addresses and the client connects straight to one, with no DNAT.",
+      'clusterIP: None：DNS 直接回答就绪 Pod 自己的地址，客户端直接连接其中一个，不经过 DNAT。',
+    ),
+  },
+  {
+    id: 'mode3-not-ready',
+    file: 'mode3-not-ready.yaml',
+    mode: 3,
+    section: '3',
+    title: text('Endpoints that are not ready', '未就绪的端点'),
+    summary: text(
+      'A Pod with Ready=False is left out of the KUBE-SVC chain; a Service whose Pods are all not ready REJECTs.',
+      'Ready=False 的 Pod 不会出现在 KUBE-SVC 链中；所有 Pod 都未就绪的 Service 会直接 REJECT。',
+    ),
+  },
+  {
     id: 'mode3-scale-iptables',
     file: 'mode3-scale-iptables.yaml',
     mode: 3,

@@ -1,6 +1,12 @@
 /** Service (v1) and EndpointSlice (discovery.k8s.io/v1). */
 import type { ObjReader } from './yaml-reader.ts'
-import type { EndpointSliceDecl, ServiceDecl, ServicePortDecl, ServiceType } from './scenario.ts'
+import type {
+  EndpointSliceDecl,
+  LoadBalancerIngressDecl,
+  ServiceDecl,
+  ServicePortDecl,
+  ServiceType,
+} from './scenario.ts'
 import { parseCidr, parseIp, type Cidr } from './ipv4.ts'
 import { text } from './text.ts'
 import { DNS_LABEL } from './k8s-names.ts'
@@ -130,6 +136,20 @@ export function readService(r: ObjReader, out: ServiceDecl[]): void {
         )
     })
   }
+  const externalIPs: number[] = []
+  const rawExternal = spec.value.externalIPs
+  if (Array.isArray(rawExternal)) {
+    rawExternal.forEach((v, i) => {
+      const ip = typeof v === 'string' ? parseIp(v.trim()) : null
+      if (ip !== null) externalIPs.push(ip)
+      else
+        spec.report(
+          ['externalIPs', i],
+          text(`"${String(v)}" is not an IPv4 address`, `“${String(v)}” 不是 IPv4 地址`),
+        )
+    })
+  }
+  const healthCheckNodePort = spec.int('healthCheckNodePort', 1, 65535)
   const affinityCfg = spec.obj('sessionAffinityConfig')?.obj('clientIP')
   out.push({
     namespace: m.namespace,
@@ -145,7 +165,39 @@ export function readService(r: ObjReader, out: ServiceDecl[]): void {
     // core/v1 defaults: DefaultClientIPServiceAffinitySeconds = 10800 (3 hours).
     sessionAffinityTimeout: affinityCfg?.int('timeoutSeconds', 1, 86400) ?? 10800,
     loadBalancerSourceRanges: ranges,
+    externalIPs,
+    healthCheckNodePort,
+    publishNotReadyAddresses: spec.bool('publishNotReadyAddresses') ?? false,
+    loadBalancerIngress: readIngress(r),
     where: r.where(),
+  })
+}
+
+const IP_MODES = ['VIP', 'Proxy'] as const
+
+/** status.loadBalancer.ingress, or null when the scenario gives none (the cloud fills it in). */
+function readIngress(r: ObjReader): LoadBalancerIngressDecl[] | null {
+  const lb = r.obj('status')?.obj('loadBalancer')
+  if (!lb || !lb.has('ingress')) return null
+  return lb.list('ingress').flatMap((ing) => {
+    const ipText = ing.str('ip')
+    const ip = ipText ? parseIp(ipText) : null
+    if (ipText && ip === null) {
+      ing.report(['ip'], text(`"${ipText}" is not an IPv4 address`, `“${ipText}” 不是 IPv4 地址`))
+      return []
+    }
+    const hostname = ing.str('hostname')
+    if (ip === null && !hostname) {
+      ing.report(
+        [],
+        text(
+          'a load balancer ingress needs an ip or a hostname',
+          '负载均衡器的 ingress 需要 ip 或 hostname',
+        ),
+      )
+      return []
+    }
+    return [{ ip, hostname, ipMode: oneOf(ing, 'ipMode', IP_MODES) ?? 'VIP' }]
   })
 }
 
@@ -195,7 +247,10 @@ export function readEndpointSlice(r: ObjReader, out: EndpointSliceDecl[]): void 
     const cond = e.obj('conditions')
     return {
       addresses: addresses.filter((a): a is number => a !== null),
+      // discovery/v1: a missing ready or serving means true, a missing terminating false.
       ready: cond?.bool('ready') ?? true,
+      serving: cond?.bool('serving') ?? true,
+      terminating: cond?.bool('terminating') ?? false,
       nodeName: e.str('nodeName'),
     }
   })

@@ -132,6 +132,26 @@ function readPodSpec(spec: ObjReader): Omit<PodTemplate, 'labels'> | null {
   }
 }
 
+/**
+ * podutil.IsPodReady: the condition of type Ready has status "True". A status that lists no
+ * Ready condition is taken as ready: PodPath's Pods are running unless the scenario says not.
+ */
+function readReady(status: ObjReader): boolean {
+  const ready = status.list('conditions').find((c) => c.str('type') === 'Ready')
+  if (!ready) return true
+  const v = ready.str('status')
+  if (v !== 'True' && v !== 'False' && v !== 'Unknown') {
+    ready.report(
+      ['status'],
+      text(
+        `condition status must be "True", "False" or "Unknown", not "${v ?? ''}"`,
+        `condition 的 status 只能是 “True”、“False” 或 “Unknown”，而不是 “${v ?? ''}”`,
+      ),
+    )
+  }
+  return v === 'True'
+}
+
 export function readPod(r: ObjReader, pods: PodDecl[]): void {
   const meta = readMeta(r, 'Pod')
   const spec = r.obj('spec', true)
@@ -149,6 +169,9 @@ export function readPod(r: ObjReader, pods: PodDecl[]): void {
     labels: meta.labels,
     ...ps,
     podIP: status ? readIp(status, 'podIP') : null,
+    ready: status ? readReady(status) : true,
+    terminating: r.obj('metadata')?.has('deletionTimestamp') ?? false,
+    terminal: ['Succeeded', 'Failed'].includes(status?.str('phase') ?? ''),
     where: r.where(),
   })
 }
@@ -202,6 +225,9 @@ export function readController(r: ObjReader, kind: Controller, pods: PodDecl[]):
       labels: podLabels,
       ...ps,
       podIP: null,
+      ready: true,
+      terminating: false,
+      terminal: false,
       where,
     })
   }

@@ -75,6 +75,15 @@ export interface PodDecl {
   labels: Record<string, string>
   containers: ContainerDecl[]
   podIP: number | null
+  /**
+   * The Pod's Ready condition (status.conditions type Ready). A Pod that does not say is taken
+   * as running and ready, as a Pod that passed its readiness probe would be.
+   */
+  ready: boolean
+  /** metadata.deletionTimestamp is set: the Pod is shutting down (terminating). */
+  terminating: boolean
+  /** status.phase Succeeded or Failed: its containers have stopped for good. */
+  terminal: boolean
   where: Where
 }
 
@@ -144,7 +153,26 @@ export interface ServiceDecl {
   /** sessionAffinityConfig.clientIP.timeoutSeconds (default 10800). */
   sessionAffinityTimeout: number
   loadBalancerSourceRanges: Cidr[]
+  /** spec.externalIPs: addresses that route to a node, where kube-proxy captures them. */
+  externalIPs: number[]
+  /** spec.healthCheckNodePort (LoadBalancer with externalTrafficPolicy Local); null: allocated. */
+  healthCheckNodePort: number | null
+  /** spec.publishNotReadyAddresses: endpoints count as ready whatever their Pods say. */
+  publishNotReadyAddresses: boolean
+  /**
+   * status.loadBalancer.ingress as given in the scenario; null when the scenario gives no
+   * status, so that the cloud controller PodPath plays fills it in (Cluster.spec.cloud).
+   */
+  loadBalancerIngress: LoadBalancerIngressDecl[] | null
   where: Where
+}
+
+/** One entry of status.loadBalancer.ingress: an IP, or a DNS name (AWS ELBs report only names). */
+export interface LoadBalancerIngressDecl {
+  ip: number | null
+  hostname: string | null
+  /** VIP (default): kube-proxy captures the IP itself; Proxy: it leaves the IP alone. */
+  ipMode: 'VIP' | 'Proxy'
 }
 
 /** An EndpointSlice (discovery.k8s.io/v1) given in the scenario. */
@@ -153,7 +181,14 @@ export interface EndpointSliceDecl {
   name: string
   serviceName: string
   ports: { name: string | null; port: number; protocol: 'TCP' | 'UDP' | 'SCTP' }[]
-  endpoints: { addresses: number[]; ready: boolean; nodeName: string | null }[]
+  /** conditions as given; ready and serving default to true, terminating to false (discovery/v1). */
+  endpoints: {
+    addresses: number[]
+    ready: boolean
+    serving: boolean
+    terminating: boolean
+    nodeName: string | null
+  }[]
   where: Where
 }
 

@@ -6,6 +6,7 @@ import type { ClusterDecl, ContainerDecl, PodDecl } from '../model/scenario.ts'
 import type { Cidr } from '../model/ipv4.ts'
 import type { NetNs } from './net/netns.ts'
 import type { BuiltService } from './services/service.ts'
+import type { BuiltLoadBalancer } from './services/cloud-lb.ts'
 
 export interface BuiltNode {
   name: string
@@ -40,6 +41,12 @@ export interface BuiltPod {
   nsId: string
   /** Host-side end of the Pod's veth pair (null for hostNetwork Pods). */
   hostVeth: string | null
+  /** The Pod's Ready condition. */
+  ready: boolean
+  /** metadata.deletionTimestamp is set. */
+  terminating: boolean
+  /** status.phase Succeeded or Failed. */
+  terminal: boolean
 }
 
 export interface Cluster {
@@ -54,6 +61,8 @@ export interface Cluster {
   nodeByName: Map<string, BuiltNode>
   podByKey: Map<string, BuiltPod>
   services: BuiltService[]
+  /** The cloud load balancers in front of LoadBalancer Services (none while they are pending). */
+  loadBalancers: BuiltLoadBalancer[]
   /** MAC of the underlay router (or the VPC's router) that joins the node subnets. */
   routerMac: string
 }

@@ -12,6 +12,7 @@ export interface Target {
   host: string
   port: number
   path: string
+  /** Empty until the DNS phase answers, for a headless or ExternalName Service. */
   ip: string
   /** The Pod the host named, when it named one. */
   pod: BuiltPod | null
@@ -119,11 +120,24 @@ export function resolveTarget(
     return { ok: true, value: { ...base, ip: formatIp(ip), pod, viaDns: false } }
   }
   const service = serviceByName(cluster, p.host, fromNamespace)
-  if (service)
+  if (service && service.clusterIP !== null)
     return {
       ok: true,
-      value: { ...base, ip: formatIp(service.clusterIP!), pod: null, viaDns: true },
+      value: { ...base, ip: formatIp(service.clusterIP), pod: null, viaDns: true },
     }
+  if (service) {
+    // Headless and ExternalName Services have no ClusterIP: only the cluster DNS, which a Pod
+    // uses, gives the name an address (Pod IPs, or a CNAME to an outside name).
+    if (fromNamespace === null)
+      return {
+        ok: false,
+        reason: text(
+          `Service "${p.host}" has no ClusterIP (${service.decl.type === 'ExternalName' ? 'ExternalName' : 'headless'}); only a Pod, through the cluster DNS, can resolve its name`,
+          `Service “${p.host}” 没有 ClusterIP（${service.decl.type === 'ExternalName' ? 'ExternalName' : 'Headless'}）；只有 Pod 能通过集群 DNS 解析它的名字`,
+        ),
+      }
+    return { ok: true, value: { ...base, ip: '', pod: null, viaDns: true } }
+  }
   // A Pod named directly: NAME (in the sender's namespace) or NAME.NAMESPACE.
   const [name, ns, ...rest] = p.host.split('.')
   if (rest.length === 0 && name) {
@@ -178,10 +192,7 @@ export function serviceByName(cluster: Cluster, host: string, fromNamespace: str
   const [svc, ns] = parts
   return (
     cluster.services.find(
-      (s) =>
-        s.name === svc &&
-        s.namespace === (ns ?? fromNamespace ?? 'default') &&
-        s.clusterIP !== null,
+      (s) => s.name === svc && s.namespace === (ns ?? fromNamespace ?? 'default'),
     ) ?? null
   )
 }

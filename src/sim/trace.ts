@@ -4,6 +4,8 @@
  * randomness comes from the seeded generator; the cluster is never modified.
  */
 import { text, type Text } from '../model/text.ts'
+import { parseIp } from '../model/ipv4.ts'
+import { loadBalancerVIPs } from './services/service.ts'
 import type { TrafficDecl } from '../model/scenario.ts'
 import { TRACE_FORMAT, type HttpApp, type Packet, type Trace } from '../model/trace.ts'
 import type { Cluster } from './cluster.ts'
@@ -107,6 +109,41 @@ function traceOne(cluster: Cluster, traffic: TrafficDecl, seed: number, walk: Wa
   const rng = createRng(seed)
   const walker = new Walker(walk, rng, 'request')
   const srcPort = rng.int(EPHEMERAL_MIN, EPHEMERAL_MAX)
+  let dnsAddress = false
+  if (target.viaDns && source.pod) {
+    const dns = dnsPhase(walker, cluster, source, target.host)
+    if (dns && 'failed' in dns && dns.failed.kind !== 'delivered') {
+      return {
+        format: TRACE_FORMAT,
+        traffic: traffic.name,
+        seed,
+        outcome: dns.failed.kind,
+        reason: `dns: ${dns.failed.reason}`,
+        endpoint: null,
+        steps: walker.steps,
+      }
+    }
+    if (dns && 'cname' in dns) {
+      // ExternalName: the name leads out of the cluster; PodPath has no Internet to follow.
+      return {
+        format: TRACE_FORMAT,
+        traffic: traffic.name,
+        seed,
+        outcome: 'dns-only',
+        reason: `ExternalName: ${target.host} is a CNAME to ${dns.cname}, outside the cluster`,
+        endpoint: null,
+        steps: walker.steps,
+      }
+    }
+    if (dns && 'address' in dns && target.ip === '') {
+      // Headless: the answer is a Pod's own address.
+      const ip = parseIp(dns.address)
+      target.ip = dns.address
+      target.pod = cluster.pods.find((p) => p.ip === ip && !p.hostNetwork) ?? null
+      dnsAddress = true
+    }
+    walker.startPhase('request', true)
+  }
   const http =
     target.scheme === 'http' || (target.scheme === null && traffic.headers.Host !== undefined)
   const app: HttpApp | null = http
@@ -132,22 +169,39 @@ function traceOne(cluster: Cluster, traffic: TrafficDecl, seed: number, walk: Wa
   const senderZh = source.pod
     ? `Pod ${source.pod.namespace}/${source.pod.name} 的容器 “${source.container}”`
     : `节点 ${source.node} 上的一个进程`
-  const viaName =
-    target.pod && target.host !== target.ip
+  const dstIp = parseIp(target.ip)
+  const lbOf = cluster.services.find((x) => dstIp !== null && loadBalancerVIPs(x).includes(dstIp))
+  const extOf = cluster.services.find((x) => dstIp !== null && x.externalIPs.includes(dstIp))
+  const viaName = lbOf
+    ? {
+        en: `, the EXTERNAL-IP that "kubectl get svc ${lbOf.name}" shows: the address of the cloud load balancer in front of Service ${lbOf.namespace}/${lbOf.name} (status.loadBalancer.ingress)`,
+        zh: `，即 “kubectl get svc ${lbOf.name}” 显示的 EXTERNAL-IP：Service ${lbOf.namespace}/${lbOf.name} 前面那个云负载均衡器的地址（status.loadBalancer.ingress）`,
+      }
+    : extOf
       ? {
-          en: ` (PodPath put Pod ${target.pod.namespace}/${target.pod.name}'s IP here directly; name lookups come with DNS)`,
-          zh: `（这里由 PodPath 直接填入 Pod ${target.pod.namespace}/${target.pod.name} 的 IP；名字解析见 DNS 部分）`,
+          en: `, one of the externalIPs of Service ${extOf.namespace}/${extOf.name}`,
+          zh: `，即 Service ${extOf.namespace}/${extOf.name} 的 externalIPs 之一`,
         }
-      : !target.pod && target.host !== target.ip && target.host !== 'localhost'
+      : dnsAddress
         ? {
-            en: source.pod
-              ? `, the ClusterIP the DNS answer gave for "${target.host}"`
-              : `, the ClusterIP of Service "${target.host}" (a node's own resolver does not use the cluster DNS, so PodPath puts the address here directly)`,
-            zh: source.pod
-              ? `，即 DNS 应答为 “${target.host}” 给出的 ClusterIP`
-              : `，即 Service “${target.host}” 的 ClusterIP（节点自己的解析器不使用集群 DNS，所以这里由 PodPath 直接填入地址）`,
+            en: `, the address the DNS answer gave for "${target.host}": a headless Service has no ClusterIP, so the client connects straight to a Pod${target.pod ? ` (${target.pod.namespace}/${target.pod.name})` : ''} and no rule of kube-proxy's will translate it`,
+            zh: `，即 DNS 应答为 “${target.host}” 给出的地址：Headless Service 没有 ClusterIP，所以客户端直接连接 Pod${target.pod ? `（${target.pod.namespace}/${target.pod.name}）` : ''}，kube-proxy 不会有任何规则去转换它`,
           }
-        : { en: '', zh: '' }
+        : target.pod && target.host !== target.ip
+          ? {
+              en: ` (PodPath put Pod ${target.pod.namespace}/${target.pod.name}'s IP here directly; name lookups come with DNS)`,
+              zh: `（这里由 PodPath 直接填入 Pod ${target.pod.namespace}/${target.pod.name} 的 IP；名字解析见 DNS 部分）`,
+            }
+          : !target.pod && target.host !== target.ip && target.host !== 'localhost'
+            ? {
+                en: source.pod
+                  ? `, the ClusterIP the DNS answer gave for "${target.host}"`
+                  : `, the ClusterIP of Service "${target.host}" (a node's own resolver does not use the cluster DNS, so PodPath puts the address here directly)`,
+                zh: source.pod
+                  ? `，即 DNS 应答为 “${target.host}” 给出的 ClusterIP`
+                  : `，即 Service “${target.host}” 的 ClusterIP（节点自己的解析器不使用集群 DNS，所以这里由 PodPath 直接填入地址）`,
+              }
+            : { en: '', zh: '' }
   const sendExplain: Text = source.external
     ? text(
         `A client outside the cluster, at ${source.external}, sends ${traffic.protocol.toUpperCase()} to ${target.ip}:${target.port}${viaName.en} from source port ${srcPort}, with TTL ${DEFAULT_TTL}. From outside, only the nodes' own addresses are reachable: a NodePort opens the same port on every one of them.`,
@@ -157,21 +211,6 @@ function traceOne(cluster: Cluster, traffic: TrafficDecl, seed: number, walk: Wa
         `${sender} sends ${traffic.protocol.toUpperCase()} to ${target.ip}:${target.port}${viaName.en}. The kernel picks source port ${srcPort} from the ephemeral range 32768-60999 and a source address from the route, and sets TTL ${DEFAULT_TTL}.`,
         `${senderZh} 向 ${target.ip}:${target.port} 发送 ${traffic.protocol.toUpperCase()}${viaName.zh}。内核从临时端口范围 32768-60999 中选出源端口 ${srcPort}，按路由选出源地址，并把 TTL 设为 ${DEFAULT_TTL}。`,
       )
-  if (target.viaDns && source.pod) {
-    const failedDns = dnsPhase(walker, cluster, source, target.host)
-    if (failedDns && failedDns.kind !== 'delivered') {
-      return {
-        format: TRACE_FORMAT,
-        traffic: traffic.name,
-        seed,
-        outcome: failedDns.kind,
-        reason: `dns: ${failedDns.reason}`,
-        endpoint: null,
-        steps: walker.steps,
-      }
-    }
-    walker.startPhase('request', true)
-  }
   const result = source.external
     ? internetSend(walker, source, request, sendExplain)
     : walker.send(source, request, sendExplain)

@@ -16,13 +16,14 @@ import { stableRandomMac } from '../hash.ts'
 import { checkTraffic } from '../target.ts'
 import { buildServices } from '../services/build-services.ts'
 import { apiServerService, coreDns } from '../services/defaults.ts'
+import { describeLoadBalancers, provisionLoadBalancers } from '../services/cloud-lb.ts'
 import { podNsId } from '../net/netns.ts'
 import { report, type BuildContext } from './context.ts'
 import { buildNodes } from './nodes.ts'
 import { placePods } from './pods.ts'
 import { addAddress, buildHostNamespace, nextIfindex, seedUnderlayNeighbours } from './host.ts'
 import { newLink } from '../net/netns.ts'
-import type { BuiltService } from '../services/service.ts'
+import { loadBalancerVIPs, type BuiltService } from '../services/service.ts'
 
 export interface BuildResult {
   /** Null when there is any error. */
@@ -114,6 +115,7 @@ export function buildCluster(scenario: Scenario): BuildResult {
     api ? [api.slice, ...s.endpointSlices] : s.endpointSlices,
     ctx.pods,
   )
+  provisionLoadBalancers(services, decl.cloud, ctx)
   if (decl.kubeProxy.mode === 'ipvs') bindIpvsAddresses(ctx, services)
   const routerMac = stableRandomMac('underlay:router')
   seedUnderlayNeighbours(ctx, routerMac)
@@ -130,6 +132,7 @@ export function buildCluster(scenario: Scenario): BuildResult {
     podByKey: new Map(ctx.pods.map((p) => [podKey(p.namespace, p.name), p])),
     routerMac,
     services,
+    loadBalancers: describeLoadBalancers(services, ctx.nodes),
   }
   for (const p of checkTraffic(cluster, s.traffic)) report(ctx, p.where, p.message, p.severity)
   if (ctx.diagnostics.some((d) => d.severity === 'error'))
@@ -157,6 +160,9 @@ function assignPods(ctx: BuildContext, s: Scenario, dp: CniDataplane): void {
       owner: p.decl.owner,
       nsId: p.decl.hostNetwork ? node.nsId : podNsId(p.decl.namespace, p.name),
       hostVeth: null,
+      ready: p.decl.ready,
+      terminating: p.decl.terminating,
+      terminal: p.decl.terminal,
     }
     const where = { ...p.decl.where, object: `Pod/${pod.namespace}/${pod.name}` }
     if (pod.hostNetwork) {
@@ -291,6 +297,13 @@ function bindIpvsAddresses(ctx: BuildContext, services: BuiltService[]): void {
       stableRandomMac(`node:${n.name}:kube-ipvs0`),
     )
     ns.links.push(dev)
-    for (const svc of services) if (svc.clusterIP !== null) addAddress(ns, dev, svc.clusterIP, 32)
+    const own = new Set(ctx.nodes.map((x) => x.ip))
+    for (const svc of services) {
+      if (svc.clusterIP === null) continue
+      addAddress(ns, dev, svc.clusterIP, 32)
+      // External and load-balancer IPs too, unless a node already holds the address.
+      for (const ip of [...svc.externalIPs, ...loadBalancerVIPs(svc)])
+        if (!own.has(ip) && !dev.addrs.some((a) => a.ip === ip)) addAddress(ns, dev, ip, 32)
+    }
   }
 }

@@ -46,31 +46,54 @@ export function candidates(name: string, namespace: string, domain: string): str
 export function answer(
   c: Cluster,
   qname: string,
-): { status: 'NOERROR' | 'NXDOMAIN'; records: string[] } {
+): {
+  status: 'NOERROR' | 'NXDOMAIN'
+  records: string[]
+  kind: 'clusterIP' | 'headless' | 'externalName' | null
+  /** ExternalName: the name the CNAME points to, fully qualified. */
+  cname: string | null
+} {
   const domain = `${c.decl.dnsDomain}.`
   const suffix = `.svc.${domain}`
-  if (qname.endsWith(suffix)) {
-    const parts = qname.slice(0, -suffix.length).split('.')
-    if (parts.length === 2) {
-      const [name, ns] = parts
-      const svc = c.services.find((s) => s.name === name && s.namespace === ns)
-      if (svc && svc.clusterIP !== null)
-        return {
-          status: 'NOERROR',
-          records: [`${qname}\t${ANSWER_TTL}\tIN\tA\t${formatIp(svc.clusterIP)}`],
-        }
-      if (svc && svc.decl.clusterIP === 'None') {
-        // Headless: one A record per ready endpoint.
-        const ips = [
-          ...new Set(svc.ports.flatMap((p) => p.endpoints.filter((e) => e.ready).map((e) => e.ip))),
-        ]
-        if (ips.length)
-          return {
-            status: 'NOERROR',
-            records: ips.map((ip) => `${qname}\t${ANSWER_TTL}\tIN\tA\t${formatIp(ip)}`),
-          }
-      }
+  const none = { status: 'NXDOMAIN' as const, records: [], kind: null, cname: null }
+  if (!qname.endsWith(suffix)) return none
+  const parts = qname.slice(0, -suffix.length).split('.')
+  if (parts.length !== 2) return none
+  const [name, ns] = parts
+  const svc = c.services.find((s) => s.name === name && s.namespace === ns)
+  if (!svc) return none
+  if (svc.decl.type === 'ExternalName' && svc.decl.externalName) {
+    // backend_lookup.go A(): a CNAME to the external name (dns.Fqdn), with the plugin's TTL.
+    const target = svc.decl.externalName.endsWith('.')
+      ? svc.decl.externalName
+      : `${svc.decl.externalName}.`
+    return {
+      status: 'NOERROR',
+      records: [`${qname}\t${ANSWER_TTL}\tIN\tCNAME\t${target}`],
+      kind: 'externalName',
+      cname: target,
     }
   }
-  return { status: 'NXDOMAIN', records: [] }
+  if (svc.clusterIP !== null)
+    return {
+      status: 'NOERROR',
+      records: [`${qname}\t${ANSWER_TTL}\tIN\tA\t${formatIp(svc.clusterIP)}`],
+      kind: 'clusterIP',
+      cname: null,
+    }
+  if (svc.decl.clusterIP === 'None') {
+    // Headless: one A record per ready endpoint; the plugin skips endpoints whose EndpointSlice
+    // condition ready is false (object/endpoint.go endpointsliceReady). With none, NXDOMAIN.
+    const ips = [
+      ...new Set(svc.ports.flatMap((p) => p.endpoints.filter((e) => e.ready).map((e) => e.ip))),
+    ]
+    if (ips.length)
+      return {
+        status: 'NOERROR',
+        records: ips.map((ip) => `${qname}\t${ANSWER_TTL}\tIN\tA\t${formatIp(ip)}`),
+        kind: 'headless',
+        cname: null,
+      }
+  }
+  return none
 }

@@ -13,7 +13,7 @@ import { ANSWER_TTL, NDOTS, answer, candidates, dnsServiceIp, resolvConf } from 
 // Linux's default ephemeral port range, as for every other socket (net.ipv4.ip_local_port_range).
 const EPHEMERAL: [number, number] = [32768, 60999]
 
-export function dnsPhase(w: Walker, c: Cluster, source: Source, host: string): WalkResult | null {
+export function dnsPhase(w: Walker, c: Cluster, source: Source, host: string): DnsResult | null {
   const pod = source.pod!
   const server = dnsServiceIp(c)
   if (!server) return null
@@ -85,7 +85,7 @@ export function dnsPhase(w: Walker, c: Cluster, source: Source, host: string): W
         `搜索列表中的名字都不存在，解析失败（“Could not resolve host”），连接不会发起。`,
       ),
     )
-    return { kind: 'dropped', reason: `cannot resolve ${host}` }
+    return { failed: { kind: 'dropped', reason: `cannot resolve ${host}` } }
   }
   const qname = names[hit]!
   const query: Packet = {
@@ -103,8 +103,16 @@ export function dnsPhase(w: Walker, c: Cluster, source: Source, host: string): W
       `解析器把问题“${qname} A?”放进 UDP 数据报发往 ${server}:53，即 Service kube-system/kube-dns 的 ClusterIP。这个地址和其他 Service 一样：kube-proxy 的规则会把它送到某个 CoreDNS Pod。`,
     ),
   )
-  if (sent.kind !== 'delivered') return sent
+  if (sent.kind !== 'delivered') return { failed: sent }
   const a = answer(c, qname)
+  if (a.kind === 'headless') {
+    // The loadbalance plugin in kubeadm's Corefile shuffles A records in every answer
+    // (round_robin); PodPath draws the order from the seed.
+    for (let i = a.records.length - 1; i > 0; i--) {
+      const j = w.rng.int(0, i)
+      ;[a.records[i], a.records[j]] = [a.records[j]!, a.records[i]!]
+    }
+  }
   const dnsPod = sent.to
   const answerApp: DnsApp = { ...ask(qname), kind: 'answer', status: 'NOERROR', answers: a.records }
   w.emit(
@@ -119,10 +127,7 @@ export function dnsPhase(w: Walker, c: Cluster, source: Source, host: string): W
       },
       ...a.records.map((rule) => ({ table: 'dig (answer section)', rule, matched: true })),
     ],
-    text(
-      `CoreDNS's kubernetes plugin watches Services through the API server, so it knows ${qname} and answers it from memory: ${a.records.map((r) => r.split('\t').at(-1)).join(', ')}, with TTL ${ANSWER_TTL} (kubeadm's Corefile sets ttl 30).`,
-      `CoreDNS 的 kubernetes 插件通过 API Server 监视 Service，因此它知道 ${qname}，直接从内存中作答：${a.records.map((r) => r.split('\t').at(-1)).join('、')}，TTL 为 ${ANSWER_TTL}（kubeadm 的 Corefile 设置了 ttl 30）。`,
-    ),
+    answerExplain(c, qname, a),
     { sideMessage: true },
   )
   w.startPhase('dns', false)
@@ -144,5 +149,44 @@ export function dnsPhase(w: Walker, c: Cluster, source: Source, host: string): W
     ),
   )
   w.replyTo = null
-  return back.kind === 'delivered' ? null : back
+  if (back.kind !== 'delivered') return { failed: back }
+  if (a.cname) {
+    // The resolver reads the answer; what follows is outside the cluster and outside PodPath.
+    w.emit(
+      'dns-answer',
+      w.where(w.state.ns(source.nsId), { container: source.container }),
+      back.packet,
+      a.records.map((rule) => ({ table: 'dig (answer section)', rule, matched: true })),
+      text(
+        `The client's resolver has its answer: "${host}" is another name (a CNAME) for ${a.cname} In a real cluster the answer also carries that name's addresses, which CoreDNS fetched from upstream, and the client opens its connection to one of them: a packet to an address outside the cluster, routed out through the node (and usually source-NATed by the CNI on the way) with no Service rule involved. PodPath simulates no Internet, so it stops here.`,
+        `客户端的解析器拿到了答案：“${host}” 是 ${a.cname} 的别名（CNAME）。在真实集群中，这个应答还会带上 CoreDNS 从上游查到的该名字的地址，客户端随后连接其中一个：这是发往集群外部地址的包，经节点路由出去（途中通常还会被 CNI 做源地址转换），不涉及任何 Service 规则。PodPath 不模拟互联网，所以到此为止。`,
+      ),
+      { sideMessage: true },
+    )
+    return { cname: a.cname }
+  }
+  return { address: a.records[0]!.split('\t').at(-1)! }
+}
+
+/** What the client's resolver ends up with: an address to connect to, a CNAME, or a failure. */
+export type DnsResult = { failed: WalkResult } | { address: string } | { cname: string }
+
+function answerExplain(c: Cluster, qname: string, a: ReturnType<typeof answer>) {
+  const values = a.records.map((r) => r.split('\t').at(-1)!)
+  const ttl = `TTL ${ANSWER_TTL} (kubeadm's Corefile sets ttl 30)`
+  const ttlZh = `TTL 为 ${ANSWER_TTL}（kubeadm 的 Corefile 设置了 ttl 30）`
+  if (a.kind === 'externalName')
+    return text(
+      `${qname} is an ExternalName Service: it has no ClusterIP, no endpoints, and kube-proxy writes no rule for it. CoreDNS's kubernetes plugin answers with a CNAME to ${a.cname}, ${ttl}. That name is outside the cluster zone, so CoreDNS then asks for its address itself, through its upstream (forward . /etc/resolv.conf, the node's resolver), and appends what comes back to the answer. PodPath has no Internet and cannot know that address, so the trace stops here: the client would connect straight to whatever address the outside name has, leaving the cluster without any Service translation.`,
+      `${qname} 是一个 ExternalName 类型的 Service：它没有 ClusterIP、没有端点，kube-proxy 也不会为它写任何规则。CoreDNS 的 kubernetes 插件用一条指向 ${a.cname} 的 CNAME 作答，${ttlZh}。这个名字在集群域之外，所以 CoreDNS 会自己通过上游（forward . /etc/resolv.conf，即节点的解析器）查询它的地址，并把结果附加到应答中。PodPath 不连接互联网，无法知道那个地址，所以跟踪到此为止：客户端会直接连接外部名字对应的地址，离开集群时不经过任何 Service 转换。`,
+    )
+  if (a.kind === 'headless')
+    return text(
+      `${qname} is a headless Service (clusterIP: None): there is no virtual IP and kube-proxy writes no rule for it. CoreDNS's kubernetes plugin answers with one A record per ready endpoint, the Pods' own addresses: ${values.join(', ')}, ${ttl}. Endpoints whose ready condition is false are left out. The loadbalance plugin shuffles the records in each answer, and the client takes the first one.`,
+      `${qname} 是一个 Headless Service（clusterIP: None）：没有虚拟 IP，kube-proxy 也不为它写任何规则。CoreDNS 的 kubernetes 插件为每个就绪的端点回答一条 A 记录，也就是 Pod 自己的地址：${values.join('、')}，${ttlZh}。ready 条件为 false 的端点不会出现在答案里。loadbalance 插件会打乱每次应答中记录的顺序，客户端取第一条。`,
+    )
+  return text(
+    `CoreDNS's kubernetes plugin watches Services through the API server, so it knows ${qname} and answers it from memory: ${values.join(', ')}, with ${ttl}.`,
+    `CoreDNS 的 kubernetes 插件通过 API Server 监视 Service，因此它知道 ${qname}，直接从内存中作答：${values.join('、')}，${ttlZh}。`,
+  )
 }

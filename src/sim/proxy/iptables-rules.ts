@@ -3,10 +3,13 @@
  * rules it feeds to iptables-restore for one node, argument for argument as it writes them.
  * `print/iptables-save.ts` turns them into what `iptables-save` prints back.
  */
-import { formatCidr, formatIp, type Cidr } from '../../model/ipv4.ts'
+import { cidrContains, formatCidr, formatIp, type Cidr } from '../../model/ipv4.ts'
 import { base32, sha256 } from '../hash.ts'
 import { JUMP_RULES } from '../print/iptables-save.ts'
 import {
+  categorizeEndpoints,
+  externalPolicyLocal,
+  loadBalancerVIPs,
   servicePortName,
   type BuiltEndpoint,
   type BuiltService,
@@ -39,6 +42,8 @@ export interface KubeProxyOptions {
   randomFully: boolean
   /** kube-proxy >= 1.29 counts accepted localhost NodePort packets with nfacct. */
   nfacct: boolean
+  /** The node's primary address (--bind-address / the Node's InternalIP): LB source ranges that hold it let the node in. */
+  nodeIP: number | null
 }
 
 export const DEFAULT_MARK = '0x4000'
@@ -105,19 +110,24 @@ export function kubeProxyIptables(
       const names = chainNames(svc, port)
       const proto = port.protocol.toLowerCase()
       const vip = formatIp(svc.clusterIP!)
-      const all = port.endpoints.filter((e) => e.ready)
-      const local = all.filter((e) => e.node === o.node)
+      const lbVips = loadBalancerVIPs(svc).map(formatIp)
+      const externalIPs = svc.externalIPs.map(formatIp)
+      const cat = categorizeEndpoints(svc, port, o.node)
       const itpLocal = d.internalTrafficPolicy === 'Local'
-      const externallyAccessible = port.nodePort !== null
-      const etpLocal = d.externalTrafficPolicy === 'Local' && externallyAccessible
-      const hasEndpoints = all.length > 0
-      const hasInternal = itpLocal ? local.length > 0 : hasEndpoints
-      const hasExternal = etpLocal ? local.length > 0 : hasEndpoints
-      const usesCluster = hasEndpoints && (!itpLocal || (externallyAccessible && !etpLocal))
-      const usesLocal = local.length > 0 && (itpLocal || etpLocal)
+      // ServicePort.ExternallyAccessible: a node port, a load-balancer VIP or an external IP.
+      const externallyAccessible =
+        port.nodePort !== null || lbVips.length > 0 || externalIPs.length > 0
+      const etpLocal = externalPolicyLocal(svc)
+      const hasEndpoints = cat.hasAny
+      const hasInternal = itpLocal ? cat.local.length > 0 : hasEndpoints
+      const hasExternal = etpLocal ? cat.local.length > 0 : hasEndpoints
+      const usesCluster = cat.cluster.length > 0 && (!itpLocal || externallyAccessible)
+      const usesLocal = cat.local.length > 0 && (itpLocal || (etpLocal && externallyAccessible))
       const internalChain = itpLocal ? names.svl : names.svc
       const externalPolicyChain = etpLocal ? names.svl : names.svc
       const usesExternalChain = hasEndpoints && externallyAccessible
+      const usesFwChain = hasEndpoints && lbVips.length > 0 && d.loadBalancerSourceRanges.length > 0
+      const lbChain = usesFwChain ? names.fw : names.ext
       const noEndpoints = (what: 'internal' | 'external') => {
         const localOnly = what === 'internal' ? itpLocal : etpLocal
         // "has no endpoints" REJECTs; "has no local endpoints" DROPs (the Service exists elsewhere).
@@ -125,7 +135,8 @@ export function kubeProxyIptables(
           ? { comment: `"${names.spn} has no local endpoints"`, target: 'DROP' }
           : { comment: `"${names.spn} has no endpoints"`, target: 'REJECT' }
       }
-      const dportArgs = ['-m', proto, '-p', proto, '-d', vip, '--dport', String(port.port)]
+      const dst = (ip: string) => ['-m', proto, '-p', proto, '-d', ip, '--dport', String(port.port)]
+      const dportArgs = dst(vip)
 
       // Capture the clusterIP.
       if (hasInternal)
@@ -143,9 +154,75 @@ export function kubeProxyIptables(
         const x = noEndpoints('internal')
         f('KUBE-SERVICES', '-m', 'comment', '--comment', x.comment, ...dportArgs, '-j', x.target)
       }
+      // Capture externalIPs.
+      for (const ip of externalIPs) {
+        if (hasEndpoints)
+          n(
+            'KUBE-SERVICES',
+            '-m',
+            'comment',
+            '--comment',
+            `"${names.spn} external IP"`,
+            ...dst(ip),
+            '-j',
+            names.ext,
+          )
+        if (!hasExternal) {
+          const x = noEndpoints('external')
+          f(
+            'KUBE-EXTERNAL-SERVICES',
+            '-m',
+            'comment',
+            '--comment',
+            x.comment,
+            ...dst(ip),
+            '-j',
+            x.target,
+          )
+        }
+      }
+      // Capture load-balancer ingress.
+      for (const ip of lbVips) {
+        if (hasEndpoints)
+          n(
+            'KUBE-SERVICES',
+            '-m',
+            'comment',
+            '--comment',
+            `"${names.spn} loadbalancer IP"`,
+            ...dst(ip),
+            '-j',
+            lbChain,
+          )
+        if (usesFwChain)
+          f(
+            'KUBE-PROXY-FIREWALL',
+            '-m',
+            'comment',
+            '--comment',
+            `"${names.spn} traffic not accepted by ${names.fw}"`,
+            ...dst(ip),
+            '-j',
+            'DROP',
+          )
+      }
+      if (!hasExternal) {
+        const x = noEndpoints('external')
+        for (const ip of lbVips)
+          f(
+            'KUBE-EXTERNAL-SERVICES',
+            '-m',
+            'comment',
+            '--comment',
+            x.comment,
+            ...dst(ip),
+            '-j',
+            x.target,
+          )
+      }
       // Capture node ports.
       if (port.nodePort !== null) {
-        if (usesExternalChain) {
+        if (hasEndpoints) {
           const nodePort = ['-m', 'comment', '--comment', names.spn, '-m', proto, '-p', proto]
           const dport = ['--dport', String(port.nodePort)]
           // localhostNodePorts: also for 127.0.0.0/8, counted with nfacct (kube-proxy >= 1.29).
@@ -189,6 +266,23 @@ export function kubeProxyIptables(
           )
         }
       }
+      // Capture healthCheckNodePorts: accepted whether or not this node has endpoints.
+      if (svc.healthCheckNodePort !== null)
+        f(
+          'KUBE-NODEPORTS',
+          '-m',
+          'comment',
+          '--comment',
+          `"${names.spn} health check node port"`,
+          '-m',
+          'tcp',
+          '-p',
+          'tcp',
+          '--dport',
+          String(svc.healthCheckNodePort),
+          '-j',
+          'ACCEPT',
+        )
       // Internal traffic: masquerade what comes from outside the cluster CIDR (or everything).
       if (hasInternal) {
         const args = ['-m', 'comment', '--comment', `"${names.spn} cluster IP"`, ...dportArgs]
@@ -249,16 +343,35 @@ export function kubeProxyIptables(
         }
         if (hasExternal) n(names.ext, '-j', externalPolicyChain)
       }
+      // The firewall chain: allowed source ranges go on to KUBE-EXT; the rest falls through,
+      // not DNATed, to the DROP in filter KUBE-PROXY-FIREWALL.
+      if (usesFwChain) {
+        nat.push(names.fw)
+        const fw = ['-m', 'comment', '--comment', `"${names.spn} loadbalancer IP"`]
+        let allowFromNode = false
+        for (const c of d.loadBalancerSourceRanges) {
+          n(names.fw, ...fw, '-s', formatCidr(c), '-j', names.ext)
+          if (o.nodeIP !== null && cidrContains(c, o.nodeIP)) allowFromNode = true
+        }
+        // A node reaching its own LB VIP may loop back with the VIP as its source.
+        if (allowFromNode) for (const ip of lbVips) n(names.fw, ...fw, '-s', ip, '-j', names.ext)
+        n(
+          names.fw,
+          '-m',
+          'comment',
+          '--comment',
+          `"other traffic to ${names.spn} will be dropped by KUBE-PROXY-FIREWALL"`,
+        )
+      }
       if (usesCluster) {
         nat.push(names.svc)
-        writeEndpointRules(n, svc, port, names.spn, names.svc, all)
+        writeEndpointRules(n, svc, port, names.spn, names.svc, cat.cluster)
       }
       if (usesLocal) {
         nat.push(names.svl)
-        writeEndpointRules(n, svc, port, names.spn, names.svl, local)
+        writeEndpointRules(n, svc, port, names.spn, names.svl, cat.local)
       }
-      const reachable = usesCluster ? all : usesLocal ? local : []
-      for (const ep of reachable) {
+      for (const ep of cat.reachable) {
         const chain = endpointChainName(names.spn, proto, endpointString(ep))
         nat.push(chain)
         n(

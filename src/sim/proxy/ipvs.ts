@@ -6,7 +6,12 @@
  */
 import { formatIp } from '../../model/ipv4.ts'
 import type { Cluster } from '../cluster.ts'
-import { servicePortName } from '../services/service.ts'
+import {
+  categorizeEndpoints,
+  externalPolicyLocal,
+  loadBalancerVIPs,
+  servicePortName,
+} from '../services/service.ts'
 import type { IpvsLedger } from './ipvs-ledger.ts'
 
 export interface RealServer {
@@ -72,20 +77,34 @@ function buildVirtualServices(c: Cluster, node: string): VirtualService[] {
   for (const svc of c.services) {
     if (svc.clusterIP === null) continue
     for (const p of svc.ports) {
-      const dests = p.endpoints
-        .filter((e) => e.ready)
-        .map((e) => ({ ip: e.ip, port: e.port, weight: 1, pod: e.pod }))
+      // syncEndpoint: a Local policy uses this node's endpoints, or every usable one when the
+      // node has none (so that local Pods still get through; kubernetes#97081).
+      const cat = categorizeEndpoints(svc, p, node)
+      const pickFor = (onlyLocal: boolean) =>
+        (onlyLocal && cat.local.length > 0 ? cat.local : cat.cluster).map((e) => ({
+          ip: e.ip,
+          port: e.port,
+          weight: 1,
+          pod: e.pod,
+        }))
       const base = {
         proto: p.protocol,
         port: p.port,
         scheduler: c.decl.kubeProxy.scheduler,
         persistent:
           svc.decl.sessionAffinity === 'ClientIP' ? svc.decl.sessionAffinityTimeout : null,
-        dests,
         name: servicePortName(svc, p),
       }
-      out.push({ ...base, vip: svc.clusterIP })
-      if (p.nodePort !== null && n) out.push({ ...base, vip: n.ip, port: p.nodePort })
+      const local = externalPolicyLocal(svc)
+      out.push({
+        ...base,
+        vip: svc.clusterIP,
+        dests: pickFor(svc.decl.internalTrafficPolicy === 'Local'),
+      })
+      for (const ip of svc.externalIPs) out.push({ ...base, vip: ip, dests: pickFor(local) })
+      for (const ip of loadBalancerVIPs(svc)) out.push({ ...base, vip: ip, dests: pickFor(local) })
+      if (p.nodePort !== null && n)
+        out.push({ ...base, vip: n.ip, port: p.nodePort, dests: pickFor(local) })
     }
   }
   // libipvs sorts services by protocol number, then address, then port; real servers by address, port.

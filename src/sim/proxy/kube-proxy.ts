@@ -1,6 +1,6 @@
 /** kube-proxy on a node, configured as the cluster says (KubeProxyConfiguration or Cluster.spec.kubeProxy). */
 import type { Cluster } from '../cluster.ts'
-import { formatIp } from '../../model/ipv4.ts'
+import { cidrContains, formatIp, parseCidr } from '../../model/ipv4.ts'
 import { ipSets, kubeProxyIpvsIptables, type IpSets } from './ipvs-iptables.ts'
 import { compile, type CompiledTables } from './netfilter.ts'
 import {
@@ -19,6 +19,7 @@ export function kubeProxyOptions(c: Cluster, node: string): KubeProxyOptions {
     mark: DEFAULT_MARK,
     randomFully: true,
     nfacct: true,
+    nodeIP: c.nodeByName.get(node)?.ip ?? null,
   }
 }
 
@@ -29,32 +30,56 @@ export function nodeIptables(c: Cluster, node: string): IptablesRules {
     : kubeProxyIptables(c.services, o)
 }
 
-const setsCache = new WeakMap<Cluster, IpSets>()
+const setsCache = new WeakMap<Cluster, Map<string, IpSets>>()
 
-/** Membership test for the ipsets kube-proxy keeps in IPVS mode. */
+/** Membership test for the ipsets kube-proxy keeps in IPVS mode on `node`. */
 export function inIpSet(
   c: Cluster,
+  node: string,
   name: string,
   flags: string,
-  p: { src: number; dst: number; proto: string; dport: number; isLocal(ip: number): boolean },
+  p: { src: number; dst: number; proto: string; dport: number },
 ): boolean {
-  let sets = setsCache.get(c)
+  let byNode = setsCache.get(c)
+  if (!byNode) {
+    byNode = new Map()
+    setsCache.set(c, byNode)
+  }
+  let sets = byNode.get(node)
   if (!sets) {
-    sets = ipSets(c)
-    setsCache.set(c, sets)
+    sets = ipSets(c, node)
+    byNode.set(node, sets)
   }
   const dst = `${formatIp(p.dst)},${p.proto}:${p.dport}`
   switch (name) {
     case 'KUBE-CLUSTER-IP':
-      return sets['KUBE-CLUSTER-IP'].has(dst)
+    case 'KUBE-EXTERNAL-IP':
+    case 'KUBE-EXTERNAL-IP-LOCAL':
+    case 'KUBE-LOAD-BALANCER':
+    case 'KUBE-LOAD-BALANCER-LOCAL':
+    case 'KUBE-LOAD-BALANCER-FW':
+      return sets[name].has(flags === 'src,dst' ? `${formatIp(p.src)},${p.proto}:${p.dport}` : dst)
     case 'KUBE-LOOP-BACK':
-      return sets['KUBE-LOOP-BACK'].has(`${dst},${formatIp(p.src)}`)
+    case 'KUBE-LOAD-BALANCER-SOURCE-IP':
+      return sets[name].has(`${dst},${formatIp(p.src)}`)
+    case 'KUBE-LOAD-BALANCER-SOURCE-CIDR':
+      // hash:ip,port,net: the entry's network holds the source address.
+      for (const e of sets[name]) {
+        const [ip, port, net] = e.split(',')
+        const cidr = net ? parseCidr(net) : null
+        if (`${ip},${port}` === dst && cidr && cidrContains(cidr, p.src)) return true
+      }
+      return false
     case 'KUBE-NODE-PORT-TCP':
-      return p.proto === 'tcp' && sets['KUBE-NODE-PORT-TCP'].has(p.dport)
+    case 'KUBE-NODE-PORT-LOCAL-TCP':
+      return p.proto === 'tcp' && sets[name].has(p.dport)
     case 'KUBE-NODE-PORT-UDP':
-      return p.proto === 'udp' && sets['KUBE-NODE-PORT-UDP'].has(p.dport)
+    case 'KUBE-NODE-PORT-LOCAL-UDP':
+      return p.proto === 'udp' && sets[name].has(p.dport)
+    case 'KUBE-HEALTH-CHECK-NODE-PORT':
+      return p.proto === 'tcp' && sets[name].has(p.dport)
     case 'KUBE-IPVS-IPS':
-      return p.isLocal(p.dst) && c.services.some((s) => s.clusterIP === p.dst)
+      return sets[name].has(formatIp(p.dst))
     default:
       return false
   }

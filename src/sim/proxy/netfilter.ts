@@ -22,6 +22,8 @@ export interface NfPacket {
   /** conntrack state: NEW for the first packet of a connection. */
   ctstate: 'NEW' | 'ESTABLISHED'
   isLocal(ip: number): boolean
+  /** Came in through a bridge port (br_netfilter keeps the port: `-m physdev --physdev-is-in`). */
+  bridged: boolean
   /** ipset membership for `-m set --match-set NAME dst,dst` (IPVS mode). */
   inSet(name: string, flags: string): boolean
   /** The `recent` match: is the source in list `name` (check), or record it there (set). */
@@ -113,6 +115,22 @@ function matchOne(m: { name: string; opts: string[] }, p: NfPacket, rng: Rng): b
       const flags = m.opts[m.opts.indexOf('--match-set') + 2] ?? 'dst'
       const hit = p.inSet(v.value, flags)
       return v.negate ? !hit : hit
+    }
+    case 'physdev': {
+      const v = optValue(m.opts, '--physdev-is-in')
+      if (!v) return false
+      return v.negate ? !p.bridged : p.bridged
+    }
+    case 'ipvs': {
+      // The connection IPVS tracks for this packet is for this virtual address, protocol and port.
+      const addr = optValue(m.opts, '--vaddr')
+      const vproto = optValue(m.opts, '--vproto')
+      const vport = optValue(m.opts, '--vport')
+      return (
+        (!addr || parseIp(addr.value) === p.dst) &&
+        (!vproto || vproto.value === p.proto) &&
+        (!vport || Number(vport.value) === p.dport)
+      )
     }
     case 'recent': {
       // xt_recent with --rsource and a /32 mask: --set records the source and matches,

@@ -9,7 +9,12 @@ import { text } from '../../model/text.ts'
 import type { BuiltPod } from '../cluster.ts'
 import { fnv32a } from '../../model/k8s-names.ts'
 import { report, type BuildContext } from '../build/context.ts'
-import type { BuiltEndpoint, BuiltService, BuiltServicePort } from './service.ts'
+import {
+  compareEndpoints,
+  type BuiltEndpoint,
+  type BuiltService,
+  type BuiltServicePort,
+} from './service.ts'
 
 // The API server's NodePort range default (--service-node-port-range).
 export const NODE_PORT_MIN = 30000
@@ -93,6 +98,7 @@ export function buildServices(
         )
       } else takenIps.add(d.clusterIP)
     }
+    if (d.healthCheckNodePort !== null) takenPorts.add(d.healthCheckNodePort)
     for (const p of d.ports) {
       if (p.nodePort === null) continue
       if (p.nodePort < NODE_PORT_MIN || p.nodePort > NODE_PORT_MAX) {
@@ -147,7 +153,27 @@ export function buildServices(
       }
       return { name: p.name ?? '', port: p.port, protocol: p.protocol, nodePort, endpoints: [] }
     })
-    const svc: BuiltService = { decl: d, namespace: d.namespace, name: d.name, clusterIP, ports }
+    // The API server allocates healthCheckNodePort from the NodePort range for a LoadBalancer
+    // with externalTrafficPolicy Local (apiservice.NeedsHealthCheck); kube-proxy answers on it.
+    let healthCheckNodePort: number | null = null
+    if (d.type === 'LoadBalancer' && d.externalTrafficPolicy === 'Local') {
+      healthCheckNodePort =
+        d.healthCheckNodePort ??
+        pick(`${key}:healthCheck`, NODE_PORT_MIN + portBand, portCount - portBand, takenPorts)
+      if (healthCheckNodePort !== null) takenPorts.add(healthCheckNodePort)
+    }
+    const lb = d.type === 'LoadBalancer'
+    const svc: BuiltService = {
+      decl: d,
+      namespace: d.namespace,
+      name: d.name,
+      clusterIP,
+      ports,
+      externalIPs: d.type === 'ExternalName' ? [] : d.externalIPs,
+      ingress: lb ? (d.loadBalancerIngress ?? []) : [],
+      ingressSource: !lb ? null : d.loadBalancerIngress ? 'scenario' : 'pending',
+      healthCheckNodePort,
+    }
     fillEndpoints(svc, slices, pods)
     out.push(svc)
   }
@@ -159,18 +185,25 @@ function fillEndpoints(svc: BuiltService, slices: EndpointSliceDecl[], pods: Bui
   if (d.type === 'ExternalName') return
   const given = slices.filter((s) => s.namespace === d.namespace && s.serviceName === d.name)
   if (d.selector) {
+    // ShouldPodBeInEndpoints(pod, true): a Pod that has finished (Succeeded or Failed) is left
+    // out; a terminating one stays, with its conditions.
     const selected = pods.filter(
-      (p) => p.namespace === d.namespace && matches(d.selector!, p.labels),
+      (p) => p.namespace === d.namespace && matches(d.selector!, p.labels) && !p.terminal,
     )
     d.ports.forEach((sp, i) => {
       const eps: BuiltEndpoint[] = []
       for (const pod of selected) {
         const port = targetPortOf(pod, sp.targetPort, sp.port, sp.protocol)
+        // The EndpointSlice controller's podToEndpoint (k8s.io/endpointslice utils.go): serving
+        // is the Pod's Ready condition, terminating its deletionTimestamp, and ready both
+        // serving and not terminating, unless publishNotReadyAddresses says every one is.
         if (port !== null)
           eps.push({
             ip: pod.ip,
             port,
-            ready: true,
+            ready: d.publishNotReadyAddresses || (pod.ready && !pod.terminating),
+            serving: pod.ready,
+            terminating: pod.terminating,
             node: pod.node,
             pod: `${pod.namespace}/${pod.name}`,
           })
@@ -192,6 +225,8 @@ function fillEndpoints(svc: BuiltService, slices: EndpointSliceDecl[], pods: Bui
             ip,
             port: sp.port,
             ready: e.ready,
+            serving: e.serving,
+            terminating: e.terminating,
             node: e.nodeName ?? pod?.node ?? null,
             pod: pod ? `${pod.namespace}/${pod.name}` : null,
           })
@@ -203,5 +238,5 @@ function fillEndpoints(svc: BuiltService, slices: EndpointSliceDecl[], pods: Bui
 }
 
 function sortEndpoints(eps: BuiltEndpoint[]): BuiltEndpoint[] {
-  return eps.sort((a, b) => a.ip - b.ip || a.port - b.port)
+  return eps.sort(compareEndpoints)
 }

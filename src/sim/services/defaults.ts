@@ -23,6 +23,10 @@ const CLUSTER_IP_DEFAULTS = {
   // core/v1 DefaultClientIPServiceAffinitySeconds
   sessionAffinityTimeout: 10800,
   loadBalancerSourceRanges: [],
+  externalIPs: [],
+  healthCheckNodePort: null,
+  publishNotReadyAddresses: false,
+  loadBalancerIngress: null,
 } as const satisfies Partial<ServiceDecl>
 
 export function apiServerService(
@@ -49,7 +53,9 @@ export function apiServerService(
       name: 'kubernetes',
       serviceName: 'kubernetes',
       ports: [{ name: 'https', port: 6443, protocol: 'TCP' }],
-      endpoints: [{ addresses: [cp.ip], ready: true, nodeName: null }],
+      endpoints: [
+        { addresses: [cp.ip], ready: true, serving: true, terminating: false, nodeName: null },
+      ],
       where,
     },
   }
@@ -97,6 +103,9 @@ export function coreDns(s: Scenario): { pods: PodDecl[]; service: ServiceDecl } 
     labels: { ...labels, 'pod-template-hash': hash },
     containers,
     podIP: null,
+    ready: true,
+    terminating: false,
+    terminal: false,
     where,
   }))
   const service: ServiceDecl = {

@@ -11,6 +11,7 @@ import { findLink, type NetNs } from '../net/netns.ts'
 import { inIpSet, nodeTables } from '../proxy/kube-proxy.ts'
 import { walkChain, type Hook, type NfPacket, type Table } from '../proxy/netfilter.ts'
 import { formatConntrack, sameTuple, type CtEntry, type Tuple } from './conntrack.ts'
+import { categorizeEndpoints, externalPolicyLocal, loadBalancerVIPs } from '../services/service.ts'
 import type { Walker, WalkResult } from './walker.ts'
 
 function isLocal(ns: NetNs, ip: number): boolean {
@@ -28,8 +29,9 @@ function nfPacket(w: Walker, ns: NetNs, pkt: Packet): NfPacket {
     mark: w.mark,
     ctstate: w.newConnection ? 'NEW' : 'ESTABLISHED',
     isLocal: (ip) => isLocal(ns, ip),
+    bridged: w.bridgeIngress?.nsId === ns.id,
     inSet(name, flags) {
-      return inIpSet(w.state.cluster, name, flags, this)
+      return inIpSet(w.state.cluster, ns.node, name, flags, this)
     },
     recent(name, op) {
       if (op === 'check') return w.state.recent.has(ns.node, name, this.src)
@@ -70,16 +72,40 @@ function applies(w: Walker, ns: NetNs, pkt: Packet): boolean {
   )
 }
 
-/** The Service port a DNATed destination belonged to: by ClusterIP and port, or by node port. */
-function serviceOf(w: Walker, ns: NetNs, dst: string, port: number) {
+type AddressKind = 'cluster' | 'external' | 'lb' | 'nodePort'
+
+/** The Service port a DNATed destination belonged to: by ClusterIP, external IP, LB IP or node port. */
+export function serviceOf(w: Walker, ns: NetNs, dst: string, port: number) {
   const ip = parseIp(dst)!
   for (const s of w.state.cluster.services) {
-    const byVip = s.clusterIP === ip ? s.ports.find((x) => x.port === port) : undefined
-    if (byVip) return { svc: s, port: byVip, nodePort: false }
+    const byPort = s.ports.find((x) => x.port === port)
+    if (byPort && s.clusterIP === ip)
+      return { svc: s, port: byPort, kind: 'cluster' as AddressKind }
+    if (byPort && s.externalIPs.includes(ip))
+      return { svc: s, port: byPort, kind: 'external' as AddressKind }
+    if (byPort && loadBalancerVIPs(s).includes(ip))
+      return { svc: s, port: byPort, kind: 'lb' as AddressKind }
     const byNodePort = isLocal(ns, ip) ? s.ports.find((x) => x.nodePort === port) : undefined
-    if (byNodePort) return { svc: s, port: byNodePort, nodePort: true }
+    if (byNodePort) return { svc: s, port: byNodePort, kind: 'nodePort' as AddressKind }
   }
   return null
+}
+
+/** How the learner should read the destination: "the ClusterIP of ...", "a load-balancer IP of ...". */
+export function addressName(kind: AddressKind | undefined): { en: string; zh: string } {
+  switch (kind) {
+    case 'external':
+      return { en: 'an external IP (spec.externalIPs)', zh: '一个外部 IP（spec.externalIPs）' }
+    case 'lb':
+      return {
+        en: 'a load-balancer IP (status.loadBalancer.ingress)',
+        zh: '一个负载均衡器 IP（status.loadBalancer.ingress）',
+      }
+    case 'nodePort':
+      return { en: 'a node port', zh: '一个节点端口（NodePort）' }
+    default:
+      return { en: 'the ClusterIP', zh: ' ClusterIP' }
+  }
 }
 
 /** PREROUTING (packets arriving) or OUTPUT (packets the node itself sends): DNAT, or the reverse of a masquerade. */
@@ -118,6 +144,8 @@ export function natIn(
   const before = tupleOf(pkt)
   const r = run(w, ns, 'nat', hook, pkt)
   if (r.verdict.kind !== 'dnat') {
+    // A KUBE-FW chain the packet fell through: keep its rules for the firewall DROP to show.
+    w.natTrail = r.tested.some((l) => l.table.includes('KUBE-FW-')) ? r.tested : null
     // IPVS mode: these rules only mark and accept; IPVS itself translates at LOCAL_IN, and shows them.
     if (w.state.cluster.decl.kubeProxy.mode === 'ipvs') w.natTested = r.tested
     return null
@@ -135,43 +163,87 @@ export function natIn(
   table.push(entry)
   w.state.conntrack.set(ns.id, table)
   if (w.bridgeIngress?.nsId === ns.id) w.bridgeIngress.dnatted = true
-  const n = hit ? hit.port.endpoints.filter((e) => e.ready).length : 0
   const name = hit ? `${hit.svc.namespace}/${hit.svc.name}` : before.dst
-  const remembered = r.tested.some((l) => l.matched && l.rule.includes('--rcheck'))
-  const how = remembered
-    ? text(
-        `whose first rules are the sessionAffinity checks: the recent list of one KUBE-SEP chain already holds ${before.src}, set by an earlier connection of this client within the timeout, so the client goes back to that same endpoint and the random rules are never reached`,
-        `该链最前面是 sessionAffinity 的检查规则：某个 KUBE-SEP 链的 recent 列表里已经有 ${before.src}（由这个客户端在超时之内的一次早先连接记下），所以客户端被送回同一个端点，随机选择的规则根本不会被执行`,
-      )
-    : n === 1
-      ? text(
-          'which has a single endpoint, so it jumps straight to that endpoint’s KUBE-SEP chain with no random choice',
-          '该链只有一个端点，所以不做随机选择，直接跳到这个端点的 KUBE-SEP 链',
-        )
-      : text(
-          `which picks one of ${n} endpoints at random with the statistic match (probability 1/${n}, then 1/${n - 1}, ...)`,
-          `该链用 statistic 匹配从 ${n} 个端点中随机选一个（概率依次为 1/${n}、1/${n - 1}……）`,
-        )
-  // A ClusterIP is matched by its own KUBE-SERVICES rule; a node port by KUBE-NODEPORTS, which
-  // the last KUBE-SERVICES rule reaches for addresses of this node (addrtype LOCAL).
-  const entryEn = hit?.nodePort
-    ? `${before.dst} is an address of this node, so the last KUBE-SERVICES rule jumps to KUBE-NODEPORTS, which matches port ${before.dport}, the node port of Service ${name}, and goes through its KUBE-EXT chain to KUBE-SVC,`
-    : `KUBE-SERVICES matches ${before.dst}:${before.dport}, the ClusterIP of Service ${name}, and jumps to its KUBE-SVC chain,`
-  const entryZh = hit?.nodePort
-    ? `${before.dst} 是本节点的地址，所以 KUBE-SERVICES 的最后一条规则跳到 KUBE-NODEPORTS；它匹配端口 ${before.dport}，即 Service ${name} 的节点端口，再经它的 KUBE-EXT 链进入 KUBE-SVC；`
-    : `KUBE-SERVICES 匹配到 ${before.dst}:${before.dport}，即 Service ${name} 的 ClusterIP，跳转到它的 KUBE-SVC 链；`
   const lookups: Lookup[] = [
     ...r.tested,
     { table: 'conntrack -L', rule: formatConntrack(entry), matched: true },
   ]
+  let n = 0
+  let fallback = false
+  if (hit) {
+    const cat = categorizeEndpoints(hit.svc, hit.port, ns.node)
+    const local =
+      hit.kind === 'cluster'
+        ? hit.svc.decl.internalTrafficPolicy === 'Local'
+        : externalPolicyLocal(hit.svc)
+    n = (local ? cat.local : cat.cluster).length
+    fallback = !local && cat.clusterFallback
+  }
+  const addr = addressName(hit?.kind)
+  const etpLocal = hit ? externalPolicyLocal(hit.svc) : false
+  const fw = r.tested.some((l) => l.matched && l.table.includes('KUBE-FW-'))
+  const how =
+    hit?.kind === 'lb'
+      ? {
+          en: ` kube-proxy captures a load-balancer IP on every node, so the packet is handled right here and never travels to the cloud load balancer: a short cut inside the cluster.${fw ? ' The Service has loadBalancerSourceRanges, so the rule goes to the KUBE-FW chain first, which lets this source through to KUBE-EXT.' : ''} ${etpLocal ? 'With externalTrafficPolicy Local, KUBE-EXT sends traffic from a Pod of the cluster on to KUBE-SVC unchanged (the same short cut), keeping its source.' : 'KUBE-EXT marks the packet for masquerade (externalTrafficPolicy Cluster: an endpoint may be on another node) and goes on to KUBE-SVC.'}`,
+          zh: `kube-proxy 在每个节点上都截获负载均衡器 IP，所以这个包就在这里处理，根本不会去往云上的负载均衡器：这是集群内部的一条捷径。${fw ? '这个 Service 设置了 loadBalancerSourceRanges，所以规则先进入 KUBE-FW 链，它放行了这个源地址，交给 KUBE-EXT。' : ''}${etpLocal ? 'externalTrafficPolicy 为 Local 时，KUBE-EXT 把来自集群内 Pod 的流量原样交给 KUBE-SVC（同样的捷径），保留其源地址。' : 'KUBE-EXT 给包打上伪装标记（externalTrafficPolicy 为 Cluster：端点可能在别的节点上），再进入 KUBE-SVC。'}`,
+        }
+      : hit?.kind === 'nodePort'
+        ? {
+            en: " The last rule of KUBE-SERVICES sends packets for the node's own addresses to KUBE-NODEPORTS, which matches the port and jumps to KUBE-EXT, then KUBE-SVC.",
+            zh: 'KUBE-SERVICES 的最后一条规则把发往节点自身地址的包交给 KUBE-NODEPORTS，它匹配端口后跳转到 KUBE-EXT，再到 KUBE-SVC。',
+          }
+        : hit?.kind === 'external'
+          ? {
+              en: etpLocal
+                ? ' The rule jumps to KUBE-EXT; with externalTrafficPolicy Local, traffic from a Pod of the cluster goes on to KUBE-SVC unchanged, keeping its source.'
+                : ' The rule jumps to KUBE-EXT, which marks the packet for masquerade (externalTrafficPolicy Cluster) and goes on to KUBE-SVC.',
+              zh: etpLocal
+                ? '规则跳转到 KUBE-EXT；externalTrafficPolicy 为 Local 时，来自集群内 Pod 的流量原样进入 KUBE-SVC，保留其源地址。'
+                : '规则跳转到 KUBE-EXT，它给包打上伪装标记（externalTrafficPolicy 为 Cluster），再进入 KUBE-SVC。',
+            }
+          : {
+              en: " It jumps to the Service's KUBE-SVC chain.",
+              zh: '规则跳转到该 Service 的 KUBE-SVC 链。',
+            }
+  const left = hit
+    ? hit.port.endpoints.filter((e) => !e.ready && !(fallback && e.serving && e.terminating))
+    : []
+  const leftOut = left.length
+    ? {
+        en: ` The EndpointSlice also lists ${left.map((e) => e.pod ?? formatIp(e.ip)).join(', ')}, but ${left.length === 1 ? 'it is' : 'they are'} not ready (condition ready: false, e.g. a failing readiness probe), so kube-proxy left ${left.length === 1 ? 'it' : 'them'} out of the chain.`,
+        zh: `EndpointSlice 中还有 ${left.map((e) => e.pod ?? formatIp(e.ip)).join('、')}，但${left.length === 1 ? '它' : '它们'}没有就绪（条件 ready: false，比如就绪探针失败），所以 kube-proxy 没有把${left.length === 1 ? '它' : '它们'}写进链里。`,
+      }
+    : { en: '', zh: '' }
+  const remembered = r.tested.some((l) => l.matched && l.rule.includes('--rcheck'))
+  const pickText = remembered
+    ? {
+        en: ` KUBE-SVC begins with the sessionAffinity checks: the recent list of one KUBE-SEP chain already holds ${before.src}, set by an earlier connection of this client within the timeout, so the client goes back to that same endpoint and the random rules are never reached.`,
+        zh: `KUBE-SVC 最前面是 sessionAffinity 的检查规则：某个 KUBE-SEP 链的 recent 列表里已经有 ${before.src}（由这个客户端在超时之内的一次早先连接记下），所以客户端被送回同一个端点，随机选择的规则根本不会被执行。`,
+      }
+    : n === 1
+      ? {
+          en: ' KUBE-SVC has a single endpoint, so it jumps to it without a statistic match.',
+          zh: 'KUBE-SVC 只有一个端点，所以不用 statistic 匹配，直接跳转过去。',
+        }
+      : {
+          en: ` KUBE-SVC picks one of ${n} endpoints at random with the statistic match (probability 1/${n}, then 1/${n - 1}, ...).`,
+          zh: `KUBE-SVC 用 statistic 匹配从 ${n} 个端点中随机选一个（概率依次为 1/${n}、1/${n - 1}……）。`,
+        }
+  const fb = fallback
+    ? {
+        en: ' No endpoint is ready, so kube-proxy falls back to endpoints that are terminating but still serving.',
+        zh: '没有任何就绪的端点，所以 kube-proxy 退而使用正在终止但仍在提供服务（serving）的端点。',
+      }
+    : { en: '', zh: '' }
   w.emit(
     'dnat',
     w.where(ns, { device, hook, component: 'kube-proxy' }),
     pkt,
     lookups,
     text(
-      `Netfilter's nat ${hook} hook runs the rules kube-proxy wrote. ${entryEn} ${how.en}. The KUBE-SEP chain rewrites the destination to ${formatIp(to.ip)}:${to.port} (DNAT). The packet was tested against ${r.tested.length} rules. conntrack records the translation so that every later packet of this connection, and the reply, is handled without the rules.`,
-      `Netfilter 的 nat ${hook} 钩子执行 kube-proxy 写下的规则。${entryZh}${how['zh-CN']}。KUBE-SEP 链把目的地址改写为 ${formatIp(to.ip)}:${to.port}（DNAT）。这个包一共被 ${r.tested.length} 条规则检查过。conntrack 记下这次转换，之后该连接的所有包以及应答都直接按记录处理，不再查规则。`,
+      `Netfilter's nat ${hook} hook runs the rules kube-proxy wrote. KUBE-SERVICES matches ${before.dst}:${before.dport}, ${addr.en} of Service ${name}.${how.en} ${pickText.en.slice(1)}${leftOut.en}${fb.en} The KUBE-SEP chain rewrites the destination to ${formatIp(to.ip)}:${to.port} (DNAT). The packet was tested against ${r.tested.length} rules. conntrack records the translation so that every later packet of this connection, and the reply, is handled without the rules.`,
+      `Netfilter 的 nat ${hook} 钩子执行 kube-proxy 写下的规则。KUBE-SERVICES 匹配到 ${before.dst}:${before.dport}，即 Service ${name} 的${addr.zh}。${how.zh}${pickText.zh}${leftOut.zh}${fb.zh}KUBE-SEP 链把目的地址改写为 ${formatIp(to.ip)}:${to.port}（DNAT）。这个包一共被 ${r.tested.length} 条规则检查过。conntrack 记下这次转换，之后该连接的所有包以及应答都直接按记录处理，不再查规则。`,
     ),
   )
   return null
@@ -191,20 +263,72 @@ export function filterHook(
   if (v.kind !== 'reject' && v.kind !== 'drop') return null
   const tested = r.tested.filter(
     (l) =>
-      l.matched || l.table.endsWith('KUBE-SERVICES') || l.table.endsWith('KUBE-EXTERNAL-SERVICES'),
+      l.matched ||
+      l.table.endsWith('KUBE-SERVICES') ||
+      l.table.endsWith('KUBE-EXTERNAL-SERVICES') ||
+      l.table.endsWith('KUBE-PROXY-FIREWALL'),
   )
   if (v.kind === 'reject') {
+    const hit = serviceOf(w, ns, pkt.l3!.dst, pkt.l4?.dstPort ?? 0)
+    const waiting = hit ? hit.port.endpoints.filter((e) => !e.ready) : []
+    const podNotReady = waiting.every((e) => e.pod !== null && !e.serving)
+    const why = waiting.length
+      ? {
+          en: ` Its EndpointSlice lists ${waiting.map((e) => e.pod ?? formatIp(e.ip)).join(', ')}, but with condition ready: false${podNotReady ? " (its Pod's Ready condition is False)" : ''}, and none is terminating-but-serving to fall back on, so kube-proxy counts no usable endpoint.`,
+          zh: `它的 EndpointSlice 中有 ${waiting.map((e) => e.pod ?? formatIp(e.ip)).join('、')}，但条件是 ready: false${podNotReady ? '（Pod 的 Ready 条件为 False）' : ''}，也没有可以退而使用的“正在终止但仍在服务”的端点，所以 kube-proxy 认为没有可用端点。`,
+        }
+      : { en: '', zh: '' }
     w.emit(
       'reject',
       w.where(ns, { device, hook }),
       pkt,
       tested,
       text(
-        `The filter table's ${hook} hook reaches kube-proxy's rule "${/--comment "([^"]*)"/.exec(v.rule)?.[1] ?? ''}": the Service exists but has no ready endpoint, so the kernel refuses the connection at once with ICMP port unreachable (the client sees "Connection refused") instead of letting it time out.`,
-        `filter 表的 ${hook} 钩子命中 kube-proxy 的规则“${/--comment "([^"]*)"/.exec(v.rule)?.[1] ?? ''}”：Service 存在，但没有任何就绪的端点，所以内核立即用 ICMP 端口不可达拒绝连接（客户端看到 “Connection refused”），而不是让它超时。`,
+        `The filter table's ${hook} hook reaches kube-proxy's rule "${/--comment "([^"]*)"/.exec(v.rule)?.[1] ?? ''}": the Service exists but has no ready endpoint, so the kernel refuses the connection at once with ICMP port unreachable (the client sees "Connection refused") instead of letting it time out.${why.en}`,
+        `filter 表的 ${hook} 钩子命中 kube-proxy 的规则“${/--comment "([^"]*)"/.exec(v.rule)?.[1] ?? ''}”：Service 存在，但没有任何就绪的端点，所以内核立即用 ICMP 端口不可达拒绝连接（客户端看到 “Connection refused”），而不是让它超时。${why.zh}`,
       ),
     )
     return { kind: 'rejected', reason: 'service has no endpoints' }
+  }
+  const comment = /--comment "([^"]*)"/.exec(v.rule)?.[1] ?? ''
+  if (comment.includes('traffic not accepted by KUBE-FW-')) {
+    w.emit(
+      'drop',
+      w.where(ns, { device, hook }),
+      pkt,
+      [...(w.natTrail ?? []).filter((l) => l.table.includes('KUBE-FW-') || l.matched), ...tested],
+      text(
+        `The filter table's ${hook} hook reaches kube-proxy's rule "${comment}". The Service has loadBalancerSourceRanges and ${pkt.l3!.src} is in none of them, so in nat ${hook === 'OUTPUT' ? 'OUTPUT' : 'PREROUTING'} the KUBE-FW chain let the packet fall through without a DNAT; here it still carries the load-balancer IP, and KUBE-PROXY-FIREWALL drops it silently (the client sees a timeout).`,
+        `filter 表的 ${hook} 钩子命中 kube-proxy 的规则“${comment}”。这个 Service 设置了 loadBalancerSourceRanges，而 ${pkt.l3!.src} 不在其中任何一个网段内，所以在 nat ${hook === 'OUTPUT' ? 'OUTPUT' : 'PREROUTING'} 中 KUBE-FW 链没有对它做 DNAT；到这里目的地址仍是负载均衡器 IP，KUBE-PROXY-FIREWALL 把它静默丢弃（客户端只会等到超时）。`,
+      ),
+    )
+    return { kind: 'dropped', reason: 'not in loadBalancerSourceRanges' }
+  }
+  if (v.rule.startsWith('-A KUBE-IPVS-OUT-FILTER')) {
+    w.emit(
+      'drop',
+      w.where(ns, { device, hook }),
+      pkt,
+      tested,
+      text(
+        `The node itself calls the load-balancer IP, so its source is that address too (it is bound to kube-ipvs0). The Service's loadBalancerSourceRanges do not hold this node's address, so kube-proxy added a KUBE-IPVS-OUT-FILTER rule that drops the node's own connections to this virtual service.`,
+        `节点自己访问负载均衡器 IP，所以源地址也是这个地址（它绑定在 kube-ipvs0 上）。Service 的 loadBalancerSourceRanges 不包含本节点的地址，所以 kube-proxy 在 KUBE-IPVS-OUT-FILTER 中加了一条规则，丢弃本节点到这个虚拟服务的连接。`,
+      ),
+    )
+    return { kind: 'dropped', reason: 'not in loadBalancerSourceRanges' }
+  }
+  if (comment === '' && v.rule.includes('KUBE-SOURCE-RANGES-FIREWALL')) {
+    w.emit(
+      'drop',
+      w.where(ns, { device, hook }),
+      pkt,
+      tested,
+      text(
+        `The filter table's ${hook} hook sends this load-balancer IP to KUBE-SOURCE-RANGES-FIREWALL (its entry is in the ipset KUBE-LOAD-BALANCER-FW because the Service has loadBalancerSourceRanges). ${pkt.l3!.src} matches no entry of KUBE-LOAD-BALANCER-SOURCE-CIDR, so the chain's last rule drops the packet silently.`,
+        `filter 表的 ${hook} 钩子把这个负载均衡器 IP 交给 KUBE-SOURCE-RANGES-FIREWALL（因为 Service 设置了 loadBalancerSourceRanges，它的表项在 ipset KUBE-LOAD-BALANCER-FW 中）。${pkt.l3!.src} 不匹配 KUBE-LOAD-BALANCER-SOURCE-CIDR 中的任何表项，所以该链的最后一条规则把包静默丢弃。`,
+      ),
+    )
+    return { kind: 'dropped', reason: 'not in loadBalancerSourceRanges' }
   }
   w.emit(
     'drop',
@@ -274,6 +398,15 @@ function undoDnat(
   if (e.orig.dst === e.reply.src && e.orig.dport === e.reply.sport) return
   pkt.l3!.src = e.orig.dst
   pkt.l4!.srcPort = e.orig.dport
+  const kind = serviceOf(w, ns, e.orig.dst, e.orig.dport)?.kind
+  const addr =
+    kind === 'nodePort'
+      ? { en: 'the node address', zh: '节点地址' }
+      : kind === 'cluster' || kind === undefined
+        ? { en: 'the ClusterIP', zh: ' ClusterIP' }
+        : kind === 'lb'
+          ? { en: 'the load-balancer IP', zh: '负载均衡器 IP' }
+          : { en: 'the external IP', zh: '外部 IP' }
   const bridge = device !== null && findLink(ns, device)?.kind === 'bridge'
   const why = bridge
     ? {
@@ -287,8 +420,8 @@ function undoDnat(
     pkt,
     [{ table: 'conntrack -L', rule: formatConntrack(e), matched: true }],
     text(
-      `The reply matches the conntrack entry created when the request was DNATed, so the kernel rewrites its source back from ${e.reply.src}:${e.reply.sport} to ${e.orig.dst}:${e.orig.dport}, the address the client called. The client only ever talks to the Service address: it never learns which Pod answered.${why.en}`,
-      `应答匹配到请求被 DNAT 时创建的 conntrack 表项，所以内核把它的源地址从 ${e.reply.src}:${e.reply.sport} 改回客户端所访问的地址 ${e.orig.dst}:${e.orig.dport}。客户端始终只和 Service 地址通信，并不知道是哪个 Pod 应答的。${why.zh}`,
+      `The reply matches the conntrack entry created when the request was DNATed, so the kernel rewrites its source back from ${e.reply.src}:${e.reply.sport} to ${addr.en} ${e.orig.dst}:${e.orig.dport}. The client only ever talks to the Service address: it never learns which Pod answered.${why.en}`,
+      `应答匹配到请求被 DNAT 时创建的 conntrack 表项，所以内核把它的源地址从 ${e.reply.src}:${e.reply.sport} 改回${addr.zh} ${e.orig.dst}:${e.orig.dport}。客户端始终只和 Service 地址通信，并不知道是哪个 Pod 应答的。${why.zh}`,
     ),
   )
 }

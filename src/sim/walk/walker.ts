@@ -48,6 +48,8 @@ export class Walker {
   reverse: CtEntry | null = null
   /** The nat rules the packet was last tested against without a DNAT (IPVS mode shows them). */
   natTested: Lookup[] = []
+  /** nat rules a new packet went through without being DNATed (a KUBE-FW chain), for a later DROP. */
+  natTrail: Lookup[] | null = null
   /** The bridge port a frame for the bridge's own MAC came in on, kept by br_netfilter. */
   bridgeIngress: { nsId: string; bridge: string; port: string; dnatted: boolean } | null = null
 
@@ -69,6 +71,7 @@ export class Walker {
     this.reverse = null
     this.bridgeIngress = null
     this.natTested = []
+    this.natTrail = null
   }
 
   /** Where a namespace is, for a step's `at`. */
