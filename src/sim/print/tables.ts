@@ -10,7 +10,8 @@ import { formatFdb } from './bridge-fdb.ts'
 import { formatRule } from './ip-rule.ts'
 import { formatLink, netnsName } from './ip-link.ts'
 import { iptablesSave } from './iptables-save.ts'
-import { nodeIptables } from '../proxy/kube-proxy.ts'
+import { nodeIptables, nodeNftablesTable } from '../proxy/kube-proxy.ts'
+import { nftListTable } from './nft-list.ts'
 import { ipvsadmList } from '../proxy/ipvs.ts'
 
 /** Kernel dump order: by destination address, the longer prefix first for the same address. */
@@ -75,6 +76,16 @@ export function namespaceTables(c: Cluster, ns: NetNs, prefix = ''): string {
       )
     }
     if (mode === 'ipvs') out.push(section(`${prefix}ipvsadm -Ln`, ipvsadmList(c, ns.node)))
+    // nftables mode: kube-proxy removes its iptables and IPVS rules at start-up (cmd/kube-proxy
+    // server_linux.go platformCleanup) and keeps everything in its own table. `nft list ruleset`
+    // would also show tables other components own (and ip6 kube-proxy), so list just this one.
+    if (mode === 'nftables')
+      out.push(
+        section(
+          `${prefix}nft list table ip kube-proxy`,
+          nftListTable(nodeNftablesTable(c, ns.node)).trimEnd().split('\n'),
+        ),
+      )
   }
   return `${out.join('\n\n')}\n`
 }

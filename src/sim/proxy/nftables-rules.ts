@@ -9,7 +9,16 @@ import { formatCidr, formatIp, type Cidr } from '../../model/ipv4.ts'
 import { base32, sha256 } from '../hash.ts'
 import type { BuiltEndpoint, BuiltService, BuiltServicePort } from '../services/service.ts'
 import { servicePortName } from '../services/service.ts'
-import type { NftChain, NftMatch, NftRule, NftSet, NftStatement, NftTable } from './nft-table.ts'
+import type {
+  NftChain,
+  NftElement,
+  NftMatch,
+  NftRule,
+  NftSet,
+  NftStatement,
+  NftTable,
+} from './nft-table.ts'
+import { elementKey } from './nft-table.ts'
 
 export interface NftablesOptions {
   node: string
@@ -78,6 +87,23 @@ export const CHAIN = {
 
 const IPV4_CONCAT = 'ipv4_addr . inet_proto . inet_service : verdict'
 const PROTO_PORT = 'inet_proto . inet_service : verdict'
+
+/** nftElementStorage.ensureElem: one element per key; a second add with the same key replaces it. */
+const positions = new WeakMap<NftSet, Map<string, number>>()
+function ensureElem(s: NftSet, e: NftElement): void {
+  let at = positions.get(s)
+  if (!at) {
+    at = new Map()
+    positions.set(s, at)
+  }
+  const key = elementKey(e.key)
+  const i = at.get(key)
+  if (i !== undefined) s.elements[i] = e
+  else {
+    at.set(key, s.elements.length)
+    s.elements.push(e)
+  }
+}
 
 const rule = (
   matches: NftMatch[],
@@ -294,16 +320,16 @@ export function kubeProxyNftables(services: readonly BuiltService[], o: Nftables
       if (usesExternalChain) ensure(externalChain)
 
       // Capture the ClusterIP.
-      clusterIPs.elements.push({ key: [vip], comment: null, verdict: null })
+      ensureElem(clusterIPs, { key: [vip], comment: null, verdict: null })
       const key = [vip, proto, String(port.port)]
       if (hasInternal)
-        serviceIPs.elements.push({
+        ensureElem(serviceIPs, {
           key,
           comment: null,
           verdict: { s: 'goto', chain: internalChain },
         })
       else
-        noEndpointServices.elements.push({
+        ensureElem(noEndpointServices, {
           key,
           comment: spn,
           verdict: toVerdict(internalVerdict!),
@@ -313,13 +339,13 @@ export function kubeProxyNftables(services: readonly BuiltService[], o: Nftables
       if (port.nodePort !== null) {
         const npKey = [proto, String(port.nodePort)]
         if (hasEndpoints)
-          serviceNodePorts.elements.push({
+          ensureElem(serviceNodePorts, {
             key: npKey,
             comment: null,
             verdict: { s: 'goto', chain: externalChain },
           })
         if (externalVerdict)
-          noEndpointNodePorts.elements.push({
+          ensureElem(noEndpointNodePorts, {
             key: npKey,
             comment: spn,
             verdict: toVerdict(externalVerdict),
