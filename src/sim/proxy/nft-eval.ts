@@ -18,7 +18,7 @@ export interface CompiledNft {
   chains: Map<string, NftChain>
   /** Each set or map, indexed by its element key ("172.30.0.41 . tcp . 80"). */
   index: Map<string, Map<string, NftElement>>
-  /** Each rule as `nft list` prints it, computed once. */
+  /** Each rule as `nft list` prints it, computed the first time a packet meets it. */
   listed: Map<NftRule, string>
 }
 
@@ -27,9 +27,7 @@ export function compileNft(table: NftTable): CompiledNft {
   const index = new Map(
     table.sets.map((s) => [s.name, new Map(s.elements.map((e) => [elementKey(e.key), e]))]),
   )
-  const listed = new Map<NftRule, string>()
-  for (const c of table.chains) for (const r of c.rules) listed.set(r, listRule(r))
-  return { table, chains, index, listed }
+  return { table, chains, index, listed: new Map<NftRule, string>() }
 }
 
 /** Which of kube-proxy's base chains on a hook run: before DNAT, after it, or all. */
@@ -110,7 +108,11 @@ export function walkNft(
     if (!chain || depth > 16) return { kind: 'continue' }
     if (!chain.base) path.push(name)
     for (const r of chain.rules) {
-      const text = c.listed.get(r)!
+      let text = c.listed.get(r)
+      if (text === undefined) {
+        text = listRule(r)
+        c.listed.set(r, text)
+      }
       const ok = r.matches.every(holds)
       const s = r.statement
       if (s.s === 'vmap') {
