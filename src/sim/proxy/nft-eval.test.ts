@@ -115,6 +115,48 @@ describe('kube-proxy nftables mode in the packet walk', () => {
     ).toMatch(/ : drop$/)
   })
 
+  it('REJECTs a node port with no endpoints in filter input, through no-endpoint-nodeports', () => {
+    const yaml = lesson('mode3-nodeport').replace(
+      'selector: { app: web }',
+      'selector: { app: nothing }',
+    )
+    expect(yaml).toContain('app: nothing')
+    const t = traceOf(yaml)
+    expect(t.outcome).toBe('rejected')
+    const r = step(t, 'reject')!
+    expect(r.at.hook).toBe('INPUT')
+    expect(r.lookups.map((l) => l.rule)).toEqual([
+      'ct state new jump nodeport-endpoints-check',
+      'ip daddr @nodeport-ips meta l4proto . th dport vmap @no-endpoint-nodeports',
+      'tcp . 30080 comment "default/web" : goto reject-chain',
+      'reject',
+    ])
+  })
+
+  // proxier_test.go TestClusterIPGeneral: "svc1 does not accept svc2's ports" is REJECTed,
+  // "packet to unallocated cluster ip" is DROPped.
+  it('REJECTs a ClusterIP on a port no Service offers, DROPs an unallocated ClusterIP', () => {
+    const base = lesson('mode3-clusterip-iptables')
+    const { cluster } = build(base)
+    const vip = cluster.services.find((x) => x.name === 'web')!.clusterIP!
+    const to = (dst: string) =>
+      base.replace(
+        'from: { pod: default/client }\n  to: http://web.default.svc.cluster.local/',
+        `from: { pod: default/client }\n  to: ${dst}`,
+      )
+    const ip = [vip >>> 24, (vip >>> 16) & 255, (vip >>> 8) & 255, vip & 255].join('.')
+    const badPort = traceOf(to(`${ip}:81`), 'client-to-service')
+    expect(badPort.outcome).toBe('rejected')
+    expect(step(badPort, 'reject')!.lookups.at(-1)!.rule).toBe(
+      'ip daddr @cluster-ips reject comment "Reject traffic to invalid ports of ClusterIPs"',
+    )
+    const unallocated = traceOf(to('10.100.0.99:80'), 'client-to-service')
+    expect(unallocated.outcome).toBe('dropped')
+    expect(step(unallocated, 'drop')!.lookups.at(-1)!.rule).toBe(
+      'ip daddr 10.96.0.0/12 drop comment "Drop traffic to unallocated ClusterIPs"',
+    )
+  })
+
   it('picks each of three endpoints about equally often over 600 seeds', () => {
     const { cluster, scenario } = build(lesson('mode3-clusterip-iptables'))
     const traffic = scenario.traffic.find((x) => x.name === 'node-to-service')!

@@ -223,7 +223,7 @@ export function filterHook(
           l.table.endsWith('KUBE-SERVICES') ||
           l.table.endsWith('KUBE-EXTERNAL-SERVICES'),
       )
-  const key = `${pkt.l3!.dst} . ${pkt.l3!.proto} . ${pkt.l4?.dstPort ?? 0}`
+  const key = { dst: pkt.l3!.dst, proto: pkt.l3!.proto, port: pkt.l4?.dstPort ?? 0 }
   if (r.nft && v.kind === 'reject') {
     w.emit('reject', w.where(ns, { device, hook }), pkt, tested, nftRejectText(r.nft, hook, key))
     return {

@@ -87,16 +87,33 @@ export function nftDnatText(r: NftWalk, f: DnatFacts): Text {
 
 const commentOf = (rule: string) => /comment "([^"]*)"/.exec(rule)?.[1] ?? ''
 
-export function nftRejectText(r: NftWalk, hook: string, key: string): Text {
+export interface DstKey {
+  dst: string
+  proto: string
+  port: number
+}
+
+/** The key a verdict map is looked up with: address . protocol . port, or protocol . port. */
+function keyFor(map: string | null, k: DstKey): string {
+  return map === 'no-endpoint-nodeports'
+    ? `${k.proto} . ${k.port}`
+    : `${k.dst} . ${k.proto} . ${k.port}`
+}
+
+export function nftRejectText(r: NftWalk, hook: string, k: DstKey): Text {
   const map = lastMap(r)
+  const key = keyFor(map, k)
   const rule = r.verdict.kind === 'reject' ? r.verdict.rule : ''
   if (map && r.element) {
     const svc = r.element.comment ?? ''
-    const check =
-      map === 'no-endpoint-nodeports' ? 'nodeport-endpoints-check' : 'service-endpoints-check'
+    const nodePort = map === 'no-endpoint-nodeports'
+    const check = nodePort ? 'nodeport-endpoints-check' : 'service-endpoints-check'
+    const via = nodePort
+      ? text(` (${k.dst} is in the set nodeport-ips)`, `（${k.dst} 在集合 “nodeport-ips” 中）`)
+      : text('', '')
     return text(
-      `For a new connection, kube-proxy's filter ${hook.toLowerCase()} chain jumps to ${check}, which looks up ${key} in the verdict map ${map}. The element, commented with the Service port ${svc}, says goto reject-chain: the Service exists but has no ready endpoint, so \`reject\` answers at once with ICMP port unreachable (the client sees "Connection refused") instead of letting the connection time out.`,
-      `对新连接，kube-proxy 的 filter ${hook.toLowerCase()} 链跳转到 “${check}”，它在 verdict map “${map}” 中查找 ${key}。该元素的注释是 Service 端口 ${svc}，内容是 goto “reject-chain”：Service 存在，但没有任何就绪的端点，所以 \`reject\` 立即用 ICMP 端口不可达拒绝连接（客户端看到 "Connection refused"），而不是让连接超时。`,
+      `For a new connection, kube-proxy's filter ${hook.toLowerCase()} chain jumps to ${check}, which looks up ${key} in the verdict map ${map}${via.en}. The element, commented with the Service port ${svc}, says goto reject-chain: the Service exists but has no ready endpoint, so \`reject\` answers at once with ICMP port unreachable (the client sees "Connection refused") instead of letting the connection time out.`,
+      `对新连接，kube-proxy 的 filter ${hook.toLowerCase()} 链跳转到 “${check}”，它在 verdict map “${map}” 中查找 ${key}${via['zh-CN']}。该元素的注释是 Service 端口 ${svc}，内容是 goto “reject-chain”：Service 存在，但没有任何就绪的端点，所以 \`reject\` 立即用 ICMP 端口不可达拒绝连接（客户端看到 "Connection refused"），而不是让连接超时。`,
     )
   }
   return text(
@@ -105,8 +122,9 @@ export function nftRejectText(r: NftWalk, hook: string, key: string): Text {
   )
 }
 
-export function nftDropText(r: NftWalk, hook: string, key: string): Text {
+export function nftDropText(r: NftWalk, hook: string, k: DstKey): Text {
   const map = lastMap(r)
+  const key = keyFor(map, k)
   if (map && r.element) {
     const svc = r.element.comment ?? ''
     return text(
