@@ -157,6 +157,20 @@ describe('kube-proxy nftables mode in the packet walk', () => {
     )
   })
 
+  it('sessionAffinity ClientIP: checks the affinity sets before the draw and records the client after', () => {
+    const yaml = lesson('mode3-clusterip-iptables').replace(
+      '    - { name: http, port: 80, targetPort: http }',
+      '    - { name: http, port: 80, targetPort: http }\n  sessionAffinity: ClientIP',
+    )
+    expect(yaml).toContain('sessionAffinity: ClientIP')
+    const rules = step(traceOf(yaml, 'client-to-service'), 'dnat')!.lookups.map((l) => l.rule)
+    const checks = rules.filter((r) => r.startsWith('ip saddr @affinity-'))
+    expect(checks).toHaveLength(3)
+    const draw = rules.findIndex((r) => r.startsWith('numgen'))
+    expect(rules.findIndex((r) => r.startsWith('ip saddr @affinity-'))).toBeLessThan(draw)
+    expect(rules.findIndex((r) => r.startsWith('update @affinity-'))).toBeGreaterThan(draw)
+  })
+
   it('picks each of three endpoints about equally often over 600 seeds', () => {
     const { cluster, scenario } = build(lesson('mode3-clusterip-iptables'))
     const traffic = scenario.traffic.find((x) => x.name === 'node-to-service')!

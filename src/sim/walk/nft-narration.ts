@@ -73,6 +73,13 @@ export function nftDnatText(r: NftWalk, f: DnatFacts): Text {
           `There \`numgen random mod ${n}\` draws ${v}, so the packet goes to endpoint ${v + 1} of ${n} (each has the same chance, 1/${n}), and that endpoint chain`,
           `在那里，\`numgen random mod ${n}\` 抽到 ${v}，于是包被交给 ${n} 个端点中的第 ${v + 1} 个（每个端点的机会相同，都是 1/${n}），该端点链`,
         )
+  const update = r.tested.find((l) => l.rule.startsWith('update @affinity-'))
+  const affinity = update
+    ? text(
+        ` The Service has sessionAffinity ClientIP: before the draw, one rule per endpoint checked whether ${f.src} is already in that endpoint's affinity set (it is not: this is its first connection), and the endpoint chain now adds it with \`${update.rule}\`, so its next connections within the timeout skip the draw and go to the same endpoint.`,
+        `这个 Service 设置了 sessionAffinity ClientIP：抽签之前，每个端点各有一条规则检查 ${f.src} 是否已在该端点的亲和集合中（不在：这是它的第一个连接）；端点链现在用 \`${update.rule}\` 把它加进去，所以在超时之前它的后续连接会跳过抽签，直接去同一个端点。`,
+      )
+    : text('', '')
   const masq = marked
     ? text(
         ` On the way, a jump to mark-for-masquerade set kube-proxy's mark 0x4000 because ${why.en}, so the packet will be masqueraded in postrouting, on its way out.`,
@@ -80,8 +87,8 @@ export function nftDnatText(r: NftWalk, f: DnatFacts): Text {
       )
     : text('', '')
   return text(
-    `Netfilter's ${f.hook} hook runs the base chain ${base} of kube-proxy's nftables table ip kube-proxy (type nat, priority dstnat), which jumps to the chain services. ${found.en} ${draw.en} rewrites the destination to ${f.to} (dnat).${masq.en} The packet was tested against ${tested} rules, and that number does not grow with the number of Services. conntrack records the translation so that every later packet of this connection, and the reply, is handled without the rules.`,
-    `Netfilter 的 ${f.hook} 钩子执行 kube-proxy 的 nftables 表 “ip kube-proxy” 中的基础链 “${base}”（type nat，优先级 dstnat），它跳转到链 “services”。${found['zh-CN']}${draw['zh-CN']}把目的地址改写为 ${f.to}（dnat）。${masq['zh-CN']}这个包一共被 ${tested} 条规则检查过，这个数字不会随 Service 数量增长。conntrack 记下这次转换，之后该连接的所有包以及应答都直接按记录处理，不再查规则。`,
+    `Netfilter's ${f.hook} hook runs the base chain ${base} of kube-proxy's nftables table ip kube-proxy (type nat, priority dstnat), which jumps to the chain services. ${found.en} ${draw.en} rewrites the destination to ${f.to} (dnat).${affinity.en}${masq.en} The packet was tested against ${tested} rules, and that number does not grow with the number of Services. conntrack records the translation so that every later packet of this connection, and the reply, is handled without the rules.`,
+    `Netfilter 的 ${f.hook} 钩子执行 kube-proxy 的 nftables 表 “ip kube-proxy” 中的基础链 “${base}”（type nat，优先级 dstnat），它跳转到链 “services”。${found['zh-CN']}${draw['zh-CN']}把目的地址改写为 ${f.to}（dnat）。${affinity['zh-CN']}${masq['zh-CN']}这个包一共被 ${tested} 条规则检查过，这个数字不会随 Service 数量增长。conntrack 记下这次转换，之后该连接的所有包以及应答都直接按记录处理，不再查规则。`,
   )
 }
 
