@@ -69,6 +69,7 @@ function listStatement(s: NftStatement): string {
     case 'dnat':
       return `dnat to ${s.ip}:${s.port}`
     case 'update':
+      // src/statement.c set_stmt_print: "update", the set reference, then "{ key }".
       return `update @${s.set} { ip saddr }`
   }
 }
