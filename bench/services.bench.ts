@@ -1,8 +1,10 @@
 /**
- * Services at scale, kube-proxy iptables mode: N Services (10 to 10,000) with two endpoints
- * each. For each N: the rules in one node's nat table, the rules one packet is tested against on
- * its way to the last Service, and the engine's time per trace. iptables walks KUBE-SERVICES
- * rule by rule, so the rules tested grow with N.
+ * Services at scale, kube-proxy iptables, IPVS and nftables modes: N Services (10 to 10,000)
+ * with two endpoints each. For each N: the size of one node's rule set (iptables: nat rules;
+ * nftables: rules plus map and set elements in table ip kube-proxy), the rules one packet is
+ * tested against on its way to the last Service, and the engine's time per trace. iptables walks
+ * KUBE-SERVICES rule by rule, so the rules tested grow with N; nftables finds the Service with
+ * one verdict-map lookup.
  *
  *   npm run bench:services
  */
@@ -10,7 +12,8 @@ import { mkdirSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import { parseScenario } from '../src/model/parse-scenario.ts'
 import { buildCluster } from '../src/sim/build/build-cluster.ts'
-import { nodeIptables } from '../src/sim/proxy/kube-proxy.ts'
+import { nodeIptables, nodeNftablesTable } from '../src/sim/proxy/kube-proxy.ts'
+import { nftRulesTested } from '../src/sim/walk/nft-narration.ts'
 import { trace } from '../src/sim/trace.ts'
 
 const SIZES = [10, 100, 1000, 10000]
@@ -54,7 +57,7 @@ spec: {from: {node: node-1}, to: "svc-${n - 1}:80"}`)
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
 
 const rows = []
-for (const mode of ['iptables', 'ipvs'])
+for (const mode of ['iptables', 'ipvs', 'nftables'])
   for (const n of SIZES) {
     const parsed = parseScenario(scenario(n, mode), `scale-${n}.yaml`)
     const t0 = performance.now()
@@ -62,7 +65,13 @@ for (const mode of ['iptables', 'ipvs'])
     const buildMs = performance.now() - t0
     const cluster = built.cluster!
     const t1 = performance.now()
-    const rules = nodeIptables(cluster, 'node-1').rules.filter((r) => r.table === 'nat').length
+    let rules: number
+    let elements = 0
+    if (mode === 'nftables') {
+      const table = nodeNftablesTable(cluster, 'node-1')
+      rules = table.chains.reduce((n, c) => n + c.rules.length, 0)
+      elements = table.sets.reduce((n, s) => n + s.elements.length, 0)
+    } else rules = nodeIptables(cluster, 'node-1').rules.filter((r) => r.table === 'nat').length
     const rulesMs = performance.now() - t1
     const times: number[] = []
     let tested = 0
@@ -72,13 +81,19 @@ for (const mode of ['iptables', 'ipvs'])
       times.push(performance.now() - s)
       // iptables: the rules walked to the DNAT. IPVS: one hash lookup of the virtual service (the
       // few ipset-matching iptables rules it still passes do not grow with N).
+      // nftables: the rules of table ip kube-proxy walked to the DNAT (map elements not counted).
       const dnat = t.steps.find((x) => x.action === 'dnat')
-      tested = dnat ? dnat.lookups.filter((l) => l.table.startsWith('iptables')).length : 1
+      tested = !dnat
+        ? 1
+        : mode === 'nftables'
+          ? nftRulesTested(dnat.lookups)
+          : dnat.lookups.filter((l) => l.table.startsWith('iptables')).length
     }
     rows.push({
       mode,
       services: n,
       natRules: rules,
+      elements,
       rulesTested: tested,
       buildMs,
       rulesMs,
@@ -89,15 +104,15 @@ for (const mode of ['iptables', 'ipvs'])
 
 console.log(`machine: ${os.cpus()[0]?.model} x${os.cpus().length}, node ${process.version}`)
 console.log(
-  'mode      services  nat rules  rules tested  build ms  first trace ms  trace median ms',
+  'mode      services      rules  elements  rules tested  build ms  first trace ms  trace median ms',
 )
 for (const r of rows) {
   console.log(
-    `${r.mode.padEnd(8)}  ${String(r.services).padStart(8)}  ${String(r.natRules).padStart(9)}  ${String(r.rulesTested).padStart(12)}  ${r.buildMs.toFixed(1).padStart(8)}  ${r.firstTraceMs.toFixed(1).padStart(14)}  ${r.traceMedianMs.toFixed(2).padStart(15)}`,
+    `${r.mode.padEnd(8)}  ${String(r.services).padStart(8)}  ${String(r.natRules).padStart(9)}  ${String(r.elements).padStart(8)}  ${String(r.rulesTested).padStart(12)}  ${r.buildMs.toFixed(1).padStart(8)}  ${r.firstTraceMs.toFixed(1).padStart(14)}  ${r.traceMedianMs.toFixed(2).padStart(15)}`,
   )
 }
 console.log(
-  'IPVS: "rules tested" is the one hash-table lookup of the virtual service. nftables is not simulated yet.',
+  'rules: iptables/IPVS, rules in the nat table; nftables, rules in table ip kube-proxy (elements: its map and set elements).\nIPVS: "rules tested" is the one hash-table lookup of the virtual service.',
 )
 mkdirSync('bench/results', { recursive: true })
 writeFileSync(

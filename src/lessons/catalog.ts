@@ -201,6 +201,17 @@ export const LESSONS: LessonMeta[] = [
     ),
   },
   {
+    id: 'mode3-clusterip-nftables',
+    file: 'mode3-clusterip-nftables.yaml',
+    mode: 3,
+    section: '3',
+    title: text('ClusterIP, kube-proxy nftables mode', 'ClusterIP：kube-proxy 的 nftables 模式'),
+    summary: text(
+      'One table, ip kube-proxy: a verdict-map lookup finds the Service and numgen picks an endpoint, so the rules a packet meets do not grow with the number of Services.',
+      '只有一张表 “ip kube-proxy”：一次 verdict map 查找找到 Service，numgen 挑选端点，所以包经过的规则数不随 Service 数量增长。',
+    ),
+  },
+  {
     id: 'mode3-no-endpoints',
     file: 'mode3-no-endpoints.yaml',
     mode: 3,

@@ -212,5 +212,10 @@ export function readKubeProxy(r: ObjReader, c: ClusterDecl): void {
         ),
       )
   }
-  c.kubeProxy.masqueradeAll = r.bool('masqueradeAll') ?? c.kubeProxy.masqueradeAll
+  // A KubeProxyConfiguration keeps masqueradeAll per mode: nftables mode reads
+  // nftables.masqueradeAll, iptables and IPVS modes iptables.masqueradeAll (cmd/kube-proxy
+  // server_linux.go). The Cluster shorthand takes it at the top level.
+  const perMode = r.obj(c.kubeProxy.mode === 'nftables' ? 'nftables' : 'iptables')
+  c.kubeProxy.masqueradeAll =
+    r.bool('masqueradeAll') ?? perMode?.bool('masqueradeAll') ?? c.kubeProxy.masqueradeAll
 }

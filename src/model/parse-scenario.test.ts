@@ -103,6 +103,22 @@ describe('scenario parsing', () => {
     })
   })
 
+  it('reads nftables mode, and masqueradeAll from the section of that mode', () => {
+    const kpc = (mode: string) =>
+      `apiVersion: kubeproxy.config.k8s.io/v1alpha1\nkind: KubeProxyConfiguration\nmode: ${mode}\niptables: {masqueradeAll: false}\nnftables: {masqueradeAll: true}\n`
+    expect(parseScenario(kpc('nftables')).scenario!.cluster.kubeProxy).toMatchObject({
+      mode: 'nftables',
+      masqueradeAll: true,
+    })
+    expect(parseScenario(kpc('iptables')).scenario!.cluster.kubeProxy).toMatchObject({
+      mode: 'iptables',
+      masqueradeAll: false,
+    })
+    const shorthand =
+      'apiVersion: podpath.dev/v1alpha1\nkind: Cluster\nmetadata: {name: c}\nspec:\n  kubeProxy: {mode: nftables}\n'
+    expect(parseScenario(shorthand).scenario!.cluster.kubeProxy.mode).toBe('nftables')
+  })
+
   it('reports an invalid CIDR and an unknown CNI backend, each at its own line', () => {
     const src =
       'apiVersion: podpath.dev/v1alpha1\nkind: Cluster\nmetadata: {name: c}\nspec:\n  clusterCIDR: 10.244.1.0/16\n  cni: {plugin: calico, backend: geneve}\n'

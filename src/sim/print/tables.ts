@@ -10,7 +10,8 @@ import { formatFdb } from './bridge-fdb.ts'
 import { formatRule } from './ip-rule.ts'
 import { formatLink, netnsName } from './ip-link.ts'
 import { iptablesSave } from './iptables-save.ts'
-import { nodeIptables } from '../proxy/kube-proxy.ts'
+import { nodeIptables, nodeNftablesTable } from '../proxy/kube-proxy.ts'
+import { nftListTable } from './nft-list.ts'
 import { ipvsadmList } from '../proxy/ipvs.ts'
 import type { IpvsLedger } from '../proxy/ipvs-ledger.ts'
 import { formatConntrack, type CtEntry } from '../walk/conntrack.ts'
@@ -89,6 +90,16 @@ export function namespaceTables(
     }
     if (mode === 'ipvs')
       out.push(section(`${prefix}ipvsadm -Ln`, ipvsadmList(c, ns.node, after?.ipvs)))
+    // nftables mode: kube-proxy removes its iptables and IPVS rules at start-up (cmd/kube-proxy
+    // server_linux.go platformCleanup) and keeps everything in its own table. `nft list ruleset`
+    // would also show tables other components own (and ip6 kube-proxy), so list just this one.
+    if (mode === 'nftables')
+      out.push(
+        section(
+          `${prefix}nft list table ip kube-proxy`,
+          nftListTable(nodeNftablesTable(c, ns.node)).trimEnd().split('\n'),
+        ),
+      )
   }
   if (after && ns.kind === 'host') {
     const entries = after.conntrack.get(ns.id) ?? []

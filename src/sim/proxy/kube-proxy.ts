@@ -3,6 +3,9 @@ import type { Cluster } from '../cluster.ts'
 import { cidrContains, formatIp, parseCidr } from '../../model/ipv4.ts'
 import { ipSets, kubeProxyIpvsIptables, type IpSets } from './ipvs-iptables.ts'
 import { compile, type CompiledTables } from './netfilter.ts'
+import { compileNft, type CompiledNft } from './nft-eval.ts'
+import type { NftTable } from './nft-table.ts'
+import { goHexMark, kubeProxyNftables, type NftablesOptions } from './nftables-rules.ts'
 import {
   DEFAULT_MARK,
   kubeProxyIptables,
@@ -97,6 +100,42 @@ export function nodeTables(c: Cluster, node: string): CompiledTables {
   let t = byNode.get(node)
   if (!t) {
     t = compile(nodeIptables(c, node))
+    byNode.set(node, t)
+  }
+  return t
+}
+
+/** nftables mode: kube-proxy's options on this node (KubeProxyConfiguration defaults). */
+export function nftablesOptions(c: Cluster, node: string): NftablesOptions {
+  const mark = 1 << 14 // masqueradeBit 14
+  return {
+    node,
+    // nodePortAddresses defaults to "primary" in nftables mode: the node's own address.
+    nodeIP: c.nodeByName.get(node)?.ip ?? 0,
+    clusterCIDR: c.decl.clusterCIDR,
+    serviceCIDRs: [c.decl.serviceCIDR],
+    masqueradeAll: c.decl.kubeProxy.masqueradeAll,
+    mark,
+    markText: goHexMark(mark),
+  }
+}
+
+export function nodeNftablesTable(c: Cluster, node: string): NftTable {
+  return kubeProxyNftables(c.services, nftablesOptions(c, node))
+}
+
+const compiledNft = new WeakMap<Cluster, Map<string, CompiledNft>>()
+
+/** The node's `ip kube-proxy` table, indexed once per built cluster. */
+export function nodeNft(c: Cluster, node: string): CompiledNft {
+  let byNode = compiledNft.get(c)
+  if (!byNode) {
+    byNode = new Map()
+    compiledNft.set(c, byNode)
+  }
+  let t = byNode.get(node)
+  if (!t) {
+    t = compileNft(nodeNftablesTable(c, node))
     byNode.set(node, t)
   }
   return t

@@ -3,13 +3,27 @@
  * kube-proxy's nat rules run only for the first packet of a connection (conntrack state NEW);
  * every later packet, and every reply, follows the conntrack entry instead.
  */
-import { formatIp, parseIp } from '../../model/ipv4.ts'
+import { formatCidr, formatIp, parseIp } from '../../model/ipv4.ts'
 import { text } from '../../model/text.ts'
 import type { Lookup, Packet } from '../../model/trace.ts'
 import { lookupTable } from '../net/fib.ts'
 import { findLink, type NetNs } from '../net/netns.ts'
-import { inIpSet, nodeTables } from '../proxy/kube-proxy.ts'
-import { walkChain, type Hook, type NfPacket, type Table } from '../proxy/netfilter.ts'
+import { inIpSet, nodeNft, nodeTables } from '../proxy/kube-proxy.ts'
+import {
+  walkChain,
+  type ChainWalk,
+  type Hook,
+  type NfPacket,
+  type Table,
+} from '../proxy/netfilter.ts'
+import { walkNft, type NftWalk } from '../proxy/nft-eval.ts'
+import {
+  nftDnatText,
+  nftDropText,
+  nftFirewallDropText,
+  nftMasqueradeText,
+  nftRejectText,
+} from './nft-narration.ts'
 import { formatConntrack, sameTuple, type CtEntry, type Tuple } from './conntrack.ts'
 import { categorizeEndpoints, externalPolicyLocal, loadBalancerVIPs } from '../services/service.ts'
 import type { Walker, WalkResult } from './walker.ts'
@@ -50,7 +64,24 @@ function tupleOf(pkt: Packet): Tuple {
   }
 }
 
-function run(w: Walker, ns: NetNs, table: Table, hook: Hook, pkt: Packet) {
+/**
+ * Runs kube-proxy's rules for one hook. iptables and IPVS modes walk the iptables table from the
+ * built-in chain; nftables mode runs the base chains of table ip kube-proxy on that hook: those
+ * before DNAT (priority up to dstnat) with the nat hooks, the later filter chains with filter.
+ */
+function run(
+  w: Walker,
+  ns: NetNs,
+  table: Table,
+  hook: Hook,
+  pkt: Packet,
+): ChainWalk & { nft: NftWalk | null } {
+  if (w.state.cluster.decl.kubeProxy.mode === 'nftables') {
+    const stage = table === 'filter' ? 'post-dnat' : hook === 'POSTROUTING' ? 'all' : 'pre-dnat'
+    const r = walkNft(nodeNft(w.state.cluster, ns.node), hook, stage, nfPacket(w, ns, pkt), w.rng)
+    w.mark = r.mark
+    return { ...r, nft: r }
+  }
   const r = walkChain(
     nodeTables(w.state.cluster, ns.node),
     table,
@@ -59,7 +90,7 @@ function run(w: Walker, ns: NetNs, table: Table, hook: Hook, pkt: Packet) {
     w.rng,
   )
   w.mark = r.mark
-  return r
+  return { ...r, nft: null }
 }
 
 function applies(w: Walker, ns: NetNs, pkt: Packet): boolean {
@@ -68,7 +99,8 @@ function applies(w: Walker, ns: NetNs, pkt: Packet): boolean {
     !pkt.outer &&
     pkt.l3 !== null &&
     (w.state.cluster.decl.kubeProxy.mode === 'iptables' ||
-      w.state.cluster.decl.kubeProxy.mode === 'ipvs')
+      w.state.cluster.decl.kubeProxy.mode === 'ipvs' ||
+      w.state.cluster.decl.kubeProxy.mode === 'nftables')
   )
 }
 
@@ -143,6 +175,16 @@ export function natIn(
   if (!w.newConnection) return null
   const before = tupleOf(pkt)
   const r = run(w, ns, 'nat', hook, pkt)
+  if (r.nft && r.verdict.kind === 'drop') {
+    w.emit(
+      'drop',
+      w.where(ns, { device, hook }),
+      pkt,
+      r.tested,
+      nftFirewallDropText(`${before.dst} . ${pkt.l3!.proto} . ${before.dport}`),
+    )
+    return { kind: 'dropped', reason: 'source not in loadBalancerSourceRanges' }
+  }
   if (r.verdict.kind !== 'dnat') {
     // A KUBE-FW chain the packet fell through: keep its rules for the firewall DROP to show.
     w.natTrail = r.tested.some((l) => l.table.includes('KUBE-FW-')) ? r.tested : null
@@ -236,15 +278,31 @@ export function natIn(
         zh: '没有任何就绪的端点，所以 kube-proxy 退而使用正在终止但仍在提供服务（serving）的端点。',
       }
     : { en: '', zh: '' }
+  const explain = r.nft
+    ? nftDnatText(r.nft, {
+        hook,
+        dst: before.dst,
+        dport: before.dport,
+        proto: pkt.l3!.proto,
+        src: before.src,
+        service: name,
+        to: `${formatIp(to.ip)}:${to.port}`,
+        masqMark: 0x4000,
+        clusterCIDR: w.state.cluster.decl.clusterCIDR
+          ? formatCidr(w.state.cluster.decl.clusterCIDR)
+          : null,
+      })
+    : null
   w.emit(
     'dnat',
     w.where(ns, { device, hook, component: 'kube-proxy' }),
     pkt,
     lookups,
-    text(
-      `Netfilter's nat ${hook} hook runs the rules kube-proxy wrote. KUBE-SERVICES matches ${before.dst}:${before.dport}, ${addr.en} of Service ${name}.${how.en} ${pickText.en.slice(1)}${leftOut.en}${fb.en} The KUBE-SEP chain rewrites the destination to ${formatIp(to.ip)}:${to.port} (DNAT). The packet was tested against ${r.tested.length} rules. conntrack records the translation so that every later packet of this connection, and the reply, is handled without the rules.`,
-      `Netfilter 的 nat ${hook} 钩子执行 kube-proxy 写下的规则。KUBE-SERVICES 匹配到 ${before.dst}:${before.dport}，即 Service ${name} 的${addr.zh}。${how.zh}${pickText.zh}${leftOut.zh}${fb.zh}KUBE-SEP 链把目的地址改写为 ${formatIp(to.ip)}:${to.port}（DNAT）。这个包一共被 ${r.tested.length} 条规则检查过。conntrack 记下这次转换，之后该连接的所有包以及应答都直接按记录处理，不再查规则。`,
-    ),
+    explain ??
+      text(
+        `Netfilter's nat ${hook} hook runs the rules kube-proxy wrote. KUBE-SERVICES matches ${before.dst}:${before.dport}, ${addr.en} of Service ${name}.${how.en} ${pickText.en.slice(1)}${leftOut.en}${fb.en} The KUBE-SEP chain rewrites the destination to ${formatIp(to.ip)}:${to.port} (DNAT). The packet was tested against ${r.tested.length} rules. conntrack records the translation so that every later packet of this connection, and the reply, is handled without the rules.`,
+        `Netfilter 的 nat ${hook} 钩子执行 kube-proxy 写下的规则。KUBE-SERVICES 匹配到 ${before.dst}:${before.dport}，即 Service ${name} 的${addr.zh}。${how.zh}${pickText.zh}${leftOut.zh}${fb.zh}KUBE-SEP 链把目的地址改写为 ${formatIp(to.ip)}:${to.port}（DNAT）。这个包一共被 ${r.tested.length} 条规则检查过。conntrack 记下这次转换，之后该连接的所有包以及应答都直接按记录处理，不再查规则。`,
+      ),
   )
   return null
 }
@@ -261,13 +319,30 @@ export function filterHook(
   const r = run(w, ns, 'filter', hook, pkt)
   const v = r.verdict
   if (v.kind !== 'reject' && v.kind !== 'drop') return null
-  const tested = r.tested.filter(
-    (l) =>
-      l.matched ||
-      l.table.endsWith('KUBE-SERVICES') ||
-      l.table.endsWith('KUBE-EXTERNAL-SERVICES') ||
-      l.table.endsWith('KUBE-PROXY-FIREWALL'),
-  )
+  const tested = r.nft
+    ? r.tested
+    : r.tested.filter(
+        (l) =>
+          l.matched ||
+          l.table.endsWith('KUBE-SERVICES') ||
+          l.table.endsWith('KUBE-EXTERNAL-SERVICES') ||
+          l.table.endsWith('KUBE-PROXY-FIREWALL'),
+      )
+  const key = { dst: pkt.l3!.dst, proto: pkt.l3!.proto, port: pkt.l4?.dstPort ?? 0 }
+  if (r.nft && v.kind === 'reject') {
+    w.emit('reject', w.where(ns, { device, hook }), pkt, tested, nftRejectText(r.nft, hook, key))
+    return {
+      kind: 'rejected',
+      reason: r.nft.element ? 'service has no endpoints' : 'no service on this port',
+    }
+  }
+  if (r.nft) {
+    w.emit('drop', w.where(ns, { device, hook }), pkt, tested, nftDropText(r.nft, hook, key))
+    return {
+      kind: 'dropped',
+      reason: r.nft.element ? 'has no local endpoints' : 'unallocated ClusterIP',
+    }
+  }
   if (v.kind === 'reject') {
     const hit = serviceOf(w, ns, pkt.l3!.dst, pkt.l4?.dstPort ?? 0)
     const waiting = hit ? hit.port.endpoints.filter((e) => !e.ready) : []
@@ -367,17 +442,19 @@ export function natOut(w: Walker, ns: NetNs, outDev: string, pkt: Packet): void 
   if (entry) {
     entry.reply = { ...entry.reply, dst: newSrc, dport: newPort }
   }
-  const lookups = r.tested.filter((l) => l.table.includes('POSTROUTING'))
+  const lookups = r.nft ? r.tested : r.tested.filter((l) => l.table.includes('POSTROUTING'))
   if (entry) lookups.push({ table: 'conntrack -L', rule: formatConntrack(entry), matched: true })
   w.emit(
     'masquerade',
     w.where(ns, { device: outDev, hook: 'POSTROUTING' }),
     pkt,
     lookups,
-    text(
-      `On the way out, nat POSTROUTING reaches KUBE-POSTROUTING: this packet carries kube-proxy's mark 0x4000 (set by KUBE-MARK-MASQ), so it is masqueraded: its source becomes ${newSrc}, the address of ${outDev}, with a random source port. The reply will come back to this node, which undoes it.`,
-      `出站时，nat POSTROUTING 到达 KUBE-POSTROUTING：这个包带着 kube-proxy 的标记 0x4000（由 KUBE-MARK-MASQ 打上），所以被伪装：源地址改为 ${outDev} 的地址 ${newSrc}，源端口随机。应答会回到本节点，由它还原。`,
-    ),
+    r.nft
+      ? nftMasqueradeText(newSrc, outDev)
+      : text(
+          `On the way out, nat POSTROUTING reaches KUBE-POSTROUTING: this packet carries kube-proxy's mark 0x4000 (set by KUBE-MARK-MASQ), so it is masqueraded: its source becomes ${newSrc}, the address of ${outDev}, with a random source port. The reply will come back to this node, which undoes it.`,
+          `出站时，nat POSTROUTING 到达 KUBE-POSTROUTING：这个包带着 kube-proxy 的标记 0x4000（由 KUBE-MARK-MASQ 打上），所以被伪装：源地址改为 ${outDev} 的地址 ${newSrc}，源端口随机。应答会回到本节点，由它还原。`,
+        ),
   )
 }
 

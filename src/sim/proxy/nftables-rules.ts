@@ -1,0 +1,441 @@
+/**
+ * kube-proxy's nftables mode (GA in Kubernetes 1.33): the `ip kube-proxy` table it programs on
+ * one node, built as kubernetes pkg/proxy/nftables/proxier.go does in setupNFTables and
+ * syncProxyRules, with the base chains and jumps its proxier_test.go (baseRules) expects.
+ * One table holds everything; Services are found with verdict-map lookups keyed on
+ * `ip daddr . meta l4proto . th dport`, and an endpoint is picked with `numgen random mod N`.
+ */
+import { formatCidr, formatIp, type Cidr } from '../../model/ipv4.ts'
+import { base32, sha256 } from '../hash.ts'
+import type { BuiltEndpoint, BuiltService, BuiltServicePort } from '../services/service.ts'
+import { servicePortName } from '../services/service.ts'
+import type {
+  NftChain,
+  NftElement,
+  NftMatch,
+  NftRule,
+  NftSet,
+  NftStatement,
+  NftTable,
+} from './nft-table.ts'
+import { elementKey } from './nft-table.ts'
+
+export interface NftablesOptions {
+  node: string
+  /** The node's primary address: the default `nodePortAddresses` of nftables mode ("primary"). */
+  nodeIP: number
+  /** The local-traffic detector's cluster CIDR; null leaves the off-cluster masquerade rule out. */
+  clusterCIDR: Cidr | null
+  /** The Service CIDR(s): traffic to an unallocated address in them is dropped. */
+  serviceCIDRs: Cidr[]
+  masqueradeAll: boolean
+  /** 1 << masqueradeBit (14). */
+  mark: number
+  /** How kube-proxy spells the mark: fmt.Sprintf("%#08x") gives "0x004000"; its tests use "0x4000". */
+  markText: string
+}
+
+/** `%#08x` as Go prints it: "0x" counts toward the width of 8. */
+export function goHexMark(mark: number): string {
+  return `0x${mark.toString(16).padStart(6, '0')}`
+}
+
+/**
+ * hashAndTruncate: the first 8 characters of base32(sha256(name)), a dash, then the name itself
+ * (truncated with "..." past 240 characters, which Kubernetes names never reach).
+ */
+export function hashAndTruncate(name: string): string {
+  const full = `${base32(sha256(name)).slice(0, 8)}-${name}`
+  return full.length > 240 ? `${full.slice(0, 237)}...` : full
+}
+
+/** servicePortChainNameBase: "HASH-namespace/name/protocol/portName" (the port name may be empty). */
+export function serviceChainBase(svc: BuiltService, port: BuiltServicePort): string {
+  return hashAndTruncate(`${svc.namespace}/${svc.name}/${port.protocol.toLowerCase()}/${port.name}`)
+}
+
+/** servicePortEndpointChainNameBase: the same, then "__IP/port". */
+export function endpointChainBase(
+  svc: BuiltService,
+  port: BuiltServicePort,
+  ep: BuiltEndpoint,
+): string {
+  return hashAndTruncate(
+    `${svc.namespace}/${svc.name}/${port.protocol.toLowerCase()}/${port.name}__${formatIp(ep.ip)}/${ep.port}`,
+  )
+}
+
+// Chain names kube-proxy uses for its fixed chains (proxier.go constants).
+export const CHAIN = {
+  filterPreroutingPreDnat: 'filter-prerouting-pre-dnat',
+  filterOutputPreDnat: 'filter-output-pre-dnat',
+  filterInput: 'filter-input',
+  filterForward: 'filter-forward',
+  filterOutput: 'filter-output',
+  natPrerouting: 'nat-prerouting',
+  natOutput: 'nat-output',
+  natPostrouting: 'nat-postrouting',
+  services: 'services',
+  serviceEndpointsCheck: 'service-endpoints-check',
+  nodePortEndpointsCheck: 'nodeport-endpoints-check',
+  rejectChain: 'reject-chain',
+  clusterIPsCheck: 'cluster-ips-check',
+  firewallCheck: 'firewall-check',
+  markMasq: 'mark-for-masquerade',
+  masquerading: 'masquerading',
+} as const
+
+const IPV4_CONCAT = 'ipv4_addr . inet_proto . inet_service : verdict'
+const PROTO_PORT = 'inet_proto . inet_service : verdict'
+
+/** nftElementStorage.ensureElem: one element per key; a second add with the same key replaces it. */
+const positions = new WeakMap<NftSet, Map<string, number>>()
+function ensureElem(s: NftSet, e: NftElement): void {
+  let at = positions.get(s)
+  if (!at) {
+    at = new Map()
+    positions.set(s, at)
+  }
+  const key = elementKey(e.key)
+  const i = at.get(key)
+  if (i !== undefined) s.elements[i] = e
+  else {
+    at.set(key, s.elements.length)
+    s.elements.push(e)
+  }
+}
+
+const rule = (
+  matches: NftMatch[],
+  statement: NftStatement,
+  comment: string | null = null,
+): NftRule => ({ matches, statement, comment })
+
+/** The table kube-proxy's nftables proxier writes for one node. */
+export function kubeProxyNftables(services: readonly BuiltService[], o: NftablesOptions): NftTable {
+  const chains: NftChain[] = []
+  const byName = new Map<string, NftChain>()
+  const ensure = (name: string, base: NftChain['base'] = null, comment: string | null = null) => {
+    let c = byName.get(name)
+    if (!c) {
+      c = { name, base, comment, rules: [] }
+      chains.push(c)
+      byName.set(name, c)
+    }
+    return c
+  }
+  const add = (chain: string, r: NftRule) => ensure(chain).rules.push(r)
+  const set = (s: Omit<NftSet, 'elements' | 'flags' | 'timeout'> & Partial<NftSet>): NftSet => ({
+    flags: [],
+    timeout: null,
+    elements: [],
+    ...s,
+  })
+
+  // Base chains: filtering sees pre-DNAT addresses (dstnat - 10); knftables.DNATPriority is -100,
+  // FilterPriority 0, SNATPriority 100.
+  ensure(CHAIN.filterPreroutingPreDnat, { type: 'filter', hook: 'prerouting', priority: -110 })
+  ensure(CHAIN.filterOutputPreDnat, { type: 'filter', hook: 'output', priority: -110 })
+  ensure(CHAIN.filterInput, { type: 'filter', hook: 'input', priority: 0 })
+  ensure(CHAIN.filterForward, { type: 'filter', hook: 'forward', priority: 0 })
+  ensure(CHAIN.filterOutput, { type: 'filter', hook: 'output', priority: 0 })
+  ensure(CHAIN.natPrerouting, { type: 'nat', hook: 'prerouting', priority: -100 })
+  ensure(CHAIN.natOutput, { type: 'nat', hook: 'output', priority: -100 })
+  ensure(CHAIN.natPostrouting, { type: 'nat', hook: 'postrouting', priority: 100 })
+
+  // nftablesJumpChains: the rules in the base chains that reach kube-proxy's own chains.
+  const ctNew: NftMatch[] = [{ m: 'ct-new' }]
+  const jumps: [string, string, NftMatch[]][] = [
+    [CHAIN.nodePortEndpointsCheck, CHAIN.filterInput, ctNew],
+    [CHAIN.serviceEndpointsCheck, CHAIN.filterInput, ctNew],
+    [CHAIN.serviceEndpointsCheck, CHAIN.filterForward, ctNew],
+    [CHAIN.serviceEndpointsCheck, CHAIN.filterOutput, ctNew],
+    [CHAIN.firewallCheck, CHAIN.filterPreroutingPreDnat, ctNew],
+    [CHAIN.firewallCheck, CHAIN.filterOutputPreDnat, ctNew],
+    [CHAIN.services, CHAIN.natOutput, []],
+    [CHAIN.services, CHAIN.natPrerouting, []],
+    [CHAIN.masquerading, CHAIN.natPostrouting, []],
+    [CHAIN.clusterIPsCheck, CHAIN.filterForward, ctNew],
+    [CHAIN.clusterIPsCheck, CHAIN.filterOutput, ctNew],
+  ]
+  for (const [dst, src, extra] of jumps) {
+    ensure(dst)
+    add(src, rule(extra, { s: 'jump', chain: dst }))
+  }
+  ensure(CHAIN.markMasq)
+
+  add(CHAIN.markMasq, rule([], { s: 'mark', op: 'or', mark: o.mark }))
+  add(CHAIN.masquerading, rule([{ m: 'mark-clear', mark: o.mark }], { s: 'return' }))
+  add(CHAIN.masquerading, rule([], { s: 'mark', op: 'xor', mark: o.mark }))
+  add(CHAIN.masquerading, rule([], { s: 'masquerade' }))
+
+  const clusterIPs = set({
+    name: 'cluster-ips',
+    kind: 'set',
+    type: 'ipv4_addr',
+    comment: 'Active ClusterIPs',
+  })
+  add(
+    CHAIN.clusterIPsCheck,
+    rule(
+      [{ m: 'addr-set', field: 'daddr', set: 'cluster-ips' }],
+      { s: 'reject' },
+      'Reject traffic to invalid ports of ClusterIPs',
+    ),
+  )
+  if (o.serviceCIDRs.length > 0)
+    add(
+      CHAIN.clusterIPsCheck,
+      rule(
+        [{ m: 'addr-anon', field: 'daddr', values: o.serviceCIDRs.map(formatCidr) }],
+        { s: 'drop' },
+        'Drop traffic to unallocated ClusterIPs',
+      ),
+    )
+
+  const nodePortIPs = set({
+    name: 'nodeport-ips',
+    kind: 'set',
+    type: 'ipv4_addr',
+    comment: 'IPs that accept NodePort traffic',
+    elements: [{ key: [formatIp(o.nodeIP)], comment: null, verdict: null }],
+  })
+  const noEndpointServices = set({
+    name: 'no-endpoint-services',
+    kind: 'map',
+    type: IPV4_CONCAT,
+    comment: 'vmap to drop or reject packets to services with no endpoints',
+  })
+  const noEndpointNodePorts = set({
+    name: 'no-endpoint-nodeports',
+    kind: 'map',
+    type: PROTO_PORT,
+    comment: 'vmap to drop or reject packets to service nodeports with no endpoints',
+  })
+  ensure(CHAIN.rejectChain, null, 'helper for @no-endpoint-services / @no-endpoint-nodeports')
+  add(CHAIN.rejectChain, rule([], { s: 'reject' }))
+  add(
+    CHAIN.serviceEndpointsCheck,
+    rule([], { s: 'vmap', key: 'daddr-proto-port', map: 'no-endpoint-services' }),
+  )
+  add(
+    CHAIN.nodePortEndpointsCheck,
+    rule([{ m: 'addr-set', field: 'daddr', set: 'nodeport-ips' }], {
+      s: 'vmap',
+      key: 'proto-port',
+      map: 'no-endpoint-nodeports',
+    }),
+  )
+  const firewallIPs = set({
+    name: 'firewall-ips',
+    kind: 'map',
+    type: IPV4_CONCAT,
+    comment: 'destinations that are subject to LoadBalancerSourceRanges',
+  })
+  add(CHAIN.firewallCheck, rule([], { s: 'vmap', key: 'daddr-proto-port', map: 'firewall-ips' }))
+  const serviceIPs = set({
+    name: 'service-ips',
+    kind: 'map',
+    type: IPV4_CONCAT,
+    comment: 'ClusterIP, ExternalIP and LoadBalancer IP traffic',
+  })
+  const serviceNodePorts = set({
+    name: 'service-nodeports',
+    kind: 'map',
+    type: PROTO_PORT,
+    comment: 'NodePort traffic',
+  })
+  add(CHAIN.services, rule([], { s: 'vmap', key: 'daddr-proto-port', map: 'service-ips' }))
+  add(
+    CHAIN.services,
+    rule([{ m: 'addr-set', field: 'daddr', set: 'nodeport-ips' }], {
+      s: 'vmap',
+      key: 'proto-port',
+      map: 'service-nodeports',
+    }),
+  )
+
+  const sets: NftSet[] = [
+    clusterIPs,
+    nodePortIPs,
+    noEndpointServices,
+    noEndpointNodePorts,
+    firewallIPs,
+    serviceIPs,
+    serviceNodePorts,
+  ]
+
+  // kube-proxy ranges over a Go map, so a real node meets Services in no fixed order; PodPath
+  // sorts them by namespace/name.
+  const ordered = [...services]
+    .filter((s) => s.clusterIP !== null)
+    .sort((a, b) => `${a.namespace}/${a.name}`.localeCompare(`${b.namespace}/${b.name}`))
+  const notLocal: NftMatch[] = o.clusterCIDR
+    ? [{ m: 'addr', field: 'saddr', negate: true, value: formatCidr(o.clusterCIDR) }]
+    : []
+
+  for (const svc of ordered) {
+    for (const port of svc.ports) {
+      const d = svc.decl
+      const proto = port.protocol.toLowerCase()
+      const spn = servicePortName(svc, port)
+      const base = serviceChainBase(svc, port)
+      const clusterChain = `service-${base}`
+      const localChain = `local-${base}`
+      const externalChain = `external-${base}`
+      const vip = formatIp(svc.clusterIP!)
+      const all = port.endpoints.filter((e) => e.ready)
+      const local = all.filter((e) => e.node === o.node)
+      const itpLocal = d.internalTrafficPolicy === 'Local'
+      const externallyAccessible = port.nodePort !== null
+      const etpLocal = d.externalTrafficPolicy === 'Local' && externallyAccessible
+      const affinity = d.sessionAffinity === 'ClientIP'
+      // proxy.CategorizeEndpoints
+      const usesClusterEndpoints = !itpLocal || (externallyAccessible && !etpLocal)
+      const usesLocalEndpoints = itpLocal || etpLocal
+      const clusterEndpoints = usesClusterEndpoints ? all : []
+      const localEndpoints = usesLocalEndpoints ? local : []
+      const reachable = [
+        ...clusterEndpoints,
+        ...localEndpoints.filter((e) => !clusterEndpoints.includes(e)),
+      ]
+      const hasEndpoints = all.length > 0
+      const hasInternal = itpLocal ? local.length > 0 : hasEndpoints
+      const hasExternal = etpLocal ? local.length > 0 : hasEndpoints
+      const internalChain = itpLocal ? localChain : clusterChain
+      const externalPolicyChain = etpLocal ? localChain : clusterChain
+      const usesExternalChain = hasEndpoints && externallyAccessible
+      const internalVerdict = !hasEndpoints ? 'reject' : !hasInternal ? 'drop' : null
+      const externalVerdict = !hasEndpoints ? 'reject' : !hasExternal ? 'drop' : null
+      const toVerdict = (v: 'reject' | 'drop') =>
+        v === 'reject'
+          ? ({ s: 'goto', chain: CHAIN.rejectChain } as const)
+          : ({ s: 'drop' } as const)
+      const epChain = (ep: BuiltEndpoint) => `endpoint-${endpointChainBase(svc, port, ep)}`
+      const affinitySet = (ep: BuiltEndpoint) => `affinity-${endpointChainBase(svc, port, ep)}`
+
+      for (const ep of reachable) ensure(epChain(ep))
+      if (clusterEndpoints.length > 0) ensure(clusterChain)
+      if (localEndpoints.length > 0) ensure(localChain)
+      if (usesExternalChain) ensure(externalChain)
+
+      // Capture the ClusterIP.
+      ensureElem(clusterIPs, { key: [vip], comment: null, verdict: null })
+      const key = [vip, proto, String(port.port)]
+      if (hasInternal)
+        ensureElem(serviceIPs, {
+          key,
+          comment: null,
+          verdict: { s: 'goto', chain: internalChain },
+        })
+      else
+        ensureElem(noEndpointServices, {
+          key,
+          comment: spn,
+          verdict: toVerdict(internalVerdict!),
+        })
+
+      // Capture the node port.
+      if (port.nodePort !== null) {
+        const npKey = [proto, String(port.nodePort)]
+        if (hasEndpoints)
+          ensureElem(serviceNodePorts, {
+            key: npKey,
+            comment: null,
+            verdict: { s: 'goto', chain: externalChain },
+          })
+        if (externalVerdict)
+          ensureElem(noEndpointNodePorts, {
+            key: npKey,
+            comment: spn,
+            verdict: toVerdict(externalVerdict),
+          })
+      }
+
+      // Internal traffic: mark what does not come from a Pod (or everything) for masquerading.
+      if (hasInternal) {
+        const dst: NftMatch[] = [
+          { m: 'addr', field: 'daddr', negate: false, value: vip },
+          { m: 'dport', proto, port: port.port },
+        ]
+        if (o.masqueradeAll) add(internalChain, rule(dst, { s: 'jump', chain: CHAIN.markMasq }))
+        else if (o.clusterCIDR)
+          add(internalChain, rule([...dst, ...notLocal], { s: 'jump', chain: CHAIN.markMasq }))
+      }
+
+      // External traffic (node ports).
+      if (usesExternalChain) {
+        if (!etpLocal) add(externalChain, rule([], { s: 'jump', chain: CHAIN.markMasq }))
+        else {
+          if (o.clusterCIDR)
+            add(
+              externalChain,
+              rule(
+                [{ m: 'addr', field: 'saddr', negate: false, value: formatCidr(o.clusterCIDR) }],
+                { s: 'goto', chain: clusterChain },
+                'short-circuit pod traffic',
+              ),
+            )
+          const fromHost: NftMatch[] = [{ m: 'fib-local', field: 'saddr' }]
+          add(
+            externalChain,
+            rule(fromHost, { s: 'jump', chain: CHAIN.markMasq }, 'masquerade local traffic'),
+          )
+          add(
+            externalChain,
+            rule(fromHost, { s: 'goto', chain: clusterChain }, 'short-circuit local traffic'),
+          )
+        }
+        if (hasExternal) add(externalChain, rule([], { s: 'goto', chain: externalPolicyChain }))
+      }
+
+      // Session affinity: one dynamic set per endpoint, entries expiring after the timeout.
+      if (affinity)
+        for (const ep of reachable)
+          sets.push(
+            set({
+              name: affinitySet(ep),
+              kind: 'set',
+              type: 'ipv4_addr',
+              flags: ['dynamic', 'timeout'],
+              timeout: d.sessionAffinityTimeout,
+              comment: null,
+            }),
+          )
+
+      // writeServiceToEndpointRules: affinity first, then one numgen vmap over the endpoints.
+      const toEndpoints = (chain: string, eps: BuiltEndpoint[]) => {
+        if (affinity)
+          for (const ep of eps)
+            add(
+              chain,
+              rule([{ m: 'addr-set', field: 'saddr', set: affinitySet(ep) }], {
+                s: 'goto',
+                chain: epChain(ep),
+              }),
+            )
+        add(chain, rule([], { s: 'numgen', chains: eps.map(epChain) }))
+      }
+      if (clusterEndpoints.length > 0) toEndpoints(clusterChain, clusterEndpoints)
+      if (localEndpoints.length > 0) toEndpoints(localChain, localEndpoints)
+
+      for (const ep of reachable) {
+        const chain = epChain(ep)
+        // Hairpin: a Pod reaching itself through the Service is masqueraded.
+        add(
+          chain,
+          rule([{ m: 'addr', field: 'saddr', negate: false, value: formatIp(ep.ip) }], {
+            s: 'jump',
+            chain: CHAIN.markMasq,
+          }),
+        )
+        if (affinity) add(chain, rule([], { s: 'update', set: affinitySet(ep) }))
+        add(
+          chain,
+          rule([{ m: 'l4proto', proto }], { s: 'dnat', ip: formatIp(ep.ip), port: ep.port }),
+        )
+      }
+    }
+  }
+  return { family: 'ip', name: 'kube-proxy', comment: 'rules for kube-proxy', sets, chains }
+}
