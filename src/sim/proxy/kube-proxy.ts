@@ -3,6 +3,7 @@ import type { Cluster } from '../cluster.ts'
 import { formatIp } from '../../model/ipv4.ts'
 import { ipSets, kubeProxyIpvsIptables, type IpSets } from './ipvs-iptables.ts'
 import { compile, type CompiledTables } from './netfilter.ts'
+import { userspaceIptables } from './userspace-rules.ts'
 import {
   DEFAULT_MARK,
   kubeProxyIptables,
@@ -23,6 +24,7 @@ export function kubeProxyOptions(c: Cluster, node: string): KubeProxyOptions {
 }
 
 export function nodeIptables(c: Cluster, node: string): IptablesRules {
+  if (c.decl.kubeProxy.mode === 'userspace') return userspaceIptables(c, node)
   const o = kubeProxyOptions(c, node)
   return c.decl.kubeProxy.mode === 'ipvs'
     ? kubeProxyIpvsIptables(c, o)
