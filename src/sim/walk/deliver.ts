@@ -78,7 +78,7 @@ export function deliverLocal(
       lookups,
       text(
         `${l3.dst} is an address of ${ns.kind === 'pod' ? `Pod ${ns.pod}` : `node ${ns.node}`}, and ${proto} port ${port} there is ${proc.role.en}, listening on every address (0.0.0.0:${port}). The kernel hands the packet to that socket: this connection ends here, in a process that will open another one.`,
-        `${l3.dst} 是${ns.kind === 'pod' ? ` Pod ${ns.pod} ` : `节点 ${ns.node} `}的地址，而那里的 ${proto} 端口 ${port} 是${proc.role['zh-CN']}，监听所有地址（0.0.0.0:${port}）。内核把包交给这个套接字：这个连接在这里、在一个进程中结束，由它再建立另一个连接。`,
+        `${l3.dst} 是${ns.kind === 'pod' ? ` Pod ${ns.pod} ` : `节点 ${ns.node} `}的地址，而那里的 ${proto} 端口 ${port} 是 ${proc.role['zh-CN']}，监听所有地址（0.0.0.0:${port}）。内核把包交给这个套接字：这个连接在这里、在一个进程中结束，由它再建立另一个连接。`,
       ),
     )
     return {

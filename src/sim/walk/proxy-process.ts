@@ -166,8 +166,8 @@ function relay(w: Walker, client: Endpoint, proxy: Endpoint, got: Packet): WalkR
     proxy,
     up,
     text(
-      `Second connection: ${name} itself is now the client. It opens a new ${proto.toUpperCase()} connection to ${choice.ip}:${choice.port}${route ? ` from ${up.l3!.src}` : ''}:${up.l4!.srcPort}; the kernel picks the source address from the route and the source port from the ephemeral range, as for any program. The client's address is gone: ${choice.ip} will see ${name}'s address, not ${got.l3!.src}.`,
-      `第二个连接：现在 ${name} 自己成了客户端。它新建一个到 ${choice.ip}:${choice.port} 的 ${proto.toUpperCase()} 连接${route ? `，源为 ${up.l3!.src}` : ''}:${up.l4!.srcPort}；和任何程序一样，内核按路由选源地址，从临时端口范围选源端口。客户端的地址不见了：${choice.ip} 看到的是 ${name} 的地址，而不是 ${got.l3!.src}。`,
+      `Second connection: ${name} itself is now the client. It opens ${proto === 'udp' ? 'a new UDP socket connected' : 'a new TCP connection'} to ${choice.ip}:${choice.port}${route ? ` from ${up.l3!.src}` : ''}:${up.l4!.srcPort}; the kernel picks the source address from the route and the source port from the ephemeral range, as for any program. The client's address is gone: ${choice.ip} will see ${name}'s address, not ${got.l3!.src}.`,
+      `第二个连接：现在 ${name} 自己成了客户端。它新建一个${proto === 'udp' ? '连接' : ''}到 ${choice.ip}:${choice.port} 的 ${proto === 'udp' ? 'UDP 套接字' : 'TCP 连接'}${route ? `，源为 ${up.l3!.src}` : ''}:${up.l4!.srcPort}；和任何程序一样，内核按路由选源地址，从临时端口范围选源端口。客户端的地址不见了：${choice.ip} 看到的是 ${name} 的地址，而不是 ${got.l3!.src}。`,
     ),
   )
   if (second.kind !== 'delivered') return second
@@ -198,8 +198,8 @@ export function unwind(w: Walker, r: WalkResult, answer: Packet['app']): WalkRes
       hop.proxy,
       back,
       text(
-        `First connection again: ${name} copies the answer it read onto the client's connection. It writes from the socket that accepted it, ${back.l3!.src}:${back.l4!.srcPort}, to ${back.l3!.dst}:${back.l4!.dstPort}: a new packet, built by the kernel from bytes ${name} handed down.`,
-        `回到第一个连接：${name} 把读到的应答复制到客户端的连接上。它从接受该连接的套接字 ${back.l3!.src}:${back.l4!.srcPort} 写往 ${back.l3!.dst}:${back.l4!.dstPort}：这是一个新包，由内核用 ${name} 交下来的字节重新构造。`,
+        `First connection again: ${name} copies the answer it read onto the client's connection. It writes from the socket the client reached, ${back.l3!.src}:${back.l4!.srcPort}, to ${back.l3!.dst}:${back.l4!.dstPort}: a new packet, built by the kernel from bytes ${name} handed down.`,
+        `回到第一个连接：${name} 把读到的应答复制到客户端的连接上。它从客户端所连到的套接字 ${back.l3!.src}:${back.l4!.srcPort} 写往 ${back.l3!.dst}:${back.l4!.dstPort}：这是一个新包，由内核用 ${name} 交下来的字节重新构造。`,
       ),
     )
     if (last.kind !== 'delivered') return last
