@@ -82,8 +82,8 @@ export function portalNat(
           zh: `规则是 REDIRECT --to-ports ${port}：内核把目的地址改写为包进入的接口（${device}）的主地址 ${newIp}，端口改为 ${port}。`,
         }
       : {
-          en: `The rule DNATs to ${newIp}:${port}, this node's own address: kube-proxy uses DNAT rather than REDIRECT for the node's own traffic, because REDIRECT in OUTPUT would send it to 127.0.0.1.`,
-          zh: `规则把它 DNAT 到 ${newIp}:${port}，即本节点自己的地址：对节点自己发出的流量，kube-proxy 用 DNAT 而不用 REDIRECT，因为在 OUTPUT 中 REDIRECT 会把它送到 127.0.0.1。`,
+          en: `The rule DNATs to ${newIp}:${port}, the node's own address (that of the interface with the default route). For the node's own traffic kube-proxy does not use REDIRECT: in OUTPUT, REDIRECT sends the packet to 127.0.0.1, and kube-proxy's authors found that the answers then came back from another address, which broke DNS; so it DNATs to a non-loopback address of the node.`,
+          zh: `规则把它 DNAT 到 ${newIp}:${port}，即本节点自己的地址（默认路由所在接口的地址）。对节点自己发出的流量，kube-proxy 不用 REDIRECT：在 OUTPUT 中 REDIRECT 会把包送到 127.0.0.1，而 kube-proxy 的作者发现这样应答会从另一个地址回来，导致 DNS 出错；所以它改为 DNAT 到节点的一个非回环地址。`,
         }
   w.emit(
     'dnat',
