@@ -68,7 +68,8 @@ export interface ProxyListener {
 /** The processes listening in a namespace. Ingress controllers and Gateways add their own source. */
 export type ListenerSource = (c: Cluster, ns: NetNs) => ProxyListener[]
 
-const SOURCES: ListenerSource[] = [userspaceListeners]
+/** Every kind of proxy process the engine knows; a new kind adds its source here. */
+export const LISTENER_SOURCES: ListenerSource[] = [userspaceListeners]
 
 /** The proxy process that owns `proto` port `port` in `ns`, if any. */
 export function listenerAt(
@@ -77,7 +78,7 @@ export function listenerAt(
   proto: string,
   port: number,
 ): ProxyListener | null {
-  for (const source of SOURCES) {
+  for (const source of LISTENER_SOURCES) {
     const l = source(c, ns).find((x) => x.proto === proto && x.port === port)
     if (l) return l
   }
