@@ -298,3 +298,32 @@ describe('kube-proxy userspace round robin', () => {
     )
   })
 })
+
+describe('node port, kube-proxy userspace mode', () => {
+  const yaml = scenario({ svc: '  type: NodePort' })
+    .replace(
+      'ports: [{name: http, port: 80, targetPort: http}]',
+      'ports: [{name: http, port: 80, targetPort: http, nodePort: 30080}]',
+    )
+    .replace(
+      'spec: {from: {node: node-2}, to: "http://web.default.svc.cluster.local/"}',
+      'spec: {from: {node: node-2}, to: "http://192.168.1.11:30080/"}',
+    )
+  const { cluster } = build(yaml)
+  const t = traceOf(yaml, 'node')
+  const port = userspacePortals(cluster, 'node-1').find((p) => p.spn === 'default/web:http')!
+
+  it("REDIRECTs an arriving packet on eth0 to eth0's address and the proxy port", () => {
+    expect(t.outcome).toBe('delivered')
+    const d = t.steps.find((s) => s.action === 'dnat')!
+    expect(d.at.node).toBe('node-1')
+    expect(d.lookups.filter((l) => l.matched && l.table.startsWith('iptables')).at(-1)!.table).toBe(
+      'iptables -t nat KUBE-NODEPORT-CONTAINER',
+    )
+    expect(d.packet.l3!.dst).toBe('192.168.1.11')
+    expect(d.packet.l4!.dstPort).toBe(port.proxyPort)
+    const un = t.steps.find((s) => s.action === 'unnat')!
+    expect(un.packet.l3!.src).toBe('192.168.1.11')
+    expect(un.packet.l4!.srcPort).toBe(30080)
+  })
+})

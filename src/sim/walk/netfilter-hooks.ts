@@ -260,8 +260,8 @@ function undoDnat(
       pkt,
       [{ table: 'conntrack -L', rule: formatConntrack(e), matched: true }],
       text(
-        `kube-proxy wrote this answer from its own socket, ${e.reply.src}:${e.reply.sport}. It matches the conntrack entry made when kube-proxy's rule ${e.nat === 'redirect' ? 'REDIRECTed' : 'DNATed'} the request, so the kernel rewrites the source back to the ClusterIP ${e.orig.dst}:${e.orig.dport}: the client sees an answer from the address it called and never learns that kube-proxy, not a Pod, was at the other end.`,
-        `kube-proxy 从它自己的套接字 ${e.reply.src}:${e.reply.sport} 写出这个应答。它匹配到 kube-proxy 的规则对请求做 ${e.nat === 'redirect' ? 'REDIRECT' : 'DNAT'} 时建立的 conntrack 表项，所以内核把源地址改回 ClusterIP ${e.orig.dst}:${e.orig.dport}：客户端看到的应答来自它所访问的地址，并不知道另一端其实是 kube-proxy 而不是某个 Pod。`,
+        `kube-proxy wrote this answer from its own socket, ${e.reply.src}:${e.reply.sport}. It matches the conntrack entry made when kube-proxy's rule ${e.nat === 'redirect' ? 'REDIRECTed' : 'DNATed'} the request, so the kernel rewrites the source back to ${e.orig.dst}:${e.orig.dport}, the address the client called: the client sees an answer from the address it called and never learns that kube-proxy, not a Pod, was at the other end.`,
+        `kube-proxy 从它自己的套接字 ${e.reply.src}:${e.reply.sport} 写出这个应答。它匹配到 kube-proxy 的规则对请求做 ${e.nat === 'redirect' ? 'REDIRECT' : 'DNAT'} 时建立的 conntrack 表项，所以内核把源地址改回客户端所访问的地址 ${e.orig.dst}:${e.orig.dport}：客户端看到的应答来自这个地址，并不知道另一端其实是 kube-proxy 而不是某个 Pod。`,
       ),
     )
     return

@@ -70,7 +70,21 @@ export function portalNat(
   table.push(entry)
   w.state.conntrack.set(ns.id, table)
   const portal = userspacePortals(w.state.cluster, ns.node).find((p) => p.proxyPort === port)
-  const svc = portal ? `Service ${portal.spn}` : `${before.dst}:${before.dport}`
+  const chain =
+    r.tested
+      .filter((l) => l.matched)
+      .at(-1)
+      ?.table.split(' ')
+      .at(-1) ?? ''
+  const nodePort = chain.startsWith('KUBE-NODEPORT')
+  const svc = !portal
+    ? { en: `${before.dst}:${before.dport}`, zh: `${before.dst}:${before.dport}` }
+    : nodePort
+      ? {
+          en: `node port ${before.dport} of Service ${portal.spn}`,
+          zh: `Service ${portal.spn} 的节点端口 ${before.dport}`,
+        }
+      : { en: `the ClusterIP of Service ${portal.spn}`, zh: `Service ${portal.spn} 的 ClusterIP` }
   const lookups: Lookup[] = [
     ...r.tested,
     { table: 'conntrack -L', rule: formatConntrack(entry), matched: true },
@@ -91,8 +105,8 @@ export function portalNat(
     pkt,
     lookups,
     text(
-      `kube-proxy runs in userspace mode. Its nat ${hook} rules (chain ${hook === 'PREROUTING' ? 'KUBE-PORTALS-CONTAINER' : 'KUBE-PORTALS-HOST'}) match ${before.dst}:${before.dport}, ${svc}, and send the packet not to a Pod but to kube-proxy itself, which listens on port ${port} for this Service port. ${how.en} No endpoint is chosen here: that is kube-proxy's job once the connection reaches it. conntrack records the translation, so the replies kube-proxy writes will carry ${before.dst}:${before.dport} again.`,
-      `kube-proxy 运行在 userspace 模式。它在 nat ${hook} 中的规则（链 ${hook === 'PREROUTING' ? 'KUBE-PORTALS-CONTAINER' : 'KUBE-PORTALS-HOST'}）匹配到 ${before.dst}:${before.dport}，即 ${svc}，但并不把包送往某个 Pod，而是送给 kube-proxy 自己：它为这个 Service 端口监听着端口 ${port}。${how.zh}这里并不选择端点：连接到达 kube-proxy 之后由它来选。conntrack 记下这次转换，所以 kube-proxy 写回的应答会重新带上 ${before.dst}:${before.dport}。`,
+      `kube-proxy runs in userspace mode. Its nat ${hook} rules (chain ${chain}) match ${before.dst}:${before.dport}, ${svc.en}, and send the packet not to a Pod but to kube-proxy itself, which listens on port ${port} for this Service port. ${how.en} No endpoint is chosen here: that is kube-proxy's job once the connection reaches it. conntrack records the translation, so the replies kube-proxy writes will carry ${before.dst}:${before.dport} again.`,
+      `kube-proxy 运行在 userspace 模式。它在 nat ${hook} 中的规则（链 ${chain}）匹配到 ${before.dst}:${before.dport}，即${svc.zh}，但并不把包送往某个 Pod，而是送给 kube-proxy 自己：它为这个 Service 端口监听着端口 ${port}。${how.zh}这里并不选择端点：连接到达 kube-proxy 之后由它来选。conntrack 记下这次转换，所以 kube-proxy 写回的应答会重新带上 ${before.dst}:${before.dport}。`,
     ),
   )
   return null
