@@ -40,8 +40,9 @@ const portalCache = new WeakMap<Cluster, Map<string, UserspacePortal[]>>()
 /**
  * The proxy port of every Service port on `node`. With no --proxy-port-range (the default)
  * kube-proxy's randomAllocator hands 0 to net.Listen and the kernel picks a free port at random;
- * PodPath derives it from the node and the Service port name instead, so `podpath tables` and
- * every trace of one built cluster agree. Each node's kube-proxy has its own ports.
+ * with a range, kube-proxy's rangeAllocator picks one at random inside it. PodPath derives the
+ * "random" choice from the node and the Service port name instead, so `podpath tables` and every
+ * trace of one built cluster agree. Each node's kube-proxy has its own ports.
  */
 export function userspacePortals(c: Cluster, node: string): UserspacePortal[] {
   let byNode = portalCache.get(c)
@@ -57,21 +58,40 @@ export function userspacePortals(c: Cluster, node: string): UserspacePortal[] {
   const ordered = [...c.services]
     .filter((s) => s.clusterIP !== null)
     .sort((a, b) => `${a.namespace}/${a.name}`.localeCompare(`${b.namespace}/${b.name}`))
+  const range = c.decl.kubeProxy.portRange
   for (const svc of ordered) {
     for (const port of svc.ports) {
       const spn = servicePortName(svc, port)
-      let slot = hash32(`${node} ${spn} ${port.protocol}`, 7) % ODD_SLOTS
-      let proxyPort = BIND_LOW + 2 * slot + 1
-      while (used.has(proxyPort)) {
-        slot = (slot + 1) % ODD_SLOTS
-        proxyPort = BIND_LOW + 2 * slot + 1
-      }
+      const h = hash32(`${node} ${spn} ${port.protocol}`, 7)
+      const proxyPort = range ? fromRange(range, h, used) : fromKernel(h, used)
+      // An exhausted --proxy-port-range: kube-proxy logs "failed to allocate proxy port" and skips it.
+      if (proxyPort === null) continue
       used.add(proxyPort)
       out.push({ svc, port, spn, proxyPort })
     }
   }
   byNode.set(node, out)
   return out
+}
+
+/** bind(0): an odd port of the lower half, the next free odd one if taken. */
+function fromKernel(h: number, used: Set<number>): number {
+  let slot = h % ODD_SLOTS
+  while (used.has(BIND_LOW + 2 * slot + 1)) slot = (slot + 1) % ODD_SLOTS
+  return BIND_LOW + 2 * slot + 1
+}
+
+/**
+ * rangeAllocator.nextFreePort (pkg/proxy/userspace/port_allocator.go): a random offset in the
+ * range, else the next free one scanning upwards and wrapping; null when every port is used.
+ */
+function fromRange(r: { base: number; size: number }, h: number, used: Set<number>): number | null {
+  const j = h % r.size
+  for (let i = 0; i < r.size; i++) {
+    const p = r.base + ((j + i) % r.size)
+    if (!used.has(p)) return p
+  }
+  return null
 }
 
 /** iptablesCommonPortalArgs: comment, protocol, destination port, then the destination if any. */

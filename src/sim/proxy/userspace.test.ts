@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { formatIp } from '../../model/ipv4.ts'
+import { parsePortRange } from '../../model/parse-cluster.ts'
 import type { Step, Trace } from '../../model/trace.ts'
 import { build, traceOf } from '../../test/scenario.ts'
 import { nodeTables as tablesText } from '../print/tables.ts'
@@ -325,5 +326,46 @@ describe('node port, kube-proxy userspace mode', () => {
     const un = t.steps.find((s) => s.action === 'unnat')!
     expect(un.packet.l3!.src).toBe('192.168.1.11')
     expect(un.packet.l4!.srcPort).toBe(30080)
+  })
+})
+
+describe('proxy ports from a --proxy-port-range (KubeProxyConfiguration portRange)', () => {
+  const withConfig = (range: string) =>
+    `${scenario()}---
+apiVersion: kubeproxy.config.k8s.io/v1alpha1
+kind: KubeProxyConfiguration
+mode: userspace
+portRange: "${range}"
+`
+
+  it('parses "min-max", "min+offset" and one port as utilnet.PortRange does; empty or 0 means none', () => {
+    expect(parsePortRange('30000-30009')).toEqual({ base: 30000, size: 10 })
+    expect(parsePortRange('30000+9')).toEqual({ base: 30000, size: 10 })
+    expect(parsePortRange('30000')).toEqual({ base: 30000, size: 1 })
+    expect(parsePortRange('')).toBeNull()
+    expect(parsePortRange('0-0')).toBeNull()
+    expect(parsePortRange('30009-30000')).toBeUndefined()
+    expect(parsePortRange('many')).toBeUndefined()
+  })
+
+  it('takes every proxy port from the range, each once', () => {
+    const { cluster } = build(withConfig('40000-40009'))
+    expect(cluster.decl.kubeProxy.mode).toBe('userspace')
+    const ports = userspacePortals(cluster, 'node-1').map((p) => p.proxyPort)
+    expect(ports.length).toBeGreaterThan(1)
+    expect(new Set(ports).size).toBe(ports.length)
+    for (const p of ports) expect(p >= 40000 && p <= 40009).toBe(true)
+  })
+
+  it('leaves a Service port without a proxy (and without rules) when the range is used up', () => {
+    const { cluster } = build(withConfig('40000-40001'))
+    const portals = userspacePortals(cluster, 'node-1')
+    expect(portals).toHaveLength(2)
+    const rules = userspaceIptables(cluster, 'node-1').rules
+    expect(rules.filter((r) => r.chain === 'KUBE-PORTALS-CONTAINER')).toHaveLength(2)
+  })
+
+  it('reports a range it cannot read', () => {
+    expect(() => build(withConfig('lots'))).toThrow(/"lots" is not a port range/)
   })
 })
