@@ -64,10 +64,32 @@ export function nextEndpoint(
   return { index, endpoint: list[index]!, sticky }
 }
 
-const COST: Text = text(
-  'This is what userspace mode costs: the bytes climb from the kernel into the kube-proxy process (a read() system call and a context switch), and go back down through a write() on a second connection; the answer makes the same trip the other way. kube-proxy holds two sockets per connection and a goroutine copying each direction. In iptables or IPVS mode the kernel rewrites the packet and forwards it without waking any process.',
-  '这就是 userspace 模式的代价：字节从内核爬升到 kube-proxy 进程中（一次 read() 系统调用和一次上下文切换），再经第二个连接上的 write() 下到内核；应答反方向再走一遍。kube-proxy 为每个连接占用两个套接字，每个方向各有一个 goroutine 在复制。而在 iptables 或 IPVS 模式下，内核改写包头后直接转发，不需要唤醒任何进程。',
-)
+const COST_START = {
+  en: 'This is what userspace mode costs: the bytes climb from the kernel into the kube-proxy process (a read() system call and a context switch), and go back down through a write() on a second connection; the answer makes the same trip the other way.',
+  zh: '这就是 userspace 模式的代价：字节从内核爬升到 kube-proxy 进程中（一次 read() 系统调用和一次上下文切换），再经第二个连接上的 write() 下到内核；应答反方向再走一遍。',
+}
+const COST_END = {
+  en: 'In iptables or IPVS mode the kernel rewrites the packet and forwards it without waking any process.',
+  zh: '而在 iptables 或 IPVS 模式下，内核改写包头后直接转发，不需要唤醒任何进程。',
+}
+
+/** proxyTCP: two goroutines copy each connection pair; UDP: one socket and goroutine per client. */
+function cost(proto: string): Text {
+  const mid =
+    proto === 'tcp'
+      ? {
+          en: 'kube-proxy holds two sockets per connection and a goroutine copying each direction.',
+          zh: 'kube-proxy 为每个连接占用两个套接字，每个方向各有一个 goroutine 在复制。',
+        }
+      : {
+          en: 'For UDP kube-proxy keeps a socket connected to the endpoint for each client address, with a goroutine copying the answers back, until it has been idle for udpIdleTimeout (250 ms by default).',
+          zh: '对 UDP，kube-proxy 为每个客户端地址保留一个连接到端点的套接字，并有一个 goroutine 把应答复制回去，直到它空闲超过 udpIdleTimeout（默认 250 毫秒）。',
+        }
+  return text(
+    `${COST_START.en} ${mid.en} ${COST_END.en}`,
+    `${COST_START.zh}${mid.zh}${COST_END.zh}`,
+  )
+}
 
 function choose(c: Cluster, node: string, p: UserspacePortal, a: Accepted): UpstreamChoice {
   const tcp = a.proto === 'tcp'
@@ -161,6 +183,6 @@ export function userspaceListeners(c: Cluster, ns: NetNs): ProxyListener[] {
       `kube-proxy 为 Service ${p.spn} 开的套接字`,
     ),
     choose: (a) => choose(c, node, p, a),
-    cost: COST,
+    cost: cost(p.port.protocol.toLowerCase()),
   }))
 }
