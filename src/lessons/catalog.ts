@@ -259,6 +259,20 @@ export const LESSONS: LessonMeta[] = [
     ),
   },
   {
+    id: 'mode3-userspace',
+    file: 'mode3-userspace.yaml',
+    mode: 3,
+    section: '3',
+    title: text(
+      'ClusterIP, kube-proxy userspace mode (history)',
+      'ClusterIP：kube-proxy 的 userspace 模式（历史）',
+    ),
+    summary: text(
+      'Before v1.26: iptables REDIRECTs the ClusterIP to kube-proxy itself, which opens a second connection to an endpoint and copies every byte through user space.',
+      'v1.26 之前：iptables 把 ClusterIP 的流量 REDIRECT 给 kube-proxy 自己，由它向端点另开一个连接，每个字节都要经过用户态复制。',
+    ),
+  },
+  {
     id: 'mode3-loadbalancer',
     file: 'mode3-loadbalancer.yaml',
     mode: 3,

@@ -47,7 +47,7 @@ export function defaultCluster(file: string): ClusterDecl {
       blockSize: null,
       instanceType: null,
     },
-    kubeProxy: { mode: 'iptables', scheduler: 'rr', masqueradeAll: false },
+    kubeProxy: { mode: 'iptables', scheduler: 'rr', masqueradeAll: false, portRange: null },
     cloud: 'none',
     where: { file, line: 1, col: 1, object: 'Cluster/cluster' },
   }
@@ -218,4 +218,33 @@ export function readKubeProxy(r: ObjReader, c: ClusterDecl): void {
   const perMode = r.obj(c.kubeProxy.mode === 'nftables' ? 'nftables' : 'iptables')
   c.kubeProxy.masqueradeAll =
     r.bool('masqueradeAll') ?? perMode?.bool('masqueradeAll') ?? c.kubeProxy.masqueradeAll
+  const range = r.str('portRange')
+  if (range !== null) {
+    const parsed = parsePortRange(range)
+    if (parsed === undefined)
+      r.report(
+        ['portRange'],
+        text(
+          `"${range}" is not a port range ("min-max", "min+offset" or one port)`,
+          `“${range}” 不是端口范围（应为 “min-max”、“min+offset” 或单个端口）`,
+        ),
+      )
+    else c.kubeProxy.portRange = parsed
+  }
+}
+
+/**
+ * utilnet.PortRange.Set (k8s.io/apimachinery/pkg/util/net/port_range.go): "min-max" or
+ * "min+offset", inclusive, or one port; empty is no range. A base of 0 means no range too
+ * (newPortAllocator). Undefined when the text does not parse.
+ */
+export function parsePortRange(value: string): { base: number; size: number } | null | undefined {
+  const v = value.trim()
+  if (v === '') return null
+  const m = /^(\d+)(?:([-+])(\d+))?$/.exec(v)
+  if (!m) return undefined
+  const low = Number(m[1])
+  const high = m[2] === '-' ? Number(m[3]) : m[2] === '+' ? low + Number(m[3]) : low
+  if (high < low || high > 65535) return undefined
+  return low === 0 ? null : { base: low, size: 1 + high - low }
 }

@@ -32,6 +32,11 @@ export interface KubeProxySpec {
   mode: KubeProxyMode
   scheduler: string
   masqueradeAll: boolean
+  /**
+   * Userspace mode's proxy ports (KubeProxyConfiguration portRange, --proxy-port-range), as
+   * utilnet.PortRange: base and size. Null (the default, or a base of 0): the kernel picks.
+   */
+  portRange: { base: number; size: number } | null
 }
 
 export type CloudProvider = 'none' | 'aws' | 'generic'

@@ -92,7 +92,7 @@ export function formatMac(bytes: ArrayLike<number>): string {
 }
 
 /** A fast 32-bit hash of `key` with a salt: FNV-1a, then MurmurHash3's fmix32 finaliser. */
-function hash32(key: string, salt: number): number {
+export function hash32(key: string, salt: number): number {
   let h = (0x811c9dc5 ^ salt) >>> 0
   for (let i = 0; i < key.length; i++) {
     h ^= key.charCodeAt(i)

@@ -19,6 +19,7 @@ import { IpvsLedger } from './proxy/ipvs-ledger.ts'
 import { MAX_CONNECTIONS } from './limits.ts'
 import { RecentLists } from './proxy/recent.ts'
 import type { CtEntry } from './walk/conntrack.ts'
+import { connect, replyTarget, unwind } from './walk/proxy-process.ts'
 
 export interface TraceOptions {
   seed: number
@@ -108,6 +109,7 @@ function traceOne(cluster: Cluster, traffic: TrafficDecl, seed: number, walk: Wa
 
   const rng = createRng(seed)
   const walker = new Walker(walk, rng, 'request')
+  walker.seed = seed
   const srcPort = rng.int(EPHEMERAL_MIN, EPHEMERAL_MAX)
   let dnsAddress = false
   if (target.viaDns && source.pod) {
@@ -213,7 +215,7 @@ function traceOne(cluster: Cluster, traffic: TrafficDecl, seed: number, walk: Wa
       )
   const result = source.external
     ? internetSend(walker, source, request, sendExplain)
-    : walker.send(source, request, sendExplain)
+    : connect(walker, source, request, sendExplain)
   const endpoint = {
     pod: target.pod ? `${target.pod.namespace}/${target.pod.name}` : null,
     ip: target.ip,
@@ -233,8 +235,9 @@ function traceOne(cluster: Cluster, traffic: TrafficDecl, seed: number, walk: Wa
 
   // The reply: same connection, addresses and ports swapped, from the socket that accepted it.
   const translated = walker.steps.some((x) => x.action === 'dnat' || x.action === 'masquerade')
+  const proxied = result.via?.length ? result.via.at(-1)! : null
   walker.startPhase('reply', false)
-  walker.replyTo = source
+  walker.replyTo = replyTarget(result, source)
   const got = result.packet
   const reply: Packet = {
     l2: null,
@@ -250,14 +253,23 @@ function traceOne(cluster: Cluster, traffic: TrafficDecl, seed: number, walk: Wa
   const whoZh = server.pod
     ? `Pod ${server.pod.namespace}/${server.pod.name} 的容器 “${server.container}”`
     : `节点 ${server.node}`
-  const back = walker.send(
+  const answered = walker.send(
     server,
     reply,
-    text(
-      `${who} answers on the same connection: source and destination swap, ${reply.l3!.src}:${reply.l4!.srcPort} -> ${reply.l3!.dst}:${reply.l4!.dstPort}. ${translated ? 'The request was translated on the way, so conntrack on the node that translated it will undo that on the reply.' : 'No address was translated on the way, so the reply simply goes back to the address that sent the request.'}`,
-      `${whoZh} 在同一个连接上应答：源和目的互换，${reply.l3!.src}:${reply.l4!.srcPort} -> ${reply.l3!.dst}:${reply.l4!.dstPort}。${translated ? '来程中地址被转换过，所以做过转换的那个节点上的 conntrack 会在应答时把它还原。' : '来程没有任何地址转换，所以应答直接回到发出请求的地址。'}`,
-    ),
+    proxied
+      ? text(
+          `${who} answers on the connection it was given, which ${proxied.listener.component} opened: ${reply.l3!.src}:${reply.l4!.srcPort} -> ${reply.l3!.dst}:${reply.l4!.dstPort}. The server only knows ${proxied.listener.component}'s address; the answer goes back to it, not to the original client.`,
+          `${whoZh} 在它收到的那个连接上应答，这个连接是 ${proxied.listener.component} 建立的：${reply.l3!.src}:${reply.l4!.srcPort} -> ${reply.l3!.dst}:${reply.l4!.dstPort}。服务端只知道 ${proxied.listener.component} 的地址；应答回到它那里，而不是回到最初的客户端。`,
+        )
+      : text(
+          `${who} answers on the same connection: source and destination swap, ${reply.l3!.src}:${reply.l4!.srcPort} -> ${reply.l3!.dst}:${reply.l4!.dstPort}. ${translated ? 'The request was translated on the way, so conntrack on the node that translated it will undo that on the reply.' : 'No address was translated on the way, so the reply simply goes back to the address that sent the request.'}`,
+          `${whoZh} 在同一个连接上应答：源和目的互换，${reply.l3!.src}:${reply.l4!.srcPort} -> ${reply.l3!.dst}:${reply.l4!.dstPort}。${translated ? '来程中地址被转换过，所以做过转换的那个节点上的 conntrack 会在应答时把它还原。' : '来程没有任何地址转换，所以应答直接回到发出请求的地址。'}`,
+        ),
   )
+  const back =
+    answered.kind === 'delivered' && result.via?.length
+      ? unwind(walker, { ...answered, via: result.via }, reply.app)
+      : answered
   const ok = back.kind === 'delivered'
   return {
     format: TRACE_FORMAT,

@@ -8,6 +8,7 @@ import type { DnsApp, Packet } from '../../model/trace.ts'
 import type { Cluster } from '../cluster.ts'
 import type { Source } from '../target.ts'
 import type { Walker, WalkResult } from '../walk/walker.ts'
+import { connect, replyTarget, unwind } from '../walk/proxy-process.ts'
 import { ANSWER_TTL, NDOTS, answer, candidates, dnsServiceIp, resolvConf } from './coredns.ts'
 
 // Linux's default ephemeral port range, as for every other socket (net.ipv4.ip_local_port_range).
@@ -95,7 +96,8 @@ export function dnsPhase(w: Walker, c: Cluster, source: Source, host: string): D
     app: ask(qname),
     outer: null,
   }
-  const sent = w.send(
+  const sent = connect(
+    w,
     source,
     query,
     text(
@@ -131,7 +133,8 @@ export function dnsPhase(w: Walker, c: Cluster, source: Source, host: string): D
     { sideMessage: true },
   )
   w.startPhase('dns', false)
-  w.replyTo = source
+  w.replyTo = replyTarget(sent, source)
+  const via = sent.via ?? []
   const got = sent.packet
   const reply: Packet = {
     l2: null,
@@ -140,14 +143,23 @@ export function dnsPhase(w: Walker, c: Cluster, source: Source, host: string): D
     app: answerApp,
     outer: null,
   }
-  const back = w.send(
+  const answered = w.send(
     dnsPod,
     reply,
-    text(
-      `CoreDNS sends the answer back on the same UDP flow. On the client's node, conntrack will restore the source to ${server}, the address the resolver asked.`,
-      `CoreDNS 沿同一个 UDP 流把答案发回。在客户端所在节点，conntrack 会把源地址还原为解析器所询问的 ${server}。`,
-    ),
+    via.length
+      ? text(
+          `CoreDNS sends the answer back on the same UDP flow, which ${via.at(-1)!.listener.component} opened: the answer goes to ${via.at(-1)!.listener.component}, which will pass it on to the resolver.`,
+          `CoreDNS 沿同一个 UDP 流把答案发回；这个流是 ${via.at(-1)!.listener.component} 建立的，所以答案先到 ${via.at(-1)!.listener.component}，再由它转给解析器。`,
+        )
+      : text(
+          `CoreDNS sends the answer back on the same UDP flow. On the client's node, conntrack will restore the source to ${server}, the address the resolver asked.`,
+          `CoreDNS 沿同一个 UDP 流把答案发回。在客户端所在节点，conntrack 会把源地址还原为解析器所询问的 ${server}。`,
+        ),
   )
+  const back =
+    answered.kind === 'delivered' && via.length
+      ? unwind(w, { ...answered, via }, answerApp)
+      : answered
   w.replyTo = null
   if (back.kind !== 'delivered') return { failed: back }
   if (a.cname) {

@@ -80,7 +80,7 @@ export function namespaceTables(
   if (ns.kind === 'host') {
     out.push(section(`${prefix}bridge fdb show`, ns.fdb.map(formatFdb)))
     const mode = c.decl.kubeProxy.mode
-    if (mode === 'iptables' || mode === 'ipvs') {
+    if (mode === 'iptables' || mode === 'ipvs' || mode === 'userspace') {
       out.push(
         section(
           `${prefix}iptables-save -t filter -t nat`,

@@ -6,6 +6,7 @@ import { compile, type CompiledTables } from './netfilter.ts'
 import { compileNft, type CompiledNft } from './nft-eval.ts'
 import type { NftTable } from './nft-table.ts'
 import { goHexMark, kubeProxyNftables, type NftablesOptions } from './nftables-rules.ts'
+import { userspaceIptables } from './userspace-rules.ts'
 import {
   DEFAULT_MARK,
   kubeProxyIptables,
@@ -27,6 +28,7 @@ export function kubeProxyOptions(c: Cluster, node: string): KubeProxyOptions {
 }
 
 export function nodeIptables(c: Cluster, node: string): IptablesRules {
+  if (c.decl.kubeProxy.mode === 'userspace') return userspaceIptables(c, node)
   const o = kubeProxyOptions(c, node)
   return c.decl.kubeProxy.mode === 'ipvs'
     ? kubeProxyIpvsIptables(c, o)

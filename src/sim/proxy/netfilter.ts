@@ -36,6 +36,8 @@ export type Verdict =
   | { kind: 'drop'; rule: string }
   | { kind: 'reject'; rule: string }
   | { kind: 'dnat'; ip: number; port: number; rule: string }
+  /** REDIRECT: DNAT to the packet's own node (the address is the hook's to choose), port `port`. */
+  | { kind: 'redirect'; port: number; rule: string }
   | { kind: 'masquerade'; rule: string }
 
 export interface ChainWalk {
@@ -100,8 +102,10 @@ function matchOne(m: { name: string; opts: string[] }, p: NfPacket, rng: Rng): b
       const hit = (p.mark & (mask ?? 0xffffffff)) === value
       return v.negate ? !hit : hit
     }
+    case 'state':
     case 'conntrack': {
-      const v = optValue(m.opts, '--ctstate')!
+      // The old state match is the conntrack match's --ctstate under another name (xt_state.c).
+      const v = optValue(m.opts, m.name === 'state' ? '--state' : '--ctstate')!
       const hit = v.value.split(',').includes(p.ctstate)
       return v.negate ? !hit : hit
     }
@@ -183,6 +187,11 @@ export function walkChain(
         case 'DNAT': {
           const [ip, port] = optValue(r.targetOpts, '--to-destination')!.value.split(':')
           return { kind: 'dnat', ip: parseIp(ip!)!, port: Number(port), rule: text }
+        }
+        case 'REDIRECT': {
+          // --to-ports; without it the destination port stays (xt_REDIRECT / nf_nat_redirect.c).
+          const to = optValue(r.targetOpts, '--to-ports')
+          return { kind: 'redirect', port: to ? Number(to.value) : p.dport, rule: text }
         }
         default: {
           const v = visit(r.target, depth + 1)

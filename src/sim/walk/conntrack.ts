@@ -12,6 +12,8 @@ export interface CtEntry {
   /** What the reply will look like; NAT is the difference between this and the swapped original. */
   reply: Tuple
   replied: boolean
+  /** How the destination was translated: REDIRECT (to the node itself) or DNAT (the default). */
+  nat?: 'redirect' | 'dnat'
 }
 
 const PROTO_NUM: Record<string, number> = { tcp: 6, udp: 17, sctp: 132 }

@@ -5,6 +5,7 @@ import type { BuiltPod } from '../cluster.ts'
 import type { Link, NetNs } from '../net/netns.ts'
 import type { Walker, WalkResult } from './walker.ts'
 import { ipvsLocalIn } from './ipvs-hook.ts'
+import { listenerAt } from './proxy-process.ts'
 
 /** Pods whose containers' sockets live in this namespace (hostNetwork Pods share the node's). */
 function podsIn(w: Walker, ns: NetNs): BuiltPod[] {
@@ -26,6 +27,25 @@ export function deliverLocal(
   const port = pkt.l4?.dstPort ?? 0
   const proto = l3.proto.toUpperCase()
   const client = w.replyTo
+  if (client?.process && client.nsId === ns.id) {
+    const name = client.process.component
+    w.emit(
+      'deliver',
+      w.where(ns, {
+        pod: client.pod ? `${client.pod.namespace}/${client.pod.name}` : null,
+        container: client.container,
+        device: link?.name ?? null,
+        component: name,
+      }),
+      pkt,
+      lookups,
+      text(
+        `The answer reaches ${l3.dst}:${port}, the socket ${name} opened for the second connection. ${name} read()s it: the bytes are copied out of the kernel into the process again, so that it can write them onto the first connection.`,
+        `应答到达 ${l3.dst}:${port}，即 ${name} 为第二个连接打开的套接字。${name} 用 read() 读取它：字节再一次从内核复制到进程里，好让它写到第一个连接上。`,
+      ),
+    )
+    return { kind: 'delivered', to: client, packet: pkt }
+  }
   if (client && client.nsId === ns.id) {
     const owner = client.pod
       ? `Container "${client.container}" of Pod ${client.pod.namespace}/${client.pod.name}`
@@ -48,6 +68,24 @@ export function deliverLocal(
       ),
     )
     return { kind: 'delivered', to: client, packet: pkt }
+  }
+  const proc = listenerAt(w.state.cluster, ns, l3.proto, port)
+  if (proc) {
+    w.emit(
+      'deliver',
+      w.where(ns, { device: link?.name ?? null, component: proc.component }),
+      pkt,
+      lookups,
+      text(
+        `${l3.dst} is an address of ${ns.kind === 'pod' ? `Pod ${ns.pod}` : `node ${ns.node}`}, and ${proto} port ${port} there is ${proc.role.en}, listening on every address (0.0.0.0:${port}). The kernel hands the packet to that socket: this connection ends here, in a process that will open another one.`,
+        `${l3.dst} 是${ns.kind === 'pod' ? ` Pod ${ns.pod} ` : `节点 ${ns.node} `}的地址，而那里的 ${proto} 端口 ${port} 是 ${proc.role['zh-CN']}，监听所有地址（0.0.0.0:${port}）。内核把包交给这个套接字：这个连接在这里、在一个进程中结束，由它再建立另一个连接。`,
+      ),
+    )
+    return {
+      kind: 'delivered',
+      to: { nsId: ns.id, node: ns.node, pod: null, container: null, process: proc },
+      packet: pkt,
+    }
   }
   for (const pod of podsIn(w, ns)) {
     for (const c of pod.containers) {

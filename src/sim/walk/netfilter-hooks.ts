@@ -27,6 +27,7 @@ import {
 import { formatConntrack, sameTuple, type CtEntry, type Tuple } from './conntrack.ts'
 import { categorizeEndpoints, externalPolicyLocal, loadBalancerVIPs } from '../services/service.ts'
 import type { Walker, WalkResult } from './walker.ts'
+import { portalNat } from './portal-nat.ts'
 
 function isLocal(ns: NetNs, ip: number): boolean {
   return lookupTable(ns, 'local', ip)?.type === 'local'
@@ -100,7 +101,8 @@ function applies(w: Walker, ns: NetNs, pkt: Packet): boolean {
     pkt.l3 !== null &&
     (w.state.cluster.decl.kubeProxy.mode === 'iptables' ||
       w.state.cluster.decl.kubeProxy.mode === 'ipvs' ||
-      w.state.cluster.decl.kubeProxy.mode === 'nftables')
+      w.state.cluster.decl.kubeProxy.mode === 'nftables' ||
+      w.state.cluster.decl.kubeProxy.mode === 'userspace')
   )
 }
 
@@ -175,6 +177,8 @@ export function natIn(
   if (!w.newConnection) return null
   const before = tupleOf(pkt)
   const r = run(w, ns, 'nat', hook, pkt)
+  if (r.verdict.kind === 'redirect' || w.state.cluster.decl.kubeProxy.mode === 'userspace')
+    return portalNat(w, ns, device, pkt, hook, r, before, table)
   if (r.nft && r.verdict.kind === 'drop') {
     w.emit(
       'drop',
@@ -491,6 +495,19 @@ function undoDnat(
         zh: `这个应答是由 ${device} 二层交换的，并没有经过路由：它之所以仍然经过 conntrack，是因为 net.bridge.bridge-nf-call-iptables=1（br_netfilter 模块，kubeadm 要求开启）。否则客户端会收到来自 ${e.reply.src} 的应答，这是它从未连接过的对端，连接会被重置。`,
       }
     : { en: '', zh: '' }
+  if (e.nat === 'redirect' || w.state.cluster.decl.kubeProxy.mode === 'userspace') {
+    w.emit(
+      'unnat',
+      w.where(ns, { device, hook }),
+      pkt,
+      [{ table: 'conntrack -L', rule: formatConntrack(e), matched: true }],
+      text(
+        `kube-proxy wrote this answer from its own socket, ${e.reply.src}:${e.reply.sport}. It matches the conntrack entry made when kube-proxy's rule ${e.nat === 'redirect' ? 'REDIRECTed' : 'DNATed'} the request, so the kernel rewrites the source back to ${e.orig.dst}:${e.orig.dport}, the address the client called: the client sees an answer from the address it called and never learns that kube-proxy, not a Pod, was at the other end.`,
+        `kube-proxy 从它自己的套接字 ${e.reply.src}:${e.reply.sport} 写出这个应答。它匹配到 kube-proxy 的规则对请求做 ${e.nat === 'redirect' ? 'REDIRECT' : 'DNAT'} 时建立的 conntrack 表项，所以内核把源地址改回客户端所访问的地址 ${e.orig.dst}:${e.orig.dport}：客户端看到的应答来自这个地址，并不知道另一端其实是 kube-proxy 而不是某个 Pod。`,
+      ),
+    )
+    return
+  }
   w.emit(
     'unnat',
     w.where(ns, { device, hook }),

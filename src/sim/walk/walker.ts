@@ -23,6 +23,7 @@ import { underlayTransmit } from './underlay.ts'
 import { deliverLocal } from './deliver.ts'
 import { filterHook, natIn, natLocalIn, natOut } from './netfilter-hooks.ts'
 import type { CtEntry } from './conntrack.ts'
+import type { ProxyHop, ProxyListener } from './proxy-process.ts'
 
 export interface Endpoint {
   nsId: string
@@ -31,10 +32,18 @@ export interface Endpoint {
   container: string | null
   /** A client outside the cluster: its address (it has no namespace in the model). */
   external?: string
+  /** Set when a proxy process (userspace kube-proxy, an Ingress controller) owns the socket. */
+  process?: ProxyListener
 }
 
 export type WalkResult =
-  | { kind: 'delivered'; to: Endpoint; packet: Packet }
+  | {
+      kind: 'delivered'
+      to: Endpoint
+      packet: Packet
+      /** The proxy processes the request went through, outermost first. */
+      via?: ProxyHop[]
+    }
   | { kind: 'dropped' | 'rejected'; reason: string }
 
 export class Walker {
@@ -62,11 +71,17 @@ export class Walker {
   /** Whether the packet being walked opens a connection (conntrack NEW) or belongs to one. */
   newConnection = true
 
-  /** A new packet starts: a request opens a connection, a reply or answer belongs to one. */
-  startPhase(phase: Phase, newConnection: boolean): void {
+  /** The trace's seed, for choices a real component makes from its history (round robin). */
+  seed = 0
+
+  /**
+   * A new packet starts: a request opens a connection, a reply or answer belongs to one. With
+   * `keepLast` its first step still reports what changed from the previous packet (a proxy's).
+   */
+  startPhase(phase: Phase, newConnection: boolean, keepLast = false): void {
     this.phase = phase
     this.newConnection = newConnection
-    this.last = null
+    if (!keepLast) this.last = null
     this.mark = 0
     this.reverse = null
     this.bridgeIngress = null
@@ -148,7 +163,13 @@ export class Walker {
     const l3 = pkt.l3!
     let m = lookupRoute(ns, parseIp(l3.dst)!, null)
     if (m && l3.src === '') l3.src = this.selectSource(ns, m.route)
-    this.emit('send', this.where(ns, { container: from.container }), pkt, [], sendExplain)
+    this.emit(
+      'send',
+      this.where(ns, { container: from.container, component: from.process?.component ?? null }),
+      pkt,
+      [],
+      sendExplain,
+    )
     if (ns.kind === 'host' && m) {
       // Locally generated: the nat and filter OUTPUT hooks, then a new route if the destination changed.
       const stop = natIn(this, ns, null, pkt, 'OUTPUT') ?? filterHook(this, ns, null, pkt, 'OUTPUT')
@@ -196,6 +217,9 @@ export class Walker {
           `${dst} 是本网络命名空间自己的地址（local 表），所以这个包不会离开它：内核把它交给回环设备 lo。`,
         ),
       )
+      // A reply out through lo still passes nat POSTROUTING, where conntrack undoes a DNAT (a
+      // local client of userspace kube-proxy). New connections keep the old path (IPVS's).
+      if (this.reverse) natOut(this, ns, 'lo', pkt)
       pkt.l2 = { src: '00:00:00:00:00:00', dst: '00:00:00:00:00:00' }
       const lo = findLink(ns, 'lo')!
       this.emit(
