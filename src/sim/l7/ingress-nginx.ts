@@ -212,8 +212,8 @@ export function nginxLocationFor(server: NginxServer, path: string): NginxLocati
   for (const l of server.locations) {
     if (!l.exact && path.startsWith(l.path) && (!best || l.path.length > best.path.length)) best = l
   }
-  // Every server has a root location "/", so a prefix always matches.
-  return best!
+  // Every server has a root location "/", and paths start with "/", so a prefix always matches.
+  return best ?? server.locations.find((l) => l.path === '/')!
 }
 
 export interface NginxRoute {

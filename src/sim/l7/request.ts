@@ -43,10 +43,10 @@ export function bareHost(host: string): string {
   return colon > 0 && /^\d+$/.test(h.slice(colon + 1)) ? h.slice(0, colon) : h
 }
 
-/** The path part of a request target: before `?` and `#`, never empty. */
+/** The path part of a request target: before `?` and `#`, always starting with `/`. */
 export function pathOnly(target: string): string {
   const p = target.split(/[?#]/, 1)[0] ?? ''
-  return p === '' ? '/' : p
+  return p.startsWith('/') ? p : `/${p}`
 }
 
 /** Query parameters of a request target; the first value of a repeated name wins. */
