@@ -134,6 +134,21 @@ describe('ingress-nginx: how nginx picks a server and a location', () => {
     expect(route([ing], 'x', '/foobar').location.upstream).toBe('shop-foo-80')
   })
 
+  it('plain HTTP to a host with a certificate is redirected 308 to https, without the final slash', () => {
+    const tls = ingress('t', [{ host: 'a.com', paths: [['/', 'Prefix', 'web', 80]] }], {
+      tls: [{ hosts: ['a.com'], secretName: 'a-tls', where: W }],
+    })
+    const r = route([tls], 'a.com', '/shop/')
+    expect(r.server.tlsSecret).toBe('shop/a-tls')
+    expect(r.redirect).toEqual({ status: 308, location: 'https://a.com/shop' })
+    const https = ingressNginxRoute(
+      ingressNginxServers([tls]),
+      httpRequest({ host: 'a.com', path: '/shop/', sni: 'a.com' }),
+    )
+    expect(https.redirect).toBeNull()
+    expect(https.location.upstream).toBe('shop-web-80')
+  })
+
   it('a host server does not fall through to rules without host', () => {
     const ing = ingress('t', [
       { host: 'a.com', paths: [['/a', 'Prefix', 'a', 80]] },

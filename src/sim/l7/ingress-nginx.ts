@@ -44,6 +44,12 @@ export interface NginxLocation {
 export interface NginxServer {
   hostname: string
   locations: NginxLocation[]
+  /**
+   * `namespace/secretName` of the certificate for this host: the first Ingress (in the
+   * controller's order) with a rule for the host that lists it under spec.tls (controller.go
+   * extractTLSSecretName, exact host match; its fallback to certificate SANs is not simulated).
+   */
+  tlsSecret: string | null
 }
 
 /**
@@ -79,6 +85,7 @@ export function ingressNginxServers(ingresses: IngressDecl[]): NginxServer[] {
   servers.set(CATCH_ALL_SERVER, {
     hostname: CATCH_ALL_SERVER,
     locations: [rootOf(DEFAULT_UPSTREAM, null)],
+    tlsSecret: null,
   })
   for (const ing of data) {
     const own = defaultUpstreamOf(ing)
@@ -94,12 +101,19 @@ export function ingressNginxServers(ingresses: IngressDecl[]): NginxServer[] {
       servers.set(host, {
         hostname: host,
         locations: [rootOf(own ?? DEFAULT_UPSTREAM, own ? ing : null)],
+        tlsSecret: null,
       })
     }
   }
   for (const ing of data) {
     for (const rule of ing.rules) {
       const server = servers.get(rule.host ?? CATCH_ALL_SERVER)!
+      if (rule.host && server.tlsSecret === null) {
+        const tls = ing.tls.find(
+          (t) => t.secretName && t.hosts.some((h) => h.toLowerCase() === rule.host!.toLowerCase()),
+        )
+        if (tls) server.tlsSecret = `${ing.namespace}/${tls.secretName}`
+      }
       for (const p of rule.paths) {
         const svc = p.backend.service
         if (!svc) continue // resource backends are skipped: the default backend answers
@@ -221,6 +235,11 @@ export interface NginxRoute {
   location: NginxLocation
   /** 404 when the location is the controller's own default backend. */
   status: 404 | null
+  /**
+   * Plain HTTP to a host with a certificate: ingress-nginx answers 308 to https (ssl-redirect
+   * and http-redirect-code defaults, config.go; lua_ingress.lua redirect_to_https).
+   */
+  redirect: { status: 308; location: string } | null
   reason: Text
   lookups: Lookup[]
 }
@@ -250,6 +269,22 @@ export function ingressNginxRoute(servers: NginxServer[], req: HttpRequest): Ngi
   const locZh = location.exact
     ? `location = "${location.path}" 与路径完全相同`
     : `location "${location.path}" 是 “${path}” 最长的前缀`
+  if (req.scheme === 'http' && server.tlsSecret) {
+    // lua_ingress.lua: "https://" .. host .. request_uri, without a final "/" by default.
+    const uri = req.path.endsWith('/') ? req.path.slice(0, -1) : req.path
+    const target = `https://${host}${uri}`
+    return {
+      server,
+      location,
+      status: null,
+      redirect: { status: 308, location: target },
+      reason: text(
+        `${serverEn}, and it has a certificate (Secret ${server.tlsSecret}), so ingress-nginx redirects plain HTTP: 308 Permanent Redirect to ${target}.`,
+        `${serverZh}，并且它有证书（Secret ${server.tlsSecret}），因此 ingress-nginx 把明文 HTTP 重定向：308 Permanent Redirect 到 ${target}。`,
+      ),
+      lookups,
+    }
+  }
   const status = location.upstream === DEFAULT_UPSTREAM ? 404 : null
   const tail =
     status === 404
@@ -265,6 +300,7 @@ export function ingressNginxRoute(servers: NginxServer[], req: HttpRequest): Ngi
     server,
     location,
     status,
+    redirect: null,
     reason: text(
       `${serverEn}, and ${locEn}${tail.en}.`,
       `${serverZh}，并且${locZh}${tail['zh-CN']}。`,
