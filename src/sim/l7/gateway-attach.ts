@@ -332,6 +332,14 @@ export function attachRoutes(world: GatewayWorld): AttachResult {
   return { statuses, attachments }
 }
 
+/** The Gateways a controller serves: those whose GatewayClass names it as controllerName. */
+export function gatewaysOfController(world: GatewayWorld, controllerName: string): GatewayDecl[] {
+  const classes = new Set(
+    world.gatewayClasses.filter((c) => c.controllerName === controllerName).map((c) => c.name),
+  )
+  return world.gateways.filter((g) => classes.has(g.gatewayClassName))
+}
+
 /** A GatewayWorld from a parsed scenario's lists. */
 export function gatewayWorld(
   s: Pick<GatewayWorld, 'gatewayClasses' | 'gateways' | 'httpRoutes' | 'referenceGrants'>,

@@ -4,6 +4,7 @@ import type { Scenario } from '../../model/scenario.ts'
 import { createRng } from '../rng.ts'
 import {
   attachRoutes,
+  gatewaysOfController,
   gatewayWorld,
   intersectHostnames,
   type GatewayWorld,
@@ -165,6 +166,37 @@ spec:
     )
     const w = gatewayWorld(s, [{ namespace: 'web', name: 'web' }])
     expect(attachRoutes(w).statuses[0]!.conditions[1]!.reason).toBe('BackendNotFound')
+  })
+
+  it('finds the Gateways of a controller through their GatewayClass', () => {
+    const s = load('')
+    expect(
+      gatewaysOfController(world(s), 'example.com/gateway-controller').map((g) => g.name),
+    ).toEqual(['gw'])
+    expect(gatewaysOfController(world(s), 'k8s.io/other')).toEqual([])
+  })
+
+  it('picks the HTTPS listener by SNI and presents its certificate', () => {
+    const r = parseScenario(
+      HEAD.replace(
+        '  - name: same-only',
+        '  - name: https\n    port: 443\n    protocol: HTTPS\n    hostname: shop.example.com\n    tls: {certificateRefs: [{name: shop-cert}]}\n  - name: same-only',
+      ),
+      't.yaml',
+    )
+    expect(r.diagnostics).toEqual([])
+    const gw = r.scenario!.gateways[0]!
+    const c = selectListener(
+      gw,
+      httpRequest({ host: 'shop.example.com', path: '/', sni: 'shop.example.com' }),
+    )
+    expect([c.listener?.name, c.certificate]).toEqual(['https', 'infra/shop-cert'])
+    expect(
+      selectListener(gw, httpRequest({ host: 'x.example.com', path: '/' })).listener?.name,
+    ).toBe('http')
+    expect(
+      selectListener(gw, httpRequest({ host: 'x.example.org', path: '/' })).listener,
+    ).toBeNull()
   })
 
   it('intersects hostnames as the HTTPRoute reference describes', () => {

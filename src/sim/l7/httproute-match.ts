@@ -32,6 +32,11 @@ import {
 
 export interface ListenerChoice {
   listener: ListenerDecl | null
+  /**
+   * For an HTTPS listener that terminates TLS: `namespace/name` of its first certificateRef
+   * (a Secret), the certificate presented for the SNI that selected it.
+   */
+  certificate: string | null
   reason: Text
   lookups: Lookup[]
 }
@@ -68,6 +73,7 @@ export function selectListener(gw: GatewayDecl, req: HttpRequest): ListenerChoic
   if (!best) {
     return {
       listener: null,
+      certificate: null,
       reason: text(
         `Gateway ${gw.namespace}/${gw.name} has no ${proto} listener on port ${req.port} for "${name}"`,
         `Gateway ${gw.namespace}/${gw.name} 在端口 ${req.port} 上没有适用于 “${name}” 的 ${proto} 监听器`,
@@ -75,8 +81,10 @@ export function selectListener(gw: GatewayDecl, req: HttpRequest): ListenerChoic
       lookups,
     }
   }
+  const cert = best.tls?.mode === 'Terminate' ? best.tls.certificateRefs[0] : undefined
   return {
     listener: best,
+    certificate: cert ? `${cert.namespace ?? gw.namespace}/${cert.name}` : null,
     reason: text(
       `the request arrives on listener "${best.name}" (${best.protocol} port ${best.port}${best.hostname ? `, hostname ${best.hostname}` : ''})`,
       `请求进入监听器 “${best.name}”（${best.protocol} 端口 ${best.port}${best.hostname ? `，主机名 ${best.hostname}` : ''}）`,
