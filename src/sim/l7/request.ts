@@ -2,6 +2,8 @@
  * The HTTP request an L7 proxy routes on, and the two host and path comparisons that Ingress and
  * the Gateway API share (with one difference: how far a `*.` wildcard reaches).
  */
+import type { TrafficDecl } from '../../model/scenario.ts'
+import { parseTo } from '../target.ts'
 
 /** What an Ingress controller or a Gateway sees of one request. */
 export interface HttpRequest {
@@ -112,4 +114,25 @@ export function gatewayHostMatches(pattern: string, host: string): boolean {
   const p = pattern.toLowerCase()
   if (!p.startsWith('*.')) return p === h
   return h.endsWith(p.slice(1)) && h.length > p.length - 1
+}
+
+/**
+ * The request a `Traffic` document sends, as curl would: scheme, host, port and path from `to`;
+ * a `Host` header in `headers` overrides the URL's host for routing, while the TLS SNI stays the
+ * URL's host (curl sends SNI from the URL, not from `-H 'Host: ...'`). Null when `to` is not a URL.
+ */
+export function requestFromTraffic(t: Pick<TrafficDecl, 'to' | 'headers'>): HttpRequest | null {
+  const to = parseTo(t.to)
+  if (!to) return null
+  const scheme = to.scheme ?? 'http'
+  const port = to.port ?? (scheme === 'https' ? 443 : 80)
+  const hostHeader = Object.entries(t.headers).find(([k]) => k.toLowerCase() === 'host')?.[1]
+  return httpRequest({
+    host: hostHeader ?? to.host,
+    path: to.path,
+    headers: { ...t.headers },
+    scheme,
+    port,
+    sni: scheme === 'https' ? to.host : null,
+  })
 }
