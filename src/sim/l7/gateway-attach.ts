@@ -140,7 +140,7 @@ export function backendRefProblem(
       reason: 'InvalidKind',
       message: text(
         `backendRef ${ref.name} is a ${ref.kind}${ref.group ? `.${ref.group}` : ''}; only core Services are supported`,
-        `backendRef ${ref.name} 的类型是 ${ref.kind}${ref.group ? `.${ref.group}` : ''}；只支持核心 API 的 Service`,
+        `backendRef “${ref.name}” 的类型是 ${ref.kind}${ref.group ? `.${ref.group}` : ''}；只支持核心 API 的 Service`,
       ),
     }
   }
@@ -206,7 +206,7 @@ function parentStatus(
       conditions: [],
       explain: text(
         `parentRef ${ref.kind} ${ref.name} is not a Gateway; PodPath simulates routes attached to Gateways only`,
-        `parentRef ${ref.kind} ${ref.name} 不是 Gateway；PodPath 只模拟挂到 Gateway 上的路由`,
+        `parentRef ${ref.kind} “${ref.name}” 不是 Gateway；PodPath 只模拟挂到 Gateway 上的路由`,
       ),
     }
   }

@@ -87,7 +87,7 @@ export function selectListener(gw: GatewayDecl, req: HttpRequest): ListenerChoic
     certificate: cert ? `${cert.namespace ?? gw.namespace}/${cert.name}` : null,
     reason: text(
       `the request arrives on listener "${best.name}" (${best.protocol} port ${best.port}${best.hostname ? `, hostname ${best.hostname}` : ''})`,
-      `请求进入监听器 “${best.name}”（${best.protocol} 端口 ${best.port}${best.hostname ? `，主机名 ${best.hostname}` : ''}）`,
+      `请求进入监听器 “${best.name}”（${best.protocol} 端口 ${best.port}${best.hostname ? `，主机名 “${best.hostname}”` : ''}）`,
     ),
     lookups,
   }
@@ -443,7 +443,7 @@ function applyRule(
       shares,
       reason: text(
         `${whyWin.en} The weighted draw picks backendRef ${chosen.ref.name} (${pct}% of requests), which cannot be used: ${chosen.problem.en}. Requests meant for an invalid backend get 500.`,
-        `${whyWin['zh-CN']} 按权重抽中了 backendRef ${chosen.ref.name}（${pct}% 的请求），但它不可用：${chosen.problem['zh-CN']}。发往无效后端的请求得到 500。`,
+        `${whyWin['zh-CN']} 按权重抽中了 backendRef “${chosen.ref.name}”（${pct}% 的请求），但它不可用：${chosen.problem['zh-CN']}。发往无效后端的请求得到 500。`,
       ),
     }
   }

@@ -290,8 +290,8 @@ function winReason(win: Candidate, host: string, path: string, others: number): 
     : 'the rule has no host, so it applies to every host'
   const hostZh = win.rule.host
     ? win.rule.host.startsWith('*.')
-      ? `通配主机 ${win.rule.host} 覆盖 “${host}”（恰好一个 DNS 标签）`
-      : `主机正好是 ${win.rule.host}`
+      ? `通配主机 “${win.rule.host}” 覆盖 “${host}”（恰好一个 DNS 标签）`
+      : `主机正好是 “${win.rule.host}”`
     : '该规则没有 host，适用于所有主机'
   const pathEn =
     win.path.pathType === 'Exact'
@@ -299,8 +299,8 @@ function winReason(win: Candidate, host: string, path: string, others: number): 
       : `${win.path.path ?? '/'} is a prefix of "${path}", element by element`
   const pathZh =
     win.path.pathType === 'Exact'
-      ? `路径正好是 ${win.path.path}`
-      : `${win.path.path ?? '/'} 按路径元素逐段是 “${path}” 的前缀`
+      ? `路径正好是 “${win.path.path}”`
+      : `“${win.path.path ?? '/'}” 按路径元素逐段是 “${path}” 的前缀`
   const tieEn =
     others > 0
       ? ` ${others} other path${others > 1 ? 's' : ''} also matched, but this one wins: the most specific host first, then the longest path, then Exact over Prefix.`

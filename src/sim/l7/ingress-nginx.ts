@@ -262,7 +262,7 @@ export function ingressNginxRoute(servers: NginxServer[], req: HttpRequest): Ngi
   const serverZh =
     server.hostname === CATCH_ALL_SERVER
       ? `没有 server_name 覆盖 “${host}”，因此由默认 server “_”（没有 host 的规则）处理`
-      : `server_name ${server.hostname} 覆盖 “${host}”`
+      : `server_name “${server.hostname}” 覆盖 “${host}”`
   const locEn = location.exact
     ? `location = "${location.path}" matches the path exactly`
     : `location "${location.path}" is the longest prefix of "${path}"`
