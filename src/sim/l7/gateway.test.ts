@@ -102,6 +102,29 @@ describe('HTTPRoute attachment and its status conditions', () => {
     expect(st.listeners).toEqual([])
   })
 
+  it('From: Selector admits namespaces whose labels match; kinds can exclude HTTPRoute', () => {
+    const r = parseScenario(
+      HEAD.replace(
+        '  - name: same-only',
+        '  - name: teams\n    port: 81\n    protocol: HTTP\n    allowedRoutes: {namespaces: {from: Selector, selector: {matchLabels: {team: shop}}}}\n  - name: tls-only\n    port: 82\n    protocol: HTTP\n    allowedRoutes: {namespaces: {from: All}, kinds: [{kind: GRPCRoute}]}\n  - name: same-only',
+      ) +
+        route(
+          'a',
+          `  parentRefs: [{name: gw, namespace: infra, sectionName: teams}, {name: gw, namespace: infra, sectionName: tls-only}]\n  rules: [{backendRefs: [{name: web, port: 80}]}]`,
+        ),
+      't.yaml',
+    )
+    expect(r.diagnostics).toEqual([])
+    const s = r.scenario!
+    const reasons = (labels: Record<string, Record<string, string>>) =>
+      attachRoutes(gatewayWorld(s, null, labels)).statuses.map((x) => x.conditions[0]!.reason)
+    expect(reasons({ web: { team: 'shop' } })).toEqual(['Accepted', 'NotAllowedByListeners'])
+    expect(reasons({ web: { team: 'blog' } })).toEqual([
+      'NotAllowedByListeners',
+      'NotAllowedByListeners',
+    ])
+  })
+
   it('NoMatchingListenerHostname: route and listener hostnames do not intersect', () => {
     const s = load(
       route(
