@@ -27,9 +27,11 @@ import {
 export const INGRESS_CLASS_ANNOTATION = 'kubernetes.io/ingress.class'
 
 /**
- * `spec.controller` values of well-known controllers, from their own sources and docs:
- * ingress-nginx (its Helm chart's IngressClass), Traefik (pkg/provider/kubernetes/ingress,
- * traefikDefaultIngressClassController), HAProxy Technologies' controller (haproxytech/kubernetes-ingress docs).
+ * `spec.controller` values of well-known controllers, from their own sources:
+ * kubernetes/ingress-nginx internal/ingress/controller/ingressclass/ingressclass.go
+ * (DefaultControllerName) and its chart's values.yaml; traefik pkg/provider/kubernetes/ingress
+ * (traefikDefaultIngressClassController); haproxytech/kubernetes-ingress (const CONTROLLER).
+ * The other HAProxy-based project, jcmoraisjr/haproxy-ingress, uses a value of its own.
  */
 export const KNOWN_CONTROLLERS = {
   'ingress-nginx': 'k8s.io/ingress-nginx',
@@ -198,7 +200,8 @@ interface Candidate {
  * the controller, and this is how nginx `server_name` and the Gateway API rank hosts), then the
  * longest matching path, then Exact over Prefix (docs, "Multiple matches"), then the oldest
  * Ingress and the order written. No match: the oldest Ingress's `defaultBackend`, else the
- * controller answers 404 itself.
+ * controller answers 404 itself. This is the docs' model; `ingress-nginx.ts` is what that
+ * controller really does where the docs leave room (and where it departs from them).
  */
 export function matchIngress(ingresses: IngressDecl[], req: HttpRequest): IngressMatchResult {
   const sorted = [...ingresses].sort(byAge)
