@@ -61,6 +61,8 @@ export interface IngressClassDecl {
   controller: string
   /** The `ingressclass.kubernetes.io/is-default-class: "true"` annotation. */
   isDefault: boolean
+  /** `metadata.creationTimestamp`: with several defaults, the newest one is used. */
+  creationTimestamp: string | null
   where: Where
 }
 

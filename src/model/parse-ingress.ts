@@ -219,6 +219,7 @@ export function readIngressClass(r: ObjReader, out: IngressClassDecl[]): void {
     name: meta.name,
     controller,
     isDefault: meta.annotations[DEFAULT_CLASS_ANNOTATION] === 'true',
+    creationTimestamp: meta.creationTimestamp,
     where: r.where(),
   })
 }

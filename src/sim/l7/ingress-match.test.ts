@@ -211,8 +211,20 @@ describe('Ingress default backend and 404', () => {
 
 describe('IngressClass selection', () => {
   const classes: IngressClassDecl[] = [
-    { name: 'nginx', controller: 'k8s.io/ingress-nginx', isDefault: true, where: W },
-    { name: 'traefik', controller: 'traefik.io/ingress-controller', isDefault: false, where: W },
+    {
+      name: 'nginx',
+      controller: 'k8s.io/ingress-nginx',
+      isDefault: true,
+      creationTimestamp: '2024-01-01T00:00:00Z',
+      where: W,
+    },
+    {
+      name: 'traefik',
+      controller: 'traefik.io/ingress-controller',
+      isDefault: false,
+      creationTimestamp: '2024-06-01T00:00:00Z',
+      where: W,
+    },
   ]
   it('uses ingressClassName, then the deprecated annotation, then the default class', () => {
     expect(
@@ -232,11 +244,19 @@ describe('IngressClass selection', () => {
       via: 'default',
     })
   })
-  it('with two defaults, a class-less Ingress gets no class', () => {
+  it('with two defaults, the admission controller assigns the newest', () => {
     const two = classes.map((c) => ({ ...c, isDefault: true }))
     const r = ingressClassOf(ingress('c', [], { ingressClassName: null }), two)
-    expect(r.className).toBeNull()
-    expect(r.reason.en).toMatch(/admission controller/)
+    expect(r.className).toBe('traefik')
+    expect(r.reason.en).toMatch(/assigned the newest/)
+    const sameTime = two.map((c) => ({ ...c, creationTimestamp: null }))
+    expect(ingressClassOf(ingress('c', [], { ingressClassName: null }), sameTime).className).toBe(
+      'nginx',
+    )
+  })
+  it('without any default, a class-less Ingress has no class', () => {
+    const none = classes.map((c) => ({ ...c, isDefault: false }))
+    expect(ingressClassOf(ingress('c', [], { ingressClassName: null }), none).via).toBe('none')
   })
   it('lists the Ingresses of one class, oldest first', () => {
     const ings = [

@@ -48,8 +48,11 @@ export interface IngressClassChoice {
 
 /**
  * The class an Ingress belongs to: `spec.ingressClassName`, else the deprecated annotation,
- * else the one IngressClass annotated `ingressclass.kubernetes.io/is-default-class: "true"`
- * (with more than one default, the admission controller refuses class-less Ingresses).
+ * else the IngressClass annotated `ingressclass.kubernetes.io/is-default-class: "true"`, which
+ * the DefaultIngressClass admission plugin writes into the Ingress when it is created. With
+ * several defaults it picks the newest (latest creationTimestamp, then the lowest name):
+ * kubernetes/kubernetes plugin/pkg/admission/network/defaultingressclass/admission.go
+ * getDefaultClass, since PR #110974 (Kubernetes 1.25; older releases refused the Ingress).
  */
 export function ingressClassOf(ing: IngressDecl, classes: IngressClassDecl[]): IngressClassChoice {
   if (ing.ingressClassName) {
@@ -72,30 +75,37 @@ export function ingressClassOf(ing: IngressDecl, classes: IngressClassDecl[]): I
       ),
     }
   }
-  const defaults = classes.filter((c) => c.isDefault)
-  if (defaults.length === 1) {
-    const name = defaults[0]!.name
+  const defaults = classes
+    .filter((c) => c.isDefault)
+    .sort((a, b) => {
+      const ta = a.creationTimestamp ?? ''
+      const tb = b.creationTimestamp ?? ''
+      if (ta !== tb) return ta > tb ? -1 : 1
+      return a.name < b.name ? -1 : a.name > b.name ? 1 : 0
+    })
+  const chosen = defaults[0]
+  if (!chosen) {
     return {
-      className: name,
-      via: 'default',
+      className: null,
+      via: 'none',
       reason: text(
-        `no class is named, so the default IngressClass "${name}" is assigned`,
-        `没有指定类，因此分配默认的 IngressClass “${name}”`,
+        'no class is named and no IngressClass is marked as the default, so no controller serves this Ingress',
+        '没有指定类，也没有被标为默认的 IngressClass，因此没有控制器处理这个 Ingress',
       ),
     }
   }
   return {
-    className: null,
-    via: 'none',
+    className: chosen.name,
+    via: 'default',
     reason:
-      defaults.length === 0
+      defaults.length === 1
         ? text(
-            'no class is named and no IngressClass is marked as the default, so no controller serves this Ingress',
-            '没有指定类，也没有被标为默认的 IngressClass，因此没有控制器处理这个 Ingress',
+            `no class is named, so the admission controller assigned the default IngressClass "${chosen.name}"`,
+            `没有指定类，因此准入控制器分配了默认的 IngressClass “${chosen.name}”`,
           )
         : text(
-            `no class is named and ${defaults.length} IngressClasses are marked as the default; the admission controller refuses such an Ingress`,
-            `没有指定类，而有 ${defaults.length} 个 IngressClass 被标为默认；准入控制器会拒绝这样的 Ingress`,
+            `no class is named and ${defaults.length} IngressClasses are marked as the default; the admission controller assigned the newest, "${chosen.name}"`,
+            `没有指定类，而有 ${defaults.length} 个 IngressClass 被标为默认；准入控制器分配了最新创建的 “${chosen.name}”`,
           ),
   }
 }
