@@ -91,6 +91,10 @@ describe('Ingress and IngressClass (networking.k8s.io/v1)', () => {
     )
     expect(e).toMatchObject({ line: 1, col: 13 })
     expect(e!.message.en).toMatch(/removed in Kubernetes 1.22/)
+    const [x] = errors(
+      'apiVersion: extensions/v1beta1\nkind: Ingress\nmetadata: {name: a}\nspec: {}\n',
+    )
+    expect(x!.message['zh-CN']).toMatch(/networking.k8s.io\/v1/)
   })
 })
 

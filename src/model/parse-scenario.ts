@@ -242,7 +242,11 @@ function collect(r: ObjReader, c: Collected): void {
     )
     return
   }
-  if (apiVersion.split('/')[0] === L7_GROUPS[kind]) return readL7(r, kind, apiVersion, c)
+  const group = apiVersion.split('/')[0]
+  // extensions/v1beta1 was Ingress's first home; readL7 says it is gone.
+  if (group === L7_GROUPS[kind] || (kind === 'Ingress' && group === 'extensions')) {
+    return readL7(r, kind, apiVersion, c)
+  }
   switch (kind) {
     case 'Node':
       return readNode(r, c.nodes)
