@@ -89,9 +89,13 @@ export function selectorMatches(sel: LabelSelectorDecl, labels: Record<string, s
   return true
 }
 
-/** Route kinds a listener takes when `allowedRoutes.kinds` is empty: those its protocol carries. */
+/**
+ * Whether a listener takes HTTPRoutes: only HTTP and HTTPS listeners carry them, and a non-empty
+ * `allowedRoutes.kinds` must list HTTPRoute (AllowedRoutes.Kinds: kinds must fit the protocol).
+ */
 function kindAllowed(l: ListenerDecl): boolean {
-  if (l.allowedRoutes.kinds.length === 0) return l.protocol === 'HTTP' || l.protocol === 'HTTPS'
+  if (l.protocol !== 'HTTP' && l.protocol !== 'HTTPS') return false
+  if (l.allowedRoutes.kinds.length === 0) return true
   return l.allowedRoutes.kinds.some((k) => k.kind === 'HTTPRoute' && k.group === GATEWAY_GROUP)
 }
 
