@@ -77,6 +77,7 @@ interface Collected {
   gateways: GatewayDecl[]
   httpRoutes: HttpRouteDecl[]
   referenceGrants: ReferenceGrantDecl[]
+  namespaceLabels: Record<string, Record<string, string>>
 }
 
 export function parseScenario(source: string, file = 'scenario.yaml'): ParseResult {
@@ -98,6 +99,7 @@ export function parseScenario(source: string, file = 'scenario.yaml'): ParseResu
     gateways: [],
     httpRoutes: [],
     referenceGrants: [],
+    namespaceLabels: {},
   }
   let docs: Document[]
   try {
@@ -194,6 +196,7 @@ export function parseScenario(source: string, file = 'scenario.yaml'): ParseResu
     gateways: c.gateways,
     httpRoutes: c.httpRoutes,
     referenceGrants: c.referenceGrants,
+    namespaceLabels: c.namespaceLabels,
   }
   return { scenario: hasError ? null : draft, draft, diagnostics: ctx.diagnostics }
 }
@@ -265,6 +268,13 @@ function collect(r: ObjReader, c: Collected): void {
     case 'KubeProxyConfiguration':
       c.configs.push(r)
       return
+    case 'Namespace': {
+      // Kept as an ignored document (it has no data path), but its labels can select routes.
+      const meta = r.obj('metadata')
+      const labels = meta?.strMap('labels') ?? {}
+      if (typeof name === 'string') c.namespaceLabels[name] = labels
+      break
+    }
     case 'ConfigMap':
       if (name === 'kube-flannel-cfg') {
         c.configs.push(r)

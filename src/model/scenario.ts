@@ -181,4 +181,6 @@ export interface Scenario {
   gateways: GatewayDecl[]
   httpRoutes: HttpRouteDecl[]
   referenceGrants: ReferenceGrantDecl[]
+  /** Labels of the `kind: Namespace` documents, by name (Gateway allowedRoutes selectors). */
+  namespaceLabels: Record<string, Record<string, string>>
 }

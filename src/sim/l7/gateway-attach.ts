@@ -346,9 +346,11 @@ export function gatewaysOfController(world: GatewayWorld, controllerName: string
 
 /** A GatewayWorld from a parsed scenario's lists. */
 export function gatewayWorld(
-  s: Pick<GatewayWorld, 'gatewayClasses' | 'gateways' | 'httpRoutes' | 'referenceGrants'>,
+  s: Pick<GatewayWorld, 'gatewayClasses' | 'gateways' | 'httpRoutes' | 'referenceGrants'> & {
+    namespaceLabels?: GatewayWorld['namespaceLabels']
+  },
   services: { namespace: string; name: string }[] | null = null,
-  namespaceLabels: GatewayWorld['namespaceLabels'] = {},
+  namespaceLabels: GatewayWorld['namespaceLabels'] = s.namespaceLabels ?? {},
 ): GatewayWorld {
   return {
     gatewayClasses: s.gatewayClasses,

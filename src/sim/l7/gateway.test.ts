@@ -123,6 +123,16 @@ describe('HTTPRoute attachment and its status conditions', () => {
       'NotAllowedByListeners',
       'NotAllowedByListeners',
     ])
+    // The labels can come from a kind: Namespace document of the scenario.
+    const withNs = parseScenario(
+      'apiVersion: v1\nkind: Namespace\nmetadata: {name: web, labels: {team: shop}}\n',
+      't.yaml',
+    ).scenario!
+    expect(withNs.namespaceLabels).toEqual({ web: { team: 'shop' } })
+    expect(
+      attachRoutes(gatewayWorld({ ...s, namespaceLabels: withNs.namespaceLabels })).statuses[0]!
+        .conditions[0]!.reason,
+    ).toBe('Accepted')
   })
 
   it('NoMatchingListenerHostname: route and listener hostnames do not intersect', () => {
