@@ -270,8 +270,12 @@ function collect(r: ObjReader, c: Collected): void {
       return
     case 'Namespace': {
       // Kept as an ignored document (it has no data path), but its labels can select routes.
-      const meta = r.obj('metadata')
-      const labels = meta?.strMap('labels') ?? {}
+      // Read quietly: a Namespace was never checked, and a wrong one still is not an error here.
+      const raw = (r.value.metadata as { labels?: unknown } | undefined)?.labels
+      const labels: Record<string, string> = {}
+      if (raw && typeof raw === 'object' && !Array.isArray(raw)) {
+        for (const [k, v] of Object.entries(raw)) if (typeof v === 'string') labels[k] = v
+      }
       if (typeof name === 'string') c.namespaceLabels[name] = labels
       break
     }
