@@ -176,7 +176,7 @@ function age(r: HttpRouteDecl): string {
 }
 
 /** Negative when `a` takes precedence over `b` (HTTPRouteRule.Matches and HTTPRouteSpec.Hostnames). */
-export function comparePrecedence(a: Candidate, b: Candidate): number {
+function comparePrecedence(a: Candidate, b: Candidate): number {
   const key = (c: Candidate) => `${c.route.namespace}/${c.route.name}`
   return (
     b.hostExact - a.hostExact ||
