@@ -21,6 +21,21 @@ import { readCalicoIPPool, readFlannelConfigMap } from './parse-cni-config.ts'
 import { readController, readNode, readPod } from './parse-workloads.ts'
 import { readTraffic } from './parse-traffic.ts'
 import { readEndpointSlice, readService } from './parse-services.ts'
+import { readIngress, readIngressClass } from './parse-ingress.ts'
+import {
+  readGateway,
+  readGatewayClass,
+  readHttpRoute,
+  readReferenceGrant,
+} from './parse-gateway.ts'
+import type {
+  GatewayClassDecl,
+  GatewayDecl,
+  HttpRouteDecl,
+  IngressClassDecl,
+  IngressDecl,
+  ReferenceGrantDecl,
+} from './l7-decls.ts'
 
 export const PODPATH_API = 'podpath.dev/v1alpha1'
 
@@ -33,14 +48,16 @@ export interface ParseResult {
 }
 
 /** Kinds the format lists that later parts of the engine simulate; read, reported, kept. */
-const LATER_KINDS = new Set([
-  'Endpoints',
-  'Ingress',
-  'IngressClass',
-  'GatewayClass',
-  'Gateway',
-  'HTTPRoute',
-])
+const LATER_KINDS = new Set(['Endpoints'])
+/** Layer 7 kinds and the API groups they belong to; same kind names elsewhere are not ours. */
+const L7_GROUPS: Record<string, string> = {
+  Ingress: 'networking.k8s.io',
+  IngressClass: 'networking.k8s.io',
+  GatewayClass: 'gateway.networking.k8s.io',
+  Gateway: 'gateway.networking.k8s.io',
+  HTTPRoute: 'gateway.networking.k8s.io',
+  ReferenceGrant: 'gateway.networking.k8s.io',
+}
 /** Kinds with no bearing on the network path. */
 const QUIET_KINDS = new Set(['Namespace', 'ServiceAccount', 'Secret', 'ConfigMap'])
 
@@ -54,6 +71,13 @@ interface Collected {
   endpointSlices: EndpointSliceDecl[]
   traffic: TrafficDecl[]
   ignored: IgnoredDoc[]
+  ingresses: IngressDecl[]
+  ingressClasses: IngressClassDecl[]
+  gatewayClasses: GatewayClassDecl[]
+  gateways: GatewayDecl[]
+  httpRoutes: HttpRouteDecl[]
+  referenceGrants: ReferenceGrantDecl[]
+  namespaceLabels: Record<string, Record<string, string>>
 }
 
 export function parseScenario(source: string, file = 'scenario.yaml'): ParseResult {
@@ -69,6 +93,13 @@ export function parseScenario(source: string, file = 'scenario.yaml'): ParseResu
     endpointSlices: [],
     traffic: [],
     ignored: [],
+    ingresses: [],
+    ingressClasses: [],
+    gatewayClasses: [],
+    gateways: [],
+    httpRoutes: [],
+    referenceGrants: [],
+    namespaceLabels: {},
   }
   let docs: Document[]
   try {
@@ -159,6 +190,13 @@ export function parseScenario(source: string, file = 'scenario.yaml'): ParseResu
     endpointSlices: c.endpointSlices,
     traffic: c.traffic,
     ignored: c.ignored,
+    ingresses: c.ingresses,
+    ingressClasses: c.ingressClasses,
+    gatewayClasses: c.gatewayClasses,
+    gateways: c.gateways,
+    httpRoutes: c.httpRoutes,
+    referenceGrants: c.referenceGrants,
+    namespaceLabels: c.namespaceLabels,
   }
   return { scenario: hasError ? null : draft, draft, diagnostics: ctx.diagnostics }
 }
@@ -207,6 +245,11 @@ function collect(r: ObjReader, c: Collected): void {
     )
     return
   }
+  const group = apiVersion.split('/')[0]
+  // extensions/v1beta1 was Ingress's first home; readL7 says it is gone.
+  if (group === L7_GROUPS[kind] || (kind === 'Ingress' && group === 'extensions')) {
+    return readL7(r, kind, apiVersion, c)
+  }
   switch (kind) {
     case 'Node':
       return readNode(r, c.nodes)
@@ -225,6 +268,17 @@ function collect(r: ObjReader, c: Collected): void {
     case 'KubeProxyConfiguration':
       c.configs.push(r)
       return
+    case 'Namespace': {
+      // Kept as an ignored document (it has no data path), but its labels can select routes.
+      // Read quietly: a Namespace was never checked, and a wrong one still is not an error here.
+      const raw = (r.value.metadata as { labels?: unknown } | undefined)?.labels
+      const labels: Record<string, string> = {}
+      if (raw && typeof raw === 'object' && !Array.isArray(raw)) {
+        for (const [k, v] of Object.entries(raw)) if (typeof v === 'string') labels[k] = v
+      }
+      if (typeof name === 'string') c.namespaceLabels[name] = labels
+      break
+    }
     case 'ConfigMap':
       if (name === 'kube-flannel-cfg') {
         c.configs.push(r)
@@ -232,6 +286,26 @@ function collect(r: ObjReader, c: Collected): void {
       }
   }
   ignore(r, kind, apiVersion, c)
+}
+
+function readL7(r: ObjReader, kind: string, apiVersion: string, c: Collected): void {
+  // networking.k8s.io/v1beta1 Ingress (serviceName/servicePort) was removed in Kubernetes 1.22.
+  if (kind.startsWith('Ingress') && apiVersion !== 'networking.k8s.io/v1') {
+    r.report(
+      ['apiVersion'],
+      text(
+        `${kind} ${apiVersion} is no longer served (removed in Kubernetes 1.22); write networking.k8s.io/v1`,
+        `${kind} ${apiVersion} 已不再提供（Kubernetes 1.22 起移除）；请改用 networking.k8s.io/v1`,
+      ),
+    )
+    return
+  }
+  if (kind === 'Ingress') readIngress(r, c.ingresses)
+  else if (kind === 'IngressClass') readIngressClass(r, c.ingressClasses)
+  else if (kind === 'GatewayClass') readGatewayClass(r, c.gatewayClasses)
+  else if (kind === 'Gateway') readGateway(r, c.gateways)
+  else if (kind === 'HTTPRoute') readHttpRoute(r, c.httpRoutes)
+  else readReferenceGrant(r, c.referenceGrants)
 }
 
 function applyConfig(r: ObjReader, cluster: ClusterDecl): void {

@@ -4,6 +4,14 @@
  */
 import type { Where } from './diagnostic.ts'
 import type { Cidr } from './ipv4.ts'
+import type {
+  GatewayClassDecl,
+  GatewayDecl,
+  HttpRouteDecl,
+  IngressClassDecl,
+  IngressDecl,
+  ReferenceGrantDecl,
+} from './l7-decls.ts'
 
 /** The CNI plugin that implements the Kubernetes network model on this cluster. */
 export type CniPlugin = 'flannel' | 'calico' | 'aws-vpc-cni' | 'bridge'
@@ -206,4 +214,13 @@ export interface Scenario {
   endpointSlices: EndpointSliceDecl[]
   traffic: TrafficDecl[]
   ignored: IgnoredDoc[]
+  /** Layer 7 objects (Mode 4): Ingress, IngressClass and the Gateway API kinds. */
+  ingresses: IngressDecl[]
+  ingressClasses: IngressClassDecl[]
+  gatewayClasses: GatewayClassDecl[]
+  gateways: GatewayDecl[]
+  httpRoutes: HttpRouteDecl[]
+  referenceGrants: ReferenceGrantDecl[]
+  /** Labels of the `kind: Namespace` documents, by name (Gateway allowedRoutes selectors). */
+  namespaceLabels: Record<string, Record<string, string>>
 }
