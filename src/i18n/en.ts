@@ -74,6 +74,8 @@ export const en = {
     step: 'Step {{index}}',
     lookups: 'Tables consulted',
     noMatch: 'no match',
+    folded_one: 'Show {{count}} more rule that did not match',
+    folded_other: 'Show {{count}} more rules that did not match',
   },
   phase: { dns: 'DNS', request: 'request', reply: 'reply' },
   where: {

@@ -76,6 +76,8 @@ export const zhCN: Resources = {
     step: '第 {{index}} 步',
     lookups: '查询的表项',
     noMatch: '未匹配',
+    folded_one: '显示另外 {{count}} 条未匹配的规则',
+    folded_other: '显示另外 {{count}} 条未匹配的规则',
   },
   phase: { dns: 'DNS', request: '请求', reply: '应答' },
   where: {

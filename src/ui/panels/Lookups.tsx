@@ -1,3 +1,4 @@
+import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import type { Lookup } from '../../model/trace.ts'
 
@@ -17,6 +18,60 @@ function Rule({ text }: { text: string }) {
   )
 }
 
+function LookupRow({ l }: { l: Lookup }) {
+  const { t } = useTranslation()
+  return (
+    <figure className={l.matched ? 'lookup' : 'lookup unmatched'}>
+      <figcaption>
+        <code>{l.table}</code>
+        {!l.matched && <span className="no-match">{t('steps.noMatch')}</span>}
+      </figcaption>
+      <pre>
+        <Rule text={l.rule} />
+      </pre>
+    </figure>
+  )
+}
+
+/** Runs of unmatched rules longer than this are folded to their ends. */
+const FOLD_OVER = 8
+const KEEP = 2
+
+type Row = { kind: 'one'; i: number } | { kind: 'fold'; from: number; to: number }
+
+/** Keeps every matched entry; long runs of rules that did not match show their first and last two. */
+export function foldLookups(lookups: readonly Lookup[]): Row[] {
+  const rows: Row[] = []
+  let i = 0
+  while (i < lookups.length) {
+    if (lookups[i]!.matched) {
+      rows.push({ kind: 'one', i: i++ })
+      continue
+    }
+    let j = i
+    while (j < lookups.length && !lookups[j]!.matched) j++
+    if (j - i > FOLD_OVER) {
+      for (let k = i; k < i + KEEP; k++) rows.push({ kind: 'one', i: k })
+      rows.push({ kind: 'fold', from: i + KEEP, to: j - KEEP })
+      for (let k = j - KEEP; k < j; k++) rows.push({ kind: 'one', i: k })
+    } else for (let k = i; k < j; k++) rows.push({ kind: 'one', i: k })
+    i = j
+  }
+  return rows
+}
+
+/** A folded run: the rules are only put on the page when the learner asks for them. */
+function Fold({ lookups }: { lookups: readonly Lookup[] }) {
+  const { t } = useTranslation()
+  const [open, setOpen] = useState(false)
+  if (open) return lookups.map((l, i) => <LookupRow key={i} l={l} />)
+  return (
+    <button type="button" className="lookup-fold" onClick={() => setOpen(true)}>
+      {t('steps.folded', { count: lookups.length })}
+    </button>
+  )
+}
+
 /** The table entries behind a step, each exactly as the tool prints it on a node. */
 export function Lookups({ lookups }: { lookups: Lookup[] }) {
   const { t } = useTranslation()
@@ -24,17 +79,13 @@ export function Lookups({ lookups }: { lookups: Lookup[] }) {
   return (
     <div className="lookups">
       <p className="lookups-title">{t('steps.lookups')}</p>
-      {lookups.map((l, i) => (
-        <figure key={i} className={l.matched ? 'lookup' : 'lookup unmatched'}>
-          <figcaption>
-            <code>{l.table}</code>
-            {!l.matched && <span className="no-match">{t('steps.noMatch')}</span>}
-          </figcaption>
-          <pre>
-            <Rule text={l.rule} />
-          </pre>
-        </figure>
-      ))}
+      {foldLookups(lookups).map((r) =>
+        r.kind === 'one' ? (
+          <LookupRow key={r.i} l={lookups[r.i]!} />
+        ) : (
+          <Fold key={`fold-${r.from}`} lookups={lookups.slice(r.from, r.to)} />
+        ),
+      )}
     </div>
   )
 }

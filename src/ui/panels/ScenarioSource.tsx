@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useRef } from 'react'
+import { useEffect, useMemo, useRef, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import {
   selectDiagnostics,
@@ -23,25 +23,32 @@ export function ScenarioSource() {
     [diagnostics, file],
   )
   const pre = useRef<HTMLPreElement>(null)
+  // The lines are only put on the page once the box is open: a scale lesson has thousands.
+  const [opened, setOpened] = useState(false)
+  const open = invalid || opened
 
   // Bring the first marked line into the box's view, a third of the way down.
   useEffect(() => {
     const box = pre.current
     const first = box?.querySelector<HTMLElement>('.marked')
     if (box && first) box.scrollTop = first.offsetTop - box.clientHeight / 3
-  }, [marked, source])
+  }, [marked, source, open])
 
   if (source === null) return null
   const lines = source.replace(/\n$/, '').split('\n')
   return (
-    <details className="scenario-source" open={invalid}>
+    <details
+      className="scenario-source"
+      open={invalid}
+      onToggle={(e) => setOpened((e.currentTarget as HTMLDetailsElement).open)}
+    >
       <summary>
         {t('source.title')} <code>{file}</code>
       </summary>
       {marked.size > 0 && <p className="source-legend">{t('source.marked')}</p>}
       <pre ref={pre} tabIndex={0}>
         <code>
-          {lines.map((line, i) => (
+          {(open ? lines : []).map((line, i) => (
             <span
               key={i}
               className={marked.has(i + 1) ? 'source-line marked' : 'source-line'}
