@@ -16,7 +16,7 @@ import { nodeIptables, nodeNftablesTable } from '../src/sim/proxy/kube-proxy.ts'
 import { nftRulesTested } from '../src/sim/walk/nft-narration.ts'
 import { trace } from '../src/sim/trace.ts'
 
-const SIZES = [10, 100, 1000, 10000]
+const SIZES = (process.env.BENCH_SIZES ?? '10,100,1000,10000').split(',').map(Number)
 const TRACES = 30
 
 function scenario(n: number, mode: string): string {
@@ -57,7 +57,7 @@ spec: {from: {node: node-1}, to: "svc-${n - 1}:80"}`)
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
 
 const rows = []
-for (const mode of ['iptables', 'ipvs', 'nftables'])
+for (const mode of ['iptables', 'ipvs', 'nftables', 'userspace'])
   for (const n of SIZES) {
     const parsed = parseScenario(scenario(n, mode), `scale-${n}.yaml`)
     const t0 = performance.now()
@@ -79,15 +79,21 @@ for (const mode of ['iptables', 'ipvs', 'nftables'])
       const s = performance.now()
       const t = trace(cluster, parsed.scenario!.traffic[0]!, { seed })
       times.push(performance.now() - s)
-      // iptables: the rules walked to the DNAT. IPVS: one hash lookup of the virtual service (the
-      // few ipset-matching iptables rules it still passes do not grow with N).
+      // iptables and userspace: the rules walked to the DNAT or REDIRECT (userspace's portal
+      // chain has one rule per Service port too). IPVS: the few ipset-matching iptables rules it
+      // still walks, plus one hash lookup of the virtual service.
       // nftables: the rules of table ip kube-proxy walked to the DNAT (map elements not counted).
-      const dnat = t.steps.find((x) => x.action === 'dnat')
-      tested = !dnat
-        ? 1
-        : mode === 'nftables'
-          ? nftRulesTested(dnat.lookups)
-          : dnat.lookups.filter((l) => l.table.startsWith('iptables')).length
+      const last = <T>(xs: T[], f: (x: T) => boolean) => xs.filter(f).at(-1)
+      const dnat = last(t.steps, (x) => x.action === 'dnat' && x.phase === 'request')
+      const lb = last(t.steps, (x) => x.action === 'lb-select' && x.phase === 'request')
+      tested =
+        mode === 'ipvs'
+          ? (lb?.lookups.filter((l) => l.table.startsWith('iptables')).length ?? 0) + 1
+          : !dnat
+            ? 0
+            : mode === 'nftables'
+              ? nftRulesTested(dnat.lookups)
+              : dnat.lookups.filter((l) => l.table.startsWith('iptables')).length
     }
     rows.push({
       mode,
@@ -112,7 +118,7 @@ for (const r of rows) {
   )
 }
 console.log(
-  'rules: iptables/IPVS, rules in the nat table; nftables, rules in table ip kube-proxy (elements: its map and set elements).\nIPVS: "rules tested" is the one hash-table lookup of the virtual service.',
+  'rules: iptables/IPVS/userspace, rules in the nat table; nftables, rules in table ip kube-proxy (elements: its map and set elements).\nIPVS: "rules tested" is the ipset-matching iptables rules walked plus the one hash-table lookup of the virtual service.',
 )
 mkdirSync('bench/results', { recursive: true })
 writeFileSync(
