@@ -185,9 +185,14 @@ export function natIn(
       w.where(ns, { device, hook }),
       pkt,
       r.tested,
-      nftFirewallDropText(`${before.dst} . ${pkt.l3!.proto} . ${before.dport}`),
+      nftFirewallDropText(
+        r.nft,
+        hook,
+        `${before.dst} . ${pkt.l3!.proto} . ${before.dport}`,
+        before.src,
+      ),
     )
-    return { kind: 'dropped', reason: 'source not in loadBalancerSourceRanges' }
+    return { kind: 'dropped', reason: 'not in loadBalancerSourceRanges' }
   }
   if (r.verdict.kind !== 'dnat') {
     // A KUBE-FW chain the packet fell through: keep its rules for the firewall DROP to show.
@@ -295,6 +300,9 @@ export function natIn(
         clusterCIDR: w.state.cluster.decl.clusterCIDR
           ? formatCidr(w.state.cluster.decl.clusterCIDR)
           : null,
+        kind: hit?.kind ?? null,
+        etpLocal,
+        endpointsNote: text(`${leftOut.en}${fb.en}`, `${leftOut.zh}${fb.zh}`),
       })
     : null
   w.emit(
