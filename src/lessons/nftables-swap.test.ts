@@ -6,11 +6,12 @@ import { trace } from '../sim/trace.ts'
 import { LESSONS } from './catalog.ts'
 
 /**
- * Every iptables-mode lesson, run again with `mode: nftables`: kube-proxy's nftables proxier
+ * Every iptables- and IPVS-mode lesson, run again with `mode: nftables`: kube-proxy's nftables proxier
  * implements the same Service semantics with other data structures, so each Traffic must end
  * the same way, and a delivered request must reach a real endpoint of the Service.
  */
-const IPTABLES = LESSONS.filter((l) => /^\s*kubeProxy: \{ mode: iptables \}/m.test(lessonSource(l)))
+const MODE = /(kubeProxy: \{ mode: )(iptables|ipvs)\b/
+const SWAPPED = LESSONS.filter((l) => MODE.test(lessonSource(l)))
 
 const run = (source: string, file: string) => {
   const loaded = loadScenarioSource(source, file)
@@ -21,21 +22,23 @@ const run = (source: string, file: string) => {
   }
 }
 
-describe('iptables lessons switched to nftables mode', () => {
-  it('finds the iptables lessons', () => {
-    expect(IPTABLES.map((l) => l.id)).toEqual(
-      expect.arrayContaining(['mode3-loadbalancer', 'mode3-source-ranges', 'mode3-not-ready']),
+describe('iptables and IPVS lessons switched to nftables mode', () => {
+  it('finds the iptables and IPVS lessons', () => {
+    expect(SWAPPED.map((l) => l.id)).toEqual(
+      expect.arrayContaining([
+        'mode3-loadbalancer',
+        'mode3-source-ranges',
+        'mode3-not-ready',
+        'mode3-clusterip-ipvs',
+      ]),
     )
   })
 
-  for (const lesson of IPTABLES) {
+  for (const lesson of SWAPPED) {
     it(`${lesson.id}: same outcome, and a real endpoint`, () => {
       const source = lessonSource(lesson)
-      const ipt = run(source, lesson.file)
-      const nftSource = source.replace(
-        'kubeProxy: { mode: iptables }',
-        'kubeProxy: { mode: nftables }',
-      )
+      const orig = run(source, lesson.file)
+      const nftSource = source.replace(MODE, '$1nftables')
       expect(nftSource).not.toBe(source)
       const nft = run(nftSource, lesson.file)
       expect(nft.cluster.decl.kubeProxy.mode).toBe('nftables')
@@ -49,16 +52,22 @@ describe('iptables lessons switched to nftables mode', () => {
           ),
         ),
       )
-      ipt.traces.forEach((a, i) => {
+      orig.traces.forEach((a, i) => {
         const b = nft.traces[i]!
         expect([b.traffic, b.outcome, b.reason]).toEqual([a.traffic, a.outcome, a.reason])
         expect(
           b.steps.some((s) => s.lookups.some((l) => l.table.startsWith('nft ip kube-proxy'))),
-        ).toBe(a.steps.some((s) => s.lookups.some((l) => l.table.startsWith('iptables'))))
+        ).toBe(
+          a.steps.some((s) =>
+            s.lookups.some((l) => l.table.startsWith('iptables') || l.table.startsWith('ipvsadm')),
+          ),
+        )
         // Where kube-proxy sent the request: the destination its DNAT wrote.
         const picked = (t: typeof a) =>
           t.steps
-            .filter((s) => s.phase === 'request' && s.action === 'dnat')
+            .filter(
+              (s) => s.phase === 'request' && (s.action === 'dnat' || s.action === 'lb-select'),
+            )
             .map((s) => `${s.packet.l3!.dst}:${s.packet.l4!.dstPort}`)
         const [x, y] = [picked(a), picked(b)]
         expect(y.length).toBe(x.length)
