@@ -375,6 +375,7 @@ describe('nftables mode: LoadBalancer, external IPs, source ranges, readiness', 
     expect(matchedRules(last)).toContainEqual(
       expect.stringMatching(/comment "default\/reports:http" : goto reject-chain$/),
     )
+    expect(last.explain.en).toMatch(/lists default\/reports, but with condition ready: false/)
   })
 
   it('falls back to a terminating endpoint that still serves when none is ready', () => {
