@@ -69,6 +69,9 @@ export function nftDnatText(r: NftWalk, f: DnatFacts): Text {
   const shortCircuit = r.tested.some(
     (l) => l.matched && l.rule.includes('short-circuit pod traffic'),
   )
+  const fromHostShort = r.tested.some(
+    (l) => l.matched && l.rule.includes('short-circuit local traffic'),
+  )
   const externalHow = !ext
     ? text('', '')
     : f.etpLocal && shortCircuit
@@ -76,15 +79,20 @@ export function nftDnatText(r: NftWalk, f: DnatFacts): Text {
           ` With externalTrafficPolicy Local, the external chain's first rule sends traffic from a Pod of the cluster (source in ${f.clusterCIDR ?? 'the cluster CIDR'}) straight to ${svcChain} ("short-circuit pod traffic"), with no masquerade mark: the policy only limits traffic that really comes from outside.`,
           `externalTrafficPolicy 为 Local 时，external 链的第一条规则把来自集群内 Pod（源地址在 ${f.clusterCIDR ?? '集群网段'} 内）的流量直接交给 “${svcChain}”（“short-circuit pod traffic”），不打伪装标记：这个策略只约束真正来自集群外部的流量。`,
         )
-      : f.etpLocal
+      : f.etpLocal && fromHostShort
         ? text(
-            ` With externalTrafficPolicy Local, the external chain sends it on to ${svcChain}.`,
-            `externalTrafficPolicy 为 Local 时，external 链把它交给 “${svcChain}”。`,
+            ` With externalTrafficPolicy Local, the external chain still treats packets this node sends itself (\`fib saddr type local\`) apart: it marks them for masquerade ("masquerade local traffic") and sends them to ${svcChain} ("short-circuit local traffic"), which may use endpoints on any node.`,
+            `externalTrafficPolicy 为 Local 时，external 链仍然单独处理本节点自己发出的包（\`fib saddr type local\`）：给它们打上伪装标记（“masquerade local traffic”），再交给 “${svcChain}”（“short-circuit local traffic”），那里可以使用任何节点上的端点。`,
           )
-        : text(
-            ` The external chain (externalTrafficPolicy Cluster) marks the packet and goes on to ${svcChain}.`,
-            `external 链（externalTrafficPolicy 为 Cluster）给包打上标记，再转到 “${svcChain}”。`,
-          )
+        : f.etpLocal
+          ? text(
+              ` With externalTrafficPolicy Local, the external chain sends it on to ${svcChain}, which holds only the endpoints on this node, so the client's address is kept.`,
+              `externalTrafficPolicy 为 Local 时，external 链把它交给 “${svcChain}”，其中只有本节点上的端点，所以客户端的地址得以保留。`,
+            )
+          : text(
+              ` The external chain (externalTrafficPolicy Cluster) marks the packet and goes on to ${svcChain}.`,
+              `external 链（externalTrafficPolicy 为 Cluster）给包打上标记，再转到 “${svcChain}”。`,
+            )
   const addrName =
     f.kind === 'lb'
       ? text(
@@ -104,7 +112,7 @@ export function nftDnatText(r: NftWalk, f: DnatFacts): Text {
       : ext
         ? text(
             `The first rule of services looks up ${key} in the verdict map service-ips: ${f.dst} is ${addrName.en}. The element says goto ${ext}, the Service's external chain.${externalHow.en}`,
-            `“services” 链的第一条规则在 verdict map “service-ips” 中查找 ${key}：${f.dst} 是${addrName['zh-CN']}。该元素的内容是 goto “${ext}”，即这个 Service 的 external 链。${externalHow['zh-CN']}`,
+            `“services” 链的第一条规则在 verdict map “service-ips” 中查找 ${key}：${f.dst} 是 ${addrName['zh-CN']}。该元素的内容是 goto “${ext}”，即这个 Service 的 external 链。${externalHow['zh-CN']}`,
           )
         : text(
             `The first rule of services looks up ${key} in the verdict map service-ips: one hash lookup, however many Services the cluster has. The element belongs to Service ${f.service} and says goto ${svcChain}.`,
