@@ -427,6 +427,26 @@ add element ip kube-proxy no-endpoint-services { 172.30.0.46 . tcp . 80 comment 
     )
   })
 
+  it('leaves out a load-balancer ingress in ipMode Proxy: the load balancer, not the node, handles it', () => {
+    const yaml = (mode: string) =>
+      cluster +
+      service('ns1', 'svc1', '172.30.0.41', ['10.180.0.1'])
+        .replace('clusterIP: 172.30.0.41', 'type: LoadBalancer\n  clusterIP: 172.30.0.41')
+        .replace(
+          '---\napiVersion: discovery.k8s.io/v1',
+          `status:\n  loadBalancer:\n    ingress: [{ip: 1.2.3.4, ipMode: ${mode}}]\n---\napiVersion: discovery.k8s.io/v1`,
+        )
+    const table = (mode: string) =>
+      transactionText(
+        kubeProxyNftables(onlyDeclared(build(yaml(mode)).cluster.services), TEST_PROXIER),
+        '0x4000',
+      )
+    expect(table('VIP')).toContain(
+      'add element ip kube-proxy service-ips { 1.2.3.4 . tcp . 80 : goto external-',
+    )
+    expect(table('Proxy')).not.toContain('1.2.3.4')
+  })
+
   it('keeps the affinity set, check and update rules of a ClientIP Service (TestOverallNFTablesRules svc5)', () => {
     const { cluster: c } = build(
       cluster +
