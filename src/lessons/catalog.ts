@@ -356,6 +356,17 @@ export const LESSONS: LessonMeta[] = [
     ),
   },
   {
+    id: 'mode3-scale-nftables',
+    file: 'mode3-scale-nftables.yaml',
+    mode: 3,
+    section: '3',
+    title: text('1,000 Services in nftables mode', 'nftables 模式下的 1000 个 Service'),
+    summary: text(
+      'The same cluster: one lookup in the verdict map service-ips finds the Service, so the first packet meets the same few rules whatever the number of Services.',
+      '同一个集群：在 verdict map “service-ips” 中查找一次就能找到 Service，所以无论有多少个 Service，第一个包经过的都是同样几条规则。',
+    ),
+  },
+  {
     id: 'mode3-ipvs-least-connection',
     file: 'mode3-ipvs-least-connection.yaml',
     mode: 3,

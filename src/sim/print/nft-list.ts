@@ -33,8 +33,8 @@ function listMatch(m: NftMatch): string {
     case 'addr-anon':
       // A one-element anonymous set is turned into a plain comparison when the rule is added.
       return m.values.length === 1
-        ? `ip ${m.field} ${m.values[0]}`
-        : `ip ${m.field} { ${m.values.join(', ')} }`
+        ? `ip ${m.field}${m.negate ? ' !=' : ''} ${m.values[0]}`
+        : `ip ${m.field}${m.negate ? ' !=' : ''} { ${m.values.join(', ')} }`
     case 'dport':
       return `${m.proto} dport ${m.port}`
     case 'fib-local':

@@ -225,3 +225,171 @@ spec:
     )
   })
 })
+
+/** A client on node-1, web Pods (app: web) and Service `web` of the given spec, in nftables mode. */
+const svcScenario = (o: { svc: string; to: string; pods?: string; replicas?: number }) => `
+apiVersion: podpath.dev/v1alpha1
+kind: Cluster
+metadata: {name: nft-types}
+spec:
+  cni: {plugin: flannel, backend: vxlan}
+  kubeProxy: {mode: nftables}
+  cloud: generic
+  nodes: [{name: node-1, ip: 192.168.1.11}, {name: node-2, ip: 192.168.1.12}]
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: client}
+spec: {nodeName: node-1, containers: [{name: curl}]}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web}
+spec:
+  replicas: ${o.replicas ?? 2}
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec: {containers: [{name: nginx, ports: [{name: http, containerPort: 8080}]}]}
+${o.pods ?? ''}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: web}
+spec:
+  selector: {app: web}
+  ports: [{name: http, port: 80, targetPort: http}]
+${o.svc}
+---
+apiVersion: podpath.dev/v1alpha1
+kind: Traffic
+metadata: {name: t}
+spec: {from: {pod: client}, to: "${o.to}"}
+`
+
+const nftTables = (s: Step) =>
+  s.lookups.filter((l) => l.table.startsWith('nft ')).map((l) => l.table)
+const matchedRules = (s: Step) => s.lookups.filter((l) => l.matched).map((l) => l.rule)
+
+describe('nftables mode: LoadBalancer, external IPs, source ranges, readiness', () => {
+  it('LB IP from a Pod: service-ips sends it to the external chain on the client node; it never leaves for the cloud LB', () => {
+    const t = traceOf(lesson('mode3-loadbalancer'))
+    expect(t.outcome).toBe('delivered')
+    const dnat = step(t, 'dnat')!
+    expect(dnat.at).toMatchObject({ node: 'node-1', hook: 'PREROUTING' })
+    expect(nftTables(dnat)).toContain('nft ip kube-proxy map service-ips')
+    expect(matchedRules(dnat)).toContainEqual(
+      expect.stringMatching(
+        /^198\.51\.100\.1 \. tcp \. 80 : goto external-[A-Z2-7]{8}-default\/web\/tcp\/http$/,
+      ),
+    )
+    // externalTrafficPolicy Cluster: the external chain marks the packet, postrouting masquerades.
+    expect(matchedRules(dnat)).toContain('jump mark-for-masquerade')
+    expect(step(t, 'masquerade')).toBeDefined()
+    // Every step that still carries the LB IP as destination is on the client's node.
+    const toLb = request(t).filter((s) => s.packet.l3?.dst === '198.51.100.1')
+    expect(toLb.length).toBeGreaterThan(0)
+    expect(new Set(toLb.map((s) => s.at.node))).toEqual(new Set(['node-1']))
+    expect(dnat.explain.en).toMatch(/never travels to the cloud load balancer/)
+    expect(dnat.explain['zh-CN']).toMatch(/负载均衡器 IP/)
+  })
+
+  it('external IP: captured through service-ips and the external chain', () => {
+    const t = traceOf(
+      svcScenario({ svc: '  externalIPs: [192.168.1.100]', to: 'http://192.168.1.100/' }),
+    )
+    expect(t.outcome).toBe('delivered')
+    const dnat = step(t, 'dnat')!
+    expect(matchedRules(dnat)).toContainEqual(
+      expect.stringMatching(/^192\.168\.1\.100 \. tcp \. 80 : goto external-/),
+    )
+    expect(dnat.explain.en).toMatch(/an external IP of Service default\/web \(spec\.externalIPs\)/)
+    expect(dnat.packet.l3!.dst).toMatch(/^10\.244\./)
+  })
+
+  it('loadBalancerSourceRanges: a source outside them is dropped before DNAT by the firewall chain', () => {
+    const t = traceOf(lesson('mode3-source-ranges'))
+    expect(t).toMatchObject({ outcome: 'dropped', reason: 'not in loadBalancerSourceRanges' })
+    const drop = t.steps.at(-1)!
+    expect(drop.action).toBe('drop')
+    expect(drop.at.hook).toBe('PREROUTING')
+    expect(nftTables(drop)).toEqual([
+      'nft ip kube-proxy filter-prerouting-pre-dnat',
+      'nft ip kube-proxy firewall-check',
+      'nft ip kube-proxy map firewall-ips',
+      expect.stringMatching(/^nft ip kube-proxy firewall-[A-Z2-7]{8}-default\/admin\/tcp\/http$/),
+    ])
+    expect(drop.lookups.at(-1)).toMatchObject({
+      rule: 'ip saddr != 203.0.113.0/24 drop',
+      matched: true,
+    })
+    expect(step(t, 'dnat')).toBeUndefined()
+  })
+
+  it('loadBalancerSourceRanges: a source inside them passes the firewall chain and is DNATed', () => {
+    const yaml = lesson('mode3-source-ranges').replace(
+      'loadBalancerSourceRanges: [203.0.113.0/24]',
+      'loadBalancerSourceRanges: [203.0.113.0/24, 10.244.0.0/16]',
+    )
+    const t = traceOf(yaml)
+    expect(t.outcome).toBe('delivered')
+    const dnat = step(t, 'dnat')!
+    expect(dnat.lookups).toContainEqual(
+      expect.objectContaining({
+        rule: 'ip saddr != { 203.0.113.0/24, 10.244.0.0/16 } drop',
+        matched: false,
+      }),
+    )
+    expect(dnat.explain.en).toMatch(/fell off the end of that chain/)
+  })
+
+  it('externalTrafficPolicy Local: a Pod calling the LB IP is short-circuited to the cluster chain, unmarked', () => {
+    const t = traceOf(
+      svcScenario({
+        svc: '  type: LoadBalancer\n  externalTrafficPolicy: Local',
+        to: 'http://198.51.100.1/',
+      }),
+    )
+    expect(t.outcome).toBe('delivered')
+    const dnat = step(t, 'dnat')!
+    const short = dnat.lookups.find((l) => l.rule.includes('short-circuit pod traffic'))!
+    expect(short).toMatchObject({ matched: true })
+    expect(short.rule).toMatch(/^ip saddr 10\.244\.0\.0\/16 goto service-/)
+    expect(matchedRules(dnat)).not.toContain('jump mark-for-masquerade')
+    expect(step(t, 'masquerade')).toBeUndefined()
+    expect(dnat.explain.en).toMatch(/short-circuit pod traffic/)
+  })
+
+  it('leaves a not-ready endpoint out of the numgen vmap (mode3-not-ready)', () => {
+    const t = traceOf(lesson('mode3-not-ready'), 'client-to-web')
+    expect(t.outcome).toBe('delivered')
+    const dnat = step(t, 'dnat')!
+    expect(matchedRules(dnat)).toContainEqual(expect.stringMatching(/^numgen random mod 1 vmap/))
+    expect(dnat.explain.en).toMatch(/web-b.*not ready/)
+  })
+
+  it('REJECTs through no-endpoint-services when every endpoint is not ready', () => {
+    const t = traceOf(lesson('mode3-not-ready'), 'client-to-reports')
+    expect(t).toMatchObject({ outcome: 'rejected', reason: 'service has no endpoints' })
+    const last = t.steps.at(-1)!
+    expect(matchedRules(last)).toContainEqual(
+      expect.stringMatching(/comment "default\/reports:http" : goto reject-chain$/),
+    )
+    expect(last.explain.en).toMatch(/lists default\/reports, but with condition ready: false/)
+  })
+
+  it('falls back to a terminating endpoint that still serves when none is ready', () => {
+    const leaving = `---
+apiVersion: v1
+kind: Pod
+metadata: {name: web-leaving, labels: {app: web}, deletionTimestamp: "2026-01-01T00:00:00Z"}
+spec: {nodeName: node-2, containers: [{name: nginx, ports: [{name: http, containerPort: 8080}]}]}
+status:
+  conditions: [{type: Ready, status: "True"}]`
+    const t = traceOf(svcScenario({ svc: '', to: 'http://web/', replicas: 0, pods: leaving }))
+    expect(t.outcome).toBe('delivered')
+    const dnat = step(t, 'dnat')!
+    expect(matchedRules(dnat)).toContainEqual(expect.stringMatching(/^numgen random mod 1 vmap/))
+    expect(dnat.explain.en).toMatch(/terminating but still serving/)
+  })
+})

@@ -91,7 +91,7 @@ export function walkNft(
         return set?.has(elementKey([formatIp(field(m.field))])) ?? false
       }
       case 'addr-anon':
-        return m.values.some((v) => addrMatches(v, field(m.field)))
+        return m.values.some((v) => addrMatches(v, field(m.field))) !== m.negate
       case 'dport':
         return p.proto === m.proto && p.dport === m.port
       case 'fib-local':

@@ -16,8 +16,18 @@ export type NftMatch =
   | { m: 'addr'; field: 'saddr' | 'daddr'; negate: boolean; value: string }
   /** `ip daddr @cluster-ips`: membership in a named set */
   | { m: 'addr-set'; field: 'saddr' | 'daddr'; set: string }
-  /** `ip daddr { 172.30.0.0/16 }`: an anonymous set written inline */
-  | { m: 'addr-anon'; field: 'saddr' | 'daddr'; values: string[] }
+  /** `ip daddr { 172.30.0.0/16 }`, `ip saddr != { 203.0.113.0/25 }`: an anonymous set inline */
+  | {
+      m: 'addr-anon'
+      field: 'saddr' | 'daddr'
+      negate: boolean
+      values: string[]
+      /**
+       * How kube-proxy's text separates them: "," inside one token (the Service CIDRs, a string
+       * it joined itself) or " , " (separate tokens knftables.Concat joins with spaces).
+       */
+      sep: ',' | ' , '
+    }
   /** `tcp dport 80` */
   | { m: 'dport'; proto: string; port: number }
   /** `fib saddr type local`: the address belongs to this host */

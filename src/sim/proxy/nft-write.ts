@@ -16,8 +16,7 @@ function writeMatch(m: NftMatch, markText: string): string {
     case 'addr-set':
       return `ip ${m.field} @${m.set}`
     case 'addr-anon':
-      // proxier.go joins the Service CIDRs with "," inside the braces.
-      return `ip ${m.field} { ${m.values.join(',')} }`
+      return `ip ${m.field}${m.negate ? ' !=' : ''} { ${m.values.join(m.sep)} }`
     case 'dport':
       return `${m.proto} dport ${m.port}`
     case 'fib-local':

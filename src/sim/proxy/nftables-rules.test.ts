@@ -255,6 +255,198 @@ add element ip kube-proxy no-endpoint-services { 172.30.0.46 . tcp . 80 comment 
     )
   })
 
+  it('matches TestOverallNFTablesRules line for line: LoadBalancer (Local, and Cluster with source ranges), external IPs, NodePort', () => {
+    const typed = (ns: string, name: string, ip: string, eps: string[], spec: string) =>
+      service(ns, name, ip, eps).replace(`clusterIP: ${ip}`, `${spec}\n  clusterIP: ${ip}`)
+    // status goes in the Service document, before its EndpointSlice.
+    const lbStatus = (yaml: string, ip: string) =>
+      yaml.replace(
+        '---\napiVersion: discovery.k8s.io/v1',
+        `status:\n  loadBalancer:\n    ingress: [{ip: ${ip}}]\n---\napiVersion: discovery.k8s.io/v1`,
+      )
+    const { cluster: c } = build(
+      cluster +
+        service('ns1', 'svc1', '172.30.0.41', ['10.180.0.1']) +
+        lbStatus(
+          typed(
+            'ns2',
+            'svc2',
+            '172.30.0.42',
+            ['10.180.0.2'],
+            'type: LoadBalancer\n  externalTrafficPolicy: Local\n  externalIPs: [192.168.99.22]',
+          ),
+          '1.2.3.4',
+        ) +
+        typed('ns3', 'svc3', '172.30.0.43', ['10.180.0.3'], 'type: NodePort') +
+        typed(
+          'ns4',
+          'svc4',
+          '172.30.0.44',
+          [],
+          'type: NodePort\n  externalIPs: [192.168.99.33]',
+        ).replace(
+          'endpoints: []',
+          'endpoints: [{addresses: [10.180.0.4]}, {addresses: [10.180.0.5], nodeName: test-node}]',
+        ) +
+        lbStatus(
+          typed(
+            'ns5',
+            'svc5',
+            '172.30.0.45',
+            ['10.180.0.3'],
+            'type: LoadBalancer\n  loadBalancerSourceRanges: [203.0.113.0/25]\n  sessionAffinity: ClientIP',
+          ),
+          '5.6.7.8',
+        ) +
+        service('ns6', 'svc6', '172.30.0.46', []),
+    )
+    const svcs = onlyDeclared(c.services)
+    // The test's fake proxier takes node ports as given (3001, 3003, 3002) and svc4 has none;
+    // PodPath allocates from the API server's range, so they are set after the build.
+    const ports: Record<string, number | null> = { svc2: 3001, svc3: 3003, svc4: null, svc5: 3002 }
+    for (const s of svcs) if (s.name in ports) s.ports[0]!.nodePort = ports[s.name]!
+    // proxier_test.go TestOverallNFTablesRules (its svc2 endpoint has no nodeName, so it is not
+    // local and the Local policy has nothing to send external traffic to).
+    const svc = (n: string, h: string) => `${h}-ns${n}/svc${n}/tcp/p80`
+    const [s1, s2, s3, s4, s5] = [
+      svc('1', 'ULMVA6XW'),
+      svc('2', '42NFTM6N'),
+      svc('3', '4AT6LBPK'),
+      svc('4', 'LAUZTJTB'),
+      svc('5', 'HVFWP5L3'),
+    ]
+    const ep = (n: string, h: string, ip: string) =>
+      `endpoint-${h}-ns${n}/svc${n}/tcp/p80__${ip}/80`
+    const e1 = ep('1', '5OJB2KTY', '10.180.0.1')
+    const e2 = ep('2', 'SGOXE6O3', '10.180.0.2')
+    const e3 = ep('3', 'UEIP74TE', '10.180.0.3')
+    const e4a = ep('4', 'UNZV3OEC', '10.180.0.4')
+    const e4b = ep('4', '5RFCDDV7', '10.180.0.5')
+    const e5 = ep('5', 'GTK6MW7G', '10.180.0.3')
+    const aff5 = e5.replace('endpoint-', 'affinity-')
+    const masqIf = (chain: string, ip: string) =>
+      `add rule ip kube-proxy ${chain} ip daddr ${ip} tcp dport 80 ip saddr != 10.0.0.0/8 jump mark-for-masquerade`
+    const epRules = (chain: string, ip: string, extra: string[] = []) => [
+      `add chain ip kube-proxy ${chain}`,
+      `add rule ip kube-proxy ${chain} ip saddr ${ip} jump mark-for-masquerade`,
+      ...extra,
+      `add rule ip kube-proxy ${chain} meta l4proto tcp dnat to ${ip}:80`,
+    ]
+    const expected = [
+      BASE_RULES,
+      // svc1
+      `add chain ip kube-proxy service-${s1}`,
+      masqIf(`service-${s1}`, '172.30.0.41'),
+      `add rule ip kube-proxy service-${s1} numgen random mod 1 vmap { 0 : goto ${e1} }`,
+      ...epRules(e1, '10.180.0.1'),
+      'add element ip kube-proxy cluster-ips { 172.30.0.41 }',
+      `add element ip kube-proxy service-ips { 172.30.0.41 . tcp . 80 : goto service-${s1} }`,
+      // svc2
+      `add chain ip kube-proxy service-${s2}`,
+      masqIf(`service-${s2}`, '172.30.0.42'),
+      `add rule ip kube-proxy service-${s2} numgen random mod 1 vmap { 0 : goto ${e2} }`,
+      `add chain ip kube-proxy external-${s2}`,
+      `add rule ip kube-proxy external-${s2} ip saddr 10.0.0.0/8 goto service-${s2} comment "short-circuit pod traffic"`,
+      `add rule ip kube-proxy external-${s2} fib saddr type local jump mark-for-masquerade comment "masquerade local traffic"`,
+      `add rule ip kube-proxy external-${s2} fib saddr type local goto service-${s2} comment "short-circuit local traffic"`,
+      ...epRules(e2, '10.180.0.2'),
+      'add element ip kube-proxy cluster-ips { 172.30.0.42 }',
+      `add element ip kube-proxy service-ips { 172.30.0.42 . tcp . 80 : goto service-${s2} }`,
+      `add element ip kube-proxy service-ips { 192.168.99.22 . tcp . 80 : goto external-${s2} }`,
+      `add element ip kube-proxy service-ips { 1.2.3.4 . tcp . 80 : goto external-${s2} }`,
+      `add element ip kube-proxy service-nodeports { tcp . 3001 : goto external-${s2} }`,
+      'add element ip kube-proxy no-endpoint-nodeports { tcp . 3001 comment "ns2/svc2:p80" : drop }',
+      'add element ip kube-proxy no-endpoint-services { 1.2.3.4 . tcp . 80 comment "ns2/svc2:p80" : drop }',
+      'add element ip kube-proxy no-endpoint-services { 192.168.99.22 . tcp . 80 comment "ns2/svc2:p80" : drop }',
+      // svc3
+      `add chain ip kube-proxy service-${s3}`,
+      masqIf(`service-${s3}`, '172.30.0.43'),
+      `add rule ip kube-proxy service-${s3} numgen random mod 1 vmap { 0 : goto ${e3} }`,
+      `add chain ip kube-proxy external-${s3}`,
+      `add rule ip kube-proxy external-${s3} jump mark-for-masquerade`,
+      `add rule ip kube-proxy external-${s3} goto service-${s3}`,
+      ...epRules(e3, '10.180.0.3'),
+      'add element ip kube-proxy cluster-ips { 172.30.0.43 }',
+      `add element ip kube-proxy service-ips { 172.30.0.43 . tcp . 80 : goto service-${s3} }`,
+      `add element ip kube-proxy service-nodeports { tcp . 3003 : goto external-${s3} }`,
+      // svc4
+      `add chain ip kube-proxy service-${s4}`,
+      masqIf(`service-${s4}`, '172.30.0.44'),
+      `add rule ip kube-proxy service-${s4} numgen random mod 2 vmap { 0 : goto ${e4a} , 1 : goto ${e4b} }`,
+      `add chain ip kube-proxy external-${s4}`,
+      `add rule ip kube-proxy external-${s4} jump mark-for-masquerade`,
+      `add rule ip kube-proxy external-${s4} goto service-${s4}`,
+      ...epRules(e4b, '10.180.0.5'),
+      ...epRules(e4a, '10.180.0.4'),
+      'add element ip kube-proxy cluster-ips { 172.30.0.44 }',
+      `add element ip kube-proxy service-ips { 172.30.0.44 . tcp . 80 : goto service-${s4} }`,
+      `add element ip kube-proxy service-ips { 192.168.99.33 . tcp . 80 : goto external-${s4} }`,
+      // svc5
+      `add set ip kube-proxy ${aff5} { type ipv4_addr ; flags dynamic,timeout ; timeout 10800s ; }`,
+      `add chain ip kube-proxy service-${s5}`,
+      masqIf(`service-${s5}`, '172.30.0.45'),
+      `add rule ip kube-proxy service-${s5} ip saddr @${aff5} goto ${e5}`,
+      `add rule ip kube-proxy service-${s5} numgen random mod 1 vmap { 0 : goto ${e5} }`,
+      `add chain ip kube-proxy external-${s5}`,
+      `add rule ip kube-proxy external-${s5} jump mark-for-masquerade`,
+      `add rule ip kube-proxy external-${s5} goto service-${s5}`,
+      ...epRules(e5, '10.180.0.3', [`add rule ip kube-proxy ${e5} update @${aff5} { ip saddr }`]),
+      `add chain ip kube-proxy firewall-${s5}`,
+      `add rule ip kube-proxy firewall-${s5} ip saddr != { 203.0.113.0/25 } drop`,
+      'add element ip kube-proxy cluster-ips { 172.30.0.45 }',
+      `add element ip kube-proxy service-ips { 172.30.0.45 . tcp . 80 : goto service-${s5} }`,
+      `add element ip kube-proxy service-ips { 5.6.7.8 . tcp . 80 : goto external-${s5} }`,
+      `add element ip kube-proxy service-nodeports { tcp . 3002 : goto external-${s5} }`,
+      `add element ip kube-proxy firewall-ips { 5.6.7.8 . tcp . 80 : goto firewall-${s5} }`,
+      // svc6
+      'add element ip kube-proxy cluster-ips { 172.30.0.46 }',
+      'add element ip kube-proxy no-endpoint-services { 172.30.0.46 . tcp . 80 comment "ns6/svc6:p80" : goto reject-chain }',
+    ].join('\n')
+    const got = transactionText(kubeProxyNftables(svcs, TEST_PROXIER), '0x4000')
+    expect(sortLikeKubeProxyTests(got).split('\n')).toEqual(
+      sortLikeKubeProxyTests(expected).split('\n'),
+    )
+  })
+
+  it('lets the node in when a source range holds its address: the LB IPs join the allowed set (proxier.go allowFromNode)', () => {
+    const { cluster: c } = build(
+      cluster +
+        service('ns1', 'svc1', '172.30.0.41', ['10.180.0.1'])
+          .replace(
+            'clusterIP: 172.30.0.41',
+            'type: LoadBalancer\n  loadBalancerSourceRanges: [192.168.0.0/24, 203.0.113.0/25]\n  clusterIP: 172.30.0.41',
+          )
+          .replace(
+            '---\napiVersion: discovery.k8s.io/v1',
+            'status:\n  loadBalancer:\n    ingress: [{ip: 1.2.3.4}]\n---\napiVersion: discovery.k8s.io/v1',
+          ),
+    )
+    const got = transactionText(kubeProxyNftables(onlyDeclared(c.services), TEST_PROXIER), '0x4000')
+    expect(got).toContain(
+      'add rule ip kube-proxy firewall-ULMVA6XW-ns1/svc1/tcp/p80 ip saddr != { 192.168.0.0/24 , 203.0.113.0/25 , 1.2.3.4 } drop',
+    )
+  })
+
+  it('leaves out a load-balancer ingress in ipMode Proxy: the load balancer, not the node, handles it', () => {
+    const yaml = (mode: string) =>
+      cluster +
+      service('ns1', 'svc1', '172.30.0.41', ['10.180.0.1'])
+        .replace('clusterIP: 172.30.0.41', 'type: LoadBalancer\n  clusterIP: 172.30.0.41')
+        .replace(
+          '---\napiVersion: discovery.k8s.io/v1',
+          `status:\n  loadBalancer:\n    ingress: [{ip: 1.2.3.4, ipMode: ${mode}}]\n---\napiVersion: discovery.k8s.io/v1`,
+        )
+    const table = (mode: string) =>
+      transactionText(
+        kubeProxyNftables(onlyDeclared(build(yaml(mode)).cluster.services), TEST_PROXIER),
+        '0x4000',
+      )
+    expect(table('VIP')).toContain(
+      'add element ip kube-proxy service-ips { 1.2.3.4 . tcp . 80 : goto external-',
+    )
+    expect(table('Proxy')).not.toContain('1.2.3.4')
+  })
+
   it('keeps the affinity set, check and update rules of a ClientIP Service (TestOverallNFTablesRules svc5)', () => {
     const { cluster: c } = build(
       cluster +

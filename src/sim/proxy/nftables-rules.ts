@@ -5,10 +5,15 @@
  * One table holds everything; Services are found with verdict-map lookups keyed on
  * `ip daddr . meta l4proto . th dport`, and an endpoint is picked with `numgen random mod N`.
  */
-import { formatCidr, formatIp, type Cidr } from '../../model/ipv4.ts'
+import { cidrContains, formatCidr, formatIp, type Cidr } from '../../model/ipv4.ts'
 import { base32, sha256 } from '../hash.ts'
 import type { BuiltEndpoint, BuiltService, BuiltServicePort } from '../services/service.ts'
-import { servicePortName } from '../services/service.ts'
+import {
+  categorizeEndpoints,
+  externalPolicyLocal,
+  loadBalancerVIPs,
+  servicePortName,
+} from '../services/service.ts'
 import type {
   NftChain,
   NftElement,
@@ -187,7 +192,16 @@ export function kubeProxyNftables(services: readonly BuiltService[], o: Nftables
     add(
       CHAIN.clusterIPsCheck,
       rule(
-        [{ m: 'addr-anon', field: 'daddr', values: o.serviceCIDRs.map(formatCidr) }],
+        [
+          {
+            m: 'addr-anon',
+            field: 'daddr',
+            negate: false,
+            // proxier.go joins the Service CIDRs with "," itself, inside the braces.
+            values: o.serviceCIDRs.map(formatCidr),
+            sep: ',',
+          },
+        ],
         { s: 'drop' },
         'Drop traffic to unallocated ClusterIPs',
       ),
@@ -283,28 +297,33 @@ export function kubeProxyNftables(services: readonly BuiltService[], o: Nftables
       const clusterChain = `service-${base}`
       const localChain = `local-${base}`
       const externalChain = `external-${base}`
+      const fwChain = `firewall-${base}`
       const vip = formatIp(svc.clusterIP!)
-      const all = port.endpoints.filter((e) => e.ready)
-      const local = all.filter((e) => e.node === o.node)
+      const lbVips = loadBalancerVIPs(svc).map(formatIp)
+      const externalIPs = svc.externalIPs.map(formatIp)
+      // proxy.CategorizeEndpoints, shared with the other modes: ready endpoints, or the
+      // serving-and-terminating ones when none is ready.
+      const cat = categorizeEndpoints(svc, port, o.node)
       const itpLocal = d.internalTrafficPolicy === 'Local'
-      const externallyAccessible = port.nodePort !== null
-      const etpLocal = d.externalTrafficPolicy === 'Local' && externallyAccessible
+      // ServicePort.ExternallyAccessible: a node port, a load-balancer VIP or an external IP.
+      const externallyAccessible =
+        port.nodePort !== null || lbVips.length > 0 || externalIPs.length > 0
+      const etpLocal = externalPolicyLocal(svc)
       const affinity = d.sessionAffinity === 'ClientIP'
-      // proxy.CategorizeEndpoints
-      const usesClusterEndpoints = !itpLocal || (externallyAccessible && !etpLocal)
-      const usesLocalEndpoints = itpLocal || etpLocal
-      const clusterEndpoints = usesClusterEndpoints ? all : []
-      const localEndpoints = usesLocalEndpoints ? local : []
-      const reachable = [
-        ...clusterEndpoints,
-        ...localEndpoints.filter((e) => !clusterEndpoints.includes(e)),
-      ]
-      const hasEndpoints = all.length > 0
-      const hasInternal = itpLocal ? local.length > 0 : hasEndpoints
-      const hasExternal = etpLocal ? local.length > 0 : hasEndpoints
+      const usesClusterChain = cat.cluster.length > 0 && (!itpLocal || externallyAccessible)
+      const usesLocalChain =
+        cat.local.length > 0 && (itpLocal || (etpLocal && externallyAccessible))
+      const clusterEndpoints = usesClusterChain ? cat.cluster : []
+      const localEndpoints = usesLocalChain ? cat.local : []
+      const reachable = cat.reachable
+      const hasEndpoints = cat.hasAny
+      const hasInternal = itpLocal ? cat.local.length > 0 : hasEndpoints
+      const hasExternal = etpLocal ? cat.local.length > 0 : hasEndpoints
       const internalChain = itpLocal ? localChain : clusterChain
       const externalPolicyChain = etpLocal ? localChain : clusterChain
       const usesExternalChain = hasEndpoints && externallyAccessible
+      // Unlike iptables mode, the firewall chain does not depend on there being endpoints.
+      const usesFwChain = lbVips.length > 0 && d.loadBalancerSourceRanges.length > 0
       const internalVerdict = !hasEndpoints ? 'reject' : !hasInternal ? 'drop' : null
       const externalVerdict = !hasEndpoints ? 'reject' : !hasExternal ? 'drop' : null
       const toVerdict = (v: 'reject' | 'drop') =>
@@ -318,6 +337,7 @@ export function kubeProxyNftables(services: readonly BuiltService[], o: Nftables
       if (clusterEndpoints.length > 0) ensure(clusterChain)
       if (localEndpoints.length > 0) ensure(localChain)
       if (usesExternalChain) ensure(externalChain)
+      if (usesFwChain) ensure(fwChain)
 
       // Capture the ClusterIP.
       ensureElem(clusterIPs, { key: [vip], comment: null, verdict: null })
@@ -335,6 +355,45 @@ export function kubeProxyNftables(services: readonly BuiltService[], o: Nftables
           verdict: toVerdict(internalVerdict!),
         })
 
+      // Capture external IPs: through the external chain; without endpoints for external
+      // traffic, reject (none at all) or drop (none on this node with policy Local).
+      for (const ip of externalIPs) {
+        const k = [ip, proto, String(port.port)]
+        if (hasEndpoints)
+          ensureElem(serviceIPs, {
+            key: k,
+            comment: null,
+            verdict: { s: 'goto', chain: externalChain },
+          })
+        if (externalVerdict)
+          ensureElem(noEndpointServices, {
+            key: k,
+            comment: spn,
+            verdict: toVerdict(externalVerdict),
+          })
+      }
+
+      // Capture load-balancer IPs the same way; with loadBalancerSourceRanges, firewall-ips
+      // also sends them to the Service's firewall chain before DNAT.
+      for (const ip of lbVips) {
+        const k = [ip, proto, String(port.port)]
+        if (hasEndpoints)
+          ensureElem(serviceIPs, {
+            key: k,
+            comment: null,
+            verdict: { s: 'goto', chain: externalChain },
+          })
+        if (usesFwChain)
+          ensureElem(firewallIPs, { key: k, comment: null, verdict: { s: 'goto', chain: fwChain } })
+      }
+      if (externalVerdict)
+        for (const ip of lbVips)
+          ensureElem(noEndpointServices, {
+            key: [ip, proto, String(port.port)],
+            comment: spn,
+            verdict: toVerdict(externalVerdict),
+          })
+
       // Capture the node port.
       if (port.nodePort !== null) {
         const npKey = [proto, String(port.nodePort)]
@@ -351,6 +410,8 @@ export function kubeProxyNftables(services: readonly BuiltService[], o: Nftables
             verdict: toVerdict(externalVerdict),
           })
       }
+      // No rule for spec.healthCheckNodePort: nftables mode leaves its chains' policy accept,
+      // so kube-proxy only serves it (proxier.go syncs serviceHealthServer, writes no rule).
 
       // Internal traffic: mark what does not come from a Pod (or everything) for masquerading.
       if (hasInternal) {
@@ -387,6 +448,21 @@ export function kubeProxyNftables(services: readonly BuiltService[], o: Nftables
           )
         }
         if (hasExternal) add(externalChain, rule([], { s: 'goto', chain: externalPolicyChain }))
+      }
+
+      // loadBalancerSourceRanges: the firewall chain drops every other source. Allowed packets
+      // fall off its end and go on to the nat chains, which send the LB IP to the external chain.
+      if (usesFwChain) {
+        const sources = d.loadBalancerSourceRanges.map(formatCidr)
+        // A node reaching a VIP bound on itself may loop back with the VIP as its source.
+        if (d.loadBalancerSourceRanges.some((c) => cidrContains(c, o.nodeIP)))
+          sources.push(...lbVips)
+        add(
+          fwChain,
+          rule([{ m: 'addr-anon', field: 'saddr', negate: true, values: sources, sep: ' , ' }], {
+            s: 'drop',
+          }),
+        )
       }
 
       // Session affinity: one dynamic set per endpoint, entries expiring after the timeout.

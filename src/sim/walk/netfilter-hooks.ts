@@ -185,9 +185,14 @@ export function natIn(
       w.where(ns, { device, hook }),
       pkt,
       r.tested,
-      nftFirewallDropText(`${before.dst} . ${pkt.l3!.proto} . ${before.dport}`),
+      nftFirewallDropText(
+        r.nft,
+        hook,
+        `${before.dst} . ${pkt.l3!.proto} . ${before.dport}`,
+        before.src,
+      ),
     )
-    return { kind: 'dropped', reason: 'source not in loadBalancerSourceRanges' }
+    return { kind: 'dropped', reason: 'not in loadBalancerSourceRanges' }
   }
   if (r.verdict.kind !== 'dnat') {
     // A KUBE-FW chain the packet fell through: keep its rules for the firewall DROP to show.
@@ -295,6 +300,9 @@ export function natIn(
         clusterCIDR: w.state.cluster.decl.clusterCIDR
           ? formatCidr(w.state.cluster.decl.clusterCIDR)
           : null,
+        kind: hit?.kind ?? null,
+        etpLocal,
+        endpointsNote: text(`${leftOut.en}${fb.en}`, `${leftOut.zh}${fb.zh}`),
       })
     : null
   w.emit(
@@ -333,8 +341,22 @@ export function filterHook(
           l.table.endsWith('KUBE-PROXY-FIREWALL'),
       )
   const key = { dst: pkt.l3!.dst, proto: pkt.l3!.proto, port: pkt.l4?.dstPort ?? 0 }
+  const waitingWhy = () => {
+    const hit = serviceOf(w, ns, pkt.l3!.dst, pkt.l4?.dstPort ?? 0)
+    const waiting = hit ? hit.port.endpoints.filter((e) => !e.ready) : []
+    const podNotReady = waiting.every((e) => e.pod !== null && !e.serving)
+    return waiting.length
+      ? {
+          en: ` Its EndpointSlice lists ${waiting.map((e) => e.pod ?? formatIp(e.ip)).join(', ')}, but with condition ready: false${podNotReady ? " (its Pod's Ready condition is False)" : ''}, and none is terminating-but-serving to fall back on, so kube-proxy counts no usable endpoint.`,
+          zh: `它的 EndpointSlice 中有 ${waiting.map((e) => e.pod ?? formatIp(e.ip)).join('、')}，但条件是 ready: false${podNotReady ? '（Pod 的 Ready 条件为 False）' : ''}，也没有可以退而使用的“正在终止但仍在服务”的端点，所以 kube-proxy 认为没有可用端点。`,
+        }
+      : { en: '', zh: '' }
+  }
   if (r.nft && v.kind === 'reject') {
-    w.emit('reject', w.where(ns, { device, hook }), pkt, tested, nftRejectText(r.nft, hook, key))
+    const why = waitingWhy()
+    const base = nftRejectText(r.nft, hook, key)
+    const explain = r.nft.element ? text(`${base.en}${why.en}`, `${base['zh-CN']}${why.zh}`) : base
+    w.emit('reject', w.where(ns, { device, hook }), pkt, tested, explain)
     return {
       kind: 'rejected',
       reason: r.nft.element ? 'service has no endpoints' : 'no service on this port',
@@ -348,15 +370,7 @@ export function filterHook(
     }
   }
   if (v.kind === 'reject') {
-    const hit = serviceOf(w, ns, pkt.l3!.dst, pkt.l4?.dstPort ?? 0)
-    const waiting = hit ? hit.port.endpoints.filter((e) => !e.ready) : []
-    const podNotReady = waiting.every((e) => e.pod !== null && !e.serving)
-    const why = waiting.length
-      ? {
-          en: ` Its EndpointSlice lists ${waiting.map((e) => e.pod ?? formatIp(e.ip)).join(', ')}, but with condition ready: false${podNotReady ? " (its Pod's Ready condition is False)" : ''}, and none is terminating-but-serving to fall back on, so kube-proxy counts no usable endpoint.`,
-          zh: `它的 EndpointSlice 中有 ${waiting.map((e) => e.pod ?? formatIp(e.ip)).join('、')}，但条件是 ready: false${podNotReady ? '（Pod 的 Ready 条件为 False）' : ''}，也没有可以退而使用的“正在终止但仍在服务”的端点，所以 kube-proxy 认为没有可用端点。`,
-        }
-      : { en: '', zh: '' }
+    const why = waitingWhy()
     w.emit(
       'reject',
       w.where(ns, { device, hook }),

@@ -28,6 +28,26 @@ export interface DnatFacts {
   to: string
   masqMark: number
   clusterCIDR: string | null
+  /** What the destination was: a ClusterIP, an external IP, a load-balancer IP, a node port. */
+  kind: 'cluster' | 'external' | 'lb' | 'nodePort' | null
+  /** externalTrafficPolicy Local (for the external addresses). */
+  etpLocal: boolean
+  /** Endpoints left out (not ready) or the terminating fallback, already worded. */
+  endpointsNote: Text
+}
+
+/** The firewall chain a firewall-ips element sent the packet to, and the rule it passed. */
+function firewallPassed(r: NftWalk): { chain: string; rule: string } | null {
+  const i = r.tested.findIndex((l) => l.table === `${MAP_PREFIX}firewall-ips`)
+  if (i < 0) return null
+  const next = r.tested
+    .slice(i + 1)
+    .find(
+      (l) =>
+        l.table.startsWith('nft ip kube-proxy firewall-') &&
+        l.table !== 'nft ip kube-proxy firewall-check',
+    )
+  return next ? { chain: next.table.slice('nft ip kube-proxy '.length), rule: next.rule } : null
 }
 
 export function nftDnatText(r: NftWalk, f: DnatFacts): Text {
@@ -38,31 +58,93 @@ export function nftDnatText(r: NftWalk, f: DnatFacts): Text {
   const v = r.pick?.value ?? 0
   const tested = nftRulesTested(r.tested)
   const key = `${f.dst} . ${f.proto} . ${f.dport}`
-  const found = ext
+  const viaNodePorts = r.tested.some((l) => l.table === `${MAP_PREFIX}service-nodeports`)
+  const fw = firewallPassed(r)
+  const firewall = fw
     ? text(
-        `The first rule of services finds no entry for ${key} in the verdict map service-ips, but ${f.dst} is in the set nodeport-ips (this node's own address), so the second rule looks up ${f.proto} . ${f.dport} in the map service-nodeports: node port ${f.dport} belongs to Service ${f.service}, so the packet goes to the external chain ${ext} and from there to ${svcChain}.`,
-        `“services” 链的第一条规则在 verdict map “service-ips” 里找不到 ${key}，但 ${f.dst} 在集合 “nodeport-ips” 中（本节点自己的地址），于是第二条规则在 “service-nodeports” 中查找 ${f.proto} . ${f.dport}：节点端口 ${f.dport} 属于 Service ${f.service}，包先进入 external 链 “${ext}”，再转到 “${svcChain}”。`,
+        ` Before that, at priority dstnat - 10, the chain filter-${f.hook === 'OUTPUT' ? 'output' : 'prerouting'}-pre-dnat jumped to firewall-check, which found ${key} in the verdict map firewall-ips because the Service has loadBalancerSourceRanges: its chain ${fw.chain} holds one rule, \`${fw.rule}\`, and ${f.src} is in an allowed range, so the packet fell off the end of that chain and went on.`,
+        `在此之前，优先级为 dstnat - 10 的链 “filter-${f.hook === 'OUTPUT' ? 'output' : 'prerouting'}-pre-dnat” 跳转到 “firewall-check”，它在 verdict map “firewall-ips” 中找到 ${key}，因为这个 Service 设置了 loadBalancerSourceRanges：它的链 “${fw.chain}” 只有一条规则 \`${fw.rule}\`，而 ${f.src} 在允许的网段内，所以包走完这条链，继续往下。`,
       )
-    : text(
-        `The first rule of services looks up ${key} in the verdict map service-ips: one hash lookup, however many Services the cluster has. The element belongs to Service ${f.service} and says goto ${svcChain}.`,
-        `“services” 链的第一条规则在 verdict map “service-ips” 中查找 ${key}：只做一次哈希查找，与集群里有多少个 Service 无关。查到的元素属于 Service ${f.service}，内容是 goto “${svcChain}”。`,
-      )
-  const marked = (r.mark & f.masqMark) !== 0
-  const hairpin = f.to.split(':')[0] === f.src
-  const why = ext
-    ? text(
-        'it arrived on a node port and may leave this node again',
-        '它是从节点端口进来的，可能还要离开本节点',
-      )
-    : hairpin
+    : text('', '')
+  const shortCircuit = r.tested.some(
+    (l) => l.matched && l.rule.includes('short-circuit pod traffic'),
+  )
+  const fromHostShort = r.tested.some(
+    (l) => l.matched && l.rule.includes('short-circuit local traffic'),
+  )
+  const externalHow = !ext
+    ? text('', '')
+    : f.etpLocal && shortCircuit
       ? text(
-          `this is hairpin traffic: the Pod ${f.src} is reaching itself through its own Service`,
-          `这是发夹（hairpin）流量：Pod ${f.src} 正通过自己的 Service 访问自己`,
+          ` With externalTrafficPolicy Local, the external chain's first rule sends traffic from a Pod of the cluster (source in ${f.clusterCIDR ?? 'the cluster CIDR'}) straight to ${svcChain} ("short-circuit pod traffic"), with no masquerade mark: the policy only limits traffic that really comes from outside.`,
+          `externalTrafficPolicy 为 Local 时，external 链的第一条规则把来自集群内 Pod（源地址在 ${f.clusterCIDR ?? '集群网段'} 内）的流量直接交给 “${svcChain}”（“short-circuit pod traffic”），不打伪装标记：这个策略只约束真正来自集群外部的流量。`,
+        )
+      : f.etpLocal && fromHostShort
+        ? text(
+            ` With externalTrafficPolicy Local, the external chain still treats packets this node sends itself (\`fib saddr type local\`) apart: it marks them for masquerade ("masquerade local traffic") and sends them to ${svcChain} ("short-circuit local traffic"), which may use endpoints on any node.`,
+            `externalTrafficPolicy 为 Local 时，external 链仍然单独处理本节点自己发出的包（\`fib saddr type local\`）：给它们打上伪装标记（“masquerade local traffic”），再交给 “${svcChain}”（“short-circuit local traffic”），那里可以使用任何节点上的端点。`,
+          )
+        : f.etpLocal
+          ? text(
+              ` With externalTrafficPolicy Local, the external chain sends it on to ${svcChain}, which holds only the endpoints on this node, so the client's address is kept.`,
+              `externalTrafficPolicy 为 Local 时，external 链把它交给 “${svcChain}”，其中只有本节点上的端点，所以客户端的地址得以保留。`,
+            )
+          : text(
+              ` The external chain (externalTrafficPolicy Cluster) marks the packet and goes on to ${svcChain}.`,
+              `external 链（externalTrafficPolicy 为 Cluster）给包打上标记，再转到 “${svcChain}”。`,
+            )
+  const addrName =
+    f.kind === 'lb'
+      ? text(
+          `a load-balancer IP of Service ${f.service} (status.loadBalancer.ingress). kube-proxy puts every load-balancer IP in service-ips on every node, so the packet is handled right here and never travels to the cloud load balancer: a short cut inside the cluster`,
+          `Service ${f.service} 的一个负载均衡器 IP（status.loadBalancer.ingress）。kube-proxy 在每个节点上都把负载均衡器 IP 写进 “service-ips”，所以这个包就在这里处理，根本不会去往云上的负载均衡器：这是集群内部的一条捷径`,
         )
       : text(
-          `the source ${f.src} is not a Pod address${f.clusterCIDR ? ` (outside ${f.clusterCIDR})` : ''}`,
-          `源地址 ${f.src} 不是 Pod 地址${f.clusterCIDR ? `（不在 ${f.clusterCIDR} 内）` : ''}`,
+          `an external IP of Service ${f.service} (spec.externalIPs)`,
+          `Service ${f.service} 的一个外部 IP（spec.externalIPs）`,
         )
+  const found =
+    ext && viaNodePorts
+      ? text(
+          `The first rule of services finds no entry for ${key} in the verdict map service-ips, but ${f.dst} is in the set nodeport-ips (this node's own address), so the second rule looks up ${f.proto} . ${f.dport} in the map service-nodeports: node port ${f.dport} belongs to Service ${f.service}, so the packet goes to the external chain ${ext} and from there to ${svcChain}.`,
+          `“services” 链的第一条规则在 verdict map “service-ips” 里找不到 ${key}，但 ${f.dst} 在集合 “nodeport-ips” 中（本节点自己的地址），于是第二条规则在 “service-nodeports” 中查找 ${f.proto} . ${f.dport}：节点端口 ${f.dport} 属于 Service ${f.service}，包先进入 external 链 “${ext}”，再转到 “${svcChain}”。`,
+        )
+      : ext
+        ? text(
+            `The first rule of services looks up ${key} in the verdict map service-ips: ${f.dst} is ${addrName.en}. The element says goto ${ext}, the Service's external chain.${externalHow.en}`,
+            `“services” 链的第一条规则在 verdict map “service-ips” 中查找 ${key}：${f.dst} 是 ${addrName['zh-CN']}。该元素的内容是 goto “${ext}”，即这个 Service 的 external 链。${externalHow['zh-CN']}`,
+          )
+        : text(
+            `The first rule of services looks up ${key} in the verdict map service-ips: one hash lookup, however many Services the cluster has. The element belongs to Service ${f.service} and says goto ${svcChain}.`,
+            `“services” 链的第一条规则在 verdict map “service-ips” 中查找 ${key}：只做一次哈希查找，与集群里有多少个 Service 无关。查到的元素属于 Service ${f.service}，内容是 goto “${svcChain}”。`,
+          )
+  const marked = (r.mark & f.masqMark) !== 0
+  const hairpin = f.to.split(':')[0] === f.src
+  const fromHost = r.tested.some((l) => l.matched && l.rule.includes('masquerade local traffic'))
+  const why = hairpin
+    ? text(
+        `this is hairpin traffic: the Pod ${f.src} is reaching itself through its own Service`,
+        `这是发夹（hairpin）流量：Pod ${f.src} 正通过自己的 Service 访问自己`,
+      )
+    : fromHost
+      ? text(
+          'the packet comes from this node itself ("masquerade local traffic")',
+          '这个包来自本节点自身（“masquerade local traffic”）',
+        )
+      : ext && viaNodePorts
+        ? text(
+            'it arrived on a node port and may leave this node again',
+            '它是从节点端口进来的，可能还要离开本节点',
+          )
+        : ext
+          ? text(
+              'it was sent to an external address with externalTrafficPolicy Cluster, and the endpoint may be on another node',
+              '它发往一个外部地址，且 externalTrafficPolicy 为 Cluster，端点可能在别的节点上',
+            )
+          : text(
+              `the source ${f.src} is not a Pod address${f.clusterCIDR ? ` (outside ${f.clusterCIDR})` : ''}`,
+              `源地址 ${f.src} 不是 Pod 地址${f.clusterCIDR ? `（不在 ${f.clusterCIDR} 内）` : ''}`,
+            )
   const draw =
     n === 1
       ? text(
@@ -87,8 +169,8 @@ export function nftDnatText(r: NftWalk, f: DnatFacts): Text {
       )
     : text('', '')
   return text(
-    `Netfilter's ${f.hook} hook runs the base chain ${base} of kube-proxy's nftables table ip kube-proxy (type nat, priority dstnat), which jumps to the chain services. ${found.en} ${draw.en} rewrites the destination to ${f.to} (dnat).${affinity.en}${masq.en} The packet was tested against ${tested} rules, and that number does not grow with the number of Services. conntrack records the translation so that every later packet of this connection, and the reply, is handled without the rules.`,
-    `Netfilter 的 ${f.hook} 钩子执行 kube-proxy 的 nftables 表 “ip kube-proxy” 中的基础链 “${base}”（type nat，优先级 dstnat），它跳转到链 “services”。${found['zh-CN']}${draw['zh-CN']}把目的地址改写为 ${f.to}（dnat）。${affinity['zh-CN']}${masq['zh-CN']}这个包一共被 ${tested} 条规则检查过，这个数字不会随 Service 数量增长。conntrack 记下这次转换，之后该连接的所有包以及应答都直接按记录处理，不再查规则。`,
+    `Netfilter's ${f.hook} hook runs the base chain ${base} of kube-proxy's nftables table ip kube-proxy (type nat, priority dstnat), which jumps to the chain services. ${found.en} ${draw.en} rewrites the destination to ${f.to} (dnat).${f.endpointsNote.en}${affinity.en}${masq.en}${firewall.en} The packet was tested against ${tested} rules, and that number does not grow with the number of Services. conntrack records the translation so that every later packet of this connection, and the reply, is handled without the rules.`,
+    `Netfilter 的 ${f.hook} 钩子执行 kube-proxy 的 nftables 表 “ip kube-proxy” 中的基础链 “${base}”（type nat，优先级 dstnat），它跳转到链 “services”。${found['zh-CN']}${draw['zh-CN']}把目的地址改写为 ${f.to}（dnat）。${f.endpointsNote['zh-CN']}${affinity['zh-CN']}${masq['zh-CN']}${firewall['zh-CN']}这个包一共被 ${tested} 条规则检查过，这个数字不会随 Service 数量增长。conntrack 记下这次转换，之后该连接的所有包以及应答都直接按记录处理，不再查规则。`,
   )
 }
 
@@ -153,9 +235,12 @@ export function nftMasqueradeText(newSrc: string, outDev: string): Text {
   )
 }
 
-export function nftFirewallDropText(key: string): Text {
+export function nftFirewallDropText(r: NftWalk, hook: string, key: string, src: string): Text {
+  const base = hook === 'OUTPUT' ? 'filter-output-pre-dnat' : 'filter-prerouting-pre-dnat'
+  const rule = r.verdict.kind === 'drop' ? r.verdict.rule : ''
+  const chain = r.path.find((c) => c.startsWith('firewall-') && c !== 'firewall-check') ?? ''
   return text(
-    `kube-proxy's filter chain before DNAT jumps to firewall-check, which finds ${key} in the verdict map firewall-ips: the source address is outside the Service's loadBalancerSourceRanges, so the packet is dropped.`,
-    `kube-proxy 在 DNAT 之前的 filter 链跳转到 “firewall-check”，它在 verdict map “firewall-ips” 中找到 ${key}：源地址不在该 Service 的 loadBalancerSourceRanges 之内，所以包被丢弃。`,
+    `For a new connection, kube-proxy's base chain ${base} (type filter, priority dstnat - 10, so before any DNAT) jumps to firewall-check, which finds ${key} in the verdict map firewall-ips: the Service has loadBalancerSourceRanges, so the element says goto ${chain}. That chain's only rule, \`${rule}\`, matches because ${src} is in none of the allowed ranges, so the packet is dropped silently (the client sees a timeout) and never reaches the nat chains.`,
+    `对新连接，kube-proxy 的基础链 “${base}”（type filter，优先级 dstnat - 10，即在任何 DNAT 之前）跳转到 “firewall-check”，它在 verdict map “firewall-ips” 中找到 ${key}：这个 Service 设置了 loadBalancerSourceRanges，所以该元素的内容是 goto “${chain}”。这条链唯一的规则 \`${rule}\` 命中，因为 ${src} 不在任何允许的网段内，所以包被静默丢弃（客户端只会等到超时），根本到不了 nat 链。`,
   )
 }
