@@ -413,4 +413,18 @@ export const LESSONS: LessonMeta[] = [
       'Cluster：任何节点都会转发并做伪装，Pod 看不到客户端地址。Local：保留客户端地址，没有端点的节点直接丢弃。',
     ),
   },
+  {
+    id: 'mode4-loadbalancer-traffic-policy',
+    file: 'mode4-loadbalancer-traffic-policy.yaml',
+    mode: 4,
+    section: '4',
+    title: text(
+      'From the Internet through a cloud load balancer: Cluster against Local',
+      '从互联网经云负载均衡器进入：Cluster 与 Local 对比',
+    ),
+    summary: text(
+      'The balancer picks a node and forwards to its nodePort. Cluster: any node, maybe a second hop and a masquerade. Local: health checks send it only to the node with an endpoint, and the client address survives.',
+      '负载均衡器选择一个节点，转发到它的 nodePort。Cluster：任何节点都可能被选中，可能多一跳并做伪装。Local：健康检查让它只发往有端点的节点，客户端地址得以保留。',
+    ),
+  },
 ]

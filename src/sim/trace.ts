@@ -206,8 +206,8 @@ function traceOne(cluster: Cluster, traffic: TrafficDecl, seed: number, walk: Wa
             : { en: '', zh: '' }
   const sendExplain: Text = source.external
     ? text(
-        `A client outside the cluster, at ${source.external}, sends ${traffic.protocol.toUpperCase()} to ${target.ip}:${target.port}${viaName.en} from source port ${srcPort}, with TTL ${DEFAULT_TTL}. From outside, only the nodes' own addresses are reachable: a NodePort opens the same port on every one of them.`,
-        `集群外部的客户端 ${source.external} 从源端口 ${srcPort} 向 ${target.ip}:${target.port} 发送 ${traffic.protocol.toUpperCase()}${viaName.zh}，TTL 为 ${DEFAULT_TTL}。从外部只能访问各节点自己的地址：NodePort 在每一个节点上打开同一个端口。`,
+        `A client outside the cluster, at ${source.external}, sends ${traffic.protocol.toUpperCase()} to ${target.ip}:${target.port}${viaName.en} from source port ${srcPort}, with TTL ${DEFAULT_TTL}. ${lbOf ? 'That address belongs to no node: the cloud load balancer answers on it and chooses a node.' : "From outside, only the nodes' own addresses are reachable: a NodePort opens the same port on every one of them."}`,
+        `集群外部的客户端 ${source.external} 从源端口 ${srcPort} 向 ${target.ip}:${target.port} 发送 ${traffic.protocol.toUpperCase()}${viaName.zh}，TTL 为 ${DEFAULT_TTL}。${lbOf ? '这个地址不属于任何节点：由云负载均衡器在它上面应答并选择一个节点。' : '从外部只能访问各节点自己的地址：NodePort 在每一个节点上打开同一个端口。'}`,
       )
     : text(
         `${sender} sends ${traffic.protocol.toUpperCase()} to ${target.ip}:${target.port}${viaName.en}. The kernel picks source port ${srcPort} from the ephemeral range 32768-60999 and a source address from the route, and sets TTL ${DEFAULT_TTL}.`,
