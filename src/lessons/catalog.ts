@@ -427,4 +427,32 @@ export const LESSONS: LessonMeta[] = [
       '负载均衡器选择一个节点，转发到它的 nodePort。Cluster：任何节点都可能被选中，可能多一跳并做伪装。Local：健康检查让它只发往有端点的节点，客户端地址得以保留。',
     ),
   },
+  {
+    id: 'mode4-ingress-nginx',
+    file: 'mode4-ingress-nginx.yaml',
+    mode: 4,
+    section: '4',
+    title: text(
+      'Ingress with ingress-nginx: host and path rules, 404, defaultBackend',
+      'Ingress 与 ingress-nginx：主机与路径规则、404、defaultBackend',
+    ),
+    summary: text(
+      'www.example.com resolves to the load balancer; the controller Pod ends the connection, matches host and longest path in the nginx.conf it generated, and opens a new one to a Pod IP with X-Forwarded-For. No match: 404; another host: the defaultBackend.',
+      'www.example.com 解析到负载均衡器；控制器 Pod 终结连接，在它生成的 nginx.conf 中匹配主机和最长路径，再带着 X-Forwarded-For 新建一个到 Pod IP 的连接。不匹配：404；其他主机：defaultBackend。',
+    ),
+  },
+  {
+    id: 'mode4-ingress-tls',
+    file: 'mode4-ingress-tls.yaml',
+    mode: 4,
+    section: '4',
+    title: text(
+      'Ingress TLS: SNI, termination, plain HTTP inside',
+      'Ingress TLS：SNI、终止、集群内明文',
+    ),
+    summary: text(
+      'The controller picks the certificate from the Secret named in spec.tls by SNI, decrypts, routes, and talks plain HTTP to the Pod with X-Forwarded-Proto: https. Plain HTTP to the same host gets a 308 redirect.',
+      '控制器按 SNI 从 spec.tls 指定的 Secret 中选出证书，解密、选路，再以明文 HTTP 访问 Pod，并带上 X-Forwarded-Proto: https。对同一主机的明文 HTTP 请求会得到 308 重定向。',
+    ),
+  },
 ]

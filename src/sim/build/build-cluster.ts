@@ -2,6 +2,7 @@
  * Scenario -> Cluster: nodes, Pods and every network namespace, filled in deterministically
  * (the same file always gives the same cluster). Problems become diagnostics, never exceptions.
  */
+import { defaultIngressNginx } from '../ingress/default-controller.ts'
 import type { Diagnostic } from '../../model/diagnostic.ts'
 import type { Scenario } from '../../model/scenario.ts'
 import { cidrContains, cidrsOverlap, formatCidr, formatIp, type Cidr } from '../../model/ipv4.ts'
@@ -49,13 +50,23 @@ export function buildCluster(scenario: Scenario): BuildResult {
   // Every kubeadm cluster runs CoreDNS. PodPath fills it in after the scenario's own Pods, so the
   // addresses a lesson talks about (the first Pod on a node gets .2) do not depend on it.
   const dns = coreDns(scenario)
-  const s: Scenario = dns
+  const withDns: Scenario = dns
     ? {
         ...scenario,
         pods: [...scenario.pods, ...dns.pods],
         services: [dns.service, ...scenario.services],
       }
     : scenario
+  // Ingresses do nothing without a controller: PodPath runs ingress-nginx's own manifest when
+  // the scenario's Ingresses need it and it brings none (after CoreDNS, for the same reason).
+  const ingressNginx = defaultIngressNginx(withDns)
+  const s: Scenario = ingressNginx
+    ? {
+        ...withDns,
+        pods: [...withDns.pods, ...ingressNginx.pods],
+        services: [...withDns.services, ingressNginx.service],
+      }
+    : withDns
   const decl = s.cluster
   const ctx: BuildContext = {
     decl,
@@ -133,6 +144,14 @@ export function buildCluster(scenario: Scenario): BuildResult {
     routerMac,
     services,
     loadBalancers: describeLoadBalancers(services, ctx.nodes),
+    l7: {
+      ingresses: s.ingresses,
+      ingressClasses: s.ingressClasses,
+      gatewayClasses: s.gatewayClasses,
+      gateways: s.gateways,
+      httpRoutes: s.httpRoutes,
+      referenceGrants: s.referenceGrants,
+    },
   }
   for (const p of checkTraffic(cluster, s.traffic)) report(ctx, p.where, p.message, p.severity)
   if (ctx.diagnostics.some((d) => d.severity === 'error'))

@@ -44,6 +44,8 @@ export type WalkResult =
       packet: Packet
       /** The proxy processes the request went through, outermost first. */
       via?: ProxyHop[]
+      /** The last proxy answered the request itself, with this HTTP status. */
+      answer?: { status: number; headers: Record<string, string> }
     }
   | { kind: 'dropped' | 'rejected'; reason: string }
 
