@@ -455,4 +455,18 @@ export const LESSONS: LessonMeta[] = [
       '控制器按 SNI 从 spec.tls 指定的 Secret 中选出证书，解密、选路，再以明文 HTTP 访问 Pod，并带上 X-Forwarded-Proto: https。对同一主机的明文 HTTP 请求会得到 308 重定向。',
     ),
   },
+  {
+    id: 'mode4-gateway-httproute',
+    file: 'mode4-gateway-httproute.yaml',
+    mode: 4,
+    section: '4',
+    title: text(
+      'Gateway API: roles, HTTPRoute weights, a route that does not attach',
+      'Gateway API：角色分工、HTTPRoute 权重、挂不上的路由',
+    ),
+    summary: text(
+      'GatewayClass (provider), Gateway (operator), HTTPRoute (developer). Envoy Gateway runs an Envoy Pod for the Gateway; it splits traffic 90/10 between two versions, and answers 404 for a route from another namespace that its listener does not allow.',
+      'GatewayClass（提供者）、Gateway（运维者）、HTTPRoute（开发者）。Envoy Gateway 为 Gateway 运行一个 Envoy Pod；它按 90/10 在两个版本之间分流，而对于来自其他命名空间、监听器不允许的路由，其主机得到 404。',
+    ),
+  },
 ]

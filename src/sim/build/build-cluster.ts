@@ -3,6 +3,7 @@
  * (the same file always gives the same cluster). Problems become diagnostics, never exceptions.
  */
 import { defaultIngressNginx } from '../ingress/default-controller.ts'
+import { defaultEnvoyProxies } from '../gateway/envoy-gateway.ts'
 import type { Diagnostic } from '../../model/diagnostic.ts'
 import type { Scenario } from '../../model/scenario.ts'
 import { cidrContains, cidrsOverlap, formatCidr, formatIp, type Cidr } from '../../model/ipv4.ts'
@@ -60,13 +61,20 @@ export function buildCluster(scenario: Scenario): BuildResult {
   // Ingresses do nothing without a controller: PodPath runs ingress-nginx's own manifest when
   // the scenario's Ingresses need it and it brings none (after CoreDNS, for the same reason).
   const ingressNginx = defaultIngressNginx(withDns)
-  const s: Scenario = ingressNginx
+  const withIngress: Scenario = ingressNginx
     ? {
         ...withDns,
         pods: [...withDns.pods, ...ingressNginx.pods],
         services: [...withDns.services, ingressNginx.service],
       }
     : withDns
+  // A Gateway of Envoy Gateway's class gets the Envoy proxy its controller would create.
+  const envoy = defaultEnvoyProxies(withIngress)
+  const s: Scenario = {
+    ...withIngress,
+    pods: [...withIngress.pods, ...envoy.pods],
+    services: [...withIngress.services, ...envoy.services],
+  }
   const decl = s.cluster
   const ctx: BuildContext = {
     decl,
@@ -151,6 +159,7 @@ export function buildCluster(scenario: Scenario): BuildResult {
       gateways: s.gateways,
       httpRoutes: s.httpRoutes,
       referenceGrants: s.referenceGrants,
+      namespaceLabels: s.namespaceLabels,
     },
   }
   for (const p of checkTraffic(cluster, s.traffic)) report(ctx, p.where, p.message, p.severity)

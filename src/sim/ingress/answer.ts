@@ -63,14 +63,16 @@ const STATUS_TEXT: Record<number, string> = {
 /** The proxy writes its own answer on the client's connection. */
 export function answerText(
   server: Endpoint,
-  answer: { status: number; headers: Record<string, string> },
+  answer: { status: number; headers: Record<string, string>; why?: Text },
   reply: Packet,
 ): Text {
-  const name = server.process?.component ?? 'the proxy'
+  const c = server.process?.component
+  const name = c === 'envoy' ? 'Envoy' : (c ?? 'the proxy')
   const line = `${answer.status} ${STATUS_TEXT[answer.status] ?? ''}`.trim()
   const loc = answer.headers.Location
-  const why =
-    answer.status === 308
+  const why = answer.why
+    ? text(`: ${answer.why.en}`, `：${answer.why['zh-CN']}`)
+    : answer.status === 308
       ? text(
           ` with Location: ${loc}: the client is told to come back over HTTPS`,
           `，带有 Location: ${loc}：告诉客户端改用 HTTPS 再来`,

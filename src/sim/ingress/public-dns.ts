@@ -10,7 +10,8 @@ import { formatIp } from '../../model/ipv4.ts'
 import { text, type Text } from '../../model/text.ts'
 import type { Lookup } from '../../model/trace.ts'
 import type { BuiltPod, Cluster } from '../cluster.ts'
-import { ingressHostMatches } from '../l7/request.ts'
+import { gatewayHostMatches, ingressHostMatches } from '../l7/request.ts'
+import { gatewayPodsFor, routesNaming } from '../gateway/gateway-listener.ts'
 import type { BuiltService } from '../services/service.ts'
 import { ingressControllerOf, ingressesOf } from './controller-listener.ts'
 
@@ -99,6 +100,14 @@ export function publicName(c: Cluster, name: string): PublicName | { error: Text
     const pods = c.pods.filter((p) => ingressControllerOf(p)?.kind === ctrl.kind)
     const svc = exposing(c, pods)
     if (svc) return record(c, host, svc, `Ingress ${ing.namespace}/${ing.name} (${ctrl.kind})`)
+  }
+  for (const gw of c.l7.gateways) {
+    const served =
+      gw.listeners.some((l) => l.hostname !== null && gatewayHostMatches(l.hostname, host)) ||
+      routesNaming(c, gw).some((r) => r.hostnames.some((h) => gatewayHostMatches(h, host)))
+    if (!served) continue
+    const svc = exposing(c, gatewayPodsFor(c, gw))
+    if (svc) return record(c, host, svc, `Gateway ${gw.namespace}/${gw.name}`)
   }
   return null
 }

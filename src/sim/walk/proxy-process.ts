@@ -19,6 +19,7 @@ import { lookupRoute } from '../net/fib.ts'
 import type { NetNs } from '../net/netns.ts'
 import { userspaceListeners } from '../proxy/userspace.ts'
 import { ingressListeners } from '../ingress/controller-listener.ts'
+import { gatewayListeners } from '../gateway/gateway-listener.ts'
 import { formatConntrack, type CtEntry } from './conntrack.ts'
 import type { Endpoint, Walker, WalkResult } from './walker.ts'
 
@@ -68,6 +69,8 @@ export type UpstreamChoice =
       status: number
       steps?: ProxyStep[]
       headers?: Record<string, string>
+      /** Why the proxy answers itself, for the answer's explanation. */
+      why?: Text
     }
 
 /** A listening process: where it listens, who it is, and how it picks an upstream. */
@@ -90,7 +93,11 @@ export interface ProxyListener {
 export type ListenerSource = (c: Cluster, ns: NetNs) => ProxyListener[]
 
 /** Every kind of proxy process the engine knows; a new kind adds its source here. */
-export const LISTENER_SOURCES: ListenerSource[] = [userspaceListeners, ingressListeners]
+export const LISTENER_SOURCES: ListenerSource[] = [
+  userspaceListeners,
+  ingressListeners,
+  gatewayListeners,
+]
 
 /** The proxy process that owns `proto` port `port` in `ns`, if any. */
 export function listenerAt(
@@ -162,7 +169,11 @@ function relay(w: Walker, client: Endpoint, proxy: Endpoint, got: Packet): WalkR
       kind: 'delivered',
       to: proxy,
       packet: got,
-      answer: { status: choice.status, headers: choice.headers ?? {} },
+      answer: {
+        status: choice.status,
+        headers: choice.headers ?? {},
+        ...(choice.why ? { why: choice.why } : {}),
+      },
     }
   }
   // The second connection: a socket that binds nothing, so the route picks the source address.

@@ -45,7 +45,7 @@ export type WalkResult =
       /** The proxy processes the request went through, outermost first. */
       via?: ProxyHop[]
       /** The last proxy answered the request itself, with this HTTP status. */
-      answer?: { status: number; headers: Record<string, string> }
+      answer?: { status: number; headers: Record<string, string>; why?: Text }
     }
   | { kind: 'dropped' | 'rejected'; reason: string }
 
