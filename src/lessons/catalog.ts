@@ -469,4 +469,18 @@ export const LESSONS: LessonMeta[] = [
       'GatewayClass（提供者）、Gateway（运维者）、HTTPRoute（开发者）。Envoy Gateway 为 Gateway 运行一个 Envoy Pod；它按 90/10 在两个版本之间分流，而对于来自其他命名空间、监听器不允许的路由，其主机得到 404。',
     ),
   },
+  {
+    id: 'mode4-capstone',
+    file: 'mode4-capstone.yaml',
+    mode: 4,
+    section: '4',
+    title: text(
+      'Capstone: from the Internet to a Pod and back',
+      '综合：从互联网到 Pod，再原路返回',
+    ),
+    summary: text(
+      'Public DNS, the cloud load balancer and its health checks, kube-proxy to the controller Pod, TLS termination and host/path routing in ingress-nginx, a new connection to the Service, kube-proxy and the IPIP tunnel to the Pod, and every translation undone on the way back.',
+      '公共 DNS、云负载均衡器及其健康检查、kube-proxy 转到控制器 Pod、ingress-nginx 终止 TLS 并按主机和路径选路、新建到 Service 的连接、kube-proxy 和 IPIP 隧道到达 Pod，回程中每一次地址转换都被还原。',
+    ),
+  },
 ]
