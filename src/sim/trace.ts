@@ -190,8 +190,8 @@ function traceOne(cluster: Cluster, traffic: TrafficDecl, seed: number, walk: Wa
   const extOf = cluster.services.find((x) => dstIp !== null && x.externalIPs.includes(dstIp))
   const viaName = target.publicDns
     ? {
-        en: `, the address the public DNS gave for "${target.host}" (the EXTERNAL-IP in front of ${target.publicDns.servedBy}),`,
-        zh: `，即公共 DNS 为 “${target.host}” 给出的地址（${target.publicDns.servedBy} 前面的 EXTERNAL-IP），`,
+        en: `, the address the public DNS gave for "${target.host}" (the EXTERNAL-IP in front of ${target.publicDns.servedBy.en})`,
+        zh: `，即公共 DNS 为 “${target.host}” 给出的地址（${target.publicDns.servedBy['zh-CN']}前面的 EXTERNAL-IP）`,
       }
     : lbOf
       ? {

@@ -170,7 +170,7 @@ function chooseUpstream(
     detached.length > 0
       ? text(
           ` Not attached: ${detached.map((d) => `HTTPRoute ${d.route.namespace}/${d.route.name} (${d.conditions[0]?.reason ?? 'no status'}: ${d.explain.en})`).join('; ')}, so its rules are not in Envoy's configuration.`,
-          ` 未挂上：${detached.map((d) => `HTTPRoute ${d.route.namespace}/${d.route.name}（${d.conditions[0]?.reason ?? '无状态'}：${d.explain['zh-CN']}）`).join('；')}，所以它的规则不在 Envoy 的配置中。`,
+          `未挂上：${detached.map((d) => `HTTPRoute ${d.route.namespace}/${d.route.name}（${d.conditions[0]?.reason ?? '无状态'}：${d.explain['zh-CN']}）`).join('；')}，所以它的规则不在 Envoy 的配置中。`,
         )
       : { en: '', 'zh-CN': '' }
   const shares: Lookup[] = r.shares.map((s) => ({
@@ -181,7 +181,7 @@ function chooseUpstream(
   const filters = r.filters.length
     ? text(
         ` Filters: ${r.filters.map((f) => f.en).join('; ')}.`,
-        ` 过滤器：${r.filters.map((f) => f['zh-CN']).join('；')}。`,
+        `过滤器：${r.filters.map((f) => f['zh-CN']).join('；')}。`,
       )
     : { en: '', 'zh-CN': '' }
   steps.push({

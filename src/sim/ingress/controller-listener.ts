@@ -167,7 +167,10 @@ function chooseUpstream(
       app: stripTls(app),
     })
   }
-  const ports = `${secure ? 'HTTPS' : 'HTTP'} port ${a.local.port}`
+  const ports = text(
+    `${secure ? 'HTTPS' : 'HTTP'} port ${a.local.port}`,
+    `${secure ? 'HTTPS' : 'HTTP'} 端口 ${a.local.port}`,
+  )
   if (kind === 'ingress-nginx') return nginxChoice(c, req, a, app, steps, ings, ports)
   return docsChoice(c, kind, req, a, app, steps, ings, ports)
 }
@@ -183,7 +186,7 @@ function nginxChoice(
   app: HttpApp,
   steps: ProxyStep[],
   ings: IngressDecl[],
-  ports: string,
+  ports: Text,
 ): UpstreamChoice {
   const servers = ingressNginxServers(ings)
   const route = ingressNginxRoute(servers, req)
@@ -211,8 +214,8 @@ function nginxChoice(
     action: 'l7-route',
     lookups: [...route.lookups, ...ruleLookups],
     explain: text(
-      `ingress-nginx turned the ${ings.length} Ingress${ings.length === 1 ? '' : 'es'} of its class into ${servers.length} nginx server block${servers.length === 1 ? '' : 's'} (${conf} lines of nginx.conf that route). The request came in on its ${ports}; ${route.reason.en}${src ? ` That location was generated from the Ingress rule "${ingressRuleLine(src.rule, src.path)}".` : ''}`,
-      `ingress-nginx 把其类下的 ${ings.length} 个 Ingress 变成了 ${servers.length} 个 nginx server 块（nginx.conf 中负责路由的 ${conf} 行）。请求从它的 ${ports} 进来；${route.reason['zh-CN']}${src ? `这个 location 由 Ingress 规则 “${ingressRuleLine(src.rule, src.path)}” 生成。` : ''}`,
+      `ingress-nginx turned the ${ings.length} Ingress${ings.length === 1 ? '' : 'es'} of its class into ${servers.length} nginx server block${servers.length === 1 ? '' : 's'} (${conf} lines of nginx.conf that route). The request came in on its ${ports.en}; ${route.reason.en}${src ? ` That location was generated from the Ingress rule "${ingressRuleLine(src.rule, src.path)}".` : ''}`,
+      `ingress-nginx 把其类下的 ${ings.length} 个 Ingress 变成了 ${servers.length} 个 nginx server 块（nginx.conf 中负责路由的 ${conf} 行）。请求从它的 ${ports['zh-CN']} 进来；${route.reason['zh-CN']}${src ? `这个 location 由 Ingress 规则 “${ingressRuleLine(src.rule, src.path)}” 生成。` : ''}`,
     ),
   })
   if (route.redirect) {
@@ -266,7 +269,7 @@ function docsChoice(
   app: HttpApp,
   steps: ProxyStep[],
   ings: IngressDecl[],
-  ports: string,
+  ports: Text,
 ): UpstreamChoice {
   const name = NAMES[kind]
   const m = matchIngress(ings, req)
@@ -274,8 +277,8 @@ function docsChoice(
     action: 'l7-route',
     lookups: m.lookups,
     explain: text(
-      `${name} routes the request that came in on its ${ports} by the rules of the ${ings.length} Ingress${ings.length === 1 ? '' : 'es'} of its class: ${m.reason.en}. PodPath applies the Ingress documentation's rules here and does not show the configuration ${name} generates from them.`,
-      `${name} 按其类下 ${ings.length} 个 Ingress 的规则为从 ${ports} 进来的请求选路：${m.reason['zh-CN']}。PodPath 在这里使用 Ingress 文档中的规则，不展示 ${name} 由它们生成的配置。`,
+      `${name} routes the request that came in on its ${ports.en} by the rules of the ${ings.length} Ingress${ings.length === 1 ? '' : 'es'} of its class: ${m.reason.en}. PodPath applies the Ingress documentation's rules here and does not show the configuration ${name} generates from them.`,
+      `${name} 按其类下 ${ings.length} 个 Ingress 的规则为从 ${ports['zh-CN']} 进来的请求选路：${m.reason['zh-CN']}。PodPath 在这里使用 Ingress 文档中的规则，不展示 ${name} 由它们生成的配置。`,
     ),
   })
   if (m.match.kind === 'not-found') return { kind: 'answer', status: 404, steps }

@@ -20,8 +20,8 @@ export interface PublicName {
   ip: string
   /** The Service whose address the record points at. */
   service: string
-  /** What serves the name there: "Ingress web/shop (ingress-nginx)". */
-  servedBy: string
+  /** What serves the name there: "the ingress-nginx controller of Ingress web/shop". */
+  servedBy: Text
   lookups: Lookup[]
   explain: Text
 }
@@ -47,7 +47,7 @@ function record(
   c: Cluster,
   name: string,
   svc: BuiltService,
-  servedBy: string,
+  servedBy: Text,
 ): PublicName | { error: Text } {
   const lb = svc.ingress.find((i) => i.ip !== null)
   const key = `${svc.namespace}/${svc.name}`
@@ -79,8 +79,8 @@ function record(
       { table: 'public DNS (dig A)', rule: `${name}.\t${TTL}\tIN\tA\t${ip}`, matched: true },
     ],
     explain: text(
-      `Before it can connect, the client resolves "${name}" through the public DNS, not the cluster's CoreDNS. The answer is ${ip}, ${how.en}, which exposes ${servedBy}. PodPath assumes the site's owner (or external-dns) created this A record; Kubernetes itself does not publish public names.`,
-      `连接之前，客户端通过公共 DNS（而不是集群的 CoreDNS）解析 “${name}”。答案是 ${ip}，即 ${how['zh-CN']}，它暴露了 ${servedBy}。PodPath 假定站点所有者（或 external-dns）已经创建了这条 A 记录；Kubernetes 本身不会发布公共名字。`,
+      `Before it can connect, the client resolves "${name}" through the public DNS, not the cluster's CoreDNS. The answer is ${ip}, ${how.en}, which exposes ${servedBy.en}. PodPath assumes the site's owner (or external-dns) created this A record; Kubernetes itself does not publish public names.`,
+      `连接之前，客户端通过公共 DNS（而不是集群的 CoreDNS）解析 “${name}”。答案是 ${ip}，即 ${how['zh-CN']}，它暴露了${servedBy['zh-CN']}。PodPath 假定站点所有者（或 external-dns）已经创建了这条 A 记录；Kubernetes 本身不会发布公共名字。`,
     ),
   }
 }
@@ -99,7 +99,16 @@ export function publicName(c: Cluster, name: string): PublicName | { error: Text
     if (!ing) continue
     const pods = c.pods.filter((p) => ingressControllerOf(p)?.kind === ctrl.kind)
     const svc = exposing(c, pods)
-    if (svc) return record(c, host, svc, `Ingress ${ing.namespace}/${ing.name} (${ctrl.kind})`)
+    if (svc)
+      return record(
+        c,
+        host,
+        svc,
+        text(
+          `the ${ctrl.kind} controller that serves Ingress ${ing.namespace}/${ing.name}`,
+          `为 Ingress ${ing.namespace}/${ing.name} 服务的 ${ctrl.kind} 控制器`,
+        ),
+      )
   }
   for (const gw of c.l7.gateways) {
     const served =
@@ -107,7 +116,16 @@ export function publicName(c: Cluster, name: string): PublicName | { error: Text
       routesNaming(c, gw).some((r) => r.hostnames.some((h) => gatewayHostMatches(h, host)))
     if (!served) continue
     const svc = exposing(c, gatewayPodsFor(c, gw))
-    if (svc) return record(c, host, svc, `Gateway ${gw.namespace}/${gw.name}`)
+    if (svc)
+      return record(
+        c,
+        host,
+        svc,
+        text(
+          `the Envoy proxy of Gateway ${gw.namespace}/${gw.name}`,
+          `Gateway ${gw.namespace}/${gw.name} 的 Envoy 代理`,
+        ),
+      )
   }
   return null
 }
