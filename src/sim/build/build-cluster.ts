@@ -94,6 +94,26 @@ export function buildCluster(scenario: Scenario): BuildResult {
       ),
     )
   }
+  if (ingressNginx)
+    report(
+      ctx,
+      ingressNginx.service.where,
+      text(
+        `The Ingresses of class ${ingressNginx.classes.join(', ')} need ingress-nginx and the scenario runs none, so PodPath deploys it as its manifest does: Deployment and ${ingressNginx.service.type} Service ingress-nginx/ingress-nginx-controller (ports http 80, https 443).`,
+        `类 ${ingressNginx.classes.join('、')} 的 Ingress 需要 ingress-nginx，而场景中没有运行它，所以 PodPath 按其清单部署：Deployment 和 ${ingressNginx.service.type} Service ingress-nginx/ingress-nginx-controller（端口 http 80、https 443）。`,
+      ),
+      'info',
+    )
+  for (const svc of envoy.services)
+    report(
+      ctx,
+      svc.where,
+      text(
+        `Envoy Gateway runs the data plane of Gateway ${svc.selector!['gateway.envoyproxy.io/owning-gateway-namespace']}/${svc.selector!['gateway.envoyproxy.io/owning-gateway-name']}: PodPath adds the Envoy Deployment and ${svc.type} Service ${svc.namespace}/${svc.name} its controller creates.`,
+        `Envoy Gateway 负责 Gateway ${svc.selector!['gateway.envoyproxy.io/owning-gateway-namespace']}/${svc.selector!['gateway.envoyproxy.io/owning-gateway-name']} 的数据面：PodPath 添加其控制器创建的 Envoy Deployment 和 ${svc.type} Service ${svc.namespace}/${svc.name}。`,
+      ),
+      'info',
+    )
   buildNodes(ctx, s)
   checkAddressRanges(ctx)
   if (decl.cni.plugin !== 'aws-vpc-cni') {

@@ -69,4 +69,31 @@ describe('Envoy Gateway as the data plane of a Gateway', () => {
     const t = traceOf(yaml, 'route-not-attached')
     expect(t.steps.some((s) => s.action === 'deliver' && s.at.pod === 'blog/blog')).toBe(true)
   })
+
+  it('terminates TLS on an HTTPS listener with its certificateRef', () => {
+    const yaml = YAML.replace(
+      '- { name: http, port: 80, protocol: HTTP }',
+      `- { name: http, port: 80, protocol: HTTP }
+    - name: https
+      port: 443
+      protocol: HTTPS
+      tls: { mode: Terminate, certificateRefs: [{ name: store-tls }] }`,
+    ).replace('to: http://www.example.com/cart', 'to: https://www.example.com/cart')
+    expect(yaml).toContain('store-tls')
+    expect(yaml).toContain('https://www.example.com/cart')
+    const { cluster } = build(yaml)
+    const pod = cluster.pods.find((p) => p.namespace === 'envoy-gateway-system')!
+    expect(pod.containers[0]!.ports.map((p) => p.containerPort)).toEqual([10080, 10443])
+    const t = traceOf(yaml, 'weighted-route')
+    expect(t.outcome).toBe('delivered')
+    const i = t.steps.findIndex((s) => s.action === 'tls-terminate')
+    expect(i).toBeGreaterThan(0)
+    expect(t.steps[i]!.explain.en).toContain('Secret shop/store-tls')
+    expect(t.steps[i]!.at.component).toBe('envoy')
+    expect(app(t.steps[i]!).tls).toBeUndefined()
+    expect(t.steps[i + 1]!.action).toBe('l7-route')
+    const at = t.steps.find((s) => s.action === 'deliver' && s.at.pod?.startsWith('shop/store'))!
+    expect(app(at).headers?.['X-Forwarded-Proto']).toBe('https')
+    expect(app(t.steps.at(-1)!).tls).toEqual({ sni: 'www.example.com' })
+  })
 })

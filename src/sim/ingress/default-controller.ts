@@ -24,17 +24,19 @@ export const INGRESS_NGINX_LABELS = {
   'app.kubernetes.io/name': 'ingress-nginx',
 }
 
-/** Whether some Ingress of the scenario belongs to a class that ingress-nginx implements. */
-export function needsIngressNginx(s: Scenario): boolean {
+/** The classes ingress-nginx implements that some Ingress of the scenario belongs to. */
+export function ingressNginxClassesInUse(s: Scenario): string[] {
   const classes = new Set(
     s.ingressClasses
       .filter((c) => c.controller === KNOWN_CONTROLLERS['ingress-nginx'])
       .map((c) => c.name),
   )
-  return s.ingresses.some((i) => {
+  const used = new Set<string>()
+  for (const i of s.ingresses) {
     const c = ingressClassOf(i, s.ingressClasses).className
-    return c !== null && classes.has(c)
-  })
+    if (c !== null && classes.has(c)) used.add(c)
+  }
+  return [...used].sort()
 }
 
 /** Whether the scenario runs an ingress-nginx controller of its own (a Pod with its image). */
@@ -42,8 +44,11 @@ function declaresIngressNginx(s: Scenario): boolean {
   return s.pods.some((p) => p.containers.some((c) => /ingress-nginx\/controller/.test(c.image)))
 }
 
-export function defaultIngressNginx(s: Scenario): { pods: PodDecl[]; service: ServiceDecl } | null {
-  if (!needsIngressNginx(s) || declaresIngressNginx(s)) return null
+export function defaultIngressNginx(
+  s: Scenario,
+): { pods: PodDecl[]; service: ServiceDecl; classes: string[] } | null {
+  const classes = ingressNginxClassesInUse(s)
+  if (classes.length === 0 || declaresIngressNginx(s)) return null
   const where = {
     ...s.cluster.where,
     object: `Deployment/${INGRESS_NGINX_NAMESPACE}/${INGRESS_NGINX_NAME}`,
@@ -104,5 +109,5 @@ export function defaultIngressNginx(s: Scenario): { pods: PodDecl[]; service: Se
     loadBalancerIngress: null,
     where: { ...where, object: `Service/${INGRESS_NGINX_NAMESPACE}/${INGRESS_NGINX_NAME}` },
   }
-  return { pods: [pod], service }
+  return { pods: [pod], service, classes }
 }
