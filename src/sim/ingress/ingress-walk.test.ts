@@ -195,3 +195,44 @@ spec:
     })
   })
 })
+
+describe('HAProxy, selected by its IngressClass controller value', () => {
+  const yaml = `${NGINX.replace('controller: k8s.io/ingress-nginx', 'controller: haproxy.org/ingress-controller')}
+---
+apiVersion: v1
+kind: Pod
+metadata:
+  name: haproxy
+  namespace: haproxy-controller
+  labels: { app.kubernetes.io/name: kubernetes-ingress }
+spec:
+  nodeName: node-1
+  containers:
+    - name: kubernetes-ingress-controller
+      image: haproxytech/kubernetes-ingress:1.10.6
+      ports: [{ name: http, containerPort: 8080 }, { name: https, containerPort: 8443 }]
+---
+apiVersion: v1
+kind: Service
+metadata: { name: haproxy, namespace: haproxy-controller }
+spec:
+  type: LoadBalancer
+  externalTrafficPolicy: Local
+  selector: { app.kubernetes.io/name: kubernetes-ingress }
+  ports:
+    - { name: http, port: 80, targetPort: http }
+    - { name: https, port: 443, targetPort: https }
+`
+  it('routes in its own Pod on port 8080 and adds X-Forwarded-For', () => {
+    const t = traceOf(yaml, 'api-by-prefix')
+    expect(t.outcome).toBe('delivered')
+    const got = t.steps.find((s) => s.action === 'deliver' && s.at.component === 'haproxy')!
+    expect([got.at.pod, got.packet.l4!.dstPort]).toEqual(['haproxy-controller/haproxy', 8080])
+    const atApi = t.steps.find((s) => s.action === 'deliver' && s.at.pod === 'default/api')!
+    expect(app(atApi).headers).toEqual({ 'X-Forwarded-For': '203.0.113.9' })
+    // The docs' rule: a request no rule matches goes to the defaultBackend (Ingress fallback),
+    // where ingress-nginx answers 404 from the host's own server block.
+    const miss = traceOf(yaml, 'no-rule-404')
+    expect(miss.steps.some((s) => s.action === 'deliver' && s.at.pod === 'default/web')).toBe(true)
+  })
+})
