@@ -66,4 +66,17 @@ describe('an external client through the cloud load balancer', () => {
     expect(t.reason).toBe('the load balancer has no healthy target')
     expect(t.steps.at(-1)!.at.component).toBe('cloud-lb')
   })
+
+  it('applies loadBalancerSourceRanges at the balancer', () => {
+    const ranged = lesson.replace(
+      '  healthCheckNodePort: 32000\n',
+      '  healthCheckNodePort: 32000\n  loadBalancerSourceRanges: [198.18.0.0/15]\n',
+    )
+    expect(ranged).not.toBe(lesson)
+    const t = traceOf(ranged, 'local-policy', 1)
+    expect([t.outcome, t.reason]).toEqual(['dropped', 'source not in loadBalancerSourceRanges'])
+    expect(t.steps.at(-1)!.at.component).toBe('cloud-lb')
+    const ok = traceOf(ranged.replace('198.18.0.0/15', '203.0.113.0/24'), 'local-policy', 1)
+    expect(ok.outcome).toBe('delivered')
+  })
 })

@@ -13,7 +13,7 @@
  * none (pkg/proxy/healthcheck/service_health.go), so only nodes with an endpoint get traffic.
  * With Cluster every node is a target, and PodPath takes them all as healthy.
  */
-import { formatIp, parseIp } from '../../model/ipv4.ts'
+import { cidrContains, formatCidr, formatIp, parseIp } from '../../model/ipv4.ts'
 import { text } from '../../model/text.ts'
 import type { Lookup, Packet } from '../../model/trace.ts'
 import type { BuiltLoadBalancer } from '../services/cloud-lb.ts'
@@ -72,6 +72,28 @@ export function cloudLbForward(w: Walker, pkt: Packet): WalkResult | 'forwarded'
         `The cloud load balancer ${l3.dst} of Service ${lb.service} listens only on the Service's ports (${lb.ports.map((p) => `${p.port}/${p.protocol}`).join(', ')}), so nothing takes ${dport}/${proto} and the packet is dropped.`,
         `Service ${lb.service} 的云负载均衡器 ${l3.dst} 只在该 Service 的端口（${lb.ports.map((p) => `${p.port}/${p.protocol}`).join('、')}）上监听，没有谁接收 ${dport}/${proto}，包被丢弃。`,
       ),
+    )
+  }
+  // Kubernetes docs, "Configure Your Cloud Provider's Firewalls": the cloud provider applies
+  // spec.loadBalancerSourceRanges at its load balancer (security groups, firewall rules).
+  const svc = w.state.cluster.services.find((x) => `${x.namespace}/${x.name}` === lb.service)
+  const ranges = svc?.decl.loadBalancerSourceRanges ?? []
+  const client = parseIp(l3.src)
+  if (ranges.length > 0 && client !== null && !ranges.some((r) => cidrContains(r, client))) {
+    return w.drop(
+      null,
+      AT_CLOUD_LB,
+      pkt,
+      'source not in loadBalancerSourceRanges',
+      text(
+        `Service ${lb.service} allows only ${ranges.map(formatCidr).join(', ')} (spec.loadBalancerSourceRanges), and the cloud provider turns that into the load balancer's own firewall rules, so the connection from ${l3.src} is dropped before it reaches any node.`,
+        `Service ${lb.service} 只允许 ${ranges.map(formatCidr).join('、')}（spec.loadBalancerSourceRanges），云提供商把它变成负载均衡器自己的防火墙规则，所以来自 ${l3.src} 的连接在到达任何节点之前就被丢弃。`,
+      ),
+      ranges.map((r) => ({
+        table: 'load balancer firewall (loadBalancerSourceRanges)',
+        rule: `allow ${formatCidr(r)}`,
+        matched: false,
+      })),
     )
   }
   const nodes = w.state.cluster.nodes
