@@ -424,4 +424,74 @@ export const LESSONS: LessonMeta[] = [
       'Cluster：任何节点都会转发并做伪装，Pod 看不到客户端地址。Local：保留客户端地址，没有端点的节点直接丢弃。',
     ),
   },
+  {
+    id: 'mode4-loadbalancer-traffic-policy',
+    file: 'mode4-loadbalancer-traffic-policy.yaml',
+    mode: 4,
+    section: '4',
+    title: text(
+      'From the Internet through a cloud load balancer: Cluster against Local',
+      '从互联网经云负载均衡器进入：Cluster 与 Local 对比',
+    ),
+    summary: text(
+      'The balancer picks a node and forwards to its nodePort. Cluster: any node, maybe a second hop and a masquerade. Local: health checks send it only to the node with an endpoint, and the client address survives.',
+      '负载均衡器选择一个节点，转发到它的 nodePort。Cluster：任何节点都可能被选中，可能多一跳并做伪装。Local：健康检查让它只发往有端点的节点，客户端地址得以保留。',
+    ),
+  },
+  {
+    id: 'mode4-ingress-nginx',
+    file: 'mode4-ingress-nginx.yaml',
+    mode: 4,
+    section: '4',
+    title: text(
+      'Ingress with ingress-nginx: host and path rules, 404, defaultBackend',
+      'Ingress 与 ingress-nginx：主机与路径规则、404、defaultBackend',
+    ),
+    summary: text(
+      'www.example.com resolves to the load balancer; the controller Pod ends the connection, matches host and longest path in the nginx.conf it generated, and opens a new one to a Pod IP with X-Forwarded-For. No match: 404; another host: the defaultBackend.',
+      'www.example.com 解析到负载均衡器；控制器 Pod 终结连接，在它生成的 nginx.conf 中匹配主机和最长路径，再带着 X-Forwarded-For 新建一个到 Pod IP 的连接。不匹配：404；其他主机：defaultBackend。',
+    ),
+  },
+  {
+    id: 'mode4-ingress-tls',
+    file: 'mode4-ingress-tls.yaml',
+    mode: 4,
+    section: '4',
+    title: text(
+      'Ingress TLS: SNI, termination, plain HTTP inside',
+      'Ingress TLS：SNI、终止、集群内明文',
+    ),
+    summary: text(
+      'The controller picks the certificate from the Secret named in spec.tls by SNI, decrypts, routes, and talks plain HTTP to the Pod with X-Forwarded-Proto: https. Plain HTTP to the same host gets a 308 redirect.',
+      '控制器按 SNI 从 spec.tls 指定的 Secret 中选出证书，解密、选路，再以明文 HTTP 访问 Pod，并带上 X-Forwarded-Proto: https。对同一主机的明文 HTTP 请求会得到 308 重定向。',
+    ),
+  },
+  {
+    id: 'mode4-gateway-httproute',
+    file: 'mode4-gateway-httproute.yaml',
+    mode: 4,
+    section: '4',
+    title: text(
+      'Gateway API: roles, HTTPRoute weights, a route that does not attach',
+      'Gateway API：角色分工、HTTPRoute 权重、挂不上的路由',
+    ),
+    summary: text(
+      'GatewayClass (provider), Gateway (operator), HTTPRoute (developer). Envoy Gateway runs an Envoy Pod for the Gateway; it splits traffic 90/10 between two versions, and answers 404 for a route from another namespace that its listener does not allow.',
+      'GatewayClass（提供者）、Gateway（运维者）、HTTPRoute（开发者）。Envoy Gateway 为 Gateway 运行一个 Envoy Pod；它按 90/10 在两个版本之间分流，而对于来自其他命名空间、监听器不允许的路由，其主机得到 404。',
+    ),
+  },
+  {
+    id: 'mode4-capstone',
+    file: 'mode4-capstone.yaml',
+    mode: 4,
+    section: '4',
+    title: text(
+      'Capstone: from the Internet to a Pod and back',
+      '综合：从互联网到 Pod，再原路返回',
+    ),
+    summary: text(
+      'Public DNS, the cloud load balancer and its health checks, kube-proxy to the controller Pod, TLS termination and host/path routing in ingress-nginx, a new connection to the Service, kube-proxy and the IPIP tunnel to the Pod, and every translation undone on the way back.',
+      '公共 DNS、云负载均衡器及其健康检查、kube-proxy 转到控制器 Pod、ingress-nginx 终止 TLS 并按主机和路径选路、新建到 Service 的连接、kube-proxy 和 IPIP 隧道到达 Pod，回程中每一次地址转换都被还原。',
+    ),
+  },
 ]

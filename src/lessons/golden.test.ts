@@ -31,6 +31,42 @@ describe('built-in lessons', () => {
     }
   })
 
+  it('mode 4: the L7 proxies answer 404 and 308 themselves, and the capstone starts with DNS', () => {
+    const status = (id: string) =>
+      computeGolden(LESSONS.find((l) => l.id === id)!).traces.map((t) => {
+        const app = t.steps.at(-1)!.packet.app
+        return [t.traffic, t.outcome, app?.protocol === 'http' ? (app.status ?? null) : null]
+      })
+    expect(status('mode4-ingress-nginx')).toEqual([
+      ['api-by-prefix', 'delivered', null],
+      ['no-rule-404', 'delivered', 404],
+      ['other-host-default-backend', 'delivered', null],
+    ])
+    expect(status('mode4-ingress-tls')).toEqual([
+      ['https-terminated', 'delivered', null],
+      ['http-redirected', 'delivered', 308],
+    ])
+    expect(status('mode4-gateway-httproute')).toEqual([
+      ['weighted-route', 'delivered', null],
+      ['route-not-attached', 'delivered', 404],
+    ])
+    const cap = computeGolden(LESSONS.find((l) => l.id === 'mode4-capstone')!).traces[0]!
+    const components = cap.steps.map((s) => s.at.component).filter((c) => c !== null)
+    expect([...new Set(components)]).toEqual([
+      'internet',
+      'public-dns',
+      'cloud-lb',
+      'underlay',
+      'kube-proxy',
+      'ingress-nginx',
+    ])
+    expect(cap.steps[0]!.phase).toBe('dns')
+    for (const s of cap.steps) {
+      expect(s.explain.en.length, `step ${s.index}`).toBeGreaterThan(40)
+      expect(s.explain['zh-CN'].length, `step ${s.index}`).toBeGreaterThan(15)
+    }
+  })
+
   it('all deliver, except those that teach a failure', () => {
     for (const lesson of LESSONS) {
       const g = computeGolden(lesson)

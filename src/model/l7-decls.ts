@@ -48,6 +48,8 @@ export interface IngressDecl {
   classAnnotation: string | null
   /** `metadata.creationTimestamp` as written (RFC 3339), for deterministic tie-breaks. */
   creationTimestamp: string | null
+  /** metadata.annotations (controllers read their settings there). */
+  annotations?: Record<string, string>
   defaultBackend: IngressBackendDecl | null
   rules: IngressRuleDecl[]
   tls: IngressTlsDecl[]

@@ -199,6 +199,7 @@ export function readIngress(r: ObjReader, out: IngressDecl[]): void {
     ingressClassName: spec.str('ingressClassName'),
     classAnnotation: meta.annotations['kubernetes.io/ingress.class'] ?? null,
     creationTimestamp: meta.creationTimestamp,
+    annotations: meta.annotations,
     defaultBackend,
     rules,
     tls,

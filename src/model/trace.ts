@@ -77,6 +77,10 @@ export interface HttpApp {
   host?: string
   path?: string
   headers?: Record<string, string>
+  /** HTTPS: the request travels inside TLS; `sni` is the name in the ClientHello. */
+  tls?: { sni: string }
+  /** On a response that a proxy wrote itself (404, 308, 503): its status code. */
+  status?: number
 }
 
 /** A DNS message: the question, and on answers the status and records (as `dig` prints them). */

@@ -2,7 +2,7 @@
  * A built cluster: every node and Pod with its addresses filled in, and the network namespaces
  * the CNI plugin set up. The engine walks packets through these tables.
  */
-import type { ClusterDecl, ContainerDecl, PodDecl } from '../model/scenario.ts'
+import type { ClusterDecl, ContainerDecl, PodDecl, Scenario } from '../model/scenario.ts'
 import type { Cidr } from '../model/ipv4.ts'
 import type { NetNs } from './net/netns.ts'
 import type { BuiltService } from './services/service.ts'
@@ -65,6 +65,17 @@ export interface Cluster {
   loadBalancers: BuiltLoadBalancer[]
   /** MAC of the underlay router (or the VPC's router) that joins the node subnets. */
   routerMac: string
+  /** The layer 7 objects (Ingress, Gateway API) that controllers and Gateways route by. */
+  l7: Pick<
+    Scenario,
+    | 'ingresses'
+    | 'ingressClasses'
+    | 'gatewayClasses'
+    | 'gateways'
+    | 'httpRoutes'
+    | 'referenceGrants'
+    | 'namespaceLabels'
+  >
 }
 
 export function podKey(namespace: string, name: string): string {

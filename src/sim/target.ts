@@ -6,6 +6,7 @@ import { cidrContains, formatIp, parseIp } from '../model/ipv4.ts'
 import type { TrafficDecl } from '../model/scenario.ts'
 import { text, type Text } from '../model/text.ts'
 import type { Cluster, BuiltPod } from './cluster.ts'
+import { publicName, type PublicName } from './ingress/public-dns.ts'
 
 export interface Target {
   scheme: 'http' | 'https' | null
@@ -18,6 +19,8 @@ export interface Target {
   pod: BuiltPod | null
   /** True when the host is a Service name, which a Pod resolves through the cluster DNS. */
   viaDns: boolean
+  /** A public name a client outside the cluster resolves first (through the public DNS). */
+  publicDns?: PublicName
 }
 
 /** The sending end: a container of a Pod, a process on a node, or a client outside the cluster. */
@@ -92,6 +95,7 @@ export function resolveTarget(
   cluster: Cluster,
   t: TrafficDecl,
   fromNamespace: string | null,
+  external = false,
 ): Resolved<Target> {
   const p = parseTo(t.to)
   if (!p)
@@ -118,6 +122,13 @@ export function resolveTarget(
   if (ip !== null) {
     const pod = cluster.pods.find((x) => x.ip === ip && !x.hostNetwork) ?? null
     return { ok: true, value: { ...base, ip: formatIp(ip), pod, viaDns: false } }
+  }
+  if (external) {
+    // A client on the Internet resolves public names: those an Ingress or a Gateway serves.
+    const pub = publicName(cluster, p.host)
+    if (pub && 'error' in pub) return { ok: false, reason: pub.error }
+    if (pub)
+      return { ok: true, value: { ...base, ip: pub.ip, pod: null, viaDns: false, publicDns: pub } }
   }
   const service = serviceByName(cluster, p.host, fromNamespace)
   if (service && service.clusterIP !== null)
@@ -169,7 +180,12 @@ export function checkTraffic(
       })
       continue
     }
-    const dst = resolveTarget(cluster, t, src.value.pod?.namespace ?? null)
+    const dst = resolveTarget(
+      cluster,
+      t,
+      src.value.pod?.namespace ?? null,
+      src.value.external !== undefined,
+    )
     if (!dst.ok) out.push({ where: t.toWhere, message: dst.reason, severity: 'error' })
   }
   return out

@@ -19,7 +19,8 @@ import { IpvsLedger } from './proxy/ipvs-ledger.ts'
 import { MAX_CONNECTIONS } from './limits.ts'
 import { RecentLists } from './proxy/recent.ts'
 import type { CtEntry } from './walk/conntrack.ts'
-import { connect, replyTarget, unwind } from './walk/proxy-process.ts'
+import { connect, follow, replyTarget, unwind } from './walk/proxy-process.ts'
+import { answerText, publicDnsSteps } from './ingress/answer.ts'
 
 export interface TraceOptions {
   seed: number
@@ -103,7 +104,12 @@ function traceOne(cluster: Cluster, traffic: TrafficDecl, seed: number, walk: Wa
   const src = resolveSource(cluster, traffic)
   if (!src.ok) return failed(traffic.name, seed, src.reason.en)
   const source = src.value
-  const resolved = resolveTarget(cluster, traffic, source.pod?.namespace ?? null)
+  const resolved = resolveTarget(
+    cluster,
+    traffic,
+    source.pod?.namespace ?? null,
+    source.external !== undefined,
+  )
   if (!resolved.ok) return failed(traffic.name, seed, resolved.reason.en)
   const target = resolved.value
 
@@ -146,16 +152,24 @@ function traceOne(cluster: Cluster, traffic: TrafficDecl, seed: number, walk: Wa
     }
     walker.startPhase('request', true)
   }
+  if (target.publicDns) {
+    publicDnsSteps(walker, source.external!, target.publicDns, rng)
+    walker.startPhase('request', true)
+  }
   const http =
-    target.scheme === 'http' || (target.scheme === null && traffic.headers.Host !== undefined)
+    target.scheme === 'http' ||
+    target.scheme === 'https' ||
+    (target.scheme === null && traffic.headers.Host !== undefined)
+  const host = traffic.headers.Host ?? target.host
   const app: HttpApp | null = http
     ? {
         protocol: 'http',
         kind: 'request',
         method: 'GET',
-        host: traffic.headers.Host ?? target.host,
+        host,
         path: target.path,
         ...(Object.keys(traffic.headers).length ? { headers: { ...traffic.headers } } : {}),
+        ...(target.scheme === 'https' ? { tls: { sni: target.host } } : {}),
       }
     : null
   const request: Packet = {
@@ -174,47 +188,52 @@ function traceOne(cluster: Cluster, traffic: TrafficDecl, seed: number, walk: Wa
   const dstIp = parseIp(target.ip)
   const lbOf = cluster.services.find((x) => dstIp !== null && loadBalancerVIPs(x).includes(dstIp))
   const extOf = cluster.services.find((x) => dstIp !== null && x.externalIPs.includes(dstIp))
-  const viaName = lbOf
+  const viaName = target.publicDns
     ? {
-        en: `, the EXTERNAL-IP that "kubectl get svc ${lbOf.name}" shows: the address of the cloud load balancer in front of Service ${lbOf.namespace}/${lbOf.name} (status.loadBalancer.ingress)`,
-        zh: `，即 “kubectl get svc ${lbOf.name}” 显示的 EXTERNAL-IP：Service ${lbOf.namespace}/${lbOf.name} 前面那个云负载均衡器的地址（status.loadBalancer.ingress）`,
+        en: `, the address the public DNS gave for "${target.host}" (the EXTERNAL-IP in front of ${target.publicDns.servedBy.en})`,
+        zh: `，即公共 DNS 为 “${target.host}” 给出的地址（${target.publicDns.servedBy['zh-CN']}前面的 EXTERNAL-IP）`,
       }
-    : extOf
+    : lbOf
       ? {
-          en: `, one of the externalIPs of Service ${extOf.namespace}/${extOf.name}`,
-          zh: `，即 Service ${extOf.namespace}/${extOf.name} 的 externalIPs 之一`,
+          en: `, the EXTERNAL-IP that "kubectl get svc ${lbOf.name}" shows: the address of the cloud load balancer in front of Service ${lbOf.namespace}/${lbOf.name} (status.loadBalancer.ingress)`,
+          zh: `，即 “kubectl get svc ${lbOf.name}” 显示的 EXTERNAL-IP：Service ${lbOf.namespace}/${lbOf.name} 前面那个云负载均衡器的地址（status.loadBalancer.ingress）`,
         }
-      : dnsAddress
+      : extOf
         ? {
-            en: `, the address the DNS answer gave for "${target.host}": a headless Service has no ClusterIP, so the client connects straight to a Pod${target.pod ? ` (${target.pod.namespace}/${target.pod.name})` : ''} and no rule of kube-proxy's will translate it`,
-            zh: `，即 DNS 应答为 “${target.host}” 给出的地址：Headless Service 没有 ClusterIP，所以客户端直接连接 Pod${target.pod ? `（${target.pod.namespace}/${target.pod.name}）` : ''}，kube-proxy 不会有任何规则去转换它`,
+            en: `, one of the externalIPs of Service ${extOf.namespace}/${extOf.name}`,
+            zh: `，即 Service ${extOf.namespace}/${extOf.name} 的 externalIPs 之一`,
           }
-        : target.pod && target.host !== target.ip
+        : dnsAddress
           ? {
-              en: ` (PodPath put Pod ${target.pod.namespace}/${target.pod.name}'s IP here directly; name lookups come with DNS)`,
-              zh: `（这里由 PodPath 直接填入 Pod ${target.pod.namespace}/${target.pod.name} 的 IP；名字解析见 DNS 部分）`,
+              en: `, the address the DNS answer gave for "${target.host}": a headless Service has no ClusterIP, so the client connects straight to a Pod${target.pod ? ` (${target.pod.namespace}/${target.pod.name})` : ''} and no rule of kube-proxy's will translate it`,
+              zh: `，即 DNS 应答为 “${target.host}” 给出的地址：Headless Service 没有 ClusterIP，所以客户端直接连接 Pod${target.pod ? `（${target.pod.namespace}/${target.pod.name}）` : ''}，kube-proxy 不会有任何规则去转换它`,
             }
-          : !target.pod && target.host !== target.ip && target.host !== 'localhost'
+          : target.pod && target.host !== target.ip
             ? {
-                en: source.pod
-                  ? `, the ClusterIP the DNS answer gave for "${target.host}"`
-                  : `, the ClusterIP of Service "${target.host}" (a node's own resolver does not use the cluster DNS, so PodPath puts the address here directly)`,
-                zh: source.pod
-                  ? `，即 DNS 应答为 “${target.host}” 给出的 ClusterIP`
-                  : `，即 Service “${target.host}” 的 ClusterIP（节点自己的解析器不使用集群 DNS，所以这里由 PodPath 直接填入地址）`,
+                en: ` (PodPath put Pod ${target.pod.namespace}/${target.pod.name}'s IP here directly; name lookups come with DNS)`,
+                zh: `（这里由 PodPath 直接填入 Pod ${target.pod.namespace}/${target.pod.name} 的 IP；名字解析见 DNS 部分）`,
               }
-            : { en: '', zh: '' }
+            : !target.pod && target.host !== target.ip && target.host !== 'localhost'
+              ? {
+                  en: source.pod
+                    ? `, the ClusterIP the DNS answer gave for "${target.host}"`
+                    : `, the ClusterIP of Service "${target.host}" (a node's own resolver does not use the cluster DNS, so PodPath puts the address here directly)`,
+                  zh: source.pod
+                    ? `，即 DNS 应答为 “${target.host}” 给出的 ClusterIP`
+                    : `，即 Service “${target.host}” 的 ClusterIP（节点自己的解析器不使用集群 DNS，所以这里由 PodPath 直接填入地址）`,
+                }
+              : { en: '', zh: '' }
   const sendExplain: Text = source.external
     ? text(
-        `A client outside the cluster, at ${source.external}, sends ${traffic.protocol.toUpperCase()} to ${target.ip}:${target.port}${viaName.en} from source port ${srcPort}, with TTL ${DEFAULT_TTL}. From outside, only the nodes' own addresses are reachable: a NodePort opens the same port on every one of them.`,
-        `集群外部的客户端 ${source.external} 从源端口 ${srcPort} 向 ${target.ip}:${target.port} 发送 ${traffic.protocol.toUpperCase()}${viaName.zh}，TTL 为 ${DEFAULT_TTL}。从外部只能访问各节点自己的地址：NodePort 在每一个节点上打开同一个端口。`,
+        `A client outside the cluster, at ${source.external}, sends ${traffic.protocol.toUpperCase()} to ${target.ip}:${target.port}${viaName.en} from source port ${srcPort}, with TTL ${DEFAULT_TTL}. ${lbOf ? 'That address belongs to no node: the cloud load balancer answers on it and chooses a node.' : "From outside, only the nodes' own addresses are reachable: a NodePort opens the same port on every one of them."}${app?.tls ? ` The request is HTTPS: the client opens TLS with SNI "${app.tls.sni}", and everything after the handshake is encrypted; only the holder of the certificate will read "${app.method} ${app.path}" and its Host header.` : app ? ` It carries the request "${app.method} ${app.path}" with Host: ${app.host}.` : ''}`,
+        `集群外部的客户端 ${source.external} 从源端口 ${srcPort} 向 ${target.ip}:${target.port} 发送 ${traffic.protocol.toUpperCase()}${viaName.zh}，TTL 为 ${DEFAULT_TTL}。${lbOf ? '这个地址不属于任何节点：由云负载均衡器在它上面应答并选择一个节点。' : '从外部只能访问各节点自己的地址：NodePort 在每一个节点上打开同一个端口。'}${app?.tls ? `这个请求是 HTTPS：客户端以 SNI “${app.tls.sni}” 建立 TLS，握手之后的一切都是加密的；只有持有证书的一方才能读到 “${app.method} ${app.path}” 和它的 Host 头部。` : app ? `它携带请求 “${app.method} ${app.path}”，Host 为 ${app.host}。` : ''}`,
       )
     : text(
         `${sender} sends ${traffic.protocol.toUpperCase()} to ${target.ip}:${target.port}${viaName.en}. The kernel picks source port ${srcPort} from the ephemeral range 32768-60999 and a source address from the route, and sets TTL ${DEFAULT_TTL}.`,
         `${senderZh} 向 ${target.ip}:${target.port} 发送 ${traffic.protocol.toUpperCase()}${viaName.zh}。内核从临时端口范围 32768-60999 中选出源端口 ${srcPort}，按路由选出源地址，并把 TTL 设为 ${DEFAULT_TTL}。`,
       )
   const result = source.external
-    ? internetSend(walker, source, request, sendExplain)
+    ? follow(walker, source, internetSend(walker, source, request, sendExplain))
     : connect(walker, source, request, sendExplain)
   const endpoint = {
     pod: target.pod ? `${target.pod.namespace}/${target.pod.name}` : null,
@@ -243,7 +262,23 @@ function traceOne(cluster: Cluster, traffic: TrafficDecl, seed: number, walk: Wa
     l2: null,
     l3: { src: got.l3!.dst, dst: got.l3!.src, proto: got.l3!.proto, ttl: DEFAULT_TTL },
     l4: { srcPort: got.l4!.dstPort, dstPort: got.l4!.srcPort },
-    app: http ? { protocol: 'http', kind: 'response' } : null,
+    app: http
+      ? {
+          protocol: 'http',
+          kind: 'response',
+          ...(got.app?.protocol === 'http' && got.app.tls && result.answer
+            ? { tls: got.app.tls }
+            : {}),
+          ...(result.answer
+            ? {
+                status: result.answer.status,
+                ...(Object.keys(result.answer.headers).length
+                  ? { headers: result.answer.headers }
+                  : {}),
+              }
+            : {}),
+        }
+      : null,
     outer: null,
   }
   const server = result.to
@@ -256,15 +291,17 @@ function traceOne(cluster: Cluster, traffic: TrafficDecl, seed: number, walk: Wa
   const answered = walker.send(
     server,
     reply,
-    proxied
-      ? text(
-          `${who} answers on the connection it was given, which ${proxied.listener.component} opened: ${reply.l3!.src}:${reply.l4!.srcPort} -> ${reply.l3!.dst}:${reply.l4!.dstPort}. The server only knows ${proxied.listener.component}'s address; the answer goes back to it, not to the original client.`,
-          `${whoZh} 在它收到的那个连接上应答，这个连接是 ${proxied.listener.component} 建立的：${reply.l3!.src}:${reply.l4!.srcPort} -> ${reply.l3!.dst}:${reply.l4!.dstPort}。服务端只知道 ${proxied.listener.component} 的地址；应答回到它那里，而不是回到最初的客户端。`,
-        )
-      : text(
-          `${who} answers on the same connection: source and destination swap, ${reply.l3!.src}:${reply.l4!.srcPort} -> ${reply.l3!.dst}:${reply.l4!.dstPort}. ${translated ? 'The request was translated on the way, so conntrack on the node that translated it will undo that on the reply.' : 'No address was translated on the way, so the reply simply goes back to the address that sent the request.'}`,
-          `${whoZh} 在同一个连接上应答：源和目的互换，${reply.l3!.src}:${reply.l4!.srcPort} -> ${reply.l3!.dst}:${reply.l4!.dstPort}。${translated ? '来程中地址被转换过，所以做过转换的那个节点上的 conntrack 会在应答时把它还原。' : '来程没有任何地址转换，所以应答直接回到发出请求的地址。'}`,
-        ),
+    result.answer
+      ? answerText(server, result.answer, reply)
+      : proxied
+        ? text(
+            `${who} answers on the connection it was given, which ${proxied.listener.component} opened: ${reply.l3!.src}:${reply.l4!.srcPort} -> ${reply.l3!.dst}:${reply.l4!.dstPort}. The server only knows ${proxied.listener.component}'s address; the answer goes back to it, not to the original client.`,
+            `${whoZh} 在它收到的那个连接上应答，这个连接是 ${proxied.listener.component} 建立的：${reply.l3!.src}:${reply.l4!.srcPort} -> ${reply.l3!.dst}:${reply.l4!.dstPort}。服务端只知道 ${proxied.listener.component} 的地址；应答回到它那里，而不是回到最初的客户端。`,
+          )
+        : text(
+            `${who} answers on the same connection: source and destination swap, ${reply.l3!.src}:${reply.l4!.srcPort} -> ${reply.l3!.dst}:${reply.l4!.dstPort}. ${translated ? 'The request was translated on the way, so conntrack on the node that translated it will undo that on the reply.' : 'No address was translated on the way, so the reply simply goes back to the address that sent the request.'}`,
+            `${whoZh} 在同一个连接上应答：源和目的互换，${reply.l3!.src}:${reply.l4!.srcPort} -> ${reply.l3!.dst}:${reply.l4!.dstPort}。${translated ? '来程中地址被转换过，所以做过转换的那个节点上的 conntrack 会在应答时把它还原。' : '来程没有任何地址转换，所以应答直接回到发出请求的地址。'}`,
+          ),
   )
   const back =
     answered.kind === 'delivered' && result.via?.length

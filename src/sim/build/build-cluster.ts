@@ -2,6 +2,8 @@
  * Scenario -> Cluster: nodes, Pods and every network namespace, filled in deterministically
  * (the same file always gives the same cluster). Problems become diagnostics, never exceptions.
  */
+import { defaultIngressNginx } from '../ingress/default-controller.ts'
+import { defaultEnvoyProxies } from '../gateway/envoy-gateway.ts'
 import type { Diagnostic } from '../../model/diagnostic.ts'
 import type { Scenario } from '../../model/scenario.ts'
 import { cidrContains, cidrsOverlap, formatCidr, formatIp, type Cidr } from '../../model/ipv4.ts'
@@ -49,13 +51,30 @@ export function buildCluster(scenario: Scenario): BuildResult {
   // Every kubeadm cluster runs CoreDNS. PodPath fills it in after the scenario's own Pods, so the
   // addresses a lesson talks about (the first Pod on a node gets .2) do not depend on it.
   const dns = coreDns(scenario)
-  const s: Scenario = dns
+  const withDns: Scenario = dns
     ? {
         ...scenario,
         pods: [...scenario.pods, ...dns.pods],
         services: [dns.service, ...scenario.services],
       }
     : scenario
+  // Ingresses do nothing without a controller: PodPath runs ingress-nginx's own manifest when
+  // the scenario's Ingresses need it and it brings none (after CoreDNS, for the same reason).
+  const ingressNginx = defaultIngressNginx(withDns)
+  const withIngress: Scenario = ingressNginx
+    ? {
+        ...withDns,
+        pods: [...withDns.pods, ...ingressNginx.pods],
+        services: [...withDns.services, ingressNginx.service],
+      }
+    : withDns
+  // A Gateway of Envoy Gateway's class gets the Envoy proxy its controller would create.
+  const envoy = defaultEnvoyProxies(withIngress)
+  const s: Scenario = {
+    ...withIngress,
+    pods: [...withIngress.pods, ...envoy.pods],
+    services: [...withIngress.services, ...envoy.services],
+  }
   const decl = s.cluster
   const ctx: BuildContext = {
     decl,
@@ -75,6 +94,26 @@ export function buildCluster(scenario: Scenario): BuildResult {
       ),
     )
   }
+  if (ingressNginx)
+    report(
+      ctx,
+      ingressNginx.service.where,
+      text(
+        `The Ingresses of class ${ingressNginx.classes.join(', ')} need ingress-nginx and the scenario runs none, so PodPath deploys it as its manifest does: Deployment and ${ingressNginx.service.type} Service ingress-nginx/ingress-nginx-controller (ports http 80, https 443).`,
+        `类 ${ingressNginx.classes.join('、')} 的 Ingress 需要 ingress-nginx，而场景中没有运行它，所以 PodPath 按其清单部署：Deployment 和 ${ingressNginx.service.type} Service ingress-nginx/ingress-nginx-controller（端口 http 80、https 443）。`,
+      ),
+      'info',
+    )
+  for (const svc of envoy.services)
+    report(
+      ctx,
+      svc.where,
+      text(
+        `Envoy Gateway runs the data plane of Gateway ${svc.selector!['gateway.envoyproxy.io/owning-gateway-namespace']}/${svc.selector!['gateway.envoyproxy.io/owning-gateway-name']}: PodPath adds the Envoy Deployment and ${svc.type} Service ${svc.namespace}/${svc.name} its controller creates.`,
+        `Envoy Gateway 负责 Gateway ${svc.selector!['gateway.envoyproxy.io/owning-gateway-namespace']}/${svc.selector!['gateway.envoyproxy.io/owning-gateway-name']} 的数据面：PodPath 添加其控制器创建的 Envoy Deployment 和 ${svc.type} Service ${svc.namespace}/${svc.name}。`,
+      ),
+      'info',
+    )
   buildNodes(ctx, s)
   checkAddressRanges(ctx)
   if (decl.cni.plugin !== 'aws-vpc-cni') {
@@ -133,6 +172,15 @@ export function buildCluster(scenario: Scenario): BuildResult {
     routerMac,
     services,
     loadBalancers: describeLoadBalancers(services, ctx.nodes),
+    l7: {
+      ingresses: s.ingresses,
+      ingressClasses: s.ingressClasses,
+      gatewayClasses: s.gatewayClasses,
+      gateways: s.gateways,
+      httpRoutes: s.httpRoutes,
+      referenceGrants: s.referenceGrants,
+      namespaceLabels: s.namespaceLabels,
+    },
   }
   for (const p of checkTraffic(cluster, s.traffic)) report(ctx, p.where, p.message, p.severity)
   if (ctx.diagnostics.some((d) => d.severity === 'error'))

@@ -83,7 +83,13 @@ export function deliverLocal(
     )
     return {
       kind: 'delivered',
-      to: { nsId: ns.id, node: ns.node, pod: null, container: null, process: proc },
+      to: {
+        nsId: ns.id,
+        node: ns.node,
+        pod: ns.pod ? (w.state.cluster.podByKey.get(ns.pod) ?? null) : null,
+        container: proc.container ?? null,
+        process: proc,
+      },
       packet: pkt,
     }
   }

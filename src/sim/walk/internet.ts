@@ -11,6 +11,7 @@ import { text, type Text } from '../../model/text.ts'
 import type { Packet } from '../../model/trace.ts'
 import type { Link, NetNs } from '../net/netns.ts'
 import { top } from './packet.ts'
+import { cloudLbForward, cloudLbReply } from './cloud-lb.ts'
 import type { Endpoint, Walker, WalkResult } from './walker.ts'
 
 const AT_INTERNET = {
@@ -43,6 +44,8 @@ export function internetSend(w: Walker, from: Endpoint, pkt: Packet, explain: Te
   const l3 = pkt.l3!
   l3.src = from.external!
   w.emit('send', AT_INTERNET, pkt, [], explain)
+  const lb = cloudLbForward(w, pkt)
+  if (lb !== null && lb !== 'forwarded') return lb
   const owner = nodeInterfaceOf(w, parseIp(l3.dst)!)
   if (!owner) {
     return w.drop(
@@ -64,8 +67,8 @@ export function internetSend(w: Walker, from: Endpoint, pkt: Packet, explain: Te
     pkt,
     [],
     text(
-      `The packet crosses the Internet to the cluster's network. Its router delivers ${l3.dst} to ${owner.ns.node}'s ${owner.link.name} (TTL ${l3.ttl}; PodPath counts only this last router, not the routers of the Internet path).`,
-      `包穿过互联网到达集群所在的网络。那里的路由器把 ${l3.dst} 交给 ${owner.ns.node} 的 ${owner.link.name}（TTL ${l3.ttl}；PodPath 只计算这最后一台路由器，不计互联网路径上的路由器）。`,
+      `${w.lbFlow ? "The load balancer's packet reaches the cluster's network." : "The packet crosses the Internet to the cluster's network."} Its router delivers ${l3.dst} to ${owner.ns.node}'s ${owner.link.name} (TTL ${l3.ttl}; PodPath counts only this last router, not the routers of the Internet path).`,
+      `${w.lbFlow ? '负载均衡器发出的包到达集群所在的网络。' : '包穿过互联网到达集群所在的网络。'}那里的路由器把 ${l3.dst} 交给 ${owner.ns.node} 的 ${owner.link.name}（TTL ${l3.ttl}；PodPath 只计算这最后一台路由器，不计互联网路径上的路由器）。`,
     ),
   )
   return w.receive(owner.ns, owner.link, pkt)
@@ -77,6 +80,7 @@ export function internetDeliver(w: Walker, pkt: Packet): WalkResult | null {
   const t = top(pkt)
   if (!client?.external || t.l3.dst !== client.external) return null
   t.l3.ttl -= 1
+  cloudLbReply(w, pkt)
   w.emit(
     'route',
     AT_ROUTER,

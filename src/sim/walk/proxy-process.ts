@@ -13,11 +13,13 @@
  */
 import { parseIp } from '../../model/ipv4.ts'
 import { text, type Text } from '../../model/text.ts'
-import type { Lookup, Packet } from '../../model/trace.ts'
+import type { Action, Lookup, Packet } from '../../model/trace.ts'
 import type { Cluster } from '../cluster.ts'
 import { lookupRoute } from '../net/fib.ts'
 import type { NetNs } from '../net/netns.ts'
 import { userspaceListeners } from '../proxy/userspace.ts'
+import { ingressListeners } from '../ingress/controller-listener.ts'
+import { gatewayListeners } from '../gateway/gateway-listener.ts'
 import { formatConntrack, type CtEntry } from './conntrack.ts'
 import type { Endpoint, Walker, WalkResult } from './walker.ts'
 
@@ -35,10 +37,21 @@ export interface Accepted {
   app: Packet['app']
 }
 
+/** A step the process takes before it connects onwards (TLS termination, an L7 route). */
+export interface ProxyStep {
+  action: Action
+  lookups: Lookup[]
+  explain: Text
+  /** The request as the process sees it after this step (e.g. decrypted); default: unchanged. */
+  app?: Packet['app']
+}
+
 /** What the process decided for one connection. */
 export type UpstreamChoice =
   | {
       kind: 'upstream'
+      /** Steps before the upstream is chosen, shown in order at the process. */
+      steps?: ProxyStep[]
       ip: string
       port: number
       /** `namespace/name` of the Pod behind the upstream address, when known. */
@@ -50,6 +63,15 @@ export type UpstreamChoice =
       app?: Packet['app']
     }
   | { kind: 'refuse'; reason: string; lookups: Lookup[]; explain: Text }
+  | {
+      /** An L7 proxy answers the request itself (404, a redirect, 503): no second connection. */
+      kind: 'answer'
+      status: number
+      steps?: ProxyStep[]
+      headers?: Record<string, string>
+      /** Why the proxy answers itself, for the answer's explanation. */
+      why?: Text
+    }
 
 /** A listening process: where it listens, who it is, and how it picks an upstream. */
 export interface ProxyListener {
@@ -63,13 +85,19 @@ export interface ProxyListener {
   choose(c: Accepted): UpstreamChoice
   /** What crossing this process costs, appended to the proxy step's explanation. */
   cost?: Text
+  /** The container the process runs in, when it runs in a Pod. */
+  container?: string
 }
 
 /** The processes listening in a namespace. Ingress controllers and Gateways add their own source. */
 export type ListenerSource = (c: Cluster, ns: NetNs) => ProxyListener[]
 
 /** Every kind of proxy process the engine knows; a new kind adds its source here. */
-export const LISTENER_SOURCES: ListenerSource[] = [userspaceListeners]
+export const LISTENER_SOURCES: ListenerSource[] = [
+  userspaceListeners,
+  ingressListeners,
+  gatewayListeners,
+]
 
 /** The proxy process that owns `proto` port `port` in `ns`, if any. */
 export function listenerAt(
@@ -100,6 +128,12 @@ export function connect(w: Walker, from: Endpoint, pkt: Packet, explain: Text): 
   return relay(w, from, r.to, r.packet)
 }
 
+/** A request that reached a proxy process some other way (from the Internet) goes on from it. */
+export function follow(w: Walker, from: Endpoint, r: WalkResult): WalkResult {
+  if (r.kind !== 'delivered' || !r.to.process) return r
+  return relay(w, from, r.to, r.packet)
+}
+
 /** Where the server's reply goes: the innermost proxy, or the original client. */
 export function replyTarget(r: WalkResult, client: Endpoint): Endpoint {
   return r.kind === 'delivered' && r.via?.length ? r.via.at(-1)!.proxy : client
@@ -125,12 +159,29 @@ function relay(w: Walker, client: Endpoint, proxy: Endpoint, got: Packet): WalkR
     w.emit('reject', at, got, choice.lookups, choice.explain)
     return { kind: 'rejected', reason: choice.reason }
   }
+  let seen = got
+  for (const step of choice.steps ?? []) {
+    if (step.app !== undefined) seen = { ...seen, app: step.app }
+    w.emit(step.action, at, seen, step.lookups, step.explain)
+  }
+  if (choice.kind === 'answer') {
+    return {
+      kind: 'delivered',
+      to: proxy,
+      packet: got,
+      answer: {
+        status: choice.status,
+        headers: choice.headers ?? {},
+        ...(choice.why ? { why: choice.why } : {}),
+      },
+    }
+  }
   // The second connection: a socket that binds nothing, so the route picks the source address.
   const up: Packet = {
     l2: null,
     l3: { src: '', dst: choice.ip, proto, ttl: DEFAULT_TTL },
     l4: { srcPort: w.rng.int(EPHEMERAL_MIN, EPHEMERAL_MAX), dstPort: choice.port },
-    app: choice.app !== undefined ? choice.app : got.app,
+    app: choice.app !== undefined ? choice.app : seen.app,
     outer: null,
   }
   const route = lookupRoute(ns, parseIp(choice.ip)!, null)
@@ -153,7 +204,7 @@ function relay(w: Walker, client: Endpoint, proxy: Endpoint, got: Packet): WalkR
   w.emit(
     'proxy',
     at,
-    got,
+    seen,
     lookups,
     text(
       `${choice.explain.en}${cost.en ? ` ${cost.en}` : ''}`,
@@ -192,15 +243,20 @@ export function unwind(w: Walker, r: WalkResult, answer: Packet['app']): WalkRes
       l2: null,
       l3: { src: writeSource(w, hop), dst: got.l3!.src, proto: got.l3!.proto, ttl: DEFAULT_TTL },
       l4: { srcPort: got.l4!.dstPort, dstPort: got.l4!.srcPort },
-      app: answer,
+      // Over TLS, the answer is encrypted again for the client.
+      app:
+        answer?.protocol === 'http' && got.app?.protocol === 'http' && got.app.tls
+          ? { ...answer, tls: got.app.tls }
+          : answer,
       outer: null,
     }
+    const tls = back.app?.protocol === 'http' && back.app.tls !== undefined
     last = w.send(
       hop.proxy,
       back,
       text(
-        `First connection again: ${name} copies the answer it read onto the client's connection. It writes from the socket the client reached, ${back.l3!.src}:${back.l4!.srcPort}, to ${back.l3!.dst}:${back.l4!.dstPort}: a new packet, built by the kernel from bytes ${name} handed down.`,
-        `回到第一个连接：${name} 把读到的应答复制到客户端的连接上。它从客户端所连到的套接字 ${back.l3!.src}:${back.l4!.srcPort} 写往 ${back.l3!.dst}:${back.l4!.dstPort}：这是一个新包，由内核用 ${name} 交下来的字节重新构造。`,
+        `First connection again: ${name} copies the answer it read onto the client's connection. It writes from the socket the client reached, ${back.l3!.src}:${back.l4!.srcPort}, to ${back.l3!.dst}:${back.l4!.dstPort}: a new packet, built by the kernel from bytes ${name} handed down${tls ? `, encrypted again with the TLS session of the client connection` : ''}.`,
+        `回到第一个连接：${name} 把读到的应答复制到客户端的连接上。它从客户端所连到的套接字 ${back.l3!.src}:${back.l4!.srcPort} 写往 ${back.l3!.dst}:${back.l4!.dstPort}：这是一个新包，由内核用 ${name} 交下来的字节重新构造${tls ? '，并用客户端连接的 TLS 会话重新加密' : ''}。`,
       ),
     )
     if (last.kind !== 'delivered') return last

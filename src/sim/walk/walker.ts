@@ -24,6 +24,7 @@ import { deliverLocal } from './deliver.ts'
 import { filterHook, natIn, natLocalIn, natOut } from './netfilter-hooks.ts'
 import type { CtEntry } from './conntrack.ts'
 import type { ProxyHop, ProxyListener } from './proxy-process.ts'
+import type { LbFlow } from './cloud-lb.ts'
 
 export interface Endpoint {
   nsId: string
@@ -43,6 +44,8 @@ export type WalkResult =
       packet: Packet
       /** The proxy processes the request went through, outermost first. */
       via?: ProxyHop[]
+      /** The last proxy answered the request itself, with this HTTP status. */
+      answer?: { status: number; headers: Record<string, string>; why?: Text }
     }
   | { kind: 'dropped' | 'rejected'; reason: string }
 
@@ -51,6 +54,8 @@ export class Walker {
   private last: Packet | null = null
   /** In the reply phase: the client whose connected socket the reply is for. */
   replyTo: Endpoint | null = null
+  /** The connection a cloud load balancer forwarded (to rewrite its reply). */
+  lbFlow: LbFlow | null = null
   /** The packet's netfilter mark (skb->mark), e.g. kube-proxy's 0x4000 "masquerade me". */
   mark = 0
   /** A reply's conntrack entry, found at PREROUTING, whose DNAT is undone at POSTROUTING or INPUT. */

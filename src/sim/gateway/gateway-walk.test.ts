@@ -1,0 +1,99 @@
+import { readFileSync } from 'node:fs'
+import { describe, expect, it } from 'vitest'
+import type { HttpApp, Step } from '../../model/trace.ts'
+import { build, traceOf } from '../../test/scenario.ts'
+import { envoyContainerPort, envoyProxyName } from './envoy-gateway.ts'
+
+const YAML = readFileSync(
+  new URL('../../lessons/mode4-gateway-httproute.yaml', import.meta.url),
+  'utf8',
+)
+const app = (s: Step): HttpApp => s.packet.app as HttpApp
+
+describe('Envoy Gateway as the data plane of a Gateway', () => {
+  it('runs an Envoy Deployment and LoadBalancer Service named and labelled as Envoy Gateway does', () => {
+    expect(envoyProxyName({ namespace: 'shop', name: 'eg' })).toMatch(/^envoy-shop-eg-[0-9a-f]{8}$/)
+    expect([envoyContainerPort(80), envoyContainerPort(443), envoyContainerPort(8080)]).toEqual([
+      10080, 10443, 8080,
+    ])
+    const { cluster } = build(YAML)
+    const pod = cluster.pods.find((p) => p.namespace === 'envoy-gateway-system')!
+    expect(pod.labels['gateway.envoyproxy.io/owning-gateway-name']).toBe('eg')
+    expect(pod.containers[0]!.ports.map((p) => p.containerPort)).toEqual([10080])
+    const svc = cluster.services.find((s) => s.namespace === 'envoy-gateway-system')!
+    expect([svc.decl.type, svc.decl.externalTrafficPolicy, svc.ports[0]!.port]).toEqual([
+      'LoadBalancer',
+      'Local',
+      80,
+    ])
+  })
+
+  it('routes by the attached HTTPRoute and draws a weighted backend', () => {
+    const picks = new Set<string>()
+    for (const seed of [1, 2, 3, 4, 5, 6, 7, 8]) {
+      const t = traceOf(YAML, 'weighted-route', seed)
+      expect(t.outcome).toBe('delivered')
+      const route = t.steps.find((s) => s.action === 'l7-route')!
+      expect(route.at.component).toBe('envoy')
+      expect(route.explain.en).toMatch(
+        /infrastructure provider.*cluster operator.*application developers/,
+      )
+      expect(
+        route.lookups.filter((l) => l.table === 'backendRefs (weight)').map((l) => l.rule),
+      ).toEqual(['store-v1:80  weight 90  share 90%', 'store-v2:80  weight 10  share 10%'])
+      const at = t.steps.find((s) => s.action === 'deliver' && s.at.pod?.startsWith('shop/store'))!
+      picks.add(at.at.pod!)
+      expect(app(at).headers?.['X-Forwarded-For']).toBe('203.0.113.9')
+    }
+    expect(picks).toEqual(new Set(['shop/store-v1', 'shop/store-v2']))
+  })
+
+  it('says why a route is not attached, and its host gets 404', () => {
+    const t = traceOf(YAML, 'route-not-attached')
+    expect(t.outcome).toBe('delivered')
+    const route = t.steps.find((s) => s.action === 'l7-route')!
+    const status = route.lookups.find((l) => l.rule.startsWith('HTTPRoute blog/blog'))!
+    expect(status.matched).toBe(false)
+    expect(status.rule).toContain('Accepted=False (NotAllowedByListeners)')
+    expect(route.explain.en).toMatch(/Not attached: HTTPRoute blog\/blog \(NotAllowedByListeners/)
+    expect(t.steps.some((s) => s.action === 'proxy')).toBe(false)
+    expect(app(t.steps.at(-1)!).status).toBe(404)
+  })
+
+  it('attaches once the listener allows routes from all namespaces', () => {
+    const yaml = YAML.replace(
+      '- { name: http, port: 80, protocol: HTTP }',
+      '- { name: http, port: 80, protocol: HTTP, allowedRoutes: { namespaces: { from: All } } }',
+    )
+    expect(yaml).not.toBe(YAML)
+    const t = traceOf(yaml, 'route-not-attached')
+    expect(t.steps.some((s) => s.action === 'deliver' && s.at.pod === 'blog/blog')).toBe(true)
+  })
+
+  it('terminates TLS on an HTTPS listener with its certificateRef', () => {
+    const yaml = YAML.replace(
+      '- { name: http, port: 80, protocol: HTTP }',
+      `- { name: http, port: 80, protocol: HTTP }
+    - name: https
+      port: 443
+      protocol: HTTPS
+      tls: { mode: Terminate, certificateRefs: [{ name: store-tls }] }`,
+    ).replace('to: http://www.example.com/cart', 'to: https://www.example.com/cart')
+    expect(yaml).toContain('store-tls')
+    expect(yaml).toContain('https://www.example.com/cart')
+    const { cluster } = build(yaml)
+    const pod = cluster.pods.find((p) => p.namespace === 'envoy-gateway-system')!
+    expect(pod.containers[0]!.ports.map((p) => p.containerPort)).toEqual([10080, 10443])
+    const t = traceOf(yaml, 'weighted-route')
+    expect(t.outcome).toBe('delivered')
+    const i = t.steps.findIndex((s) => s.action === 'tls-terminate')
+    expect(i).toBeGreaterThan(0)
+    expect(t.steps[i]!.explain.en).toContain('Secret shop/store-tls')
+    expect(t.steps[i]!.at.component).toBe('envoy')
+    expect(app(t.steps[i]!).tls).toBeUndefined()
+    expect(t.steps[i + 1]!.action).toBe('l7-route')
+    const at = t.steps.find((s) => s.action === 'deliver' && s.at.pod?.startsWith('shop/store'))!
+    expect(app(at).headers?.['X-Forwarded-Proto']).toBe('https')
+    expect(app(t.steps.at(-1)!).tls).toEqual({ sni: 'www.example.com' })
+  })
+})

@@ -1,0 +1,238 @@
+import { readFileSync } from 'node:fs'
+import { describe, expect, it } from 'vitest'
+import type { HttpApp, Step, Trace } from '../../model/trace.ts'
+import { build, traceOf } from '../../test/scenario.ts'
+import { formatIp } from '../../model/ipv4.ts'
+
+const lesson = (id: string): string =>
+  readFileSync(new URL(`../../lessons/${id}.yaml`, import.meta.url), 'utf8')
+const NGINX = lesson('mode4-ingress-nginx')
+const TLS = lesson('mode4-ingress-tls')
+
+const app = (s: Step): HttpApp => s.packet.app as HttpApp
+const actions = (t: Trace): string[] => t.steps.map((s) => s.action)
+const CONTROLLER = /^ingress-nginx\/ingress-nginx-controller-/
+
+describe('the default ingress-nginx controller', () => {
+  it('is deployed from its manifest when Ingresses of its class have no controller', () => {
+    const { cluster } = build(NGINX)
+    const pod = cluster.pods.find((p) => p.namespace === 'ingress-nginx')!
+    expect(pod.name).toMatch(/^ingress-nginx-controller-/)
+    expect(pod.labels['app.kubernetes.io/component']).toBe('controller')
+    const svc = cluster.services.find((s) => s.name === 'ingress-nginx-controller')!
+    expect([svc.namespace, svc.decl.type, svc.decl.externalTrafficPolicy]).toEqual([
+      'ingress-nginx',
+      'LoadBalancer',
+      'Local',
+    ])
+    expect(svc.ports.map((p) => [p.name, p.port])).toEqual([
+      ['http', 80],
+      ['https', 443],
+    ])
+    const none = build(NGINX.replace('cloud: generic', 'cloud: none')).cluster
+    expect(none.services.find((s) => s.name === 'ingress-nginx-controller')!.decl.type).toBe(
+      'NodePort',
+    )
+  })
+})
+
+describe('an external client through ingress-nginx', () => {
+  it('resolves the public name, crosses the load balancer, and is proxied to a Pod IP', () => {
+    const t = traceOf(NGINX, 'api-by-prefix')
+    expect(t.outcome).toBe('delivered')
+    const order = ['dns-query', 'dns-answer', 'send', 'lb-select', 'deliver', 'l7-route', 'proxy']
+    let at = -1
+    for (const a of order) {
+      at = actions(t).indexOf(a as Step['action'], at + 1)
+      expect(at, a).toBeGreaterThan(-1)
+    }
+    expect(t.steps[1]!.lookups[0]!.rule).toBe('www.example.com.\t300\tIN\tA\t198.51.100.1')
+    const route = t.steps.find((s) => s.action === 'l7-route')!
+    expect(route.at.pod).toMatch(CONTROLLER)
+    expect(route.lookups.find((l) => l.matched)!.rule).toContain('default-api-service-80')
+    const atApi = t.steps.find((s) => s.action === 'deliver' && s.at.pod === 'default/api')!
+    const { cluster } = build(NGINX)
+    const api = cluster.pods.find((p) => p.name === 'api')!
+    const ctrl = cluster.pods.find((p) => p.namespace === 'ingress-nginx')!
+    // A new connection from the controller Pod, straight to the endpoint's Pod IP and port.
+    expect(atApi.packet.l3!.dst).toBe(formatIp(api.ip))
+    expect(atApi.packet.l4!.dstPort).toBe(8080)
+    expect(atApi.packet.l3!.src).toBe(formatIp(ctrl.ip))
+    expect(app(atApi).headers).toMatchObject({
+      'X-Forwarded-For': '203.0.113.9',
+      'X-Real-IP': '203.0.113.9',
+      'X-Forwarded-Proto': 'http',
+      Host: 'www.example.com',
+    })
+    const last = t.steps.at(-1)!
+    expect([last.action, last.packet.l3!.src, last.packet.l4!.srcPort]).toEqual([
+      'deliver',
+      '198.51.100.1',
+      80,
+    ])
+  })
+
+  it('answers 404 itself when no rule matches', () => {
+    const t = traceOf(NGINX, 'no-rule-404')
+    expect(t.outcome).toBe('delivered')
+    expect(actions(t)).not.toContain('proxy')
+    const reply = t.steps.find((s) => s.phase === 'reply')!
+    expect(reply.at.pod).toMatch(CONTROLLER)
+    expect(app(t.steps.at(-1)!).status).toBe(404)
+  })
+
+  it('sends a host no rule covers to the defaultBackend', () => {
+    const t = traceOf(NGINX, 'other-host-default-backend')
+    expect(t.outcome).toBe('delivered')
+    const route = t.steps.find((s) => s.action === 'l7-route')!
+    expect(route.lookups.some((l) => l.matched && l.rule.startsWith('defaultBackend'))).toBe(true)
+    expect(t.steps.some((s) => s.action === 'deliver' && s.at.pod === 'default/web')).toBe(true)
+  })
+
+  it('with service-upstream, connects to the ClusterIP and kube-proxy DNATs it', () => {
+    const yaml = NGINX.replace(
+      'metadata: { name: shop, namespace: default }',
+      'metadata:\n  name: shop\n  namespace: default\n  annotations: { nginx.ingress.kubernetes.io/service-upstream: "true" }',
+    )
+    expect(yaml).not.toBe(NGINX)
+    const { cluster } = build(yaml)
+    const clusterIp = cluster.services.find((s) => s.name === 'api-service')!.clusterIP!
+    const t = traceOf(yaml, 'api-by-prefix')
+    expect(t.outcome).toBe('delivered')
+    const i = actions(t).indexOf('proxy')
+    const second = t.steps[i + 1]!
+    expect(second.packet.l3!.dst).toBe(formatIp(clusterIp))
+    expect(t.steps.slice(i).some((s) => s.action === 'dnat')).toBe(true)
+  })
+
+  it('rejects a public name nothing serves', () => {
+    const yaml = NGINX.replace('to: http://www.example.com/admin', 'to: http://shop.example.net/')
+    expect(() => build(yaml)).toThrow(/shop.example.net/)
+  })
+})
+
+describe('TLS at ingress-nginx', () => {
+  it('terminates TLS by SNI with the Secret named in spec.tls, then routes plain HTTP', () => {
+    const t = traceOf(TLS, 'https-terminated')
+    expect(t.outcome).toBe('delivered')
+    const sent = t.steps.find((s) => s.action === 'send')!
+    expect(app(sent).tls).toEqual({ sni: 'www.example.com' })
+    const i = actions(t).indexOf('tls-terminate')
+    expect(i).toBeGreaterThan(0)
+    expect(t.steps[i + 1]!.action).toBe('l7-route')
+    const tls = t.steps[i]!
+    expect(tls.lookups).toEqual([
+      {
+        table: 'Ingress default/shop tls',
+        rule: 'hosts: [www.example.com]  secretName: shop-tls',
+        matched: true,
+      },
+    ])
+    expect(app(tls).tls).toBeUndefined()
+    expect(tls.changed).toContain('app.tls.sni')
+    const atWeb = t.steps.find((s) => s.action === 'deliver' && s.at.pod === 'default/web')!
+    expect(app(atWeb).tls).toBeUndefined()
+    expect(app(atWeb).headers?.['X-Forwarded-Proto']).toBe('https')
+    expect(app(t.steps.at(-1)!).tls).toEqual({ sni: 'www.example.com' })
+  })
+
+  it('redirects plain HTTP for a host with a certificate (308)', () => {
+    const t = traceOf(TLS, 'http-redirected')
+    const last = app(t.steps.at(-1)!)
+    expect(last.status).toBe(308)
+    expect(last.headers?.Location).toBe('https://www.example.com/cart')
+  })
+})
+
+describe('Traefik, selected by its IngressClass controller value', () => {
+  const yaml = `${NGINX.replace('controller: k8s.io/ingress-nginx', 'controller: traefik.io/ingress-controller')}
+---
+apiVersion: v1
+kind: Pod
+metadata:
+  name: traefik
+  namespace: traefik
+  labels: { app.kubernetes.io/name: traefik }
+spec:
+  nodeName: node-2
+  containers:
+    - name: traefik
+      image: docker.io/traefik:v3.3
+      ports: [{ name: web, containerPort: 8000 }, { name: websecure, containerPort: 8443 }]
+---
+apiVersion: v1
+kind: Service
+metadata: { name: traefik, namespace: traefik }
+spec:
+  type: LoadBalancer
+  selector: { app.kubernetes.io/name: traefik }
+  ports:
+    - { name: web, port: 80, targetPort: web }
+    - { name: websecure, port: 443, targetPort: websecure }
+`
+  it('routes with its own Pods; no ingress-nginx is deployed', () => {
+    const { cluster } = build(yaml)
+    expect(cluster.pods.some((p) => p.namespace === 'ingress-nginx')).toBe(false)
+    const t = traceOf(yaml, 'api-by-prefix')
+    expect(t.outcome).toBe('delivered')
+    const route = t.steps.find((s) => s.action === 'l7-route')!
+    expect([route.at.component, route.at.pod]).toEqual(['traefik', 'traefik/traefik'])
+    expect(route.explain.en).toMatch(/does not show the configuration Traefik generates/)
+    // Its Service keeps externalTrafficPolicy: Cluster, so kube-proxy masquerades: the
+    // controller sees a node address, and that is what X-Forwarded-For carries.
+    const atApi = t.steps.find((s) => s.action === 'deliver' && s.at.pod === 'default/api')!
+    expect(app(atApi).headers?.['X-Forwarded-For']).toMatch(/^192\.168\.1\.1[12]$/)
+    const local = yaml.replace(
+      '  type: LoadBalancer\n',
+      '  type: LoadBalancer\n  externalTrafficPolicy: Local\n',
+    )
+    expect(local).not.toBe(yaml)
+    const kept = traceOf(local, 'api-by-prefix')
+    const atApi2 = kept.steps.find((s) => s.action === 'deliver' && s.at.pod === 'default/api')!
+    expect(app(atApi2).headers).toMatchObject({
+      'X-Forwarded-For': '203.0.113.9',
+      'X-Real-Ip': '203.0.113.9',
+    })
+  })
+})
+
+describe('HAProxy, selected by its IngressClass controller value', () => {
+  const yaml = `${NGINX.replace('controller: k8s.io/ingress-nginx', 'controller: haproxy.org/ingress-controller')}
+---
+apiVersion: v1
+kind: Pod
+metadata:
+  name: haproxy
+  namespace: haproxy-controller
+  labels: { app.kubernetes.io/name: kubernetes-ingress }
+spec:
+  nodeName: node-1
+  containers:
+    - name: kubernetes-ingress-controller
+      image: haproxytech/kubernetes-ingress:1.10.6
+      ports: [{ name: http, containerPort: 8080 }, { name: https, containerPort: 8443 }]
+---
+apiVersion: v1
+kind: Service
+metadata: { name: haproxy, namespace: haproxy-controller }
+spec:
+  type: LoadBalancer
+  externalTrafficPolicy: Local
+  selector: { app.kubernetes.io/name: kubernetes-ingress }
+  ports:
+    - { name: http, port: 80, targetPort: http }
+    - { name: https, port: 443, targetPort: https }
+`
+  it('routes in its own Pod on port 8080 and adds X-Forwarded-For', () => {
+    const t = traceOf(yaml, 'api-by-prefix')
+    expect(t.outcome).toBe('delivered')
+    const got = t.steps.find((s) => s.action === 'deliver' && s.at.component === 'haproxy')!
+    expect([got.at.pod, got.packet.l4!.dstPort]).toEqual(['haproxy-controller/haproxy', 8080])
+    const atApi = t.steps.find((s) => s.action === 'deliver' && s.at.pod === 'default/api')!
+    expect(app(atApi).headers).toEqual({ 'X-Forwarded-For': '203.0.113.9' })
+    // The docs' rule: a request no rule matches goes to the defaultBackend (Ingress fallback),
+    // where ingress-nginx answers 404 from the host's own server block.
+    const miss = traceOf(yaml, 'no-rule-404')
+    expect(miss.steps.some((s) => s.action === 'deliver' && s.at.pod === 'default/web')).toBe(true)
+  })
+})
