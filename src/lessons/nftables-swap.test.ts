@@ -62,11 +62,15 @@ describe('iptables and IPVS lessons switched to nftables mode', () => {
             s.lookups.some((l) => l.table.startsWith('iptables') || l.table.startsWith('ipvsadm')),
           ),
         )
-        // Where kube-proxy sent the request: the destination its DNAT wrote.
+        // Where kube-proxy sent the request: the destination its DNAT wrote (the cloud load
+        // balancer's rewrite to a node port comes before kube-proxy and is not an endpoint).
         const picked = (t: typeof a) =>
           t.steps
             .filter(
-              (s) => s.phase === 'request' && (s.action === 'dnat' || s.action === 'lb-select'),
+              (s) =>
+                s.phase === 'request' &&
+                s.at.component !== 'cloud-lb' &&
+                (s.action === 'dnat' || s.action === 'lb-select'),
             )
             .map((s) => `${s.packet.l3!.dst}:${s.packet.l4!.dstPort}`)
         const [x, y] = [picked(a), picked(b)]
