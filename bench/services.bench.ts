@@ -57,7 +57,7 @@ spec: {from: {node: node-1}, to: "svc-${n - 1}:80"}`)
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
 
 const rows = []
-for (const mode of ['iptables', 'ipvs', 'nftables', 'userspace'])
+for (const mode of (process.env.BENCH_MODES ?? 'iptables,ipvs,nftables,userspace').split(','))
   for (const n of SIZES) {
     const parsed = parseScenario(scenario(n, mode), `scale-${n}.yaml`)
     const t0 = performance.now()

@@ -111,6 +111,8 @@ type AddressKind = 'cluster' | 'external' | 'lb' | 'nodePort'
 /** The Service port a DNATed destination belonged to: by ClusterIP, external IP, LB IP or node port. */
 export function serviceOf(w: Walker, ns: NetNs, dst: string, port: number) {
   const ip = parseIp(dst)!
+  // One route lookup, not one per Service: in IPVS mode the local table holds every ClusterIP.
+  const local = isLocal(ns, ip)
   for (const s of w.state.cluster.services) {
     const byPort = s.ports.find((x) => x.port === port)
     if (byPort && s.clusterIP === ip)
@@ -119,7 +121,7 @@ export function serviceOf(w: Walker, ns: NetNs, dst: string, port: number) {
       return { svc: s, port: byPort, kind: 'external' as AddressKind }
     if (byPort && loadBalancerVIPs(s).includes(ip))
       return { svc: s, port: byPort, kind: 'lb' as AddressKind }
-    const byNodePort = isLocal(ns, ip) ? s.ports.find((x) => x.nodePort === port) : undefined
+    const byNodePort = local ? s.ports.find((x) => x.nodePort === port) : undefined
     if (byNodePort) return { svc: s, port: byNodePort, kind: 'nodePort' as AddressKind }
   }
   return null
