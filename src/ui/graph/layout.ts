@@ -63,26 +63,27 @@ export interface GraphExtras {
 export const NO_EXTRAS: GraphExtras = { nodeComponents: [], outside: [], services: [] }
 
 // Sizes in graph units (pixels at zoom 1).
-const GAP = 14
-const NODE_PAD = 16
-const NODE_HEAD = 50
-const NODE_GAP = 48
-const POD_W = 212
-const POD_HEAD = 46
-const POD_PAD = 8
-const NETNS_HEAD = 22
-const CHIP_H = 26
-const CHIP_GAP = 6
-const VETH_W = 150
-const DEV_W = 128
-const DEV_H = 32
-const ETH0_W = 176
-const UNDERLAY_GAP = 56
-const UNDERLAY_H = 44
-const OUTSIDE_W = 170
-const OUTSIDE_H = 48
-const SVC_W = 236
-const SVC_H = 76
+const GAP = 10
+const NODE_PAD = 12
+const NODE_HEAD = 58
+const NODE_GAP = 36
+const POD_W = 200
+const POD_HEAD = 42
+const POD_PAD = 6
+const NETNS_HEAD = 20
+const CHIP_H = 24
+const CHIP_GAP = 5
+const VETH_W = 140
+const DEV_W = 120
+const DEV_H = 30
+const ETH0_W = 170
+const UNDERLAY_GAP = 40
+const UNDERLAY_H = 40
+const UNDERLAY_INSET = 0.14
+const OUTSIDE_W = 160
+const OUTSIDE_H = 44
+const SVC_W = 228
+const SVC_H = 66
 const MAX_POD_COLS = 3
 
 export const podId = (key: string) => `pod:${key}`
@@ -375,13 +376,15 @@ export function layoutCluster(c: ClusterSummary, extras: GraphExtras = NO_EXTRAS
 
   // The network between the nodes, and what lies beyond it.
   const underlayY = y - NODE_GAP + UNDERLAY_GAP
+  // Inset from the sides, where the graph's zoom buttons and overview map sit.
+  const inset = Math.round(width * UNDERLAY_INSET)
   add({
     id: UNDERLAY_ID,
     kind: 'underlay',
     parent: null,
-    x: 0,
+    x: inset,
     y: underlayY,
-    w: width,
+    w: width - 2 * inset,
     h: UNDERLAY_H,
     label: 'underlay',
     detail: [],

@@ -1,0 +1,54 @@
+import { useTranslation } from 'react-i18next'
+import { selectSpeed, STEP_MS, useAppStore } from '../../app/store.ts'
+import type { GraphBox } from './layout.ts'
+
+/**
+ * The packet: a labelled token at the top edge of the box the current step happens at. It glides
+ * there from the previous step's box with a CSS transition on its transform (no React state per
+ * frame; none at all when the learner prefers reduced motion, see graph.css). A drop or reject
+ * shows as a cross with the engine's reason.
+ */
+export function PacketMarker({ box }: { box: GraphBox | null }) {
+  const { t } = useTranslation()
+  const step = useAppStore((s) => s.trace?.steps[s.step] ?? null)
+  const isLast = useAppStore((s) => s.step === (s.trace?.steps.length ?? 0) - 1)
+  const reason = useAppStore((s) => s.trace?.reason ?? null)
+  const speed = useAppStore(selectSpeed)
+  if (!step || !box) return null
+  const stopped = step.action === 'drop' || step.action === 'reject'
+  const x = box.ax + box.w / 2
+  const y = box.ay
+  return (
+    <div
+      className={`packet phase-${step.phase}${stopped ? ' stopped' : ''}`}
+      data-testid="packet"
+      data-at={box.id}
+      data-step={step.index}
+      style={{
+        transform: `translate(${x}px, ${y}px)`,
+        transitionDuration: `${Math.round(Math.min(700, (STEP_MS / speed) * 0.6))}ms`,
+      }}
+    >
+      <div className="packet-token" role="img" aria-label={t('graph.packetAt', { where: box.id })}>
+        {stopped ? (
+          <>
+            <span className="packet-x" aria-hidden="true">
+              ✕
+            </span>
+            <span>{t(`outcome.${step.action === 'drop' ? 'dropped' : 'rejected'}`)}</span>
+            {isLast && reason && (
+              <span className="packet-reason" lang="en">
+                {reason}
+              </span>
+            )}
+          </>
+        ) : (
+          <>
+            <span className="packet-dot" aria-hidden="true" />
+            <span>{t(`phase.${step.phase}`)}</span>
+          </>
+        )}
+      </div>
+    </div>
+  )
+}
