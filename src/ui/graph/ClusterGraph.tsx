@@ -3,7 +3,15 @@
  * edges, the packet on top (in the flow's own coordinates, so it pans and zooms with it). Loaded
  * lazily by GraphPanel; the default export is what React.lazy wants.
  */
-import { Background, Controls, MiniMap, ReactFlow, ViewportPortal, type Edge } from '@xyflow/react'
+import {
+  Background,
+  Controls,
+  MiniMap,
+  ReactFlow,
+  ViewportPortal,
+  type Edge,
+  type FitViewOptions,
+} from '@xyflow/react'
 import '@xyflow/react/dist/style.css'
 import './graph.css'
 import { useMemo } from 'react'
@@ -16,18 +24,19 @@ import { boxIds, locate } from './locate.ts'
 import { PacketMarker } from './PacketMarker.tsx'
 
 const nodeTypes = { box: BoxNode }
-const FIT = { padding: { top: '12px', bottom: '12px', left: '16px', right: '16px' } }
+const FIT = { padding: { x: '16px', y: '12px' } } satisfies FitViewOptions
 
 // Boxes that hold others sit below them; the small ones on top.
 const Z: Record<BoxKind, number> = {
   underlay: 0,
   service: 0,
   node: 0,
-  pod: 1,
-  netns: 2,
-  container: 3,
-  device: 3,
-  component: 3,
+  // Links are drawn at 1: over the nodes, under what they join.
+  pod: 2,
+  netns: 3,
+  container: 4,
+  device: 4,
+  component: 4,
 }
 
 function flowNodes(layout: GraphLayout, current: string | null): BoxFlowNode[] {
@@ -56,7 +65,8 @@ function flowEdges(layout: GraphLayout): Edge[] {
     className: `g-link g-link-${l.kind}`,
     selectable: false,
     focusable: false,
-    zIndex: 4,
+    // Over the node's background, under the Pods and devices they join.
+    zIndex: 1,
   }))
 }
 
@@ -124,6 +134,7 @@ export default function ClusterGraph() {
         edgesFocusable={false}
         elementsSelectable={false}
         zoomOnDoubleClick={false}
+        zIndexMode="manual"
         disableKeyboardA11y
         ariaLabelConfig={ariaLabelConfig}
       >

@@ -84,7 +84,8 @@ const OUTSIDE_W = 160
 const OUTSIDE_H = 44
 const SVC_W = 228
 const SVC_H = 66
-const MAX_POD_COLS = 3
+// Two Pods side by side keep a node narrow enough for two or three nodes in a row.
+const MAX_POD_COLS = 2
 
 export const podId = (key: string) => `pod:${key}`
 export const netnsId = (key: string) => `netns:${key}`
@@ -132,6 +133,8 @@ interface NodePlan {
   eth0: DeviceSummary | null
   components: string[]
   innerW: number
+  /** Height of the rows of host devices, which sit at the bottom of the node. */
+  devicesH: number
   h: number
 }
 
@@ -140,7 +143,13 @@ function planNode(c: ClusterSummary, name: string, extras: GraphExtras): NodePla
   const pods = c.pods.filter((p) => p.node === name)
   const cols = Math.min(MAX_POD_COLS, Math.max(1, pods.length))
   const podRows = chunk(pods, cols)
-  const veths = node.devices.filter((d) => deviceRole(d) === 'veth')
+  // Host veth ends in the order of their Pods, so that the links between them cross less.
+  const podOrder = (d: DeviceSummary) => pods.findIndex((p) => keyOf(p) === d.peer)
+  const veths = node.devices
+    .filter((d) => deviceRole(d) === 'veth')
+    .map((d, i) => ({ d, i }))
+    .sort((a, b) => podOrder(a.d) - podOrder(b.d) || a.i - b.i)
+    .map(({ d }) => d)
   const bridges = node.devices.filter((d) => deviceRole(d) === 'bridge')
   const others = node.devices
     .filter((d) => deviceRole(d) === 'other')
@@ -157,16 +166,18 @@ function planNode(c: ClusterSummary, name: string, extras: GraphExtras): NodePla
     rowW(veths.length, VETH_W),
     rowW(others.length + components.length, DEV_W),
     ETH0_W,
-    2 * POD_W,
+    POD_W + 2 * GAP,
   )
-  let h = NODE_HEAD
-  for (const row of podRows) h += Math.max(...row.map(podHeight)) + GAP
-  if (veths.length) h += DEV_H + GAP
-  h += bridges.length * (DEV_H + GAP)
-  if (others.length + components.length) h += DEV_H + GAP
-  if (eth0) h += DEV_H + GAP
-  h += NODE_PAD - GAP
-  return { name, pods, podRows, veths, bridges, others, eth0, components, innerW, h }
+  let podsH = 0
+  for (const row of podRows) podsH += Math.max(...row.map(podHeight)) + GAP
+  const deviceRows =
+    (veths.length ? 1 : 0) +
+    bridges.length +
+    (others.length + components.length ? 1 : 0) +
+    (eth0 ? 1 : 0)
+  const devicesH = deviceRows * (DEV_H + GAP) - GAP
+  const h = NODE_HEAD + podsH + devicesH + NODE_PAD
+  return { name, pods, podRows, veths, bridges, others, eth0, components, innerW, devicesH, h }
 }
 
 function addressOf(d: DeviceSummary): string[] {
@@ -314,6 +325,8 @@ export function layoutCluster(c: ClusterSummary, extras: GraphExtras = NO_EXTRAS
         })
         ny += h + GAP
       }
+      // Host devices at the bottom, so every node's eth0 lines up above the underlay.
+      ny = rowH - NODE_PAD - plan.devicesH
       const chipRow = (
         items: { id: string; kind: BoxKind; label: string; detail: string[]; dk?: string }[],
         w: number,
