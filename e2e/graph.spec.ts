@@ -83,6 +83,34 @@ test.describe('the cluster graph', () => {
     await expect(play).toHaveText('Play')
   })
 
+  test('follows the packet at a readable zoom when asked to', async ({ page }) => {
+    await page.setViewportSize({ width: 1024, height: 768 })
+    await page.goto('/?lesson=mode3-clusterip-iptables&lang=en')
+    const follow = page.getByRole('button', { name: 'Follow the packet' })
+    const scale = () =>
+      page
+        .locator('.react-flow__viewport')
+        .evaluate((e) => new DOMMatrix(getComputedStyle(e).transform).a)
+    await expect.poll(scale).toBeLessThan(1)
+    await follow.click()
+    await expect(follow).toHaveAttribute('aria-pressed', 'true')
+    await expect.poll(scale).toBeGreaterThanOrEqual(1)
+    // The packet's box is in the middle of the graph.
+    await page.getByRole('button', { name: 'Next step' }).click()
+    const centre = async (selector: string) => {
+      const b = (await page.locator(selector).boundingBox())!
+      return { x: b.x + b.width / 2, y: b.y + b.height / 2 }
+    }
+    await expect
+      .poll(async () => {
+        const [box, canvas] = [await centre('.g-box.is-current'), await centre('.graph-canvas')]
+        return Math.max(Math.abs(box.x - canvas.x), Math.abs(box.y - canvas.y))
+      })
+      .toBeLessThan(5)
+    await follow.click()
+    await expect.poll(scale).toBeLessThan(1)
+  })
+
   test('marks a drop with a cross and the reason where it happened', async ({ page }) => {
     const places = expectedPlaces('mode2-bridge-no-route')
     await page.goto('/?lesson=mode2-bridge-no-route&lang=en&step=999')

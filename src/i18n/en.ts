@@ -125,6 +125,7 @@ export const en = {
     zoomIn: 'Zoom in',
     zoomOut: 'Zoom out',
     fitView: 'Fit the whole cluster in view',
+    follow: 'Follow the packet',
     interactive: 'Lock or unlock the graph',
     minimap: 'Overview of the cluster',
     nodeHint: 'A part of the cluster.',

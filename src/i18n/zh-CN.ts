@@ -127,6 +127,7 @@ export const zhCN: Resources = {
     zoomIn: '放大',
     zoomOut: '缩小',
     fitView: '缩放到显示整个集群',
+    follow: '跟随数据包',
     interactive: '锁定或解锁图',
     minimap: '集群缩略图',
     nodeHint: '集群的一部分。',

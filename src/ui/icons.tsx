@@ -148,3 +148,14 @@ export function LastIcon() {
     </Icon>
   )
 }
+
+/** A target: the view follows the packet. */
+export function FollowIcon() {
+  return (
+    <Icon size={16}>
+      <circle cx="12" cy="12" r="7" />
+      <circle cx="12" cy="12" r="2" fill="currentColor" />
+      <path d="M12 2v3M12 19v3M2 12h3M19 12h3" />
+    </Icon>
+  )
+}

@@ -5,21 +5,24 @@
  */
 import {
   Background,
+  ControlButton,
   Controls,
   MiniMap,
   ReactFlow,
+  useReactFlow,
   ViewportPortal,
   type Edge,
   type FitViewOptions,
 } from '@xyflow/react'
 import '@xyflow/react/dist/style.css'
 import './graph.css'
-import { useMemo } from 'react'
+import { useEffect, useMemo, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { selectCluster, selectTrace, useAppStore } from '../../app/store.ts'
+import { FollowIcon } from '../icons.tsx'
 import { BoxNode, type BoxFlowNode } from './BoxNode.tsx'
 import { graphExtras } from './extras.ts'
-import { layoutCluster, type BoxKind, type GraphLayout } from './layout.ts'
+import { layoutCluster, type BoxKind, type GraphBox, type GraphLayout } from './layout.ts'
 import { boxIds, locate } from './locate.ts'
 import { PacketMarker } from './PacketMarker.tsx'
 
@@ -77,12 +80,36 @@ const MINIMAP_FILL: Partial<Record<BoxKind, string>> = {
   service: 'var(--g-svc-bg)',
 }
 
+const reducedMotion = () => window.matchMedia('(prefers-reduced-motion: reduce)').matches
+
+/**
+ * With "follow" on, keeps the packet's box in the middle of the view, at a zoom where its labels
+ * read (a lesson-sized cluster fitted whole on a small screen is too small to read).
+ */
+function FollowPacket({ box, follow }: { box: GraphBox | null; follow: boolean }) {
+  const flow = useReactFlow()
+  useEffect(() => {
+    const duration = reducedMotion() ? 0 : 400
+    if (!follow) return
+    if (box)
+      void flow.setCenter(box.ax + box.w / 2, box.ay + box.h / 2, {
+        zoom: Math.max(flow.getZoom(), 1),
+        duration,
+      })
+  }, [flow, box, follow])
+  useEffect(() => {
+    if (!follow) void flow.fitView({ ...FIT, duration: reducedMotion() ? 0 : 300 })
+  }, [flow, follow])
+  return null
+}
+
 export default function ClusterGraph() {
   const { t } = useTranslation()
   const cluster = useAppStore(selectCluster)
   const trace = useAppStore(selectTrace)
   const at = useAppStore((s) => s.trace?.steps[s.step]?.at ?? null)
   const phase = useAppStore((s) => s.trace?.steps[s.step]?.phase ?? 'request')
+  const [follow, setFollow] = useState(false)
 
   const layout = useMemo(
     () => (cluster ? layoutCluster(cluster, graphExtras(cluster, trace)) : null),
@@ -139,7 +166,18 @@ export default function ClusterGraph() {
         ariaLabelConfig={ariaLabelConfig}
       >
         <Background gap={24} size={1} />
-        <Controls showInteractive={false} />
+        <Controls showInteractive={false}>
+          <ControlButton
+            onClick={() => setFollow(!follow)}
+            aria-label={t('graph.follow')}
+            aria-pressed={follow}
+            title={t('graph.follow')}
+            className={follow ? 'g-follow on' : 'g-follow'}
+          >
+            <FollowIcon />
+          </ControlButton>
+        </Controls>
+        <FollowPacket box={box} follow={follow} />
         <MiniMap
           pannable
           zoomable

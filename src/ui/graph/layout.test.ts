@@ -221,6 +221,16 @@ describe('the cluster graph layout', () => {
       expect(byId(g).get(`comp:${name}`)!.ay).toBeGreaterThan(underlay.ay)
   })
 
+  it('sets Services side by side, and a single node under their middle', () => {
+    const c = lessonSummary('mode1-localhost')
+    const g = layoutCluster(c, { nodeComponents: [], outside: [], services: c.services })
+    const svc = g.boxes.filter((b) => b.kind === 'service')
+    expect(svc.length).toBe(c.services.length)
+    expect(new Set(svc.map((b) => b.ay)).size).toBe(1)
+    const node = g.boxes.find((b) => b.kind === 'node')!
+    expect(node.ax + node.w / 2).toBe(g.width / 2)
+  })
+
   for (const lesson of LESSONS.filter((l) => l.id !== 'mode1-port-conflict')) {
     it(`${lesson.id}: well formed, with every trace’s components`, () => {
       const c = lessonSummary(lesson.id)

@@ -201,7 +201,14 @@ export function layoutCluster(c: ClusterSummary, extras: GraphExtras = NO_EXTRAS
   const cols = plans.length <= 3 ? Math.max(1, plans.length) : 2
   const nodeW = Math.max(0, ...plans.map((p) => p.innerW)) + 2 * NODE_PAD
   const gridW = cols * nodeW + (cols - 1) * NODE_GAP
-  const width = Math.max(gridW, extras.outside.length * (OUTSIDE_W + GAP), SVC_W)
+  // Up to three Services side by side even over a single node, rather than a tall column.
+  const rowOf = (n: number, w: number) => (n > 0 ? n * w + (n - 1) * GAP : 0)
+  const width = Math.max(
+    gridW,
+    rowOf(extras.outside.length, OUTSIDE_W),
+    rowOf(Math.min(3, extras.services.length), SVC_W),
+  )
+  const gridX = (width - gridW) / 2
 
   // Services, in rows across the top.
   let top = 0
@@ -241,7 +248,7 @@ export function layoutCluster(c: ClusterSummary, extras: GraphExtras = NO_EXTRAS
         id: nid,
         kind: 'node',
         parent: null,
-        x: col * (nodeW + NODE_GAP),
+        x: gridX + col * (nodeW + NODE_GAP),
         y,
         w: nodeW,
         h: rowH,
