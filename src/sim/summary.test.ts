@@ -13,11 +13,11 @@ describe('the cluster summary the app draws', () => {
     const s = lesson('mode3-loadbalancer.yaml')
     const web = s.services.find((x) => x.namespace === 'default' && x.name === 'web')!
     expect(web.type).toBe('LoadBalancer')
-    expect(web.clusterIP).toMatch(/^10\.96\.|^10\.\d+\.\d+\.\d+$/)
-    // A LoadBalancer port also has a node port: PORT(S) reads port:nodePort/protocol.
-    expect(web.ports).toHaveLength(1)
-    expect(web.ports[0]).toMatch(/^80:3\d{4}\/TCP$/)
-    expect(web.loadBalancer.length).toBeGreaterThan(0)
+    // PodPath allocates the cluster IP and node port deterministically; the stand-in cloud
+    // controller hands out 198.51.100.1 (src/sim/services/cloud-lb.ts).
+    expect(web.clusterIP).toBe('10.106.171.216')
+    expect(web.ports).toEqual(['80:30981/TCP'])
+    expect(web.loadBalancer).toEqual(['198.51.100.1'])
     const dns = s.services.find((x) => x.name === 'kube-dns')!
     expect(dns).toMatchObject({ namespace: 'kube-system', type: 'ClusterIP', loadBalancer: [] })
     expect(dns.ports).toEqual(expect.arrayContaining(['53/UDP', '53/TCP']))
