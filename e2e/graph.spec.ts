@@ -111,6 +111,26 @@ test.describe('the cluster graph', () => {
     await expect.poll(scale).toBeLessThan(1)
   })
 
+  test('brings one layer forward and dims the rest, never the packet’s box', async ({ page }) => {
+    await page.emulateMedia({ reducedMotion: 'reduce' })
+    await page.goto('/?lesson=mode2-flannel-vxlan&lang=en&step=3')
+    const layers = page.getByRole('group', { name: 'Bring forward' })
+    const opacity = (box: string) =>
+      page.locator(`[data-box="${box}"]`).evaluate((e) => Number(getComputedStyle(e).opacity))
+    expect(await opacity('dev:node-2:veth1236c36f')).toBe(1)
+    await layers.getByRole('button', { name: 'L3: Pods, nodes, tunnels' }).click()
+    await expect(layers.getByRole('button', { name: 'L3: Pods, nodes, tunnels' })).toHaveAttribute(
+      'aria-pressed',
+      'true',
+    )
+    await expect.poll(() => opacity('dev:node-2:veth1236c36f')).toBeLessThan(0.5)
+    expect(await opacity('dev:node-2:flannel.1')).toBe(1)
+    // Step 3 is at a host veth end: dimmed elsewhere, but not where the packet is.
+    const current = (await page.getByTestId('packet').getAttribute('data-at'))!
+    expect(current).toMatch(/^dev:node-1:veth/)
+    expect(await opacity(current)).toBe(1)
+  })
+
   test('marks a drop with a cross and the reason where it happened', async ({ page }) => {
     const places = expectedPlaces('mode2-bridge-no-route')
     await page.goto('/?lesson=mode2-bridge-no-route&lang=en&step=999')

@@ -48,9 +48,15 @@ export interface PlaybackSlice {
   setSpeed: (speed: Speed) => void
 }
 
+/** Which layer of the network the graph brings forward (the rest is dimmed, never hidden). */
+export const GRAPH_LAYERS = ['all', 'l2', 'l3', 'services'] as const
+export type GraphLayer = (typeof GRAPH_LAYERS)[number]
+
 export interface ViewSlice {
   lang: Lang
   setLang: (lang: Lang) => void
+  graphLayer: GraphLayer
+  setGraphLayer: (layer: GraphLayer) => void
 }
 
 export type AppState = ScenarioSlice & PlaybackSlice & ViewSlice
@@ -95,6 +101,8 @@ const createPlaybackSlice: StateCreator<AppState, [], [], PlaybackSlice> = (set,
 const createViewSlice: StateCreator<AppState, [], [], ViewSlice> = (set) => ({
   lang: 'en',
   setLang: (lang) => set({ lang }),
+  graphLayer: 'all',
+  setGraphLayer: (graphLayer) => set({ graphLayer }),
 })
 
 export const useAppStore = create<AppState>()((...a) => ({
@@ -118,3 +126,4 @@ export const selectStepCount = (s: AppState) => s.trace?.steps.length ?? 0
 export const selectEngineError = (s: AppState) => s.engineError
 export const selectPlaying = (s: AppState) => s.playing
 export const selectSpeed = (s: AppState) => s.speed
+export const selectGraphLayer = (s: AppState) => s.graphLayer

@@ -126,6 +126,13 @@ export const en = {
     zoomOut: 'Zoom out',
     fitView: 'Fit the whole cluster in view',
     follow: 'Follow the packet',
+    layer: 'Bring forward',
+    layers: {
+      all: 'Everything',
+      l2: 'L2: veths and bridges',
+      l3: 'L3: Pods, nodes, tunnels',
+      services: 'Services',
+    },
     interactive: 'Lock or unlock the graph',
     minimap: 'Overview of the cluster',
     nodeHint: 'A part of the cluster.',

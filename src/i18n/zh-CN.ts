@@ -128,6 +128,13 @@ export const zhCN: Resources = {
     zoomOut: '缩小',
     fitView: '缩放到显示整个集群',
     follow: '跟随数据包',
+    layer: '突出显示',
+    layers: {
+      all: '全部',
+      l2: '二层：veth 与网桥',
+      l3: '三层：Pod、节点、隧道',
+      services: 'Service',
+    },
     interactive: '锁定或解锁图',
     minimap: '集群缩略图',
     nodeHint: '集群的一部分。',

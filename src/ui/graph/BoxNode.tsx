@@ -60,7 +60,7 @@ export const BoxNode = memo(function BoxNode({ data }: NodeProps<BoxFlowNode>) {
   const { box, current } = data
   return (
     <div
-      className={`g-box g-${box.kind}${box.deviceKind ? ` dev-${box.deviceKind}` : ''}${current ? ' is-current' : ''}`}
+      className={`g-box g-${box.kind}${box.deviceKind ? ` dev-${box.deviceKind}` : ''}${box.parent?.startsWith('netns:') ? ' g-in-pod' : ''}${current ? ' is-current' : ''}`}
       data-box={box.id}
     >
       <Handle type="target" position={Position.Top} isConnectable={false} className="g-handle" />

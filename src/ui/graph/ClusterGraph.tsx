@@ -18,7 +18,7 @@ import '@xyflow/react/dist/style.css'
 import './graph.css'
 import { useEffect, useMemo, useState } from 'react'
 import { useTranslation } from 'react-i18next'
-import { selectCluster, selectTrace, useAppStore } from '../../app/store.ts'
+import { selectCluster, selectGraphLayer, selectTrace, useAppStore } from '../../app/store.ts'
 import { FollowIcon } from '../icons.tsx'
 import { BoxNode, type BoxFlowNode } from './BoxNode.tsx'
 import { graphExtras } from './extras.ts'
@@ -110,6 +110,7 @@ export default function ClusterGraph() {
   const at = useAppStore((s) => s.trace?.steps[s.step]?.at ?? null)
   const phase = useAppStore((s) => s.trace?.steps[s.step]?.phase ?? 'request')
   const [follow, setFollow] = useState(false)
+  const layer = useAppStore(selectGraphLayer)
 
   const layout = useMemo(
     () => (cluster ? layoutCluster(cluster, graphExtras(cluster, trace)) : null),
@@ -139,7 +140,7 @@ export default function ClusterGraph() {
 
   return (
     <div
-      className={`graph-canvas phase-${phase}`}
+      className={`graph-canvas phase-${phase} layer-${layer}`}
       role="figure"
       aria-label={t('graph.label')}
       data-current={current ?? ''}

@@ -2,6 +2,7 @@ import { lazy, Suspense } from 'react'
 import { useTranslation } from 'react-i18next'
 import { selectLang, useAppStore } from '../../app/store.ts'
 import { PlaybackControls } from '../playback/PlaybackControls.tsx'
+import { LayerSwitch } from './LayerSwitch.tsx'
 import { Legend } from './Legend.tsx'
 
 // React Flow is most of the graph's weight: it loads after the lesson text is on screen.
@@ -30,6 +31,7 @@ export function GraphPanel() {
     <section className="graph-panel" aria-labelledby="graph-heading">
       <div className="graph-bar">
         <h2 id="graph-heading">{t('graph.heading')}</h2>
+        <LayerSwitch />
         <Legend />
       </div>
       <Suspense fallback={<div className="graph-canvas graph-loading">{t('graph.loading')}</div>}>
