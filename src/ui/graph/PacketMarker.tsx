@@ -2,6 +2,8 @@ import { useTranslation } from 'react-i18next'
 import { selectSpeed, STEP_MS, useAppStore } from '../../app/store.ts'
 import type { GraphBox } from './layout.ts'
 
+const PARTS = ['node', 'pod', 'container', 'device', 'component', 'hook'] as const
+
 /**
  * The packet: a labelled token at the top edge of the box the current step happens at. It glides
  * there from the previous step's box with a CSS transition on its transform (no React state per
@@ -16,6 +18,10 @@ export function PacketMarker({ box }: { box: GraphBox | null }) {
   const speed = useAppStore(selectSpeed)
   if (!step || !box) return null
   const stopped = step.action === 'drop' || step.action === 'reject'
+  // Said as the step list says it: node node-1, device cni0.
+  const where = PARTS.filter((k) => step.at[k] !== null)
+    .map((k) => `${t(`where.${k}`)} ${step.at[k]}`)
+    .join(', ')
   const x = box.ax + box.w / 2
   const y = box.ay
   return (
@@ -29,7 +35,7 @@ export function PacketMarker({ box }: { box: GraphBox | null }) {
         transitionDuration: `${Math.round(Math.min(700, (STEP_MS / speed) * 0.6))}ms`,
       }}
     >
-      <div className="packet-token" role="img" aria-label={t('graph.packetAt', { where: box.id })}>
+      <div className="packet-token" role="img" aria-label={t('graph.packetAt', { where })}>
         {stopped ? (
           <>
             <span className="packet-x" aria-hidden="true">
