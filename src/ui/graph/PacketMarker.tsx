@@ -3,6 +3,7 @@ import { selectSpeed, STEP_MS, useAppStore } from '../../app/store.ts'
 import type { GraphBox } from './layout.ts'
 
 const PARTS = ['node', 'pod', 'container', 'device', 'component', 'hook'] as const
+const WIDE = 260
 
 /**
  * The packet: a labelled token at the top edge of the box the current step happens at. It glides
@@ -22,11 +23,14 @@ export function PacketMarker({ box }: { box: GraphBox | null }) {
   const where = PARTS.filter((k) => step.at[k] !== null)
     .map((k) => `${t(`where.${k}`)} ${step.at[k]}`)
     .join(', ')
-  const x = box.ax + box.w / 2
-  const y = box.ay
+  // A pin on the top edge of a small box; inside the right end of a wide one (a bridge, the
+  // underlay, a node), where it covers neither the box's own label nor the row above it.
+  const wide = box.w >= WIDE
+  const x = wide ? box.ax + box.w - 10 : box.ax + box.w / 2
+  const y = wide ? box.ay + Math.min(box.h / 2, 24) : box.ay
   return (
     <div
-      className={`packet phase-${step.phase}${stopped ? ' stopped' : ''}`}
+      className={`packet phase-${step.phase}${stopped ? ' stopped' : ''}${wide ? ' inside' : ''}`}
       data-testid="packet"
       data-at={box.id}
       data-step={step.index}
