@@ -56,6 +56,10 @@ test.describe('the cluster graph', () => {
     await controls.getByRole('button', { name: 'First step' }).click()
     await expect(packet).toHaveAttribute('data-at', places[0]!)
     await expect(controls.getByRole('button', { name: 'First step' })).toBeDisabled()
+    // From the graph's own buttons too.
+    await page.getByRole('button', { name: 'Zoom in' }).click()
+    await page.keyboard.press('ArrowRight')
+    await expect(packet).toHaveAttribute('data-at', places[1]!)
   })
 
   test('plays through the steps at the chosen speed, and pauses', async ({ page }) => {

@@ -2,6 +2,7 @@ import { lazy, Suspense } from 'react'
 import { useTranslation } from 'react-i18next'
 import { selectLang, useAppStore } from '../../app/store.ts'
 import { PlaybackControls } from '../playback/PlaybackControls.tsx'
+import { handleStepKey } from '../step-keys.ts'
 import { LayerSwitch } from './LayerSwitch.tsx'
 import { Legend } from './Legend.tsx'
 
@@ -28,7 +29,17 @@ function StepCaption() {
 export function GraphPanel() {
   const { t } = useTranslation()
   return (
-    <section className="graph-panel" aria-labelledby="graph-heading">
+    <section
+      className="graph-panel"
+      aria-labelledby="graph-heading"
+      onKeyDown={(e) => {
+        // The step keys work from any control of the panel; its buttons answer Space
+        // themselves, and the speed menu its own arrows.
+        const tag = (e.target as HTMLElement).tagName
+        if (tag === 'SELECT' || (e.key === ' ' && tag === 'BUTTON')) return
+        if (handleStepKey(e)) e.preventDefault()
+      }}
+    >
       <div className="graph-bar">
         <h2 id="graph-heading">{t('graph.heading')}</h2>
         <LayerSwitch />

@@ -16,7 +16,6 @@ import {
   StepBackIcon,
   StepForwardIcon,
 } from '../icons.tsx'
-import { handleStepKey } from '../step-keys.ts'
 import { usePlayer } from './usePlayer.ts'
 
 /** Play, pause, step and speed: the packet's remote control. */
@@ -37,16 +36,7 @@ export function PlaybackControls() {
   }
   const last = count - 1
   return (
-    <div
-      className="playback"
-      role="toolbar"
-      aria-label={t('playback.label')}
-      onKeyDown={(e) => {
-        // The buttons answer Space themselves and the speed menu its own arrows.
-        if (e.key === ' ' || (e.target as HTMLElement).tagName === 'SELECT') return
-        if (handleStepKey(e)) e.preventDefault()
-      }}
-    >
+    <div className="playback" role="toolbar" aria-label={t('playback.label')}>
       <button
         type="button"
         onClick={() => go(0)}
