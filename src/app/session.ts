@@ -37,7 +37,7 @@ async function showTrace(gen: number, traffic: string | null, step: number): Pro
   const { seed, connection } = useAppStore.getState()
   const trace = traffic ? await getEngine().trace(traffic, seed, connection) : null
   if (gen !== generation) return
-  useAppStore.setState({ status: 'ready', trace, step: clampStep(step, trace) })
+  useAppStore.setState({ status: 'ready', trace, step: clampStep(step, trace), playing: false })
 }
 
 /** Opens a lesson (null: the landing screen), optionally at a request and step from the URL. */

@@ -29,15 +29,34 @@ export interface ScenarioSlice {
   engineError: string | null
 }
 
+/** How fast playback runs, as a multiple of one step per STEP_MS. */
+export const SPEEDS = [0.25, 0.5, 1, 2, 4] as const
+export type Speed = (typeof SPEEDS)[number]
+/** How long one step shows at 1x speed. */
+export const STEP_MS = 1400
+
 export interface PlaybackSlice {
   /** Position in trace.steps of the selected step (steps are numbered by position). */
   step: number
   setStep: (step: number) => void
+  /** The packet moves on by itself, one step every STEP_MS / speed. */
+  playing: boolean
+  speed: Speed
+  /** Starts (from the first step when at the last) or pauses playback. */
+  togglePlay: () => void
+  setPlaying: (playing: boolean) => void
+  setSpeed: (speed: Speed) => void
 }
+
+/** Which layer of the network the graph brings forward (the rest is dimmed, never hidden). */
+export const GRAPH_LAYERS = ['all', 'l2', 'l3', 'services'] as const
+export type GraphLayer = (typeof GRAPH_LAYERS)[number]
 
 export interface ViewSlice {
   lang: Lang
   setLang: (lang: Lang) => void
+  graphLayer: GraphLayer
+  setGraphLayer: (layer: GraphLayer) => void
 }
 
 export type AppState = ScenarioSlice & PlaybackSlice & ViewSlice
@@ -67,11 +86,23 @@ export function clampStep(step: number, trace: Trace | null): number {
 const createPlaybackSlice: StateCreator<AppState, [], [], PlaybackSlice> = (set, get) => ({
   step: 0,
   setStep: (step) => set({ step: clampStep(step, get().trace) }),
+  playing: false,
+  speed: 1,
+  togglePlay: () => {
+    const { playing, step, trace } = get()
+    const count = trace?.steps.length ?? 0
+    if (playing || count < 2) return set({ playing: false })
+    set({ playing: true, step: step >= count - 1 ? 0 : step })
+  },
+  setPlaying: (playing) => set({ playing }),
+  setSpeed: (speed) => set({ speed }),
 })
 
 const createViewSlice: StateCreator<AppState, [], [], ViewSlice> = (set) => ({
   lang: 'en',
   setLang: (lang) => set({ lang }),
+  graphLayer: 'all',
+  setGraphLayer: (graphLayer) => set({ graphLayer }),
 })
 
 export const useAppStore = create<AppState>()((...a) => ({
@@ -93,3 +124,6 @@ export const selectTrace = (s: AppState) => s.trace
 export const selectStep = (s: AppState) => s.step
 export const selectStepCount = (s: AppState) => s.trace?.steps.length ?? 0
 export const selectEngineError = (s: AppState) => s.engineError
+export const selectPlaying = (s: AppState) => s.playing
+export const selectSpeed = (s: AppState) => s.speed
+export const selectGraphLayer = (s: AppState) => s.graphLayer

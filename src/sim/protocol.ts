@@ -5,7 +5,7 @@
 import type { Diagnostic } from '../model/diagnostic.ts'
 import type { Trace } from '../model/trace.ts'
 
-export const PROTOCOL_VERSION = 2
+export const PROTOCOL_VERSION = 3
 
 export type ToWorker =
   | { type: 'hello'; version: number }
@@ -45,6 +45,21 @@ export interface NodeSummary {
   devices: DeviceSummary[]
 }
 
+/** A Service as `kubectl get svc` shows it. */
+export interface ServiceSummary {
+  namespace: string
+  name: string
+  type: 'ClusterIP' | 'NodePort' | 'LoadBalancer' | 'ExternalName'
+  /** The virtual IP; 'None' for a headless Service; null for ExternalName. */
+  clusterIP: string | null
+  /** As kubectl prints PORT(S): `80/TCP`, or `80:30080/TCP` with a node port. */
+  ports: string[]
+  /** status.loadBalancer.ingress: an IP or a DNS name each (empty while pending). */
+  loadBalancer: string[]
+  externalIPs: string[]
+  externalName: string | null
+}
+
 export interface ClusterSummary {
   name: string
   cni: string
@@ -52,6 +67,7 @@ export interface ClusterSummary {
   podMtu: number
   nodes: NodeSummary[]
   pods: PodSummary[]
+  services: ServiceSummary[]
 }
 
 export type FromWorker =

@@ -39,5 +39,24 @@ export function summarize(c: Cluster): ClusterSummary {
       })),
       hostVeth: p.hostVeth,
     })),
+    services: c.services.map((svc) => ({
+      namespace: svc.namespace,
+      name: svc.name,
+      type: svc.decl.type,
+      clusterIP:
+        svc.clusterIP !== null
+          ? formatIp(svc.clusterIP)
+          : svc.decl.clusterIP === 'None'
+            ? 'None'
+            : null,
+      ports: svc.ports.map(
+        (p) => `${p.port}${p.nodePort !== null ? `:${p.nodePort}` : ''}/${p.protocol}`,
+      ),
+      loadBalancer: svc.ingress.flatMap((i) =>
+        i.ip !== null ? [formatIp(i.ip)] : i.hostname !== null ? [i.hostname] : [],
+      ),
+      externalIPs: svc.externalIPs.map(formatIp),
+      externalName: svc.decl.externalName,
+    })),
   }
 }

@@ -100,3 +100,62 @@ export function ArrowRightIcon() {
     </Icon>
   )
 }
+
+export function PlayIcon() {
+  return (
+    <Icon>
+      <path d="M7 4.5v15l12-7.5z" fill="currentColor" />
+    </Icon>
+  )
+}
+
+export function PauseIcon() {
+  return (
+    <Icon>
+      <path d="M8 5v14M16 5v14" strokeWidth={3} />
+    </Icon>
+  )
+}
+
+export function StepBackIcon() {
+  return (
+    <Icon>
+      <path d="M15 6l-6 6 6 6" />
+    </Icon>
+  )
+}
+
+export function StepForwardIcon() {
+  return (
+    <Icon>
+      <path d="M9 6l6 6-6 6" />
+    </Icon>
+  )
+}
+
+export function FirstIcon() {
+  return (
+    <Icon>
+      <path d="M17 6l-6 6 6 6M7 6v12" />
+    </Icon>
+  )
+}
+
+export function LastIcon() {
+  return (
+    <Icon>
+      <path d="M7 6l6 6-6 6M17 6v12" />
+    </Icon>
+  )
+}
+
+/** A target: the view follows the packet. */
+export function FollowIcon() {
+  return (
+    <Icon size={16}>
+      <circle cx="12" cy="12" r="7" />
+      <circle cx="12" cy="12" r="2" fill="currentColor" />
+      <path d="M12 2v3M12 19v3M2 12h3M19 12h3" />
+    </Icon>
+  )
+}

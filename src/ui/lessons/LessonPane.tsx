@@ -15,6 +15,7 @@ import { StepList } from '../panels/StepList.tsx'
 import { TraceJson } from '../panels/TraceJson.tsx'
 import { TrafficPicker } from '../panels/TrafficPicker.tsx'
 import { ConnectionControl } from '../panels/ConnectionControl.tsx'
+import { GraphPanel } from '../graph/GraphPanel.tsx'
 import { Landing } from './Landing.tsx'
 import { LessonHeader } from './LessonHeader.tsx'
 
@@ -54,6 +55,7 @@ export function LessonPane() {
             <>
               <ConnectionControl />
               <Outcome trace={trace} />
+              <GraphPanel />
               <StepList />
               <ScenarioSource />
               <TraceJson trace={trace} />

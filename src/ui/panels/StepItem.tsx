@@ -25,8 +25,12 @@ export const StepItem = memo(function StepItem({
     if (!selected || !button.current) return
     // Keep the keyboard on the selected step and the step on screen. A link to a later step
     // opens with that step at the top; a trace that opens at its first step leaves the page be.
-    if (document.activeElement?.closest('.step-list')) button.current.focus({ preventScroll: true })
-    if (!initial) button.current.scrollIntoView({ block: 'nearest' })
+    // While playing, or when stepped from the graph's controls, the page stays on the graph.
+    const inList = !!document.activeElement?.closest('.step-list')
+    if (inList) button.current.focus({ preventScroll: true })
+    const onBody = document.activeElement === document.body
+    if (!initial && (inList || (onBody && !useAppStore.getState().playing)))
+      button.current.scrollIntoView({ block: 'nearest' })
     else if (position > 0) button.current.closest('li')?.scrollIntoView({ block: 'start' })
   }, [selected, position])
 

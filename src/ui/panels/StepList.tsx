@@ -1,23 +1,8 @@
-import { useCallback, useEffect } from 'react'
+import { useEffect } from 'react'
 import { useTranslation } from 'react-i18next'
 import { selectStepCount, selectTrace, useAppStore } from '../../app/store.ts'
+import { handleStepKey } from '../step-keys.ts'
 import { StepItem } from './StepItem.tsx'
-
-/** Where each key moves the selection, given the current step and the number of steps. */
-function target(key: string, step: number, count: number): number | null {
-  switch (key) {
-    case 'ArrowDown':
-      return step + 1
-    case 'ArrowUp':
-      return step - 1
-    case 'Home':
-      return 0
-    case 'End':
-      return count - 1
-    default:
-      return null
-  }
-}
 
 /** The trace as an ordered list of steps; one is selected, and the arrow keys move it. */
 export function StepList() {
@@ -25,26 +10,14 @@ export function StepList() {
   const trace = useAppStore(selectTrace)
   const count = useAppStore(selectStepCount)
 
-  const move = useCallback(
-    (e: { key: string; altKey: boolean; ctrlKey: boolean; metaKey: boolean }): boolean => {
-      if (e.altKey || e.ctrlKey || e.metaKey) return false
-      const { step, setStep } = useAppStore.getState()
-      const next = target(e.key, step, count)
-      if (next === null) return false
-      setStep(next)
-      return true
-    },
-    [count],
-  )
-
   // With nothing focused (a presenter at a projector), the keys step through the trace too.
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
-      if (e.target === document.body && move(e)) e.preventDefault()
+      if (e.target === document.body && handleStepKey(e)) e.preventDefault()
     }
     window.addEventListener('keydown', onKey)
     return () => window.removeEventListener('keydown', onKey)
-  }, [move])
+  }, [])
 
   if (!trace) return null
   return (
@@ -55,7 +28,8 @@ export function StepList() {
           {t('steps.count', { count })}
         </span>
         <span className="steps-hint">
-          {t('steps.hint')} <kbd>↑</kbd> <kbd>↓</kbd> <kbd>Home</kbd> <kbd>End</kbd>
+          {t('steps.hint')} <kbd>↑</kbd> <kbd>↓</kbd> <kbd>←</kbd> <kbd>→</kbd> <kbd>Home</kbd>{' '}
+          <kbd>End</kbd> · <kbd>{t('steps.playKey')}</kbd> {t('steps.playHint')}
         </span>
       </div>
       {count === 0 ? (
@@ -64,7 +38,7 @@ export function StepList() {
         <ol
           className="step-list"
           onKeyDown={(e) => {
-            if (move(e)) e.preventDefault()
+            if (handleStepKey(e)) e.preventDefault()
           }}
         >
           {trace.steps.map((s, i) => (

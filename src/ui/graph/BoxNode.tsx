@@ -1,0 +1,71 @@
+import { Handle, Position, type Node, type NodeProps } from '@xyflow/react'
+import { memo } from 'react'
+import { useTranslation } from 'react-i18next'
+import type { GraphBox } from './layout.ts'
+
+export type BoxNodeData = { box: GraphBox; current: boolean }
+export type BoxFlowNode = Node<BoxNodeData, 'box'>
+
+/** The last part of an image reference: `registry.k8s.io/pause:3.10` reads `pause:3.10`. */
+const shortImage = (image: string) => image.slice(image.lastIndexOf('/') + 1)
+
+function Label({ box }: { box: GraphBox }) {
+  const { t } = useTranslation()
+  switch (box.kind) {
+    case 'netns':
+      return (
+        <span className="g-netns-label" title={box.label}>
+          {box.label === 'hostNetwork'
+            ? t('graph.hostNetwork')
+            : t('graph.netns', { sandbox: shortImage(box.label) })}
+        </span>
+      )
+    case 'underlay':
+      return <span className="g-label">{t('graph.underlay')}</span>
+    case 'service':
+      return (
+        <>
+          <span className="g-kind">{t('graph.service')}</span>
+          <span className="g-label">{box.label}</span>
+          {box.detail.map((d) => (
+            <span key={d} className="g-detail">
+              {d}
+            </span>
+          ))}
+        </>
+      )
+    case 'node':
+    case 'pod':
+      return (
+        <span className="g-head">
+          <span className="g-title">
+            <span className="g-kind">{t(`where.${box.kind}`)}</span>
+            <span className="g-label">{box.label}</span>
+          </span>
+          <span className="g-detail">{box.detail.join(' · ')}</span>
+        </span>
+      )
+    default:
+      return (
+        <>
+          <span className="g-label">{box.label}</span>
+          {box.detail.length > 0 && <span className="g-detail">{box.detail.join(' ')}</span>}
+        </>
+      )
+  }
+}
+
+/** Any box of the cluster graph; its kind picks the look (graph.css). */
+export const BoxNode = memo(function BoxNode({ data }: NodeProps<BoxFlowNode>) {
+  const { box, current } = data
+  return (
+    <div
+      className={`g-box g-${box.kind}${box.deviceKind ? ` dev-${box.deviceKind}` : ''}${box.parent?.startsWith('netns:') ? ' g-in-pod' : ''}${current ? ' is-current' : ''}`}
+      data-box={box.id}
+    >
+      <Handle type="target" position={Position.Top} isConnectable={false} className="g-handle" />
+      <Label box={box} />
+      <Handle type="source" position={Position.Bottom} isConnectable={false} className="g-handle" />
+    </div>
+  )
+})

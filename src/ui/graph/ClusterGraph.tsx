@@ -1,0 +1,195 @@
+/**
+ * The cluster drawn with React Flow: the boxes and links of layout.ts as parent/child nodes and
+ * edges, the packet on top (in the flow's own coordinates, so it pans and zooms with it). Loaded
+ * lazily by GraphPanel; the default export is what React.lazy wants.
+ */
+import {
+  Background,
+  ControlButton,
+  Controls,
+  MiniMap,
+  ReactFlow,
+  useReactFlow,
+  ViewportPortal,
+  type Edge,
+  type FitViewOptions,
+} from '@xyflow/react'
+import '@xyflow/react/dist/style.css'
+import './graph.css'
+import { useEffect, useMemo, useState } from 'react'
+import { useTranslation } from 'react-i18next'
+import { selectCluster, selectGraphLayer, selectTrace, useAppStore } from '../../app/store.ts'
+import { FollowIcon } from '../icons.tsx'
+import { BoxNode, type BoxFlowNode } from './BoxNode.tsx'
+import { graphExtras } from './extras.ts'
+import { layoutCluster, type BoxKind, type GraphBox, type GraphLayout } from './layout.ts'
+import { boxIds, locate } from './locate.ts'
+import { PacketMarker } from './PacketMarker.tsx'
+
+const nodeTypes = { box: BoxNode }
+const FIT = { padding: { x: '16px', y: '12px' } } satisfies FitViewOptions
+
+// Boxes that hold others sit below them; the small ones on top.
+const Z: Record<BoxKind, number> = {
+  underlay: 0,
+  service: 0,
+  node: 0,
+  // Links are drawn at 1: over the nodes, under what they join.
+  pod: 2,
+  netns: 3,
+  container: 4,
+  device: 4,
+  component: 4,
+}
+
+function flowNodes(layout: GraphLayout, current: string | null): BoxFlowNode[] {
+  return layout.boxes.map((box) => ({
+    id: box.id,
+    type: 'box',
+    position: { x: box.x, y: box.y },
+    width: box.w,
+    height: box.h,
+    zIndex: Z[box.kind],
+    ...(box.parent ? { parentId: box.parent, extent: 'parent' as const } : {}),
+    data: { box, current: box.id === current },
+    draggable: false,
+    selectable: false,
+    focusable: false,
+    ariaRole: 'group',
+    ariaLabel: box.label,
+  }))
+}
+
+function flowEdges(layout: GraphLayout): Edge[] {
+  return layout.links.map((l) => ({
+    id: l.id,
+    source: l.source,
+    target: l.target,
+    className: `g-link g-link-${l.kind}`,
+    selectable: false,
+    focusable: false,
+    // Over the node's background, under the Pods and devices they join.
+    zIndex: 1,
+  }))
+}
+
+const MINIMAP_FILL: Partial<Record<BoxKind, string>> = {
+  node: 'var(--g-node-bg)',
+  pod: 'var(--g-pod-bg)',
+  underlay: 'var(--g-wire)',
+  service: 'var(--g-svc-bg)',
+}
+
+const reducedMotion = () => window.matchMedia('(prefers-reduced-motion: reduce)').matches
+
+/**
+ * With "follow" on, keeps the packet's box in the middle of the view, at a zoom where its labels
+ * read (a lesson-sized cluster fitted whole on a small screen is too small to read).
+ */
+function FollowPacket({ box, follow }: { box: GraphBox | null; follow: boolean }) {
+  const flow = useReactFlow()
+  useEffect(() => {
+    const duration = reducedMotion() ? 0 : 400
+    if (!follow) return
+    if (box)
+      void flow.setCenter(box.ax + box.w / 2, box.ay + box.h / 2, {
+        zoom: Math.max(flow.getZoom(), 1),
+        duration,
+      })
+  }, [flow, box, follow])
+  useEffect(() => {
+    if (!follow) void flow.fitView({ ...FIT, duration: reducedMotion() ? 0 : 300 })
+  }, [flow, follow])
+  return null
+}
+
+export default function ClusterGraph() {
+  const { t } = useTranslation()
+  const cluster = useAppStore(selectCluster)
+  const trace = useAppStore(selectTrace)
+  const at = useAppStore((s) => s.trace?.steps[s.step]?.at ?? null)
+  const phase = useAppStore((s) => s.trace?.steps[s.step]?.phase ?? 'request')
+  const [follow, setFollow] = useState(false)
+  const layer = useAppStore(selectGraphLayer)
+
+  const layout = useMemo(
+    () => (cluster ? layoutCluster(cluster, graphExtras(cluster, trace)) : null),
+    [cluster, trace],
+  )
+  const ids = useMemo(() => (layout ? boxIds(layout) : new Set<string>()), [layout])
+  const current = at ? locate(at, ids) : null
+  const nodes = useMemo(() => (layout ? flowNodes(layout, current) : []), [layout, current])
+  const edges = useMemo(() => (layout ? flowEdges(layout) : []), [layout])
+  const ariaLabelConfig = useMemo(
+    () => ({
+      'node.a11yDescription.default': t('graph.nodeHint'),
+      'node.a11yDescription.keyboardDisabled': t('graph.nodeHint'),
+      'edge.a11yDescription.default': t('graph.edgeHint'),
+      'controls.ariaLabel': t('graph.controls'),
+      'controls.zoomIn.ariaLabel': t('graph.zoomIn'),
+      'controls.zoomOut.ariaLabel': t('graph.zoomOut'),
+      'controls.fitView.ariaLabel': t('graph.fitView'),
+      'controls.interactive.ariaLabel': t('graph.interactive'),
+      'minimap.ariaLabel': t('graph.minimap'),
+      'handle.ariaLabel': t('graph.handle'),
+    }),
+    [t],
+  )
+  if (!layout) return null
+  const box = current ? (layout.boxes.find((b) => b.id === current) ?? null) : null
+
+  return (
+    <div
+      className={`graph-canvas phase-${phase} layer-${layer}`}
+      role="figure"
+      aria-label={t('graph.label')}
+      data-current={current ?? ''}
+    >
+      <ReactFlow
+        // A new cluster or request is a new picture, fitted afresh.
+        key={`${cluster?.name}:${trace?.traffic}`}
+        nodes={nodes}
+        edges={edges}
+        nodeTypes={nodeTypes}
+        colorMode="system"
+        fitView
+        fitViewOptions={FIT}
+        minZoom={0.15}
+        maxZoom={2.5}
+        nodesDraggable={false}
+        nodesConnectable={false}
+        nodesFocusable={false}
+        edgesFocusable={false}
+        elementsSelectable={false}
+        zoomOnDoubleClick={false}
+        zIndexMode="manual"
+        disableKeyboardA11y
+        ariaLabelConfig={ariaLabelConfig}
+      >
+        <Background gap={24} size={1} />
+        <Controls showInteractive={false}>
+          <ControlButton
+            onClick={() => setFollow(!follow)}
+            aria-label={t('graph.follow')}
+            aria-pressed={follow}
+            title={t('graph.follow')}
+            className={follow ? 'g-follow on' : 'g-follow'}
+          >
+            <FollowIcon />
+          </ControlButton>
+        </Controls>
+        <FollowPacket box={box} follow={follow} />
+        <MiniMap
+          pannable
+          zoomable
+          style={{ width: 100, height: 64 }}
+          nodeColor={(n) => MINIMAP_FILL[(n as BoxFlowNode).data.box.kind] ?? 'transparent'}
+          nodeStrokeColor="var(--g-border)"
+        />
+        <ViewportPortal>
+          <PacketMarker box={box} />
+        </ViewportPortal>
+      </ReactFlow>
+    </div>
+  )
+}
