@@ -48,8 +48,7 @@ export function LessonPane() {
       )}
       {(status === 'ready' || (status === 'loading' && trace)) && (
         <>
-          <ClusterFacts />
-          <Diagnostics />
+          {/* The packet first: a learner sees the cluster and the journey before the details. */}
           <TrafficPicker />
           {trace && (
             <>
@@ -57,6 +56,12 @@ export function LessonPane() {
               <Outcome trace={trace} />
               <GraphPanel />
               <StepList />
+            </>
+          )}
+          <Diagnostics />
+          <ClusterFacts />
+          {trace && (
+            <>
               <ScenarioSource />
               <TraceJson trace={trace} />
             </>
