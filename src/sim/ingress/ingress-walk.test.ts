@@ -177,7 +177,24 @@ spec:
     expect(t.outcome).toBe('delivered')
     const route = t.steps.find((s) => s.action === 'l7-route')!
     expect([route.at.component, route.at.pod]).toEqual(['traefik', 'traefik/traefik'])
-    expect(route.explain.en).toMatch(/does not show the configuration Traefik generates/)
+    expect(route.explain.en).toMatch(/routers Traefik's kubernetesIngress provider builds/)
+    expect(route.lookups).toEqual([
+      {
+        table: 'Traefik routers (/api/http/routers)',
+        rule: 'default-router: rule PathPrefix(`/`) -> service default-backend',
+        matched: false,
+      },
+      {
+        table: 'Traefik routers (/api/http/routers)',
+        rule: 'default-shop-www-example-com-api: rule Host(`www.example.com`) && PathPrefix(`/api`) -> service default-api-service-80',
+        matched: true,
+      },
+      {
+        table: 'Traefik routers (/api/http/routers)',
+        rule: 'default-shop-www-example-com-web: rule Host(`www.example.com`) && PathPrefix(`/web`) -> service default-web-service-80',
+        matched: false,
+      },
+    ])
     // Its Service keeps externalTrafficPolicy: Cluster, so kube-proxy masquerades: the
     // controller sees a node address, and that is what X-Forwarded-For carries.
     const atApi = t.steps.find((s) => s.action === 'deliver' && s.at.pod === 'default/api')!
