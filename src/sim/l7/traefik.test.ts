@@ -76,7 +76,7 @@ describe('Traefik kubernetesIngress routers', () => {
 
   it('turns a wildcard host into HostRegexp with one label', () => {
     expect(traefikRouterRule('*.example.com', path('/a', 'Prefix', 's'))).toBe(
-      'HostRegexp(`[a-zA-Z0-9-]+\\.example\\.com`) && PathPrefix(`/a`)',
+      'HostRegexp(`^[a-zA-Z0-9-]+\\.example\\.com$`) && PathPrefix(`/a`)',
     )
   })
 

@@ -1,6 +1,6 @@
 /**
  * What Traefik's kubernetesIngress provider makes of the Ingresses of its class: one router per
- * rule path and one service per Service port. Follows traefik/traefik
+ * rule path and one service per Service port. Follows traefik/traefik v3
  * pkg/provider/kubernetes/ingress/kubernetes.go (loadConfigurationFromIngresses: router key,
  * service name, the `default-router`/`default-backend` pair; loadRouter and buildHostRule: the
  * rule text) and pkg/provider/configuration.go (Normalize).
@@ -39,11 +39,12 @@ export function traefikRouterName(ing: IngressDecl, host: string | null, path: s
   )
 }
 
-/** buildHostRule: `Host(...)`, or `HostRegexp(...)` with one label for a `*.` wildcard. */
+/** buildHostRule (v3): `Host(...)`, or an anchored `HostRegexp(...)` with one label for `*.`. */
 export function traefikHostRule(host: string): string {
   if (host.startsWith('*.')) {
+    // Traefik v3 quotes the name as a regexp (a DNS name has only dots to escape) and anchors it.
     const re = host.replaceAll('.', '\\.').replace('*\\.', '[a-zA-Z0-9-]+\\.')
-    return `HostRegexp(\`${re}\`)`
+    return `HostRegexp(\`^${re}$\`)`
   }
   return `Host(\`${host}\`)`
 }
