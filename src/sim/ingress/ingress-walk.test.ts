@@ -247,6 +247,12 @@ spec:
     expect([got.at.pod, got.packet.l4!.dstPort]).toEqual(['haproxy-controller/haproxy', 8080])
     const atApi = t.steps.find((s) => s.action === 'deliver' && s.at.pod === 'default/api')!
     expect(app(atApi).headers).toEqual({ 'X-Forwarded-For': '203.0.113.9' })
+    const route = t.steps.find((s) => s.action === 'l7-route')!
+    expect(route.explain.en).toMatch(/backends HAProxy creates in haproxy.cfg/)
+    expect(route.lookups.map((l) => [l.rule, l.matched])).toEqual([
+      ['backend default_svc_web-service_80', false],
+      ['backend default_svc_api-service_80', true],
+    ])
     // The docs' rule: a request no rule matches goes to the defaultBackend (Ingress fallback),
     // where ingress-nginx answers 404 from the host's own server block.
     const miss = traceOf(yaml, 'no-rule-404')
