@@ -12,6 +12,8 @@
  * rootfs/etc/nginx/lua/balancer.lua). Traefik and HAProxy route by the Ingress docs' rules
  * (../l7/ingress-match.ts); PodPath does not show the configuration they generate.
  */
+import { haproxyBackendLookups } from '../l7/haproxy.ts'
+import { traefikRouterLookups, traefikRouters } from '../l7/traefik.ts'
 import { formatIp } from '../../model/ipv4.ts'
 import type { IngressDecl } from '../../model/l7-decls.ts'
 import { text, type Text } from '../../model/text.ts'
@@ -273,12 +275,29 @@ function docsChoice(
 ): UpstreamChoice {
   const name = NAMES[kind]
   const m = matchIngress(ings, req)
+  const traefik = kind === 'traefik'
+  const note = traefik
+    ? text(
+        `The lookups are the routers Traefik's kubernetesIngress provider builds from these Ingresses, one per rule path, as its dashboard lists them (name, rule, service); the marked one is the router for the chosen rule. PodPath picks it by the Ingress documentation's rules, not by Traefik's router priorities.`,
+        `查找项是 Traefik 的 kubernetesIngress provider 由这些 Ingress 生成的路由器（router），每条规则路径一个，与其仪表盘列出的一致（名称、规则、服务）；标记的是所选规则对应的路由器。PodPath 按 Ingress 文档的规则选出它，而不是按 Traefik 路由器的优先级。`,
+      )
+    : text(
+        `The lookups are the backends ${name} creates in haproxy.cfg for the Service ports these Ingresses name, each called <namespace>_svc_<Service>_<port name or number>; the marked one serves this request. PodPath picks it by the Ingress documentation's rules and does not show the frontend's host and path maps.`,
+        `查找项是 ${name} 在 haproxy.cfg 中为这些 Ingress 引用的 Service 端口创建的 backend，各自命名为 <命名空间>_svc_<Service>_<端口名或端口号>；标记的是处理本请求的那个。PodPath 按 Ingress 文档的规则选出它，不展示 frontend 中按主机和路径选择 backend 的映射。`,
+      )
   steps.push({
     action: 'l7-route',
-    lookups: m.lookups,
+    lookups: traefik
+      ? traefikRouterLookups(traefikRouters(ings), m.match)
+      : haproxyBackendLookups(
+          ings,
+          (ns, svc) =>
+            c.services.find((s) => s.namespace === ns && s.name === svc)?.decl.ports ?? null,
+          m.match.kind === 'not-found' ? null : m.match.target,
+        ),
     explain: text(
-      `${name} routes the request that came in on its ${ports.en} by the rules of the ${ings.length} Ingress${ings.length === 1 ? '' : 'es'} of its class: ${m.reason.en}. PodPath applies the Ingress documentation's rules here and does not show the configuration ${name} generates from them.`,
-      `${name} 按其类下 ${ings.length} 个 Ingress 的规则为从 ${ports['zh-CN']} 进来的请求选路：${m.reason['zh-CN']}。PodPath 在这里使用 Ingress 文档中的规则，不展示 ${name} 由它们生成的配置。`,
+      `${name} routes the request that came in on its ${ports.en} by the rules of the ${ings.length} Ingress${ings.length === 1 ? '' : 'es'} of its class: ${m.reason.en}. ${note.en}`,
+      `${name} 按其类下 ${ings.length} 个 Ingress 的规则为从 ${ports['zh-CN']} 进来的请求选路：${m.reason['zh-CN']}。${note['zh-CN']}`,
     ),
   })
   if (m.match.kind === 'not-found') return { kind: 'answer', status: 404, steps }

@@ -177,7 +177,24 @@ spec:
     expect(t.outcome).toBe('delivered')
     const route = t.steps.find((s) => s.action === 'l7-route')!
     expect([route.at.component, route.at.pod]).toEqual(['traefik', 'traefik/traefik'])
-    expect(route.explain.en).toMatch(/does not show the configuration Traefik generates/)
+    expect(route.explain.en).toMatch(/routers Traefik's kubernetesIngress provider builds/)
+    expect(route.lookups).toEqual([
+      {
+        table: 'Traefik routers (/api/http/routers)',
+        rule: 'default-router: rule PathPrefix(`/`) -> service default-backend',
+        matched: false,
+      },
+      {
+        table: 'Traefik routers (/api/http/routers)',
+        rule: 'default-shop-www-example-com-api: rule Host(`www.example.com`) && PathPrefix(`/api`) -> service default-api-service-80',
+        matched: true,
+      },
+      {
+        table: 'Traefik routers (/api/http/routers)',
+        rule: 'default-shop-www-example-com-web: rule Host(`www.example.com`) && PathPrefix(`/web`) -> service default-web-service-80',
+        matched: false,
+      },
+    ])
     // Its Service keeps externalTrafficPolicy: Cluster, so kube-proxy masquerades: the
     // controller sees a node address, and that is what X-Forwarded-For carries.
     const atApi = t.steps.find((s) => s.action === 'deliver' && s.at.pod === 'default/api')!
@@ -230,6 +247,12 @@ spec:
     expect([got.at.pod, got.packet.l4!.dstPort]).toEqual(['haproxy-controller/haproxy', 8080])
     const atApi = t.steps.find((s) => s.action === 'deliver' && s.at.pod === 'default/api')!
     expect(app(atApi).headers).toEqual({ 'X-Forwarded-For': '203.0.113.9' })
+    const route = t.steps.find((s) => s.action === 'l7-route')!
+    expect(route.explain.en).toMatch(/backends HAProxy creates in haproxy.cfg/)
+    expect(route.lookups.map((l) => [l.rule, l.matched])).toEqual([
+      ['backend default_svc_web-service_80', false],
+      ['backend default_svc_api-service_80', true],
+    ])
     // The docs' rule: a request no rule matches goes to the defaultBackend (Ingress fallback),
     // where ingress-nginx answers 404 from the host's own server block.
     const miss = traceOf(yaml, 'no-rule-404')
