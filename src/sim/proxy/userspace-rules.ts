@@ -34,6 +34,7 @@ export interface UserspacePortal {
 const BIND_LOW = 32768
 const BIND_HALF = 46884
 const ODD_SLOTS = (BIND_HALF - BIND_LOW) / 2
+const BIND_RANGE_END = 61000
 
 const portalCache = new WeakMap<Cluster, Map<string, UserspacePortal[]>>()
 
@@ -74,11 +75,20 @@ export function userspacePortals(c: Cluster, node: string): UserspacePortal[] {
   return out
 }
 
-/** bind(0): an odd port of the lower half, the next free odd one if taken. */
-function fromKernel(h: number, used: Set<number>): number {
-  let slot = h % ODD_SLOTS
-  while (used.has(BIND_LOW + 2 * slot + 1)) slot = (slot + 1) % ODD_SLOTS
-  return BIND_LOW + 2 * slot + 1
+/**
+ * bind(0): an odd port of the lower half, the next free odd one if taken. When all 7,058 of
+ * them are taken the kernel searches on through the rest of the range; PodPath then takes the
+ * next free port anywhere in [32768, 61000) (the order of that further search is not modelled),
+ * and null when there is none (kube-proxy logs the failure and skips the Service port).
+ */
+function fromKernel(h: number, used: Set<number>): number | null {
+  const start = h % ODD_SLOTS
+  for (let i = 0; i < ODD_SLOTS; i++) {
+    const p = BIND_LOW + 2 * ((start + i) % ODD_SLOTS) + 1
+    if (!used.has(p)) return p
+  }
+  for (let p = BIND_LOW; p < BIND_RANGE_END; p++) if (!used.has(p)) return p
+  return null
 }
 
 /**

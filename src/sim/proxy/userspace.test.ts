@@ -371,3 +371,28 @@ portRange: "${range}"
     expect(() => build(withConfig('lots'))).toThrow(/"lots" is not a port range/)
   })
 })
+
+describe('proxy ports when the odd ports of the lower half run out', () => {
+  it('still gives every Service port its own port (8,000 Services)', async () => {
+    const { userspacePortals } = await import('./userspace-rules.ts')
+    const docs = [
+      `apiVersion: podpath.dev/v1alpha1
+kind: Cluster
+metadata: {name: many}
+spec:
+  cni: {plugin: flannel, backend: vxlan}
+  kubeProxy: {mode: userspace}
+  nodes: [{name: node-1, ip: 192.168.1.11}]`,
+    ]
+    for (let i = 0; i < 8000; i++)
+      docs.push(
+        `apiVersion: v1\nkind: Service\nmetadata: {name: s-${i}}\nspec: {ports: [{port: 80}]}`,
+      )
+    const { build } = await import('../../test/scenario.ts')
+    const { cluster } = build(docs.join('\n---\n'))
+    const ports = userspacePortals(cluster, 'node-1').map((p) => p.proxyPort)
+    expect(ports.length).toBe(cluster.services.reduce((n, s) => n + s.ports.length, 0))
+    expect(new Set(ports).size).toBe(ports.length)
+    expect(ports.every((p) => p >= 32768 && p < 61000)).toBe(true)
+  }, 60_000)
+})
