@@ -46,7 +46,8 @@ function listMatch(m: NftMatch): string {
   }
 }
 
-function listStatement(s: NftStatement): string {
+/** One statement as `nft list` prints it. */
+export function listStatement(s: NftStatement): string {
   switch (s.s) {
     case 'jump':
     case 'goto':

@@ -5,7 +5,7 @@
  * sorted by name, then every chain's rules, then every set's and map's elements.
  */
 import type { NftElement, NftMatch, NftRule, NftSet, NftStatement, NftTable } from './nft-table.ts'
-import { elementKey } from './nft-table.ts'
+import { listElement, listStatement } from '../print/nft-list.ts'
 
 function writeMatch(m: NftMatch, markText: string): string {
   switch (m.m) {
@@ -28,30 +28,16 @@ function writeMatch(m: NftMatch, markText: string): string {
   }
 }
 
+/** One statement as kube-proxy writes it: as nft lists it, except for these two spellings. */
 function writeStatement(s: NftStatement, markText: string): string {
   switch (s.s) {
-    case 'jump':
-    case 'goto':
-      return `${s.s} ${s.chain}`
-    case 'vmap':
-      return s.key === 'daddr-proto-port'
-        ? `ip daddr . meta l4proto . th dport vmap @${s.map}`
-        : `meta l4proto . th dport vmap @${s.map}`
     case 'numgen':
       // knftables.Concat joins kube-proxy's tokens with spaces, so "," stands alone.
       return `numgen random mod ${s.chains.length} vmap { ${s.chains.map((c, i) => `${i} : goto ${c}`).join(' , ')} }`
-    case 'return':
-    case 'drop':
-    case 'reject':
-      return s.s
-    case 'masquerade':
-      return 'masquerade fully-random'
     case 'mark':
       return `mark set mark ${s.op} ${markText}`
-    case 'dnat':
-      return `dnat to ${s.ip}:${s.port}`
-    case 'update':
-      return `update @${s.set} { ip saddr }`
+    default:
+      return listStatement(s)
   }
 }
 
@@ -66,9 +52,7 @@ export function writeRule(r: NftRule, markText: string): string {
 }
 
 function writeElement(e: NftElement): string {
-  const comment = e.comment !== null ? ` comment "${e.comment}"` : ''
-  const value = e.verdict ? ` : ${e.verdict.s === 'goto' ? `goto ${e.verdict.chain}` : 'drop'}` : ''
-  return `{ ${elementKey(e.key)}${comment}${value} }`
+  return `{ ${listElement(e)} }`
 }
 
 function writeSetSpec(s: NftSet): string {
