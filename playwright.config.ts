@@ -4,6 +4,8 @@ import { defineConfig, devices } from '@playwright/test'
 // Playwright cannot download its own browser on every machine; Debian's Chromium is used
 // where it is installed, Playwright's bundled one elsewhere.
 const SYSTEM_CHROMIUM = '/usr/bin/chromium'
+// PW_PORT lets several checkouts on one machine test their own build side by side.
+const PORT = Number(process.env.PW_PORT ?? 4173)
 
 export default defineConfig({
   testDir: 'e2e',
@@ -14,7 +16,7 @@ export default defineConfig({
   timeout: 60_000,
   reporter: process.env.CI ? 'list' : [['list'], ['html', { open: 'never' }]],
   use: {
-    baseURL: 'http://localhost:4173',
+    baseURL: `http://localhost:${PORT}`,
     trace: 'retain-on-failure',
   },
   projects: [
@@ -40,8 +42,8 @@ export default defineConfig({
     },
   ],
   webServer: {
-    command: 'npm run build && npm run preview',
-    url: 'http://localhost:4173',
+    command: `npm run build && npx vite preview --port ${PORT} --strictPort`,
+    url: `http://localhost:${PORT}`,
     reuseExistingServer: !process.env.CI,
     // A production build on two cores, then the preview server.
     timeout: 180_000,
