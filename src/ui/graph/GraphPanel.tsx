@@ -2,6 +2,7 @@ import { lazy, Suspense } from 'react'
 import { useTranslation } from 'react-i18next'
 import { selectLang, useAppStore } from '../../app/store.ts'
 import { PlaybackControls } from '../playback/PlaybackControls.tsx'
+import { Timeline } from '../playback/Timeline.tsx'
 import { handleStepKey } from '../step-keys.ts'
 import { LayerSwitch } from './LayerSwitch.tsx'
 import { Legend } from './Legend.tsx'
@@ -49,6 +50,7 @@ export function GraphPanel() {
         <ClusterGraph />
       </Suspense>
       <PlaybackControls />
+      <Timeline />
       <StepCaption />
     </section>
   )

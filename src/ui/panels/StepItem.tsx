@@ -1,17 +1,46 @@
 import { memo, useEffect, useRef } from 'react'
 import { useTranslation } from 'react-i18next'
 import { selectLang, useAppStore } from '../../app/store.ts'
-import type { Step } from '../../model/trace.ts'
+import type { Location, Step } from '../../model/trace.ts'
+import { firstSentence } from './step-filter.ts'
 import { Lookups } from './Lookups.tsx'
 import { Where } from './Where.tsx'
+
+/** Where a step happens, in a few words for its row: the Pod or node, then the device or program. */
+function shortWhere(at: Location): string {
+  const place = at.pod ?? at.node
+  const part = at.device ?? at.component ?? at.container
+  return [place, part, at.hook].filter((p) => p !== null).join(' · ')
+}
+
+/**
+ * Brings a row into view inside the list's own scroll box, when the list has one, and never moves
+ * the page: a learner stepping from the graph's controls or its timeline stays on the graph.
+ */
+function scrollWithinList(row: HTMLElement) {
+  let box: HTMLElement | null = row.closest('.step-list')
+  for (; box && box !== document.body; box = box.parentElement) {
+    const { overflowY } = getComputedStyle(box)
+    if ((overflowY === 'auto' || overflowY === 'scroll') && box.scrollHeight > box.clientHeight)
+      break
+  }
+  if (!box || box === document.body) return
+  const r = row.getBoundingClientRect()
+  const b = box.getBoundingClientRect()
+  if (r.top < b.top) box.scrollTop -= b.top - r.top
+  else if (r.bottom > b.bottom) box.scrollTop += r.bottom - b.bottom
+}
 
 /** One step of the trace. It reads only whether it is the selected one. */
 export const StepItem = memo(function StepItem({
   step,
   position,
+  tabbable = false,
 }: {
   step: Step
   position: number
+  /** Reachable with Tab although not selected (the selected step is hidden by a filter). */
+  tabbable?: boolean
 }) {
   const { t } = useTranslation()
   const lang = useAppStore(selectLang)
@@ -31,7 +60,9 @@ export const StepItem = memo(function StepItem({
     const onBody = document.activeElement === document.body
     if (!initial && (inList || (onBody && !useAppStore.getState().playing)))
       button.current.scrollIntoView({ block: 'nearest' })
-    else if (position > 0) button.current.closest('li')?.scrollIntoView({ block: 'start' })
+    else if (initial && position > 0)
+      button.current.closest('li')?.scrollIntoView({ block: 'start' })
+    else if (!initial) scrollWithinList(button.current)
   }, [selected, position])
 
   return (
@@ -43,18 +74,25 @@ export const StepItem = memo(function StepItem({
         ref={button}
         type="button"
         className="step-head"
-        tabIndex={selected ? 0 : -1}
+        tabIndex={selected || tabbable ? 0 : -1}
         aria-current={selected ? 'step' : undefined}
+        aria-expanded={selected}
       >
-        <span className="step-index">{step.index}</span>
-        <span className="phase">{t(`phase.${step.phase}`)}</span>
-        <span className="action">{t(`action.${step.action}`)}</span>
+        <span className="step-line">
+          <span className="step-index">{step.index}</span>
+          <span className="phase">{t(`phase.${step.phase}`)}</span>
+          <span className="action">{t(`action.${step.action}`)}</span>
+          <code className="step-where">{shortWhere(step.at)}</code>
+        </span>
+        {!selected && <span className="step-summary">{firstSentence(step.explain[lang])}</span>}
       </button>
-      <div className="step-body">
-        <Where at={step.at} />
-        <p className="explain">{step.explain[lang]}</p>
-        <Lookups lookups={step.lookups} />
-      </div>
+      {selected && (
+        <div className="step-body">
+          <Where at={step.at} />
+          <p className="explain">{step.explain[lang]}</p>
+          <Lookups lookups={step.lookups} />
+        </div>
+      )}
     </li>
   )
 })

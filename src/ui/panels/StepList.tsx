@@ -1,14 +1,51 @@
-import { useEffect } from 'react'
+import { useEffect, useMemo, useState } from 'react'
 import { useTranslation } from 'react-i18next'
-import { selectStepCount, selectTrace, useAppStore } from '../../app/store.ts'
+import {
+  selectLessonId,
+  selectStep,
+  selectStepCount,
+  selectTrace,
+  useAppStore,
+} from '../../app/store.ts'
+import type { Action, Phase } from '../../model/trace.ts'
 import { handleStepKey } from '../step-keys.ts'
+import { StepFilterBar } from './StepFilterBar.tsx'
 import { StepItem } from './StepItem.tsx'
+import { isFiltering, NO_FILTER, visiblePositions, visibleTarget } from './step-filter.ts'
+import './step-list.css'
 
-/** The trace as an ordered list of steps; one is selected, and the arrow keys move it. */
+/**
+ * The trace as an ordered list of steps; one is selected, and the arrow keys move it. A filter
+ * by phase and action narrows the list; the keys then move among the steps it shows.
+ */
 export function StepList() {
   const { t } = useTranslation()
   const trace = useAppStore(selectTrace)
   const count = useAppStore(selectStepCount)
+  const step = useAppStore(selectStep)
+  const lessonId = useAppStore(selectLessonId)
+
+  // A new lesson opens with every step shown (state reset while rendering, as React advises).
+  const [chosen, setChosen] = useState(NO_FILTER)
+  const [filterLesson, setFilterLesson] = useState(lessonId)
+  if (filterLesson !== lessonId) {
+    setFilterLesson(lessonId)
+    setChosen(NO_FILTER)
+  }
+
+  const steps = useMemo(() => trace?.steps ?? [], [trace])
+  // Another request of the same lesson may lack a chosen value: it then filters nothing.
+  const filter = useMemo(() => {
+    const phases = new Set<Phase>(steps.map((s) => s.phase))
+    const actions = new Set<Action>(steps.map((s) => s.action))
+    return {
+      phases: new Set([...chosen.phases].filter((p) => phases.has(p))),
+      actions: new Set([...chosen.actions].filter((a) => actions.has(a))),
+    }
+  }, [chosen, steps])
+  const filtering = isFiltering(filter)
+  const visible = useMemo(() => visiblePositions(steps, filter), [steps, filter])
+  const selectedHidden = filtering && steps.length > 0 && !visible.includes(step)
 
   // With nothing focused (a presenter at a projector), the keys step through the trace too.
   useEffect(() => {
@@ -35,16 +72,51 @@ export function StepList() {
       {count === 0 ? (
         <p className="notice">{t('steps.none')}</p>
       ) : (
-        <ol
-          className="step-list"
-          onKeyDown={(e) => {
-            if (handleStepKey(e)) e.preventDefault()
-          }}
-        >
-          {trace.steps.map((s, i) => (
-            <StepItem key={i} step={s} position={i} />
-          ))}
-        </ol>
+        <>
+          <StepFilterBar
+            steps={steps}
+            filter={filter}
+            shown={visible.length}
+            onChange={setChosen}
+          />
+          {selectedHidden && (
+            <p className="notice step-hidden" data-testid="step-hidden">
+              {t('stepFilter.hidden', { n: steps[step]?.index ?? step })}{' '}
+              <button type="button" className="chip" onClick={() => setChosen(NO_FILTER)}>
+                {t('stepFilter.showIt')}
+              </button>
+            </p>
+          )}
+          {visible.length === 0 ? (
+            <p className="notice">{t('stepFilter.none')}</p>
+          ) : (
+            <ol
+              className="step-list"
+              onKeyDown={(e) => {
+                if (filtering && !(e.altKey || e.ctrlKey || e.metaKey)) {
+                  const to = visibleTarget(e.key, step, visible)
+                  if (to !== null) {
+                    e.preventDefault()
+                    const s = useAppStore.getState()
+                    s.setPlaying(false)
+                    s.setStep(to)
+                    return
+                  }
+                }
+                if (handleStepKey(e)) e.preventDefault()
+              }}
+            >
+              {visible.map((i) => (
+                <StepItem
+                  key={i}
+                  step={steps[i]!}
+                  position={i}
+                  tabbable={selectedHidden && i === visible[0]}
+                />
+              ))}
+            </ol>
+          )}
+        </>
       )}
     </section>
   )
