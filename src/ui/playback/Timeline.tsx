@@ -1,6 +1,6 @@
-import { useMemo, useRef, type KeyboardEvent, type PointerEvent } from 'react'
+import { useLayoutEffect, useMemo, useRef, type KeyboardEvent, type PointerEvent } from 'react'
 import { useTranslation } from 'react-i18next'
-import { selectStep, selectTrace, useAppStore } from '../../app/store.ts'
+import { selectLang, selectStep, selectTrace, useAppStore } from '../../app/store.ts'
 import {
   phaseBands,
   sliderTarget,
@@ -33,6 +33,7 @@ export function Timeline() {
   const step = useAppStore(selectStep)
   const track = useRef<HTMLDivElement>(null)
   const dragging = useRef(false)
+  const labels = useRef<HTMLDivElement>(null)
 
   const steps = useMemo(() => trace?.steps ?? [], [trace])
   const bands = useMemo(() => phaseBands(steps), [steps])
@@ -45,6 +46,36 @@ export function Timeline() {
     [steps],
   )
   const count = steps.length
+  const lang = useAppStore(selectLang)
+
+  // A short band (two DNS steps among 200) is narrower than its name: its label may run on into
+  // the next band, which then starts its own label just after; a label with no room is left out
+  // (the band keeps its colour and tooltip). Measured from the DOM, on resize too.
+  useLayoutEffect(() => {
+    const box = labels.current
+    if (!box) return
+    const place = () => {
+      const width = box.clientWidth
+      let free = 0
+      for (const el of box.children as HTMLCollectionOf<HTMLElement>) {
+        el.style.transform = ''
+        el.hidden = false
+        const left = el.offsetLeft
+        const end = (parseFloat(el.dataset.end ?? '100') / 100) * width
+        const shift = Math.max(0, free - left)
+        const fits = left + shift < end - 4 && left + shift + el.offsetWidth <= width
+        el.hidden = !fits
+        if (!fits) continue
+        el.style.transform = shift ? `translateX(${shift}px)` : ''
+        free = left + shift + el.offsetWidth + 4
+      }
+    }
+    place()
+    const observer = new ResizeObserver(place)
+    observer.observe(box)
+    return () => observer.disconnect()
+  }, [bands, count, lang])
+
   if (count === 0) return null
 
   const current = steps[Math.min(step, count - 1)]!
@@ -57,6 +88,8 @@ export function Timeline() {
   const onPointerDown = (e: PointerEvent<HTMLDivElement>) => {
     if (e.button !== 0) return
     dragging.current = true
+    // Focus first: the step list, seeing the page's focus on the bar, leaves the page where it is.
+    e.currentTarget.focus({ preventScroll: true })
     e.currentTarget.setPointerCapture(e.pointerId)
     jumpTo(e.clientX)
   }
@@ -114,10 +147,20 @@ export function Timeline() {
               to: steps[b.end]!.index,
             })}
             data-phase={b.phase}
-          >
-            <span className="timeline-band-label">{t(`phase.${b.phase}`)}</span>
-          </div>
+          />
         ))}
+        <div className="timeline-labels" ref={labels} aria-hidden="true">
+          {bands.map((b) => (
+            <span
+              key={b.start}
+              className={`timeline-band-label phase-${b.phase}`}
+              style={{ left: pct(b.start) }}
+              data-end={pct(b.end + 1)}
+            >
+              {t(`phase.${b.phase}`)}
+            </span>
+          ))}
+        </div>
         <div
           className="timeline-slice"
           style={{ left: pct(step), width: pct(1) }}
