@@ -178,7 +178,8 @@ export function Timeline() {
           <span
             key={position}
             className={`timeline-mark mark-${mark}`}
-            style={{ left: `${stepCentre(position, count)}%` }}
+            // Kept whole inside the bar at either end.
+            style={{ left: `clamp(6px, ${stepCentre(position, count)}%, calc(100% - 6px))` }}
             data-mark={mark}
             data-step={position}
           >
