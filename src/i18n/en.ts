@@ -157,7 +157,7 @@ export const en = {
     label: 'Timeline of the steps',
     valueText: 'Step {{n}} ({{pos}} of {{count}}): {{phase}}, {{action}}',
     band: '{{phase}}: steps {{from}} to {{to}}',
-    hint: 'Click or drag along the bar to jump to a step',
+    hint: 'Click or drag along the bar to jump to a step; Page Up and Page Down jump by phase',
     marks: 'Marked on the timeline',
     proxy: 'proxy hop',
     nat: 'address translation (NAT)',

@@ -159,7 +159,7 @@ export const zhCN: Resources = {
     label: '步骤时间线',
     valueText: '第 {{n}} 步（{{pos}} / {{count}}）：{{phase}}，{{action}}',
     band: '{{phase}}：第 {{from}} 至 {{to}} 步',
-    hint: '在条上点击或拖动，跳到某一步',
+    hint: '在条上点击或拖动，跳到某一步；Page Up 和 Page Down 按阶段跳转',
     marks: '时间线上的标记',
     proxy: '经过代理',
     nat: '地址转换（NAT）',

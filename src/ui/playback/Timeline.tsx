@@ -169,7 +169,7 @@ export function Timeline() {
         {steps.map((s, i) => (
           <span
             key={i}
-            className={`timeline-tick phase-${s.phase}`}
+            className={`timeline-tick phase-${s.phase}${stepMark(s.action) ? ' marked' : ''}`}
             style={{ left: `${stepCentre(i, count)}%` }}
             data-step={i}
           />
