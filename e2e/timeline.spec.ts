@@ -4,7 +4,7 @@ import { summarize } from '../src/sim/summary.ts'
 import { graphExtras } from '../src/ui/graph/extras.ts'
 import { layoutCluster } from '../src/ui/graph/layout.ts'
 import { boxIds, locate } from '../src/ui/graph/locate.ts'
-import { phaseBands, stepMark } from '../src/ui/playback/timeline.ts'
+import { phaseBands, stepCentre, stepMark } from '../src/ui/playback/timeline.ts'
 import { engineView } from './engine.ts'
 import { expect, param, seriousA11yViolations, test } from './fixtures.ts'
 
@@ -20,10 +20,13 @@ function lessonTrace(id: string) {
   return { lesson, trace, places: trace.steps.map((s) => locate(s.at, ids)!) }
 }
 
-/** Presses the mouse at the middle of step `at`'s tick (ticks let the pointer through to the bar). */
-async function tickPoint(page: Page, at: number) {
-  const box = (await page.locator(`.timeline-tick[data-step="${at}"]`).boundingBox())!
-  return { x: box.x + box.width / 2, y: box.y + box.height / 2 }
+/**
+ * The middle of step `at`'s tick on the bar of `count` steps (ticks let the pointer through to the
+ * bar; a marked step's tick is hidden behind its mark, so the point comes from the bar's box).
+ */
+async function tickPoint(page: Page, at: number, count: number) {
+  const box = (await page.getByTestId('timeline').boundingBox())!
+  return { x: box.x + (box.width * stepCentre(at, count)) / 100, y: box.y + box.height * 0.7 }
 }
 
 test.describe('the phase timeline under the graph', () => {
@@ -60,7 +63,12 @@ test.describe('the phase timeline under the graph', () => {
     await expect(graph).toBeVisible()
     await slider.scrollIntoViewIfNeeded()
     const at = 20
-    const p = await tickPoint(page, at)
+    const proxy = trace.steps.findIndex((x) => stepMark(x.action) === 'proxy')
+    const m = await tickPoint(page, proxy, trace.steps.length)
+    await page.mouse.click(m.x, m.y)
+    await expect(slider).toHaveAttribute('aria-valuenow', String(proxy + 1))
+    await expect(graph.locator('.is-current')).toHaveAttribute('data-box', places[proxy]!)
+    const p = await tickPoint(page, at, trace.steps.length)
     await page.mouse.click(p.x, p.y)
     await expect(slider).toHaveAttribute('aria-valuenow', String(at + 1))
     await expect.poll(() => param(page, 'step')).toBe(String(at))
@@ -70,8 +78,8 @@ test.describe('the phase timeline under the graph', () => {
       `(${at + 1} of ${trace.steps.length})`,
     )
 
-    const from = await tickPoint(page, 3)
-    const to = await tickPoint(page, 35)
+    const from = await tickPoint(page, 3, trace.steps.length)
+    const to = await tickPoint(page, 35, trace.steps.length)
     await page.mouse.move(from.x, from.y)
     await page.mouse.down()
     await page.mouse.move((from.x + to.x) / 2, from.y, { steps: 4 })
