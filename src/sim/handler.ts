@@ -4,7 +4,7 @@
  */
 import { parseScenario } from '../model/parse-scenario.ts'
 import type { Scenario } from '../model/scenario.ts'
-import { applyOverrides } from '../model/overrides.ts'
+import { applyOverrides, cniChoiceOf } from '../model/overrides.ts'
 import { buildCluster } from './build/build-cluster.ts'
 import type { Cluster } from './cluster.ts'
 import { PROTOCOL_VERSION, type FromWorker, type ToWorker } from './protocol.ts'
@@ -61,6 +61,7 @@ export function handle(
               diagnostics,
               cluster: null,
               traffic: [],
+              asWritten: null,
             },
           ],
         }
@@ -76,6 +77,10 @@ export function handle(
             diagnostics,
             cluster: summarize(built.cluster),
             traffic: next.scenario.traffic.map((t) => t.name),
+            asWritten: {
+              cni: cniChoiceOf(parsed.scenario.cluster),
+              proxyMode: parsed.scenario.cluster.kubeProxy.mode,
+            },
           },
         ],
       }

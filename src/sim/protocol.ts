@@ -89,6 +89,8 @@ export type FromWorker =
       diagnostics: Diagnostic[]
       cluster: ClusterSummary | null
       traffic: string[]
+      /** The CNI and kube-proxy mode the file itself chooses, before any override. */
+      asWritten: Required<ClusterOverrides> | null
     }
   | { type: 'traced'; requestId: number; trace: Trace }
   | { type: 'error'; requestId: number | null; message: string }
