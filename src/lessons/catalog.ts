@@ -470,8 +470,9 @@ export const LESSONS: LessonMeta[] = [
     file: 'mode4-nodeport-traffic-policy.yaml',
     mode: 4,
     section: '4',
-    // The text's drop on a node without an endpoint is iptables' and nftables'; the engine's IPVS
-    // mode delivers there, so IPVS is not offered.
+    // The text's drop on a node without an endpoint is iptables' and nftables'. IPVS mode puts
+    // every endpoint behind a Local node port when the node has none (kubernetes#97081, as
+    // src/sim/proxy/ipvs.ts builds it), so it delivers there: IPVS is not offered.
     switches: { cni: CROSS_NODE, proxy: ['iptables', 'nftables'] },
     title: text(
       'From the Internet to a NodePort: externalTrafficPolicy',
