@@ -354,6 +354,8 @@ export const LESSONS: LessonMeta[] = [
     file: 'mode3-externalname.yaml',
     mode: 3,
     section: '3',
+    // kube-proxy serves only the DNS query here (the kube-dns ClusterIP), in any mode.
+    switches: { cni: CROSS_NODE, proxy: PROXY },
     title: text('ExternalName: a DNS alias, no proxying', 'ExternalName：只是 DNS 别名，不做代理'),
     summary: text(
       'No ClusterIP and no kube-proxy rule: the cluster DNS answers a CNAME to a name outside the cluster.',
@@ -365,7 +367,7 @@ export const LESSONS: LessonMeta[] = [
     file: 'mode3-headless.yaml',
     mode: 3,
     section: '3',
-    switches: { cni: CROSS_NODE },
+    switches: { cni: CROSS_NODE, proxy: PROXY },
     title: text('Headless Service: DNS gives the Pods', 'Headless Service：DNS 直接给出 Pod'),
     summary: text(
       "clusterIP: None: DNS answers the ready Pods' own addresses and the client connects straight to one, with no DNAT.",
