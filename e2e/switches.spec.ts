@@ -125,12 +125,15 @@ test.describe('the kube-proxy switch of a Service lesson', () => {
 })
 
 test.describe('the switches in Chinese', () => {
-  test('are labelled and explained in Chinese', async ({ page }) => {
+  test('are labelled and explained in Chinese, and pass axe in the dark', async ({ page }) => {
+    await page.emulateMedia({ colorScheme: 'dark' })
     const lesson = byId('mode3-loadbalancer')
     await page.goto(`/?lesson=${lesson.id}&cni=calico-bgp&proxy=nftables&lang=zh-CN`)
     await expect(page.getByRole('group', { name: 'kube-proxy 模式' })).toBeVisible()
     await expect(page.getByRole('note')).toContainText('这节课是按 flannel VXLAN 和 iptables 写的')
     await expect(page.getByRole('button', { name: '回到课程原本的设置' })).toBeVisible()
+    await expect(page.getByTestId('trace-json')).toHaveCount(1)
+    expect(await seriousA11yViolations(page)).toEqual([])
   })
 })
 
