@@ -36,7 +36,7 @@ export const en = {
     failed: 'The simulator stopped unexpectedly ({{message}}). Reload the page to try again.',
   },
   switches: {
-    label: 'Try this lesson with another',
+    label: 'Try the lesson with another implementation',
     cni: 'CNI',
     proxy: 'kube-proxy mode',
     asWritten: 'lesson',
