@@ -6,6 +6,7 @@ import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { loadScenarioSource, type Loaded } from '../src/cli/load.ts'
 import type { LessonMeta } from '../src/lessons/catalog.ts'
+import type { ClusterOverrides } from '../src/model/overrides.ts'
 import type { Trace } from '../src/model/trace.ts'
 import { trace } from '../src/sim/trace.ts'
 
@@ -21,10 +22,11 @@ export interface EngineView extends Loaded {
   traceOf(traffic: string, seed?: number, connection?: number): Trace
 }
 
-export function engineView(lesson: LessonMeta): EngineView {
+/** `overrides`: the lesson switches (CNI, kube-proxy mode), as the app sends them to the engine. */
+export function engineView(lesson: LessonMeta, overrides?: ClusterOverrides): EngineView {
   const source = readFileSync(join(LESSONS_DIR, lesson.file), 'utf8')
   // The app names the file as the command line does (src/app/lesson-sources.ts).
-  const loaded = loadScenarioSource(source, `lessons/${lesson.file}`)
+  const loaded = loadScenarioSource(source, `lessons/${lesson.file}`, overrides)
   return {
     ...loaded,
     traffic: loaded.scenario?.traffic.map((t) => t.name) ?? [],

@@ -10,7 +10,7 @@ import './ui/app.css'
 
 const url = parseUrl(window.location.search)
 const lang = detectLang(url.lang, navigator.languages)
-useAppStore.setState({ lang, seed: url.seed })
+useAppStore.setState({ lang, seed: url.seed, ...(url.layer ? { graphLayer: url.layer } : {}) })
 initI18n(lang)
 
 createRoot(document.getElementById('root')!).render(
@@ -23,4 +23,6 @@ void openLesson(url.lesson, {
   traffic: url.traffic,
   step: url.step,
   connection: url.connection,
+  cni: url.cni,
+  proxy: url.proxy,
 }).then(syncUrl)

@@ -3,7 +3,9 @@
  * the engine to load and trace it, and put the answers in the store. The newest request wins:
  * answers to one the learner has already moved away from are dropped.
  */
-import { LESSONS } from '../lessons/catalog.ts'
+import { LESSONS, type LessonMeta } from '../lessons/catalog.ts'
+import type { ClusterOverrides, CniChoice } from '../model/overrides.ts'
+import type { KubeProxyMode } from '../model/scenario.ts'
 import { hasLessonSource, lessonFileName, loadLessonSource } from './lesson-sources.ts'
 import { clampStep, useAppStore, type ScenarioSlice } from './store.ts'
 import { createEngineClient, type EngineClient } from './worker-client.ts'
@@ -26,6 +28,9 @@ const NOTHING_OPEN: Omit<ScenarioSlice, 'lessonId' | 'status' | 'seed'> = {
   connection: 1,
   trace: null,
   engineError: null,
+  cniSwitch: null,
+  proxySwitch: null,
+  asWritten: null,
 }
 
 function failed(gen: number, err: unknown): void {
@@ -40,10 +45,31 @@ async function showTrace(gen: number, traffic: string | null, step: number): Pro
   useAppStore.setState({ status: 'ready', trace, step: clampStep(step, trace), playing: false })
 }
 
-/** Opens a lesson (null: the landing screen), optionally at a request and step from the URL. */
+/** The switches as the engine takes them: only those the lesson offers (see the catalog). */
+function overridesFor(
+  lesson: LessonMeta,
+  cni: CniChoice | null | undefined,
+  proxy: KubeProxyMode | null | undefined,
+): { cniSwitch: CniChoice | null; proxySwitch: KubeProxyMode | null } {
+  return {
+    cniSwitch: cni && lesson.switches?.cni?.includes(cni) ? cni : null,
+    proxySwitch: proxy && lesson.switches?.proxy?.includes(proxy) ? proxy : null,
+  }
+}
+
+/**
+ * Opens a lesson (null: the landing screen), optionally at a request and step from the URL, and
+ * with the CNI and kube-proxy switches the URL names.
+ */
 export async function openLesson(
   id: string | null,
-  want: { traffic?: string | null; step?: number | null; connection?: number } = {},
+  want: {
+    traffic?: string | null
+    step?: number | null
+    connection?: number
+    cni?: CniChoice | null
+    proxy?: KubeProxyMode | null
+  } = {},
 ): Promise<void> {
   const gen = ++generation
   const setScenario = (patch: Partial<ScenarioSlice>) => useAppStore.setState(patch)
@@ -57,8 +83,9 @@ export async function openLesson(
     if (gen !== generation) return
     if (source === null) return setScenario({ status: 'missing' })
     const file = lessonFileName(lesson)
-    setScenario({ file, source })
-    const loaded = await getEngine().load(file, source)
+    const switches = overridesFor(lesson, want.cni, want.proxy)
+    setScenario({ file, source, ...switches })
+    const loaded = await getEngine().load(file, source, engineOverrides(switches))
     if (gen !== generation) return
     if (!loaded.ok) return setScenario({ status: 'invalid', diagnostics: loaded.diagnostics })
     const traffic =
@@ -71,6 +98,7 @@ export async function openLesson(
       cluster: loaded.cluster,
       trafficNames: loaded.traffic,
       selectedTraffic: traffic,
+      ...asWrittenSwitches(loaded.asWritten, switches),
     })
     await showTrace(gen, traffic, want.step ?? 0)
   } catch (err) {
@@ -101,6 +129,72 @@ export async function setConnection(connection: number): Promise<void> {
   useAppStore.setState({ connection, status: 'loading' })
   try {
     await showTrace(gen, selectedTraffic, 0)
+  } catch (err) {
+    failed(gen, err)
+  }
+}
+
+function engineOverrides(s: {
+  cniSwitch: CniChoice | null
+  proxySwitch: KubeProxyMode | null
+}): ClusterOverrides | undefined {
+  if (!s.cniSwitch && !s.proxySwitch) return undefined
+  return {
+    ...(s.cniSwitch ? { cni: s.cniSwitch } : {}),
+    ...(s.proxySwitch ? { proxyMode: s.proxySwitch } : {}),
+  }
+}
+
+/** A switch set to what the file already says is no switch: the URL and the note stay quiet. */
+function asWrittenSwitches(
+  asWritten: Required<ClusterOverrides> | null,
+  s: { cniSwitch: CniChoice | null; proxySwitch: KubeProxyMode | null },
+): Pick<ScenarioSlice, 'asWritten' | 'cniSwitch' | 'proxySwitch'> {
+  return {
+    asWritten,
+    cniSwitch: s.cniSwitch === asWritten?.cni ? null : s.cniSwitch,
+    proxySwitch: s.proxySwitch === asWritten?.proxyMode ? null : s.proxySwitch,
+  }
+}
+
+/**
+ * The open lesson built again with another CNI or kube-proxy mode (null: as the file says), by
+ * the engine, and the same request traced again from its first step.
+ */
+export async function setSwitches(patch: {
+  cni?: CniChoice | null
+  proxy?: KubeProxyMode | null
+}): Promise<void> {
+  const state = useAppStore.getState()
+  const lesson = LESSONS.find((l) => l.id === state.lessonId)
+  if (!lesson || !state.file || state.source === null) return
+  const switches = overridesFor(
+    lesson,
+    'cni' in patch ? patch.cni : state.cniSwitch,
+    'proxy' in patch ? patch.proxy : state.proxySwitch,
+  )
+  const gen = ++generation
+  useAppStore.setState({ ...switches, status: 'loading' })
+  try {
+    const loaded = await getEngine().load(state.file, state.source, engineOverrides(switches))
+    if (gen !== generation) return
+    if (!loaded.ok)
+      return useAppStore.setState({
+        status: 'invalid',
+        diagnostics: loaded.diagnostics,
+        trace: null,
+      })
+    const want = useAppStore.getState().selectedTraffic
+    const traffic = want && loaded.traffic.includes(want) ? want : (loaded.traffic[0] ?? null)
+    useAppStore.setState({
+      diagnostics: loaded.diagnostics,
+      cluster: loaded.cluster,
+      trafficNames: loaded.traffic,
+      selectedTraffic: traffic,
+      connection: 1,
+      ...asWrittenSwitches(loaded.asWritten, switches),
+    })
+    await showTrace(gen, traffic, 0)
   } catch (err) {
     failed(gen, err)
   }

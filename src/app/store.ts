@@ -7,6 +7,8 @@ import type { Diagnostic } from '../model/diagnostic.ts'
 import type { Lang } from '../model/text.ts'
 import type { Trace } from '../model/trace.ts'
 import type { ClusterSummary } from '../sim/protocol.ts'
+import type { CniChoice, ClusterOverrides } from '../model/overrides.ts'
+import type { KubeProxyMode } from '../model/scenario.ts'
 
 export type ScenarioStatus = 'idle' | 'loading' | 'ready' | 'invalid' | 'missing' | 'failed'
 
@@ -27,6 +29,11 @@ export interface ScenarioSlice {
   trace: Trace | null
   /** The engine itself failed (not the scenario): shown as an app error. */
   engineError: string | null
+  /** The learner's switches in force (null: as the lesson's file says). */
+  cniSwitch: CniChoice | null
+  proxySwitch: KubeProxyMode | null
+  /** What the file itself chooses, as the engine read it. */
+  asWritten: Required<ClusterOverrides> | null
 }
 
 /** How fast playback runs, as a multiple of one step per STEP_MS. */
@@ -75,6 +82,9 @@ const createScenarioSlice: StateCreator<AppState, [], [], ScenarioSlice> = () =>
   connection: 1,
   trace: null,
   engineError: null,
+  cniSwitch: null,
+  proxySwitch: null,
+  asWritten: null,
 })
 
 /** A step position that exists in the trace (0 when there are no steps). */
@@ -127,3 +137,6 @@ export const selectEngineError = (s: AppState) => s.engineError
 export const selectPlaying = (s: AppState) => s.playing
 export const selectSpeed = (s: AppState) => s.speed
 export const selectGraphLayer = (s: AppState) => s.graphLayer
+export const selectCniSwitch = (s: AppState) => s.cniSwitch
+export const selectProxySwitch = (s: AppState) => s.proxySwitch
+export const selectAsWritten = (s: AppState) => s.asWritten

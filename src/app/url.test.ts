@@ -11,6 +11,9 @@ describe('the address', () => {
       lang: 'zh-CN',
       seed: 7,
       connection: 1,
+      cni: null,
+      proxy: null,
+      layer: null,
     })
   })
 
@@ -28,6 +31,9 @@ describe('the address', () => {
       lang: null,
       seed: 1,
       connection: 1,
+      cni: null,
+      proxy: null,
+      layer: null,
     })
   })
 
@@ -49,6 +55,45 @@ describe('the address', () => {
       lang: 'zh-CN',
       seed: 9,
       connection: 4,
+      cni: null,
+      proxy: null,
+      layer: null,
+    })
+  })
+
+  it('reads the lesson switches and the graph layer, and only values it knows', () => {
+    expect(parseUrl('?lesson=mode3-hairpin&cni=calico-bgp&proxy=nftables&layer=l3')).toMatchObject({
+      cni: 'calico-bgp',
+      proxy: 'nftables',
+      layer: 'l3',
+    })
+    expect(parseUrl('?cni=cilium&proxy=ebpf&layer=l7')).toMatchObject({
+      cni: null,
+      proxy: null,
+      layer: null,
+    })
+  })
+
+  it('writes a switch only when it is flipped, and the layer only when it is not all', () => {
+    const s = {
+      ...useAppStore.getState(),
+      lessonId: 'mode3-loadbalancer',
+      lang: 'en' as const,
+    }
+    expect(formatUrl(s)).toBe('?lesson=mode3-loadbalancer&lang=en')
+    const flipped = {
+      ...s,
+      cniSwitch: 'flannel-host-gw' as const,
+      proxySwitch: 'ipvs' as const,
+      graphLayer: 'services' as const,
+    }
+    expect(formatUrl(flipped)).toBe(
+      '?lesson=mode3-loadbalancer&cni=flannel-host-gw&proxy=ipvs&layer=services&lang=en',
+    )
+    expect(parseUrl(formatUrl(flipped))).toMatchObject({
+      cni: 'flannel-host-gw',
+      proxy: 'ipvs',
+      layer: 'services',
     })
   })
 })

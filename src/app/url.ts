@@ -1,12 +1,15 @@
 /**
  * The address holds what a learner would share: `?lesson=mode2-flannel-vxlan&step=3&lang=zh-CN`
- * (plus `traffic` when it is not the first one, `seed` when it is not 1, and `conn` from the
- * second connection of a session on). It is read once on
+ * (plus `traffic` when it is not the first one, `seed` when it is not 1, `conn` from the
+ * second connection of a session on, `cni` and `proxy` when a lesson switch is flipped, and
+ * `layer` when the graph brings one layer forward). It is read once on
  * load and rewritten with history.replaceState, so stepping does not fill the back button.
  */
+import { isCniChoice, isProxyMode, type CniChoice } from '../model/overrides.ts'
+import type { KubeProxyMode } from '../model/scenario.ts'
 import { LANGS, type Lang } from '../model/text.ts'
 import { MAX_CONNECTIONS } from '../sim/limits.ts'
-import { useAppStore, type AppState } from './store.ts'
+import { GRAPH_LAYERS, useAppStore, type AppState, type GraphLayer } from './store.ts'
 
 export const DEFAULT_SEED = 1
 
@@ -18,6 +21,10 @@ export interface UrlState {
   lang: Lang | null
   seed: number
   connection: number
+  /** A lesson switch (the session keeps it only where the lesson offers it). */
+  cni: CniChoice | null
+  proxy: KubeProxyMode | null
+  layer: GraphLayer | null
 }
 
 function nonNegativeInt(v: string | null): number | null {
@@ -28,6 +35,7 @@ function nonNegativeInt(v: string | null): number | null {
 export function parseUrl(search: string): UrlState {
   const q = new URLSearchParams(search)
   const lang = q.get('lang')
+  const [cni, proxy, layer] = [q.get('cni'), q.get('proxy'), q.get('layer')]
   return {
     lesson: q.get('lesson') || null,
     traffic: q.get('traffic') || null,
@@ -35,6 +43,9 @@ export function parseUrl(search: string): UrlState {
     lang: LANGS.find((l) => l === lang) ?? null,
     seed: nonNegativeInt(q.get('seed')) ?? DEFAULT_SEED,
     connection: Math.min(Math.max(nonNegativeInt(q.get('conn')) ?? 1, 1), MAX_CONNECTIONS),
+    cni: isCniChoice(cni) ? cni : null,
+    proxy: isProxyMode(proxy) ? proxy : null,
+    layer: GRAPH_LAYERS.find((l) => l === layer) ?? null,
   }
 }
 
@@ -46,6 +57,9 @@ export function formatUrl(s: AppState): string {
   if (s.trace && s.trace.steps.length > 0) q.set('step', String(s.step))
   if (s.seed !== DEFAULT_SEED) q.set('seed', String(s.seed))
   if (s.connection > 1) q.set('conn', String(s.connection))
+  if (s.cniSwitch) q.set('cni', s.cniSwitch)
+  if (s.proxySwitch) q.set('proxy', s.proxySwitch)
+  if (s.graphLayer !== 'all') q.set('layer', s.graphLayer)
   q.set('lang', s.lang)
   return `?${q.toString()}`
 }

@@ -37,6 +37,41 @@ class FakeWorker implements WorkerLike {
 }
 
 describe('engine client over a worker', () => {
+  it('sends the learner’s switches with the load, and the engine builds with them', async () => {
+    const workers: FakeWorker[] = []
+    const client = createEngineClient({
+      createWorker: () => {
+        const w = new FakeWorker()
+        workers.push(w)
+        return w
+      },
+    })
+    const loaded = await client.load('demo.yaml', SCENARIO, {
+      cni: 'calico-bgp',
+      proxyMode: 'ipvs',
+    })
+    expect(workers[0]!.posted[1]).toMatchObject({
+      type: 'load',
+      overrides: { cni: 'calico-bgp', proxyMode: 'ipvs' },
+    })
+    expect(loaded.cluster?.cni).toMatch(/calico/)
+    expect(loaded.diagnostics.map((d) => d.message.en)).toEqual(
+      expect.arrayContaining([
+        expect.stringContaining('CNI switched from flannel-vxlan to calico-bgp'),
+      ]),
+    )
+    // No encapsulation in BGP mode: the request leaves node-1 as it is.
+    const t = await client.trace('cross', 1)
+    expect(t.outcome).toBe('delivered')
+    expect(t.steps.some((s) => s.action === 'encapsulate')).toBe(false)
+    const plain = await client.load('demo.yaml', SCENARIO)
+    expect(workers[0]!.posted.at(-1)).not.toHaveProperty('overrides')
+    expect(plain.cluster?.cni).toMatch(/flannel/)
+    expect((await client.trace('cross', 1)).steps.some((s) => s.action === 'encapsulate')).toBe(
+      true,
+    )
+  })
+
   it('says hello first and holds requests until the worker is ready', async () => {
     const workers: FakeWorker[] = []
     const client = createEngineClient({

@@ -4,6 +4,7 @@
  * requests, restarts a worker that dies (re-sending the last scenario that loaded, so the learner
  * loses nothing) and runs the engine on the main thread when workers are unavailable.
  */
+import type { ClusterOverrides } from '../model/overrides.ts'
 import type { Trace } from '../model/trace.ts'
 import { PROTOCOL_VERSION, type FromWorker, type ToWorker } from '../sim/protocol.ts'
 
@@ -26,7 +27,8 @@ export interface EngineClientOptions {
 }
 
 export interface EngineClient {
-  load(file: string, source: string): Promise<Loaded>
+  /** `overrides`: the learner's switches (CNI, kube-proxy mode), applied by the engine. */
+  load(file: string, source: string, overrides?: ClusterOverrides): Promise<Loaded>
   /** `connection` k > 1 traces the k-th connection of a session (the earlier ones stay open). */
   trace(traffic: string, seed: number, connection?: number): Promise<Trace>
   /** 'worker' or 'in-process', for diagnostics and tests; null before the first request. */
@@ -243,8 +245,10 @@ export function createEngineClient(options: EngineClientOptions = {}): EngineCli
   }
 
   return {
-    async load(file, source) {
-      const r = await request({ type: 'load', file, source })
+    async load(file, source, overrides) {
+      const r = await request(
+        overrides ? { type: 'load', file, source, overrides } : { type: 'load', file, source },
+      )
       if (r.type !== 'loaded') throw new Error(`expected "loaded", got "${r.type}"`)
       return r
     },

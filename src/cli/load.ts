@@ -6,6 +6,7 @@ import type { Scenario } from '../model/scenario.ts'
 import { buildCluster } from '../sim/build/build-cluster.ts'
 import type { Cluster } from '../sim/cluster.ts'
 import { text } from '../model/text.ts'
+import { applyOverrides, type ClusterOverrides } from '../model/overrides.ts'
 
 export interface Loaded {
   scenario: Scenario | null
@@ -13,17 +14,22 @@ export interface Loaded {
   diagnostics: Diagnostic[]
 }
 
-export function loadScenarioSource(source: string, file: string): Loaded {
+export function loadScenarioSource(
+  source: string,
+  file: string,
+  overrides?: ClusterOverrides,
+): Loaded {
   const parsed = parseScenario(source, file)
   if (!parsed.draft) return { scenario: null, cluster: null, diagnostics: parsed.diagnostics }
   // Build even a draft with errors, so that one run lists every problem the file has.
-  const built = buildCluster(parsed.draft)
-  const diagnostics = [...parsed.diagnostics, ...built.diagnostics]
+  const draft = applyOverrides(parsed.draft, overrides)
+  const built = buildCluster(draft.scenario)
+  const diagnostics = [...parsed.diagnostics, ...draft.diagnostics, ...built.diagnostics]
   if (!parsed.scenario) return { scenario: null, cluster: null, diagnostics }
-  return { scenario: parsed.scenario, cluster: built.cluster, diagnostics }
+  return { scenario: draft.scenario, cluster: built.cluster, diagnostics }
 }
 
-export function loadScenarioFile(file: string): Loaded {
+export function loadScenarioFile(file: string, overrides?: ClusterOverrides): Loaded {
   let source: string
   try {
     source = readFileSync(file, 'utf8')
@@ -45,5 +51,5 @@ export function loadScenarioFile(file: string): Loaded {
       ],
     }
   }
-  return loadScenarioSource(source, file)
+  return loadScenarioSource(source, file, overrides)
 }

@@ -48,6 +48,36 @@ describe('podpath trace', () => {
   })
 })
 
+describe('the lesson switches on the command line', () => {
+  it('--cni and --proxy-mode build the cluster as the app’s switches do', () => {
+    const vxlan = JSON.parse(cli('trace', lesson('mode2-flannel-vxlan')).out)
+    const hostGw = cli('trace', lesson('mode2-flannel-vxlan'), '--cni', 'flannel-host-gw')
+    expect(hostGw.code).toBe(0)
+    const actions = (t: { steps: { action: string }[] }) => t.steps.map((s) => s.action)
+    expect(actions(vxlan)).toContain('encapsulate')
+    expect(actions(JSON.parse(hostGw.out))).not.toContain('encapsulate')
+    const nft = cli(
+      'tables',
+      lesson('mode3-hairpin'),
+      '--node',
+      'node-1',
+      '--proxy-mode',
+      'nftables',
+    )
+    expect(nft.code).toBe(0)
+    expect(nft.out).toContain('table ip kube-proxy')
+    const check = cli('check', lesson('mode3-hairpin'), '--proxy-mode', 'ipvs')
+    expect(check.out).toContain('kube-proxy mode switched from iptables to ipvs')
+  })
+
+  it('refuses a choice it does not know', () => {
+    const r = cli('trace', lesson('mode2-flannel-vxlan'), '--cni', 'cilium')
+    expect(r.code).toBe(2)
+    expect(r.err).toContain('--cni must be one of flannel-vxlan, flannel-host-gw')
+    expect(cli('trace', lesson('mode2-flannel-vxlan'), '--proxy-mode', 'ebpf').code).toBe(2)
+  })
+})
+
 describe('podpath tables', () => {
   it('prints each command as a section header followed by its output', () => {
     const r = cli('tables', lesson('mode2-flannel-vxlan'), '--node', 'node-1')

@@ -3,6 +3,8 @@
  *   podpath trace FILE [--traffic NAME] [--seed N] [--connection K] [--format json|text] [--lang en|zh-CN]
  *   podpath tables FILE (--node NAME | --pod NAMESPACE/NAME) [--after TRAFFIC [--seed N] [--connection K]]
  *   podpath check FILE
+ * Every command takes --cni CHOICE and --proxy-mode MODE: the app's switches, applied by the
+ * engine to the parsed Cluster, so a switched lesson gives the same trace here as in the page.
  * Exit status: 0 on success, 1 for a scenario error, 2 for a usage error.
  */
 import { formatDiagnostic } from '../model/diagnostic.ts'
@@ -11,6 +13,7 @@ import { traceJson } from '../model/trace.ts'
 import { MAX_CONNECTIONS, trace, traceSession, type TraceOptions } from '../sim/trace.ts'
 import { nodeTables, podTables, type AfterTraffic } from '../sim/print/tables.ts'
 import { loadScenarioFile } from './load.ts'
+import { CNI_CHOICES, isCniChoice, isProxyMode, PROXY_MODES } from '../model/overrides.ts'
 import { traceToText } from './text-format.ts'
 
 const USAGE = `usage:
@@ -18,7 +21,9 @@ const USAGE = `usage:
   podpath tables FILE (--node NAME | --pod NAMESPACE/NAME) [--after TRAFFIC [--seed N] [--connection K]]
     --connection K: the k-th connection of a session (1-${MAX_CONNECTIONS}); the earlier ones stay open
     --after TRAFFIC: the tables as that traffic leaves them (adds conntrack -L, IPVS counts)
-  podpath check FILE`
+  podpath check FILE
+  every command: [--cni ${CNI_CHOICES.join('|')}] [--proxy-mode ${PROXY_MODES.join('|')}]
+    the file's CNI or kube-proxy mode switched, as the app's lesson switches do`
 
 export interface Io {
   out(s: string): void
@@ -52,7 +57,17 @@ export function run(argv: string[], io: Io): number {
     io.err(`${USAGE}\n`)
     return 2
   }
-  const loaded = loadScenarioFile(file)
+  const cni = args.flags.get('cni')
+  const proxyMode = args.flags.get('proxy-mode')
+  if (cni !== undefined && !isCniChoice(cni)) {
+    io.err(`--cni must be one of ${CNI_CHOICES.join(', ')}\n`)
+    return 2
+  }
+  if (proxyMode !== undefined && !isProxyMode(proxyMode)) {
+    io.err(`--proxy-mode must be one of ${PROXY_MODES.join(', ')}\n`)
+    return 2
+  }
+  const loaded = loadScenarioFile(file, { cni, proxyMode })
   const errors = loaded.diagnostics.filter((d) => d.severity === 'error')
   if (command === 'check') {
     for (const d of loaded.diagnostics)

@@ -3,6 +3,21 @@
  * curriculum's tree: cluster networking -> the four modes -> their lessons.
  */
 import { text, type Text } from '../model/text.ts'
+import type { CniChoice } from '../model/overrides.ts'
+import type { KubeProxyMode } from '../model/scenario.ts'
+
+/**
+ * The alternatives a lesson lets the learner switch to, its own setting among them. Only what is
+ * true of the lesson's cluster and does not contradict its text: host-gw and BGP without IPIP
+ * need every node on one layer-2 segment (the engine refuses them otherwise); the bridge plugin
+ * routes no Pod traffic between nodes; AWS VPC CNI needs a VPC (its own node subnet and instance
+ * type); a lesson whose text names one kube-proxy mode's chains or sets is not switched.
+ * switches.test.ts builds and traces every alternative.
+ */
+export interface LessonSwitches {
+  cni?: readonly CniChoice[]
+  proxy?: readonly KubeProxyMode[]
+}
 
 export interface LessonMeta {
   id: string
@@ -13,7 +28,22 @@ export interface LessonMeta {
   section: string
   title: Text
   summary: Text
+  /** CNI and kube-proxy alternatives the lesson header offers (none: no switches). */
+  switches?: LessonSwitches
 }
+
+/** Nodes on one layer-2 segment: every overlay and both routed backends work. */
+const CROSS_NODE: readonly CniChoice[] = [
+  'flannel-vxlan',
+  'flannel-host-gw',
+  'calico-ipip',
+  'calico-vxlan',
+  'calico-bgp',
+]
+/** Two Pods on one node: a bridge (flannel) against routing (Calico); the backend never acts. */
+const SAME_NODE: readonly CniChoice[] = ['flannel-vxlan', 'calico-ipip']
+/** The three kube-proxy modes of a current Kubernetes (userspace was removed in v1.26). */
+const PROXY: readonly KubeProxyMode[] = ['iptables', 'ipvs', 'nftables']
 
 export interface ModeMeta {
   mode: 1 | 2 | 3 | 4
@@ -84,6 +114,7 @@ export const LESSONS: LessonMeta[] = [
     file: 'mode2-same-node.yaml',
     mode: 2,
     section: '2.1',
+    switches: { cni: SAME_NODE },
     title: text('Same node: veth pairs and the cni0 bridge', '同一节点：veth 对与 cni0 网桥'),
     summary: text(
       'Two Pods on one node talk through their veth pairs and the cni0 bridge, which switches by MAC after ARP.',
@@ -106,6 +137,8 @@ export const LESSONS: LessonMeta[] = [
     file: 'mode2-bridge-no-route.yaml',
     mode: 2,
     section: '2.2',
+    // The bridge plugin's failure, then every CNI that routes Pod subnets between the nodes.
+    switches: { cni: ['bridge', ...CROSS_NODE] },
     title: text('Why a cluster needs a CNI network', '为什么集群需要 CNI 网络'),
     summary: text(
       'With only a bridge on each node, a packet for a Pod on another node dies at the router: nobody routes Pod addresses.',
@@ -117,6 +150,7 @@ export const LESSONS: LessonMeta[] = [
     file: 'mode2-flannel-vxlan.yaml',
     mode: 2,
     section: '2.2',
+    switches: { cni: CROSS_NODE },
     title: text('flannel VXLAN: Ethernet inside UDP', 'flannel VXLAN：把以太网帧装进 UDP'),
     summary: text(
       'flannel.1 wraps the Pod frame in VXLAN (VNI 1, UDP 8472): works on any underlay, costs 50 bytes of MTU.',
@@ -128,6 +162,7 @@ export const LESSONS: LessonMeta[] = [
     file: 'mode2-flannel-host-gw.yaml',
     mode: 2,
     section: '2.2',
+    switches: { cni: CROSS_NODE },
     title: text('flannel host-gw: the node is the gateway', 'flannel host-gw：节点就是网关'),
     summary: text(
       "No encapsulation: each node routes the other nodes' Pod subnets via their addresses. Needs one layer-2 network.",
@@ -139,6 +174,7 @@ export const LESSONS: LessonMeta[] = [
     file: 'mode2-calico-ipip.yaml',
     mode: 2,
     section: '2.2',
+    switches: { cni: CROSS_NODE },
     title: text('Calico IP-in-IP: tunl0', 'Calico IP-in-IP：tunl0'),
     summary: text(
       'No bridge: proxy ARP answers for 169.254.1.1, BIRD routes /26 blocks through tunl0, an outer IP header (protocol 4) costs 20 bytes.',
@@ -150,6 +186,7 @@ export const LESSONS: LessonMeta[] = [
     file: 'mode2-calico-same-node.yaml',
     mode: 2,
     section: '2.1',
+    switches: { cni: SAME_NODE },
     title: text('Calico on one node: routing, not switching', 'Calico 同节点：路由而非交换'),
     summary: text(
       "Calico has no bridge: even two Pods on one node talk through the host's routing table and /32 routes.",
@@ -161,6 +198,7 @@ export const LESSONS: LessonMeta[] = [
     file: 'mode2-calico-vxlan.yaml',
     mode: 2,
     section: '2.2',
+    switches: { cni: CROSS_NODE },
     title: text('Calico VXLAN: vxlan.calico', 'Calico VXLAN：vxlan.calico'),
     summary: text(
       'Felix programs vxlan.calico (VNI 4096, UDP 4789) with a permanent ARP and FDB entry per remote node.',
@@ -172,6 +210,7 @@ export const LESSONS: LessonMeta[] = [
     file: 'mode2-calico-bgp.yaml',
     mode: 2,
     section: '2.2',
+    switches: { cni: CROSS_NODE },
     title: text('Calico BGP: every node a router', 'Calico BGP：每个节点都是路由器'),
     summary: text(
       "No encapsulation at all: BIRD announces each node's block and installs routes via the peer node.",
@@ -194,6 +233,7 @@ export const LESSONS: LessonMeta[] = [
     file: 'mode3-clusterip-iptables.yaml',
     mode: 3,
     section: '3',
+    switches: { cni: CROSS_NODE },
     title: text('ClusterIP, kube-proxy iptables mode', 'ClusterIP：kube-proxy 的 iptables 模式'),
     summary: text(
       "The ClusterIP is bound to no interface: the client node's nat rules pick an endpoint and DNAT to it; conntrack undoes it on the reply.",
@@ -205,6 +245,7 @@ export const LESSONS: LessonMeta[] = [
     file: 'mode3-clusterip-nftables.yaml',
     mode: 3,
     section: '3',
+    switches: { cni: CROSS_NODE },
     title: text('ClusterIP, kube-proxy nftables mode', 'ClusterIP：kube-proxy 的 nftables 模式'),
     summary: text(
       'One table, ip kube-proxy: a verdict-map lookup finds the Service and numgen picks an endpoint, so the rules a packet meets do not grow with the number of Services.',
@@ -216,6 +257,9 @@ export const LESSONS: LessonMeta[] = [
     file: 'mode3-no-endpoints.yaml',
     mode: 3,
     section: '3',
+    // The text is about the REJECT rule; in IPVS mode the virtual service has no real server
+    // and IPVS drops the SYN instead (src/sim/walk/ipvs-hook.ts).
+    switches: { proxy: ['iptables', 'nftables'] },
     title: text('A Service with no endpoints', '没有端点的 Service'),
     summary: text(
       "No Pod matches the selector: kube-proxy's REJECT rule refuses the connection at once.",
@@ -227,6 +271,7 @@ export const LESSONS: LessonMeta[] = [
     file: 'mode3-nodeport.yaml',
     mode: 3,
     section: '3',
+    switches: { cni: CROSS_NODE },
     title: text('NodePort: the same port on every node', 'NodePort：每个节点上的同一个端口'),
     summary: text(
       'Call node-2 on port 30080 and reach a Pod on node-3: KUBE-NODEPORTS, masquerade, DNAT, and the reply back through node-2.',
@@ -238,6 +283,8 @@ export const LESSONS: LessonMeta[] = [
     file: 'mode3-hairpin.yaml',
     mode: 3,
     section: '3',
+    // Every mode masquerades a hairpin connection; Calico has no bridge, which the text is about.
+    switches: { proxy: PROXY },
     title: text(
       'Hairpin: a Pod reaches itself through its Service',
       'Hairpin：Pod 经由 Service 访问到自己',
@@ -252,6 +299,7 @@ export const LESSONS: LessonMeta[] = [
     file: 'mode3-clusterip-ipvs.yaml',
     mode: 3,
     section: '3',
+    switches: { cni: CROSS_NODE },
     title: text('ClusterIP, kube-proxy IPVS mode', 'ClusterIP：kube-proxy 的 IPVS 模式'),
     summary: text(
       'The ClusterIP sits on the dummy device kube-ipvs0; IPVS picks an endpoint at LOCAL_IN from a hash table, whatever the number of Services.',
@@ -277,6 +325,7 @@ export const LESSONS: LessonMeta[] = [
     file: 'mode3-loadbalancer.yaml',
     mode: 3,
     section: '3',
+    switches: { cni: CROSS_NODE, proxy: PROXY },
     title: text(
       'LoadBalancer: the cloud address, short-cut inside the cluster',
       'LoadBalancer：云负载均衡器的地址，在集群内部走捷径',
@@ -305,6 +354,8 @@ export const LESSONS: LessonMeta[] = [
     file: 'mode3-externalname.yaml',
     mode: 3,
     section: '3',
+    // kube-proxy serves only the DNS query here (the kube-dns ClusterIP), in any mode.
+    switches: { cni: CROSS_NODE, proxy: PROXY },
     title: text('ExternalName: a DNS alias, no proxying', 'ExternalName：只是 DNS 别名，不做代理'),
     summary: text(
       'No ClusterIP and no kube-proxy rule: the cluster DNS answers a CNAME to a name outside the cluster.',
@@ -316,6 +367,7 @@ export const LESSONS: LessonMeta[] = [
     file: 'mode3-headless.yaml',
     mode: 3,
     section: '3',
+    switches: { cni: CROSS_NODE, proxy: PROXY },
     title: text('Headless Service: DNS gives the Pods', 'Headless Service：DNS 直接给出 Pod'),
     summary: text(
       "clusterIP: None: DNS answers the ready Pods' own addresses and the client connects straight to one, with no DNAT.",
@@ -327,6 +379,7 @@ export const LESSONS: LessonMeta[] = [
     file: 'mode3-not-ready.yaml',
     mode: 3,
     section: '3',
+    switches: { cni: CROSS_NODE },
     title: text('Endpoints that are not ready', '未就绪的端点'),
     summary: text(
       'A Pod with Ready=False is left out of the KUBE-SVC chain; a Service whose Pods are all not ready REJECTs.',
@@ -382,6 +435,7 @@ export const LESSONS: LessonMeta[] = [
     file: 'mode3-session-affinity.yaml',
     mode: 3,
     section: '3',
+    switches: { cni: CROSS_NODE },
     title: text('Session affinity (ClientIP)', '会话亲和性（ClientIP）'),
     summary: text(
       'The recent match remembers the client: every new connection from it returns to the same Pod for 3 hours.',
@@ -393,6 +447,8 @@ export const LESSONS: LessonMeta[] = [
     file: 'mode3-internal-traffic-policy.yaml',
     mode: 3,
     section: '3',
+    // The text's DROP is a rule in iptables and nftables mode; IPVS drops for want of a real server.
+    switches: { cni: CROSS_NODE, proxy: ['iptables', 'nftables'] },
     title: text('internalTrafficPolicy: Local', 'internalTrafficPolicy: Local'),
     summary: text(
       'Only endpoints on the client’s own node: a local Pod answers on one node, a DROP waits on the node that has none.',
@@ -404,6 +460,7 @@ export const LESSONS: LessonMeta[] = [
     file: 'mode3-dns-search.yaml',
     mode: 3,
     section: '3',
+    switches: { cni: CROSS_NODE, proxy: PROXY },
     title: text('Cluster DNS: the search list and ndots', '集群 DNS：搜索列表与 ndots'),
     summary: text(
       'A short name in the same namespace resolves at once; a name in another namespace pays an NXDOMAIN round trip first.',
@@ -415,6 +472,10 @@ export const LESSONS: LessonMeta[] = [
     file: 'mode4-nodeport-traffic-policy.yaml',
     mode: 4,
     section: '4',
+    // The text's drop on a node without an endpoint is iptables' and nftables'. IPVS mode puts
+    // every endpoint behind a Local node port when the node has none (kubernetes#97081, as
+    // src/sim/proxy/ipvs.ts builds it), so it delivers there: IPVS is not offered.
+    switches: { cni: CROSS_NODE, proxy: ['iptables', 'nftables'] },
     title: text(
       'From the Internet to a NodePort: externalTrafficPolicy',
       '从互联网访问 NodePort：externalTrafficPolicy',
@@ -429,6 +490,7 @@ export const LESSONS: LessonMeta[] = [
     file: 'mode4-loadbalancer-traffic-policy.yaml',
     mode: 4,
     section: '4',
+    switches: { cni: CROSS_NODE, proxy: PROXY },
     title: text(
       'From the Internet through a cloud load balancer: Cluster against Local',
       '从互联网经云负载均衡器进入：Cluster 与 Local 对比',
@@ -443,6 +505,7 @@ export const LESSONS: LessonMeta[] = [
     file: 'mode4-ingress-nginx.yaml',
     mode: 4,
     section: '4',
+    switches: { cni: CROSS_NODE, proxy: PROXY },
     title: text(
       'Ingress with ingress-nginx: host and path rules, 404, defaultBackend',
       'Ingress 与 ingress-nginx：主机与路径规则、404、defaultBackend',
@@ -457,6 +520,7 @@ export const LESSONS: LessonMeta[] = [
     file: 'mode4-ingress-tls.yaml',
     mode: 4,
     section: '4',
+    switches: { cni: CROSS_NODE, proxy: PROXY },
     title: text(
       'Ingress TLS: SNI, termination, plain HTTP inside',
       'Ingress TLS：SNI、终止、集群内明文',
@@ -471,6 +535,7 @@ export const LESSONS: LessonMeta[] = [
     file: 'mode4-gateway-httproute.yaml',
     mode: 4,
     section: '4',
+    switches: { cni: CROSS_NODE, proxy: PROXY },
     title: text(
       'Gateway API: roles, HTTPRoute weights, a route that does not attach',
       'Gateway API：角色分工、HTTPRoute 权重、挂不上的路由',
@@ -485,6 +550,8 @@ export const LESSONS: LessonMeta[] = [
     file: 'mode4-capstone.yaml',
     mode: 4,
     section: '4',
+    // The text follows the Calico IPIP tunnel, so only kube-proxy's mode switches.
+    switches: { proxy: PROXY },
     title: text(
       'Capstone: from the Internet to a Pod and back',
       '综合：从互联网到 Pod，再原路返回',

@@ -4,6 +4,7 @@
  */
 import { parseScenario } from '../model/parse-scenario.ts'
 import type { Scenario } from '../model/scenario.ts'
+import { applyOverrides, cniChoiceOf } from '../model/overrides.ts'
 import { buildCluster } from './build/build-cluster.ts'
 import type { Cluster } from './cluster.ts'
 import { PROTOCOL_VERSION, type FromWorker, type ToWorker } from './protocol.ts'
@@ -40,8 +41,14 @@ export function handle(
       return { state, replies: [{ type: 'ready', version: PROTOCOL_VERSION }] }
     case 'load': {
       const parsed = parseScenario(msg.source, msg.file)
-      const built = parsed.draft ? buildCluster(parsed.draft) : null
-      const diagnostics = [...parsed.diagnostics, ...(built?.diagnostics ?? [])]
+      // The learner's switches (CNI, kube-proxy mode) act on the parsed Cluster, before build.
+      const draft = parsed.draft ? applyOverrides(parsed.draft, msg.overrides) : null
+      const built = draft ? buildCluster(draft.scenario) : null
+      const diagnostics = [
+        ...parsed.diagnostics,
+        ...(draft?.diagnostics ?? []),
+        ...(built?.diagnostics ?? []),
+      ]
       if (!parsed.scenario || !built?.cluster) {
         // A file with errors never replaces the scenario that is open.
         return {
@@ -54,11 +61,12 @@ export function handle(
               diagnostics,
               cluster: null,
               traffic: [],
+              asWritten: null,
             },
           ],
         }
       }
-      const next = { scenario: parsed.scenario, cluster: built.cluster }
+      const next = { scenario: draft!.scenario, cluster: built.cluster }
       return {
         state: next,
         replies: [
@@ -68,7 +76,11 @@ export function handle(
             ok: true,
             diagnostics,
             cluster: summarize(built.cluster),
-            traffic: parsed.scenario.traffic.map((t) => t.name),
+            traffic: next.scenario.traffic.map((t) => t.name),
+            asWritten: {
+              cni: cniChoiceOf(parsed.scenario.cluster),
+              proxyMode: parsed.scenario.cluster.kubeProxy.mode,
+            },
           },
         ],
       }

@@ -4,13 +4,23 @@
  */
 import type { Diagnostic } from '../model/diagnostic.ts'
 import type { Trace } from '../model/trace.ts'
+import type { ClusterOverrides } from '../model/overrides.ts'
 
-export const PROTOCOL_VERSION = 3
+export const PROTOCOL_VERSION = 4
 
 export type ToWorker =
   | { type: 'hello'; version: number }
-  /** Parse and build a scenario; it replaces the open one only when it has no error. */
-  | { type: 'load'; requestId: number; file: string; source: string }
+  /**
+   * Parse and build a scenario; it replaces the open one only when it has no error. `overrides`
+   * (another CNI, another kube-proxy mode) act on the parsed Cluster before it is built.
+   */
+  | {
+      type: 'load'
+      requestId: number
+      file: string
+      source: string
+      overrides?: ClusterOverrides
+    }
   /** Trace one Traffic of the open scenario. */
   /** `connection` k > 1: the k-th connection of a session, after k-1 that stay open (IPVS counts). */
   | { type: 'trace'; requestId: number; traffic: string; seed: number; connection?: number }
@@ -79,6 +89,8 @@ export type FromWorker =
       diagnostics: Diagnostic[]
       cluster: ClusterSummary | null
       traffic: string[]
+      /** The CNI and kube-proxy mode the file itself chooses, before any override. */
+      asWritten: Required<ClusterOverrides> | null
     }
   | { type: 'traced'; requestId: number; trace: Trace }
   | { type: 'error'; requestId: number | null; message: string }

@@ -1,6 +1,7 @@
 import { useTranslation } from 'react-i18next'
 import { selectLang, useAppStore } from '../../app/store.ts'
 import { MODES, type LessonMeta } from '../../lessons/catalog.ts'
+import { LessonSwitches } from './LessonSwitches.tsx'
 
 export function LessonHeader({ lesson }: { lesson: LessonMeta }) {
   const { t } = useTranslation()
@@ -14,6 +15,7 @@ export function LessonHeader({ lesson }: { lesson: LessonMeta }) {
       </p>
       <h1>{lesson.title[lang]}</h1>
       <p className="lead">{lesson.summary[lang]}</p>
+      <LessonSwitches lesson={lesson} />
     </header>
   )
 }
