@@ -30,6 +30,7 @@ import {
 } from '../l7/ingress-match.ts'
 import { ingressNginxRoute, ingressNginxServers, nginxConfLines } from '../l7/ingress-nginx.ts'
 import { httpRequest, type HttpRequest } from '../l7/request.ts'
+import { checkTlsSecret, DEFAULT_CERTIFICATE } from '../l7/tls-secret.ts'
 import type { Rng } from '../rng.ts'
 import type {
   Accepted,
@@ -159,12 +160,28 @@ function chooseUpstream(
   const app = a.app as HttpApp
   if (secure) {
     const tls = ingressTlsFor(ings, req.sni ?? req.host)
+    const check =
+      tls.ingress && tls.tls?.secretName
+        ? checkTlsSecret(c.l7.secrets, tls.ingress.namespace, tls.tls.secretName)
+        : null
+    const usable = tls.secret !== null && check !== null && check.problem === null
+    const fallback = DEFAULT_CERTIFICATE[kind]
+    const fallbackEn = fallback
+      ? `its default certificate "${fallback}"`
+      : 'its default certificate'
+    const fallbackZh = fallback ? `它的默认证书 “${fallback}”` : '它的默认证书'
+    const badEn = check?.problem
+      ? ` But ${check.problem.en}, so ${name} cannot load it (its log says so) and presents ${fallbackEn} instead.`
+      : ''
+    const badZh = check?.problem
+      ? `但是${check.problem['zh-CN']}，所以 ${name} 无法加载它（日志中会报错），改为出示${fallbackZh}。`
+      : ''
     steps.push({
       action: 'tls-terminate',
-      lookups: tls.lookups,
+      lookups: check ? [...tls.lookups, check.lookup] : tls.lookups,
       explain: text(
-        `The TLS handshake ends here, in ${name}: the ClientHello carries SNI "${req.sni}". ${cap(tls.reason.en)}. ${tls.secret ? '' : 'A browser would warn; PodPath carries on as "curl -k" would. '}After the handshake ${name} decrypts the request and sees it as plain HTTP: ${req.method} ${req.path}, Host ${req.host}. From here on, inside the cluster, it travels unencrypted.`,
-        `TLS 握手在 ${name} 这里结束：ClientHello 中的 SNI 是 “${req.sni}”。${tls.reason['zh-CN']}。${tls.secret ? '' : '浏览器会发出警告；PodPath 像 “curl -k” 一样继续。'}握手之后 ${name} 解密请求，看到的是明文 HTTP：${req.method} ${req.path}，Host 为 ${req.host}。从这里开始，在集群内部它以明文传输。`,
+        `The TLS handshake ends here, in ${name}: the ClientHello carries SNI "${req.sni}". ${cap(tls.reason.en)}.${badEn} ${usable ? '' : 'A browser would warn; PodPath carries on as "curl -k" would. '}After the handshake ${name} decrypts the request and sees it as plain HTTP: ${req.method} ${req.path}, Host ${req.host}. From here on, inside the cluster, it travels unencrypted.`,
+        `TLS 握手在 ${name} 这里结束：ClientHello 中的 SNI 是 “${req.sni}”。${tls.reason['zh-CN']}。${badZh}${usable ? '' : '浏览器会发出警告；PodPath 像 “curl -k” 一样继续。'}握手之后 ${name} 解密请求，看到的是明文 HTTP：${req.method} ${req.path}，Host 为 ${req.host}。从这里开始，在集群内部它以明文传输。`,
       ),
       app: stripTls(app),
     })

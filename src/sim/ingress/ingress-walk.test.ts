@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import type { HttpApp, Step, Trace } from '../../model/trace.ts'
 import { build, traceOf } from '../../test/scenario.ts'
+import { loadScenarioSource } from '../../cli/load.ts'
 import { formatIp } from '../../model/ipv4.ts'
 
 const lesson = (id: string): string =>
@@ -127,6 +128,11 @@ describe('TLS at ingress-nginx', () => {
         rule: 'hosts: [www.example.com]  secretName: shop-tls',
         matched: true,
       },
+      {
+        table: 'Secret default/shop-tls',
+        rule: 'type: kubernetes.io/tls  data: tls.crt, tls.key',
+        matched: true,
+      },
     ])
     expect(app(tls).tls).toBeUndefined()
     expect(tls.changed).toContain('app.tls.sni')
@@ -134,6 +140,44 @@ describe('TLS at ingress-nginx', () => {
     expect(app(atWeb).tls).toBeUndefined()
     expect(app(atWeb).headers?.['X-Forwarded-Proto']).toBe('https')
     expect(app(t.steps.at(-1)!).tls).toEqual({ sni: 'www.example.com' })
+  })
+
+  it('presents the fake certificate when the Secret is missing or has no tls.key, and warns', () => {
+    const secretDoc = TLS.slice(TLS.indexOf('---\n# The certificate the Ingress names'))
+    const end = secretDoc.indexOf('---', 4)
+    const doc = secretDoc.slice(0, end)
+    expect(doc).toContain('kind: Secret')
+    const missing = TLS.replace(doc, '')
+    const noKey = TLS.replace(doc, doc.replace(/\n {2}tls\.key: .*\n/, '\n'))
+    const otherNs = TLS.replace(doc, doc.replace('namespace: default', 'namespace: certs'))
+    expect(new Set([missing, noKey, otherNs, TLS]).size).toBe(4)
+    for (const [yaml, why] of [
+      [missing, 'Secret default/shop-tls does not exist'],
+      [otherNs, 'Secret default/shop-tls does not exist'],
+      [noKey, 'Secret default/shop-tls (type kubernetes.io/tls) has no tls.key'],
+    ] as const) {
+      const warn = loadScenarioSource(yaml, 't.yaml').diagnostics.filter(
+        (d) => d.severity === 'warning',
+      )
+      expect(warn.map((d) => d.message.en).join('\n')).toContain(why)
+      const t = traceOf(yaml, 'https-terminated')
+      expect(t.outcome).toBe('delivered')
+      const tls = t.steps.find((s) => s.action === 'tls-terminate')!
+      expect(tls.explain.en).toContain(why)
+      expect(tls.explain.en).toContain('"Kubernetes Ingress Controller Fake Certificate"')
+      expect(tls.explain['zh-CN']).toContain('Kubernetes Ingress Controller Fake Certificate')
+      expect(tls.lookups.at(-1)!.matched).toBe(false)
+    }
+    // With the Secret in place: no warning, the certificate is used.
+    expect(
+      loadScenarioSource(TLS, 't.yaml').diagnostics.filter((d) => d.severity === 'warning'),
+    ).toEqual([])
+    const ok = traceOf(TLS, 'https-terminated').steps.find((s) => s.action === 'tls-terminate')!
+    expect(ok.explain.en).not.toContain('Fake Certificate')
+    expect(ok.lookups.at(-1)).toMatchObject({
+      rule: 'type: kubernetes.io/tls  data: tls.crt, tls.key',
+      matched: true,
+    })
   })
 
   it('redirects plain HTTP for a host with a certificate (308)', () => {
