@@ -272,6 +272,20 @@ describe('Traefik chooses by its own rules where they differ from the Ingress do
     expect(docs.kind === 'rule' && docs.rule.host).toBe('a.example')
   })
 
+  it('says so when routers of equal priority both match (no defined order in Traefik)', () => {
+    const a = ingress('a', { rules: [{ host: null, paths: [path('/z', 'Prefix', 'p')], where }] })
+    const b = ingress('b', { rules: [{ host: null, paths: [path('/z', 'Prefix', 'q')], where }] })
+    const r = traefikRoute(traefikConfig([b, a], services), req('x', '/z'))
+    expect(r.router!.name).toBe('shop-a-z')
+    expect(r.reason.en).toMatch(/shop-b-z has the same priority and matches too/)
+    expect(r.reason['zh-CN']).toMatch(/“shop-b-z” 的优先级相同/)
+    // Equal priority but only one matches: nothing to say.
+    const c = ingress('c', { rules: [{ host: null, paths: [path('/y', 'Prefix', 'q')], where }] })
+    expect(traefikRoute(traefikConfig([c, a], services), req('x', '/z')).reason.en).not.toMatch(
+      /same priority/,
+    )
+  })
+
   it('a router.priority annotation overrides the rule length', () => {
     const ing = ingress('s', {
       annotations: { 'traefik.ingress.kubernetes.io/router.priority': '100' },

@@ -411,6 +411,15 @@ export function traefikRoute(config: TraefikConfig, req: HttpRequest): TraefikRo
     }
   }
   const above = usable.indexOf(router)
+  const tied = usable.filter(
+    (r) => r !== router && r.priority === router.priority && traefikRuleMatches(r, req),
+  )
+  const tieEn = tied.length
+    ? `. ${tied.map((r) => r.name).join(', ')} ${tied.length === 1 ? 'has' : 'have'} the same priority and match${tied.length === 1 ? 'es' : ''} too: Traefik's sort leaves equal priorities in no defined order, so a real Traefik may pick either; PodPath takes the first by name`
+    : ''
+  const tieZh = tied.length
+    ? `。${tied.map((r) => `“${r.name}”`).join('、')} 的优先级相同且同样匹配：Traefik 的排序不规定相同优先级的先后，真实的 Traefik 可能选其中任何一个；PodPath 按名称取第一个`
+    : ''
   const prioEn = router.prioritySet
     ? router.from
       ? `its priority ${router.priority} comes from the router.priority annotation`
@@ -438,8 +447,8 @@ export function traefikRoute(config: TraefikConfig, req: HttpRequest): TraefikRo
     otherKind,
     lookups,
     reason: text(
-      `${kindEn}${skipEn}. Traefik tries them from the highest priority down; ${above === 0 ? 'the first one' : `after ${above} that do not match, router ${router.name}`} matches Host "${host}" and path "${path}" with the rule ${router.rule}: ${prioEn}${prefixEn}`,
-      `${kindZh}${skipZh}。Traefik 按优先级从高到低逐个尝试；${above === 0 ? '第一个' : `跳过 ${above} 个不匹配的之后，路由器 “${router.name}”`}以规则 ${router.rule} 匹配了主机 “${host}” 和路径 “${path}”：${prioZh}${prefixZh}`,
+      `${kindEn}${skipEn}. Traefik tries them from the highest priority down; ${above === 0 ? 'the first one' : `after ${above} that do not match, router ${router.name}`} matches Host "${host}" and path "${path}" with the rule ${router.rule}: ${prioEn}${prefixEn}${tieEn}`,
+      `${kindZh}${skipZh}。Traefik 按优先级从高到低逐个尝试；${above === 0 ? '第一个' : `跳过 ${above} 个不匹配的之后，路由器 “${router.name}”`}以规则 ${router.rule} 匹配了主机 “${host}” 和路径 “${path}”：${prioZh}${prefixZh}${tieZh}`,
     ),
   }
 }
