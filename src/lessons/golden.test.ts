@@ -58,7 +58,9 @@ describe('built-in lessons', () => {
       'cloud-lb',
       'underlay',
       'kube-proxy',
+      'kernel',
       'ingress-nginx',
+      'app',
     ])
     expect(cap.steps[0]!.phase).toBe('dns')
     for (const s of cap.steps) {

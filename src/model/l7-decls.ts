@@ -191,6 +191,20 @@ export interface HttpRouteDecl {
   where: Where
 }
 
+/**
+ * A Secret, as far as TLS needs it: its type and which data keys hold a value. The values
+ * themselves are not kept: PodPath does not parse certificates.
+ */
+export interface SecretDecl {
+  namespace: string
+  name: string
+  /** `type`, `Opaque` when left out (core/v1 SecretTypeOpaque is the default). */
+  type: string
+  /** Keys of `data` and `stringData` with a non-empty value. */
+  keys: string[]
+  where: Where
+}
+
 /** A ReferenceGrant: lets objects in other namespaces refer to objects in this one. */
 export interface ReferenceGrantDecl {
   namespace: string

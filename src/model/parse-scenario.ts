@@ -35,6 +35,7 @@ import type {
   IngressClassDecl,
   IngressDecl,
   ReferenceGrantDecl,
+  SecretDecl,
 } from './l7-decls.ts'
 
 export const PODPATH_API = 'podpath.dev/v1alpha1'
@@ -77,6 +78,7 @@ interface Collected {
   gateways: GatewayDecl[]
   httpRoutes: HttpRouteDecl[]
   referenceGrants: ReferenceGrantDecl[]
+  secrets: SecretDecl[]
   namespaceLabels: Record<string, Record<string, string>>
 }
 
@@ -99,6 +101,7 @@ export function parseScenario(source: string, file = 'scenario.yaml'): ParseResu
     gateways: [],
     httpRoutes: [],
     referenceGrants: [],
+    secrets: [],
     namespaceLabels: {},
   }
   let docs: Document[]
@@ -196,6 +199,7 @@ export function parseScenario(source: string, file = 'scenario.yaml'): ParseResu
     gateways: c.gateways,
     httpRoutes: c.httpRoutes,
     referenceGrants: c.referenceGrants,
+    secrets: c.secrets,
     namespaceLabels: c.namespaceLabels,
   }
   return { scenario: hasError ? null : draft, draft, diagnostics: ctx.diagnostics }
@@ -279,6 +283,10 @@ function collect(r: ObjReader, c: Collected): void {
       if (typeof name === 'string') c.namespaceLabels[name] = labels
       break
     }
+    case 'Secret':
+      // Kept as an ignored document too; what TLS needs of it is read quietly.
+      readSecret(r, c.secrets)
+      break
     case 'ConfigMap':
       if (name === 'kube-flannel-cfg') {
         c.configs.push(r)
@@ -334,4 +342,23 @@ function ignore(r: ObjReader, kind: string, apiVersion: string, c: Collected): v
         ),
     later ? 'info' : 'warning',
   )
+}
+
+/** A Secret's type and the data keys that hold a value (for Ingress and Gateway TLS). */
+function readSecret(r: ObjReader, out: SecretDecl[]): void {
+  const meta = r.value.metadata as { name?: unknown; namespace?: unknown } | undefined
+  if (typeof meta?.name !== 'string') return
+  const keys = new Set<string>()
+  for (const field of ['data', 'stringData']) {
+    const m = r.value[field]
+    if (!m || typeof m !== 'object' || Array.isArray(m)) continue
+    for (const [k, v] of Object.entries(m)) if (typeof v === 'string' && v !== '') keys.add(k)
+  }
+  out.push({
+    namespace: typeof meta.namespace === 'string' ? meta.namespace : 'default',
+    name: meta.name,
+    type: typeof r.value.type === 'string' ? r.value.type : 'Opaque',
+    keys: [...keys].sort(),
+    where: r.where(),
+  })
 }

@@ -11,6 +11,7 @@ import type {
   IngressClassDecl,
   IngressDecl,
   ReferenceGrantDecl,
+  SecretDecl,
 } from './l7-decls.ts'
 
 /** The CNI plugin that implements the Kubernetes network model on this cluster. */
@@ -221,6 +222,8 @@ export interface Scenario {
   gateways: GatewayDecl[]
   httpRoutes: HttpRouteDecl[]
   referenceGrants: ReferenceGrantDecl[]
+  /** Secrets (for the certificates that Ingress `tls` and Gateway listeners name). */
+  secrets: SecretDecl[]
   /** Labels of the `kind: Namespace` documents, by name (Gateway allowedRoutes selectors). */
   namespaceLabels: Record<string, Record<string, string>>
 }

@@ -74,6 +74,7 @@ export interface Cluster {
     | 'gateways'
     | 'httpRoutes'
     | 'referenceGrants'
+    | 'secrets'
     | 'namespaceLabels'
   >
 }

@@ -2,6 +2,7 @@
  * Scenario -> Cluster: nodes, Pods and every network namespace, filled in deterministically
  * (the same file always gives the same cluster). Problems become diagnostics, never exceptions.
  */
+import { tlsDiagnostics } from '../l7/tls-secret.ts'
 import { defaultIngressNginx } from '../ingress/default-controller.ts'
 import { defaultEnvoyProxies } from '../gateway/envoy-gateway.ts'
 import type { Diagnostic } from '../../model/diagnostic.ts'
@@ -94,6 +95,8 @@ export function buildCluster(scenario: Scenario): BuildResult {
       ),
     )
   }
+  for (const d of tlsDiagnostics(s.ingresses, s.gateways, s.secrets, s.referenceGrants))
+    report(ctx, d.where, d.message, 'warning')
   if (ingressNginx)
     report(
       ctx,
@@ -179,6 +182,7 @@ export function buildCluster(scenario: Scenario): BuildResult {
       gateways: s.gateways,
       httpRoutes: s.httpRoutes,
       referenceGrants: s.referenceGrants,
+      secrets: s.secrets,
       namespaceLabels: s.namespaceLabels,
     },
   }

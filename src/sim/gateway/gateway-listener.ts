@@ -8,6 +8,7 @@
  * GatewayClass the infrastructure provider, the Gateway the cluster operator, the HTTPRoute the
  * application developer (Gateway API docs, "Roles and personas").
  */
+import { listenerCertStatus } from '../l7/tls-secret.ts'
 import { formatIp } from '../../model/ipv4.ts'
 import type { GatewayDecl, ListenerDecl } from '../../model/l7-decls.ts'
 import { text, type Text } from '../../model/text.ts'
@@ -148,6 +149,18 @@ function chooseUpstream(
   }
   const listener = picked.listener
   if (secure) {
+    const cert = listenerCertStatus(gw, listener, c.l7.secrets, c.l7.referenceGrants)
+    if (!cert.ok) {
+      return {
+        kind: 'refuse',
+        reason: `listener ${listener.name} not programmed (${cert.reason})`,
+        lookups: [...picked.lookups, ...cert.lookups],
+        explain: text(
+          `SNI "${req.sni}" selects listener "${listener.name}", but its certificateRefs do not resolve: ${cert.message.en}. The Gateway reports the listener with ResolvedRefs False (reason ${cert.reason}) and not Programmed, so Envoy has no certificate to offer for it: the TLS handshake fails and the connection is closed before any HTTP is read.`,
+          `SNI “${req.sni}” 选中监听器 “${listener.name}”，但它的 certificateRefs 无法解析：${cert.message['zh-CN']}。Gateway 把该监听器报告为 ResolvedRefs False（原因 ${cert.reason}）且未处于 Programmed 状态，所以 Envoy 没有可出示的证书：TLS 握手失败，连接在读到任何 HTTP 之前就被关闭。`,
+        ),
+      }
+    }
     steps.push({
       action: 'tls-terminate',
       lookups: picked.lookups,

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import type { HttpApp, Step } from '../../model/trace.ts'
 import { build, traceOf } from '../../test/scenario.ts'
+import { loadScenarioSource } from '../../cli/load.ts'
 import { envoyContainerPort, envoyProxyName } from './envoy-gateway.ts'
 
 const YAML = readFileSync(
@@ -70,15 +71,54 @@ describe('Envoy Gateway as the data plane of a Gateway', () => {
     expect(t.steps.some((s) => s.action === 'deliver' && s.at.pod === 'blog/blog')).toBe(true)
   })
 
-  it('terminates TLS on an HTTPS listener with its certificateRef', () => {
-    const yaml = YAML.replace(
+  const SECRET = (ns: string, keys: string) => `
+---
+apiVersion: v1
+kind: Secret
+metadata: { name: store-tls, namespace: ${ns} }
+type: kubernetes.io/tls
+data: { ${keys} }
+`
+  const HTTPS = (ref: string) =>
+    YAML.replace(
       '- { name: http, port: 80, protocol: HTTP }',
       `- { name: http, port: 80, protocol: HTTP }
     - name: https
       port: 443
       protocol: HTTPS
-      tls: { mode: Terminate, certificateRefs: [{ name: store-tls }] }`,
+      tls: { mode: Terminate, certificateRefs: [${ref}] }`,
     ).replace('to: http://www.example.com/cart', 'to: https://www.example.com/cart')
+
+  it('does not program an HTTPS listener whose certificate Secret is missing or incomplete', () => {
+    const warnings = (y: string) =>
+      loadScenarioSource(y, 't.yaml').diagnostics.filter((d) => d.severity === 'warning')
+    for (const [yaml, reason, why] of [
+      [HTTPS('{ name: store-tls }'), 'InvalidCertificateRef', /does not exist/],
+      [
+        HTTPS('{ name: store-tls }') + SECRET('shop', 'tls.crt: QUJD'),
+        'InvalidCertificateRef',
+        /has no tls\.key/,
+      ],
+      [
+        HTTPS('{ name: store-tls, namespace: certs }') +
+          SECRET('certs', 'tls.crt: QUJD, tls.key: QUJD'),
+        'RefNotPermitted',
+        /no ReferenceGrant/,
+      ],
+    ] as const) {
+      const w = warnings(yaml)
+      expect(w.map((d) => d.message.en).join('\n')).toContain(`ResolvedRefs False (${reason})`)
+      const t = traceOf(yaml, 'weighted-route')
+      expect(t.outcome).toBe('rejected')
+      const last = t.steps.at(-1)!
+      expect(last.explain.en).toMatch(why)
+      expect(last.explain.en).toContain(`reason ${reason}`)
+      expect(t.steps.some((s) => s.action === 'l7-route')).toBe(false)
+    }
+  })
+
+  it('terminates TLS on an HTTPS listener with its certificateRef', () => {
+    const yaml = HTTPS('{ name: store-tls }') + SECRET('shop', 'tls.crt: QUJD, tls.key: QUJD')
     expect(yaml).toContain('store-tls')
     expect(yaml).toContain('https://www.example.com/cart')
     const { cluster } = build(yaml)

@@ -6,14 +6,15 @@
  * names the host, routes by host and path, and opens a new connection to an endpoint Pod (or,
  * with ingress-nginx's service-upstream annotation, to the Service's ClusterIP).
  *
- * ingress-nginx is followed closely (its routing is in ../l7/ingress-nginx.ts; the headers it
- * sets are those of rootfs/etc/nginx/template/nginx.tmpl with the default configuration,
- * use-forwarded-headers false; the Lua balancer's default algorithm is round_robin,
- * rootfs/etc/nginx/lua/balancer.lua). Traefik and HAProxy route by the Ingress docs' rules
- * (../l7/ingress-match.ts); PodPath does not show the configuration they generate.
+ * Each controller routes by its own semantics and shows the configuration it generates:
+ * ingress-nginx (../l7/ingress-nginx.ts; the headers it sets are those of
+ * rootfs/etc/nginx/template/nginx.tmpl with the default configuration, use-forwarded-headers
+ * false; the Lua balancer's default algorithm is round_robin, rootfs/etc/nginx/lua/balancer.lua),
+ * Traefik (../l7/traefik.ts: routers by priority, services with their servers) and HAProxy
+ * (../l7/haproxy.ts: map files, frontend rules, backends with their server slots).
  */
-import { haproxyBackendLookups } from '../l7/haproxy.ts'
-import { traefikRouterLookups, traefikRouters } from '../l7/traefik.ts'
+import { haproxyConfig, haproxyRoute } from '../l7/haproxy.ts'
+import { traefikConfig, traefikRoute } from '../l7/traefik.ts'
 import { formatIp } from '../../model/ipv4.ts'
 import type { IngressDecl } from '../../model/l7-decls.ts'
 import { text, type Text } from '../../model/text.ts'
@@ -25,11 +26,11 @@ import {
   ingressRuleLine,
   ingressTlsFor,
   ingressesOfClass,
-  matchIngress,
   type IngressServiceTarget,
 } from '../l7/ingress-match.ts'
 import { ingressNginxRoute, ingressNginxServers, nginxConfLines } from '../l7/ingress-nginx.ts'
 import { httpRequest, type HttpRequest } from '../l7/request.ts'
+import { checkTlsSecret, DEFAULT_CERTIFICATE } from '../l7/tls-secret.ts'
 import type { Rng } from '../rng.ts'
 import type {
   Accepted,
@@ -159,12 +160,28 @@ function chooseUpstream(
   const app = a.app as HttpApp
   if (secure) {
     const tls = ingressTlsFor(ings, req.sni ?? req.host)
+    const check =
+      tls.ingress && tls.tls?.secretName
+        ? checkTlsSecret(c.l7.secrets, tls.ingress.namespace, tls.tls.secretName)
+        : null
+    const usable = tls.secret !== null && check !== null && check.problem === null
+    const fallback = DEFAULT_CERTIFICATE[kind]
+    const fallbackEn = fallback
+      ? `its default certificate "${fallback}"`
+      : 'its default certificate'
+    const fallbackZh = fallback ? `它的默认证书 “${fallback}”` : '它的默认证书'
+    const badEn = check?.problem
+      ? ` But ${check.problem.en}, so ${name} cannot load it (its log says so) and presents ${fallbackEn} instead.`
+      : ''
+    const badZh = check?.problem
+      ? `但是${check.problem['zh-CN']}，所以 ${name} 无法加载它（日志中会报错），改为出示${fallbackZh}。`
+      : ''
     steps.push({
       action: 'tls-terminate',
-      lookups: tls.lookups,
+      lookups: check ? [...tls.lookups, check.lookup] : tls.lookups,
       explain: text(
-        `The TLS handshake ends here, in ${name}: the ClientHello carries SNI "${req.sni}". ${cap(tls.reason.en)}. ${tls.secret ? '' : 'A browser would warn; PodPath carries on as "curl -k" would. '}After the handshake ${name} decrypts the request and sees it as plain HTTP: ${req.method} ${req.path}, Host ${req.host}. From here on, inside the cluster, it travels unencrypted.`,
-        `TLS 握手在 ${name} 这里结束：ClientHello 中的 SNI 是 “${req.sni}”。${tls.reason['zh-CN']}。${tls.secret ? '' : '浏览器会发出警告；PodPath 像 “curl -k” 一样继续。'}握手之后 ${name} 解密请求，看到的是明文 HTTP：${req.method} ${req.path}，Host 为 ${req.host}。从这里开始，在集群内部它以明文传输。`,
+        `The TLS handshake ends here, in ${name}: the ClientHello carries SNI "${req.sni}". ${cap(tls.reason.en)}.${badEn} ${usable ? '' : 'A browser would warn; PodPath carries on as "curl -k" would. '}After the handshake ${name} decrypts the request and sees it as plain HTTP: ${req.method} ${req.path}, Host ${req.host}. From here on, inside the cluster, it travels unencrypted.`,
+        `TLS 握手在 ${name} 这里结束：ClientHello 中的 SNI 是 “${req.sni}”。${tls.reason['zh-CN']}。${badZh}${usable ? '' : '浏览器会发出警告；PodPath 像 “curl -k” 一样继续。'}握手之后 ${name} 解密请求，看到的是明文 HTTP：${req.method} ${req.path}，Host 为 ${req.host}。从这里开始，在集群内部它以明文传输。`,
       ),
       app: stripTls(app),
     })
@@ -174,7 +191,8 @@ function chooseUpstream(
     `${secure ? 'HTTPS' : 'HTTP'} 端口 ${a.local.port}`,
   )
   if (kind === 'ingress-nginx') return nginxChoice(c, req, a, app, steps, ings, ports)
-  return docsChoice(c, kind, req, a, app, steps, ings, ports)
+  if (kind === 'traefik') return traefikChoice(c, req, a, app, steps, ings, ports)
+  return haproxyChoice(c, req, a, app, steps, ings, ports)
 }
 
 function cap(s: string): string {
@@ -263,9 +281,26 @@ function nginxChoice(
   )
 }
 
-function docsChoice(
+/** The Service the controller reads endpoints from, as its lookups need it. */
+function serviceSource(c: Cluster) {
+  return (ns: string, name: string) =>
+    c.services.find((s) => s.namespace === ns && s.name === name) ?? null
+}
+
+/** Headers Traefik adds (Traefik docs, "Headers": X-Forwarded-* and X-Real-Ip). */
+function traefikHeaders(app: HttpApp, req: HttpRequest, a: Accepted): Record<string, string> {
+  return {
+    ...app.headers,
+    'X-Forwarded-For': a.client.ip,
+    'X-Forwarded-Host': req.host,
+    'X-Forwarded-Port': String(req.scheme === 'https' ? 443 : 80),
+    'X-Forwarded-Proto': req.scheme,
+    'X-Real-Ip': a.client.ip,
+  }
+}
+
+function traefikChoice(
   c: Cluster,
-  kind: IngressControllerKind,
   req: HttpRequest,
   a: Accepted,
   app: HttpApp,
@@ -273,58 +308,95 @@ function docsChoice(
   ings: IngressDecl[],
   ports: Text,
 ): UpstreamChoice {
-  const name = NAMES[kind]
-  const m = matchIngress(ings, req)
-  const traefik = kind === 'traefik'
-  const note = traefik
-    ? text(
-        `The lookups are the routers Traefik's kubernetesIngress provider builds from these Ingresses, one per rule path, as its dashboard lists them (name, rule, service); the marked one is the router for the chosen rule. PodPath picks it by the Ingress documentation's rules, not by Traefik's router priorities.`,
-        `查找项是 Traefik 的 kubernetesIngress provider 由这些 Ingress 生成的路由器（router），每条规则路径一个，与其仪表盘列出的一致（名称、规则、服务）；标记的是所选规则对应的路由器。PodPath 按 Ingress 文档的规则选出它，而不是按 Traefik 路由器的优先级。`,
-      )
-    : text(
-        `The lookups are the backends ${name} creates in haproxy.cfg for the Service ports these Ingresses name, each called <namespace>_svc_<Service>_<port name or number>; the marked one serves this request. PodPath picks it by the Ingress documentation's rules and does not show the frontend's host and path maps.`,
-        `查找项是 ${name} 在 haproxy.cfg 中为这些 Ingress 引用的 Service 端口创建的 backend，各自命名为 <命名空间>_svc_<Service>_<端口名或端口号>；标记的是处理本请求的那个。PodPath 按 Ingress 文档的规则选出它，不展示 frontend 中按主机和路径选择 backend 的映射。`,
-      )
+  const config = traefikConfig(ings, serviceSource(c))
+  const route = traefikRoute(config, req)
   steps.push({
     action: 'l7-route',
-    lookups: traefik
-      ? traefikRouterLookups(traefikRouters(ings), m.match)
-      : haproxyBackendLookups(
-          ings,
-          (ns, svc) =>
-            c.services.find((s) => s.namespace === ns && s.name === svc)?.decl.ports ?? null,
-          m.match.kind === 'not-found' ? null : m.match.target,
-        ),
+    lookups: route.lookups,
     explain: text(
-      `${name} routes the request that came in on its ${ports.en} by the rules of the ${ings.length} Ingress${ings.length === 1 ? '' : 'es'} of its class: ${m.reason.en}. ${note.en}`,
-      `${name} 按其类下 ${ings.length} 个 Ingress 的规则为从 ${ports['zh-CN']} 进来的请求选路：${m.reason['zh-CN']}。${note['zh-CN']}`,
+      `Traefik's kubernetesIngress provider turned the ${ings.length} Ingress${ings.length === 1 ? '' : 'es'} of its class into ${config.routers.length} router${config.routers.length === 1 ? '' : 's'} and ${config.services.length} service${config.services.length === 1 ? '' : 's'} (the lookups list them as its API shows them: each router's rule and priority, each service's servers, built from the EndpointSlices). The request came in on its ${ports.en}. ${cap(route.reason.en)}.`,
+      `Traefik 的 kubernetesIngress provider 把其类下的 ${ings.length} 个 Ingress 变成了 ${config.routers.length} 个路由器（router）和 ${config.services.length} 个服务（service）（查找项按其 API 的样子列出：每个路由器的规则和优先级，每个服务由 EndpointSlice 生成的服务器）。请求从它的 ${ports['zh-CN']} 进来。${route.reason['zh-CN']}。`,
     ),
   })
-  if (m.match.kind === 'not-found') return { kind: 'answer', status: 404, steps }
-  // Traefik adds X-Forwarded-* and X-Real-Ip (Traefik docs, "Headers"); HAProxy's forwardfor
-  // option adds X-Forwarded-For only.
-  const headers: Record<string, string> =
-    kind === 'traefik'
-      ? {
-          ...app.headers,
-          'X-Forwarded-For': a.client.ip,
-          'X-Forwarded-Host': req.host,
-          'X-Forwarded-Port': String(req.scheme === 'https' ? 443 : 80),
-          'X-Forwarded-Proto': req.scheme,
-          'X-Real-Ip': a.client.ip,
-        }
-      : { ...app.headers, 'X-Forwarded-For': a.client.ip }
-  const t = m.match.target
-  return pickBackend(
-    c,
-    kind,
-    t,
-    t ? `${t.namespace}/${t.service}:${t.port}` : '',
-    false,
-    a,
-    { ...stripTls(app), headers },
+  if (!route.router || !route.service) return { kind: 'answer', status: 404, steps }
+  const svc = route.service
+  const live = svc.servers.filter((s) => !s.fenced)
+  const pool = live.length > 0 ? live : svc.servers
+  const chosen = pool[a.walker.rng.int(0, pool.length - 1)]!
+  const headers = traefikHeaders(app, req, a)
+  return {
+    kind: 'upstream',
+    ip: chosen.ip,
+    port: chosen.port,
+    pod: chosen.pod,
     steps,
-  )
+    lookups: svc.servers.map((s) => ({
+      table: `Traefik service ${svc.name} (weighted round robin)`,
+      rule: `${s.url}${s.pod ? `  ${s.pod}` : ''}${s.fenced ? '  (fenced: terminating)' : ''}`,
+      matched: s === chosen,
+    })),
+    explain: text(
+      `Router ${route.router.name} hands the request to service ${svc.name}, whose load balancer lists ${svc.servers.length} server${svc.servers.length === 1 ? '' : 's'} taken from the EndpointSlices of Service ${svc.namespace}/${svc.service}: Traefik connects to a Pod IP itself, not to the ClusterIP, so kube-proxy has nothing to do on this hop. Its weighted round robin (every weight 1) takes ${chosen.url}${chosen.pod ? ` (${chosen.pod})` : ''}; PodPath draws this request's turn from the seed. The request goes on with X-Forwarded-For and X-Real-Ip set to ${a.client.ip}, the client address Traefik saw, because the Pod will only see Traefik's own address.`,
+      `路由器 “${route.router.name}” 把请求交给服务 “${svc.name}”，它的负载均衡器列出了 ${svc.servers.length} 个服务器，取自 Service ${svc.namespace}/${svc.service} 的 EndpointSlice：Traefik 自己连接 Pod IP，而不是 ClusterIP，所以这一跳 kube-proxy 无事可做。它的加权轮询（权重都是 1）选中 ${chosen.url}${chosen.pod ? `（${chosen.pod}）` : ''}；PodPath 用种子决定这一次轮到谁。请求继续前进，X-Forwarded-For 和 X-Real-Ip 设为 Traefik 看到的客户端地址 ${a.client.ip}，因为 Pod 只会看到 Traefik 自己的地址。`,
+    ),
+    app: { ...stripTls(app), headers },
+  }
+}
+
+function haproxyChoice(
+  c: Cluster,
+  req: HttpRequest,
+  a: Accepted,
+  app: HttpApp,
+  steps: ProxyStep[],
+  ings: IngressDecl[],
+  ports: Text,
+): UpstreamChoice {
+  const config = haproxyConfig(ings, serviceSource(c))
+  const route = haproxyRoute(config, req)
+  const rows = Object.values(config.maps).reduce((n, m) => n + m.length, 0)
+  steps.push({
+    action: 'l7-route',
+    lookups: route.lookups,
+    explain: text(
+      `HAProxy's controller wrote the ${ings.length} Ingress${ings.length === 1 ? '' : 'es'} of its class into ${rows} map file line${rows === 1 ? '' : 's'} (host.map and the three path maps in /etc/haproxy/maps) and ${config.backends.length} backend${config.backends.length === 1 ? '' : 's'}; the frontend's rules look the request up in those maps. It came in on the ${ports.en}: ${route.reason.en}.`,
+      `HAProxy 的控制器把其类下的 ${ings.length} 个 Ingress 写成了 ${rows} 行映射文件（/etc/haproxy/maps 中的 host.map 和三个路径映射）以及 ${config.backends.length} 个 backend；frontend 的规则在这些映射中查找请求。它从 ${ports['zh-CN']} 进来：${route.reason['zh-CN']}。`,
+    ),
+  })
+  const b = route.backend
+  if (!b) return { kind: 'answer', status: 404, steps }
+  const on = b.servers.filter((s) => s.enabled)
+  const lookups: Lookup[] = b.servers.map((s) => ({
+    table: `haproxy.cfg backend ${b.name} (balance roundrobin)`,
+    rule: `server ${s.name} ${s.address}:${s.port} ${s.enabled ? 'enabled' : 'disabled'}`,
+    matched: false,
+  }))
+  if (on.length === 0) {
+    steps.push({
+      action: 'l7-route',
+      lookups,
+      explain: text(
+        `Backend ${b.name} has only disabled server slots (Service ${b.namespace}/${b.service} has no ready endpoint), so HAProxy answers 503 Service Unavailable itself.`,
+        `backend “${b.name}” 只有被禁用的服务器槽位（Service ${b.namespace}/${b.service} 没有就绪的端点），所以 HAProxy 自己返回 503 Service Unavailable。`,
+      ),
+    })
+    return { kind: 'answer', status: 503, steps }
+  }
+  const chosen = on[a.walker.rng.int(0, on.length - 1)]!
+  lookups[b.servers.indexOf(chosen)]!.matched = true
+  return {
+    kind: 'upstream',
+    ip: chosen.address,
+    port: chosen.port,
+    pod: chosen.pod,
+    steps,
+    lookups,
+    explain: text(
+      `Backend ${b.name} has ${b.servers.length} server slots, SRV_1 to SRV_${b.servers.length} (the controller adds them 42 at a time so that endpoints can change without a reload); ${on.length} hold${on.length === 1 ? 's' : ''} the ready endpoints of Service ${b.namespace}/${b.service} and the rest wait disabled at 127.0.0.1:1. Which endpoint lands in which slot follows Go map order on a real controller; PodPath fills them in EndpointSlice order. Round robin takes ${chosen.name}, ${chosen.address}:${chosen.port}${chosen.pod ? ` (${chosen.pod})` : ''}; PodPath draws this request's turn from the seed. HAProxy connects to the Pod IP itself, so kube-proxy has nothing to do on this hop, and with option forwardfor (the controller's default) it adds X-Forwarded-For: ${a.client.ip}, the client address it saw.`,
+      `backend “${b.name}” 有 ${b.servers.length} 个服务器槽位，SRV_1 到 SRV_${b.servers.length}（控制器每次加 42 个，这样端点变化时不必重新加载）；其中 ${on.length} 个放着 Service ${b.namespace}/${b.service} 的就绪端点，其余的以 127.0.0.1:1 禁用待命。真实控制器中哪个端点落在哪个槽位取决于 Go map 的遍历顺序；PodPath 按 EndpointSlice 的顺序填入。轮询选中 ${chosen.name}，即 ${chosen.address}:${chosen.port}${chosen.pod ? `（${chosen.pod}）` : ''}；PodPath 用种子决定这一次轮到谁。HAProxy 自己连接 Pod IP，所以这一跳 kube-proxy 无事可做；由于启用了 option forwardfor（控制器的默认设置），它添加 X-Forwarded-For: ${a.client.ip}，即它看到的客户端地址。`,
+    ),
+    app: { ...stripTls(app), headers: { ...app.headers, 'X-Forwarded-For': a.client.ip } },
+  }
 }
 
 function stripTls(app: HttpApp): HttpApp {

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import type { HttpApp, Step, Trace } from '../../model/trace.ts'
 import { build, traceOf } from '../../test/scenario.ts'
+import { loadScenarioSource } from '../../cli/load.ts'
 import { formatIp } from '../../model/ipv4.ts'
 
 const lesson = (id: string): string =>
@@ -127,6 +128,11 @@ describe('TLS at ingress-nginx', () => {
         rule: 'hosts: [www.example.com]  secretName: shop-tls',
         matched: true,
       },
+      {
+        table: 'Secret default/shop-tls',
+        rule: 'type: kubernetes.io/tls  data: tls.crt, tls.key',
+        matched: true,
+      },
     ])
     expect(app(tls).tls).toBeUndefined()
     expect(tls.changed).toContain('app.tls.sni')
@@ -134,6 +140,44 @@ describe('TLS at ingress-nginx', () => {
     expect(app(atWeb).tls).toBeUndefined()
     expect(app(atWeb).headers?.['X-Forwarded-Proto']).toBe('https')
     expect(app(t.steps.at(-1)!).tls).toEqual({ sni: 'www.example.com' })
+  })
+
+  it('presents the fake certificate when the Secret is missing or has no tls.key, and warns', () => {
+    const secretDoc = TLS.slice(TLS.indexOf('---\n# The certificate the Ingress names'))
+    const end = secretDoc.indexOf('---', 4)
+    const doc = secretDoc.slice(0, end)
+    expect(doc).toContain('kind: Secret')
+    const missing = TLS.replace(doc, '')
+    const noKey = TLS.replace(doc, doc.replace(/\n {2}tls\.key: .*\n/, '\n'))
+    const otherNs = TLS.replace(doc, doc.replace('namespace: default', 'namespace: certs'))
+    expect(new Set([missing, noKey, otherNs, TLS]).size).toBe(4)
+    for (const [yaml, why] of [
+      [missing, 'Secret default/shop-tls does not exist'],
+      [otherNs, 'Secret default/shop-tls does not exist'],
+      [noKey, 'Secret default/shop-tls (type kubernetes.io/tls) has no tls.key'],
+    ] as const) {
+      const warn = loadScenarioSource(yaml, 't.yaml').diagnostics.filter(
+        (d) => d.severity === 'warning',
+      )
+      expect(warn.map((d) => d.message.en).join('\n')).toContain(why)
+      const t = traceOf(yaml, 'https-terminated')
+      expect(t.outcome).toBe('delivered')
+      const tls = t.steps.find((s) => s.action === 'tls-terminate')!
+      expect(tls.explain.en).toContain(why)
+      expect(tls.explain.en).toContain('"Kubernetes Ingress Controller Fake Certificate"')
+      expect(tls.explain['zh-CN']).toContain('Kubernetes Ingress Controller Fake Certificate')
+      expect(tls.lookups.at(-1)!.matched).toBe(false)
+    }
+    // With the Secret in place: no warning, the certificate is used.
+    expect(
+      loadScenarioSource(TLS, 't.yaml').diagnostics.filter((d) => d.severity === 'warning'),
+    ).toEqual([])
+    const ok = traceOf(TLS, 'https-terminated').steps.find((s) => s.action === 'tls-terminate')!
+    expect(ok.explain.en).not.toContain('Fake Certificate')
+    expect(ok.lookups.at(-1)).toMatchObject({
+      rule: 'type: kubernetes.io/tls  data: tls.crt, tls.key',
+      matched: true,
+    })
   })
 
   it('redirects plain HTTP for a host with a certificate (308)', () => {
@@ -177,24 +221,30 @@ spec:
     expect(t.outcome).toBe('delivered')
     const route = t.steps.find((s) => s.action === 'l7-route')!
     expect([route.at.component, route.at.pod]).toEqual(['traefik', 'traefik/traefik'])
-    expect(route.explain.en).toMatch(/routers Traefik's kubernetesIngress provider builds/)
-    expect(route.lookups).toEqual([
-      {
-        table: 'Traefik routers (/api/http/routers)',
-        rule: 'default-router: rule PathPrefix(`/`) -> service default-backend',
-        matched: false,
-      },
-      {
-        table: 'Traefik routers (/api/http/routers)',
-        rule: 'default-shop-www-example-com-api: rule Host(`www.example.com`) && PathPrefix(`/api`) -> service default-api-service-80',
-        matched: true,
-      },
-      {
-        table: 'Traefik routers (/api/http/routers)',
-        rule: 'default-shop-www-example-com-web: rule Host(`www.example.com`) && PathPrefix(`/web`) -> service default-web-service-80',
-        matched: false,
-      },
+    expect(route.explain.en).toMatch(/Traefik's kubernetesIngress provider turned the 2 Ingresses/)
+    // The routers by priority (the length of the rule), the one that matched marked; then the
+    // services with the servers built from the EndpointSlices.
+    const routers = route.lookups.filter((l) => l.table.startsWith('Traefik routers'))
+    expect(routers.map((l) => [l.rule, l.matched])).toEqual([
+      [
+        'default-shop-www-example-com-api: rule Host("www.example.com") && PathPrefix("/api")  priority 45 (rule length) -> service default-api-service-80',
+        true,
+      ],
+      [
+        'default-shop-www-example-com-web: rule Host("www.example.com") && PathPrefix("/web")  priority 45 (rule length) -> service default-web-service-80',
+        false,
+      ],
+      [
+        'default-router: rule PathPrefix("/")  priority -2147483648 -> service default-backend',
+        false,
+      ],
     ])
+    const services = route.lookups.filter((l) => l.table.startsWith('Traefik services'))
+    expect(services.find((l) => l.matched)!.rule).toMatch(
+      /^default-api-service-80: loadBalancer\.servers http:\/\/10\.\d+\.\d+\.\d+:\d+/,
+    )
+    const proxy = t.steps.find((s) => s.action === 'proxy' && s.at.component === 'traefik')
+    expect(proxy?.lookups.some((l) => l.matched && l.rule.startsWith('http://'))).toBe(true)
     // Its Service keeps externalTrafficPolicy: Cluster, so kube-proxy masquerades: the
     // controller sees a node address, and that is what X-Forwarded-For carries.
     const atApi = t.steps.find((s) => s.action === 'deliver' && s.at.pod === 'default/api')!
@@ -248,11 +298,35 @@ spec:
     const atApi = t.steps.find((s) => s.action === 'deliver' && s.at.pod === 'default/api')!
     expect(app(atApi).headers).toEqual({ 'X-Forwarded-For': '203.0.113.9' })
     const route = t.steps.find((s) => s.action === 'l7-route')!
-    expect(route.explain.en).toMatch(/backends HAProxy creates in haproxy.cfg/)
-    expect(route.lookups.map((l) => [l.rule, l.matched])).toEqual([
-      ['backend default_svc_web-service_80', false],
-      ['backend default_svc_api-service_80', true],
+    expect(route.explain.en).toMatch(/HAProxy's controller wrote the 2 Ingresses/)
+    const matched = route.lookups.filter((l) => l.matched).map((l) => [l.table, l.rule])
+    expect(matched).toEqual([
+      [
+        'haproxy.cfg frontend http',
+        'http-request set-var(txn.host) req.hdr(Host),field(1,:),lower',
+      ],
+      [
+        'haproxy.cfg frontend http',
+        'http-request set-var(txn.host_match) var(txn.host),map(/etc/haproxy/maps/host.map)',
+      ],
+      [
+        'haproxy.cfg frontend http',
+        'http-request set-var(txn.path_match) var(txn.host_match),concat(,txn.path,),map_beg(/etc/haproxy/maps/path-prefix.map) if !{ var(txn.path_match) -m found }',
+      ],
+      ['haproxy.cfg frontend http', 'use_backend %[var(txn.path_match),field(1,.)]'],
+      ['/etc/haproxy/maps/host.map', 'www.example.com\t\t\twww.example.com'],
+      ['/etc/haproxy/maps/path-prefix.map', 'www.example.com/api/\t\t\tdefault_svc_api-service_80'],
+      [
+        'haproxy.cfg backends',
+        expect.stringMatching(
+          /^backend default_svc_api-service_80: balance roundrobin; server SRV_1 /,
+        ),
+      ],
     ])
+    const proxy = t.steps.find((s) => s.action === 'proxy' && s.at.component === 'haproxy')
+    expect(proxy?.lookups.find((l) => l.matched)?.rule).toMatch(
+      /^server SRV_\d+ 10\.[\d.]+:\d+ enabled$/,
+    )
     // The docs' rule: a request no rule matches goes to the defaultBackend (Ingress fallback),
     // where ingress-nginx answers 404 from the host's own server block.
     const miss = traceOf(yaml, 'no-rule-404')

@@ -11,6 +11,7 @@ import type { Rng } from '../rng.ts'
 import { findLink, type Link, type NetNs, type Route } from '../net/netns.ts'
 import { lookupRoute, type RouteMatch } from '../net/fib.ts'
 import { formatRoute, routeCommand } from '../print/ip-route.ts'
+import { formatLink, netnsName } from '../print/ip-link.ts'
 import { formatRule } from '../print/ip-rule.ts'
 import { formatNeigh } from '../print/ip-neigh.ts'
 import type { WalkState } from './state.ts'
@@ -119,7 +120,7 @@ export class Walker {
     this.steps.push({
       index: this.steps.length,
       phase: this.phase,
-      at,
+      at: at.component === null ? { ...at, component: defaultComponent(at) } : at,
       action,
       packet: snapshot,
       changed: opts.sideMessage ? [] : changedFields(this.last, snapshot),
@@ -328,11 +329,20 @@ export class Walker {
         const peerNs = this.state.ns(peer.ns)
         const peerLink = findLink(peerNs, peer.ifname)!
         const into = peerNs.kind === 'pod' ? `Pod ${peerNs.pod}` : `node ${peerNs.node}`
+        // What decides this hop is the link itself: the first two lines `ip -d addr show` prints
+        // for it name the peer's ifindex (@ifN) and the namespace it lives in (link-netns).
+        const shown = formatLink(link, netnsName(peerNs))
         this.emit(
           'veth',
           this.where(peerNs, { device: peerLink.name }),
           pkt,
-          [],
+          [
+            {
+              table: `ip -d addr show ${link.name}${ns.kind === 'pod' ? ` (in Pod ${ns.pod})` : ''}`,
+              rule: `${shown[0]}  ${shown[1]!.trim()}`,
+              matched: true,
+            },
+          ],
           text(
             `The frame crosses the veth pair: what is written to ${link.name}@if${peer.ifindex} comes out of ${peerLink.name}@if${link.ifindex} in ${into}'s network namespace. A veth pair is a virtual cable with one end in each namespace.`,
             `帧穿过 veth 对：写入 ${link.name}@if${peer.ifindex} 的数据从${into === `node ${peerNs.node}` ? `节点 ${peerNs.node}` : ` Pod ${peerNs.pod}`} 的网络命名空间里的 ${peerLink.name}@if${link.ifindex} 出来。veth 对就像一根虚拟网线，两端各在一个命名空间里。`,
@@ -448,4 +458,18 @@ function routeExplain(
     `In ${who}, the longest matching route for ${dst} sends it out ${dev.name} ${hop}.${fwd.en}${mac.en}`,
     `在${whoZh} 中，匹配 ${dst} 的最长前缀路由让它从 ${dev.name} 发出，${hopZh}。${fwd.zh}${mac.zh}`,
   )
+}
+
+/**
+ * Who acts at a step that names no component itself. A process in a container (it sends, it
+ * receives) is the application; anything else inside a node or Pod network namespace is the Linux
+ * kernel: routing, neighbour resolution, veth and bridge forwarding, tunnels, netfilter and
+ * conntrack (the `hook` says which netfilter hook). Components that program the kernel
+ * (kube-proxy) or run as processes (CoreDNS, controllers) set their own name where they act.
+ * Steps outside every node always name the component they happen in.
+ */
+export function defaultComponent(at: Location): string | null {
+  if (at.container) return 'app'
+  if (at.node || at.pod) return 'kernel'
+  return null
 }

@@ -6,6 +6,7 @@
 import type { Trace } from '../../model/trace.ts'
 import type { ClusterSummary, ServiceSummary } from '../../sim/protocol.ts'
 import type { GraphExtras } from './layout.ts'
+import { STACK_COMPONENTS } from './locate.ts'
 
 /** With more Services than this (the scale lessons have a thousand), only those the trace meets. */
 export const MAX_SERVICES = 6
@@ -24,6 +25,8 @@ export function graphExtras(cluster: ClusterSummary, trace: Trace | null): Graph
   const outside: string[] = []
   for (const { at } of steps) {
     if (!at.component || at.pod || at.device) continue
+    // The kernel and application processes have no box of their own (locate.ts).
+    if (STACK_COMPONENTS.has(at.component)) continue
     if (at.node) {
       if (!nodeComponents.some((x) => x.node === at.node && x.name === at.component))
         nodeComponents.push({ node: at.node, name: at.component })

@@ -7,7 +7,7 @@ import type { Location, Trace } from '../../model/trace.ts'
 import { summarize } from '../../sim/summary.ts'
 import { graphExtras } from './extras.ts'
 import { layoutCluster } from './layout.ts'
-import { boxIds, locate } from './locate.ts'
+import { boxIds, locate, STACK_COMPONENTS } from './locate.ts'
 
 const LESSONS_DIR = join(import.meta.dirname, '..', '..', 'lessons')
 
@@ -98,6 +98,22 @@ describe('where a step is drawn', () => {
     expect(locate(at({ component: 'internet' }), IDS)).toBe('comp:internet')
   })
 
+  it('draws the kernel and an application where their device, container, Pod or node is', () => {
+    expect(locate(at({ node: 'node-1', component: 'kernel' }), IDS)).toBe('node:node-1')
+    expect(locate(at({ node: 'node-1', device: 'cni0', component: 'kernel' }), IDS)).toBe(
+      'dev:node-1:cni0',
+    )
+    expect(
+      locate(
+        at({ node: 'node-1', pod: 'default/client', container: 'curl', component: 'app' }),
+        IDS,
+      ),
+    ).toBe('ctr:default/client:curl')
+    expect(locate(at({ node: 'node-1', pod: 'default/client', component: 'kernel' }), IDS)).toBe(
+      'pod:default/client',
+    )
+  })
+
   it('falls back to the broader box: the Pod, then the node; null when nothing matches', () => {
     expect(locate(at({ node: 'node-1', pod: 'default/client', container: 'sidecar' }), IDS)).toBe(
       'pod:default/client',
@@ -119,7 +135,9 @@ describe('where a step is drawn', () => {
           expect(id, `step ${s.index} ${JSON.stringify(s.at)}`).not.toBe(null)
           // Never the broad fallback: the lessons' steps all have a box of their own.
           expect(id!.startsWith('node:') || id!.startsWith('pod:'), `step ${s.index}`).toBe(
-            s.at.device === null && s.at.container === null && s.at.component === null,
+            s.at.device === null &&
+              s.at.container === null &&
+              (s.at.component === null || STACK_COMPONENTS.has(s.at.component)),
           )
         }
       }

@@ -17,6 +17,13 @@ import {
   type GraphLayout,
 } from './layout.ts'
 
+/**
+ * Components the engine names at steps no other component claims: the Linux kernel of a node or
+ * Pod namespace, and the application process in a container. They have no box of their own: such
+ * a step is drawn where its device, container, Pod or node is.
+ */
+export const STACK_COMPONENTS: ReadonlySet<string> = new Set(['kernel', 'app'])
+
 /** The ids of a layout's boxes, for lookups. */
 export function boxIds(layout: GraphLayout): Set<string> {
   return new Set(layout.boxes.map((b) => b.id))
@@ -24,6 +31,7 @@ export function boxIds(layout: GraphLayout): Set<string> {
 
 export function locate(at: Location, ids: ReadonlySet<string>): string | null {
   const candidates: string[] = []
+  const component = at.component && !STACK_COMPONENTS.has(at.component) ? at.component : null
   if (at.pod) {
     if (at.container) candidates.push(containerId(at.pod, at.container))
     if (at.device) candidates.push(deviceId(at.pod, at.device))
@@ -33,10 +41,9 @@ export function locate(at: Location, ids: ReadonlySet<string>): string | null {
   }
   if (at.node) {
     if (at.device) candidates.push(deviceId(at.node, at.device))
-    if (at.component) candidates.push(nodeComponentId(at.node, at.component))
+    if (component) candidates.push(nodeComponentId(at.node, component))
     candidates.push(nodeId(at.node))
   }
-  if (at.component)
-    candidates.push(at.component === 'underlay' ? UNDERLAY_ID : outsideId(at.component))
+  if (component) candidates.push(component === 'underlay' ? UNDERLAY_ID : outsideId(component))
   return candidates.find((id) => ids.has(id)) ?? null
 }
