@@ -2,6 +2,7 @@ import { useTranslation } from 'react-i18next'
 import { selectLang, useAppStore } from '../../app/store.ts'
 import { LESSONS, MODES } from '../../lessons/catalog.ts'
 import { ArrowRightIcon, ClockIcon } from '../icons.tsx'
+import { ImportSection } from '../import/ImportSection.tsx'
 import { LessonLink } from './LessonLink.tsx'
 
 /** The first screen: what PodPath does, and the four modes as a map. */
@@ -45,6 +46,7 @@ export function Landing() {
           )
         })}
       </ol>
+      <ImportSection />
     </article>
   )
 }
