@@ -86,7 +86,17 @@ function build(): void {
   if (r.status !== 0) throw new Error('vite build failed')
 }
 
+async function answers(): Promise<boolean> {
+  try {
+    return (await fetch(BASE)).ok
+  } catch {
+    return false
+  }
+}
+
 async function serve(): Promise<ChildProcess> {
+  // Another server on the port would be measured instead of this build.
+  if (await answers()) throw new Error(`port ${PORT} is taken: set BENCH_PORT to a free one`)
   const child = spawn(
     process.execPath,
     [
@@ -100,11 +110,7 @@ async function serve(): Promise<ChildProcess> {
   )
   for (let i = 0; i < 100; i++) {
     if (child.exitCode !== null) throw new Error(`vite preview exited (port ${PORT} taken?)`)
-    try {
-      if ((await fetch(BASE)).ok) return child
-    } catch {
-      // not listening yet
-    }
+    if (await answers()) return child
     await new Promise((r) => setTimeout(r, 200))
   }
   child.kill('SIGINT')
@@ -116,6 +122,8 @@ function stop(child: ChildProcess): Promise<void> {
     if (child.exitCode !== null) return resolve()
     child.once('exit', () => resolve())
     child.kill('SIGINT')
+    // vite preview closes on SIGINT; should it not, it is not left behind.
+    setTimeout(() => child.exitCode === null && child.kill('SIGTERM'), 5000).unref()
   })
 }
 
