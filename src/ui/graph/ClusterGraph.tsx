@@ -8,12 +8,14 @@ import {
   ControlButton,
   Controls,
   MiniMap,
+  MiniMapNode,
   Position,
   ReactFlow,
   useReactFlow,
   ViewportPortal,
   type Edge,
   type FitViewOptions,
+  type MiniMapNodeProps,
 } from '@xyflow/react'
 import '@xyflow/react/dist/style.css'
 import './graph.css'
@@ -102,6 +104,15 @@ const MINIMAP_FILL: Partial<Record<BoxKind, string>> = {
   pod: 'var(--g-pod-bg)',
   underlay: 'var(--g-wire)',
   service: 'var(--g-svc-bg)',
+}
+
+/**
+ * The overview map draws the boxes it colours (Nodes, Pods, Services, the underlay): at its size
+ * the devices inside are noise, and at a thousand Pods their thousands of shapes were repainted
+ * on every frame of a pan.
+ */
+function MiniMapBox(props: MiniMapNodeProps) {
+  return /^(node|pod|svc):|^underlay$/.test(props.id) ? <MiniMapNode {...props} /> : null
 }
 
 const reducedMotion = () => window.matchMedia('(prefers-reduced-motion: reduce)').matches
@@ -216,6 +227,7 @@ export default function ClusterGraph() {
             pannable
             zoomable
             style={{ width: 100, height: 64 }}
+            nodeComponent={MiniMapBox}
             nodeColor={(n) => MINIMAP_FILL[(n as BoxFlowNode).data.box.kind] ?? 'transparent'}
             nodeStrokeColor="var(--g-border)"
           />
