@@ -117,6 +117,23 @@ test.describe("opening one's own scenario", () => {
     await expect(page.locator('.step-list')).toHaveCount(0)
   })
 
+  test('a file dropped on the first screen opens', async ({ page }) => {
+    await page.goto('/?lang=en')
+    const drop = await page.evaluateHandle((text) => {
+      const data = new DataTransfer()
+      data.items.add(new File([text], 'dropped.yaml', { type: 'application/yaml' }))
+      return data
+    }, VALID)
+    const zone = page.getByRole('region', { name: 'Your own cluster' }).locator('.drop-zone')
+    await zone.dispatchEvent('dragover', { dataTransfer: drop })
+    await expect(zone).toHaveClass(/over/)
+    await zone.dispatchEvent('drop', { dataTransfer: drop })
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText('dropped.yaml')
+    await expect(page.locator('.step-list > li')).toHaveCount(
+      engine('dropped.yaml', VALID).steps('to-web'),
+    )
+  })
+
   test('pasted text opens too, and a lesson link closes it', async ({ page }) => {
     await page.goto('/?lang=zh-CN')
     await page.getByRole('button', { name: '打开场景' }).click()
