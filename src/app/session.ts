@@ -19,6 +19,7 @@ function getEngine(): EngineClient {
 }
 
 const NOTHING_OPEN: Omit<ScenarioSlice, 'lessonId' | 'status' | 'seed'> = {
+  imported: false,
   file: null,
   source: null,
   diagnostics: [],
@@ -101,6 +102,32 @@ export async function openLesson(
       ...asWrittenSwitches(loaded.asWritten, switches),
     })
     await showTrace(gen, traffic, want.step ?? 0)
+  } catch (err) {
+    failed(gen, err)
+  }
+}
+
+/**
+ * Opens the learner's own scenario file. Its text goes to the engine's worker in this tab and
+ * nowhere else; it then shows as a lesson does: its first request traced, or its diagnostics
+ * when it has errors.
+ */
+export async function openScenario(file: string, source: string): Promise<void> {
+  const gen = ++generation
+  const setScenario = (patch: Partial<ScenarioSlice>) => useAppStore.setState(patch)
+  setScenario({ lessonId: null, status: 'loading', ...NOTHING_OPEN, imported: true, file, source })
+  try {
+    const loaded = await getEngine().load(file, source)
+    if (gen !== generation) return
+    if (!loaded.ok) return setScenario({ status: 'invalid', diagnostics: loaded.diagnostics })
+    const traffic = loaded.traffic[0] ?? null
+    setScenario({
+      diagnostics: loaded.diagnostics,
+      cluster: loaded.cluster,
+      trafficNames: loaded.traffic,
+      selectedTraffic: traffic,
+    })
+    await showTrace(gen, traffic, 0)
   } catch (err) {
     failed(gen, err)
   }

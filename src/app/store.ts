@@ -14,6 +14,8 @@ export type ScenarioStatus = 'idle' | 'loading' | 'ready' | 'invalid' | 'missing
 
 export interface ScenarioSlice {
   lessonId: string | null
+  /** The open scenario is the learner's own file (kept in this tab only), not a lesson. */
+  imported: boolean
   /** The scenario file's name and text, as the engine was given them. */
   file: string | null
   source: string | null
@@ -71,6 +73,7 @@ export type AppState = ScenarioSlice & PlaybackSlice & ViewSlice
 /** Written by src/app/session.ts, which asks the engine. */
 const createScenarioSlice: StateCreator<AppState, [], [], ScenarioSlice> = () => ({
   lessonId: null,
+  imported: false,
   file: null,
   source: null,
   status: 'idle',
@@ -123,6 +126,7 @@ export const useAppStore = create<AppState>()((...a) => ({
 
 export const selectLang = (s: AppState) => s.lang
 export const selectLessonId = (s: AppState) => s.lessonId
+export const selectImported = (s: AppState) => s.imported
 export const selectStatus = (s: AppState) => s.status
 export const selectFile = (s: AppState) => s.file
 export const selectSource = (s: AppState) => s.source

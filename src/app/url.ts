@@ -51,6 +51,9 @@ export function parseUrl(search: string): UrlState {
 
 export function formatUrl(s: AppState): string {
   const q = new URLSearchParams()
+  // An imported file lives only in this tab: the address cannot hold it, so it holds no step
+  // of it either (a copied link opens PodPath's first screen; the page says so).
+  if (s.imported) return `?lang=${s.lang}`
   if (s.lessonId) q.set('lesson', s.lessonId)
   if (s.selectedTraffic && s.selectedTraffic !== s.trafficNames[0])
     q.set('traffic', s.selectedTraffic)

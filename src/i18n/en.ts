@@ -28,6 +28,28 @@ export const en = {
     root: 'Cluster networking',
     sections: { oneNode: 'On one node', acrossNodes: 'Across nodes' },
   },
+  import: {
+    open: 'Open a scenario',
+    title: 'Open your own scenario',
+    intro:
+      'A scenario is one YAML file in the lessons’ own format: a Cluster, the Kubernetes objects you already have (Pods, Deployments, Services and the rest) and one or more Traffic documents to follow.',
+    private:
+      'The file stays in your browser: it is read and simulated on this computer and sent nowhere.',
+    drop: 'Drop a .yaml file here, or',
+    choose: 'choose a file',
+    paste: 'Or paste the YAML',
+    openPasted: 'Open the pasted text',
+    close: 'Close',
+    tooBig: '“{{name}}” is {{size}} MB; PodPath opens scenario files of up to {{max}} MB.',
+    unreadable: '“{{name}}” could not be read as text.',
+    landingHeading: 'Your own cluster',
+    landingIntro:
+      'Write a scenario, or start from manifests you already have, and follow a packet through it.',
+    eyebrow: 'Your own scenario',
+    lead: 'Opened from this computer; it runs in this browser tab only.',
+    linkNote:
+      'The address does not hold the file: a copied link opens PodPath without it. To share this scenario, share the file itself.',
+  },
   lesson: {
     section: 'Section {{section}}',
     loading: 'Building the cluster…',

@@ -30,6 +30,26 @@ export const zhCN: Resources = {
     root: '集群网络',
     sections: { oneNode: '同一节点', acrossNodes: '跨节点' },
   },
+  import: {
+    open: '打开场景',
+    title: '打开你自己的场景',
+    intro:
+      '场景是一个 YAML 文件，格式与课程文件相同：一个 Cluster、你已有的 Kubernetes 对象（Pod、Deployment、Service 等），以及一个或多个要跟踪的 Traffic 文档。',
+    private: '文件只留在你的浏览器里：它在这台电脑上读取和模拟，不会发送到任何地方。',
+    drop: '把 .yaml 文件拖放到这里，或',
+    choose: '选择文件',
+    paste: '或粘贴 YAML 文本',
+    openPasted: '打开粘贴的文本',
+    close: '关闭',
+    tooBig: '“{{name}}”有 {{size}} MB；PodPath 最多打开 {{max}} MB 的场景文件。',
+    unreadable: '无法把“{{name}}”读取为文本。',
+    landingHeading: '你自己的集群',
+    landingIntro: '编写一个场景，或从你已有的清单开始，跟踪一个数据包穿过它。',
+    eyebrow: '你自己的场景',
+    lead: '从这台电脑打开，只在当前浏览器标签页中运行。',
+    linkNote:
+      '地址栏里没有这个文件：复制的链接打开的 PodPath 中不会有它。要分享这个场景，请分享文件本身。',
+  },
   lesson: {
     section: '第 {{section}} 节',
     loading: '正在构建集群…',

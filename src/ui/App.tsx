@@ -1,6 +1,12 @@
 import { useEffect } from 'react'
 import { useTranslation } from 'react-i18next'
-import { selectLang, selectLessonId, useAppStore } from '../app/store.ts'
+import {
+  selectFile,
+  selectImported,
+  selectLang,
+  selectLessonId,
+  useAppStore,
+} from '../app/store.ts'
 import { LESSONS } from '../lessons/catalog.ts'
 import { Header } from './Header.tsx'
 import { LessonPane } from './lessons/LessonPane.tsx'
@@ -9,6 +15,8 @@ import { LessonTree } from './lessons/LessonTree.tsx'
 export function App() {
   const lang = useAppStore(selectLang)
   const lessonId = useAppStore(selectLessonId)
+  const imported = useAppStore(selectImported)
+  const file = useAppStore(selectFile)
   const { t, i18n } = useTranslation()
 
   useEffect(() => {
@@ -19,8 +27,9 @@ export function App() {
   // The tab and the history name the lesson.
   useEffect(() => {
     const lesson = LESSONS.find((l) => l.id === lessonId)
-    document.title = lesson ? `${lesson.title[lang]} · PodPath` : 'PodPath'
-  }, [lessonId, lang])
+    const name = lesson ? lesson.title[lang] : imported ? file : null
+    document.title = name ? `${name} · PodPath` : 'PodPath'
+  }, [lessonId, lang, imported, file])
 
   return (
     <div className="app">

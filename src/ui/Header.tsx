@@ -1,6 +1,7 @@
 import { useTranslation } from 'react-i18next'
 import { openLesson } from '../app/session.ts'
 import { LogoIcon } from './icons.tsx'
+import { ImportButton } from './import/ImportButton.tsx'
 import { LanguageSwitch } from './LanguageSwitch.tsx'
 
 export function Header() {
@@ -19,6 +20,7 @@ export function Header() {
         <span className="brand-name">{t('app.name')}</span>
       </a>
       <p className="tagline">{t('app.tagline')}</p>
+      <ImportButton />
       <LanguageSwitch />
     </header>
   )

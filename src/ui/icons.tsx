@@ -159,3 +159,13 @@ export function FollowIcon() {
     </Icon>
   )
 }
+
+/** A file with an arrow out of it: open a file of one's own. */
+export function FileUpIcon({ size = 20 }: { size?: number }) {
+  return (
+    <Icon size={size}>
+      <path d="M14 3H7a2 2 0 0 0-2 2v14a2 2 0 0 0 2 2h10a2 2 0 0 0 2-2V8z" />
+      <path d="M14 3v5h5M12 17v-6M9.5 13.5 12 11l2.5 2.5" />
+    </Icon>
+  )
+}

@@ -1,16 +1,22 @@
 import { Handle, Position, type Node, type NodeProps } from '@xyflow/react'
-import { memo } from 'react'
-import { useTranslation } from 'react-i18next'
+import type { TFunction } from 'i18next'
+import { createContext, memo, useContext } from 'react'
 import type { GraphBox } from './layout.ts'
 
 export type BoxNodeData = { box: GraphBox; current: boolean }
 export type BoxFlowNode = Node<BoxNodeData, 'box'>
 
 /** The last part of an image reference: `registry.k8s.io/pause:3.10` reads `pause:3.10`. */
+/**
+ * The translation function, given once by ClusterGraph: useTranslation in each of a thousand
+ * boxes cost seconds (each sets up its own i18next subscription).
+ */
+export const GraphT = createContext<TFunction>(((key: string) => key) as TFunction)
+
 const shortImage = (image: string) => image.slice(image.lastIndexOf('/') + 1)
 
 function Label({ box }: { box: GraphBox }) {
-  const { t } = useTranslation()
+  const t = useContext(GraphT)
   switch (box.kind) {
     case 'netns':
       return (

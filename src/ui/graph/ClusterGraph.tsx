@@ -8,11 +8,14 @@ import {
   ControlButton,
   Controls,
   MiniMap,
+  MiniMapNode,
+  Position,
   ReactFlow,
   useReactFlow,
   ViewportPortal,
   type Edge,
   type FitViewOptions,
+  type MiniMapNodeProps,
 } from '@xyflow/react'
 import '@xyflow/react/dist/style.css'
 import './graph.css'
@@ -20,14 +23,16 @@ import { useEffect, useMemo, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { selectCluster, selectGraphLayer, selectTrace, useAppStore } from '../../app/store.ts'
 import { FollowIcon } from '../icons.tsx'
-import { BoxNode, type BoxFlowNode } from './BoxNode.tsx'
+import { BoxNode, GraphT, type BoxFlowNode } from './BoxNode.tsx'
 import { graphExtras } from './extras.ts'
 import { layoutCluster, type BoxKind, type GraphBox, type GraphLayout } from './layout.ts'
 import { boxIds, locate } from './locate.ts'
 import { PacketMarker } from './PacketMarker.tsx'
 
 const nodeTypes = { box: BoxNode }
-const FIT = { padding: { x: '16px', y: '12px' } } satisfies FitViewOptions
+// includeHiddenNodes: fit every box by its declared size, not only those drawn (and measured)
+// so far, which with onlyRenderVisibleElements are the ones in view.
+const FIT = { padding: { x: '16px', y: '12px' }, includeHiddenNodes: true } satisfies FitViewOptions
 
 // Boxes that hold others sit below them; the small ones on top.
 const Z: Record<BoxKind, number> = {
@@ -52,6 +57,27 @@ function flowNodes(layout: GraphLayout, current: string | null): BoxFlowNode[] {
     zIndex: Z[box.kind],
     ...(box.parent ? { parentId: box.parent, extent: 'parent' as const } : {}),
     data: { box, current: box.id === current },
+    // Where BoxNode's two 1 px handles sit (top and bottom centre), given rather than measured:
+    // React Flow draws every unmeasured box once, which at a thousand Pods took seconds, before
+    // onlyRenderVisibleElements leaves out the boxes out of view.
+    handles: [
+      {
+        type: 'target' as const,
+        position: Position.Top,
+        x: box.w / 2 - 0.5,
+        y: -0.5,
+        width: 1,
+        height: 1,
+      },
+      {
+        type: 'source' as const,
+        position: Position.Bottom,
+        x: box.w / 2 - 0.5,
+        y: box.h - 0.5,
+        width: 1,
+        height: 1,
+      },
+    ],
     draggable: false,
     selectable: false,
     focusable: false,
@@ -78,6 +104,15 @@ const MINIMAP_FILL: Partial<Record<BoxKind, string>> = {
   pod: 'var(--g-pod-bg)',
   underlay: 'var(--g-wire)',
   service: 'var(--g-svc-bg)',
+}
+
+/**
+ * The overview map draws the boxes it colours (Nodes, Pods, Services, the underlay): at its size
+ * the devices inside are noise, and at a thousand Pods their thousands of shapes were repainted
+ * on every frame of a pan.
+ */
+function MiniMapBox(props: MiniMapNodeProps) {
+  return /^(node|pod|svc):|^underlay$/.test(props.id) ? <MiniMapNode {...props} /> : null
 }
 
 const reducedMotion = () => window.matchMedia('(prefers-reduced-motion: reduce)').matches
@@ -118,7 +153,13 @@ export default function ClusterGraph() {
   )
   const ids = useMemo(() => (layout ? boxIds(layout) : new Set<string>()), [layout])
   const current = at ? locate(at, ids) : null
-  const nodes = useMemo(() => (layout ? flowNodes(layout, current) : []), [layout, current])
+  // One set of node objects per layout; a step replaces only the current box's, so React Flow and
+  // the memoised BoxNodes redraw that box alone, not every box of a thousand-Pod cluster.
+  const base = useMemo(() => (layout ? flowNodes(layout, null) : []), [layout])
+  const nodes = useMemo(
+    () => base.map((n) => (n.id === current ? { ...n, data: { ...n.data, current: true } } : n)),
+    [base, current],
+  )
   const edges = useMemo(() => (layout ? flowEdges(layout) : []), [layout])
   const ariaLabelConfig = useMemo(
     () => ({
@@ -139,57 +180,62 @@ export default function ClusterGraph() {
   const box = current ? (layout.boxes.find((b) => b.id === current) ?? null) : null
 
   return (
-    <div
-      className={`graph-canvas phase-${phase} layer-${layer}`}
-      role="figure"
-      aria-label={t('graph.label')}
-      data-current={current ?? ''}
-    >
-      <ReactFlow
-        // A new cluster or request is a new picture, fitted afresh.
-        key={`${cluster?.name}:${trace?.traffic}`}
-        nodes={nodes}
-        edges={edges}
-        nodeTypes={nodeTypes}
-        colorMode="system"
-        fitView
-        fitViewOptions={FIT}
-        minZoom={0.15}
-        maxZoom={2.5}
-        nodesDraggable={false}
-        nodesConnectable={false}
-        nodesFocusable={false}
-        edgesFocusable={false}
-        elementsSelectable={false}
-        zoomOnDoubleClick={false}
-        zIndexMode="manual"
-        disableKeyboardA11y
-        ariaLabelConfig={ariaLabelConfig}
+    <GraphT.Provider value={t}>
+      <div
+        className={`graph-canvas phase-${phase} layer-${layer}`}
+        role="figure"
+        aria-label={t('graph.label')}
+        data-current={current ?? ''}
       >
-        <Background gap={24} size={1} />
-        <Controls showInteractive={false}>
-          <ControlButton
-            onClick={() => setFollow(!follow)}
-            aria-label={t('graph.follow')}
-            aria-pressed={follow}
-            title={t('graph.follow')}
-            className={follow ? 'g-follow on' : 'g-follow'}
-          >
-            <FollowIcon />
-          </ControlButton>
-        </Controls>
-        <FollowPacket box={box} follow={follow} />
-        <MiniMap
-          pannable
-          zoomable
-          style={{ width: 100, height: 64 }}
-          nodeColor={(n) => MINIMAP_FILL[(n as BoxFlowNode).data.box.kind] ?? 'transparent'}
-          nodeStrokeColor="var(--g-border)"
-        />
-        <ViewportPortal>
-          <PacketMarker box={box} />
-        </ViewportPortal>
-      </ReactFlow>
-    </div>
+        <ReactFlow
+          // A new cluster or request is a new picture, fitted afresh.
+          key={`${cluster?.name}:${trace?.traffic}`}
+          nodes={nodes}
+          edges={edges}
+          nodeTypes={nodeTypes}
+          colorMode="system"
+          fitView
+          fitViewOptions={FIT}
+          minZoom={0.15}
+          maxZoom={2.5}
+          nodesDraggable={false}
+          nodesConnectable={false}
+          nodesFocusable={false}
+          edgesFocusable={false}
+          elementsSelectable={false}
+          zoomOnDoubleClick={false}
+          zIndexMode="manual"
+          // Only the boxes in view are in the page: a big cluster has thousands.
+          onlyRenderVisibleElements
+          disableKeyboardA11y
+          ariaLabelConfig={ariaLabelConfig}
+        >
+          <Background gap={24} size={1} />
+          <Controls showInteractive={false}>
+            <ControlButton
+              onClick={() => setFollow(!follow)}
+              aria-label={t('graph.follow')}
+              aria-pressed={follow}
+              title={t('graph.follow')}
+              className={follow ? 'g-follow on' : 'g-follow'}
+            >
+              <FollowIcon />
+            </ControlButton>
+          </Controls>
+          <FollowPacket box={box} follow={follow} />
+          <MiniMap
+            pannable
+            zoomable
+            style={{ width: 100, height: 64 }}
+            nodeComponent={MiniMapBox}
+            nodeColor={(n) => MINIMAP_FILL[(n as BoxFlowNode).data.box.kind] ?? 'transparent'}
+            nodeStrokeColor="var(--g-border)"
+          />
+          <ViewportPortal>
+            <PacketMarker box={box} />
+          </ViewportPortal>
+        </ReactFlow>
+      </div>
+    </GraphT.Provider>
   )
 }

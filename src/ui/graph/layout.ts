@@ -188,10 +188,13 @@ function addressOf(d: DeviceSummary): string[] {
 export function layoutCluster(c: ClusterSummary, extras: GraphExtras = NO_EXTRAS): GraphLayout {
   const boxes: GraphBox[] = []
   const links: GraphLink[] = []
+  // Parents by id: a search of the list for each box took seconds at a thousand Pods.
+  const byId = new Map<string, GraphBox>()
   const add = (b: Omit<GraphBox, 'ax' | 'ay'>) => {
-    const parent = b.parent ? boxes.find((p) => p.id === b.parent)! : null
+    const parent = b.parent ? byId.get(b.parent)! : null
     const box = { ...b, ax: (parent?.ax ?? 0) + b.x, ay: (parent?.ay ?? 0) + b.y }
     boxes.push(box)
+    byId.set(box.id, box)
     return box
   }
   const link = (kind: LinkKind, source: string, target: string) =>
@@ -379,7 +382,7 @@ export function layoutCluster(c: ClusterSummary, extras: GraphExtras = NO_EXTRAS
       if (plan.eth0) chipRow([dev(plan.eth0)], ETH0_W)
 
       for (const d of plan.veths) {
-        const pod = c.pods.find((p) => keyOf(p) === d.peer && p.node === node.name)
+        const pod = plan.pods.find((p) => keyOf(p) === d.peer)
         if (pod) link('veth', deviceId(keyOf(pod), 'eth0'), deviceId(node.name, d.name))
         if (d.master && plan.bridges.some((b) => b.name === d.master))
           link('port', deviceId(node.name, d.name), deviceId(node.name, d.master))

@@ -3,6 +3,7 @@ import { hasLessonSource } from '../../app/lesson-sources.ts'
 import { selectLang, useAppStore } from '../../app/store.ts'
 import { LESSONS, MODES, type LessonMeta, type ModeMeta } from '../../lessons/catalog.ts'
 import { ArrowRightIcon, ClockIcon } from '../icons.tsx'
+import { ImportSection } from '../import/ImportSection.tsx'
 import { LessonLink } from './LessonLink.tsx'
 import './lessons.css'
 
@@ -39,6 +40,7 @@ export function Landing() {
           </ol>
         </div>
       </section>
+      <ImportSection />
     </article>
   )
 }

@@ -1,6 +1,7 @@
 import { useTranslation } from 'react-i18next'
 import {
   selectEngineError,
+  selectImported,
   selectLessonId,
   selectStatus,
   selectTrace,
@@ -16,6 +17,7 @@ import { TraceJson } from '../panels/TraceJson.tsx'
 import { TrafficPicker } from '../panels/TrafficPicker.tsx'
 import { ConnectionControl } from '../panels/ConnectionControl.tsx'
 import { GraphPanel } from '../graph/GraphPanel.tsx'
+import { ImportedHeader } from '../import/ImportedHeader.tsx'
 import { Landing } from './Landing.tsx'
 import { LessonHeader } from './LessonHeader.tsx'
 
@@ -26,13 +28,14 @@ export function LessonPane() {
   const status = useAppStore(selectStatus)
   const trace = useAppStore(selectTrace)
   const engineError = useAppStore(selectEngineError)
+  const imported = useAppStore(selectImported)
   const lesson = LESSONS.find((l) => l.id === id)
 
-  if (!id) return <Landing />
-  if (!lesson) return <p className="notice">{t('lesson.unknown', { id })}</p>
+  if (!id && !imported) return <Landing />
+  if (!lesson && !imported) return <p className="notice">{t('lesson.unknown', { id })}</p>
   return (
     <article className="lesson-body" aria-busy={status === 'loading'}>
-      <LessonHeader lesson={lesson} />
+      {lesson ? <LessonHeader lesson={lesson} /> : <ImportedHeader />}
       {status === 'missing' && <p className="notice">{t('lesson.missing')}</p>}
       {status === 'loading' && !trace && <p className="notice">{t('lesson.loading')}</p>}
       {status === 'failed' && (

@@ -1,0 +1,82 @@
+import { describe, expect, it } from 'vitest'
+import { openLesson, openScenario } from './session.ts'
+import { useAppStore } from './store.ts'
+import { formatUrl } from './url.ts'
+
+const VALID = `apiVersion: podpath.dev/v1alpha1
+kind: Cluster
+metadata: {name: mine}
+spec:
+  cni: {plugin: flannel, backend: vxlan}
+  nodes: [{name: node-1, ip: 192.168.1.11}]
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: client}
+spec: {nodeName: node-1, containers: [{name: c}]}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: web}
+spec: {nodeName: node-1, containers: [{name: w, ports: [{containerPort: 80}]}]}
+---
+apiVersion: podpath.dev/v1alpha1
+kind: Traffic
+metadata: {name: to-web}
+spec: {from: {pod: default/client}, to: "http://web/"}
+`
+
+// The same Pod listens twice on one port: an error on line 7 (the second container).
+const BROKEN = `apiVersion: podpath.dev/v1alpha1
+kind: Cluster
+metadata: {name: broken}
+spec: {nodes: [{name: node-1, ip: 192.168.1.11}]}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: web}
+spec:
+  nodeName: node-1
+  containers:
+    - {name: a, ports: [{containerPort: 80}]}
+    - {name: b, ports: [{containerPort: 80}]}
+`
+
+describe("opening the learner's own scenario", () => {
+  it('traces its first request and shows it under its file name, not a lesson', async () => {
+    await openScenario('mine.yaml', VALID)
+    const s = useAppStore.getState()
+    expect(s.status).toBe('ready')
+    expect(s.imported).toBe(true)
+    expect(s.lessonId).toBeNull()
+    expect(s.file).toBe('mine.yaml')
+    expect(s.trafficNames).toEqual(['to-web'])
+    expect(s.trace?.outcome).toBe('delivered')
+    expect(s.trace?.steps.length).toBeGreaterThan(2)
+  })
+
+  it('shows its errors with their file and line, as a lesson with errors', async () => {
+    await openScenario('broken.yaml', BROKEN)
+    const s = useAppStore.getState()
+    expect(s.status).toBe('invalid')
+    expect(s.trace).toBeNull()
+    const errors = s.diagnostics.filter((d) => d.severity === 'error')
+    expect(errors.length).toBeGreaterThan(0)
+    expect(errors[0]!.file).toBe('broken.yaml')
+    expect(errors[0]!.line).toBe(13)
+  })
+
+  it('leaves the file out of the address, which holds only the language', async () => {
+    await openScenario('mine.yaml', VALID)
+    useAppStore.setState({ step: 2 })
+    expect(formatUrl(useAppStore.getState())).toBe('?lang=en')
+  })
+
+  it('is closed by opening a lesson', async () => {
+    await openScenario('mine.yaml', VALID)
+    await openLesson('mode2-same-node')
+    const s = useAppStore.getState()
+    expect(s.imported).toBe(false)
+    expect(s.lessonId).toBe('mode2-same-node')
+  })
+})
