@@ -16,7 +16,7 @@ import {
 } from '@xyflow/react'
 import '@xyflow/react/dist/style.css'
 import './graph.css'
-import { useEffect, useMemo, useState } from 'react'
+import { useEffect, useMemo, useRef, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { selectCluster, selectGraphLayer, selectTrace, useAppStore } from '../../app/store.ts'
 import { FollowIcon } from '../icons.tsx'
@@ -24,7 +24,8 @@ import { BoxNode, type BoxFlowNode } from './BoxNode.tsx'
 import { graphExtras } from './extras.ts'
 import { layoutCluster, type BoxKind, type GraphBox, type GraphLayout } from './layout.ts'
 import { boxIds, locate } from './locate.ts'
-import { PacketMarker } from './PacketMarker.tsx'
+import { PacketLayer } from '../packet/PacketLayer.tsx'
+import { routeGraph, stepRoutes, trailUpTo, type Hop, type Trail } from '../packet/route.ts'
 
 const nodeTypes = { box: BoxNode }
 const FIT = { padding: { x: '16px', y: '12px' } } satisfies FitViewOptions
@@ -42,7 +43,7 @@ const Z: Record<BoxKind, number> = {
   component: 4,
 }
 
-function flowNodes(layout: GraphLayout, current: string | null): BoxFlowNode[] {
+function flowNodes(layout: GraphLayout): BoxFlowNode[] {
   return layout.boxes.map((box) => ({
     id: box.id,
     type: 'box',
@@ -51,13 +52,22 @@ function flowNodes(layout: GraphLayout, current: string | null): BoxFlowNode[] {
     height: box.h,
     zIndex: Z[box.kind],
     ...(box.parent ? { parentId: box.parent, extent: 'parent' as const } : {}),
-    data: { box, current: box.id === current },
+    data: { box, current: false },
     draggable: false,
     selectable: false,
     focusable: false,
     ariaRole: 'group',
     ariaLabel: box.label,
   }))
+}
+
+/**
+ * The nodes with the current box marked. Every other node keeps its object, so that React Flow
+ * renders again only the box the packet left and the one it reached (a 50-node cluster has some
+ * 800 boxes).
+ */
+function markCurrent(nodes: BoxFlowNode[], current: string | null): BoxFlowNode[] {
+  return nodes.map((n) => (n.id === current ? { ...n, data: { ...n.data, current: true } } : n))
 }
 
 function flowEdges(layout: GraphLayout): Edge[] {
@@ -71,6 +81,35 @@ function flowEdges(layout: GraphLayout): Edge[] {
     // Over the node's background, under the Pods and devices they join.
     zIndex: 1,
   }))
+}
+
+/**
+ * The edges with the links the packet has crossed so far coloured (and dashed) by the phase it
+ * last crossed them in, and the current hop's links brought out. Edges that look the same as last
+ * time keep their object, for the same reason as markCurrent.
+ */
+function useTrailEdges(edges: Edge[], trail: Trail | null): Edge[] {
+  const cache = useRef(new Map<string, Edge>())
+  return useMemo(() => {
+    const next = new Map<string, Edge>()
+    const out = edges.map((e) => {
+      const phase = trail?.phases.get(e.id)
+      const className = phase
+        ? `${e.className} g-trail g-trail-${phase}${trail!.current.has(e.id) ? ' g-hop' : ''}`
+        : e.className!
+      const old = cache.current.get(e.id)
+      const edge =
+        className === e.className
+          ? e
+          : old && old.className === className && old.source === e.source && old.target === e.target
+            ? old
+            : { ...e, className }
+      next.set(e.id, edge)
+      return edge
+    })
+    cache.current = next
+    return out
+  }, [edges, trail])
 }
 
 const MINIMAP_FILL: Partial<Record<BoxKind, string>> = {
@@ -107,8 +146,12 @@ export default function ClusterGraph() {
   const { t } = useTranslation()
   const cluster = useAppStore(selectCluster)
   const trace = useAppStore(selectTrace)
-  const at = useAppStore((s) => s.trace?.steps[s.step]?.at ?? null)
+  const step = useAppStore((s) => s.step)
   const phase = useAppStore((s) => s.trace?.steps[s.step]?.phase ?? 'request')
+  const stopped = useAppStore((s) => {
+    const action = s.trace?.steps[s.step]?.action
+    return action === 'drop' || action === 'reject'
+  })
   const [follow, setFollow] = useState(false)
   const layer = useAppStore(selectGraphLayer)
 
@@ -117,9 +160,17 @@ export default function ClusterGraph() {
     [cluster, trace],
   )
   const ids = useMemo(() => (layout ? boxIds(layout) : new Set<string>()), [layout])
-  const current = at ? locate(at, ids) : null
-  const nodes = useMemo(() => (layout ? flowNodes(layout, current) : []), [layout, current])
-  const edges = useMemo(() => (layout ? flowEdges(layout) : []), [layout])
+  // Where each step is, and the way into it from the one before: once per trace.
+  const places = useMemo(() => (trace?.steps ?? []).map((s) => locate(s.at, ids)), [trace, ids])
+  const graph = useMemo(() => (layout ? routeGraph(layout) : null), [layout])
+  const routes = useMemo<Hop[][]>(() => (graph ? stepRoutes(graph, places) : []), [graph, places])
+  const phases = useMemo(() => (trace?.steps ?? []).map((s) => s.phase), [trace])
+  const trail = useMemo(() => trailUpTo(routes, phases, step), [routes, phases, step])
+  const current = places[step] ?? null
+  const baseNodes = useMemo(() => (layout ? flowNodes(layout) : []), [layout])
+  const nodes = useMemo(() => markCurrent(baseNodes, current), [baseNodes, current])
+  const baseEdges = useMemo(() => (layout ? flowEdges(layout) : []), [layout])
+  const edges = useTrailEdges(baseEdges, trail)
   const ariaLabelConfig = useMemo(
     () => ({
       'node.a11yDescription.default': t('graph.nodeHint'),
@@ -135,12 +186,12 @@ export default function ClusterGraph() {
     }),
     [t],
   )
-  if (!layout) return null
+  if (!layout || !graph) return null
   const box = current ? (layout.boxes.find((b) => b.id === current) ?? null) : null
 
   return (
     <div
-      className={`graph-canvas phase-${phase} layer-${layer}`}
+      className={`graph-canvas phase-${phase} layer-${layer}${stopped ? ' stopped' : ''}`}
       role="figure"
       aria-label={t('graph.label')}
       data-current={current ?? ''}
@@ -187,7 +238,7 @@ export default function ClusterGraph() {
           nodeStrokeColor="var(--g-border)"
         />
         <ViewportPortal>
-          <PacketMarker box={box} />
+          <PacketLayer graph={graph} places={places} routes={routes} />
         </ViewportPortal>
       </ReactFlow>
     </div>
