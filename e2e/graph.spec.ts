@@ -293,9 +293,11 @@ test.describe('the cluster graph', () => {
     page,
   }) => {
     const { trace } = firstTrace('mode3-clusterip-iptables')
-    const tunnel = page.getByTestId('rf__edge-tunnel:dev:node-1:flannel.1->dev:node-1:eth0')
-    const dash = () =>
-      tunnel.locator('.react-flow__edge-path').evaluate((e) => getComputedStyle(e).strokeDasharray)
+    // The path of a link (the edge's other path is its invisible hit area).
+    const path = (id: string) =>
+      page.getByTestId(`rf__edge-${id}`).locator('path.react-flow__edge-path')
+    const tunnel = path('tunnel:dev:node-1:flannel.1->dev:node-1:eth0')
+    const dash = () => tunnel.evaluate((e) => getComputedStyle(e).strokeDasharray)
     // The DNS query leaves node-1 through flannel.1 and eth0 first.
     const dnsOut = trace.steps.findIndex((s) => s.phase === 'dns' && s.action === 'encapsulate')
     await page.goto(`/?lesson=mode3-clusterip-iptables&lang=en&step=${dnsOut}`)
@@ -312,17 +314,13 @@ test.describe('the cluster graph', () => {
     expect(await dash()).not.toBe(dotted)
     // The reply comes back into node-1 over the underlay wire, dashed.
     await page.goto(`/?lesson=mode3-clusterip-iptables&lang=en&step=${trace.steps.length - 1}`)
-    const wire = page.getByTestId('rf__edge-wire:dev:node-1:eth0->underlay')
+    const wire = path('wire:dev:node-1:eth0->underlay')
     await expect(wire).toHaveClass(/g-trail-reply/)
-    expect(
-      await wire
-        .locator('.react-flow__edge-path')
-        .evaluate((e) => getComputedStyle(e).strokeDasharray),
-    ).not.toBe('none')
+    expect(await wire.evaluate((e) => getComputedStyle(e).strokeDasharray)).not.toBe('none')
     // Back at the start nothing has been travelled.
     await page.locator('body').focus()
     await page.keyboard.press('Home')
-    await expect(page.locator('.react-flow__edge.g-trail')).toHaveCount(0)
+    await expect(page.locator('.react-flow__edge-path.g-trail')).toHaveCount(0)
   })
 
   for (const colorScheme of ['light', 'dark'] as const) {

@@ -1,9 +1,10 @@
 import { Handle, Position, type Node, type NodeProps } from '@xyflow/react'
 import { memo } from 'react'
 import { useTranslation } from 'react-i18next'
+import { useHere } from './here.ts'
 import type { GraphBox } from './layout.ts'
 
-export type BoxNodeData = { box: GraphBox; current: boolean }
+export type BoxNodeData = { box: GraphBox }
 export type BoxFlowNode = Node<BoxNodeData, 'box'>
 
 /** The last part of an image reference: `registry.k8s.io/pause:3.10` reads `pause:3.10`. */
@@ -57,10 +58,11 @@ function Label({ box }: { box: GraphBox }) {
 
 /** Any box of the cluster graph; its kind picks the look (graph.css). */
 export const BoxNode = memo(function BoxNode({ data }: NodeProps<BoxFlowNode>) {
-  const { box, current } = data
+  const { box } = data
+  const current = useHere(box.id)
   return (
     <div
-      className={`g-box g-${box.kind}${box.deviceKind ? ` dev-${box.deviceKind}` : ''}${box.parent?.startsWith('netns:') ? ' g-in-pod' : ''}${current ? ' is-current' : ''}`}
+      className={`g-box g-${box.kind}${box.deviceKind ? ` dev-${box.deviceKind}` : ''}${box.parent?.startsWith('netns:') ? ' g-in-pod' : ''}${current ? ` is-current at-${current}` : ''}`}
       data-box={box.id}
     >
       <Handle type="target" position={Position.Top} isConnectable={false} className="g-handle" />

@@ -16,18 +16,21 @@ import {
 } from '@xyflow/react'
 import '@xyflow/react/dist/style.css'
 import './graph.css'
-import { useEffect, useMemo, useRef, useState } from 'react'
+import { useContext, useEffect, useMemo, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { selectCluster, selectGraphLayer, selectTrace, useAppStore } from '../../app/store.ts'
 import { FollowIcon } from '../icons.tsx'
 import { BoxNode, type BoxFlowNode } from './BoxNode.tsx'
+import { PlacesContext } from './here.ts'
+import { LinkEdge, LinkHistoryContext } from './LinkEdge.tsx'
 import { graphExtras } from './extras.ts'
-import { layoutCluster, type BoxKind, type GraphBox, type GraphLayout } from './layout.ts'
+import { layoutCluster, type BoxKind, type GraphLayout } from './layout.ts'
 import { boxIds, locate } from './locate.ts'
 import { PacketLayer } from '../packet/PacketLayer.tsx'
-import { routeGraph, stepRoutes, trailUpTo, type Hop, type Trail } from '../packet/route.ts'
+import { linkHistory, routeGraph, stepRoutes, type Hop, type RouteGraph } from '../packet/route.ts'
 
 const nodeTypes = { box: BoxNode }
+const edgeTypes = { link: LinkEdge }
 const FIT = { padding: { x: '16px', y: '12px' } } satisfies FitViewOptions
 
 // Boxes that hold others sit below them; the small ones on top.
@@ -52,7 +55,7 @@ function flowNodes(layout: GraphLayout): BoxFlowNode[] {
     height: box.h,
     zIndex: Z[box.kind],
     ...(box.parent ? { parentId: box.parent, extent: 'parent' as const } : {}),
-    data: { box, current: false },
+    data: { box },
     draggable: false,
     selectable: false,
     focusable: false,
@@ -61,55 +64,18 @@ function flowNodes(layout: GraphLayout): BoxFlowNode[] {
   }))
 }
 
-/**
- * The nodes with the current box marked. Every other node keeps its object, so that React Flow
- * renders again only the box the packet left and the one it reached (a 50-node cluster has some
- * 800 boxes).
- */
-function markCurrent(nodes: BoxFlowNode[], current: string | null): BoxFlowNode[] {
-  return nodes.map((n) => (n.id === current ? { ...n, data: { ...n.data, current: true } } : n))
-}
-
 function flowEdges(layout: GraphLayout): Edge[] {
   return layout.links.map((l) => ({
     id: l.id,
     source: l.source,
     target: l.target,
+    type: 'link',
     className: `g-link g-link-${l.kind}`,
     selectable: false,
     focusable: false,
     // Over the node's background, under the Pods and devices they join.
     zIndex: 1,
   }))
-}
-
-/**
- * The edges with the links the packet has crossed so far coloured (and dashed) by the phase it
- * last crossed them in, and the current hop's links brought out. Edges that look the same as last
- * time keep their object, for the same reason as markCurrent.
- */
-function useTrailEdges(edges: Edge[], trail: Trail | null): Edge[] {
-  const cache = useRef(new Map<string, Edge>())
-  return useMemo(() => {
-    const next = new Map<string, Edge>()
-    const out = edges.map((e) => {
-      const phase = trail?.phases.get(e.id)
-      const className = phase
-        ? `${e.className} g-trail g-trail-${phase}${trail!.current.has(e.id) ? ' g-hop' : ''}`
-        : e.className!
-      const old = cache.current.get(e.id)
-      const edge =
-        className === e.className
-          ? e
-          : old && old.className === className && old.source === e.source && old.target === e.target
-            ? old
-            : { ...e, className }
-      next.set(e.id, edge)
-      return edge
-    })
-    cache.current = next
-    return out
-  }, [edges, trail])
 }
 
 const MINIMAP_FILL: Partial<Record<BoxKind, string>> = {
@@ -125,8 +91,11 @@ const reducedMotion = () => window.matchMedia('(prefers-reduced-motion: reduce)'
  * With "follow" on, keeps the packet's box in the middle of the view, at a zoom where its labels
  * read (a lesson-sized cluster fitted whole on a small screen is too small to read).
  */
-function FollowPacket({ box, follow }: { box: GraphBox | null; follow: boolean }) {
+function FollowPacket({ graph, follow }: { graph: RouteGraph; follow: boolean }) {
   const flow = useReactFlow()
+  const places = useContext(PlacesContext)
+  const id = useAppStore((s) => places[s.step] ?? null)
+  const box = id ? (graph.boxes.get(id) ?? null) : null
   useEffect(() => {
     const duration = reducedMotion() ? 0 : 400
     if (!follow) return
@@ -146,12 +115,6 @@ export default function ClusterGraph() {
   const { t } = useTranslation()
   const cluster = useAppStore(selectCluster)
   const trace = useAppStore(selectTrace)
-  const step = useAppStore((s) => s.step)
-  const phase = useAppStore((s) => s.trace?.steps[s.step]?.phase ?? 'request')
-  const stopped = useAppStore((s) => {
-    const action = s.trace?.steps[s.step]?.action
-    return action === 'drop' || action === 'reject'
-  })
   const [follow, setFollow] = useState(false)
   const layer = useAppStore(selectGraphLayer)
 
@@ -165,12 +128,12 @@ export default function ClusterGraph() {
   const graph = useMemo(() => (layout ? routeGraph(layout) : null), [layout])
   const routes = useMemo<Hop[][]>(() => (graph ? stepRoutes(graph, places) : []), [graph, places])
   const phases = useMemo(() => (trace?.steps ?? []).map((s) => s.phase), [trace])
-  const trail = useMemo(() => trailUpTo(routes, phases, step), [routes, phases, step])
-  const current = places[step] ?? null
-  const baseNodes = useMemo(() => (layout ? flowNodes(layout) : []), [layout])
-  const nodes = useMemo(() => markCurrent(baseNodes, current), [baseNodes, current])
-  const baseEdges = useMemo(() => (layout ? flowEdges(layout) : []), [layout])
-  const edges = useTrailEdges(baseEdges, trail)
+  const history = useMemo(() => linkHistory(routes, phases), [routes, phases])
+  // The same nodes for the whole trace: each box finds out itself whether the packet is there
+  // (here.ts), so a step does not hand React Flow some 600 nodes again on a large cluster.
+  const nodes = useMemo(() => (layout ? flowNodes(layout) : []), [layout])
+  // The same edges for the whole trace too: each link reads its own trail (LinkEdge.tsx).
+  const edges = useMemo(() => (layout ? flowEdges(layout) : []), [layout])
   const ariaLabelConfig = useMemo(
     () => ({
       'node.a11yDescription.default': t('graph.nodeHint'),
@@ -187,60 +150,59 @@ export default function ClusterGraph() {
     [t],
   )
   if (!layout || !graph) return null
-  const box = current ? (layout.boxes.find((b) => b.id === current) ?? null) : null
 
   return (
-    <div
-      className={`graph-canvas phase-${phase} layer-${layer}${stopped ? ' stopped' : ''}`}
-      role="figure"
-      aria-label={t('graph.label')}
-      data-current={current ?? ''}
-    >
-      <ReactFlow
-        // A new cluster or request is a new picture, fitted afresh.
-        key={`${cluster?.name}:${trace?.traffic}`}
-        nodes={nodes}
-        edges={edges}
-        nodeTypes={nodeTypes}
-        colorMode="system"
-        fitView
-        fitViewOptions={FIT}
-        minZoom={0.15}
-        maxZoom={2.5}
-        nodesDraggable={false}
-        nodesConnectable={false}
-        nodesFocusable={false}
-        edgesFocusable={false}
-        elementsSelectable={false}
-        zoomOnDoubleClick={false}
-        zIndexMode="manual"
-        disableKeyboardA11y
-        ariaLabelConfig={ariaLabelConfig}
-      >
-        <Background gap={24} size={1} />
-        <Controls showInteractive={false}>
-          <ControlButton
-            onClick={() => setFollow(!follow)}
-            aria-label={t('graph.follow')}
-            aria-pressed={follow}
-            title={t('graph.follow')}
-            className={follow ? 'g-follow on' : 'g-follow'}
+    <PlacesContext value={places}>
+      <LinkHistoryContext value={history}>
+        <div className={`graph-canvas layer-${layer}`} role="figure" aria-label={t('graph.label')}>
+          <ReactFlow
+            // A new cluster or request is a new picture, fitted afresh.
+            key={`${cluster?.name}:${trace?.traffic}`}
+            nodes={nodes}
+            edges={edges}
+            nodeTypes={nodeTypes}
+            edgeTypes={edgeTypes}
+            colorMode="system"
+            fitView
+            fitViewOptions={FIT}
+            minZoom={0.15}
+            maxZoom={2.5}
+            nodesDraggable={false}
+            nodesConnectable={false}
+            nodesFocusable={false}
+            edgesFocusable={false}
+            elementsSelectable={false}
+            zoomOnDoubleClick={false}
+            zIndexMode="manual"
+            disableKeyboardA11y
+            ariaLabelConfig={ariaLabelConfig}
           >
-            <FollowIcon />
-          </ControlButton>
-        </Controls>
-        <FollowPacket box={box} follow={follow} />
-        <MiniMap
-          pannable
-          zoomable
-          style={{ width: 100, height: 64 }}
-          nodeColor={(n) => MINIMAP_FILL[(n as BoxFlowNode).data.box.kind] ?? 'transparent'}
-          nodeStrokeColor="var(--g-border)"
-        />
-        <ViewportPortal>
-          <PacketLayer graph={graph} places={places} routes={routes} />
-        </ViewportPortal>
-      </ReactFlow>
-    </div>
+            <Background gap={24} size={1} />
+            <Controls showInteractive={false}>
+              <ControlButton
+                onClick={() => setFollow(!follow)}
+                aria-label={t('graph.follow')}
+                aria-pressed={follow}
+                title={t('graph.follow')}
+                className={follow ? 'g-follow on' : 'g-follow'}
+              >
+                <FollowIcon />
+              </ControlButton>
+            </Controls>
+            <FollowPacket graph={graph} follow={follow} />
+            <MiniMap
+              pannable
+              zoomable
+              style={{ width: 100, height: 64 }}
+              nodeColor={(n) => MINIMAP_FILL[(n as BoxFlowNode).data.box.kind] ?? 'transparent'}
+              nodeStrokeColor="var(--g-border)"
+            />
+            <ViewportPortal>
+              <PacketLayer graph={graph} places={places} routes={routes} />
+            </ViewportPortal>
+          </ReactFlow>
+        </div>
+      </LinkHistoryContext>
+    </PlacesContext>
   )
 }

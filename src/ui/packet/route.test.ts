@@ -17,7 +17,8 @@ import {
   routeGraph,
   routePoints,
   stepRoutes,
-  trailUpTo,
+  trailAt,
+  linkHistory,
   type Hop,
 } from './route.ts'
 
@@ -155,25 +156,27 @@ describe('the links travelled so far', () => {
     g,
     trace.steps.map((s) => locate(s.at, ids)),
   )
-  const phases = trace.steps.map((s) => s.phase)
+  const history = linkHistory(
+    routes,
+    trace.steps.map((s) => s.phase),
+  )
   const tunnel = 'tunnel:dev:node-1:flannel.1->dev:node-1:eth0'
 
-  it('marks each link with the phase it was last crossed in, and the current hop’s links', () => {
+  it('marks a link with the phase it was last crossed in, and the current hop’s links', () => {
     // Step 12: the DNS query leaves flannel.1 for node-1's eth0.
-    const early = trailUpTo(routes, phases, 12)
     expect(trace.steps[12]!.phase).toBe('dns')
-    expect(early.phases.get(tunnel)).toBe('dns')
-    expect([...early.current]).toEqual([tunnel])
+    expect(trailAt(history, tunnel, 12)).toEqual({ phase: 'dns', current: true })
+    expect(trailAt(history, tunnel, 13)).toEqual({ phase: 'dns', current: false })
     // By step 42 the request has taken the same way again.
-    const later = trailUpTo(routes, phases, 42)
-    expect(later.phases.get(tunnel)).toBe('request')
-    // And nothing before the first move.
-    expect(trailUpTo(routes, phases, 0).phases.size).toBe(0)
+    expect(trailAt(history, tunnel, 42)).toEqual({ phase: 'request', current: true })
+    // The client's veth pair carries the reply last.
+    const veth = layout.links.find((l) => l.source === 'dev:default/client:eth0')!.id
+    expect(trailAt(history, veth, trace.steps.length - 1)?.phase).toBe('reply')
   })
 
-  it('forgets what lies after the current step', () => {
-    const first = trailUpTo(routes, phases, 8)
-    expect(first.phases.has(tunnel)).toBe(false)
-    expect(first.phases.size).toBeGreaterThan(0)
+  it('forgets what lies after the step', () => {
+    expect(trailAt(history, tunnel, 11)).toBe(null)
+    expect(trailAt(history, tunnel, 0)).toBe(null)
+    expect(trailAt(history, 'wire:nowhere', 40)).toBe(null)
   })
 })

@@ -204,21 +204,40 @@ export function stepRoutes(g: RouteGraph, places: readonly (string | null)[]): H
   })
 }
 
-/** The links the packet has crossed up to a step: each with the phase it last crossed it in. */
-export interface Trail {
-  phases: ReadonlyMap<string, Phase>
-  /** The links of the hop into the current step. */
-  current: ReadonlySet<string>
-}
+/** A link's crossings in a trace: the step that crossed it and that step's phase, in order. */
+export type LinkHistory = ReadonlyMap<string, readonly { step: number; phase: Phase }[]>
 
-export function trailUpTo(
+export function linkHistory(
   routes: readonly (readonly Hop[])[],
   phases: readonly Phase[],
+): LinkHistory {
+  const out = new Map<string, { step: number; phase: Phase }[]>()
+  routes.forEach((hops, step) => {
+    for (const hop of hops) {
+      if (!hop.link) continue
+      const list = out.get(hop.link.id) ?? []
+      if (list.at(-1)?.step !== step) list.push({ step, phase: phases[step]! })
+      out.set(hop.link.id, list)
+    }
+  })
+  return out
+}
+
+/**
+ * How a link looks at a step: the phase it was last crossed in up to that step (null when not
+ * yet), and whether the packet crossed it on the way into that very step.
+ */
+export function trailAt(
+  history: LinkHistory,
+  link: string,
   step: number,
-): Trail {
-  const seen = new Map<string, Phase>()
-  for (let i = 1; i <= step && i < routes.length; i++)
-    for (const hop of routes[i]!) if (hop.link) seen.set(hop.link.id, phases[i]!)
-  const current = new Set((routes[step] ?? []).flatMap((h) => (h.link ? [h.link.id] : [])))
-  return { phases: seen, current }
+): { phase: Phase; current: boolean } | null {
+  const list = history.get(link)
+  if (!list) return null
+  let last: { step: number; phase: Phase } | null = null
+  for (const c of list) {
+    if (c.step > step) break
+    last = c
+  }
+  return last && { phase: last.phase, current: last.step === step }
 }
