@@ -301,6 +301,8 @@ test.describe('the cluster graph', () => {
     // The DNS query leaves node-1 through flannel.1 and eth0 first.
     const dnsOut = trace.steps.findIndex((s) => s.phase === 'dns' && s.action === 'encapsulate')
     await page.goto(`/?lesson=mode3-clusterip-iptables&lang=en&step=${dnsOut}`)
+    // The graph loads after the lesson text; on a busy machine that takes a while.
+    await expect(tunnel).toBeAttached({ timeout: 20_000 })
     await expect(tunnel).not.toHaveClass(/g-trail/)
     await page.getByRole('button', { name: 'Next step' }).click()
     await expect(tunnel).toHaveClass(/g-trail-dns/)
@@ -309,11 +311,13 @@ test.describe('the cluster graph', () => {
     // The request takes the same way later: the link turns solid, in the request's colour.
     const reqOut = trace.steps.findIndex((s) => s.phase === 'request' && s.action === 'encapsulate')
     await page.goto(`/?lesson=mode3-clusterip-iptables&lang=en&step=${reqOut + 2}`)
+    await expect(tunnel).toBeAttached({ timeout: 20_000 })
     await expect(tunnel).toHaveClass(/g-trail-request/)
     await expect(tunnel).not.toHaveClass(/g-hop/)
     expect(await dash()).not.toBe(dotted)
     // The reply comes back into node-1 over the underlay wire, dashed.
     await page.goto(`/?lesson=mode3-clusterip-iptables&lang=en&step=${trace.steps.length - 1}`)
+    await expect(tunnel).toBeAttached({ timeout: 20_000 })
     const wire = path('wire:dev:node-1:eth0->underlay')
     await expect(wire).toHaveClass(/g-trail-reply/)
     expect(await wire.evaluate((e) => getComputedStyle(e).strokeDasharray)).not.toBe('none')
