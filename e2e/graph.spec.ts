@@ -251,13 +251,22 @@ test.describe('the cluster graph', () => {
     await expect(envelope).toContainText(`VXLAN, VNI ${outer.vni}`)
     await expect(envelope).toContainText(`${outer.l3.src} → ${outer.l3.dst}`)
     await expect(envelope).toContainText(`UDP ${outer.l4!.dstPort}`)
-    // Still wrapped on the wire between the nodes.
+    // Still wrapped on the wire between the nodes, and on its way to the tunnel device that
+    // unwraps it; unwrapped once there.
+    const head = packet.locator('.packet-envelope-head')
     await page.goto(`/?lesson=mode2-flannel-vxlan&lang=en&step=${unwrapped - 1}`)
-    await expect(envelope).toBeVisible()
+    await expect(head).toBeVisible()
+    await page.getByRole('toolbar', { name: 'Playback' }).getByLabel('Speed').selectOption('0.25')
     await page.getByRole('button', { name: 'Next step' }).click()
     await expect(packet).toHaveAttribute('data-step', String(unwrapped))
-    await expect(envelope).toHaveCount(0)
+    expect(await packetPoint(page)).toMatchObject({ moving: true })
+    await expect(head).toBeVisible()
+    await expect(head).toBeHidden({ timeout: 8000 })
+    expect(await packetPoint(page)).toMatchObject({ moving: false })
     await expect(packet.locator('.packet-token')).toBeVisible()
+    // A step later nothing of it is left.
+    await page.getByRole('button', { name: 'Next step' }).click()
+    await expect(packet.locator('.packet-envelope')).toHaveCount(0)
   })
 
   test('flashes the field a DNAT rewrote, before and after', async ({ page }) => {

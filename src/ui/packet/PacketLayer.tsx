@@ -31,10 +31,22 @@ const FIELD_KEY: Record<Exclude<Rewrite['field'], 'app.headers'>, string> = {
   'app.answers.0': 'answer',
 }
 
-function Envelope({ outer, children }: { outer: Outer; children: React.ReactNode }) {
+/**
+ * The outer header round the token. `leaving`: the step decapsulates at the box the packet is
+ * going to, so it still wears the header on its way there and sheds it on arrival (packet.css).
+ */
+function Envelope({
+  outer,
+  leaving = false,
+  children,
+}: {
+  outer: Outer
+  leaving?: boolean
+  children: React.ReactNode
+}) {
   const { t } = useTranslation()
   return (
-    <div className={`packet-envelope encap-${outer.encap}`}>
+    <div className={`packet-envelope encap-${outer.encap}${leaving ? ' leaving' : ''}`}>
       <span className="packet-envelope-head">
         <span className="packet-envelope-kind">
           {outer.encap === 'vxlan' ? t('packet.vxlan', { vni: outer.vni ?? '' }) : t('packet.ipip')}
@@ -172,7 +184,15 @@ export function PacketLayer(props: Props) {
         <div className="packet-pin" role="group" aria-label={t('graph.packetAt', { where })}>
           {/* Keyed by step: a new step's chips flash again. */}
           {rewrites.length > 0 && <Changes key={step.index} rewrites={rewrites} />}
-          {step.packet.outer ? <Envelope outer={step.packet.outer}>{token}</Envelope> : token}
+          {step.packet.outer ? (
+            <Envelope outer={step.packet.outer}>{token}</Envelope>
+          ) : prev?.packet.outer ? (
+            <Envelope outer={prev.packet.outer} leaving>
+              {token}
+            </Envelope>
+          ) : (
+            token
+          )}
           {stopped && isLast && reason && (
             <p className="packet-reason">
               <span className="packet-reason-why">{t('packet.why')}</span>{' '}
