@@ -4,16 +4,35 @@ import { graphExtras } from '../src/ui/graph/extras.ts'
 import { layoutCluster } from '../src/ui/graph/layout.ts'
 import { boxIds, locate } from '../src/ui/graph/locate.ts'
 import { engineView } from './engine.ts'
+import type { Page } from '@playwright/test'
 import { expect, param, seriousA11yViolations, test } from './fixtures.ts'
 
-/** Where the engine's trace puts the packet at each step, as the graph should draw it. */
-function expectedPlaces(id: string): string[] {
+/** The engine's trace of a lesson's first traffic, as the app shows it. */
+function firstTrace(id: string) {
   const lesson = LESSONS.find((l) => l.id === id)!
   const engine = engineView(lesson)
   const cluster = summarize(engine.cluster!)
   const trace = engine.traceOf(engine.traffic[0]!)
-  const ids = boxIds(layoutCluster(cluster, graphExtras(cluster, trace)))
+  const layout = layoutCluster(cluster, graphExtras(cluster, trace))
+  return { trace, layout }
+}
+
+/** Where the engine's trace puts the packet at each step, as the graph should draw it. */
+function expectedPlaces(id: string): string[] {
+  const { trace, layout } = firstTrace(id)
+  const ids = boxIds(layout)
   return trace.steps.map((s) => locate(s.at, ids)!)
+}
+
+/** The packet's own point on screen (where it rests, or where it is on its way), and a box's. */
+async function packetPoint(page: Page) {
+  return page.getByTestId('packet').evaluate((e) => {
+    const r = e.getBoundingClientRect()
+    return { x: r.x, y: r.y, moving: 'moving' in (e as HTMLElement).dataset }
+  })
+}
+async function boxRect(page: Page, id: string) {
+  return (await page.locator(`[data-box="${id}"]`).boundingBox())!
 }
 
 test.describe('the cluster graph', () => {
@@ -147,10 +166,174 @@ test.describe('the cluster graph', () => {
 
   test('keeps the packet still for a learner who prefers reduced motion', async ({ page }) => {
     await page.emulateMedia({ reducedMotion: 'reduce' })
-    await page.goto('/?lesson=mode2-flannel-vxlan&lang=en')
+    const places = expectedPlaces('mode2-flannel-vxlan')
+    await page.goto('/?lesson=mode2-flannel-vxlan&lang=en&step=5')
     const packet = page.getByTestId('packet')
     await expect(packet).toBeVisible()
-    expect(await packet.evaluate((e) => getComputedStyle(e).transitionProperty)).toBe('none')
+    // Step 6 is on flannel.1, a small box: the packet stands on its top edge at once, never moving.
+    await page.getByRole('button', { name: 'Next step' }).click()
+    await expect(packet).toHaveAttribute('data-at', places[6]!)
+    const p = await packetPoint(page)
+    const box = await boxRect(page, places[6]!)
+    expect(p.moving).toBe(false)
+    expect(Math.abs(p.x - (box.x + box.width / 2))).toBeLessThan(2)
+    expect(Math.abs(p.y - box.y)).toBeLessThan(2)
+  })
+
+  test('moves along the links, not straight across, and comes to rest on the step’s box', async ({
+    page,
+  }) => {
+    const places = expectedPlaces('mode2-flannel-vxlan')
+    // Step 8 is on the underlay; step 9 on node-2's flannel.1, reached through node-2's eth0.
+    expect(places[8]).toBe('underlay')
+    expect(places[9]).toBe('dev:node-2:flannel.1')
+    await page.goto('/?lesson=mode2-flannel-vxlan&lang=en&step=8')
+    await page.getByRole('toolbar', { name: 'Playback' }).getByLabel('Speed').selectOption('0.5')
+    const start = await packetPoint(page)
+    // Record where the packet is drawn on every frame of the move.
+    const sampling = page.getByTestId('packet').evaluate(
+      (e) =>
+        new Promise<{ x: number; y: number }[]>((done) => {
+          const seen: { x: number; y: number }[] = []
+          const t0 = performance.now()
+          const frame = () => {
+            const r = e.getBoundingClientRect()
+            seen.push({ x: r.x, y: r.y })
+            if (performance.now() - t0 < 2600) requestAnimationFrame(frame)
+            else done(seen)
+          }
+          requestAnimationFrame(frame)
+        }),
+    )
+    await page.getByRole('button', { name: 'Next step' }).click()
+    const seen = await sampling
+    const end = await packetPoint(page)
+    const target = await boxRect(page, places[9]!)
+    expect(end.moving).toBe(false)
+    expect(Math.abs(end.x - (target.x + target.width / 2))).toBeLessThan(2)
+    expect(Math.abs(end.y - target.y)).toBeLessThan(2)
+    // On its way it passed the top of node-2's eth0, where the wire from the underlay ends.
+    const eth0 = await boxRect(page, 'dev:node-2:eth0')
+    const near = Math.min(
+      ...seen.map((p) => Math.hypot(p.x - (eth0.x + eth0.width / 2), p.y - eth0.y)),
+    )
+    expect(near).toBeLessThan(6)
+    // A straight line from start to end would pass nowhere near there.
+    const off = (p: { x: number; y: number }) =>
+      Math.abs((end.x - start.x) * (start.y - p.y) - (start.x - p.x) * (end.y - start.y)) /
+      Math.hypot(end.x - start.x, end.y - start.y)
+    expect(Math.max(...seen.map(off))).toBeGreaterThan(15)
+  })
+
+  test('jumps far at once, without replaying the way', async ({ page }) => {
+    const places = expectedPlaces('mode2-flannel-vxlan')
+    await page.goto('/?lesson=mode2-flannel-vxlan&lang=en&step=0')
+    await page.locator('body').focus()
+    await page.keyboard.press('End')
+    await expect(page.getByTestId('packet')).toHaveAttribute('data-at', places.at(-1)!)
+    const p = await packetPoint(page)
+    const box = await boxRect(page, places.at(-1)!)
+    expect(p.moving).toBe(false)
+    expect(Math.abs(p.x - (box.x + box.width / 2))).toBeLessThan(2)
+  })
+
+  test('wears its outer header while encapsulated, and not after decapsulation', async ({
+    page,
+  }) => {
+    const { trace } = firstTrace('mode2-flannel-vxlan')
+    const wrapped = trace.steps.findIndex((s) => s.action === 'encapsulate')
+    const unwrapped = trace.steps.findIndex((s, i) => i > wrapped && s.action === 'decapsulate')
+    const outer = trace.steps[wrapped]!.packet.outer!
+    await page.goto(`/?lesson=mode2-flannel-vxlan&lang=en&step=${wrapped}`)
+    const packet = page.getByTestId('packet')
+    const envelope = packet.locator('.packet-envelope')
+    await expect(envelope).toBeVisible()
+    await expect(envelope).toContainText(`VXLAN, VNI ${outer.vni}`)
+    await expect(envelope).toContainText(`${outer.l3.src} → ${outer.l3.dst}`)
+    await expect(envelope).toContainText(`UDP ${outer.l4!.dstPort}`)
+    // Still wrapped on the wire between the nodes, and on its way to the tunnel device that
+    // unwraps it; unwrapped once there.
+    const head = packet.locator('.packet-envelope-head')
+    await page.goto(`/?lesson=mode2-flannel-vxlan&lang=en&step=${unwrapped - 1}`)
+    await expect(head).toBeVisible()
+    await page.getByRole('toolbar', { name: 'Playback' }).getByLabel('Speed').selectOption('0.25')
+    await page.getByRole('button', { name: 'Next step' }).click()
+    await expect(packet).toHaveAttribute('data-step', String(unwrapped))
+    expect(await packetPoint(page)).toMatchObject({ moving: true })
+    await expect(head).toBeVisible()
+    await expect(head).toBeHidden({ timeout: 8000 })
+    expect(await packetPoint(page)).toMatchObject({ moving: false })
+    await expect(packet.locator('.packet-token')).toBeVisible()
+    // A step later nothing of it is left.
+    await page.getByRole('button', { name: 'Next step' }).click()
+    await expect(packet.locator('.packet-envelope')).toHaveCount(0)
+  })
+
+  test('flashes the field a DNAT rewrote, before and after', async ({ page }) => {
+    const { trace } = firstTrace('mode3-clusterip-iptables')
+    const dnat = trace.steps.findIndex((s) => s.action === 'dnat' && s.phase === 'request')
+    const [before, after] = [trace.steps[dnat - 1]!.packet, trace.steps[dnat]!.packet]
+    await page.goto(`/?lesson=mode3-clusterip-iptables&lang=en&step=${dnat - 1}`)
+    const changes = page.getByTestId('packet').getByRole('list', { name: 'Rewritten at this step' })
+    await expect(changes).toHaveCount(0)
+    await page.getByRole('button', { name: 'Next step' }).click()
+    await expect(changes.getByRole('listitem').first()).toHaveText(
+      `dst ${before.l3!.dst} → ${after.l3!.dst}`,
+    )
+    await expect(changes).toContainText(`dst port ${before.l4!.dstPort} → ${after.l4!.dstPort}`)
+    // The chip flashes once, then stays readable.
+    await expect
+      .poll(() =>
+        changes
+          .getByRole('listitem')
+          .first()
+          .evaluate((e) => e.getAnimations().length),
+      )
+      .toBe(0)
+    await expect(changes.getByRole('listitem').first()).toBeVisible()
+    // In Chinese too.
+    await page.getByRole('button', { name: '中文' }).click()
+    await expect(
+      page.getByTestId('packet').getByRole('list', { name: '这一步改写的字段' }),
+    ).toContainText(`目的地址 ${before.l3!.dst} → ${after.l3!.dst}`)
+  })
+
+  test('colours and dashes the links travelled so far by phase, the current hop brought out', async ({
+    page,
+  }) => {
+    const { trace } = firstTrace('mode3-clusterip-iptables')
+    // The path of a link (the edge's other path is its invisible hit area).
+    const path = (id: string) =>
+      page.getByTestId(`rf__edge-${id}`).locator('path.react-flow__edge-path')
+    const tunnel = path('tunnel:dev:node-1:flannel.1->dev:node-1:eth0')
+    const dash = () => tunnel.evaluate((e) => getComputedStyle(e).strokeDasharray)
+    // The DNS query leaves node-1 through flannel.1 and eth0 first.
+    const dnsOut = trace.steps.findIndex((s) => s.phase === 'dns' && s.action === 'encapsulate')
+    await page.goto(`/?lesson=mode3-clusterip-iptables&lang=en&step=${dnsOut}`)
+    // The graph loads after the lesson text; on a busy machine that takes a while.
+    await expect(tunnel).toBeAttached({ timeout: 20_000 })
+    await expect(tunnel).not.toHaveClass(/g-trail/)
+    await page.getByRole('button', { name: 'Next step' }).click()
+    await expect(tunnel).toHaveClass(/g-trail-dns/)
+    await expect(tunnel).toHaveClass(/g-hop/)
+    const dotted = await dash()
+    // The request takes the same way later: the link turns solid, in the request's colour.
+    const reqOut = trace.steps.findIndex((s) => s.phase === 'request' && s.action === 'encapsulate')
+    await page.goto(`/?lesson=mode3-clusterip-iptables&lang=en&step=${reqOut + 2}`)
+    await expect(tunnel).toBeAttached({ timeout: 20_000 })
+    await expect(tunnel).toHaveClass(/g-trail-request/)
+    await expect(tunnel).not.toHaveClass(/g-hop/)
+    expect(await dash()).not.toBe(dotted)
+    // The reply comes back into node-1 over the underlay wire, dashed.
+    await page.goto(`/?lesson=mode3-clusterip-iptables&lang=en&step=${trace.steps.length - 1}`)
+    await expect(tunnel).toBeAttached({ timeout: 20_000 })
+    const wire = path('wire:dev:node-1:eth0->underlay')
+    await expect(wire).toHaveClass(/g-trail-reply/)
+    expect(await wire.evaluate((e) => getComputedStyle(e).strokeDasharray)).not.toBe('none')
+    // Back at the start nothing has been travelled.
+    await page.locator('body').focus()
+    await page.keyboard.press('Home')
+    await expect(page.locator('.react-flow__edge-path.g-trail')).toHaveCount(0)
   })
 
   for (const colorScheme of ['light', 'dark'] as const) {

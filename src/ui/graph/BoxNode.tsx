@@ -1,18 +1,19 @@
 import { Handle, Position, type Node, type NodeProps } from '@xyflow/react'
 import type { TFunction } from 'i18next'
 import { createContext, memo, useContext } from 'react'
+import { useHere } from './here.ts'
 import type { GraphBox } from './layout.ts'
 
-export type BoxNodeData = { box: GraphBox; current: boolean }
+export type BoxNodeData = { box: GraphBox }
 export type BoxFlowNode = Node<BoxNodeData, 'box'>
 
-/** The last part of an image reference: `registry.k8s.io/pause:3.10` reads `pause:3.10`. */
 /**
  * The translation function, given once by ClusterGraph: useTranslation in each of a thousand
  * boxes cost seconds (each sets up its own i18next subscription).
  */
 export const GraphT = createContext<TFunction>(((key: string) => key) as TFunction)
 
+/** The last part of an image reference: `registry.k8s.io/pause:3.10` reads `pause:3.10`. */
 const shortImage = (image: string) => image.slice(image.lastIndexOf('/') + 1)
 
 function Label({ box }: { box: GraphBox }) {
@@ -63,10 +64,11 @@ function Label({ box }: { box: GraphBox }) {
 
 /** Any box of the cluster graph; its kind picks the look (graph.css). */
 export const BoxNode = memo(function BoxNode({ data }: NodeProps<BoxFlowNode>) {
-  const { box, current } = data
+  const { box } = data
+  const current = useHere(box.id)
   return (
     <div
-      className={`g-box g-${box.kind}${box.deviceKind ? ` dev-${box.deviceKind}` : ''}${box.parent?.startsWith('netns:') ? ' g-in-pod' : ''}${current ? ' is-current' : ''}`}
+      className={`g-box g-${box.kind}${box.deviceKind ? ` dev-${box.deviceKind}` : ''}${box.parent?.startsWith('netns:') ? ' g-in-pod' : ''}${current ? ` is-current at-${current}` : ''}`}
       data-box={box.id}
     >
       <Handle type="target" position={Position.Top} isConnectable={false} className="g-handle" />

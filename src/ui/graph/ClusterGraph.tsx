@@ -19,17 +19,21 @@ import {
 } from '@xyflow/react'
 import '@xyflow/react/dist/style.css'
 import './graph.css'
-import { useEffect, useMemo, useState } from 'react'
+import { useContext, useEffect, useMemo, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { selectCluster, selectGraphLayer, selectTrace, useAppStore } from '../../app/store.ts'
 import { FollowIcon } from '../icons.tsx'
 import { BoxNode, GraphT, type BoxFlowNode } from './BoxNode.tsx'
+import { PlacesContext } from './here.ts'
+import { LinkEdge, LinkHistoryContext } from './LinkEdge.tsx'
 import { graphExtras } from './extras.ts'
-import { layoutCluster, type BoxKind, type GraphBox, type GraphLayout } from './layout.ts'
+import { layoutCluster, type BoxKind, type GraphLayout } from './layout.ts'
 import { boxIds, locate } from './locate.ts'
-import { PacketMarker } from './PacketMarker.tsx'
+import { PacketLayer } from '../packet/PacketLayer.tsx'
+import { linkHistory, routeGraph, stepRoutes, type Hop, type RouteGraph } from '../packet/route.ts'
 
 const nodeTypes = { box: BoxNode }
+const edgeTypes = { link: LinkEdge }
 // includeHiddenNodes: fit every box by its declared size, not only those drawn (and measured)
 // so far, which with onlyRenderVisibleElements are the ones in view.
 const FIT = { padding: { x: '16px', y: '12px' }, includeHiddenNodes: true } satisfies FitViewOptions
@@ -47,7 +51,7 @@ const Z: Record<BoxKind, number> = {
   component: 4,
 }
 
-function flowNodes(layout: GraphLayout, current: string | null): BoxFlowNode[] {
+function flowNodes(layout: GraphLayout): BoxFlowNode[] {
   return layout.boxes.map((box) => ({
     id: box.id,
     type: 'box',
@@ -56,7 +60,7 @@ function flowNodes(layout: GraphLayout, current: string | null): BoxFlowNode[] {
     height: box.h,
     zIndex: Z[box.kind],
     ...(box.parent ? { parentId: box.parent, extent: 'parent' as const } : {}),
-    data: { box, current: box.id === current },
+    data: { box },
     // Where BoxNode's two 1 px handles sit (top and bottom centre), given rather than measured:
     // React Flow draws every unmeasured box once, which at a thousand Pods took seconds, before
     // onlyRenderVisibleElements leaves out the boxes out of view.
@@ -91,6 +95,7 @@ function flowEdges(layout: GraphLayout): Edge[] {
     id: l.id,
     source: l.source,
     target: l.target,
+    type: 'link',
     className: `g-link g-link-${l.kind}`,
     selectable: false,
     focusable: false,
@@ -121,8 +126,11 @@ const reducedMotion = () => window.matchMedia('(prefers-reduced-motion: reduce)'
  * With "follow" on, keeps the packet's box in the middle of the view, at a zoom where its labels
  * read (a lesson-sized cluster fitted whole on a small screen is too small to read).
  */
-function FollowPacket({ box, follow }: { box: GraphBox | null; follow: boolean }) {
+function FollowPacket({ graph, follow }: { graph: RouteGraph; follow: boolean }) {
   const flow = useReactFlow()
+  const places = useContext(PlacesContext)
+  const id = useAppStore((s) => places[s.step] ?? null)
+  const box = id ? (graph.boxes.get(id) ?? null) : null
   useEffect(() => {
     const duration = reducedMotion() ? 0 : 400
     if (!follow) return
@@ -142,8 +150,6 @@ export default function ClusterGraph() {
   const { t } = useTranslation()
   const cluster = useAppStore(selectCluster)
   const trace = useAppStore(selectTrace)
-  const at = useAppStore((s) => s.trace?.steps[s.step]?.at ?? null)
-  const phase = useAppStore((s) => s.trace?.steps[s.step]?.phase ?? 'request')
   const [follow, setFollow] = useState(false)
   const layer = useAppStore(selectGraphLayer)
 
@@ -152,14 +158,16 @@ export default function ClusterGraph() {
     [cluster, trace],
   )
   const ids = useMemo(() => (layout ? boxIds(layout) : new Set<string>()), [layout])
-  const current = at ? locate(at, ids) : null
-  // One set of node objects per layout; a step replaces only the current box's, so React Flow and
-  // the memoised BoxNodes redraw that box alone, not every box of a thousand-Pod cluster.
-  const base = useMemo(() => (layout ? flowNodes(layout, null) : []), [layout])
-  const nodes = useMemo(
-    () => base.map((n) => (n.id === current ? { ...n, data: { ...n.data, current: true } } : n)),
-    [base, current],
-  )
+  // Where each step is, and the way into it from the one before: once per trace.
+  const places = useMemo(() => (trace?.steps ?? []).map((s) => locate(s.at, ids)), [trace, ids])
+  const graph = useMemo(() => (layout ? routeGraph(layout) : null), [layout])
+  const routes = useMemo<Hop[][]>(() => (graph ? stepRoutes(graph, places) : []), [graph, places])
+  const phases = useMemo(() => (trace?.steps ?? []).map((s) => s.phase), [trace])
+  const history = useMemo(() => linkHistory(routes, phases), [routes, phases])
+  // The same nodes for the whole trace: each box finds out itself whether the packet is there
+  // (here.ts), so a step does not hand React Flow some 600 nodes again on a large cluster.
+  const nodes = useMemo(() => (layout ? flowNodes(layout) : []), [layout])
+  // The same edges for the whole trace too: each link reads its own trail (LinkEdge.tsx).
   const edges = useMemo(() => (layout ? flowEdges(layout) : []), [layout])
   const ariaLabelConfig = useMemo(
     () => ({
@@ -176,66 +184,69 @@ export default function ClusterGraph() {
     }),
     [t],
   )
-  if (!layout) return null
-  const box = current ? (layout.boxes.find((b) => b.id === current) ?? null) : null
+  if (!layout || !graph) return null
 
   return (
     <GraphT.Provider value={t}>
-      <div
-        className={`graph-canvas phase-${phase} layer-${layer}`}
-        role="figure"
-        aria-label={t('graph.label')}
-        data-current={current ?? ''}
-      >
-        <ReactFlow
-          // A new cluster or request is a new picture, fitted afresh.
-          key={`${cluster?.name}:${trace?.traffic}`}
-          nodes={nodes}
-          edges={edges}
-          nodeTypes={nodeTypes}
-          colorMode="system"
-          fitView
-          fitViewOptions={FIT}
-          minZoom={0.15}
-          maxZoom={2.5}
-          nodesDraggable={false}
-          nodesConnectable={false}
-          nodesFocusable={false}
-          edgesFocusable={false}
-          elementsSelectable={false}
-          zoomOnDoubleClick={false}
-          zIndexMode="manual"
-          // Only the boxes in view are in the page: a big cluster has thousands.
-          onlyRenderVisibleElements
-          disableKeyboardA11y
-          ariaLabelConfig={ariaLabelConfig}
-        >
-          <Background gap={24} size={1} />
-          <Controls showInteractive={false}>
-            <ControlButton
-              onClick={() => setFollow(!follow)}
-              aria-label={t('graph.follow')}
-              aria-pressed={follow}
-              title={t('graph.follow')}
-              className={follow ? 'g-follow on' : 'g-follow'}
+      <PlacesContext value={places}>
+        <LinkHistoryContext value={history}>
+          <div
+            className={`graph-canvas layer-${layer}`}
+            role="figure"
+            aria-label={t('graph.label')}
+          >
+            <ReactFlow
+              // A new cluster or request is a new picture, fitted afresh.
+              key={`${cluster?.name}:${trace?.traffic}`}
+              nodes={nodes}
+              edges={edges}
+              nodeTypes={nodeTypes}
+              edgeTypes={edgeTypes}
+              colorMode="system"
+              fitView
+              fitViewOptions={FIT}
+              minZoom={0.15}
+              maxZoom={2.5}
+              nodesDraggable={false}
+              nodesConnectable={false}
+              nodesFocusable={false}
+              edgesFocusable={false}
+              elementsSelectable={false}
+              zoomOnDoubleClick={false}
+              zIndexMode="manual"
+              // Only the boxes in view are in the page: a big cluster has thousands.
+              onlyRenderVisibleElements
+              disableKeyboardA11y
+              ariaLabelConfig={ariaLabelConfig}
             >
-              <FollowIcon />
-            </ControlButton>
-          </Controls>
-          <FollowPacket box={box} follow={follow} />
-          <MiniMap
-            pannable
-            zoomable
-            style={{ width: 100, height: 64 }}
-            nodeComponent={MiniMapBox}
-            nodeColor={(n) => MINIMAP_FILL[(n as BoxFlowNode).data.box.kind] ?? 'transparent'}
-            nodeStrokeColor="var(--g-border)"
-          />
-          <ViewportPortal>
-            <PacketMarker box={box} />
-          </ViewportPortal>
-        </ReactFlow>
-      </div>
+              <Background gap={24} size={1} />
+              <Controls showInteractive={false}>
+                <ControlButton
+                  onClick={() => setFollow(!follow)}
+                  aria-label={t('graph.follow')}
+                  aria-pressed={follow}
+                  title={t('graph.follow')}
+                  className={follow ? 'g-follow on' : 'g-follow'}
+                >
+                  <FollowIcon />
+                </ControlButton>
+              </Controls>
+              <FollowPacket graph={graph} follow={follow} />
+              <MiniMap
+                pannable
+                zoomable
+                style={{ width: 100, height: 64 }}
+                nodeComponent={MiniMapBox}
+                nodeColor={(n) => MINIMAP_FILL[(n as BoxFlowNode).data.box.kind] ?? 'transparent'}
+                nodeStrokeColor="var(--g-border)"
+              />
+              <ViewportPortal>
+                <PacketLayer graph={graph} places={places} routes={routes} />
+              </ViewportPortal>
+            </ReactFlow>
+          </div>
+        </LinkHistoryContext>
+      </PlacesContext>
     </GraphT.Provider>
   )
 }

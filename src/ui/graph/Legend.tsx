@@ -1,6 +1,12 @@
 import { useTranslation } from 'react-i18next'
 
-/** What the packet's colours and marks mean: each phase is named, not only coloured. */
+/** The dash each phase's trail is drawn with on the graph's links (graph.css, .g-trail-*). */
+const DASH = { request: undefined, reply: '9 5', dns: '0.5 6' } as const
+
+/**
+ * What the packet's colours and marks mean: each phase is named, and its trail on the links has
+ * its own dash as well as its colour.
+ */
 export function Legend() {
   const { t } = useTranslation()
   return (
@@ -8,6 +14,18 @@ export function Legend() {
       {(['request', 'reply', 'dns'] as const).map((p) => (
         <li key={p} className={`legend-item phase-${p}`}>
           <span className="legend-swatch" aria-hidden="true" />
+          <svg className="legend-trail" width="26" height="8" aria-hidden="true">
+            <line
+              x1="3"
+              y1="4"
+              x2="23"
+              y2="4"
+              stroke={`var(--${p})`}
+              strokeWidth={p === 'dns' ? 4 : 3.5}
+              strokeLinecap="round"
+              strokeDasharray={DASH[p]}
+            />
+          </svg>
           {t(`phase.${p}`)}
         </li>
       ))}
