@@ -26,7 +26,7 @@ test.describe('the CNI switch of a Pod-to-Pod lesson', () => {
     await page.goto(`/?lesson=${lesson.id}&lang=en`)
     const json = page.getByTestId('trace-json')
     await expect(json).toHaveCount(1)
-    const cni = page.getByRole('group', { name: 'CNI' })
+    const cni = page.getByRole('group', { name: 'CNI', exact: true })
     await expect(cni.getByRole('button', { name: /^flannel VXLAN/ })).toHaveAttribute(
       'aria-pressed',
       'true',
@@ -119,7 +119,7 @@ test.describe('the kube-proxy switch of a Service lesson', () => {
     const json = page.getByTestId('trace-json')
     await expect(json).toHaveCount(1)
     expect(await json.textContent()).toBe(traceJson(asWritten.traceOf(asWritten.traffic[0]!)))
-    await expect(page.getByRole('group', { name: 'CNI' })).toHaveCount(0)
+    await expect(page.getByRole('group', { name: 'CNI', exact: true })).toHaveCount(0)
     expect(param(page, 'cni')).toBe(null)
   })
 })
