@@ -159,3 +159,13 @@ export function FollowIcon() {
     </Icon>
   )
 }
+
+/** A sidebar with an arrow: hides or shows the lesson list. */
+export function SidebarIcon() {
+  return (
+    <Icon size={18}>
+      <rect x="3" y="4" width="18" height="16" rx="2" />
+      <path d="M9 4v16" />
+    </Icon>
+  )
+}
