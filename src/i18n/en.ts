@@ -168,6 +168,8 @@ export const en = {
     heading: 'Packet inspector',
     none: 'There is no packet at this step.',
     rewrite: 'Rewritten here: what came in (the previous step), beside what goes out.',
+    afterArp:
+      'The previous step was the ARP exchange, so “in” is the ARP message; the data packet it was waiting for goes out now.',
     field: 'Field',
     value: 'Value',
     in: 'In',

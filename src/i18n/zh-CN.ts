@@ -170,6 +170,7 @@ export const zhCN: Resources = {
     heading: '数据包检查器',
     none: '这一步没有数据包。',
     rewrite: '数据包在这里被改写：左边是进来时的样子（上一步），右边是出去时的样子。',
+    afterArp: '上一步是 ARP 交换，所以“进”一栏是那条 ARP 消息；等待 ARP 结果的数据包现在才发出去。',
     field: '字段',
     value: '值',
     in: '进',

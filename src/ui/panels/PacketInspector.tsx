@@ -100,6 +100,8 @@ export function PacketInspector() {
         {t('inspector.heading')}
       </h2>
       {side && <p className="panel-note">{t('inspector.rewrite')}</p>}
+      {/* The trace compares with the step before; after ARP that step carried the ARP message. */}
+      {side && prev.action === 'arp' && <p className="panel-note">{t('inspector.afterArp')}</p>}
       {layers.length === 0 && <p className="panel-empty">{t('inspector.none')}</p>}
       {layers.map((layer) => (
         <table key={layer.id} className="pkt-layer" data-layer={layer.id}>
