@@ -96,7 +96,7 @@ for (const lesson of LESSONS) {
         }
         // A step that rewrites the packet and reads a table, chosen from the list; and the last.
         const k = interestingStep(t)
-        await steps.nth(k).getByRole('button').click()
+        await steps.nth(k).locator('button.step-head').click()
         await expectPanelsAt(page, t, k, 'en')
         await page.keyboard.press('End')
         await expectPanelsAt(page, t, n - 1, 'en')
