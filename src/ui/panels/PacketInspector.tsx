@@ -43,9 +43,10 @@ function Value({ value }: { value: string | undefined }) {
   return value === undefined ? (
     <span className="pkt-absent">{t('inspector.absent')}</span>
   ) : (
-    // A MAC or a long name breaks after its separators, not inside a byte.
+    // A MAC or a long name breaks after its separators, not inside a byte; an IPv4 address
+    // (15 characters at most) stays whole.
     <code>
-      {value.split(/(?<=[:.])/).map((part, i) => (
+      {value.split(value.length > 15 ? /(?<=[:.])/ : /(?<=:)/).map((part, i) => (
         <Fragment key={i}>
           {i > 0 && <wbr />}
           {part}
