@@ -2,6 +2,7 @@ import { en } from '../src/i18n/en.ts'
 import { LESSONS } from '../src/lessons/catalog.ts'
 import { engineView, lessonFileExists } from './engine.ts'
 import { expect, param, seriousA11yViolations, test } from './fixtures.ts'
+import { expectPanelsAt, interestingStep } from './panels.ts'
 
 for (const lesson of LESSONS) {
   test.describe(`lesson ${lesson.id}`, () => {
@@ -74,9 +75,37 @@ for (const lesson of LESSONS) {
         await expect(page.getByTestId('outcome')).toHaveText(en.outcome[t.outcome])
         await expect(steps.first().locator('.explain')).toHaveText(t.steps[0]!.explain.en)
 
+        // The workspace's panels follow the step, forward and back, by button and by key.
+        await expectPanelsAt(page, t, 0, 'en')
+        const controls = page.getByRole('toolbar', { name: 'Playback' })
+        const next = controls.getByRole('button', { name: 'Next step' })
+        const previous = controls.getByRole('button', { name: 'Previous step' })
+        if (n > 1) {
+          await next.click()
+          await expectPanelsAt(page, t, 1, 'en')
+          if (n > 2) {
+            await page.keyboard.press('ArrowRight')
+            await expect.poll(() => param(page, 'step')).toBe('2')
+            await expectPanelsAt(page, t, 2, 'en')
+            await page.keyboard.press('ArrowLeft')
+            await expect.poll(() => param(page, 'step')).toBe('1')
+            await expectPanelsAt(page, t, 1, 'en')
+          }
+          await previous.click()
+          await expectPanelsAt(page, t, 0, 'en')
+        }
+        // A step that rewrites the packet and reads a table, chosen from the list; and the last.
+        const k = interestingStep(t)
+        await steps.nth(k).locator('button.step-head').click()
+        await expectPanelsAt(page, t, k, 'en')
+        await page.keyboard.press('End')
+        await expectPanelsAt(page, t, n - 1, 'en')
+        await page.keyboard.press('Home')
+
         await page.getByRole('button', { name: '中文' }).click()
         await expect(page.locator('html')).toHaveAttribute('lang', 'zh-CN')
         await expect(steps.first().locator('.explain')).toHaveText(t.steps[0]!.explain['zh-CN'])
+        await expectPanelsAt(page, t, 0, 'zh-CN')
         await expect(page.getByRole('heading', { name: '逐步解析' })).toBeVisible()
       }
 

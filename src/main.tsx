@@ -7,6 +7,7 @@ import { detectLang, initI18n } from './i18n/i18n.ts'
 import { App } from './ui/App.tsx'
 import './ui/theme.css'
 import './ui/app.css'
+import './ui/workspace.css'
 
 const url = parseUrl(window.location.search)
 const lang = detectLang(url.lang, navigator.languages)

@@ -1,4 +1,4 @@
-import { useEffect } from 'react'
+import { useEffect, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import {
   selectFile,
@@ -18,6 +18,7 @@ export function App() {
   const imported = useAppStore(selectImported)
   const file = useAppStore(selectFile)
   const { t, i18n } = useTranslation()
+  const [treeOpen, setTreeOpen] = useState(true)
 
   useEffect(() => {
     void i18n.changeLanguage(lang)
@@ -37,8 +38,8 @@ export function App() {
         {t('app.skip')}
       </a>
       <Header />
-      <div className="columns">
-        <LessonTree />
+      <div className={treeOpen ? 'columns' : 'columns tree-closed'}>
+        <LessonTree open={treeOpen} onToggle={() => setTreeOpen((o) => !o)} />
         <main id="lesson" className="lesson" tabIndex={-1}>
           <LessonPane />
         </main>

@@ -169,3 +169,13 @@ export function FileUpIcon({ size = 20 }: { size?: number }) {
     </Icon>
   )
 }
+
+/** A sidebar with an arrow: hides or shows the lesson list. */
+export function SidebarIcon() {
+  return (
+    <Icon size={18}>
+      <rect x="3" y="4" width="18" height="16" rx="2" />
+      <path d="M9 4v16" />
+    </Icon>
+  )
+}

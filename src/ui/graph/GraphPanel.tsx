@@ -1,6 +1,5 @@
 import { lazy, Suspense } from 'react'
 import { useTranslation } from 'react-i18next'
-import { selectLang, useAppStore } from '../../app/store.ts'
 import { PlaybackControls } from '../playback/PlaybackControls.tsx'
 import { Timeline } from '../playback/Timeline.tsx'
 import { handleStepKey } from '../step-keys.ts'
@@ -9,22 +8,6 @@ import { Legend } from './Legend.tsx'
 
 // React Flow is most of the graph's weight: it loads after the lesson text is on screen.
 const ClusterGraph = lazy(() => import('./ClusterGraph.tsx'))
-
-/** The current step in one line under the graph, read out as the packet moves. */
-function StepCaption() {
-  const { t } = useTranslation()
-  const lang = useAppStore(selectLang)
-  const step = useAppStore((s) => s.trace?.steps[s.step] ?? null)
-  if (!step) return null
-  return (
-    <p className={`graph-caption phase-${step.phase} action-${step.action}`} aria-live="polite">
-      <span className="step-index">{step.index}</span>
-      <span className="phase">{t(`phase.${step.phase}`)}</span>
-      <strong className="action">{t(`action.${step.action}`)}</strong>
-      <span className="graph-caption-text">{step.explain[lang]}</span>
-    </p>
-  )
-}
 
 /** The cluster as a graph with the packet on it, and the controls that move it. */
 export function GraphPanel() {
@@ -51,7 +34,6 @@ export function GraphPanel() {
       </Suspense>
       <PlaybackControls />
       <Timeline />
-      <StepCaption />
     </section>
   )
 }

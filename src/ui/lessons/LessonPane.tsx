@@ -16,10 +16,10 @@ import { StepList } from '../panels/StepList.tsx'
 import { TraceJson } from '../panels/TraceJson.tsx'
 import { TrafficPicker } from '../panels/TrafficPicker.tsx'
 import { ConnectionControl } from '../panels/ConnectionControl.tsx'
-import { GraphPanel } from '../graph/GraphPanel.tsx'
 import { ImportedHeader } from '../import/ImportedHeader.tsx'
 import { Landing } from './Landing.tsx'
 import { LessonHeader } from './LessonHeader.tsx'
+import { Workspace } from './Workspace.tsx'
 
 /** The main column: the landing map, or the open lesson in whatever state it is in. */
 export function LessonPane() {
@@ -51,13 +51,15 @@ export function LessonPane() {
       )}
       {(status === 'ready' || (status === 'loading' && trace)) && (
         <>
-          {/* The packet first: a learner sees the cluster and the journey before the details. */}
-          <TrafficPicker />
+          <div className="lesson-bar">
+            <TrafficPicker />
+            {trace && <Outcome trace={trace} />}
+          </div>
           {trace && (
             <>
+              {/* The workspace: the packet in the cluster beside what happens to it now. */}
+              <Workspace />
               <ConnectionControl />
-              <Outcome trace={trace} />
-              <GraphPanel />
               <StepList />
             </>
           )}

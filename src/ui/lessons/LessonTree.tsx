@@ -2,18 +2,34 @@ import { useTranslation } from 'react-i18next'
 import { hasLessonSource } from '../../app/lesson-sources.ts'
 import { selectLang, selectLessonId, useAppStore } from '../../app/store.ts'
 import { LESSONS, MODES, type ModeMeta } from '../../lessons/catalog.ts'
-import { ClockIcon } from '../icons.tsx'
+import { ClockIcon, SidebarIcon } from '../icons.tsx'
 import { LessonLink } from './LessonLink.tsx'
 
 /** The curriculum's tree: cluster networking -> the four modes -> their lessons. */
-export function LessonTree() {
+export function LessonTree({ open, onToggle }: { open: boolean; onToggle: () => void }) {
   const { t } = useTranslation()
   return (
-    <nav className="tree" aria-labelledby="tree-root">
-      <h2 id="tree-root" className="tree-root">
-        {t('tree.root')}
-      </h2>
-      <ol className="tree-modes">
+    <nav className={open ? 'tree' : 'tree collapsed'} aria-labelledby="tree-root">
+      <div className="tree-top">
+        <h2 id="tree-root" className="tree-root">
+          {t('tree.root')}
+        </h2>
+        {/* Folds the list away to give the graph the width, at a projector or a small screen. */}
+        <button
+          type="button"
+          className="tree-toggle"
+          aria-expanded={open}
+          aria-controls="tree-modes"
+          title={open ? t('workspace.hideTree') : t('workspace.showTree')}
+          onClick={onToggle}
+        >
+          <SidebarIcon />
+          <span className="tree-toggle-label">
+            {open ? t('workspace.hideTree') : t('workspace.showTree')}
+          </span>
+        </button>
+      </div>
+      <ol id="tree-modes" className="tree-modes" hidden={!open}>
         {MODES.map((m) => (
           <ModeBranch key={m.mode} mode={m} />
         ))}

@@ -1,4 +1,4 @@
-import { useState } from 'react'
+import { useState, type ReactNode } from 'react'
 import { useTranslation } from 'react-i18next'
 import type { Lookup } from '../../model/trace.ts'
 
@@ -6,7 +6,7 @@ import type { Lookup } from '../../model/trace.ts'
  * A rule wraps only between its words: a break after a hyphen would turn `--comment` into
  * `-- comment`. The text itself is exactly the engine's.
  */
-function Rule({ text }: { text: string }) {
+export function Rule({ text }: { text: string }) {
   return text.split(/(\s+)/).map((part, i) =>
     i % 2 === 0 ? (
       <span key={i} className="rule-word">
@@ -61,14 +61,27 @@ export function foldLookups(lookups: readonly Lookup[]): Row[] {
 }
 
 /** A folded run: the rules are only put on the page when the learner asks for them. */
-function Fold({ lookups }: { lookups: readonly Lookup[] }) {
+function Fold({ lookups, row }: { lookups: readonly Lookup[]; row: RenderRow }) {
   const { t } = useTranslation()
   const [open, setOpen] = useState(false)
-  if (open) return lookups.map((l, i) => <LookupRow key={i} l={l} />)
+  if (open) return lookups.map((l, i) => row(l, i))
   return (
     <button type="button" className="lookup-fold" onClick={() => setOpen(true)}>
       {t('steps.folded', { count: lookups.length })}
     </button>
+  )
+}
+
+type RenderRow = (l: Lookup, key: number) => ReactNode
+
+/** Lookups with long runs of unmatched rules folded (foldLookups), each drawn by `row`. */
+export function FoldedLookups({ lookups, row }: { lookups: readonly Lookup[]; row: RenderRow }) {
+  return foldLookups(lookups).map((r) =>
+    r.kind === 'one' ? (
+      row(lookups[r.i]!, r.i)
+    ) : (
+      <Fold key={`fold-${r.from}`} lookups={lookups.slice(r.from, r.to)} row={row} />
+    ),
   )
 }
 
@@ -79,13 +92,7 @@ export function Lookups({ lookups }: { lookups: Lookup[] }) {
   return (
     <div className="lookups">
       <p className="lookups-title">{t('steps.lookups')}</p>
-      {foldLookups(lookups).map((r) =>
-        r.kind === 'one' ? (
-          <LookupRow key={r.i} l={lookups[r.i]!} />
-        ) : (
-          <Fold key={`fold-${r.from}`} lookups={lookups.slice(r.from, r.to)} />
-        ),
-      )}
+      <FoldedLookups lookups={lookups} row={(l, i) => <LookupRow key={i} l={l} />} />
     </div>
   )
 }

@@ -51,18 +51,14 @@ export const StepItem = memo(function StepItem({
   useEffect(() => {
     const initial = firstRender.current
     firstRender.current = false
-    if (!selected || !button.current) return
-    // Keep the keyboard on the selected step and the step on screen. A link to a later step
-    // opens with that step at the top; a trace that opens at its first step leaves the page be.
-    // While playing, or when stepped from the graph's controls, the page stays on the graph.
+    if (!selected || !button.current || initial) return
+    // Keep the keyboard on the selected step and the step on screen while the learner walks
+    // the list. Anywhere else (a link to a later step, the graph's controls, the keys with
+    // nothing focused, playing) the page stays on the workspace, whose panels show the step.
     const inList = !!document.activeElement?.closest('.step-list')
-    if (inList) button.current.focus({ preventScroll: true })
-    const onBody = document.activeElement === document.body
-    if (!initial && (inList || (onBody && !useAppStore.getState().playing)))
-      button.current.scrollIntoView({ block: 'nearest' })
-    else if (initial && position > 0)
-      button.current.closest('li')?.scrollIntoView({ block: 'start' })
-    else if (!initial) scrollWithinList(button.current)
+    if (!inList) return scrollWithinList(button.current)
+    button.current.focus({ preventScroll: true })
+    button.current.scrollIntoView({ block: 'nearest' })
   }, [selected, position])
 
   return (

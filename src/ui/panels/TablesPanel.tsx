@@ -1,0 +1,89 @@
+import { useTranslation } from 'react-i18next'
+import { selectStep, selectTrace, useAppStore } from '../../app/store.ts'
+import type { Lookup } from '../../model/trace.ts'
+import { CheckIcon } from '../icons.tsx'
+import { FoldedLookups, Rule } from './Lookups.tsx'
+import { printCommand } from './table-command.ts'
+
+interface Group {
+  table: string
+  lookups: Lookup[]
+}
+
+/** The step's lookups by table, in the order the tables were first consulted. */
+function byTable(lookups: readonly Lookup[]): Group[] {
+  const groups = new Map<string, Lookup[]>()
+  for (const l of lookups) {
+    const g = groups.get(l.table)
+    if (g) g.push(l)
+    else groups.set(l.table, [l])
+  }
+  return [...groups].map(([table, ls]) => ({ table, lookups: ls }))
+}
+
+function Line({ l }: { l: Lookup }) {
+  const { t } = useTranslation()
+  return (
+    <div className={l.matched ? 'table-line matched' : 'table-line'} data-matched={l.matched}>
+      {l.matched && (
+        <span className="match-mark">
+          <CheckIcon />
+          {t('tables.matched')}
+        </span>
+      )}
+      <pre>
+        <Rule text={l.rule} />
+      </pre>
+    </div>
+  )
+}
+
+function TableGroup({ group }: { group: Group }) {
+  const { t } = useTranslation()
+  const command = printCommand(group.table)
+  const none = !group.lookups.some((l) => l.matched)
+  return (
+    <figure className="table-group" data-table={group.table}>
+      <figcaption>
+        {command !== group.table && <code className="table-name">{group.table}</code>}
+        {command ? (
+          <span className="table-command">
+            <span className="table-command-label">{t('tables.command')}</span>
+            <code>{command}</code>
+          </span>
+        ) : (
+          <span className="table-command-label">{t('tables.noCommand')}</span>
+        )}
+        {none && <span className="no-match">{t('tables.noneMatched')}</span>}
+      </figcaption>
+      <FoldedLookups lookups={group.lookups} row={(l, i) => <Line key={i} l={l} />} />
+    </figure>
+  )
+}
+
+/** The tables the current step consulted, each with the line that decided it marked. */
+export function TablesPanel() {
+  const { t } = useTranslation()
+  const trace = useAppStore(selectTrace)
+  const pos = useAppStore(selectStep)
+  const step = trace?.steps[pos]
+  if (!step) return null
+  const groups = byTable(step.lookups)
+  return (
+    <section
+      className="panel tables-panel"
+      aria-labelledby="tables-heading"
+      data-testid="tables-panel"
+    >
+      <h2 id="tables-heading" className="panel-title">
+        {t('tables.heading')}
+      </h2>
+      {groups.length === 0 ? (
+        <p className="panel-empty">{t('tables.none')}</p>
+      ) : (
+        // Keyed by step: a fold opened at one step is closed again at the next.
+        groups.map((g) => <TableGroup key={`${pos}:${g.table}`} group={g} />)
+      )}
+    </section>
+  )
+}
