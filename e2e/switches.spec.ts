@@ -1,5 +1,5 @@
 import { LESSONS } from '../src/lessons/catalog.ts'
-import { traceJson } from '../src/model/trace.ts'
+import { traceJson, type Trace } from '../src/model/trace.ts'
 import { engineView, lessonFileExists } from './engine.ts'
 import { expect, param, seriousA11yViolations, test } from './fixtures.ts'
 
@@ -74,10 +74,24 @@ test.describe('the kube-proxy switch of a Service lesson', () => {
       await page.goto(`/?lesson=${lesson.id}&lang=en`)
       const json = page.getByTestId('trace-json')
       await expect(json).toHaveCount(1)
-      const tables = page.locator('.step-list .lookups code')
-      await expect
-        .poll(async () => (await tables.allTextContents()).join('\n'))
-        .toContain('iptables -t nat')
+      // The tables panel shows the step's tables: pick the first step that reads the tool's.
+      const tablesAt = async (pick: (table: string) => boolean, steps: Trace['steps']) => {
+        const i = steps.findIndex((st) => st.lookups.some((l) => pick(l.table)))
+        expect(i, 'a step that reads the table').toBeGreaterThanOrEqual(0)
+        await page.locator('.step-list > li').nth(i).locator('.step-head').click()
+        const groups = page.getByTestId('tables-panel').locator('.table-group')
+        await expect(groups.first()).toBeVisible()
+        return (await groups.evaluateAll((gs) => gs.map((g) => g.getAttribute('data-table')))).join(
+          '\n',
+        )
+      }
+      const asWritten = engineView(lesson)
+      expect(
+        await tablesAt(
+          (t) => t.startsWith('iptables -t nat'),
+          asWritten.traceOf(asWritten.traffic[0]!).steps,
+        ),
+      ).toContain('iptables -t nat')
 
       const proxy = page.getByRole('group', { name: 'kube-proxy mode' })
       await expect(proxy.getByRole('button', { name: /^iptables/ })).toHaveAttribute(
@@ -86,9 +100,13 @@ test.describe('the kube-proxy switch of a Service lesson', () => {
       )
       await proxy.getByRole('button', { name: mode === 'ipvs' ? 'IPVS' : 'nftables' }).click()
       await expect.poll(() => json.textContent()).toBe(traceJson(switched.traceOf(traffic)))
-      const shown = (await tables.allTextContents()).join('\n')
-      expect(shown).toContain(tool === 'nft' ? 'nft ip kube-proxy' : 'ipvsadm')
-      if (mode === 'nftables') expect(shown).not.toContain('iptables -t nat')
+      const want = tool === 'nft' ? 'nft ip kube-proxy' : 'ipvsadm'
+      const steps = switched.traceOf(traffic).steps
+      expect(await tablesAt((t) => t.startsWith(want), steps)).toContain(want)
+      if (mode === 'nftables')
+        expect(
+          steps.some((st) => st.lookups.some((l) => l.table.startsWith('iptables -t nat'))),
+        ).toBe(false)
       expect(param(page, 'proxy')).toBe(mode)
       await expect(page.getByRole('note')).toContainText('written for iptables')
     })
