@@ -63,7 +63,7 @@ export const en = {
     proxy: 'kube-proxy mode',
     asWritten: 'lesson',
     asWrittenLong: 'as the lesson is written',
-    note: 'This lesson was written for {{was}}. You are seeing {{now}}: the graph, the steps and the tables are computed again for it, but the text above may name devices or rules that are not there.',
+    note: 'This lesson was written for {{was}}. You see {{now}}, computed afresh; the text may name devices or rules that are not there.',
     and: ' and ',
     reset: 'Back to the lesson as written',
     names: {

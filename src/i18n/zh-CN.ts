@@ -63,7 +63,7 @@ export const zhCN: Resources = {
     proxy: 'kube-proxy 模式',
     asWritten: '课程',
     asWrittenLong: '课程原本的设置',
-    note: '这节课是按 {{was}} 写的。你现在看到的是 {{now}}：集群图、每一步和各张表都按它重新计算，但上面的课程文字可能提到这里并不存在的设备或规则。',
+    note: '这节课是按 {{was}} 写的。你现在看到的是按 {{now}} 重新计算的结果；课程文字可能提到这里并不存在的设备或规则。',
     and: ' 和 ',
     reset: '回到课程原本的设置',
     names: {
