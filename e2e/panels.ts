@@ -73,6 +73,12 @@ export async function expectPanelsAt(page: Page, trace: Trace, pos: number, lang
     .replace('{{count}}', String(n))
   await expect(narration.locator('.narration-step')).toHaveText(label)
   await expect(narration.locator('.narration-text')).toHaveText(step.explain[lang])
+  // The packet on the graph is at this step too, on a box the graph marks as the current one.
+  const packet = page.getByTestId('packet')
+  await expect(packet).toHaveAttribute('data-step', String(step.index))
+  const box = await packet.getAttribute('data-at')
+  expect(box, `${trace.traffic} step ${pos}: the packet's box`).toBeTruthy()
+  await expect(page.locator(`.react-flow__node[data-id="${box}"] .g-box`)).toHaveClass(/is-current/)
   const shown = await readPanels(page)
   const row = (path: string) => shown.rows.find((r) => r.path === path)
   const where = `${trace.traffic} step ${pos}`

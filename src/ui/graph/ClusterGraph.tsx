@@ -12,6 +12,7 @@ import {
   Position,
   ReactFlow,
   useReactFlow,
+  useStore,
   ViewportPortal,
   type Edge,
   type FitViewOptions,
@@ -19,7 +20,7 @@ import {
 } from '@xyflow/react'
 import '@xyflow/react/dist/style.css'
 import './graph.css'
-import { useContext, useEffect, useMemo, useState } from 'react'
+import { useContext, useEffect, useMemo, useRef, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { selectCluster, selectGraphLayer, selectTrace, useAppStore } from '../../app/store.ts'
 import { FollowIcon } from '../icons.tsx'
@@ -146,11 +147,32 @@ function FollowPacket({ graph, follow }: { graph: RouteGraph; follow: boolean })
   return null
 }
 
+/**
+ * Fits the cluster again when the canvas changes size (the lesson list hidden, the window resized,
+ * the panels around it grown), until the learner pans or zooms it themselves: boxes left outside
+ * a stale view are not even drawn (onlyRenderVisibleElements).
+ */
+function RefitOnResize({ follow, moved }: { follow: boolean; moved: { current: boolean } }) {
+  const flow = useReactFlow()
+  const width = useStore((s) => s.width)
+  const height = useStore((s) => s.height)
+  useEffect(() => {
+    if (!follow && !moved.current && width > 0 && height > 0) void flow.fitView(FIT)
+  }, [flow, follow, moved, width, height])
+  return null
+}
+
 export default function ClusterGraph() {
   const { t } = useTranslation()
   const cluster = useAppStore(selectCluster)
   const trace = useAppStore(selectTrace)
   const [follow, setFollow] = useState(false)
+  // Set once the learner moves the view by hand (a programmatic move has no event).
+  const moved = useRef(false)
+  const picture = `${cluster?.name}:${trace?.traffic}`
+  useEffect(() => {
+    moved.current = false
+  }, [picture])
   const layer = useAppStore(selectGraphLayer)
 
   const layout = useMemo(
@@ -197,7 +219,7 @@ export default function ClusterGraph() {
           >
             <ReactFlow
               // A new cluster or request is a new picture, fitted afresh.
-              key={`${cluster?.name}:${trace?.traffic}`}
+              key={picture}
               nodes={nodes}
               edges={edges}
               nodeTypes={nodeTypes}
@@ -214,13 +236,21 @@ export default function ClusterGraph() {
               elementsSelectable={false}
               zoomOnDoubleClick={false}
               zIndexMode="manual"
+              onMoveStart={(e) => {
+                if (e) moved.current = true
+              }}
               // Only the boxes in view are in the page: a big cluster has thousands.
               onlyRenderVisibleElements
               disableKeyboardA11y
               ariaLabelConfig={ariaLabelConfig}
             >
               <Background gap={24} size={1} />
-              <Controls showInteractive={false}>
+              <Controls
+                showInteractive={false}
+                onFitView={() => {
+                  moved.current = false
+                }}
+              >
                 <ControlButton
                   onClick={() => setFollow(!follow)}
                   aria-label={t('graph.follow')}
@@ -232,6 +262,7 @@ export default function ClusterGraph() {
                 </ControlButton>
               </Controls>
               <FollowPacket graph={graph} follow={follow} />
+              <RefitOnResize follow={follow} moved={moved} />
               <MiniMap
                 pannable
                 zoomable
