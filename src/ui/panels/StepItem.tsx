@@ -13,24 +13,6 @@ function shortWhere(at: Location): string {
   return [place, part, at.hook].filter((p) => p !== null).join(' · ')
 }
 
-/**
- * Brings a row into view inside the list's own scroll box, when the list has one, and never moves
- * the page: a learner stepping from the graph's controls or its timeline stays on the graph.
- */
-function scrollWithinList(row: HTMLElement) {
-  let box: HTMLElement | null = row.closest('.step-list')
-  for (; box && box !== document.body; box = box.parentElement) {
-    const { overflowY } = getComputedStyle(box)
-    if ((overflowY === 'auto' || overflowY === 'scroll') && box.scrollHeight > box.clientHeight)
-      break
-  }
-  if (!box || box === document.body) return
-  const r = row.getBoundingClientRect()
-  const b = box.getBoundingClientRect()
-  if (r.top < b.top) box.scrollTop -= b.top - r.top
-  else if (r.bottom > b.bottom) box.scrollTop += r.bottom - b.bottom
-}
-
 /** One step of the trace. It reads only whether it is the selected one. */
 export const StepItem = memo(function StepItem({
   step,
@@ -56,7 +38,7 @@ export const StepItem = memo(function StepItem({
     // the list. Anywhere else (a link to a later step, the graph's controls, the keys with
     // nothing focused, playing) the page stays on the workspace, whose panels show the step.
     const inList = !!document.activeElement?.closest('.step-list')
-    if (!inList) return scrollWithinList(button.current)
+    if (!inList) return
     button.current.focus({ preventScroll: true })
     button.current.scrollIntoView({ block: 'nearest' })
   }, [selected, position])
