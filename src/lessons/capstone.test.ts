@@ -35,12 +35,10 @@ describe('the capstone explains every step', () => {
         const where = `step ${s.index} ${s.action} ${JSON.stringify(s.at)}`
         expect(s.at.component, where).not.toBeNull()
         expect(s.at.component, where).not.toBe('')
-        // Headers: the IP header, with ports for TCP and UDP. The public DNS lookup outside the
-        // cluster is shown as the DNS message alone: PodPath does not model the client's own
-        // resolver, so it has no addresses to put around it.
-        if (s.phase === 'dns' && s.at.node === null) {
-          expect(s.packet.app?.protocol, where).toBe('dns')
-        } else if (s.action === 'arp') {
+        // Headers: the IP header, with ports for TCP and UDP (the public DNS lookup too, between
+        // the client and a stand-in address for its resolver).
+        if (s.phase === 'dns') expect(s.packet.app?.protocol, where).toBe('dns')
+        if (s.action === 'arp') {
           // An ARP request is an Ethernet frame with the ARP header, no IP header.
           expect(s.packet.l2, where).toBeTruthy()
           expect(s.packet.app?.protocol, where).toBe('arp')

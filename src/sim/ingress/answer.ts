@@ -4,7 +4,7 @@
  */
 import { text, type Text } from '../../model/text.ts'
 import type { Packet } from '../../model/trace.ts'
-import type { Rng } from '../rng.ts'
+import { createRng, type Rng } from '../rng.ts'
 import type { Endpoint, Walker } from '../walk/walker.ts'
 import type { PublicName } from './public-dns.ts'
 
@@ -18,14 +18,29 @@ const AT_CLIENT = {
 } as const
 const AT_PUBLIC_DNS = { ...AT_CLIENT, component: 'public-dns' }
 
+/**
+ * The client's recursive resolver. Its real address is the client's business (an ISP's, 8.8.8.8,
+ * a home router); PodPath shows one from the documentation range 192.0.2.0/24 (RFC 5737) and says
+ * so, rather than inventing a real one.
+ */
+export const CLIENT_RESOLVER = '192.0.2.53'
+// Linux's default net.ipv4.ip_local_port_range (net/ipv4/af_inet.c inet_init_net), and
+// net.ipv4.ip_default_ttl.
+const EPHEMERAL_MIN = 32768
+const EPHEMERAL_MAX = 60999
+const TTL = 64
+
 /** The client's resolver asks the public DNS for the name and gets the record PodPath assumes. */
 export function publicDnsSteps(w: Walker, client: string, pub: PublicName, rng: Rng): void {
   w.startPhase('dns', true)
   const id = rng.int(0, 65535)
+  // The query's source port comes from a stream of its own, seeded by the query id, so that the
+  // rest of the trace draws exactly what it drew before this lookup carried headers.
+  const port = createRng(id).int(EPHEMERAL_MIN, EPHEMERAL_MAX)
   const query: Packet = {
     l2: null,
-    l3: null,
-    l4: null,
+    l3: { src: client, dst: CLIENT_RESOLVER, proto: 'udp', ttl: TTL },
+    l4: { srcPort: port, dstPort: 53 },
     app: { protocol: 'dns', kind: 'query', id, question: `${pub.name}.`, type: 'A' },
     outer: null,
   }
@@ -35,12 +50,14 @@ export function publicDnsSteps(w: Walker, client: string, pub: PublicName, rng: 
     query,
     [],
     text(
-      `The client ${client} asks its resolver for the A record of "${pub.name}" (query id ${id}). This name is public: the question goes to the Internet's DNS, which PodPath shows as one step.`,
-      `客户端 ${client} 向它的解析器查询 “${pub.name}” 的 A 记录（查询 id ${id}）。这是一个公共名字：问题交给互联网上的 DNS，PodPath 把它显示为一步。`,
+      `The client ${client} asks its resolver for the A record of "${pub.name}" (query id ${id}), in a UDP datagram from port ${port} to port 53. This name is public: the question goes to the Internet's DNS, which PodPath shows as one step. The resolver's address, ${CLIENT_RESOLVER}, stands for whichever resolver the client really uses (it is from the documentation range of RFC 5737).`,
+      `客户端 ${client} 向它的解析器查询 “${pub.name}” 的 A 记录（查询 id ${id}），用一个从端口 ${port} 发往 53 端口的 UDP 数据报。这是一个公共名字：问题交给互联网上的 DNS，PodPath 把它显示为一步。解析器地址 ${CLIENT_RESOLVER} 代表客户端实际使用的那个解析器（它取自 RFC 5737 的文档专用地址段）。`,
     ),
   )
   const answer: Packet = {
     ...query,
+    l3: { src: CLIENT_RESOLVER, dst: client, proto: 'udp', ttl: TTL },
+    l4: { srcPort: 53, dstPort: port },
     app: {
       protocol: 'dns',
       kind: 'answer',
