@@ -201,7 +201,7 @@ spec:
   nodeName: node-2
   containers:
     - name: traefik
-      image: docker.io/traefik:v3.3
+      image: docker.io/traefik:v3.7
       ports: [{ name: web, containerPort: 8000 }, { name: websecure, containerPort: 8443 }]
 ---
 apiVersion: v1
