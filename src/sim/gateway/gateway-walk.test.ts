@@ -14,8 +14,8 @@ const app = (s: Step): HttpApp => s.packet.app as HttpApp
 describe('Envoy Gateway as the data plane of a Gateway', () => {
   it('runs an Envoy Deployment and LoadBalancer Service named and labelled as Envoy Gateway does', () => {
     expect(envoyProxyName({ namespace: 'shop', name: 'eg' })).toMatch(/^envoy-shop-eg-[0-9a-f]{8}$/)
-    // The example Envoy Gateway's own source gives for Gateway default/eg (internal/xds/server/
-    // kubejwt: the proxy's service account "envoy-default-eg-e41e7b31").
+    // The example in Envoy Gateway's own source (its xDS server's token review names the proxy's
+    // service account for Gateway default/eg "envoy-default-eg-e41e7b31").
     expect(envoyProxyName({ namespace: 'default', name: 'eg' })).toBe('envoy-default-eg-e41e7b31')
     expect([envoyContainerPort(80), envoyContainerPort(443), envoyContainerPort(8080)]).toEqual([
       10080, 10443, 8080,
