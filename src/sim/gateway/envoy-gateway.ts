@@ -10,7 +10,7 @@
  * servicePortToContainerPort). The Service's externalTrafficPolicy defaults to Local (EnvoyProxy
  * API, KubernetesServiceSpec). PodPath adds this when the scenario does not declare the Pods.
  */
-import { podTemplateHash } from '../../model/k8s-names.ts'
+import { deploymentPods, SERVICE_DEFAULTS } from '../build/addon-pods.ts'
 import type { GatewayDecl } from '../../model/l7-decls.ts'
 import type { PodDecl, Scenario, ServiceDecl } from '../../model/scenario.ts'
 import { hex, sha256 } from '../hash.ts'
@@ -70,27 +70,16 @@ export function defaultEnvoyProxies(s: Scenario): { pods: PodDecl[]; services: S
         protocol: 'TCP' as const,
       }))
     const containers = [{ name: 'envoy', image: ENVOY_IMAGE, ports, where }]
-    const hash = podTemplateHash({
-      metadata: { labels },
-      spec: { containers: containers.map(({ where: _w, ...c }) => c) },
-    })
-    pods.push({
-      namespace: ENVOY_GATEWAY_NAMESPACE,
-      name: null,
-      owner: { kind: 'Deployment', name },
-      ordinal: 0,
-      daemonNode: null,
-      templateHash: hash,
-      nodeName: null,
-      hostNetwork: false,
-      labels: { ...labels, 'pod-template-hash': hash },
-      containers,
-      podIP: null,
-      ready: true,
-      terminating: false,
-      terminal: false,
-      where,
-    })
+    pods.push(
+      ...deploymentPods({
+        namespace: ENVOY_GATEWAY_NAMESPACE,
+        deployment: name,
+        labels,
+        containers,
+        replicas: 1,
+        where,
+      }),
+    )
     services.push({
       namespace: ENVOY_GATEWAY_NAMESPACE,
       name,
@@ -110,16 +99,8 @@ export function defaultEnvoyProxies(s: Scenario): { pods: PodDecl[]; services: S
         [OWNING_NAME]: gw.name,
         [OWNING_NAMESPACE]: gw.namespace,
       },
-      externalName: null,
+      ...SERVICE_DEFAULTS,
       externalTrafficPolicy: 'Local',
-      internalTrafficPolicy: 'Cluster',
-      sessionAffinity: 'None',
-      sessionAffinityTimeout: 10800,
-      loadBalancerSourceRanges: [],
-      externalIPs: [],
-      healthCheckNodePort: null,
-      publishNotReadyAddresses: false,
-      loadBalancerIngress: null,
       where: { ...where, object: `Service/${ENVOY_GATEWAY_NAMESPACE}/${name}` },
     })
   }

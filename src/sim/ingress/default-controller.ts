@@ -9,7 +9,7 @@
  * manifest makes it a LoadBalancer with externalTrafficPolicy: Local; the bare-metal one a
  * NodePort. PodPath picks the cloud one unless Cluster.spec.cloud is none.
  */
-import { podTemplateHash } from '../../model/k8s-names.ts'
+import { deploymentPods, SERVICE_DEFAULTS } from '../build/addon-pods.ts'
 import type { PodDecl, Scenario, ServiceDecl } from '../../model/scenario.ts'
 import { KNOWN_CONTROLLERS, ingressClassOf } from '../l7/ingress-match.ts'
 
@@ -65,27 +65,14 @@ export function defaultIngressNginx(
       where,
     },
   ]
-  const hash = podTemplateHash({
-    metadata: { labels: INGRESS_NGINX_LABELS },
-    spec: { containers: containers.map(({ where: _w, ...c }) => c) },
-  })
-  const pod: PodDecl = {
+  const pods = deploymentPods({
     namespace: INGRESS_NGINX_NAMESPACE,
-    name: null,
-    owner: { kind: 'Deployment', name: INGRESS_NGINX_NAME },
-    ordinal: 0,
-    daemonNode: null,
-    templateHash: hash,
-    nodeName: null,
-    hostNetwork: false,
-    labels: { ...INGRESS_NGINX_LABELS, 'pod-template-hash': hash },
+    deployment: INGRESS_NGINX_NAME,
+    labels: INGRESS_NGINX_LABELS,
     containers,
-    podIP: null,
-    ready: true,
-    terminating: false,
-    terminal: false,
+    replicas: 1,
     where,
-  }
+  })
   const cloud = s.cluster.cloud !== 'none'
   const service: ServiceDecl = {
     namespace: INGRESS_NGINX_NAMESPACE,
@@ -97,17 +84,9 @@ export function defaultIngressNginx(
       { name: 'https', port: 443, targetPort: 'https', nodePort: null, protocol: 'TCP' },
     ],
     selector: INGRESS_NGINX_LABELS,
-    externalName: null,
+    ...SERVICE_DEFAULTS,
     externalTrafficPolicy: cloud ? 'Local' : 'Cluster',
-    internalTrafficPolicy: 'Cluster',
-    sessionAffinity: 'None',
-    sessionAffinityTimeout: 10800,
-    loadBalancerSourceRanges: [],
-    externalIPs: [],
-    healthCheckNodePort: null,
-    publishNotReadyAddresses: false,
-    loadBalancerIngress: null,
     where: { ...where, object: `Service/${INGRESS_NGINX_NAMESPACE}/${INGRESS_NGINX_NAME}` },
   }
-  return { pods: [pod], service, classes }
+  return { pods, service, classes }
 }

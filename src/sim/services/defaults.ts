@@ -11,23 +11,11 @@ import type {
   Scenario,
   ServiceDecl,
 } from '../../model/scenario.ts'
-import { podTemplateHash } from '../../model/k8s-names.ts'
+import { deploymentPods, SERVICE_DEFAULTS } from '../build/addon-pods.ts'
 import type { BuiltNode } from '../cluster.ts'
 
 /** What the API server fills in for a ClusterIP Service that says nothing more. */
-const CLUSTER_IP_DEFAULTS = {
-  externalName: null,
-  externalTrafficPolicy: 'Cluster',
-  internalTrafficPolicy: 'Cluster',
-  sessionAffinity: 'None',
-  // core/v1 DefaultClientIPServiceAffinitySeconds
-  sessionAffinityTimeout: 10800,
-  loadBalancerSourceRanges: [],
-  externalIPs: [],
-  healthCheckNodePort: null,
-  publishNotReadyAddresses: false,
-  loadBalancerIngress: null,
-} as const satisfies Partial<ServiceDecl>
+const CLUSTER_IP_DEFAULTS = SERVICE_DEFAULTS
 
 export function apiServerService(
   decl: ClusterDecl,
@@ -87,27 +75,14 @@ export function coreDns(s: Scenario): { pods: PodDecl[]; service: ServiceDecl } 
       where,
     },
   ]
-  const hash = podTemplateHash({
-    metadata: { labels },
-    spec: { containers: containers.map(({ where: _w, ...c }) => c) },
-  })
-  const pods: PodDecl[] = [0, 1].map((ordinal) => ({
+  const pods = deploymentPods({
     namespace: 'kube-system',
-    name: null,
-    owner: { kind: 'Deployment', name: 'coredns' },
-    ordinal,
-    daemonNode: null,
-    templateHash: hash,
-    nodeName: null,
-    hostNetwork: false,
-    labels: { ...labels, 'pod-template-hash': hash },
+    deployment: 'coredns',
+    labels,
     containers,
-    podIP: null,
-    ready: true,
-    terminating: false,
-    terminal: false,
+    replicas: 2,
     where,
-  }))
+  })
   const service: ServiceDecl = {
     namespace: 'kube-system',
     name: 'kube-dns',
