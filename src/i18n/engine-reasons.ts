@@ -2,7 +2,7 @@
  * The engine (src/sim) ends a dropped or rejected trace with a short reason written in English
  * only (Trace.reason is a plain string). These are the fixed ones, in Chinese, so the Chinese UI
  * does not show an English phrase where it can say it in Chinese. A reason that is not listed
- * here (some are built from names, e.g. an ExternalName's target) is shown as the engine wrote it.
+ * here is shown as the engine wrote it.
  */
 import type { Lang } from '../model/text.ts'
 
@@ -17,11 +17,22 @@ const ZH: Readonly<Record<string, string>> = {
   'kube-proxy found no endpoints': 'kube-proxy 找不到端点',
 }
 
+// The one reason built from names (src/sim/trace.ts, a Service of type ExternalName).
+const EXTERNAL_NAME = /^ExternalName: (\S+) is a CNAME to (\S+), outside the cluster$/
+
 /** The reason to show in `lang`, and the language it is actually written in. */
 export function engineReason(reason: string, lang: Lang): { text: string; lang: Lang } {
   if (lang === 'zh-CN') {
     const zh = ZH[reason]
     if (zh !== undefined) return { text: zh, lang: 'zh-CN' }
+    const ext = EXTERNAL_NAME.exec(reason)
+    if (ext) {
+      const [, host, cname] = ext
+      return {
+        text: `ExternalName：“${host}”是指向集群外“${cname}”的 CNAME`,
+        lang: 'zh-CN',
+      }
+    }
   }
   return { text: reason, lang: 'en' }
 }
