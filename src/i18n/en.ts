@@ -228,7 +228,7 @@ export const en = {
     label: 'Timeline of the steps',
     valueText: 'Step {{n}} ({{pos}} of {{count}}): {{phase}}, {{action}}',
     band: '{{phase}}: steps {{from}} to {{to}}',
-    hint: 'Click or drag along the bar to jump to a step; Page Up and Page Down jump by phase',
+    hint: 'Click or drag to jump; Page Up/Down: by phase',
     marks: 'Marked on the timeline',
     proxy: 'proxy hop',
     nat: 'address translation (NAT)',

@@ -228,7 +228,7 @@ export const zhCN: Resources = {
     label: '步骤时间线',
     valueText: '第 {{n}} 步（{{pos}} / {{count}}）：{{phase}}，{{action}}',
     band: '{{phase}}：第 {{from}} 至 {{to}} 步',
-    hint: '在条上点击或拖动，跳到某一步；Page Up 和 Page Down 按阶段跳转',
+    hint: '点击或拖动即可跳转；Page Up/Down 按阶段跳',
     marks: '时间线上的标记',
     proxy: '经过代理',
     nat: '地址转换（NAT）',
