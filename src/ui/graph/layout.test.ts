@@ -200,6 +200,23 @@ describe('the cluster graph layout', () => {
     }
   })
 
+  it('groups a node’s Pods by namespace, in the order the namespaces first appear', () => {
+    const c = syntheticCluster(1, 6)
+    c.pods.forEach((p, i) => (p.namespace = i % 2 === 0 ? 'shop' : 'kube-system'))
+    const pods = layoutCluster(c)
+      .boxes.filter((b) => b.kind === 'pod')
+      .sort((a, b) => a.ay - b.ay || a.ax - b.ax)
+      .map((b) => b.id)
+    expect(pods).toEqual([
+      'pod:shop/pod-0',
+      'pod:shop/pod-2',
+      'pod:shop/pod-4',
+      'pod:kube-system/pod-1',
+      'pod:kube-system/pod-3',
+      'pod:kube-system/pod-5',
+    ])
+  })
+
   it('is well formed for lesson-sized clusters', () => {
     for (const n of [1, 2, 3, 4])
       for (const pods of [0, 1, 5, 12]) expectWellFormed(layoutCluster(syntheticCluster(n, pods)))

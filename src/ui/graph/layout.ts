@@ -140,7 +140,11 @@ interface NodePlan {
 
 function planNode(c: ClusterSummary, name: string, extras: GraphExtras): NodePlan {
   const node = c.nodes.find((n) => n.name === name)!
-  const pods = c.pods.filter((p) => p.node === name)
+  // A node's Pods grouped by namespace (in the order namespaces first appear, then as declared):
+  // on a big cluster a learner finds kube-system's Pods together, not scattered among the apps'.
+  const onNode = c.pods.filter((p) => p.node === name)
+  const nsOrder = [...new Set(onNode.map((p) => p.namespace))]
+  const pods = nsOrder.flatMap((ns) => onNode.filter((p) => p.namespace === ns))
   const cols = Math.min(MAX_POD_COLS, Math.max(1, pods.length))
   const podRows = chunk(pods, cols)
   // Host veth ends in the order of their Pods, so that the links between them cross less.
