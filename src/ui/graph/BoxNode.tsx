@@ -55,11 +55,14 @@ function Label({ box }: { box: GraphBox }) {
             </span>
           )}
           {o.accepted === false ? (
-            <span className="g-l7-state">
-              {o.reason
-                ? t('graph.l7NotAttachedWhy', { reason: o.reason })
-                : t('graph.l7NotAttached')}
-            </span>
+            <>
+              <span className="g-l7-state">{t('graph.l7NotAttached')}</span>
+              {o.reason && (
+                <span className="g-detail" title={`Accepted: False (${o.reason})`}>
+                  {o.reason}
+                </span>
+              )}
+            </>
           ) : (
             box.detail.map((d) => (
               <span key={d} className="g-detail" title={d}>

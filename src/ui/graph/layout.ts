@@ -91,7 +91,7 @@ const OUTSIDE_H = 44
 const SVC_W = 228
 const SVC_H = 66
 const L7_W = 228
-const L7_H = 80
+const L7_H = 92
 // Two Pods side by side keep a node narrow enough for two or three nodes in a row.
 const MAX_POD_COLS = 2
 
