@@ -88,7 +88,8 @@ function flowNodes(layout: GraphLayout): BoxFlowNode[] {
     selectable: false,
     focusable: false,
     ariaRole: 'group',
-    ariaLabel: box.label,
+    // An L7 object says what it is: `default/shop` alone could be anything.
+    ariaLabel: box.l7 ? `${box.l7.kind} ${box.label}` : box.label,
   }))
 }
 
