@@ -70,6 +70,28 @@ export interface ServiceSummary {
   externalName: string | null
 }
 
+/**
+ * A Kubernetes object that configures L7 routing (an Ingress, a Gateway, an HTTPRoute): it
+ * carries no packet itself, it tells a controller's proxy what to do.
+ */
+export interface L7ObjectSummary {
+  kind: 'Ingress' | 'Gateway' | 'HTTPRoute'
+  namespace: string
+  name: string
+  /** Ingress: its IngressClass; Gateway: its GatewayClass; HTTPRoute: its parent Gateways. */
+  owner: string | null
+  /** One short line each: hosts and paths (Ingress), listeners (Gateway), hostnames (route). */
+  detail: string[]
+  /**
+   * HTTPRoute only: whether some parent's controller accepted it (status.parents[].conditions
+   * Accepted), and the reason of the first refusal when none did; null for other kinds.
+   */
+  accepted: boolean | null
+  reason: string | null
+  /** Keys (`namespace/name`) of the Pods that implement it: the controller or Envoy proxy. */
+  pods: string[]
+}
+
 export interface ClusterSummary {
   name: string
   cni: string
@@ -78,6 +100,8 @@ export interface ClusterSummary {
   nodes: NodeSummary[]
   pods: PodSummary[]
   services: ServiceSummary[]
+  /** Ingresses, Gateways and HTTPRoutes (absent from older engines). */
+  l7?: L7ObjectSummary[]
 }
 
 export type FromWorker =

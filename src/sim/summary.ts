@@ -3,6 +3,7 @@ import { formatCidr, formatIp } from '../model/ipv4.ts'
 import type { Cluster } from './cluster.ts'
 import type { ClusterSummary } from './protocol.ts'
 import { SANDBOX_IMAGE } from './sandbox.ts'
+import { summarizeL7 } from './summary-l7.ts'
 
 export function summarize(c: Cluster): ClusterSummary {
   const cni = c.decl.cni
@@ -58,5 +59,8 @@ export function summarize(c: Cluster): ClusterSummary {
       externalIPs: svc.externalIPs.map(formatIp),
       externalName: svc.decl.externalName,
     })),
+    ...(c.l7.ingresses.length + c.l7.gateways.length + c.l7.httpRoutes.length
+      ? { l7: summarizeL7(c) }
+      : {}),
   }
 }

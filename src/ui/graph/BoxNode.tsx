@@ -41,6 +41,38 @@ function Label({ box }: { box: GraphBox }) {
           ))}
         </>
       )
+    case 'l7': {
+      const o = box.l7!
+      return (
+        <>
+          <span className="g-kind">{o.kind}</span>
+          <span className="g-label">{box.label}</span>
+          {o.owner !== null && (
+            <span className="g-detail">
+              {o.kind === 'HTTPRoute'
+                ? t('graph.l7Parent', { name: o.owner })
+                : t('graph.l7Class', { cls: `${o.kind}Class`, name: o.owner })}
+            </span>
+          )}
+          {o.accepted === false ? (
+            <>
+              <span className="g-l7-state">{t('graph.l7NotAttached')}</span>
+              {o.reason && (
+                <span className="g-detail" title={`Accepted: False (${o.reason})`}>
+                  {o.reason}
+                </span>
+              )}
+            </>
+          ) : (
+            box.detail.map((d) => (
+              <span key={d} className="g-detail" title={d}>
+                {d}
+              </span>
+            ))
+          )}
+        </>
+      )
+    }
     case 'node':
     case 'pod':
       return (
@@ -68,7 +100,7 @@ export const BoxNode = memo(function BoxNode({ data }: NodeProps<BoxFlowNode>) {
   const current = useHere(box.id)
   return (
     <div
-      className={`g-box g-${box.kind}${box.deviceKind ? ` dev-${box.deviceKind}` : ''}${box.parent?.startsWith('netns:') ? ' g-in-pod' : ''}${current ? ` is-current at-${current}` : ''}`}
+      className={`g-box g-${box.kind}${box.deviceKind ? ` dev-${box.deviceKind}` : ''}${box.parent?.startsWith('netns:') ? ' g-in-pod' : ''}${box.l7?.accepted === false ? ' is-detached' : ''}${current ? ` is-current at-${current}` : ''}`}
       data-box={box.id}
     >
       <Handle type="target" position={Position.Top} isConnectable={false} className="g-handle" />

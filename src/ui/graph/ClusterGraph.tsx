@@ -43,6 +43,7 @@ const FIT = { padding: { x: '16px', y: '12px' }, includeHiddenNodes: true } sati
 const Z: Record<BoxKind, number> = {
   underlay: 0,
   service: 0,
+  l7: 0,
   node: 0,
   // Links are drawn at 1: over the nodes, under what they join.
   pod: 2,
@@ -87,7 +88,8 @@ function flowNodes(layout: GraphLayout): BoxFlowNode[] {
     selectable: false,
     focusable: false,
     ariaRole: 'group',
-    ariaLabel: box.label,
+    // An L7 object says what it is: `default/shop` alone could be anything.
+    ariaLabel: box.l7 ? `${box.l7.kind} ${box.label}` : box.label,
   }))
 }
 
@@ -110,6 +112,7 @@ const MINIMAP_FILL: Partial<Record<BoxKind, string>> = {
   pod: 'var(--g-pod-bg)',
   underlay: 'var(--g-wire)',
   service: 'var(--g-svc-bg)',
+  l7: 'var(--g-l7-bg)',
 }
 
 /**
@@ -118,7 +121,7 @@ const MINIMAP_FILL: Partial<Record<BoxKind, string>> = {
  * on every frame of a pan.
  */
 function MiniMapBox(props: MiniMapNodeProps) {
-  return /^(node|pod|svc):|^underlay$/.test(props.id) ? <MiniMapNode {...props} /> : null
+  return /^(node|pod|svc|l7):|^underlay$/.test(props.id) ? <MiniMapNode {...props} /> : null
 }
 
 const reducedMotion = () => window.matchMedia('(prefers-reduced-motion: reduce)').matches

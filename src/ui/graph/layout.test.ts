@@ -248,6 +248,51 @@ describe('the cluster graph layout', () => {
     expect(node.ax + node.w / 2).toBe(g.width / 2)
   })
 
+  it('draws each Ingress in a row under the Services, tied to its controller Pod', () => {
+    const c = lessonSummary('mode4-ingress-nginx')
+    const g = layoutCluster(c, graphExtras(c, goldenTraces('mode4-ingress-nginx')[0]!))
+    expectWellFormed(g)
+    const l7 = g.boxes.filter((b) => b.kind === 'l7')
+    expect(l7.map((b) => b.id)).toEqual(['l7:Ingress:default/shop', 'l7:Ingress:default/fallback'])
+    expect(new Set(l7.map((b) => b.ay)).size).toBe(1)
+    const firstNode = g.boxes.find((b) => b.kind === 'node')!
+    for (const b of l7) expect(b.ay + b.h).toBeLessThan(firstNode.ay)
+    for (const s of g.boxes.filter((b) => b.kind === 'service'))
+      expect(s.ay + s.h).toBeLessThan(l7[0]!.ay)
+    const shop = l7[0]!
+    expect(shop.l7).toEqual({ kind: 'Ingress', owner: 'nginx', accepted: null, reason: null })
+    expect(shop.detail).toEqual(['www.example.com /api /web'])
+    const config = g.links.filter((l) => l.kind === 'config')
+    expect(config.map((l) => [l.source, l.target])).toEqual([
+      [shop.id, 'pod:ingress-nginx/ingress-nginx-controller-6c888d4b78-jf92l'],
+      [
+        'l7:Ingress:default/fallback',
+        'pod:ingress-nginx/ingress-nginx-controller-6c888d4b78-jf92l',
+      ],
+    ])
+  })
+
+  it('marks an HTTPRoute that no Gateway accepted, and ties it to no Pod', () => {
+    const c = lessonSummary('mode4-gateway-httproute')
+    const g = layoutCluster(c, graphExtras(c, goldenTraces('mode4-gateway-httproute')[0]!))
+    expectWellFormed(g)
+    const boxes = byId(g)
+    const blog = boxes.get('l7:HTTPRoute:blog/blog')!
+    expect(blog.l7).toMatchObject({ accepted: false, reason: 'NotAllowedByListeners' })
+    expect(boxes.get('l7:HTTPRoute:shop/store')!.l7).toMatchObject({ accepted: true })
+    expect(boxes.get('l7:Gateway:shop/eg')!.detail).toEqual(['http HTTP/80'])
+    const config = g.links.filter((l) => l.kind === 'config')
+    expect(config.some((l) => l.source === blog.id)).toBe(false)
+    expect(config.filter((l) => l.source === 'l7:HTTPRoute:shop/store')).toHaveLength(1)
+    expect(config.filter((l) => l.source === 'l7:Gateway:shop/eg')).toHaveLength(1)
+  })
+
+  it('draws no L7 box for a cluster without Ingress or Gateway objects', () => {
+    const g = layoutCluster(lessonSummary('mode1-localhost'))
+    expect(g.boxes.some((b) => b.kind === 'l7')).toBe(false)
+    expect(g.links.some((l) => l.kind === 'config')).toBe(false)
+  })
+
   for (const lesson of LESSONS.filter((l) => l.id !== 'mode1-port-conflict')) {
     it(`${lesson.id}: well formed, with every trace’s components`, () => {
       const c = lessonSummary(lesson.id)

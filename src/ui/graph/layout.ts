@@ -4,17 +4,20 @@
  * same picture. Nodes are large boxes in a row (a 2-column grid from four nodes on); inside each,
  * its Pods on top, then the host ends of their veth pairs, the bridge, the other host devices and
  * eth0 at the bottom; the underlay network runs under all nodes, outside components under it.
- * Services, which live in no node, sit above the nodes.
+ * Services, which live in no node, sit above the nodes; under them a row of the objects that
+ * configure L7 routing (Ingress, Gateway, HTTPRoute), each tied by a dashed `config` link to the
+ * Pods that implement it. Those links carry no packet: the packet's route never uses them.
  */
 import type {
   ClusterSummary,
   DeviceSummary,
+  L7ObjectSummary,
   PodSummary,
   ServiceSummary,
 } from '../../sim/protocol.ts'
 
 export type BoxKind =
-  'node' | 'pod' | 'netns' | 'container' | 'device' | 'component' | 'service' | 'underlay'
+  'node' | 'pod' | 'netns' | 'container' | 'device' | 'component' | 'service' | 'l7' | 'underlay'
 
 export interface GraphBox {
   id: string
@@ -33,9 +36,12 @@ export interface GraphBox {
   detail: string[]
   /** For devices: the Linux link kind (veth, bridge, vxlan, ipip, dummy, ether, loopback). */
   deviceKind?: string
+  /** For L7 objects: kind, class or parent, and (HTTPRoute) whether it is attached. */
+  l7?: Pick<L7ObjectSummary, 'kind' | 'owner' | 'accepted' | 'reason'>
 }
 
-export type LinkKind = 'veth' | 'port' | 'tunnel' | 'wire'
+/** `config`: from an L7 object to a Pod that implements it; no packet travels it. */
+export type LinkKind = 'veth' | 'port' | 'tunnel' | 'wire' | 'config'
 
 export interface GraphLink {
   id: string
@@ -84,6 +90,8 @@ const OUTSIDE_W = 160
 const OUTSIDE_H = 44
 const SVC_W = 228
 const SVC_H = 66
+const L7_W = 228
+const L7_H = 92
 // Two Pods side by side keep a node narrow enough for two or three nodes in a row.
 const MAX_POD_COLS = 2
 
@@ -96,6 +104,8 @@ export const nodeId = (name: string) => `node:${name}`
 export const nodeComponentId = (node: string, name: string) => `comp:${node}:${name}`
 export const outsideId = (name: string) => `comp:${name}`
 export const serviceId = (key: string) => `svc:${key}`
+export const l7Id = (o: { kind: string; namespace: string; name: string }) =>
+  `l7:${o.kind}:${o.namespace}/${o.name}`
 export const UNDERLAY_ID = 'underlay'
 
 const keyOf = (p: { namespace: string; name: string }) => `${p.namespace}/${p.name}`
@@ -214,6 +224,7 @@ export function layoutCluster(c: ClusterSummary, extras: GraphExtras = NO_EXTRAS
     gridW,
     rowOf(extras.outside.length, OUTSIDE_W),
     rowOf(Math.min(3, extras.services.length), SVC_W),
+    rowOf(Math.min(3, (c.l7 ?? []).length), L7_W),
   )
   const gridX = (width - gridW) / 2
 
@@ -241,6 +252,30 @@ export function layoutCluster(c: ClusterSummary, extras: GraphExtras = NO_EXTRAS
       })
     })
     top = Math.ceil(extras.services.length / perRow) * (SVC_H + GAP) - GAP + NODE_GAP
+  }
+
+  // L7 objects, in rows under the Services, in the order the summary lists them.
+  const l7 = c.l7 ?? []
+  if (l7.length) {
+    const perRow = Math.max(1, Math.floor((width + GAP) / (L7_W + GAP)))
+    chunk(l7, perRow).forEach((row, r) => {
+      const rowW = row.length * L7_W + (row.length - 1) * GAP
+      row.forEach((o, i) => {
+        add({
+          id: l7Id(o),
+          kind: 'l7',
+          parent: null,
+          x: (width - rowW) / 2 + i * (L7_W + GAP),
+          y: top + r * (L7_H + GAP),
+          w: L7_W,
+          h: L7_H,
+          label: keyOf(o),
+          detail: o.detail,
+          l7: { kind: o.kind, owner: o.owner, accepted: o.accepted, reason: o.reason },
+        })
+      })
+    })
+    top += Math.ceil(l7.length / perRow) * (L7_H + GAP) - GAP + NODE_GAP
   }
 
   // Nodes, each row as tall as its tallest node.
@@ -437,5 +472,8 @@ export function layoutCluster(c: ClusterSummary, extras: GraphExtras = NO_EXTRAS
     })
     height = oy + OUTSIDE_H
   }
+  // After the Pods exist: a config link only to a Pod that is drawn.
+  for (const o of l7)
+    for (const key of o.pods) if (byId.has(podId(key))) link('config', l7Id(o), podId(key))
   return { boxes, links, width, height }
 }

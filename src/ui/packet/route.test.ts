@@ -41,6 +41,22 @@ function layoutOf(id: string, trace = 0): { layout: GraphLayout; trace: Trace } 
 const said = (from: string, hops: Hop[] | null) =>
   hops === null ? null : [from, ...hops.map((h) => `${h.link ? '~' : '|'} ${h.to}`)].join(' ')
 
+describe('L7 objects on the graph', () => {
+  it('are no way for the packet: their config links and boxes are not in the route graph', () => {
+    const { layout } = layoutOf('mode4-gateway-httproute')
+    const config = layout.links.filter((l) => l.kind === 'config')
+    expect(config.length).toBeGreaterThan(0)
+    const g = routeGraph(layout)
+    for (const l of config) {
+      expect(g.adjacent.get(l.source)).toEqual([])
+      expect(g.adjacent.get(l.target)!.some((e) => e.link?.kind === 'config')).toBe(false)
+    }
+    // Two Pods tied to the same object are still only reached through their own interfaces.
+    const route = findRoute(g, config[0]!.target, config[0]!.source)
+    expect(route).toBe(null)
+  })
+})
+
 describe('the way the packet takes between two steps', () => {
   const { layout } = layoutOf('mode2-flannel-vxlan')
   const g = routeGraph(layout)

@@ -41,7 +41,8 @@ export const WIDE = 260
  */
 function scopeOf(box: GraphBox, boxes: ReadonlyMap<string, GraphBox>): string | null {
   if (box.kind === 'node') return box.id
-  if (box.kind === 'service' || box.kind === 'underlay' || !box.parent) return null
+  if (box.kind === 'service' || box.kind === 'l7' || box.kind === 'underlay' || !box.parent)
+    return null
   let b: GraphBox | undefined = box
   while (b) {
     if (b.kind === 'pod') {
@@ -65,6 +66,8 @@ export function routeGraph(layout: GraphLayout): RouteGraph {
   const adjacent = new Map<string, Edge[]>(layout.boxes.map((b) => [b.id, []]))
   // Links first, so that of two equally short ways the one along links is taken.
   for (const link of layout.links) {
+    // An L7 object's tie to its controller Pods is configuration, not a way a packet goes.
+    if (link.kind === 'config') continue
     adjacent.get(link.source)?.push({ to: link.target, link })
     adjacent.get(link.target)?.push({ to: link.source, link })
   }
