@@ -166,6 +166,8 @@ export const en = {
     label: 'Cluster graph: nodes, Pods, their devices and where the packet is',
     loading: 'Drawing the cluster…',
     legend: 'Legend',
+    configures: 'configures',
+    configuresLong: 'An Ingress, Gateway or HTTPRoute and the Pods that carry it out',
     stopped: 'dropped or rejected',
     current: 'where the packet is now',
     netns: 'shared netns · {{sandbox}}',

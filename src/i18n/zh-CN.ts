@@ -166,6 +166,8 @@ export const zhCN: Resources = {
     label: '集群图：节点、Pod、它们的网络设备，以及数据包所在的位置',
     loading: '正在绘制集群…',
     legend: '图例',
+    configures: '配置',
+    configuresLong: 'Ingress、Gateway 或 HTTPRoute 与执行它的 Pod',
     stopped: '被丢弃或被拒绝',
     current: '数据包当前所在位置',
     netns: '共享网络命名空间 · {{sandbox}}',
