@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import type { IngressDecl, IngressPathDecl } from '../../model/l7-decls.ts'
+import type { IngressDecl } from '../../model/l7-decls.ts'
+import { ingressDecl, ingressPath, where } from '../../test/ingress-decls.ts'
 import type { ServicePortDecl } from '../../model/scenario.ts'
 import { parseIp } from '../../model/ipv4.ts'
 import { matchIngress } from './ingress-match.ts'
@@ -18,26 +19,8 @@ function port(name: string | null, n: number): ServicePortDecl {
   return { name, port: n, targetPort: null, nodePort: null, protocol: 'TCP' }
 }
 
-const where = { doc: 0, path: '' } as unknown as IngressDecl['where']
-
-function path(p: string, pathType: IngressPathDecl['pathType'], svc: string): IngressPathDecl {
-  return { path: p, pathType, backend: { service: { name: svc, port: 80 }, resource: null }, where }
-}
-
-function ingress(name: string, over: Partial<IngressDecl>): IngressDecl {
-  return {
-    namespace: 'shop',
-    name,
-    ingressClassName: 'haproxy',
-    classAnnotation: null,
-    creationTimestamp: null,
-    defaultBackend: null,
-    rules: [],
-    tls: [],
-    where,
-    ...over,
-  }
-}
+const path = ingressPath
+const ingress = (name: string, over: Partial<IngressDecl>) => ingressDecl(name, 'haproxy', over)
 
 function ep(ip: string, ready = true) {
   return { ip: parseIp(ip)!, port: 8080, ready, pod: null }
