@@ -12,6 +12,7 @@ import { text } from '../../model/text.ts'
 import { stableRandomMac } from '../hash.ts'
 import type { BuiltNode } from '../cluster.ts'
 import { hostNsId } from '../net/netns.ts'
+import { noCniAnnotations } from '../../model/parse-node-annotations.ts'
 import { report, type BuildContext } from './context.ts'
 
 /** A scenario that names no node gets two (one for the single-host bridge plugin). */
@@ -22,6 +23,9 @@ function defaultNodes(s: Scenario): NodeDecl[] {
     ip: null,
     podCIDR: null,
     labels: {},
+    real: false,
+    providerID: null,
+    annotations: noCniAnnotations(),
     where: s.cluster.where,
   }))
 }
@@ -84,6 +88,8 @@ export function buildNodes(ctx: BuildContext, s: Scenario): void {
       gateway: (subnet.base + 1) >>> 0,
       eth0Mac: stableRandomMac(`node:${d.name}:eth0`),
       podCIDR: d.podCIDR,
+      blocks: [],
+      annotations: d.annotations,
       tunnelIp: null,
       vtepMac: null,
       maxPods: null,
