@@ -12,7 +12,6 @@ import {
   formatCidr,
   formatIp,
   subnetAt,
-  type Cidr,
 } from '../../model/ipv4.ts'
 import { text } from '../../model/text.ts'
 import type { CalicoBackend } from '../../model/scenario.ts'
@@ -82,11 +81,8 @@ export function calicoDataplane(backend: CalicoBackend): CniDataplane {
       let next = 0
       for (const n of ctx.nodes) {
         if (n.blocks.length === 0) {
-          let block: Cidr | null = null
-          for (;;) {
-            block = subnetAt(pool, blockLen, next++)
-            if (!block || !read.owner.has(block.base)) break
-          }
+          let block = subnetAt(pool, blockLen, next++)
+          while (block && read.owner.has(block.base)) block = subnetAt(pool, blockLen, next++)
           if (!block) {
             report(
               ctx,
