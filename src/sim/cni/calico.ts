@@ -6,13 +6,7 @@
  * through tunl0 (IP-in-IP), vxlan.calico (VXLAN) or plainly (BGP). BIRD installs the IPIP and
  * BGP routes (`proto bird`); Felix installs the VXLAN ones.
  */
-import {
-  cidrContains,
-  enclosing,
-  formatCidr,
-  formatIp,
-  subnetAt,
-} from '../../model/ipv4.ts'
+import { cidrContains, enclosing, formatCidr, formatIp, subnetAt } from '../../model/ipv4.ts'
 import { text } from '../../model/text.ts'
 import type { CalicoBackend } from '../../model/scenario.ts'
 import type { BuiltNode, BuiltPod } from '../cluster.ts'
@@ -279,9 +273,11 @@ function readBlockAffinity(
     const list = n.blocks.map(formatCidr).join(', ')
     const from = [
       ...(t !== null && first >= 0 ? [`its tunnel address ${formatIp(t)}`] : []),
-      ...(pods.get(n)
-        ? [`the addresses of its ${pods.get(n)} Pod${pods.get(n) === 1 ? '' : 's'}`]
-        : []),
+      ...(pods.get(n) === 1
+        ? ["its Pod's address"]
+        : pods.get(n)
+          ? [`its ${pods.get(n)} Pods' addresses`]
+          : []),
     ].join(' and ')
     const fromZh = [
       ...(t !== null && first >= 0 ? [`隧道地址 ${formatIp(t)}`] : []),
