@@ -413,16 +413,21 @@ function inferServiceRange(i: InferInput, c: ClusterDecl, kind: boolean, note: N
     ...(kind ? [{ cidr: KIND_SERVICE_CIDR, who: "kind's default serviceSubnet" }] : []),
     ...SERVICE_CIDRS,
   ]
-  const known = candidates.find((x) => usable(x.cidr))
+  // kube-apiserver gives default/kubernetes the first address of the range: 10.100.0.1 is in
+  // kubeadm's 10.96.0.0/12 too, but only EKS's 10.100.0.0/16 starts right before it.
   const api = i.services.find((s) => s.namespace === 'default' && s.name === 'kubernetes')
+  const apiIp = typeof api?.clusterIP === 'number' ? api.clusterIP : null
+  const known =
+    candidates.find((x) => usable(x.cidr) && (apiIp === null || apiIp === x.cidr.base + 1)) ??
+    candidates.find((x) => usable(x.cidr))
   let cidr: Cidr
   let who: string
   if (known) {
     cidr = known.cidr
     who = known.who
   } else {
-    // kube-apiserver gives default/kubernetes the range's first address: the range starts before it.
-    const points = [...vips, ...(typeof api?.clusterIP === 'number' ? [api.clusterIP - 1] : [])]
+    // The range starts right before default/kubernetes.
+    const points = [...vips, ...(apiIp !== null ? [apiIp - 1] : [])]
     const cover = covering(points)!
     cidr = enclosing(cover.base, Math.min(cover.prefix, 16))
     who = 'the /16 (or wider) block that holds them'

@@ -256,12 +256,26 @@ function readBlockAffinity(
     const t = tunnelAnnotation(n, backend)
     if (t !== null && cidrContains(pool, t)) claim(n, t)
   }
+  // A block no tunnel address decides belongs to the node with most addresses in it (the first
+  // such node in order on a tie); the others' addresses there are borrowed (foreignAddress).
+  const tally = new Map<number, Map<BuiltNode, number>>()
   for (const g of given) {
     const n = ctx.nodes.find((x) => x.name === g.node)
     if (!n || !cidrContains(pool, g.ip)) continue
     used.add(g.ip)
-    // An address in a block another node already claimed is borrowed: foreignAddress says so.
-    if (claim(n, g.ip) === n) pods.set(n, (pods.get(n) ?? 0) + 1)
+    const base = enclosing(g.ip, blockLen).base
+    const counts = tally.get(base) ?? new Map<BuiltNode, number>()
+    counts.set(n, (counts.get(n) ?? 0) + 1)
+    tally.set(base, counts)
+  }
+  for (const [base, counts] of tally) {
+    let best: BuiltNode | null = null
+    for (const n of ctx.nodes) {
+      const k = counts.get(n) ?? 0
+      if (k > 0 && (best === null || k > counts.get(best)!)) best = n
+    }
+    const o = claim(best!, base)
+    pods.set(o, (pods.get(o) ?? 0) + (counts.get(o) ?? 0))
   }
   for (const n of ctx.nodes) {
     if (n.blocks.length === 0) continue
