@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
 import { run } from './main.ts'
 import { realClusterPath, type RealCluster } from '../test/real-clusters.ts'
@@ -60,7 +62,9 @@ describe('podpath check on a cluster as it prints itself', () => {
   it('EKS: the AWS VPC CNI from aws-node, Services in 172.20.0.0/16, AWS from the providerIDs', () => {
     const r = check('eks-aws-vpc-cni')
     expect(r.code).toBe(0)
-    expect(r.out).toContain('CNI aws-vpc-cni: DaemonSet kube-system/aws-node runs it')
+    expect(r.out).toContain(
+      'CNI aws-vpc-cni: DaemonSet kube-system/aws-node runs it (amazon-vpc-cni-k8s), MTU 9001 from AWS_VPC_ENI_MTU.',
+    )
     expect(r.out).toContain(
       "service CIDR 172.20.0.0/16, EKS's other default: it holds every ClusterIP (172.20.0.1, 172.20.0.10, 172.20.91.148).",
     )
@@ -96,5 +100,26 @@ describe('podpath check on a cluster as it prints itself', () => {
         /Taken as the cluster printed them, in place of what PodPath would allocate: \d+ Pod IPs \(status\.podIP\), \d+ ClusterIPs/,
       )
     }
+  })
+})
+
+describe('the example a user can open (docs/examples/kind-cluster.yaml)', () => {
+  const file = fileURLToPath(new URL('../../docs/examples/kind-cluster.yaml', import.meta.url))
+  const text = readFileSync(file, 'utf8')
+  const list = (s: string) => s.slice(s.indexOf('apiVersion: v1\nitems:'), s.indexOf('\n---\n'))
+
+  it('holds the kind dump the tests check, unchanged', () => {
+    const dump = readFileSync(realClusterPath('kind'), 'utf8')
+    expect(list(text)).toBe(dump.slice(dump.indexOf('apiVersion: v1\nitems:')).trimEnd())
+  })
+
+  it('traces its request through DNS and the Service across three nodes', () => {
+    let out = ''
+    expect(run(['trace', file], { out: (s) => (out += s), err: () => {} })).toBe(0)
+    const t = JSON.parse(out) as { outcome: string; steps: { at: { node: string | null } }[] }
+    expect(t.outcome).toBe('delivered')
+    expect(new Set(t.steps.map((s) => s.at.node).filter((n) => n?.startsWith('kind')))).toEqual(
+      new Set(['kind-worker2', 'kind-control-plane', 'kind-worker']),
+    )
   })
 })

@@ -273,6 +273,13 @@ function inferCni(i: InferInput, c: ClusterDecl, note: Note): void {
       c.cni.vni = vni
       backendWhy += `, VNI ${vni} from backend-data`
     }
+  } else if (plugin === 'aws-vpc-cni') {
+    // pkg/networkutils/network.go: AWS_VPC_ENI_MTU sets the MTU of the ENIs and the Pods' veths.
+    const mtu = Number(first?.ds?.env.AWS_VPC_ENI_MTU)
+    if (!i.stated.has('mtu') && Number.isInteger(mtu) && mtu >= 576 && mtu <= 9216) {
+      c.mtu = mtu
+      backendWhy = `, MTU ${mtu} from AWS_VPC_ENI_MTU`
+    }
   } else if (plugin === 'calico') {
     const env = first?.ds?.env ?? {}
     const ipip = i.nodes.find((n) => n.annotations.calico?.ipipTunnelAddr != null)
