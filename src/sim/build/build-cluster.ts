@@ -217,6 +217,11 @@ function assignPods(ctx: BuildContext, s: Scenario, dp: CniDataplane): void {
   const iters = new Map(ctx.nodes.map((n) => [n.name, dp.podAddresses(ctx, n)[Symbol.iterator]()]))
   for (const n of ctx.nodes) taken.set(n.ip, `Node/${n.name}`)
   const pending: { p: (typeof placed)[number]; pod: BuiltPod }[] = []
+  const liveIps = new Set(
+    placed.flatMap((p) =>
+      p.decl.podIP !== null && !p.decl.terminal && !p.decl.hostNetwork ? [p.decl.podIP] : [],
+    ),
+  )
   for (const p of placed) {
     const node = ctx.nodes.find((n) => n.name === p.node)!
     const pod: BuiltPod = {
@@ -242,6 +247,20 @@ function assignPods(ctx: BuildContext, s: Scenario, dp: CniDataplane): void {
       continue
     }
     const given = p.decl.podIP
+    // A finished Pod (a Completed Job's) still shows its last status.podIP, but its sandbox is
+    // gone and the address went back to the IPAM: when a running Pod now holds it, that one wins.
+    if (given !== null && p.decl.terminal && (liveIps.has(given) || taken.has(given))) {
+      report(
+        ctx,
+        where,
+        text(
+          `Pod ${pod.namespace}/${pod.name} has finished and no longer holds ${formatIp(given)}, which a running Pod has now; PodPath leaves it out of the network`,
+          `Pod ${pod.namespace}/${pod.name} 已结束，不再持有 ${formatIp(given)}，该地址现属于一个运行中的 Pod；PodPath 不把它放进网络`,
+        ),
+        'info',
+      )
+      continue
+    }
     if (given !== null) {
       const owner = taken.get(given)
       if (owner) {

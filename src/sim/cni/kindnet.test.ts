@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { build, traceOf, twoNodes } from '../../test/scenario.ts'
 import { realCluster } from '../../test/real-clusters.ts'
+import { loadScenarioSource } from '../../cli/load.ts'
 import { nodeTables, podTables } from '../print/tables.ts'
 
 // The kind dump's nodes: kind-control-plane 172.18.0.2 (10.244.0.0/24), kind-worker2 172.18.0.3
@@ -125,5 +126,37 @@ describe('kindnet as a CNI choice', () => {
     expect(() =>
       build(twoNodes('{plugin: kindnet}').replace('192.168.1.12', '192.168.2.12')),
     ).toThrow(/kindnet needs every node on one layer-2 network/)
+  })
+})
+
+describe('a finished Pod in the dump', () => {
+  it('gives its old address up to the running Pod that holds it now', () => {
+    // A Completed Job Pod on kind-worker2 that once had the client's address.
+    const job = `
+- apiVersion: v1
+  kind: Pod
+  metadata:
+    labels: {job-name: migrate}
+    name: migrate-7k2x9
+    namespace: default
+    ownerReferences: [{apiVersion: batch/v1, controller: true, kind: Job, name: migrate, uid: 1}]
+  spec:
+    containers: [{image: migrate:1, name: migrate}]
+    nodeName: kind-worker2
+    restartPolicy: Never
+  status:
+    phase: Succeeded
+    podIP: 10.244.1.2
+`
+    const dump = realCluster('kind', 'http://10.244.2.2/').replace(
+      '\n- apiVersion: v1\n  kind: Pod',
+      `${job}- apiVersion: v1\n  kind: Pod`,
+    )
+    const l = loadScenarioSource(dump, 'job.yaml')
+    expect(l.diagnostics.filter((d) => d.severity === 'error')).toEqual([])
+    expect(l.diagnostics.map((d) => d.message.en)).toContain(
+      'Pod default/migrate-7k2x9 has finished and no longer holds 10.244.1.2, which a running Pod has now; PodPath leaves it out of the network',
+    )
+    expect(l.cluster!.pods.find((p) => p.ip === 0x0af40102)!.name).toBe('client')
   })
 })
