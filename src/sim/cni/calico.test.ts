@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest'
 import { build, traceOf, twoNodes } from '../../test/scenario.ts'
 import { realCluster } from '../../test/real-clusters.ts'
 import { loadScenarioSource } from '../../cli/load.ts'
-import { formatCidr } from '../../model/ipv4.ts'
+import { formatCidr, formatIp } from '../../model/ipv4.ts'
 import { nodeTables, podTables } from '../print/tables.ts'
 import { calicoVethName, calicoVtepMac } from './calico.ts'
 
@@ -214,5 +214,47 @@ describe('minikube + Calico IP-in-IP, as it prints itself: blocks out of node or
       ['10.244.0.0/26'],
       ['10.244.0.64/26'],
     ])
+  })
+})
+
+describe('Calico VXLAN and BGP with blocks read off the Pods', () => {
+  // node-2's Pods sit in two blocks far from node order; node-1 says nothing and keeps block 0.
+  const withIps = (backend: string) =>
+    twoNodes(`{plugin: calico, backend: ${backend}}`).replace(
+      'metadata: {name: web}\nspec:\n  nodeName: node-2\n  containers: [{name: nginx, image: nginx, ports: [{containerPort: 80}]}]',
+      'metadata: {name: web}\nspec:\n  nodeName: node-2\n  containers: [{name: nginx, image: nginx, ports: [{containerPort: 80}]}]\nstatus: {podIP: 10.244.77.130}',
+    ).concat(`---
+apiVersion: v1
+kind: Pod
+metadata: {name: web3}
+spec:
+  nodeName: node-2
+  containers: [{name: nginx, image: nginx}]
+status: {podIP: 10.244.9.5}
+`)
+
+  it('VXLAN: Felix blackholes each own block (proto 80) and routes each remote one via the VTEP', () => {
+    const { cluster } = build(withIps('vxlan'))
+    const n2 = cluster.nodeByName.get('node-2')!
+    expect(n2.blocks.map(formatCidr)).toEqual(['10.244.9.0/26', '10.244.77.128/26'])
+    const t2 = nodeTables(cluster, 'node-2')!
+    expect(t2).toContain('blackhole 10.244.9.0/26 proto 80')
+    expect(t2).toContain('blackhole 10.244.77.128/26 proto 80')
+    const t1 = nodeTables(cluster, 'node-1')!
+    const vtep = formatIp(n2.tunnelIp!)
+    expect(t1).toContain(`10.244.9.0/26 via ${vtep} dev vxlan.calico onlink mtu 1450`)
+    expect(t1).toContain(`10.244.77.128/26 via ${vtep} dev vxlan.calico onlink mtu 1450`)
+    // One neighbour and one FDB entry per remote VTEP, however many blocks it owns.
+    expect(t1.match(/dev vxlan\.calico lladdr/g)).toHaveLength(1)
+    expect(traceOf(withIps('vxlan'), 'cross').outcome).toBe('delivered')
+  })
+
+  it('BGP: one proto bird route per remote block, via the peer on eth0', () => {
+    const { cluster } = build(withIps('bgp'))
+    const t1 = nodeTables(cluster, 'node-1')!
+    expect(t1).toContain('10.244.9.0/26 via 192.168.1.12 dev eth0 proto bird')
+    expect(t1).toContain('10.244.77.128/26 via 192.168.1.12 dev eth0 proto bird')
+    expect(t1).toContain('blackhole 10.244.0.0/26 proto bird')
+    expect(traceOf(withIps('bgp'), 'cross').outcome).toBe('delivered')
   })
 })

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { build, traceOf, twoNodes } from '../../test/scenario.ts'
 import { realCluster } from '../../test/real-clusters.ts'
+import { loadScenarioSource } from '../../cli/load.ts'
 import { nodeTables, podTables } from '../print/tables.ts'
 import { calicoVethName, CALICO_HOST_VETH_MAC } from './calico.ts'
 
@@ -59,6 +60,21 @@ describe('kubeadm + canal, as it prints itself', () => {
     )
     // The reply is un-DNATed on node-a: the client sees the ClusterIP answer.
     expect(t.steps.at(-1)!.packet.l3).toMatchObject({ src: '10.103.47.218', dst: '10.244.0.5' })
+  })
+})
+
+describe('an EndpointSlice that disagrees with the selector', () => {
+  it('wins, as it does for kube-proxy, and the diagnostics say how they differ', () => {
+    // The slice as it was a moment later: the terminating replica already gone from it.
+    const start = yaml.indexOf('  - addresses:\n    - 10.244.0.6')
+    const end = yaml.indexOf('  - addresses:\n    - 10.244.1.3')
+    const later = yaml.slice(0, start) + yaml.slice(end)
+    const l = loadScenarioSource(later, 'later.yaml')
+    const web = l.cluster!.services.find((s) => s.name === 'web')!
+    expect(web.ports[0]!.endpoints.map((e) => e.pod)).toEqual(['default/web-6b9f7c5d88-r4wfx'])
+    expect(l.diagnostics.map((d) => d.message.en)).toContain(
+      'Service default/web port http: its EndpointSlices list 10.244.1.3:8080, where its selector picks 10.244.0.6:8080 (not ready), 10.244.1.3:8080 here; kube-proxy follows the EndpointSlices, and so does PodPath.',
+    )
   })
 })
 
