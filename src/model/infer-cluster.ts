@@ -127,10 +127,13 @@ const CNI_DAEMONSETS: {
 // default.go), kubeadm's 10.96.0.0/12 (DefaultServicesSubnet, minikube's too), and EKS's two
 // ("10.100.0.0/16 or 172.20.0.0/16", EKS API KubernetesNetworkConfigRequest.serviceIpv4Cidr).
 const KIND_SERVICE_CIDR = parseCidr('10.96.0.0/16')!
-const SERVICE_CIDRS: { cidr: Cidr; who: string }[] = [
-  { cidr: parseCidr('10.96.0.0/12')!, who: "kubeadm's default" },
-  { cidr: parseCidr('10.100.0.0/16')!, who: "one of EKS's two defaults" },
-  { cidr: parseCidr('172.20.0.0/16')!, who: "EKS's other default" },
+const SERVICE_CIDRS: { cidr: Cidr; who: Text }[] = [
+  { cidr: parseCidr('10.96.0.0/12')!, who: text("kubeadm's default", 'kubeadm 的默认值') },
+  {
+    cidr: parseCidr('10.100.0.0/16')!,
+    who: text("one of EKS's two defaults", 'EKS 的两个默认值之一'),
+  },
+  { cidr: parseCidr('172.20.0.0/16')!, who: text("EKS's other default", 'EKS 的另一个默认值') },
 ]
 // Pod ranges: kube-flannel.yml's, kind's and minikube's Network 10.244.0.0/16; calico-node's
 // own default pool 192.168.0.0/16 (node/pkg/lifecycle/startup DEFAULT_IPV4_POOL_CIDR).
@@ -204,11 +207,15 @@ function inferCni(i: InferInput, c: ClusterDecl, note: Note): void {
     d: (typeof CNI_DAEMONSETS)[number]
     where: Where
     what: string
+    whatZh: string
     ds: DaemonSetFacts | null
   }
   const byDs = CNI_DAEMONSETS.flatMap((d): Evidence[] => {
     const ds = i.observed.daemonSets.find((x) => d.matches(x.name))
-    if (ds) return [{ d, where: ds.where, what: `DaemonSet ${ds.namespace}/${ds.name}`, ds }]
+    if (ds) {
+      const what = `DaemonSet ${ds.namespace}/${ds.name}`
+      return [{ d, where: ds.where, what, whatZh: what, ds }]
+    }
     const pod = i.pods.find(
       (p) => p.controllerRef?.kind === 'DaemonSet' && d.matches(p.controllerRef.name),
     )
@@ -218,6 +225,7 @@ function inferCni(i: InferInput, c: ClusterDecl, note: Note): void {
           d,
           where: pod.where,
           what: `Pod ${pod.namespace}/${pod.name} of DaemonSet ${pod.controllerRef!.name}`,
+          whatZh: `DaemonSet ${pod.controllerRef!.name} 的 Pod ${pod.namespace}/${pod.name}`,
           ds: null,
         },
       ]
@@ -233,14 +241,15 @@ function inferCni(i: InferInput, c: ClusterDecl, note: Note): void {
     plugin = first.d.plugin
     where = first.where
     why = `${first.what} runs it (${first.d.manifest})`
-    whyZh = `${first.what} 运行它（${first.d.manifest}）`
-    if (byDs.length > 1)
-      why += `; ${byDs
+    whyZh = `${first.whatZh} 运行它（${first.d.manifest}）`
+    if (byDs.length > 1) {
+      const others = byDs.slice(1).map((x) => x.what)
+      why += `; ${others.join(', ')} ${others.length > 1 ? 'are' : 'is'} also there, and ${plugin} carries the Pods' packets`
+      whyZh += `；同时还有 ${byDs
         .slice(1)
-        .map((x) => x.what)
-        .join(
-          ', ',
-        )} ${byDs.length > 2 ? 'are' : 'is'} also there, and ${first.d.plugin} carries the Pods' packets`
+        .map((x) => x.whatZh)
+        .join('、')}，由 ${plugin} 承载 Pod 的数据包`
+    }
   } else if (kindNode) {
     plugin = 'kindnet'
     where = kindNode.where
@@ -258,27 +267,39 @@ function inferCni(i: InferInput, c: ClusterDecl, note: Note): void {
   }
   c.cni.plugin = plugin
   c.cni.backend = null
-  let backendWhy = ''
+  // Each further fact, in both languages: ", backend vxlan from ..." / "后端 vxlan 取自 ...".
+  const more: Text[] = []
+  const add = (en: string, zh: string) => more.push(text(en, zh))
   if (plugin === 'flannel' || plugin === 'canal') {
     const typed = i.nodes.find((n) => n.annotations.flannel?.backendType)
     const type = typed?.annotations.flannel?.backendType ?? null
     c.cni.backend = type === 'host-gw' ? 'host-gw' : 'vxlan'
-    backendWhy = typed
-      ? `, backend ${c.cni.backend} from ${typed.name}'s flannel.alpha.coreos.com/backend-type`
-      : ', backend vxlan (the manifest default; no node publishes flannel.alpha.coreos.com/backend-type)'
-    if (type !== null && type !== 'vxlan' && type !== 'host-gw')
-      backendWhy += ` (PodPath does not simulate "${type}" and uses vxlan)`
+    if (!typed)
+      add(
+        'backend vxlan (the manifest default; no node publishes flannel.alpha.coreos.com/backend-type)',
+        '后端 vxlan（清单默认值；没有节点公布 flannel.alpha.coreos.com/backend-type）',
+      )
+    else if (type === 'vxlan' || type === 'host-gw')
+      add(
+        `backend ${type} from ${typed.name}'s flannel.alpha.coreos.com/backend-type`,
+        `后端 ${type} 取自 ${typed.name} 的 flannel.alpha.coreos.com/backend-type`,
+      )
+    else
+      add(
+        `backend vxlan: ${typed.name}'s flannel.alpha.coreos.com/backend-type is "${type}", which PodPath does not simulate`,
+        `后端 vxlan：${typed.name} 的 flannel.alpha.coreos.com/backend-type 为 “${type}”，PodPath 不模拟该后端`,
+      )
     const vni = i.nodes.find((n) => n.annotations.flannel?.vni != null)?.annotations.flannel?.vni
     if (vni != null && vni !== 1) {
       c.cni.vni = vni
-      backendWhy += `, VNI ${vni} from backend-data`
+      add(`VNI ${vni} from backend-data`, `VNI ${vni} 取自 backend-data`)
     }
   } else if (plugin === 'aws-vpc-cni') {
     // pkg/networkutils/network.go: AWS_VPC_ENI_MTU sets the MTU of the ENIs and the Pods' veths.
     const mtu = Number(first?.ds?.env.AWS_VPC_ENI_MTU)
     if (!i.stated.has('mtu') && Number.isInteger(mtu) && mtu >= 576 && mtu <= 9216) {
       c.mtu = mtu
-      backendWhy = `, MTU ${mtu} from AWS_VPC_ENI_MTU`
+      add(`MTU ${mtu} from AWS_VPC_ENI_MTU`, `MTU ${mtu} 取自 AWS_VPC_ENI_MTU`)
     }
   } else if (plugin === 'calico') {
     const env = first?.ds?.env ?? {}
@@ -286,30 +307,45 @@ function inferCni(i: InferInput, c: ClusterDecl, note: Note): void {
     const vxlan = i.nodes.find((n) => n.annotations.calico?.vxlanTunnelAddr != null)
     if (vxlan && !ipip) {
       c.cni.backend = 'vxlan'
-      backendWhy = `, backend vxlan: ${vxlan.name} publishes projectcalico.org/IPv4VXLANTunnelAddr`
+      add(
+        `backend vxlan: ${vxlan.name} publishes projectcalico.org/IPv4VXLANTunnelAddr`,
+        `后端 vxlan：${vxlan.name} 公布了 projectcalico.org/IPv4VXLANTunnelAddr`,
+      )
     } else if (ipip) {
       c.cni.backend = 'ipip'
-      backendWhy = `, backend IP-in-IP: ${ipip.name} publishes projectcalico.org/IPv4IPIPTunnelAddr`
+      add(
+        `backend IP-in-IP: ${ipip.name} publishes projectcalico.org/IPv4IPIPTunnelAddr`,
+        `后端 IP-in-IP：${ipip.name} 公布了 projectcalico.org/IPv4IPIPTunnelAddr`,
+      )
     } else {
       const ipipMode = env.CALICO_IPV4POOL_IPIP ?? 'Always'
       const vxlanMode = env.CALICO_IPV4POOL_VXLAN ?? 'Never'
       c.cni.backend = ipipMode !== 'Never' ? 'ipip' : vxlanMode !== 'Never' ? 'vxlan' : 'bgp'
-      backendWhy =
-        env.CALICO_IPV4POOL_IPIP !== undefined || env.CALICO_IPV4POOL_VXLAN !== undefined
-          ? `, backend ${c.cni.backend} from CALICO_IPV4POOL_IPIP=${ipipMode}, CALICO_IPV4POOL_VXLAN=${vxlanMode}`
-          : ', backend IP-in-IP (calico.yaml sets CALICO_IPV4POOL_IPIP=Always)'
+      if (env.CALICO_IPV4POOL_IPIP !== undefined || env.CALICO_IPV4POOL_VXLAN !== undefined)
+        add(
+          `backend ${c.cni.backend} from CALICO_IPV4POOL_IPIP=${ipipMode}, CALICO_IPV4POOL_VXLAN=${vxlanMode}`,
+          `后端 ${c.cni.backend} 取自 CALICO_IPV4POOL_IPIP=${ipipMode}、CALICO_IPV4POOL_VXLAN=${vxlanMode}`,
+        )
+      else
+        add(
+          'backend IP-in-IP (calico.yaml sets CALICO_IPV4POOL_IPIP=Always)',
+          '后端 IP-in-IP（calico.yaml 设置 CALICO_IPV4POOL_IPIP=Always）',
+        )
     }
     const size = Number(env.CALICO_IPV4POOL_BLOCK_SIZE)
     if (Number.isInteger(size) && size >= 20 && size <= 32) {
       c.cni.blockSize = size
-      backendWhy += `, blocks /${size} from CALICO_IPV4POOL_BLOCK_SIZE`
+      add(
+        `blocks /${size} from CALICO_IPV4POOL_BLOCK_SIZE`,
+        `地址块 /${size} 取自 CALICO_IPV4POOL_BLOCK_SIZE`,
+      )
     }
   }
   note(
     where,
     text(
-      `CNI ${plugin}: ${why}${backendWhy}.`,
-      `CNI 为 ${plugin}：${whyZh}${backendWhy ? `（${backendWhy.slice(2)}）` : ''}。`,
+      `CNI ${plugin}: ${[why, ...more.map((m) => m.en)].join(', ')}.`,
+      `CNI 为 ${plugin}：${[whyZh, ...more.map((m) => m['zh-CN'])].join('；')}。`,
     ),
   )
 }
@@ -336,7 +372,12 @@ function inferPodRange(i: InferInput, c: ClusterDecl, note: Note): void {
     const d = ds.find((x) => x.name === name && x.env[key] !== undefined)
     const cidr = d ? parseCidr(d.env[key]!.split(',')[0]!.trim()) : null
     return d && cidr
-      ? { cidr, where: d.where, what: `${key}=${d.env[key]} of DaemonSet ${d.namespace}/${d.name}` }
+      ? {
+          cidr,
+          where: d.where,
+          what: `${key}=${d.env[key]} of DaemonSet ${d.namespace}/${d.name}`,
+          whatZh: `DaemonSet ${d.namespace}/${d.name} 的 ${key}=${d.env[key]}`,
+        }
       : null
   }
   const flag = i.observed.flags.clusterCidr
@@ -344,7 +385,12 @@ function inferPodRange(i: InferInput, c: ClusterDecl, note: Note): void {
     (plugin === 'kindnet' ? env('kindnet', 'POD_SUBNET') : null) ??
     (plugin === 'calico' ? env('calico-node', 'CALICO_IPV4POOL_CIDR') : null) ??
     (flag && plugin !== 'calico'
-      ? { cidr: flag.cidr, where: flag.where, what: 'kube-controller-manager --cluster-cidr' }
+      ? {
+          cidr: flag.cidr,
+          where: flag.where,
+          what: 'kube-controller-manager --cluster-cidr',
+          whatZh: 'kube-controller-manager --cluster-cidr',
+        }
       : null)
   if (stated) {
     c.clusterCIDR = stated.cidr
@@ -352,7 +398,7 @@ function inferPodRange(i: InferInput, c: ClusterDecl, note: Note): void {
       stated.where,
       text(
         `cluster CIDR ${formatCidr(stated.cidr)}, from ${stated.what}.`,
-        `集群 CIDR 为 ${formatCidr(stated.cidr)}，取自 ${stated.what}。`,
+        `集群 CIDR 为 ${formatCidr(stated.cidr)}，取自 ${stated.whatZh}。`,
       ),
     )
     return
@@ -417,7 +463,14 @@ function inferServiceRange(i: InferInput, c: ClusterDecl, kind: boolean, note: N
   const usable = (cidr: Cidr) =>
     vips.every((v) => cidrContains(cidr, v) && v !== cidr.base && v !== ends(cidr)[1])
   const candidates = [
-    ...(kind ? [{ cidr: KIND_SERVICE_CIDR, who: "kind's default serviceSubnet" }] : []),
+    ...(kind
+      ? [
+          {
+            cidr: KIND_SERVICE_CIDR,
+            who: text("kind's default serviceSubnet", 'kind 默认的 serviceSubnet'),
+          },
+        ]
+      : []),
     ...SERVICE_CIDRS,
   ]
   // kube-apiserver gives default/kubernetes the first address of the range: 10.100.0.1 is in
@@ -428,7 +481,7 @@ function inferServiceRange(i: InferInput, c: ClusterDecl, kind: boolean, note: N
     candidates.find((x) => usable(x.cidr) && (apiIp === null || apiIp === x.cidr.base + 1)) ??
     candidates.find((x) => usable(x.cidr))
   let cidr: Cidr
-  let who: string
+  let who: Text
   if (known) {
     cidr = known.cidr
     who = known.who
@@ -437,15 +490,15 @@ function inferServiceRange(i: InferInput, c: ClusterDecl, kind: boolean, note: N
     const points = [...vips, ...(apiIp !== null ? [apiIp - 1] : [])]
     const cover = covering(points)!
     cidr = enclosing(cover.base, Math.min(cover.prefix, 16))
-    who = 'the /16 (or wider) block that holds them'
+    who = text('the /16 (or wider) block that holds them', '容纳它们的 /16（或更大）地址块')
   }
   c.serviceCIDR = cidr
   const shown = vips.slice(0, 3).map(formatIp).join(', ') + (vips.length > 3 ? ', ...' : '')
   note(
     (api ?? i.services.find((s) => typeof s.clusterIP === 'number'))!.where,
     text(
-      `service CIDR ${formatCidr(cidr)}, ${who}: it holds every ClusterIP (${shown}).`,
-      `Service CIDR 为 ${formatCidr(cidr)}（${who}）：所有 ClusterIP（${shown}）都在其中。`,
+      `service CIDR ${formatCidr(cidr)}, ${who.en}: it holds every ClusterIP (${shown}).`,
+      `Service CIDR 为 ${formatCidr(cidr)}（${who['zh-CN']}）：所有 ClusterIP（${shown}）都在其中。`,
     ),
   )
 }

@@ -355,14 +355,10 @@ function applyConfig(r: ObjReader, cluster: ClusterDecl): void {
   if (kind === 'IPPool') readCalicoIPPool(r, cluster)
   else if (kind === 'KubeProxyConfiguration') {
     readKubeProxy(r, cluster)
-  } else
-    readFlannelConfigMap(
-      r,
-      cluster,
-      r.value.metadata && (r.value.metadata as { name?: unknown }).name === 'canal-config'
-        ? 'canal'
-        : 'flannel',
-    )
+  } else {
+    const name = (r.value.metadata as { name?: unknown } | undefined)?.name
+    readFlannelConfigMap(r, cluster, name === 'canal-config' ? 'canal' : 'flannel')
+  }
 }
 
 function ignore(r: ObjReader, kind: string, apiVersion: string, c: Collected): void {

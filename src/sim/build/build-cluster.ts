@@ -57,7 +57,7 @@ export function selectDataplane(s: Scenario): CniDataplane {
 /** The Pod addresses the scenario states, by the node each Pod is on (for Calico's blocks). */
 function givenAddresses(s: Scenario): GivenAddress[] {
   return s.pods.flatMap((p) =>
-    p.podIP !== null && !p.hostNetwork && p.nodeName !== null && p.name !== null
+    p.podIP !== null && !p.hostNetwork && !p.terminal && p.nodeName !== null && p.name !== null
       ? [{ node: p.nodeName, ip: p.podIP, pod: `${p.namespace}/${p.name}`, where: p.where }]
       : [],
   )

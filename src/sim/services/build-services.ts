@@ -262,18 +262,17 @@ function preferGivenSlices(
   if (!d.selector || d.type === 'ExternalName') return
   const given = slices.filter((s) => s.namespace === d.namespace && s.serviceName === d.name)
   if (given.length === 0) return
-  const key = (e: BuiltEndpoint) => `${formatIp(e.ip)}:${e.port}${e.ready ? '' : ' (not ready)'}`
+  const show = (eps: BuiltEndpoint[], notReady: string) =>
+    eps.map((e) => `${formatIp(e.ip)}:${e.port}${e.ready ? '' : notReady}`).join(', ')
   for (const port of svc.ports) {
     const listed = sliceEndpoints(port, given, pods)
-    const a = port.endpoints.map(key).join(', ')
-    const b = listed.map(key).join(', ')
-    if (a !== b)
+    if (show(port.endpoints, '-') !== show(listed, '-'))
       report(
         ctx,
         given[0]!.where,
         text(
-          `Service ${d.namespace}/${d.name} port ${port.name || port.port}: its EndpointSlices list ${b || 'no endpoint'}, where its selector picks ${a || 'no Pod'} here; kube-proxy follows the EndpointSlices, and so does PodPath.`,
-          `Service ${d.namespace}/${d.name} 端口 ${port.name || port.port}：其 EndpointSlice 列出 ${b || '无端点'}，而这里的选择器选中 ${a || '无 Pod'}；kube-proxy 以 EndpointSlice 为准，PodPath 也是。`,
+          `Service ${d.namespace}/${d.name} port ${port.name || port.port}: its EndpointSlices list ${show(listed, ' (not ready)') || 'no endpoint'}, where its selector picks ${show(port.endpoints, ' (not ready)') || 'no Pod'} here; kube-proxy follows the EndpointSlices, and so does PodPath.`,
+          `Service ${d.namespace}/${d.name} 端口 ${port.name || port.port}：其 EndpointSlice 列出 ${show(listed, '（未就绪）') || '无端点'}，而这里的选择器选中 ${show(port.endpoints, '（未就绪）') || '无 Pod'}；kube-proxy 以 EndpointSlice 为准，PodPath 也是。`,
         ),
         'info',
       )
