@@ -120,7 +120,7 @@ const CNI_DAEMONSETS: {
     matches: (n) => n.startsWith('kube-flannel-ds'),
     manifest: 'kube-flannel.yml',
   },
-  { plugin: 'kindnet', matches: (n) => n === 'kindnet', manifest: "kind's kindnetd" },
+  { plugin: 'kindnet', matches: (n) => n === 'kindnet', manifest: 'kindnetd, kind' },
 ]
 
 // Service ranges clusters are built with: kind's serviceSubnet 10.96.0.0/16 (pkg/apis/config
