@@ -74,6 +74,8 @@ export const en = {
       'calico-bgp': 'Calico BGP',
       'aws-vpc-cni': 'AWS VPC CNI',
       bridge: 'bridge only',
+      kindnet: 'kindnet (kind)',
+      canal: 'canal (Calico + flannel)',
       iptables: 'iptables',
       ipvs: 'IPVS',
       nftables: 'nftables',

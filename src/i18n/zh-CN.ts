@@ -74,6 +74,8 @@ export const zhCN: Resources = {
       'calico-bgp': 'Calico BGP',
       'aws-vpc-cni': 'AWS VPC CNI',
       bridge: '仅网桥',
+      kindnet: 'kindnet（kind）',
+      canal: 'canal（Calico + flannel）',
       iptables: 'iptables',
       ipvs: 'IPVS',
       nftables: 'nftables',

@@ -11,13 +11,24 @@ import type {
 import { parseCidr, parseIp, type Cidr } from './ipv4.ts'
 import { text } from './text.ts'
 import { DNS_SUBDOMAIN } from './k8s-names.ts'
+import { noCniAnnotations } from './parse-node-annotations.ts'
 
-const CNI_PLUGINS: readonly CniPlugin[] = ['flannel', 'calico', 'aws-vpc-cni', 'bridge']
+const CNI_PLUGINS: readonly CniPlugin[] = [
+  'flannel',
+  'calico',
+  'aws-vpc-cni',
+  'bridge',
+  'kindnet',
+  'canal',
+]
 const BACKENDS: Record<CniPlugin, readonly string[]> = {
   flannel: ['vxlan', 'host-gw'],
   calico: ['ipip', 'vxlan', 'bgp'],
   'aws-vpc-cni': [],
   bridge: [],
+  kindnet: [],
+  // canal: Calico's policy and veths, flannel's network (its backend).
+  canal: ['vxlan', 'host-gw'],
 }
 const PROXY_MODES: readonly KubeProxyMode[] = ['userspace', 'iptables', 'ipvs', 'nftables']
 // The IPVS schedulers kube-proxy accepts (kubernetes pkg/proxy/ipvs; `ipvsadm --scheduler`).
@@ -132,7 +143,8 @@ export function readClusterDoc(r: ObjReader, base: ClusterDecl, nodes: NodeDecl[
     const plugin = oneOf(cni, 'plugin', CNI_PLUGINS)
     if (plugin) {
       c.cni.plugin = plugin
-      c.cni.backend = plugin === 'flannel' ? 'vxlan' : plugin === 'calico' ? 'ipip' : null
+      c.cni.backend =
+        plugin === 'flannel' || plugin === 'canal' ? 'vxlan' : plugin === 'calico' ? 'ipip' : null
     }
     const backend = cni.str('backend')
     if (backend !== null) {
@@ -187,6 +199,9 @@ export function readClusterDoc(r: ObjReader, base: ClusterDecl, nodes: NodeDecl[
       ip: readIp(n, 'ip'),
       podCIDR: readCidr(n, 'podCIDR'),
       labels: n.strMap('labels'),
+      real: false,
+      providerID: null,
+      annotations: noCniAnnotations(),
       where: n.where(),
     })
   }

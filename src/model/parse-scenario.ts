@@ -20,6 +20,13 @@ import { defaultCluster, readClusterDoc, readKubeProxy } from './parse-cluster.t
 import { readCalicoIPPool, readFlannelConfigMap } from './parse-cni-config.ts'
 import { readController, readNode, readPod } from './parse-workloads.ts'
 import { readTraffic } from './parse-traffic.ts'
+import {
+  inferCluster,
+  noObservations,
+  observe,
+  withoutListedReplicas,
+  type Observed,
+} from './infer-cluster.ts'
 import { readEndpointSlice, readService } from './parse-services.ts'
 import { readIngress, readIngressClass } from './parse-ingress.ts'
 import {
@@ -80,6 +87,10 @@ interface Collected {
   referenceGrants: ReferenceGrantDecl[]
   secrets: SecretDecl[]
   namespaceLabels: Record<string, Record<string, string>>
+  /** What DaemonSets and control-plane Pods say about the cluster (infer-cluster.ts). */
+  observed: Observed
+  /** The fields the Cluster document's spec sets: inference leaves them alone. */
+  clusterKeys: Set<string>
 }
 
 export function parseScenario(source: string, file = 'scenario.yaml'): ParseResult {
@@ -103,6 +114,8 @@ export function parseScenario(source: string, file = 'scenario.yaml'): ParseResu
     referenceGrants: [],
     secrets: [],
     namespaceLabels: {},
+    observed: noObservations(),
+    clusterKeys: new Set(),
   }
   let docs: Document[]
   try {
@@ -180,6 +193,23 @@ export function parseScenario(source: string, file = 'scenario.yaml'): ParseResu
     }
     collect(new ObjReader(ctx, doc, [], value as Record<string, unknown>, ''), c)
   }
+  // A cluster's own output lists the replicas of its controllers, and says which CNI and ranges
+  // the cluster has where the Cluster document does not (real component configs still win below).
+  c.pods = withoutListedReplicas(c.pods)
+  {
+    const kinds = c.configs.map((r) => r.value.kind)
+    const inferred = inferCluster({
+      cluster: c.cluster,
+      stated: c.clusterKeys,
+      nodes: c.nodes,
+      pods: c.pods,
+      services: c.services,
+      observed: c.observed,
+      configs: { cni: kinds.includes('ConfigMap'), pool: kinds.includes('IPPool') },
+    })
+    c.cluster = inferred.cluster
+    ctx.diagnostics.push(...inferred.diagnostics)
+  }
   // Real component configs are applied after our Cluster document: they say what the cluster runs.
   for (const r of c.configs) applyConfig(r, c.cluster)
 
@@ -236,6 +266,8 @@ function collect(r: ObjReader, c: Collected): void {
       return
     }
     c.cluster = readClusterDoc(r, c.cluster, c.nodes)
+    const spec = r.value.spec
+    if (spec && typeof spec === 'object') c.clusterKeys = new Set(Object.keys(spec))
     return
   }
   if (ours && kind === 'Traffic') return readTraffic(r, c.traffic)
@@ -254,6 +286,7 @@ function collect(r: ObjReader, c: Collected): void {
   if (group === L7_GROUPS[kind] || (kind === 'Ingress' && group === 'extensions')) {
     return readL7(r, kind, apiVersion, c)
   }
+  observe(r, kind, c.observed)
   switch (kind) {
     case 'Node':
       return readNode(r, c.nodes)
@@ -288,7 +321,8 @@ function collect(r: ObjReader, c: Collected): void {
       readSecret(r, c.secrets)
       break
     case 'ConfigMap':
-      if (name === 'kube-flannel-cfg') {
+      // kube-flannel.yml's kube-flannel-cfg, and canal.yaml's canal-config (its net-conf.json too).
+      if (name === 'kube-flannel-cfg' || name === 'canal-config') {
         c.configs.push(r)
         return
       }
@@ -321,7 +355,10 @@ function applyConfig(r: ObjReader, cluster: ClusterDecl): void {
   if (kind === 'IPPool') readCalicoIPPool(r, cluster)
   else if (kind === 'KubeProxyConfiguration') {
     readKubeProxy(r, cluster)
-  } else readFlannelConfigMap(r, cluster)
+  } else {
+    const name = (r.value.metadata as { name?: unknown } | undefined)?.name
+    readFlannelConfigMap(r, cluster, name === 'canal-config' ? 'canal' : 'flannel')
+  }
 }
 
 function ignore(r: ObjReader, kind: string, apiVersion: string, c: Collected): void {

@@ -4,6 +4,8 @@ import type { ContainerDecl, NodeDecl, PodDecl, PortDecl } from './scenario.ts'
 import { text } from './text.ts'
 import { readCidr, readIp } from './parse-cluster.ts'
 import { DNS_LABEL, DNS_SUBDOMAIN, podTemplateHash } from './k8s-names.ts'
+import { readCniAnnotations } from './parse-node-annotations.ts'
+import { parseIp } from './ipv4.ts'
 
 function checkName(r: ObjReader, name: string, rule: RegExp, what: string): boolean {
   if (rule.test(name)) return true
@@ -52,8 +54,48 @@ export function readNode(r: ObjReader, nodes: NodeDecl[]): void {
     ip,
     podCIDR: spec ? readCidr(spec, 'podCIDR') : null,
     labels: meta.labels,
+    real: true,
+    providerID: spec?.str('providerID') ?? null,
+    annotations: readCniAnnotations(r.obj('metadata')),
     where: r.where(),
   })
+}
+
+/** metadata.ownerReferences: the one with controller: true (at most one, as the API server checks). */
+function controllerRef(r: ObjReader): { kind: string; name: string } | null {
+  const refs = (r.value.metadata as { ownerReferences?: unknown } | undefined)?.ownerReferences
+  if (!Array.isArray(refs)) return null
+  for (const ref of refs as unknown[]) {
+    if (!ref || typeof ref !== 'object') continue
+    const o = ref as Record<string, unknown>
+    if (o.controller === true && typeof o.kind === 'string' && typeof o.name === 'string')
+      return { kind: o.kind, name: o.name }
+  }
+  return null
+}
+
+/**
+ * The address a CNI plugin recorded on the Pod, for a Pod whose status has none yet: Calico's
+ * cni.projectcalico.org/podIP ("10.244.120.65/32"; podIPs lists them) and the AWS VPC CNI's
+ * vpc.amazonaws.com/pod-ips (libcalico-go k8s/conversion/constants.go names both).
+ */
+function annotatedPodIP(r: ObjReader): number | null {
+  const raw = (r.value.metadata as { annotations?: unknown } | undefined)?.annotations
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) return null
+  const a = raw as Record<string, unknown>
+  for (const key of [
+    'cni.projectcalico.org/podIP',
+    'cni.projectcalico.org/podIPs',
+    'vpc.amazonaws.com/pod-ips',
+  ]) {
+    const v = a[key]
+    if (typeof v !== 'string') continue
+    for (const one of v.split(',')) {
+      const ip = parseIp(one.trim().split('/')[0] ?? '')
+      if (ip !== null) return ip
+    }
+  }
+  return null
 }
 
 function readPorts(c: ObjReader): PortDecl[] {
@@ -165,10 +207,11 @@ export function readPod(r: ObjReader, pods: PodDecl[]): void {
     owner: null,
     ordinal: 0,
     daemonNode: null,
+    controllerRef: controllerRef(r),
     templateHash: null,
     labels: meta.labels,
     ...ps,
-    podIP: status ? readIp(status, 'podIP') : null,
+    podIP: (status ? readIp(status, 'podIP') : null) ?? annotatedPodIP(r),
     ready: status ? readReady(status) : true,
     terminating: r.obj('metadata')?.has('deletionTimestamp') ?? false,
     terminal: ['Succeeded', 'Failed'].includes(status?.str('phase') ?? ''),
@@ -221,6 +264,7 @@ export function readController(r: ObjReader, kind: Controller, pods: PodDecl[]):
       owner: { kind, name: meta.name },
       ordinal: i,
       daemonNode: null,
+      controllerRef: null,
       templateHash: hash,
       labels: podLabels,
       ...ps,

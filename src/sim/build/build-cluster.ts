@@ -10,11 +10,13 @@ import type { Scenario } from '../../model/scenario.ts'
 import { cidrContains, cidrsOverlap, formatCidr, formatIp, type Cidr } from '../../model/ipv4.ts'
 import { text } from '../../model/text.ts'
 import { podKey, type BuiltPod, type Cluster } from '../cluster.ts'
-import type { CniDataplane } from '../cni/dataplane.ts'
+import type { CniDataplane, CniIptables, GivenAddress } from '../cni/dataplane.ts'
 import { flannelDataplane } from '../cni/flannel.ts'
 import { calicoDataplane } from '../cni/calico.ts'
 import { awsVpcDataplane, AWS_ENI_MTU } from '../cni/aws-vpc-cni.ts'
 import { bridgeDataplane } from '../cni/bridge.ts'
+import { kindnetDataplane } from '../cni/kindnet.ts'
+import { canalDataplane } from '../cni/canal.ts'
 import { stableRandomMac } from '../hash.ts'
 import { checkTraffic } from '../target.ts'
 import { buildServices } from '../services/build-services.ts'
@@ -45,7 +47,20 @@ export function selectDataplane(s: Scenario): CniDataplane {
       return awsVpcDataplane()
     case 'bridge':
       return bridgeDataplane()
+    case 'kindnet':
+      return kindnetDataplane()
+    case 'canal':
+      return canalDataplane(backend === 'host-gw' ? 'host-gw' : 'vxlan')
   }
+}
+
+/** The Pod addresses the scenario states, by the node each Pod is on (for Calico's blocks). */
+function givenAddresses(s: Scenario): GivenAddress[] {
+  return s.pods.flatMap((p) =>
+    p.podIP !== null && !p.hostNetwork && !p.terminal && p.nodeName !== null && p.name !== null
+      ? [{ node: p.nodeName, ip: p.podIP, pod: `${p.namespace}/${p.name}`, where: p.where }]
+      : [],
+  )
 }
 
 export function buildCluster(scenario: Scenario): BuildResult {
@@ -135,7 +150,7 @@ export function buildCluster(scenario: Scenario): BuildResult {
     }
   }
   const dataplane = selectDataplane(s)
-  dataplane.prepareNodes(ctx)
+  dataplane.prepareNodes(ctx, givenAddresses(s))
   for (const n of ctx.nodes) buildHostNamespace(ctx, n)
   assignPods(ctx, s, dataplane)
   if (ctx.diagnostics.some((d) => d.severity === 'error'))
@@ -166,12 +181,15 @@ export function buildCluster(scenario: Scenario): BuildResult {
   const cluster: Cluster = {
     decl,
     mtu: ctx.mtu,
-    podMtu: ctx.mtu - dataplane.overhead,
+    podMtu: dataplane.podMtu ? dataplane.podMtu(ctx) : ctx.mtu - dataplane.overhead,
     nodes: ctx.nodes,
     pods: ctx.pods,
     netns: ctx.netns,
     nodeByName: new Map(ctx.nodes.map((n) => [n.name, n])),
     podByKey: new Map(ctx.pods.map((p) => [podKey(p.namespace, p.name), p])),
+    cniIptables: new Map<string, CniIptables>(
+      dataplane.iptables ? ctx.nodes.map((n) => [n.name, dataplane.iptables!(ctx, n)]) : [],
+    ),
     routerMac,
     services,
     loadBalancers: describeLoadBalancers(services, ctx.nodes),
@@ -199,6 +217,11 @@ function assignPods(ctx: BuildContext, s: Scenario, dp: CniDataplane): void {
   const iters = new Map(ctx.nodes.map((n) => [n.name, dp.podAddresses(ctx, n)[Symbol.iterator]()]))
   for (const n of ctx.nodes) taken.set(n.ip, `Node/${n.name}`)
   const pending: { p: (typeof placed)[number]; pod: BuiltPod }[] = []
+  const liveIps = new Set(
+    placed.flatMap((p) =>
+      p.decl.podIP !== null && !p.decl.terminal && !p.decl.hostNetwork ? [p.decl.podIP] : [],
+    ),
+  )
   for (const p of placed) {
     const node = ctx.nodes.find((n) => n.name === p.node)!
     const pod: BuiltPod = {
@@ -224,6 +247,20 @@ function assignPods(ctx: BuildContext, s: Scenario, dp: CniDataplane): void {
       continue
     }
     const given = p.decl.podIP
+    // A finished Pod (a Completed Job's) still shows its last status.podIP, but its sandbox is
+    // gone and the address went back to the IPAM: when a running Pod now holds it, that one wins.
+    if (given !== null && p.decl.terminal && (liveIps.has(given) || taken.has(given))) {
+      report(
+        ctx,
+        where,
+        text(
+          `Pod ${pod.namespace}/${pod.name} has finished and no longer holds ${formatIp(given)}, which a running Pod has now; PodPath leaves it out of the network`,
+          `Pod ${pod.namespace}/${pod.name} 已结束，不再持有 ${formatIp(given)}，该地址现属于一个运行中的 Pod；PodPath 不把它放进网络`,
+        ),
+        'info',
+      )
+      continue
+    }
     if (given !== null) {
       const owner = taken.get(given)
       if (owner) {
@@ -242,10 +279,11 @@ function assignPods(ctx: BuildContext, s: Scenario, dp: CniDataplane): void {
         report(
           ctx,
           where,
-          text(
-            `status.podIP ${formatIp(given)} is outside ${range}, the range node ${node.name} hands out to its Pods`,
-            `status.podIP ${formatIp(given)} 不在 ${range} 之内，而这是节点 ${node.name} 分配给 Pod 的地址范围`,
-          ),
+          dp.foreignAddress?.(ctx, node, given) ??
+            text(
+              `status.podIP ${formatIp(given)} is outside ${range}, the range node ${node.name} hands out to its Pods`,
+              `status.podIP ${formatIp(given)} 不在 ${range} 之内，而这是节点 ${node.name} 分配给 Pod 的地址范围`,
+            ),
         )
         continue
       }

@@ -1,5 +1,6 @@
 /** kube-proxy on a node, configured as the cluster says (KubeProxyConfiguration or Cluster.spec.kubeProxy). */
 import type { Cluster } from '../cluster.ts'
+import type { CniIptables } from '../cni/dataplane.ts'
 import { cidrContains, formatIp, parseCidr } from '../../model/ipv4.ts'
 import { ipSets, kubeProxyIpvsIptables, type IpSets } from './ipvs-iptables.ts'
 import { compile, type CompiledTables } from './netfilter.ts'
@@ -28,11 +29,25 @@ export function kubeProxyOptions(c: Cluster, node: string): KubeProxyOptions {
 }
 
 export function nodeIptables(c: Cluster, node: string): IptablesRules {
+  return withCniRules(kubeProxyRules(c, node), c.cniIptables.get(node))
+}
+
+function kubeProxyRules(c: Cluster, node: string): IptablesRules {
   if (c.decl.kubeProxy.mode === 'userspace') return userspaceIptables(c, node)
   const o = kubeProxyOptions(c, node)
   return c.decl.kubeProxy.mode === 'ipvs'
     ? kubeProxyIpvsIptables(c, o)
     : kubeProxyIptables(c.services, o)
+}
+
+/** The node's iptables as a whole: kube-proxy's, then what the CNI's own agent appended. */
+function withCniRules(r: IptablesRules, cni: CniIptables | undefined): IptablesRules {
+  if (!cni) return r
+  return {
+    chains: { filter: r.chains.filter, nat: [...r.chains.nat, ...cni.natChains] },
+    rules: [...r.rules, ...cni.rules],
+    jumps: [...r.jumps, ...cni.jumps],
+  }
 }
 
 const setsCache = new WeakMap<Cluster, Map<string, IpSets>>()

@@ -91,9 +91,10 @@ function matchOne(m: { name: string; opts: string[] }, p: NfPacket, rng: Rng): b
     case 'addrtype': {
       const dst = optValue(m.opts, '--dst-type')
       const src = optValue(m.opts, '--src-type')
+      // `! --dst-type LOCAL` (kindnet's masquerade jump) inverts the test (libxt_addrtype.c).
       return (
-        (!dst || p.isLocal(p.dst) === (dst.value === 'LOCAL')) &&
-        (!src || p.isLocal(p.src) === (src.value === 'LOCAL'))
+        (!dst || (p.isLocal(p.dst) === (dst.value === 'LOCAL')) !== dst.negate) &&
+        (!src || (p.isLocal(p.src) === (src.value === 'LOCAL')) !== src.negate)
       )
     }
     case 'mark': {

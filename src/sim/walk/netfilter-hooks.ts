@@ -452,7 +452,11 @@ export function natOut(w: Walker, ns: NetNs, outDev: string, pkt: Packet): void 
   const before = tupleOf(pkt)
   const newSrc = addr ? formatIp(addr.ip) : before.src
   // --random-fully: the source port is chosen at random too (NF_NAT_RANGE_PROTO_RANDOM_FULLY).
-  const newPort = w.rng.int(1024, 65535)
+  // Without it (kindnet's rule) nf_nat keeps the port when no other connection holds it.
+  const rule = r.verdict.rule
+  const chain = rule.split(' ')[1] ?? ''
+  const fully = r.nft || rule.includes('--random-fully')
+  const newPort = fully ? w.rng.int(1024, 65535) : before.sport
   const entry = (w.state.conntrack.get(ns.id) ?? []).find(
     (e) =>
       e.reply.dst === before.src && e.reply.dport === before.sport && e.reply.src === before.dst,
@@ -462,7 +466,9 @@ export function natOut(w: Walker, ns: NetNs, outDev: string, pkt: Packet): void 
   if (entry) {
     entry.reply = { ...entry.reply, dst: newSrc, dport: newPort }
   }
-  const lookups = r.nft ? r.tested : r.tested.filter((l) => l.table.includes('POSTROUTING'))
+  const lookups = r.nft
+    ? r.tested
+    : r.tested.filter((l) => l.table.includes('POSTROUTING') || l.table.endsWith(` ${chain}`))
   if (entry) lookups.push({ table: 'conntrack -L', rule: formatConntrack(entry), matched: true })
   w.emit(
     'masquerade',
@@ -471,10 +477,21 @@ export function natOut(w: Walker, ns: NetNs, outDev: string, pkt: Packet): void 
     lookups,
     r.nft
       ? nftMasqueradeText(newSrc, outDev)
-      : text(
-          `On the way out, nat POSTROUTING reaches KUBE-POSTROUTING: this packet carries kube-proxy's mark 0x4000 (set by KUBE-MARK-MASQ), so it is masqueraded: its source becomes ${newSrc}, the address of ${outDev}, with a random source port. The reply will come back to this node, which undoes it.`,
-          `出站时，nat POSTROUTING 到达 KUBE-POSTROUTING：这个包带着 kube-proxy 的标记 0x4000（由 KUBE-MARK-MASQ 打上），所以被伪装：源地址改为 ${outDev} 的地址 ${newSrc}，源端口随机。应答会回到本节点，由它还原。`,
-        ),
+      : chain !== 'KUBE-POSTROUTING'
+        ? cniMasqueradeText(chain, rule, newSrc, outDev, before.dst)
+        : text(
+            `On the way out, nat POSTROUTING reaches KUBE-POSTROUTING: this packet carries kube-proxy's mark 0x4000 (set by KUBE-MARK-MASQ), so it is masqueraded: its source becomes ${newSrc}, the address of ${outDev}, with a random source port. The reply will come back to this node, which undoes it.`,
+            `出站时，nat POSTROUTING 到达 KUBE-POSTROUTING：这个包带着 kube-proxy 的标记 0x4000（由 KUBE-MARK-MASQ 打上），所以被伪装：源地址改为 ${outDev} 的地址 ${newSrc}，源端口随机。应答会回到本节点，由它还原。`,
+          ),
+  )
+}
+
+/** A masquerade rule the CNI's agent wrote (kindnet's KIND-MASQ-AGENT), not kube-proxy's. */
+function cniMasqueradeText(chain: string, rule: string, src: string, dev: string, dst: string) {
+  const comment = /--comment "([^"]*)"/.exec(rule)?.[1] ?? rule
+  return text(
+    `On the way out, nat POSTROUTING sends the packet, bound for ${dst}, a non-local address, to ${chain}, the CNI agent's own chain. ${dst} is not in the Pod network the chain returns for, so its last rule ("${comment}") masquerades it: the source becomes ${src}, the address of ${dev}; the source port stays unless another connection already holds it. The reply comes back to this node, which undoes it.`,
+    `出站时，nat POSTROUTING 把这个发往非本机地址 ${dst} 的包交给 CNI 代理自己的链 ${chain}。${dst} 不在该链直接放行的 Pod 网络之内，所以它的最后一条规则（“${comment}”）对包做伪装：源地址变为 ${dev} 的地址 ${src}；源端口不变，除非已被其他连接占用。应答会回到本节点，由它还原。`,
   )
 }
 
