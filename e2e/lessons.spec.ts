@@ -73,6 +73,15 @@ for (const lesson of LESSONS) {
         await expect.poll(() => param(page, 'step')).toBe('0')
 
         await expect(page.getByTestId('outcome')).toHaveText(en.outcome[t.outcome])
+        // The backend the connection reached, and the address the client dialled when it differs.
+        if (t.endpoint) {
+          const reached = page.getByTestId('endpoint')
+          await expect(reached).toContainText(`${t.endpoint.ip}:${t.endpoint.port}`)
+          if (t.endpoint.pod) await expect(reached).toContainText(t.endpoint.pod)
+          const same = t.dialled?.ip === t.endpoint.ip && t.dialled.port === t.endpoint.port
+          if (t.dialled && !same)
+            await expect(reached).toContainText(`dialled ${t.dialled.ip}:${t.dialled.port}`)
+        } else await expect(page.getByTestId('endpoint')).toHaveCount(0)
         await expect(steps.first().locator('.explain')).toHaveText(t.steps[0]!.explain.en)
 
         // The workspace's panels follow the step, forward and back, by button and by key.

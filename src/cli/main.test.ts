@@ -20,7 +20,7 @@ describe('podpath trace', () => {
     expect(r.code).toBe(0)
     const t = JSON.parse(r.out)
     expect(t).toMatchObject({
-      format: 'podpath.trace/v1',
+      format: 'podpath.trace/v2',
       traffic: 'client-to-web',
       seed: 3,
       outcome: 'delivered',
@@ -31,6 +31,9 @@ describe('podpath trace', () => {
     const r = cli('trace', lesson('mode2-calico-ipip'), '--format', 'text')
     expect(r.code).toBe(0)
     expect(r.out).toMatch(/^# client-to-web \(seed 1\): delivered/)
+    expect(r.out).toContain(
+      '\n# dialled 10.244.0.65:80, reached default/web (container nginx on node-2) at 10.244.0.65:80\n',
+    )
     expect(r.out).toMatch(/encapsulate +node-1 tunl0 +\[192\.168\.1\.11 > 192\.168\.1\.12 ipip\]/)
   })
 

@@ -1,13 +1,19 @@
 /**
  * The simulation core: `trace(cluster, traffic, {seed})` follows one request and its reply
- * through the cluster and returns a `podpath.trace/v1` trace. Pure and deterministic: all
+ * through the cluster and returns a `podpath.trace/v2` trace. Pure and deterministic: all
  * randomness comes from the seeded generator; the cluster is never modified.
  */
 import { text, type Text } from '../model/text.ts'
 import { parseIp } from '../model/ipv4.ts'
 import { loadBalancerVIPs } from './services/service.ts'
 import type { TrafficDecl } from '../model/scenario.ts'
-import { TRACE_FORMAT, type HttpApp, type Packet, type Trace } from '../model/trace.ts'
+import {
+  TRACE_FORMAT,
+  type HttpApp,
+  type Packet,
+  type Trace,
+  type TraceEndpoint,
+} from '../model/trace.ts'
 import type { Cluster } from './cluster.ts'
 import { createRng } from './rng.ts'
 import { resolveSource, resolveTarget } from './target.ts'
@@ -47,6 +53,7 @@ function failed(traffic: string, seed: number, reason: string): Trace {
     seed,
     outcome: 'error',
     reason,
+    dialled: null,
     endpoint: null,
     steps: [],
   }
@@ -93,6 +100,7 @@ export function traceSession(
       connection: k,
       outcome: t!.outcome,
       reason: t!.reason,
+      dialled: t!.dialled,
       endpoint: t!.endpoint,
       steps: t!.steps,
     },
@@ -127,6 +135,7 @@ function traceOne(cluster: Cluster, traffic: TrafficDecl, seed: number, walk: Wa
         seed,
         outcome: dns.failed.kind,
         reason: `dns: ${dns.failed.reason}`,
+        dialled: null,
         endpoint: null,
         steps: walker.steps,
       }
@@ -139,6 +148,7 @@ function traceOne(cluster: Cluster, traffic: TrafficDecl, seed: number, walk: Wa
         seed,
         outcome: 'dns-only',
         reason: `ExternalName: ${target.host} is a CNAME to ${dns.cname}, outside the cluster`,
+        dialled: null,
         endpoint: null,
         steps: walker.steps,
       }
@@ -235,11 +245,7 @@ function traceOne(cluster: Cluster, traffic: TrafficDecl, seed: number, walk: Wa
   const result = source.external
     ? follow(walker, source, internetSend(walker, source, request, sendExplain))
     : connect(walker, source, request, sendExplain)
-  const endpoint = {
-    pod: target.pod ? `${target.pod.namespace}/${target.pod.name}` : null,
-    ip: target.ip,
-    port: target.port,
-  }
+  const dialled = { ip: target.ip, port: target.port }
   if (result.kind !== 'delivered') {
     return {
       format: TRACE_FORMAT,
@@ -247,9 +253,18 @@ function traceOne(cluster: Cluster, traffic: TrafficDecl, seed: number, walk: Wa
       seed,
       outcome: result.kind,
       reason: result.reason,
-      endpoint,
+      dialled,
+      endpoint: null,
       steps: walker.steps,
     }
+  }
+  // The socket that accepted the request, after every DNAT and proxy on the way.
+  const endpoint: TraceEndpoint = {
+    pod: result.to.pod ? `${result.to.pod.namespace}/${result.to.pod.name}` : null,
+    container: result.to.container,
+    node: result.to.node,
+    ip: result.packet.l3!.dst,
+    port: result.packet.l4!.dstPort,
   }
 
   // The reply: same connection, addresses and ports swapped, from the socket that accepted it.
@@ -314,6 +329,7 @@ function traceOne(cluster: Cluster, traffic: TrafficDecl, seed: number, walk: Wa
     seed,
     outcome: ok ? 'delivered' : back.kind,
     reason: ok ? null : `reply: ${back.reason}`,
+    dialled,
     endpoint,
     steps: walker.steps,
   }

@@ -4,11 +4,13 @@ import { engineReason } from '../../i18n/engine-reasons.ts'
 import { useAppStore } from '../../app/store.ts'
 import { CheckIcon, StopIcon } from '../icons.tsx'
 
-/** How the request ended, in one line: delivered to whom, or dropped and why. */
+/** How the request ended, in one line: which backend it reached from which address, or why not. */
 export function Outcome({ trace }: { trace: Trace }) {
   const { t } = useTranslation()
   const ok = trace.outcome === 'delivered' || trace.outcome === 'dns-only'
+  // Where the connection was accepted (after DNAT and proxies), and what the client dialled.
   const ep = trace.endpoint
+  const dialled = trace.dialled
   const lang = useAppStore((s) => s.lang)
   const reason = trace.reason ? engineReason(trace.reason, lang) : null
   return (
@@ -16,11 +18,14 @@ export function Outcome({ trace }: { trace: Trace }) {
       {ok ? <CheckIcon /> : <StopIcon />}
       <span className="outcome-label">{t('outcome.label')}</span>
       <strong data-testid="outcome">{t(`outcome.${trace.outcome}`)}</strong>
-      {ep && trace.outcome === 'delivered' && (
-        <span>
+      {ep && (
+        <span data-testid="endpoint">
           {ep.pod
             ? t('outcome.endpoint', { pod: ep.pod, ip: ep.ip, port: ep.port })
-            : t('outcome.endpointNoPod', { ip: ep.ip, port: ep.port })}
+            : t('outcome.endpointNoPod', { node: ep.node, ip: ep.ip, port: ep.port })}
+          {dialled &&
+            (dialled.ip !== ep.ip || dialled.port !== ep.port) &&
+            ` ${t('outcome.dialled', { ip: dialled.ip, port: dialled.port })}`}
         </span>
       )}
       {/* The engine gives the reason in English; the fixed ones have a Chinese translation. */}
