@@ -37,6 +37,19 @@ describe('podpath trace', () => {
     expect(r.out).toMatch(/encapsulate +node-1 tunl0 +\[192\.168\.1\.11 > 192\.168\.1\.12 ipip\]/)
   })
 
+  it('says why a request stopped in the language asked for, as the trace holds it', () => {
+    const en = cli('trace', lesson('mode2-bridge-no-route'), '--format', 'text')
+    expect(en.out).toMatch(/^# client-to-web \(seed 1\): dropped - underlay has no route\n/)
+    const zh = cli('trace', lesson('mode2-bridge-no-route'), '--format', 'text', '--lang', 'zh-CN')
+    expect(zh.out).toMatch(
+      /^# client-to-web \(seed 1\): dropped - 底层网络没有去往这个地址的路由\n/,
+    )
+    expect(JSON.parse(cli('trace', lesson('mode2-bridge-no-route')).out).reason).toEqual({
+      en: 'underlay has no route',
+      'zh-CN': '底层网络没有去往这个地址的路由',
+    })
+  })
+
   it('picks a Traffic by name and rejects an unknown one', () => {
     expect(cli('trace', lesson('mode2-same-node'), '--traffic', 'web-to-itself').code).toBe(0)
     const r = cli('trace', lesson('mode2-same-node'), '--traffic', 'nope')

@@ -39,7 +39,9 @@ function reached(t: Trace): string {
 }
 
 export function traceToText(t: Trace, lang: Lang = 'en'): string {
-  const lines = [`# ${t.traffic} (seed ${t.seed}): ${t.outcome}${t.reason ? ` - ${t.reason}` : ''}`]
+  const lines = [
+    `# ${t.traffic} (seed ${t.seed}): ${t.outcome}${t.reason ? ` - ${t.reason[lang]}` : ''}`,
+  ]
   if (t.dialled) lines.push(`# dialled ${t.dialled.ip}:${t.dialled.port}, ${reached(t)}`)
   for (const s of t.steps) {
     const changed = s.changed.length ? ` (changed: ${s.changed.join(', ')})` : ''

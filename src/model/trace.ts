@@ -164,7 +164,8 @@ export interface Trace {
    */
   connection?: number
   outcome: Outcome
-  reason: string | null
+  /** Why it was not delivered, in both languages (as `explain`); null when delivered. */
+  reason: Text | null
   /** What the client connected to; null when no connection was opened (DNS failed, ExternalName, an error). */
   dialled: Dialled | null
   /** Where the connection was accepted; null when the request reached no socket (dropped, rejected on the way). */

@@ -46,7 +46,7 @@ const EPHEMERAL_MAX = 60999
 // net.ipv4.ip_default_ttl
 const DEFAULT_TTL = 64
 
-function failed(traffic: string, seed: number, reason: string): Trace {
+function failed(traffic: string, seed: number, reason: Text): Trace {
   return {
     format: TRACE_FORMAT,
     traffic,
@@ -110,7 +110,7 @@ export function traceSession(
 
 function traceOne(cluster: Cluster, traffic: TrafficDecl, seed: number, walk: WalkState): Trace {
   const src = resolveSource(cluster, traffic)
-  if (!src.ok) return failed(traffic.name, seed, src.reason.en)
+  if (!src.ok) return failed(traffic.name, seed, src.reason)
   const source = src.value
   const resolved = resolveTarget(
     cluster,
@@ -118,7 +118,7 @@ function traceOne(cluster: Cluster, traffic: TrafficDecl, seed: number, walk: Wa
     source.pod?.namespace ?? null,
     source.external !== undefined,
   )
-  if (!resolved.ok) return failed(traffic.name, seed, resolved.reason.en)
+  if (!resolved.ok) return failed(traffic.name, seed, resolved.reason)
   const target = resolved.value
 
   const rng = createRng(seed)
@@ -134,7 +134,7 @@ function traceOne(cluster: Cluster, traffic: TrafficDecl, seed: number, walk: Wa
         traffic: traffic.name,
         seed,
         outcome: dns.failed.kind,
-        reason: `dns: ${dns.failed.reason}`,
+        reason: text(`dns: ${dns.failed.reason.en}`, `DNS：${dns.failed.reason['zh-CN']}`),
         dialled: null,
         endpoint: null,
         steps: walker.steps,
@@ -147,7 +147,10 @@ function traceOne(cluster: Cluster, traffic: TrafficDecl, seed: number, walk: Wa
         traffic: traffic.name,
         seed,
         outcome: 'dns-only',
-        reason: `ExternalName: ${target.host} is a CNAME to ${dns.cname}, outside the cluster`,
+        reason: text(
+          `ExternalName: ${target.host} is a CNAME to ${dns.cname}, outside the cluster`,
+          `ExternalName：“${target.host}”是指向集群外“${dns.cname}”的 CNAME`,
+        ),
         dialled: null,
         endpoint: null,
         steps: walker.steps,
@@ -328,7 +331,7 @@ function traceOne(cluster: Cluster, traffic: TrafficDecl, seed: number, walk: Wa
     traffic: traffic.name,
     seed,
     outcome: ok ? 'delivered' : back.kind,
-    reason: ok ? null : `reply: ${back.reason}`,
+    reason: ok ? null : text(`reply: ${back.reason.en}`, `应答：${back.reason['zh-CN']}`),
     dialled,
     endpoint,
     steps: walker.steps,

@@ -1,6 +1,5 @@
 import { useTranslation } from 'react-i18next'
 import type { Trace } from '../../model/trace.ts'
-import { engineReason } from '../../i18n/engine-reasons.ts'
 import { useAppStore } from '../../app/store.ts'
 import { CheckIcon, StopIcon } from '../icons.tsx'
 
@@ -12,7 +11,7 @@ export function Outcome({ trace }: { trace: Trace }) {
   const ep = trace.endpoint
   const dialled = trace.dialled
   const lang = useAppStore((s) => s.lang)
-  const reason = trace.reason ? engineReason(trace.reason, lang) : null
+  const reason = trace.reason
   return (
     <p className={`outcome ${ok ? 'ok' : 'bad'}`}>
       {ok ? <CheckIcon /> : <StopIcon />}
@@ -28,10 +27,10 @@ export function Outcome({ trace }: { trace: Trace }) {
             ` ${t('outcome.dialled', { ip: dialled.ip, port: dialled.port })}`}
         </span>
       )}
-      {/* The engine gives the reason in English; the fixed ones have a Chinese translation. */}
+      {/* The engine writes the reason in both languages, as it does each step's narration. */}
       {reason && (
-        <span className="outcome-reason" lang={reason.lang}>
-          {reason.text}
+        <span className="outcome-reason" lang={lang}>
+          {reason[lang]}
         </span>
       )}
     </p>
