@@ -115,7 +115,8 @@ export const en = {
     'dns-only': 'DNS only',
     error: 'Could not run',
     endpoint: 'reached {{pod}} at {{ip}}:{{port}}',
-    endpointNoPod: 'reached {{ip}}:{{port}}',
+    endpointNoPod: 'reached node {{node}} at {{ip}}:{{port}}',
+    dialled: '(the client dialled {{ip}}:{{port}})',
   },
   steps: {
     heading: 'Step by step',

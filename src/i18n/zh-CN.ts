@@ -115,7 +115,8 @@ export const zhCN: Resources = {
     'dns-only': '仅 DNS',
     error: '无法运行',
     endpoint: '到达 {{pod}}，地址 {{ip}}:{{port}}',
-    endpointNoPod: '到达 {{ip}}:{{port}}',
+    endpointNoPod: '到达节点 {{node}}，地址 {{ip}}:{{port}}',
+    dialled: '（客户端连接的是 {{ip}}:{{port}}）',
   },
   steps: {
     heading: '逐步解析',

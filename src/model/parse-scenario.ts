@@ -1,5 +1,5 @@
 /**
- * Reads a scenario file (multi-document YAML, ../shared/spec/scenario-format.md) into a
+ * Reads a scenario file (multi-document YAML, docs/scenario-format.md) into a
  * Scenario, or into diagnostics naming file, line, column and object. Never throws.
  */
 import { LineCounter, parseAllDocuments, type Document } from 'yaml'

@@ -1,5 +1,5 @@
 /**
- * A scenario as read from YAML (see ../shared/spec/scenario-format.md): what the learner wrote,
+ * A scenario as read from YAML (see docs/scenario-format.md): what the learner wrote,
  * with every position kept for error messages. Filling in what was left out happens in sim/build.
  */
 import type { Where } from './diagnostic.ts'

@@ -6,7 +6,7 @@ import type { Diagnostic } from '../model/diagnostic.ts'
 import type { Trace } from '../model/trace.ts'
 import type { ClusterOverrides } from '../model/overrides.ts'
 
-export const PROTOCOL_VERSION = 4
+export const PROTOCOL_VERSION = 5
 
 export type ToWorker =
   | { type: 'hello'; version: number }

@@ -100,7 +100,12 @@ function checkTrace(t: Trace, traffic: TrafficDecl, seed: number): void {
   expect(t.seed).toBe(seed >>> 0)
   expect(OUTCOMES.has(t.outcome), t.outcome).toBe(true)
   if (t.outcome === 'delivered') expect(t.reason).toBeNull()
-  else expect(typeof t.reason).toBe('string')
+  else {
+    // Said in both languages, as the steps are: the UI translates nothing the engine writes.
+    expect(t.reason!.en.length > 0 && t.reason!['zh-CN'].length > 0).toBe(true)
+    expect(t.reason!['zh-CN'], t.reason!.en).toMatch(/[\u4e00-\u9fff]/)
+    expect(unquoted(t.reason!.en + t.reason!['zh-CN'])).not.toMatch(GARBAGE)
+  }
   t.steps.forEach((s, i) => {
     expect(s.index).toBe(i)
     expect(PHASES.has(s.phase), s.phase).toBe(true)
@@ -113,6 +118,13 @@ function checkTrace(t: Trace, traffic: TrafficDecl, seed: number): void {
   if (t.outcome === 'error') expect(t.steps).toHaveLength(0)
   else expect(last?.action).toBe(ENDING[t.outcome])
   if (t.outcome === 'delivered') expect(t.endpoint).not.toBeNull()
+  // The endpoint is where a socket accepted the request: none when it stopped on the way.
+  if (t.outcome !== 'delivered' && !t.reason?.en.startsWith('reply:')) expect(t.endpoint).toBeNull()
+  if (t.endpoint) expect(t.dialled).not.toBeNull()
+  // What the client dialled is the destination of its first request packet.
+  const first = t.steps.find((s) => s.phase === 'request' && s.packet.l3)
+  if (first && t.dialled)
+    expect([first.packet.l3!.dst, first.packet.l4?.dstPort]).toEqual([t.dialled.ip, t.dialled.port])
   const order = t.steps.map((s) => PHASE_ORDER.indexOf(s.phase))
   expect(order).toStrictEqual([...order].sort((a, b) => a - b))
   // Traces travel as JSON (worker, golden files, command line): nothing may be lost on the way,

@@ -123,12 +123,14 @@ export function resolveTarget(
     const pod = cluster.pods.find((x) => x.ip === ip && !x.hostNetwork) ?? null
     return { ok: true, value: { ...base, ip: formatIp(ip), pod, viaDns: false } }
   }
+  // A client on the Internet resolves public names: those an Ingress or a Gateway serves.
+  let unpublished: Text | null = null
   if (external) {
-    // A client on the Internet resolves public names: those an Ingress or a Gateway serves.
     const pub = publicName(cluster, p.host)
-    if (pub && 'error' in pub) return { ok: false, reason: pub.error }
-    if (pub)
+    if (!('error' in pub))
       return { ok: true, value: { ...base, ip: pub.ip, pod: null, viaDns: false, publicDns: pub } }
+    if (pub.found) return { ok: false, reason: pub.error }
+    unpublished = pub.error
   }
   const service = serviceByName(cluster, p.host, fromNamespace)
   if (service && service.clusterIP !== null)
@@ -155,6 +157,7 @@ export function resolveTarget(
     const pod = cluster.podByKey.get(`${ns ?? fromNamespace ?? 'default'}/${name}`)
     if (pod) return { ok: true, value: { ...base, ip: formatIp(pod.ip), pod, viaDns: false } }
   }
+  if (unpublished) return { ok: false, reason: unpublished }
   return {
     ok: false,
     reason: text(

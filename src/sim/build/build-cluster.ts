@@ -4,7 +4,7 @@
  */
 import { tlsDiagnostics } from '../l7/tls-secret.ts'
 import { defaultIngressNginx } from '../ingress/default-controller.ts'
-import { defaultEnvoyProxies } from '../gateway/envoy-gateway.ts'
+import { defaultEnvoyProxies, gatewayClassDiagnostics } from '../gateway/envoy-gateway.ts'
 import type { Diagnostic } from '../../model/diagnostic.ts'
 import type { Scenario } from '../../model/scenario.ts'
 import { cidrContains, cidrsOverlap, formatCidr, formatIp, type Cidr } from '../../model/ipv4.ts'
@@ -122,6 +122,7 @@ export function buildCluster(scenario: Scenario): BuildResult {
       ),
       'info',
     )
+  for (const d of gatewayClassDiagnostics(s)) report(ctx, d.where, d.message, 'warning')
   for (const svc of envoy.services)
     report(
       ctx,

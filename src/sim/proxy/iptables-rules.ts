@@ -48,6 +48,14 @@ export interface KubeProxyOptions {
 
 export const DEFAULT_MARK = '0x4000'
 
+/**
+ * The nfacct counters kube-proxy's iptables proxier creates at start and its rules name
+ * (pkg/proxy/metrics: IPTablesCTStateInvalidDroppedNFAcctCounter,
+ * LocalhostNodePortAcceptedNFAcctCounter). iptables-restore refuses a rule naming a missing one.
+ */
+export const NFACCT_CT_STATE_INVALID = 'ct_state_invalid_dropped_pkts'
+export const NFACCT_LOCALHOST_NODEPORTS = 'localhost_nps_accepted_pkts'
+
 /** portProtoHash: sha256 of "<servicePortName><protocol>", base32, first 16 characters. */
 export function portProtoHash(spn: string, protocol: string): string {
   return base32(sha256(spn + protocol)).slice(0, 16)
@@ -236,7 +244,7 @@ export function kubeProxyIptables(
               '-m',
               'nfacct',
               '--nfacct-name',
-              'localhost_nps_accepted_pkts',
+              NFACCT_LOCALHOST_NODEPORTS,
               '-j',
               names.ext,
             )
@@ -445,7 +453,7 @@ export function kubeProxyIptables(
     'conntrack',
     '--ctstate',
     'INVALID',
-    ...(o.nfacct ? ['-m', 'nfacct', '--nfacct-name', 'ct_state_invalid_dropped_pkts'] : []),
+    ...(o.nfacct ? ['-m', 'nfacct', '--nfacct-name', NFACCT_CT_STATE_INVALID] : []),
     '-j',
     'DROP',
   )

@@ -194,7 +194,13 @@ export function natIn(
         before.src,
       ),
     )
-    return { kind: 'dropped', reason: 'not in loadBalancerSourceRanges' }
+    return {
+      kind: 'dropped',
+      reason: text(
+        'not in loadBalancerSourceRanges',
+        '源地址不在 loadBalancerSourceRanges 允许的网段内',
+      ),
+    }
   }
   if (r.verdict.kind !== 'dnat') {
     // A KUBE-FW chain the packet fell through: keep its rules for the firewall DROP to show.
@@ -361,14 +367,18 @@ export function filterHook(
     w.emit('reject', w.where(ns, { device, hook }), pkt, tested, explain)
     return {
       kind: 'rejected',
-      reason: r.nft.element ? 'service has no endpoints' : 'no service on this port',
+      reason: r.nft.element
+        ? text('service has no endpoints', 'Service 没有端点')
+        : text('no service on this port', '这个端口上没有 Service'),
     }
   }
   if (r.nft) {
     w.emit('drop', w.where(ns, { device, hook }), pkt, tested, nftDropText(r.nft, hook, key))
     return {
       kind: 'dropped',
-      reason: r.nft.element ? 'has no local endpoints' : 'unallocated ClusterIP',
+      reason: r.nft.element
+        ? text('has no local endpoints', '本节点上没有这个 Service 的端点')
+        : text('unallocated ClusterIP', '这个 ClusterIP 没有分配给任何 Service'),
     }
   }
   if (v.kind === 'reject') {
@@ -383,7 +393,7 @@ export function filterHook(
         `filter 表的 ${hook} 钩子命中 kube-proxy 的规则“${/--comment "([^"]*)"/.exec(v.rule)?.[1] ?? ''}”：Service 存在，但没有任何就绪的端点，所以内核立即用 ICMP 端口不可达拒绝连接（客户端看到 “Connection refused”），而不是让它超时。${why.zh}`,
       ),
     )
-    return { kind: 'rejected', reason: 'service has no endpoints' }
+    return { kind: 'rejected', reason: text('service has no endpoints', 'Service 没有端点') }
   }
   const comment = /--comment "([^"]*)"/.exec(v.rule)?.[1] ?? ''
   if (comment.includes('traffic not accepted by KUBE-FW-')) {
@@ -397,7 +407,13 @@ export function filterHook(
         `filter 表的 ${hook} 钩子命中 kube-proxy 的规则“${comment}”。这个 Service 设置了 loadBalancerSourceRanges，而 ${pkt.l3!.src} 不在其中任何一个网段内，所以在 nat ${hook === 'OUTPUT' ? 'OUTPUT' : 'PREROUTING'} 中 KUBE-FW 链没有对它做 DNAT；到这里目的地址仍是负载均衡器 IP，KUBE-PROXY-FIREWALL 把它静默丢弃（客户端只会等到超时）。`,
       ),
     )
-    return { kind: 'dropped', reason: 'not in loadBalancerSourceRanges' }
+    return {
+      kind: 'dropped',
+      reason: text(
+        'not in loadBalancerSourceRanges',
+        '源地址不在 loadBalancerSourceRanges 允许的网段内',
+      ),
+    }
   }
   if (v.rule.startsWith('-A KUBE-IPVS-OUT-FILTER')) {
     w.emit(
@@ -410,7 +426,13 @@ export function filterHook(
         `节点自己访问负载均衡器 IP，所以源地址也是这个地址（它绑定在 kube-ipvs0 上）。Service 的 loadBalancerSourceRanges 不包含本节点的地址，所以 kube-proxy 在 KUBE-IPVS-OUT-FILTER 中加了一条规则，丢弃本节点到这个虚拟服务的连接。`,
       ),
     )
-    return { kind: 'dropped', reason: 'not in loadBalancerSourceRanges' }
+    return {
+      kind: 'dropped',
+      reason: text(
+        'not in loadBalancerSourceRanges',
+        '源地址不在 loadBalancerSourceRanges 允许的网段内',
+      ),
+    }
   }
   if (comment === '' && v.rule.includes('KUBE-SOURCE-RANGES-FIREWALL')) {
     w.emit(
@@ -423,7 +445,13 @@ export function filterHook(
         `filter 表的 ${hook} 钩子把这个负载均衡器 IP 交给 KUBE-SOURCE-RANGES-FIREWALL（因为 Service 设置了 loadBalancerSourceRanges，它的表项在 ipset KUBE-LOAD-BALANCER-FW 中）。${pkt.l3!.src} 不匹配 KUBE-LOAD-BALANCER-SOURCE-CIDR 中的任何表项，所以该链的最后一条规则把包静默丢弃。`,
       ),
     )
-    return { kind: 'dropped', reason: 'not in loadBalancerSourceRanges' }
+    return {
+      kind: 'dropped',
+      reason: text(
+        'not in loadBalancerSourceRanges',
+        '源地址不在 loadBalancerSourceRanges 允许的网段内',
+      ),
+    }
   }
   w.emit(
     'drop',
@@ -435,7 +463,10 @@ export function filterHook(
       `filter 表的 ${hook} 钩子命中 kube-proxy 的 DROP 规则“${/--comment "([^"]*)"/.exec(v.rule)?.[1] ?? ''}”：Local 流量策略只允许使用本节点上的端点，而本节点一个也没有，所以包被静默丢弃。`,
     ),
   )
-  return { kind: 'dropped', reason: 'has no local endpoints' }
+  return {
+    kind: 'dropped',
+    reason: text('has no local endpoints', '本节点上没有这个 Service 的端点'),
+  }
 }
 
 /** POSTROUTING: MASQUERADE what kube-proxy marked; undo a DNAT on the reply (the source goes back to the ClusterIP). */
