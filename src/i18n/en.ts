@@ -89,9 +89,21 @@ export const en = {
     mtuValue: '{{mtu}} on the nodes, {{podMtu}} in Pods',
   },
   diagnostics: {
-    heading: 'What Kubernetes would tell you',
-    intro:
-      'This scenario does not run: it breaks a rule of Kubernetes, and the message below is the lesson. Read it, then find the line it points to in the scenario file.',
+    // The heading and intro over the errors that stop a scenario, by what kind of problem they are.
+    heading: {
+      kubernetes: 'What Kubernetes would tell you',
+      yaml: 'PodPath cannot read this YAML',
+      file: 'Mistakes to fix in the file',
+      mixed: 'Why this scenario does not run',
+    },
+    intro: {
+      kubernetes:
+        'This scenario does not run: it breaks a rule of Kubernetes, and the message below is the lesson. Read it, then find the line it points to in the scenario file.',
+      yaml: 'The text is not YAML that PodPath can read, so nothing in it was checked yet. Fix the line and column below, then open the file again.',
+      file: 'This scenario does not run: the file says something the scenario format does not take, such as a typo, a value of the wrong type or a missing field. Each message names the line to fix.',
+      mixed:
+        'This scenario does not run. Each message below names the line of the scenario file it is about.',
+    },
     notes: 'Notes on this scenario',
     severity: { error: 'error', warning: 'warning', info: 'note' },
   },

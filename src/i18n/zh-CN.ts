@@ -89,9 +89,19 @@ export const zhCN: Resources = {
     mtuValue: '节点 {{mtu}}，Pod 内 {{podMtu}}',
   },
   diagnostics: {
-    heading: 'Kubernetes 会这样告诉你',
-    intro:
-      '这个场景无法运行：它违反了 Kubernetes 的一条规则，下面这条消息就是本课的内容。读一读它，再在场景文件中找到它指向的那一行。',
+    heading: {
+      kubernetes: 'Kubernetes 会这样告诉你',
+      yaml: 'PodPath 无法读取这段 YAML',
+      file: '文件中需要改正的错误',
+      mixed: '这个场景为什么无法运行',
+    },
+    intro: {
+      kubernetes:
+        '这个场景无法运行：它违反了 Kubernetes 的一条规则，下面这条消息就是本课的内容。读一读它，再在场景文件中找到它指向的那一行。',
+      yaml: '这段文本不是 PodPath 能读取的 YAML，所以其中的内容还没有被检查。请改正下面指出的行和列，再重新打开文件。',
+      file: '这个场景无法运行：文件里有场景格式不接受的内容，例如拼写错误、类型不对的值或缺少的字段。每条消息都指出了要改的那一行。',
+      mixed: '这个场景无法运行。下面每条消息都指出了它所说的场景文件中的那一行。',
+    },
     notes: '关于这个场景的提示',
     severity: { error: '错误', warning: '警告', info: '提示' },
   },

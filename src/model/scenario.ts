@@ -85,6 +85,8 @@ export interface PodDecl {
   daemonNode: string | null
   templateHash: string | null
   nodeName: string | null
+  /** Where spec.nodeName is written, for a diagnostic about the node it names. */
+  nodeNameWhere?: Where
   hostNetwork: boolean
   labels: Record<string, string>
   containers: ContainerDecl[]
