@@ -89,6 +89,7 @@ interface Collected {
   referenceGrants: ReferenceGrantDecl[]
   secrets: SecretDecl[]
   namespaceLabels: Record<string, Record<string, string>>
+  written: NonNullable<Scenario['written']>
 }
 
 export function parseScenario(source: string, file = 'scenario.yaml'): ParseResult {
@@ -112,6 +113,7 @@ export function parseScenario(source: string, file = 'scenario.yaml'): ParseResu
     referenceGrants: [],
     secrets: [],
     namespaceLabels: {},
+    written: { pods: [], controllers: [], nodes: [] },
   }
   const yamlError = (offset: number, message: Text) =>
     ctx.diagnostics.push({
@@ -243,6 +245,7 @@ export function parseScenario(source: string, file = 'scenario.yaml'): ParseResu
     referenceGrants: c.referenceGrants,
     secrets: c.secrets,
     namespaceLabels: c.namespaceLabels,
+    written: c.written,
   }
   return { scenario: hasError ? null : draft, draft, diagnostics: ctx.diagnostics }
 }
@@ -267,6 +270,7 @@ function collect(r: ObjReader, c: Collected): void {
   const name = (r.value.metadata as { name?: unknown } | undefined)?.name
   r.object = `${kind}/${typeof name === 'string' ? name : '?'}`
   const ours = apiVersion === PODPATH_API
+  noteWritten(r, kind, ours, c.written)
   if (kind === 'List') {
     for (const item of r.list('items')) collect(item, c)
     return
@@ -388,6 +392,23 @@ function ignore(r: ObjReader, kind: string, apiVersion: string, c: Collected): v
       : unknownKind(kind, apiVersion),
     later ? 'info' : 'warning',
   )
+}
+
+/** Records the names a document gives, before reading it can refuse it. */
+function noteWritten(r: ObjReader, kind: string, ours: boolean, w: Collected['written']): void {
+  const meta = r.value.metadata as { name?: unknown; namespace?: unknown } | undefined
+  const ns = typeof meta?.namespace === 'string' ? meta.namespace : 'default'
+  const name = typeof meta?.name === 'string' ? meta.name : null
+  if (kind === 'Pod' && name !== null) w.pods.push(`${ns}/${name}`)
+  if (['Deployment', 'ReplicaSet', 'StatefulSet', 'DaemonSet'].includes(kind) && name !== null)
+    w.controllers.push(`${ns}/${name}`)
+  if (kind === 'Node' && name !== null) w.nodes.push(name)
+  if (ours && kind === 'Cluster') {
+    const nodes = (r.value.spec as { nodes?: unknown } | undefined)?.nodes
+    if (Array.isArray(nodes))
+      for (const n of nodes as { name?: unknown }[])
+        if (typeof n?.name === 'string') w.nodes.push(n.name)
+  }
 }
 
 /** Every kind read here, for "did you mean" on a kind that is not one of them. */

@@ -228,4 +228,9 @@ export interface Scenario {
   secrets: SecretDecl[]
   /** Labels of the `kind: Namespace` documents, by name (Gateway allowedRoutes selectors). */
   namespaceLabels: Record<string, Record<string, string>>
+  /**
+   * Every Pod, controller (`namespace/name`) and node the file names, read or refused: a check
+   * that finds one of them missing from the cluster is seeing its own error again.
+   */
+  written?: { pods: string[]; controllers: string[]; nodes: string[] }
 }

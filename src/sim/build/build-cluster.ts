@@ -24,6 +24,7 @@ import { podNsId } from '../net/netns.ts'
 import { report, type BuildContext } from './context.ts'
 import { buildNodes } from './nodes.ts'
 import { placePods } from './pods.ts'
+import { refusedSenders, reportUnknownSenders } from './traffic-sources.ts'
 import { addAddress, buildHostNamespace, nextIfindex, seedUnderlayNeighbours } from './host.ts'
 import { newLink } from '../net/netns.ts'
 import { loadBalancerVIPs, type BuiltService } from '../services/service.ts'
@@ -138,8 +139,10 @@ export function buildCluster(scenario: Scenario): BuildResult {
   dataplane.prepareNodes(ctx)
   for (const n of ctx.nodes) buildHostNamespace(ctx, n)
   assignPods(ctx, s, dataplane)
-  if (ctx.diagnostics.some((d) => d.severity === 'error'))
+  if (ctx.diagnostics.some((d) => d.severity === 'error')) {
+    reportUnknownSenders(ctx, s)
     return { cluster: null, diagnostics: ctx.diagnostics }
+  }
 
   for (const n of ctx.nodes) dataplane.setupNode(ctx, n)
   for (const p of ctx.pods) {
@@ -161,8 +164,10 @@ export function buildCluster(scenario: Scenario): BuildResult {
   if (decl.kubeProxy.mode === 'ipvs') bindIpvsAddresses(ctx, services)
   const routerMac = stableRandomMac('underlay:router')
   seedUnderlayNeighbours(ctx, routerMac)
-  if (ctx.diagnostics.some((d) => d.severity === 'error'))
+  if (ctx.diagnostics.some((d) => d.severity === 'error')) {
+    reportUnknownSenders(ctx, s)
     return { cluster: null, diagnostics: ctx.diagnostics }
+  }
   const cluster: Cluster = {
     decl,
     mtu: ctx.mtu,
@@ -186,7 +191,9 @@ export function buildCluster(scenario: Scenario): BuildResult {
       namespaceLabels: s.namespaceLabels,
     },
   }
-  for (const p of checkTraffic(cluster, s.traffic)) report(ctx, p.where, p.message, p.severity)
+  const refused = refusedSenders(ctx, s)
+  for (const p of checkTraffic(cluster, s.traffic))
+    if (!refused.has(p.where)) report(ctx, p.where, p.message, p.severity)
   if (ctx.diagnostics.some((d) => d.severity === 'error'))
     return { cluster: null, diagnostics: ctx.diagnostics }
   return { cluster, diagnostics: ctx.diagnostics }
