@@ -26,4 +26,9 @@ void openLesson(url.lesson, {
   connection: url.connection,
   cni: url.cni,
   proxy: url.proxy,
+  // A language the address asks for and PodPath lacks: the page says which one it shows.
+  url: {
+    given: url.given,
+    corrections: url.corrections.map((c) => (c.param === 'lang' ? { ...c, now: lang } : c)),
+  },
 }).then(syncUrl)

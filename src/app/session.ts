@@ -9,6 +9,7 @@ import type { KubeProxyMode } from '../model/scenario.ts'
 import { hasLessonSource, lessonFileName, loadLessonSource } from './lesson-sources.ts'
 import { clampStep, useAppStore, type ScenarioSlice } from './store.ts'
 import { createEngineClient, type EngineClient } from './worker-client.ts'
+import { LESSON_PARAMS, type UrlCorrection, type UrlParam } from './url.ts'
 
 let engine: EngineClient | null = null
 let generation = 0
@@ -32,6 +33,7 @@ const NOTHING_OPEN: Omit<ScenarioSlice, 'lessonId' | 'status' | 'seed'> = {
   cniSwitch: null,
   proxySwitch: null,
   asWritten: null,
+  urlNotices: [],
 }
 
 function failed(gen: number, err: unknown): void {
@@ -39,11 +41,30 @@ function failed(gen: number, err: unknown): void {
   useAppStore.setState({ status: 'failed', engineError: (err as Error).message })
 }
 
-async function showTrace(gen: number, traffic: string | null, step: number): Promise<void> {
+async function showTrace(
+  gen: number,
+  traffic: string | null,
+  step: number,
+  notices?: UrlCorrection[],
+): Promise<void> {
   const { seed, connection } = useAppStore.getState()
   const trace = traffic ? await getEngine().trace(traffic, seed, connection) : null
   if (gen !== generation) return
-  useAppStore.setState({ status: 'ready', trace, step: clampStep(step, trace), playing: false })
+  const shown = clampStep(step, trace)
+  // A step the address names past the last one: the last is shown, and the page says so.
+  const past = notices && trace && shown !== step && notices.every((n) => n.param !== 'step')
+  useAppStore.setState({
+    status: 'ready',
+    trace,
+    step: shown,
+    playing: false,
+    ...(past && {
+      urlNotices: [
+        ...notices,
+        { param: 'step', given: String(step), now: String(shown), reason: 'range' },
+      ],
+    }),
+  })
 }
 
 /** The switches as the engine takes them: only those the lesson offers (see the catalog). */
@@ -60,7 +81,9 @@ function overridesFor(
 
 /**
  * Opens a lesson (null: the landing screen), optionally at a request and step from the URL, and
- * with the CNI and kube-proxy switches the URL names.
+ * with the CNI and kube-proxy switches the URL names. Given the address it came from (`url`),
+ * it lists whatever of it the page could not take as written (store.urlNotices): an unknown
+ * lesson opens the landing map, an unknown request the first one, a step past the end the last.
  */
 export async function openLesson(
   id: string | null,
@@ -70,22 +93,37 @@ export async function openLesson(
     connection?: number
     cni?: CniChoice | null
     proxy?: KubeProxyMode | null
+    /** The address's parameters as written, and what parseUrl already corrected. */
+    url?: { given: Partial<Record<UrlParam, string>>; corrections: UrlCorrection[] }
   } = {},
 ): Promise<void> {
   const gen = ++generation
   const setScenario = (patch: Partial<ScenarioSlice>) => useAppStore.setState(patch)
   const lesson = LESSONS.find((l) => l.id === id)
-  if (!id) return setScenario({ lessonId: null, status: 'idle', ...NOTHING_OPEN })
-  if (!lesson || !hasLessonSource(lesson))
-    return setScenario({ lessonId: id, status: 'missing', ...NOTHING_OPEN })
-  setScenario({ lessonId: id, status: 'loading', ...NOTHING_OPEN })
+  const notices = [...(want.url?.corrections ?? [])]
+  const note = (param: UrlParam, reason: UrlCorrection['reason'], now: string | null = null) => {
+    const given = want.url?.given[param]
+    if (given !== undefined && notices.every((n) => n.param !== param))
+      notices.push({ param, given, now, reason })
+  }
+  if (!id || !lesson) {
+    // No lesson to open: the landing map, and what of the address was about a lesson.
+    if (id) note('lesson', 'unknown')
+    for (const p of LESSON_PARAMS) note(p, 'noLesson')
+    return setScenario({ lessonId: null, status: 'idle', ...NOTHING_OPEN, urlNotices: notices })
+  }
+  if (!hasLessonSource(lesson))
+    return setScenario({ lessonId: id, status: 'missing', ...NOTHING_OPEN, urlNotices: notices })
+  setScenario({ lessonId: id, status: 'loading', ...NOTHING_OPEN, urlNotices: notices })
   try {
     const source = await loadLessonSource(lesson)
     if (gen !== generation) return
     if (source === null) return setScenario({ status: 'missing' })
     const file = lessonFileName(lesson)
     const switches = overridesFor(lesson, want.cni, want.proxy)
-    setScenario({ file, source, ...switches })
+    if (want.cni && !switches.cniSwitch) note('cni', 'notOffered')
+    if (want.proxy && !switches.proxySwitch) note('proxy', 'notOffered')
+    setScenario({ file, source, ...switches, urlNotices: [...notices] })
     const loaded = await getEngine().load(file, source, engineOverrides(switches))
     if (gen !== generation) return
     if (!loaded.ok) return setScenario({ status: 'invalid', diagnostics: loaded.diagnostics })
@@ -93,6 +131,7 @@ export async function openLesson(
       want.traffic && loaded.traffic.includes(want.traffic)
         ? want.traffic
         : (loaded.traffic[0] ?? null)
+    if (want.traffic && traffic !== want.traffic) note('traffic', 'notInLesson', traffic)
     setScenario({
       connection: want.connection ?? 1,
       diagnostics: loaded.diagnostics,
@@ -100,11 +139,17 @@ export async function openLesson(
       trafficNames: loaded.traffic,
       selectedTraffic: traffic,
       ...asWrittenSwitches(loaded.asWritten, switches),
+      urlNotices: [...notices],
     })
-    await showTrace(gen, traffic, want.step ?? 0)
+    await showTrace(gen, traffic, want.step ?? 0, want.url ? notices : undefined)
   } catch (err) {
     failed(gen, err)
   }
+}
+
+/** The learner has read what the page changed of the address. */
+export function dismissUrlNotices(): void {
+  useAppStore.setState({ urlNotices: [] })
 }
 
 /**

@@ -9,6 +9,7 @@ import type { Trace } from '../model/trace.ts'
 import type { ClusterSummary } from '../sim/protocol.ts'
 import type { CniChoice, ClusterOverrides } from '../model/overrides.ts'
 import type { KubeProxyMode } from '../model/scenario.ts'
+import type { UrlCorrection } from './url.ts'
 
 export type ScenarioStatus = 'idle' | 'loading' | 'ready' | 'invalid' | 'missing' | 'failed'
 
@@ -36,6 +37,8 @@ export interface ScenarioSlice {
   proxySwitch: KubeProxyMode | null
   /** What the file itself chooses, as the engine read it. */
   asWritten: Required<ClusterOverrides> | null
+  /** What the page changed of the address it was opened with; cleared by opening anything else. */
+  urlNotices: UrlCorrection[]
 }
 
 /** How fast playback runs, as a multiple of one step per STEP_MS. */
@@ -88,6 +91,7 @@ const createScenarioSlice: StateCreator<AppState, [], [], ScenarioSlice> = () =>
   cniSwitch: null,
   proxySwitch: null,
   asWritten: null,
+  urlNotices: [],
 })
 
 /** A step position that exists in the trace (0 when there are no steps). */
@@ -144,3 +148,4 @@ export const selectGraphLayer = (s: AppState) => s.graphLayer
 export const selectCniSwitch = (s: AppState) => s.cniSwitch
 export const selectProxySwitch = (s: AppState) => s.proxySwitch
 export const selectAsWritten = (s: AppState) => s.asWritten
+export const selectUrlNotices = (s: AppState) => s.urlNotices

@@ -151,6 +151,23 @@ describe('podpath check', () => {
     expect(r.err).toMatch(/3 errors\n$/)
   })
 
+  it('exits 1 for an empty file or one of only "---", instead of checking the defaults', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'podpath-'))
+    for (const [name, text] of [
+      ['empty.yaml', ''],
+      ['dashes.yaml', '---\n---\n'],
+    ]) {
+      const f = join(dir, name!)
+      writeFileSync(f, text!)
+      const r = cli('check', f)
+      expect(r.code).toBe(1)
+      expect(r.out).toBe('')
+      expect(r.err).toBe(
+        `${f}:1:1: error: the file holds no documents (it is empty, or only comments and "---"): write at least a Cluster or a Pod\n1 error\n`,
+      )
+    }
+  })
+
   it('reports a missing file', () => {
     const r = cli('check', '/nonexistent/x.yaml')
     expect(r.code).toBe(1)

@@ -6,6 +6,54 @@ export const en = {
     skip: 'Skip to the lesson',
     language: 'Language',
   },
+  // What the page changed of the address it was opened with (src/app/url.ts UrlCorrection).
+  address: {
+    heading: 'The address was changed',
+    dismiss: 'Dismiss',
+    languages: { en: 'English', 'zh-CN': 'Simplified Chinese' },
+    lesson: {
+      unknown:
+        '“lesson={{given}}”: there is no such lesson, so the map of lessons is shown instead.',
+      malformed: '“lesson=” names no lesson, so the map of lessons is shown.',
+    },
+    traffic: {
+      malformed: '“traffic=” names no request, so the lesson’s first one is shown.',
+      notInLesson:
+        '“traffic={{given}}”: this lesson has no such request, so its first one, “{{now}}”, is shown.',
+    },
+    step: {
+      malformed: '“step={{given}}” is not a step number, so the first step is shown.',
+      range: '“step={{given}}” is past the last step of this request, so its last step is shown.',
+    },
+    lang: {
+      unknown:
+        '“lang={{given}}”: PodPath speaks English and Simplified Chinese, so the page is in {{now}}.',
+    },
+    seed: {
+      malformed:
+        '“seed={{given}}” is not a seed (a whole number from 0 to 4294967295), so seed 1 is used.',
+    },
+    conn: {
+      malformed: '“conn={{given}}” is not a connection number, so the first connection is shown.',
+      range:
+        '“conn={{given}}”: a session follows connections 1 to {{max}}, so connection {{now}} is shown.',
+    },
+    cni: {
+      unknown: '“cni={{given}}” is not a CNI choice PodPath has, so the lesson runs as written.',
+      notOffered: '“cni={{given}}”: this lesson does not offer that CNI, so it runs as written.',
+    },
+    proxy: {
+      unknown:
+        '“proxy={{given}}” is not a kube-proxy mode PodPath has, so the lesson runs as written.',
+      notOffered:
+        '“proxy={{given}}”: this lesson does not offer that kube-proxy mode, so it runs as written.',
+    },
+    layer: {
+      unknown: '“layer={{given}}” is not a layer of the graph, so every layer is shown.',
+    },
+    noLesson:
+      '“{{param}}={{given}}” belongs to a lesson, and no lesson is open, so it was not used.',
+  },
   tree: {
     label: 'Lessons',
     root: 'Cluster networking',
@@ -91,9 +139,21 @@ export const en = {
     mtuValue: '{{mtu}} on the nodes, {{podMtu}} in Pods',
   },
   diagnostics: {
-    heading: 'What Kubernetes would tell you',
-    intro:
-      'This scenario does not run: it breaks a rule of Kubernetes, and the message below is the lesson. Read it, then find the line it points to in the scenario file.',
+    // The heading and intro over the errors that stop a scenario, by what kind of problem they are.
+    heading: {
+      kubernetes: 'What Kubernetes would tell you',
+      yaml: 'PodPath cannot read this YAML',
+      file: 'Mistakes to fix in the file',
+      mixed: 'Why this scenario does not run',
+    },
+    intro: {
+      kubernetes:
+        'This scenario does not run: it breaks a rule of Kubernetes, and the message below is the lesson. Read it, then find the line it points to in the scenario file.',
+      yaml: 'The text is not YAML that PodPath can read, so nothing in it was checked yet. Fix the line and column below, then open the file again.',
+      file: 'This scenario does not run: the file says something the scenario format does not take, such as a typo, a value of the wrong type or a missing field. Each message names the line to fix.',
+      mixed:
+        'This scenario does not run. Each message below names the line of the scenario file it is about.',
+    },
     notes: 'Notes on this scenario',
     severity: { error: 'error', warning: 'warning', info: 'note' },
   },

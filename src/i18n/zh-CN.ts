@@ -8,6 +8,46 @@ export const zhCN: Resources = {
     skip: '跳到课程内容',
     language: '语言',
   },
+  address: {
+    heading: '地址已被更改',
+    dismiss: '知道了',
+    languages: { en: '英文', 'zh-CN': '简体中文' },
+    lesson: {
+      unknown: '“lesson={{given}}”：没有这节课，所以显示课程地图。',
+      malformed: '“lesson=” 没有指明课程，所以显示课程地图。',
+    },
+    traffic: {
+      malformed: '“traffic=” 没有指明请求，所以显示本课的第一个请求。',
+      notInLesson: '“traffic={{given}}”：本课没有这个请求，所以显示它的第一个请求 “{{now}}”。',
+    },
+    step: {
+      malformed: '“step={{given}}” 不是步骤编号，所以从第一步开始显示。',
+      range: '“step={{given}}” 超出了这个请求的最后一步，所以显示最后一步。',
+    },
+    lang: {
+      unknown: '“lang={{given}}”：PodPath 只有英文和简体中文，所以页面使用{{now}}。',
+    },
+    seed: {
+      malformed: '“seed={{given}}” 不是种子（0 到 4294967295 之间的整数），所以使用种子 1。',
+    },
+    conn: {
+      malformed: '“conn={{given}}” 不是连接编号，所以显示第一个连接。',
+      range:
+        '“conn={{given}}”：一个会话只跟踪第 1 到第 {{max}} 个连接，所以显示第 {{now}} 个连接。',
+    },
+    cni: {
+      unknown: '“cni={{given}}” 不是 PodPath 提供的 CNI 选项，所以课程按原样运行。',
+      notOffered: '“cni={{given}}”：本课不提供这个 CNI，所以按原样运行。',
+    },
+    proxy: {
+      unknown: '“proxy={{given}}” 不是 PodPath 提供的 kube-proxy 模式，所以课程按原样运行。',
+      notOffered: '“proxy={{given}}”：本课不提供这个 kube-proxy 模式，所以按原样运行。',
+    },
+    layer: {
+      unknown: '“layer={{given}}” 不是图中的一层，所以显示所有层。',
+    },
+    noLesson: '“{{param}}={{given}}” 属于某节课，而当前没有打开课程，所以没有使用它。',
+  },
   tree: {
     label: '课程',
     root: '集群网络',
@@ -91,9 +131,19 @@ export const zhCN: Resources = {
     mtuValue: '节点 {{mtu}}，Pod 内 {{podMtu}}',
   },
   diagnostics: {
-    heading: 'Kubernetes 会这样告诉你',
-    intro:
-      '这个场景无法运行：它违反了 Kubernetes 的一条规则，下面这条消息就是本课的内容。读一读它，再在场景文件中找到它指向的那一行。',
+    heading: {
+      kubernetes: 'Kubernetes 会这样告诉你',
+      yaml: 'PodPath 无法读取这段 YAML',
+      file: '文件中需要改正的错误',
+      mixed: '这个场景为什么无法运行',
+    },
+    intro: {
+      kubernetes:
+        '这个场景无法运行：它违反了 Kubernetes 的一条规则，下面这条消息就是本课的内容。读一读它，再在场景文件中找到它指向的那一行。',
+      yaml: '这段文本不是 PodPath 能读取的 YAML，所以其中的内容还没有被检查。请改正下面指出的行和列，再重新打开文件。',
+      file: '这个场景无法运行：文件里有场景格式不接受的内容，例如拼写错误、类型不对的值或缺少的字段。每条消息都指出了要改的那一行。',
+      mixed: '这个场景无法运行。下面每条消息都指出了它所说的场景文件中的那一行。',
+    },
     notes: '关于这个场景的提示',
     severity: { error: '错误', warning: '警告', info: '提示' },
   },

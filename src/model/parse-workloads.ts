@@ -1,6 +1,7 @@
 /** Node, Pod and the controllers that stamp Pods out (Deployment, ReplicaSet, StatefulSet, DaemonSet). */
 import type { ObjReader } from './yaml-reader.ts'
 import type { ContainerDecl, NodeDecl, PodDecl, PortDecl } from './scenario.ts'
+import type { Where } from './diagnostic.ts'
 import { text } from './text.ts'
 import { readCidr, readIp } from './parse-cluster.ts'
 import { DNS_LABEL, DNS_SUBDOMAIN, podTemplateHash } from './k8s-names.ts'
@@ -15,6 +16,8 @@ function checkName(r: ObjReader, name: string, rule: RegExp, what: string): bool
       `"${name}" is not a valid ${what} name (lower-case letters, digits and "-", as RFC 1123 requires)`,
       `“${name}” 不是合法的${what === 'namespace' ? '命名空间' : '对象'}名称（只能用小写字母、数字和 “-”，见 RFC 1123）`,
     ),
+    'error',
+    'kubernetes',
   )
   return false
 }
@@ -34,6 +37,8 @@ function readMeta(
     r.report(
       ['metadata', 'namespace'],
       text(`"${namespace}" is not a valid namespace name`, `“${namespace}” 不是合法的命名空间名称`),
+      'error',
+      'kubernetes',
     )
     return null
   }
@@ -136,6 +141,8 @@ function checkPortConflicts(spec: ObjReader, containers: ContainerDecl[]): void 
             `Containers "${first}" and "${c.name}" both declare port ${key}. All containers of a Pod share one network namespace (one IP, one port space), so only one of them can listen on ${key}; the other would fail to bind (EADDRINUSE). Move one of them to another port.`,
             `容器 “${first}” 和 “${c.name}” 都声明了端口 ${key}。同一个 Pod 的所有容器共享一个网络命名空间（同一个 IP、同一套端口），所以 ${key} 只能由其中一个容器监听，另一个绑定时会失败（EADDRINUSE）。请把其中一个改到别的端口。`,
           ),
+          'error',
+          'kubernetes',
         )
       } else seen.set(key, c.name)
     })
@@ -145,6 +152,7 @@ function checkPortConflicts(spec: ObjReader, containers: ContainerDecl[]): void 
 interface PodTemplate {
   labels: Record<string, string>
   nodeName: string | null
+  nodeNameWhere?: Where
   hostNetwork: boolean
   containers: ContainerDecl[]
 }
@@ -156,7 +164,12 @@ function readPodSpec(spec: ObjReader): Omit<PodTemplate, 'labels'> | null {
     const name = c.str('name', true)
     if (name === null) continue
     if (names.has(name)) {
-      c.report(['name'], text(`two containers are named "${name}"`, `有两个容器都叫 “${name}”`))
+      c.report(
+        ['name'],
+        text(`two containers are named "${name}"`, `有两个容器都叫 “${name}”`),
+        'error',
+        'kubernetes',
+      )
       continue
     }
     names.add(name)
@@ -167,8 +180,10 @@ function readPodSpec(spec: ObjReader): Omit<PodTemplate, 'labels'> | null {
     return null
   }
   checkPortConflicts(spec, containers)
+  const nodeName = spec.str('nodeName')
   return {
-    nodeName: spec.str('nodeName'),
+    nodeName,
+    ...(nodeName !== null && { nodeNameWhere: spec.where(['nodeName']) }),
     hostNetwork: spec.bool('hostNetwork') ?? false,
     containers,
   }
@@ -245,6 +260,8 @@ export function readController(r: ObjReader, kind: Controller, pods: PodDecl[]):
           `selector ${k}=${v} does not match the template's labels; the API server rejects this`,
           `选择器 ${k}=${v} 与模板的标签不匹配；API Server 会拒绝这个对象`,
         ),
+        'error',
+        'kubernetes',
       )
       return
     }

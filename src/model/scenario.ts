@@ -116,6 +116,8 @@ export interface PodDecl {
   controllerRef: { kind: string; name: string } | null
   templateHash: string | null
   nodeName: string | null
+  /** Where spec.nodeName is written, for a diagnostic about the node it names. */
+  nodeNameWhere?: Where
   hostNetwork: boolean
   labels: Record<string, string>
   containers: ContainerDecl[]
@@ -257,4 +259,9 @@ export interface Scenario {
   secrets: SecretDecl[]
   /** Labels of the `kind: Namespace` documents, by name (Gateway allowedRoutes selectors). */
   namespaceLabels: Record<string, Record<string, string>>
+  /**
+   * Every Pod, controller (`namespace/name`) and node the file names, read or refused: a check
+   * that finds one of them missing from the cluster is seeing its own error again.
+   */
+  written?: { pods: string[]; controllers: string[]; nodes: string[] }
 }

@@ -8,6 +8,7 @@ import {
   useAppStore,
 } from '../app/store.ts'
 import { LESSONS } from '../lessons/catalog.ts'
+import { AddressNotice } from './AddressNotice.tsx'
 import { Header } from './Header.tsx'
 import { LessonPane } from './lessons/LessonPane.tsx'
 import { LessonTree } from './lessons/LessonTree.tsx'
@@ -41,6 +42,7 @@ export function App() {
       <div className={treeOpen ? 'columns' : 'columns tree-closed'}>
         <LessonTree open={treeOpen} onToggle={() => setTreeOpen((o) => !o)} />
         <main id="lesson" className="lesson" tabIndex={-1}>
+          <AddressNotice />
           <LessonPane />
         </main>
       </div>

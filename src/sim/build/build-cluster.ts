@@ -26,6 +26,7 @@ import { podNsId } from '../net/netns.ts'
 import { report, type BuildContext } from './context.ts'
 import { buildNodes } from './nodes.ts'
 import { placePods } from './pods.ts'
+import { refusedSenders, reportUnknownSenders } from './traffic-sources.ts'
 import { addAddress, buildHostNamespace, nextIfindex, seedUnderlayNeighbours } from './host.ts'
 import { newLink } from '../net/netns.ts'
 import { loadBalancerVIPs, type BuiltService } from '../services/service.ts'
@@ -154,8 +155,10 @@ export function buildCluster(scenario: Scenario): BuildResult {
   dataplane.prepareNodes(ctx, givenAddresses(s))
   for (const n of ctx.nodes) buildHostNamespace(ctx, n)
   assignPods(ctx, s, dataplane)
-  if (ctx.diagnostics.some((d) => d.severity === 'error'))
+  if (ctx.diagnostics.some((d) => d.severity === 'error')) {
+    reportUnknownSenders(ctx, s)
     return { cluster: null, diagnostics: ctx.diagnostics }
+  }
 
   for (const n of ctx.nodes) dataplane.setupNode(ctx, n)
   for (const p of ctx.pods) {
@@ -177,8 +180,10 @@ export function buildCluster(scenario: Scenario): BuildResult {
   if (decl.kubeProxy.mode === 'ipvs') bindIpvsAddresses(ctx, services)
   const routerMac = stableRandomMac('underlay:router')
   seedUnderlayNeighbours(ctx, routerMac)
-  if (ctx.diagnostics.some((d) => d.severity === 'error'))
+  if (ctx.diagnostics.some((d) => d.severity === 'error')) {
+    reportUnknownSenders(ctx, s)
     return { cluster: null, diagnostics: ctx.diagnostics }
+  }
   const cluster: Cluster = {
     decl,
     mtu: ctx.mtu,
@@ -205,7 +210,9 @@ export function buildCluster(scenario: Scenario): BuildResult {
       namespaceLabels: s.namespaceLabels,
     },
   }
-  for (const p of checkTraffic(cluster, s.traffic)) report(ctx, p.where, p.message, p.severity)
+  const refused = refusedSenders(ctx, s)
+  for (const p of checkTraffic(cluster, s.traffic))
+    if (!refused.has(p.where)) report(ctx, p.where, p.message, p.severity)
   if (ctx.diagnostics.some((d) => d.severity === 'error'))
     return { cluster: null, diagnostics: ctx.diagnostics }
   return { cluster, diagnostics: ctx.diagnostics }
