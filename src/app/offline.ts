@@ -43,18 +43,15 @@ function watchRegistration(reg: ServiceWorkerRegistration): void {
 
 /**
  * Registers sw.js beside index.html (a relative URL: its scope is whatever folder the app is
- * served from). Only in a production build: the dev server has no sw.js.
+ * served from); main.tsx calls it once the first lesson is on screen. Only in a production
+ * build: the dev server has no sw.js.
  */
 export function registerServiceWorker(): void {
   if (!import.meta.env.PROD || !('serviceWorker' in navigator)) return
-  const go = () => {
-    navigator.serviceWorker.register('./sw.js').then(watchRegistration, (err: Error) => {
-      // Not fatal: the app works online without it (a private window may refuse it).
-      console.warn(`PodPath will not work offline: ${err.message}`)
-    })
-  }
-  if (document.readyState === 'complete') go()
-  else window.addEventListener('load', go, { once: true })
+  navigator.serviceWorker.register('./sw.js').then(watchRegistration, (err: Error) => {
+    // Not fatal: the app works online without it (a private window may refuse it).
+    console.warn(`PodPath will not work offline: ${err.message}`)
+  })
 }
 
 /** Moves to the waiting version: it takes over, and the page reloads under it. */

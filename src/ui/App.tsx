@@ -11,6 +11,7 @@ import { LESSONS } from '../lessons/catalog.ts'
 import { Header } from './Header.tsx'
 import { LessonPane } from './lessons/LessonPane.tsx'
 import { LessonTree } from './lessons/LessonTree.tsx'
+import { StatusBar } from './status/StatusBar.tsx'
 
 export function App() {
   const lang = useAppStore(selectLang)
@@ -44,6 +45,7 @@ export function App() {
           <LessonPane />
         </main>
       </div>
+      <StatusBar />
     </div>
   )
 }
