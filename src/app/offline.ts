@@ -26,7 +26,9 @@ export function watchNetwork(backOnline: () => void): void {
   })
 }
 
-function watchRegistration(reg: ServiceWorkerRegistration): void {
+function watchRegistration(reg: ServiceWorkerRegistration | undefined): void {
+  // A browser that keeps no service workers may answer with nothing at all.
+  if (!reg) return
   const sw = navigator.serviceWorker
   // `ready`: an active worker, which has stored the precache list before it became active.
   void sw.ready.then(() => useAppStore.setState({ offlineReady: true }))
