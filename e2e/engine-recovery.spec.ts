@@ -128,7 +128,7 @@ test.describe('a run the learner does not want to wait for', () => {
       await expect(status).toContainText(zh ? '模拟器正在计算…' : 'The simulator is working…')
       await status.getByRole('button', { name: zh ? '取消模拟器的这次运行' : /Cancel/ }).click()
       await expect(status).toContainText(
-        zh ? '已取消。模拟器已停止并重新启动。 你仍在第 5 步。' : 'Cancelled.',
+        zh ? '已取消。模拟器已停止并重新启动。你仍在第 5 步。' : 'Cancelled.',
       )
       if (!zh) await expect(status).toContainText('You are still at step 5.')
       await expect(page.locator('.lesson-body')).toHaveAttribute('aria-busy', 'false')

@@ -341,6 +341,8 @@ export const en = {
     cancelled: 'Cancelled. The simulator was stopped and started again.',
     kept: 'You are still at step {{step}}.',
     keptAll: 'Nothing you had open was lost.',
+    /** What happened, then what was kept: sentences joined as the language joins them. */
+    line: '{{what}} {{kept}}',
     offline:
       'You are offline. PodPath and every lesson keep working from the copy in this browser.',
     offlineUnsaved:

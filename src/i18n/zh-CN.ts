@@ -339,6 +339,7 @@ export const zhCN: Resources = {
     cancelled: '已取消。模拟器已停止并重新启动。',
     kept: '你仍在第 {{step}} 步。',
     keptAll: '你打开的内容都还在。',
+    line: '{{what}}{{kept}}',
     offline: '你已离线。PodPath 和所有课程仍可通过本浏览器中保存的副本继续使用。',
     offlineUnsaved: '你已离线，而 PodPath 还没有在本浏览器中保存完毕：尚未加载的部分要等网络恢复。',
     update: 'PodPath 有新版本可用。',

@@ -36,11 +36,7 @@ function NoticeText({ notice }: { notice: EngineNotice }) {
       ? t('status.cancelled')
       : t(`status.restarted.${notice.cause}`, { message: notice.message })
   const kept = notice.step === null ? t('status.keptAll') : t('status.kept', { step: notice.step })
-  return (
-    <span>
-      {what} {kept}
-    </span>
-  )
+  return <span>{t('status.line', { what, kept })}</span>
 }
 
 /**
