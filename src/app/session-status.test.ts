@@ -3,8 +3,9 @@ import { isUnreachable } from './offline.ts'
 import { cancelRun, openLesson, retryLast, setConnection, setSwitches } from './session.ts'
 import { useAppStore } from './store.ts'
 
-// Lessons download as chunks; `net.down` makes the download fail as a browser offline does.
-const net = vi.hoisted(() => ({ down: false }))
+// Lessons download as chunks; `net.down` makes the download fail as a browser offline does,
+// `net.other` fail in some other way.
+const net = vi.hoisted(() => ({ down: false, other: false }))
 vi.mock('./lesson-sources.ts', async (actual) => {
   const real = await actual<typeof import('./lesson-sources.ts')>()
   return {
@@ -41,6 +42,17 @@ describe('a failed download, told from a crash', () => {
     await retryLast()
     s = useAppStore.getState()
     expect([s.lessonId, s.step]).toEqual(['mode2-flannel-vxlan', 4])
+  })
+
+  it('takes any failure while the browser is offline for one, and a crash otherwise', async () => {
+    net.other = true
+    await openLesson('mode2-same-node')
+    expect(useAppStore.getState().status).toBe('failed')
+    useAppStore.setState({ online: false })
+    await openLesson('mode2-same-node')
+    expect(useAppStore.getState().status).toBe('offline')
+    useAppStore.setState({ online: true })
+    net.other = false
   })
 
   it('retries nothing when nothing failed', async () => {

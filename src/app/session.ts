@@ -90,7 +90,9 @@ function failed(gen: number, err: unknown): void {
     })
   }
   const message = (err as Error).message
-  useAppStore.setState({ status: isUnreachable(err) ? 'offline' : 'failed', engineError: message })
+  // Offline, whatever failed failed for want of a download (a worker script says no more).
+  const offline = isUnreachable(err) || !useAppStore.getState().online
+  useAppStore.setState({ status: offline ? 'offline' : 'failed', engineError: message })
 }
 
 async function showTrace(gen: number, traffic: string | null, step: number): Promise<void> {

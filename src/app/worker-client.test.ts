@@ -303,6 +303,30 @@ describe('engine client, a worker that dies without an error event', () => {
   })
 })
 
+describe('engine client, a worker that cannot start again', () => {
+  it('stops trying after maxRestarts, and the next request says why', async () => {
+    const locks = new FakeLocks()
+    const workers: FakeWorker[] = []
+    const client = createEngineClient({
+      maxRestarts: 2,
+      watchLock: locks.watch,
+      // The first worker runs; every later one fails to load (its script cannot be fetched).
+      createWorker: () => {
+        const w = new FakeWorker(workers.length === 0 ? { locks } : { locks, dieOn: () => true })
+        workers.push(w)
+        return w
+      },
+    })
+    await client.load('demo.yaml', SCENARIO)
+    workers[0]!.exit()
+    for (let i = 0; i < 10; i++) await settle()
+    // Dead idle: replaced; each replacement dies before it is ready, a strike each, then no more.
+    expect(workers).toHaveLength(4)
+    await expect(client.trace('cross', 1)).rejects.toThrow(/engine stopped/)
+    expect(workers).toHaveLength(7)
+  })
+})
+
 describe('engine client, where there are no Web Locks', () => {
   afterEach(() => {
     vi.useRealTimers()

@@ -263,6 +263,7 @@ export function createEngineClient(options: EngineClientOptions = {}): EngineCli
     }, heartbeatMs)
     unwatch = () => clearInterval(beat)
   }
+
   function stop(): void {
     current = null
     unwatch?.()
@@ -285,7 +286,9 @@ export function createEngineClient(options: EngineClientOptions = {}): EngineCli
   }
 
   function died(cause: StopCause, why: string): void {
-    const busyAtDeath = outstanding > 0 || pending.size > 0
+    // A strike: it died on what it was given, or before it could even start (its script could
+    // not be fetched, say offline). One that dies idle was not killed by a message: no strike.
+    const strike = !ready || outstanding > 0 || pending.size > 0
     stop()
     if (disposed) return
     if (mode === 'worker' && !workerEverReady) {
@@ -294,8 +297,7 @@ export function createEngineClient(options: EngineClientOptions = {}): EngineCli
       start()
       return
     }
-    // A worker that dies with nothing asked of it was not killed by a message: no strike.
-    if (busyAtDeath) restarts += 1
+    if (strike) restarts += 1
     if (restarts > maxRestarts) {
       restarts = 0
       rejectAll(new Error(`the engine stopped: ${why}`))
