@@ -17,7 +17,9 @@ vi.mock('./lesson-sources.ts', async (actual) => {
               `Failed to fetch dynamically imported module: ./assets/${lesson.file}.js`,
             ),
           )
-        : real.loadLessonSource(lesson),
+        : net.other
+          ? Promise.reject(new Error('the engine worker stopped'))
+          : real.loadLessonSource(lesson),
   }
 })
 
