@@ -1,10 +1,12 @@
 import { StrictMode } from 'react'
 import { createRoot } from 'react-dom/client'
-import { openLesson } from './app/session.ts'
+import { registerServiceWorker, watchNetwork } from './app/offline.ts'
+import { openLesson, retryLast } from './app/session.ts'
 import { useAppStore } from './app/store.ts'
 import { parseUrl, syncUrl } from './app/url.ts'
 import { detectLang, initI18n } from './i18n/i18n.ts'
 import { App } from './ui/App.tsx'
+import { AppCrash } from './ui/status/AppCrash.tsx'
 import './ui/theme.css'
 import './ui/app.css'
 import './ui/workspace.css'
@@ -16,9 +18,14 @@ initI18n(lang)
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
-    <App />
+    <AppCrash>
+      <App />
+    </AppCrash>
   </StrictMode>,
 )
+
+// A lesson that could not be downloaded opens by itself once the network is back.
+watchNetwork(() => void retryLast())
 
 void openLesson(url.lesson, {
   traffic: url.traffic,
@@ -31,4 +38,7 @@ void openLesson(url.lesson, {
     given: url.given,
     corrections: url.corrections.map((c) => (c.param === 'lang' ? { ...c, now: lang } : c)),
   },
-}).then(syncUrl)
+})
+  .then(syncUrl)
+  // After the first lesson is on screen: saving the app for offline use does not slow it down.
+  .finally(registerServiceWorker)

@@ -7,16 +7,56 @@ import { LESSONS, type LessonMeta } from '../lessons/catalog.ts'
 import type { ClusterOverrides, CniChoice } from '../model/overrides.ts'
 import type { KubeProxyMode } from '../model/scenario.ts'
 import { hasLessonSource, lessonFileName, loadLessonSource } from './lesson-sources.ts'
-import { clampStep, useAppStore, type ScenarioSlice } from './store.ts'
-import { createEngineClient, type EngineClient } from './worker-client.ts'
+import { isUnreachable } from './offline.ts'
+import { clampStep, useAppStore, type AppState, type ScenarioSlice } from './store.ts'
+import { createEngineClient, EngineCancelled, type EngineClient } from './worker-client.ts'
 import { LESSON_PARAMS, type UrlCorrection, type UrlParam } from './url.ts'
 
 let engine: EngineClient | null = null
 let generation = 0
 
+/** The step shown now, as the step list numbers it. */
+const shownStep = (s: AppState) => s.trace?.steps[s.step]?.index ?? null
+
 function getEngine(): EngineClient {
-  engine ??= createEngineClient()
+  engine ??= createEngineClient({
+    // The client has already restarted the worker and replayed what it was asked: nothing in
+    // the store changes but the notice (the step stays where the learner was).
+    onEvent: (e) =>
+      useAppStore.setState((s) => ({
+        engineNotice: { kind: 'restarted', cause: e.cause, message: e.message, step: shownStep(s) },
+      })),
+  })
   return engine
+}
+
+type Settled = Pick<AppState, keyof ScenarioSlice | 'step'>
+/** What the screen showed before the run under way; a cancel goes back to it. */
+let settled: Settled | null = null
+/** The last thing the learner asked for, to try again once the network is back. */
+let lastAction: (() => Promise<void>) | null = null
+
+/** Starts an action: newer than any under way, and remembered for a cancel or a retry. */
+function begin(action: () => Promise<void>): number {
+  const s = useAppStore.getState()
+  if (s.status !== 'loading') settled = settledOf(s)
+  lastAction = action
+  // A new request: what the engine said about an earlier one is old news.
+  if (s.engineNotice) useAppStore.setState({ engineNotice: null })
+  return ++generation
+}
+
+/**
+ * Stops the engine's run under way (the learner's Cancel): the screen goes back to what it
+ * showed before, on a fresh worker that holds the same scenario.
+ */
+export function cancelRun(): void {
+  engine?.cancel()
+}
+
+/** Does again what the learner last asked for (after the network came back). */
+export async function retryLast(): Promise<void> {
+  if (useAppStore.getState().status === 'offline') await lastAction?.()
 }
 
 const NOTHING_OPEN: Omit<ScenarioSlice, 'lessonId' | 'status' | 'seed'> = {
@@ -36,9 +76,25 @@ const NOTHING_OPEN: Omit<ScenarioSlice, 'lessonId' | 'status' | 'seed'> = {
   urlNotices: [],
 }
 
+/** Every fact of the open scenario, and the step: what a cancel restores. */
+function settledOf(s: AppState): Settled {
+  const keys = [...Object.keys(NOTHING_OPEN), 'lessonId', 'status', 'seed', 'step']
+  return Object.fromEntries(keys.map((k) => [k, s[k as keyof Settled]])) as Settled
+}
+
 function failed(gen: number, err: unknown): void {
   if (gen !== generation) return
-  useAppStore.setState({ status: 'failed', engineError: (err as Error).message })
+  if (err instanceof EngineCancelled) {
+    return useAppStore.setState((s) => {
+      const back = settled ?? settledOf(s)
+      const step = shownStep({ ...s, ...back })
+      return { ...back, playing: false, engineNotice: { kind: 'cancelled', step } }
+    })
+  }
+  const message = (err as Error).message
+  // Offline, whatever failed failed for want of a download (a worker script says no more).
+  const offline = isUnreachable(err) || !useAppStore.getState().online
+  useAppStore.setState({ status: offline ? 'offline' : 'failed', engineError: message })
 }
 
 async function showTrace(
@@ -97,7 +153,7 @@ export async function openLesson(
     url?: { given: Partial<Record<UrlParam, string>>; corrections: UrlCorrection[] }
   } = {},
 ): Promise<void> {
-  const gen = ++generation
+  const gen = begin(() => openLesson(id, want))
   const setScenario = (patch: Partial<ScenarioSlice>) => useAppStore.setState(patch)
   const lesson = LESSONS.find((l) => l.id === id)
   const notices = [...(want.url?.corrections ?? [])]
@@ -158,7 +214,7 @@ export function dismissUrlNotices(): void {
  * when it has errors.
  */
 export async function openScenario(file: string, source: string): Promise<void> {
-  const gen = ++generation
+  const gen = begin(() => openScenario(file, source))
   const setScenario = (patch: Partial<ScenarioSlice>) => useAppStore.setState(patch)
   setScenario({ lessonId: null, status: 'loading', ...NOTHING_OPEN, imported: true, file, source })
   try {
@@ -180,7 +236,7 @@ export async function openScenario(file: string, source: string): Promise<void> 
 
 /** Follows another Traffic of the open scenario, from its first step. */
 export async function followTraffic(name: string): Promise<void> {
-  const gen = ++generation
+  const gen = begin(() => followTraffic(name))
   useAppStore.setState({ selectedTraffic: name, connection: 1, status: 'loading' })
   try {
     await showTrace(gen, name, 0)
@@ -197,7 +253,7 @@ export async function followTraffic(name: string): Promise<void> {
 export async function setConnection(connection: number): Promise<void> {
   const { selectedTraffic } = useAppStore.getState()
   if (!selectedTraffic) return
-  const gen = ++generation
+  const gen = begin(() => setConnection(connection))
   useAppStore.setState({ connection, status: 'loading' })
   try {
     await showTrace(gen, selectedTraffic, 0)
@@ -245,7 +301,7 @@ export async function setSwitches(patch: {
     'cni' in patch ? patch.cni : state.cniSwitch,
     'proxy' in patch ? patch.proxy : state.proxySwitch,
   )
-  const gen = ++generation
+  const gen = begin(() => setSwitches(patch))
   useAppStore.setState({ ...switches, status: 'loading' })
   try {
     const loaded = await getEngine().load(state.file, state.source, engineOverrides(switches))

@@ -11,7 +11,15 @@ import type { CniChoice, ClusterOverrides } from '../model/overrides.ts'
 import type { KubeProxyMode } from '../model/scenario.ts'
 import type { UrlCorrection } from './url.ts'
 
-export type ScenarioStatus = 'idle' | 'loading' | 'ready' | 'invalid' | 'missing' | 'failed'
+export type ScenarioStatus =
+  | 'idle'
+  | 'loading'
+  | 'ready'
+  | 'invalid'
+  | 'missing'
+  | 'failed'
+  /** A part of the app (a lesson, the engine) could not be downloaded: no network, no copy. */
+  | 'offline'
 
 export interface ScenarioSlice {
   lessonId: string | null
@@ -71,7 +79,31 @@ export interface ViewSlice {
   setGraphLayer: (layer: GraphLayer) => void
 }
 
-export type AppState = ScenarioSlice & PlaybackSlice & ViewSlice
+/**
+ * Something the engine did that the learner should hear about: a worker that stopped was
+ * restarted, or the learner cancelled a run. `step`: the step shown then (its index), kept.
+ */
+export type EngineNotice =
+  | {
+      kind: 'restarted'
+      cause: 'exited' | 'error' | 'unresponsive'
+      message: string
+      step: number | null
+    }
+  | { kind: 'cancelled'; step: number | null }
+
+/** The engine's and the network's state, for src/ui/status (written by session.ts, offline.ts). */
+export interface StatusSlice {
+  engineNotice: EngineNotice | null
+  /** As the browser last said (navigator.onLine and its online/offline events). */
+  online: boolean
+  /** A service worker holds this version of the app and every lesson for use offline. */
+  offlineReady: boolean
+  /** A newer version is installed and waits for the learner to reload into it. */
+  updateReady: boolean
+}
+
+export type AppState = ScenarioSlice & PlaybackSlice & ViewSlice & StatusSlice
 
 /** Written by src/app/session.ts, which asks the engine. */
 const createScenarioSlice: StateCreator<AppState, [], [], ScenarioSlice> = () => ({
@@ -122,10 +154,18 @@ const createViewSlice: StateCreator<AppState, [], [], ViewSlice> = (set) => ({
   setGraphLayer: (graphLayer) => set({ graphLayer }),
 })
 
+const createStatusSlice: StateCreator<AppState, [], [], StatusSlice> = () => ({
+  engineNotice: null,
+  online: true,
+  offlineReady: false,
+  updateReady: false,
+})
+
 export const useAppStore = create<AppState>()((...a) => ({
   ...createScenarioSlice(...a),
   ...createPlaybackSlice(...a),
   ...createViewSlice(...a),
+  ...createStatusSlice(...a),
 }))
 
 export const selectLang = (s: AppState) => s.lang
@@ -149,3 +189,8 @@ export const selectCniSwitch = (s: AppState) => s.cniSwitch
 export const selectProxySwitch = (s: AppState) => s.proxySwitch
 export const selectAsWritten = (s: AppState) => s.asWritten
 export const selectUrlNotices = (s: AppState) => s.urlNotices
+export const selectBusy = (s: AppState) => s.status === 'loading'
+export const selectEngineNotice = (s: AppState) => s.engineNotice
+export const selectOnline = (s: AppState) => s.online
+export const selectOfflineReady = (s: AppState) => s.offlineReady
+export const selectUpdateReady = (s: AppState) => s.updateReady

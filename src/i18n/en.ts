@@ -389,6 +389,39 @@ export const en = {
     title: 'The scenario file:',
     marked: 'marked: a line the message points to',
   },
+  status: {
+    label: 'PodPath status',
+    busy: 'The simulator is working…',
+    cancel: 'Cancel',
+    cancelRun: 'Cancel this run of the simulator',
+    dismiss: 'Dismiss',
+    restarted: {
+      exited:
+        'The simulator’s worker stopped without reporting an error (it was closed or killed). PodPath started a new one.',
+      error: 'The simulator’s worker failed ({{message}}). PodPath started a new one.',
+      unresponsive: 'The simulator’s worker stopped answering. PodPath started a new one.',
+    },
+    cancelled: 'Cancelled. The simulator was stopped and started again.',
+    kept: 'You are still at step {{step}}.',
+    keptAll: 'Nothing you had open was lost.',
+    /** What happened, then what was kept: sentences joined as the language joins them. */
+    line: '{{what}} {{kept}}',
+    offline:
+      'You are offline. PodPath and every lesson keep working from the copy in this browser.',
+    offlineUnsaved:
+      'You are offline, and PodPath has not finished saving itself in this browser: what was not loaded yet waits for the network.',
+    update: 'A new version of PodPath is ready.',
+    reload: 'Reload',
+    unreachable:
+      'This could not be downloaded: the browser is offline and has no saved copy of it yet. It opens by itself when the network is back.',
+    unreachableOnline:
+      'This could not be downloaded from the server ({{message}}). Check the connection, then try again.',
+    retry: 'Try again',
+    crashed: 'PodPath stopped: {{message}}',
+    crashedOffline:
+      'A part of PodPath could not be downloaded: the browser is offline and has no saved copy of it yet.',
+    reloadPage: 'Reload the page',
+  },
 }
 
 /** The shape both languages share: the English keys, with any string as the value. */

@@ -12,6 +12,7 @@ import { AddressNotice } from './AddressNotice.tsx'
 import { Header } from './Header.tsx'
 import { LessonPane } from './lessons/LessonPane.tsx'
 import { LessonTree } from './lessons/LessonTree.tsx'
+import { StatusBar } from './status/StatusBar.tsx'
 
 export function App() {
   const lang = useAppStore(selectLang)
@@ -46,6 +47,7 @@ export function App() {
           <LessonPane />
         </main>
       </div>
+      <StatusBar />
     </div>
   )
 }
