@@ -4,7 +4,7 @@
  * `print/iptables-save.ts` turns them into what `iptables-save` prints back.
  */
 import { cidrContains, formatCidr, formatIp, type Cidr } from '../../model/ipv4.ts'
-import { base32, sha256 } from '../hash.ts'
+import { chainHash, chainHasher } from './chain-hash.ts'
 import { JUMP_RULES } from '../print/iptables-save.ts'
 import {
   categorizeEndpoints,
@@ -49,13 +49,18 @@ export interface KubeProxyOptions {
 export const DEFAULT_MARK = '0x4000'
 
 /** portProtoHash: sha256 of "<servicePortName><protocol>", base32, first 16 characters. */
-export function portProtoHash(spn: string, protocol: string): string {
-  return base32(sha256(spn + protocol)).slice(0, 16)
+export function portProtoHash(spn: string, protocol: string, hash = chainHash): string {
+  return hash(spn + protocol).slice(0, 16)
 }
 
 /** servicePortEndpointChainName: the same hash over "<servicePortName><protocol><ip:port>". */
-export function endpointChainName(spn: string, protocol: string, endpoint: string): string {
-  return `KUBE-SEP-${base32(sha256(spn + protocol + endpoint)).slice(0, 16)}`
+export function endpointChainName(
+  spn: string,
+  protocol: string,
+  endpoint: string,
+  hash = chainHash,
+): string {
+  return `KUBE-SEP-${hash(spn + protocol + endpoint).slice(0, 16)}`
 }
 
 /** computeProbability: "%0.10f" of 1/n. */
@@ -63,9 +68,9 @@ export function probability(n: number): string {
   return (1 / n).toFixed(10)
 }
 
-export function chainNames(svc: BuiltService, port: BuiltServicePort) {
+export function chainNames(svc: BuiltService, port: BuiltServicePort, hash = chainHash) {
   const spn = servicePortName(svc, port)
-  const h = portProtoHash(spn, port.protocol.toLowerCase())
+  const h = portProtoHash(spn, port.protocol.toLowerCase(), hash)
   return {
     spn,
     svc: `KUBE-SVC-${h}`,
@@ -97,6 +102,7 @@ export function kubeProxyIptables(
   const f = (chain: string, ...args: string[]) => rules.push({ table: 'filter', chain, args })
   const notLocal = o.clusterCIDR ? ['!', '-s', formatCidr(o.clusterCIDR)] : []
   const isLocal = o.clusterCIDR ? ['-s', formatCidr(o.clusterCIDR)] : []
+  const hash = chainHasher(services)
 
   rules.push(...masqueradeRules(o))
 
@@ -107,7 +113,7 @@ export function kubeProxyIptables(
   for (const svc of ordered) {
     for (const port of svc.ports) {
       const d = svc.decl
-      const names = chainNames(svc, port)
+      const names = chainNames(svc, port, hash)
       const proto = port.protocol.toLowerCase()
       const vip = formatIp(svc.clusterIP!)
       const lbVips = loadBalancerVIPs(svc).map(formatIp)
@@ -365,14 +371,14 @@ export function kubeProxyIptables(
       }
       if (usesCluster) {
         nat.push(names.svc)
-        writeEndpointRules(n, svc, port, names.spn, names.svc, cat.cluster)
+        writeEndpointRules(n, svc, port, names.spn, names.svc, cat.cluster, hash)
       }
       if (usesLocal) {
         nat.push(names.svl)
-        writeEndpointRules(n, svc, port, names.spn, names.svl, cat.local)
+        writeEndpointRules(n, svc, port, names.spn, names.svl, cat.local, hash)
       }
       for (const ep of cat.reachable) {
-        const chain = endpointChainName(names.spn, proto, endpointString(ep))
+        const chain = endpointChainName(names.spn, proto, endpointString(ep), hash)
         nat.push(chain)
         n(
           chain,
@@ -461,11 +467,12 @@ function writeEndpointRules(
   spn: string,
   chain: string,
   eps: BuiltEndpoint[],
+  hash: (name: string) => string,
 ): void {
   const proto = port.protocol.toLowerCase()
   if (svc.decl.sessionAffinity === 'ClientIP') {
     for (const ep of eps) {
-      const sep = endpointChainName(spn, proto, endpointString(ep))
+      const sep = endpointChainName(spn, proto, endpointString(ep), hash)
       n(
         chain,
         '-m',
@@ -486,7 +493,7 @@ function writeEndpointRules(
     }
   }
   eps.forEach((ep, i) => {
-    const sep = endpointChainName(spn, proto, endpointString(ep))
+    const sep = endpointChainName(spn, proto, endpointString(ep), hash)
     const stat =
       i < eps.length - 1
         ? ['-m', 'statistic', '--mode', 'random', '--probability', probability(eps.length - i)]
