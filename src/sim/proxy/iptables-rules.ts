@@ -115,6 +115,16 @@ export function kubeProxyIptables(
       const d = svc.decl
       const names = chainNames(svc, port, hash)
       const proto = port.protocol.toLowerCase()
+      // Each endpoint's KUBE-SEP chain is named in up to three rules: hash its name once.
+      const seps = new Map<BuiltEndpoint, string>()
+      const sepOf = (ep: BuiltEndpoint) => {
+        let name = seps.get(ep)
+        if (name === undefined) {
+          name = endpointChainName(names.spn, proto, endpointString(ep), hash)
+          seps.set(ep, name)
+        }
+        return name
+      }
       const vip = formatIp(svc.clusterIP!)
       const lbVips = loadBalancerVIPs(svc).map(formatIp)
       const externalIPs = svc.externalIPs.map(formatIp)
@@ -371,14 +381,14 @@ export function kubeProxyIptables(
       }
       if (usesCluster) {
         nat.push(names.svc)
-        writeEndpointRules(n, svc, port, names.spn, names.svc, cat.cluster, hash)
+        writeEndpointRules(n, svc, names.spn, names.svc, cat.cluster, sepOf)
       }
       if (usesLocal) {
         nat.push(names.svl)
-        writeEndpointRules(n, svc, port, names.spn, names.svl, cat.local, hash)
+        writeEndpointRules(n, svc, names.spn, names.svl, cat.local, sepOf)
       }
       for (const ep of cat.reachable) {
-        const chain = endpointChainName(names.spn, proto, endpointString(ep), hash)
+        const chain = sepOf(ep)
         nat.push(chain)
         n(
           chain,
@@ -463,16 +473,14 @@ export function kubeProxyIptables(
 function writeEndpointRules(
   n: (chain: string, ...args: string[]) => void,
   svc: BuiltService,
-  port: BuiltServicePort,
   spn: string,
   chain: string,
   eps: BuiltEndpoint[],
-  hash: (name: string) => string,
+  sepOf: (ep: BuiltEndpoint) => string,
 ): void {
-  const proto = port.protocol.toLowerCase()
   if (svc.decl.sessionAffinity === 'ClientIP') {
     for (const ep of eps) {
-      const sep = endpointChainName(spn, proto, endpointString(ep), hash)
+      const sep = sepOf(ep)
       n(
         chain,
         '-m',
@@ -493,7 +501,7 @@ function writeEndpointRules(
     }
   }
   eps.forEach((ep, i) => {
-    const sep = endpointChainName(spn, proto, endpointString(ep), hash)
+    const sep = sepOf(ep)
     const stat =
       i < eps.length - 1
         ? ['-m', 'statistic', '--mode', 'random', '--probability', probability(eps.length - i)]
