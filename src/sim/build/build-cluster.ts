@@ -142,14 +142,8 @@ export function buildCluster(scenario: Scenario): BuildResult {
     return { cluster: null, diagnostics: ctx.diagnostics }
 
   for (const n of ctx.nodes) dataplane.setupNode(ctx, n)
-  for (const p of ctx.pods) {
-    if (!p.hostNetwork)
-      dataplane.setupPod(
-        ctx,
-        ctx.nodes.find((n) => n.name === p.node)!,
-        p,
-      )
-  }
+  const nodeByName = new Map(ctx.nodes.map((n) => [n.name, n]))
+  for (const p of ctx.pods) if (!p.hostNetwork) dataplane.setupPod(ctx, nodeByName.get(p.node)!, p)
   const api = apiServerService(decl, ctx.nodes, s.services)
   const services = buildServices(
     ctx,
@@ -170,7 +164,7 @@ export function buildCluster(scenario: Scenario): BuildResult {
     nodes: ctx.nodes,
     pods: ctx.pods,
     netns: ctx.netns,
-    nodeByName: new Map(ctx.nodes.map((n) => [n.name, n])),
+    nodeByName,
     podByKey: new Map(ctx.pods.map((p) => [podKey(p.namespace, p.name), p])),
     routerMac,
     services,
@@ -195,12 +189,13 @@ export function buildCluster(scenario: Scenario): BuildResult {
 /** Pod addresses: those given in status.podIP first (checked), then the IPAM's order. */
 function assignPods(ctx: BuildContext, s: Scenario, dp: CniDataplane): void {
   const placed = placePods(ctx, s)
+  const nodeByName = new Map(ctx.nodes.map((n) => [n.name, n]))
   const taken = new Map<number, string>()
   const iters = new Map(ctx.nodes.map((n) => [n.name, dp.podAddresses(ctx, n)[Symbol.iterator]()]))
   for (const n of ctx.nodes) taken.set(n.ip, `Node/${n.name}`)
   const pending: { p: (typeof placed)[number]; pod: BuiltPod }[] = []
   for (const p of placed) {
-    const node = ctx.nodes.find((n) => n.name === p.node)!
+    const node = nodeByName.get(p.node)!
     const pod: BuiltPod = {
       namespace: p.decl.namespace,
       name: p.name,
@@ -216,7 +211,6 @@ function assignPods(ctx: BuildContext, s: Scenario, dp: CniDataplane): void {
       terminating: p.decl.terminating,
       terminal: p.decl.terminal,
     }
-    const where = { ...p.decl.where, object: `Pod/${pod.namespace}/${pod.name}` }
     if (pod.hostNetwork) {
       // A hostNetwork Pod uses its node's namespace and address.
       pod.ip = node.ip
@@ -229,7 +223,7 @@ function assignPods(ctx: BuildContext, s: Scenario, dp: CniDataplane): void {
       if (owner) {
         report(
           ctx,
-          where,
+          { ...p.decl.where, object: `Pod/${pod.namespace}/${pod.name}` },
           text(
             `status.podIP ${formatIp(given)} is already used by ${owner}`,
             `status.podIP ${formatIp(given)} 已被 ${owner} 使用`,
@@ -241,7 +235,7 @@ function assignPods(ctx: BuildContext, s: Scenario, dp: CniDataplane): void {
         const range = node.podCIDR ? formatCidr(node.podCIDR) : formatCidr(node.subnet)
         report(
           ctx,
-          where,
+          { ...p.decl.where, object: `Pod/${pod.namespace}/${pod.name}` },
           text(
             `status.podIP ${formatIp(given)} is outside ${range}, the range node ${node.name} hands out to its Pods`,
             `status.podIP ${formatIp(given)} 不在 ${range} 之内，而这是节点 ${node.name} 分配给 Pod 的地址范围`,
@@ -259,7 +253,7 @@ function assignPods(ctx: BuildContext, s: Scenario, dp: CniDataplane): void {
     let next = it.next()
     while (!next.done && taken.has(next.value)) next = it.next()
     if (next.done) {
-      const node = ctx.nodes.find((n) => n.name === p.node)!
+      const node = nodeByName.get(p.node)!
       report(
         ctx,
         { ...p.decl.where, object: `Pod/${pod.namespace}/${pod.name}` },
