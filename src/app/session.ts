@@ -79,6 +79,8 @@ export async function openLesson(
   if (!lesson || !hasLessonSource(lesson))
     return setScenario({ lessonId: id, status: 'missing', ...NOTHING_OPEN })
   setScenario({ lessonId: id, status: 'loading', ...NOTHING_OPEN })
+  // The engine's worker starts while the lesson's file is fetched, not after it.
+  getEngine().warm()
   try {
     const source = await loadLessonSource(lesson)
     if (gen !== generation) return
