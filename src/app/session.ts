@@ -171,6 +171,8 @@ export async function openLesson(
   if (!hasLessonSource(lesson))
     return setScenario({ lessonId: id, status: 'missing', ...NOTHING_OPEN, urlNotices: notices })
   setScenario({ lessonId: id, status: 'loading', ...NOTHING_OPEN, urlNotices: notices })
+  // The engine's worker starts while the lesson's file is fetched, not after it.
+  getEngine().warm()
   try {
     const source = await loadLessonSource(lesson)
     if (gen !== generation) return

@@ -188,6 +188,27 @@ describe('engine client over a worker', () => {
     expect(client.mode).toBe('worker')
   })
 
+  it('starts the worker on warm(), before any request, and then uses that one worker', async () => {
+    const workers: FakeWorker[] = []
+    const client = createEngineClient({
+      createWorker: () => {
+        const w = new FakeWorker()
+        workers.push(w)
+        return w
+      },
+    })
+    expect(client.mode).toBeNull()
+    client.warm()
+    client.warm()
+    expect(workers).toHaveLength(1)
+    expect(workers[0]!.posted.map((m) => m.type)).toEqual(['hello'])
+    expect(client.mode).toBe('worker')
+    const loaded = await client.load('demo.yaml', SCENARIO)
+    expect(loaded.ok).toBe(true)
+    expect(workers).toHaveLength(1)
+    expect(workers[0]!.posted.map((m) => m.type)).toEqual(['hello', 'load'])
+  })
+
   it('matches each reply to its own request', async () => {
     const client = createEngineClient({ createWorker: () => new FakeWorker() })
     const [loaded, t1, t2] = await Promise.all([

@@ -73,6 +73,11 @@ export interface EngineClient {
    * worker takes the last scenario that loaded. False when nothing was running.
    */
   cancel(): boolean
+  /**
+   * Starts the engine now, before there is anything to ask it: the worker fetches and compiles
+   * its script while the caller fetches the scenario (a lesson's file, say). Idempotent.
+   */
+  warm(): void
   /** 'worker' or 'in-process', for diagnostics and tests; null before the first request. */
   readonly mode: 'worker' | 'in-process' | null
   dispose(): void
@@ -367,6 +372,9 @@ export function createEngineClient(options: EngineClientOptions = {}): EngineCli
       )
       if (r.type !== 'loaded') throw new Error(`expected "loaded", got "${r.type}"`)
       return r
+    },
+    warm() {
+      if (!disposed && !transport) start()
     },
     async trace(traffic, seed, connection = 1) {
       const r = await request({ type: 'trace', traffic, seed, connection })

@@ -161,14 +161,8 @@ export function buildCluster(scenario: Scenario): BuildResult {
   }
 
   for (const n of ctx.nodes) dataplane.setupNode(ctx, n)
-  for (const p of ctx.pods) {
-    if (!p.hostNetwork)
-      dataplane.setupPod(
-        ctx,
-        ctx.nodes.find((n) => n.name === p.node)!,
-        p,
-      )
-  }
+  const nodeByName = new Map(ctx.nodes.map((n) => [n.name, n]))
+  for (const p of ctx.pods) if (!p.hostNetwork) dataplane.setupPod(ctx, nodeByName.get(p.node)!, p)
   const api = apiServerService(decl, ctx.nodes, s.services)
   const services = buildServices(
     ctx,
@@ -191,7 +185,7 @@ export function buildCluster(scenario: Scenario): BuildResult {
     nodes: ctx.nodes,
     pods: ctx.pods,
     netns: ctx.netns,
-    nodeByName: new Map(ctx.nodes.map((n) => [n.name, n])),
+    nodeByName,
     podByKey: new Map(ctx.pods.map((p) => [podKey(p.namespace, p.name), p])),
     cniIptables: new Map<string, CniIptables>(
       dataplane.iptables ? ctx.nodes.map((n) => [n.name, dataplane.iptables!(ctx, n)]) : [],
@@ -221,6 +215,7 @@ export function buildCluster(scenario: Scenario): BuildResult {
 /** Pod addresses: those given in status.podIP first (checked), then the IPAM's order. */
 function assignPods(ctx: BuildContext, s: Scenario, dp: CniDataplane): void {
   const placed = placePods(ctx, s)
+  const nodeByName = new Map(ctx.nodes.map((n) => [n.name, n]))
   const taken = new Map<number, string>()
   const iters = new Map(ctx.nodes.map((n) => [n.name, dp.podAddresses(ctx, n)[Symbol.iterator]()]))
   for (const n of ctx.nodes) taken.set(n.ip, `Node/${n.name}`)
@@ -231,7 +226,7 @@ function assignPods(ctx: BuildContext, s: Scenario, dp: CniDataplane): void {
     ),
   )
   for (const p of placed) {
-    const node = ctx.nodes.find((n) => n.name === p.node)!
+    const node = nodeByName.get(p.node)!
     const pod: BuiltPod = {
       namespace: p.decl.namespace,
       name: p.name,
@@ -247,7 +242,6 @@ function assignPods(ctx: BuildContext, s: Scenario, dp: CniDataplane): void {
       terminating: p.decl.terminating,
       terminal: p.decl.terminal,
     }
-    const where = { ...p.decl.where, object: `Pod/${pod.namespace}/${pod.name}` }
     if (pod.hostNetwork) {
       // A hostNetwork Pod uses its node's namespace and address.
       pod.ip = node.ip
@@ -260,7 +254,7 @@ function assignPods(ctx: BuildContext, s: Scenario, dp: CniDataplane): void {
     if (given !== null && p.decl.terminal && (liveIps.has(given) || taken.has(given))) {
       report(
         ctx,
-        where,
+        { ...p.decl.where, object: `Pod/${pod.namespace}/${pod.name}` },
         text(
           `Pod ${pod.namespace}/${pod.name} has finished and no longer holds ${formatIp(given)}, which a running Pod has now; PodPath leaves it out of the network`,
           `Pod ${pod.namespace}/${pod.name} 已结束，不再持有 ${formatIp(given)}，该地址现属于一个运行中的 Pod；PodPath 不把它放进网络`,
@@ -274,7 +268,7 @@ function assignPods(ctx: BuildContext, s: Scenario, dp: CniDataplane): void {
       if (owner) {
         report(
           ctx,
-          where,
+          { ...p.decl.where, object: `Pod/${pod.namespace}/${pod.name}` },
           text(
             `status.podIP ${formatIp(given)} is already used by ${owner}`,
             `status.podIP ${formatIp(given)} 已被 ${owner} 使用`,
@@ -286,7 +280,7 @@ function assignPods(ctx: BuildContext, s: Scenario, dp: CniDataplane): void {
         const range = node.podCIDR ? formatCidr(node.podCIDR) : formatCidr(node.subnet)
         report(
           ctx,
-          where,
+          { ...p.decl.where, object: `Pod/${pod.namespace}/${pod.name}` },
           dp.foreignAddress?.(ctx, node, given) ??
             text(
               `status.podIP ${formatIp(given)} is outside ${range}, the range node ${node.name} hands out to its Pods`,
@@ -305,7 +299,7 @@ function assignPods(ctx: BuildContext, s: Scenario, dp: CniDataplane): void {
     let next = it.next()
     while (!next.done && taken.has(next.value)) next = it.next()
     if (next.done) {
-      const node = ctx.nodes.find((n) => n.name === p.node)!
+      const node = nodeByName.get(p.node)!
       report(
         ctx,
         { ...p.decl.where, object: `Pod/${pod.namespace}/${pod.name}` },
