@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useId, useLayoutEffect, useRef, useState } from 'react'
-import type { ReactNode } from 'react'
+import type { KeyboardEvent as ReactKeyboardEvent, ReactNode } from 'react'
+import { createPortal } from 'react-dom'
 import { useTranslation } from 'react-i18next'
 import { glossaryEntry } from '../../app/glossary/find-terms.ts'
 import { selectLang, useAppStore } from '../../app/store.ts'
@@ -10,11 +11,23 @@ let closeOpen: (() => void) | null = null
 /** How long the pointer may take to travel from the term into its explanation. */
 const HOVER_GRACE_MS = 200
 
+const TABBABLE =
+  'a[href], button:not([disabled]), input:not([disabled]), select:not([disabled]), textarea:not([disabled]), [tabindex]:not([tabindex="-1"])'
+
+/** The next element Tab would reach after `el`, in document order (skipping hidden ones). */
+function nextTabbable(el: HTMLElement, skip: HTMLElement | null): HTMLElement | null {
+  const all = [...document.querySelectorAll<HTMLElement>(TABBABLE)].filter(
+    (x) => !skip?.contains(x) && x.getClientRects().length > 0,
+  )
+  return all[all.indexOf(el) + 1] ?? null
+}
+
 /**
  * A glossary term in running text: a button that opens its explanation on hover, on keyboard
  * focus, or on a click or tap (which keeps it open until a second one, a tap elsewhere or
  * Escape). The explanation is a popover in the top layer, so no panel clips it, tied to the
- * button as its description (read out on focus) and reachable by Tab for its source link.
+ * button as its description (read out on focus) and reachable by Tab for its source link. It
+ * lives at the end of the document (a portal), so the text it explains stays the text it was.
  */
 export function Term({ id, children }: { id: string; children: ReactNode }) {
   const { t } = useTranslation()
@@ -109,9 +122,27 @@ export function Term({ id, children }: { id: string; children: ReactNode }) {
   const onEnter = () => show()
   const onLeave = () => {
     if (pinned.current) return
+    if (leave.current !== null) window.clearTimeout(leave.current)
     leave.current = window.setTimeout(() => {
       if (!pinned.current && !pop.current?.contains(document.activeElement)) hide()
     }, HOVER_GRACE_MS)
+  }
+  // The popover is elsewhere in the document: Tab goes into it from the term, and out of it on to
+  // what follows the term, as if it stood right after it.
+  const onButtonKey = (e: ReactKeyboardEvent) => {
+    if (e.key !== 'Tab' || e.shiftKey || !open) return
+    const link = pop.current?.querySelector('a')
+    if (!link) return
+    e.preventDefault()
+    link.focus()
+  }
+  const onPopKey = (e: ReactKeyboardEvent) => {
+    if (e.key !== 'Tab' || !button.current) return
+    e.preventDefault()
+    if (e.shiftKey) return button.current.focus()
+    const next = nextTabbable(button.current, pop.current)
+    hide()
+    next?.focus()
   }
   return (
     <span className="term" onMouseEnter={onEnter} onMouseLeave={onLeave}>
@@ -132,6 +163,7 @@ export function Term({ id, children }: { id: string; children: ReactNode }) {
         onBlur={(e) => {
           if (!pop.current?.contains(e.relatedTarget as Node) && !pinned.current) hide()
         }}
+        onKeyDown={onButtonKey}
         onClick={() => {
           if (open && pinned.current) return hide()
           pinned.current = true
@@ -140,23 +172,30 @@ export function Term({ id, children }: { id: string; children: ReactNode }) {
       >
         {children}
       </button>
-      <span
-        ref={pop}
-        id={popId}
-        className="term-pop"
-        popover="manual"
-        // No role or name of its own: as the term's description, its whole text is read out.
-        onBlur={(e) => {
-          const to = e.relatedTarget as Node | null
-          if (!pop.current?.contains(to) && to !== button.current && !pinned.current) hide()
-        }}
-      >
-        <strong className="term-name">{entry.term[lang]}</strong>
-        <span className="term-short">{entry.short[lang]}</span>
-        <a className="term-source" href={entry.source.url} target="_blank" rel="noreferrer">
-          {t('glossary.source', { title: entry.source.title })}
-        </a>
-      </span>
+      {createPortal(
+        <span
+          ref={pop}
+          id={popId}
+          className="term-pop"
+          popover="manual"
+          // No role or name of its own: as the term's description, its whole text is read out.
+          lang={lang}
+          onMouseEnter={onEnter}
+          onMouseLeave={onLeave}
+          onKeyDown={onPopKey}
+          onBlur={(e) => {
+            const to = e.relatedTarget as Node | null
+            if (!pop.current?.contains(to) && to !== button.current && !pinned.current) hide()
+          }}
+        >
+          <strong className="term-name">{entry.term[lang]}</strong>
+          <span className="term-short">{entry.short[lang]}</span>
+          <a className="term-source" href={entry.source.url} target="_blank" rel="noreferrer">
+            {t('glossary.source', { title: entry.source.title })}
+          </a>
+        </span>,
+        document.body,
+      )}
     </span>
   )
 }
