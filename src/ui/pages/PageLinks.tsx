@@ -34,6 +34,7 @@ export function PageLinks() {
   return (
     <nav className="page-links" aria-label={t('pages.nav')}>
       {link('glossary')}
+      {link('modes')}
     </nav>
   )
 }
