@@ -47,7 +47,7 @@ test.describe('glossary terms in the narration', () => {
     await expect(term).toBeVisible({ timeout: 20_000 })
     // Focus whatever Tab reaches just before the term, then press Tab: the term gets its focus
     // from the keyboard.
-    await term.evaluate((el) => {
+    await term.evaluate((el: HTMLElement) => {
       const all = [
         ...document.querySelectorAll<HTMLElement>('a[href], button, input, select, [tabindex="0"]'),
       ]
