@@ -94,6 +94,12 @@ export const en = {
     graph: 'The cluster at step {{n}}: the packet is at {{where}}.',
     here: 'the packet',
     loading: 'Building the handout…',
+    field: 'Field',
+    before: 'Before',
+    after: 'After',
+    outcome: 'Outcome: {{outcome}}',
+    seed: 'seed {{seed}}',
+    graphNote: 'Graph: the app’s print view draws the cluster at this step (open the lesson, then Handout).',
     none: 'Open a lesson or a scenario first: the handout prints the request it follows.',
   },
   import: {

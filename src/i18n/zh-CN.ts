@@ -96,6 +96,12 @@ export const zhCN: Resources = {
     graph: '第 {{n}} 步的集群：包在 {{where}}。',
     here: '包',
     loading: '正在生成讲义……',
+    field: '字段',
+    before: '之前',
+    after: '之后',
+    outcome: '结果：{{outcome}}',
+    seed: '种子 {{seed}}',
+    graphNote: '图：应用的打印视图会在这一步画出集群（打开课程，再点“讲义”）。',
     none: '请先打开一节课或一个场景：讲义打印它跟踪的请求。',
   },
   import: {

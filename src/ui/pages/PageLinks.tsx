@@ -11,6 +11,7 @@ export function PageLinks() {
   const lang = useAppStore(selectLang)
   const page = useAppStore(selectPage)
   const lessonId = useAppStore((s) => s.lessonId)
+  const lessonOpen = useAppStore((s) => s.lessonId !== null || s.imported)
   const link = (p: AppPage) => {
     const q = new URLSearchParams()
     if (p === 'handout' && lessonId) q.set('lesson', lessonId)
@@ -35,6 +36,7 @@ export function PageLinks() {
     <nav className="page-links" aria-label={t('pages.nav')}>
       {link('glossary')}
       {link('modes')}
+      {lessonOpen && link('handout')}
     </nav>
   )
 }
