@@ -1,6 +1,7 @@
 import { StrictMode } from 'react'
 import { createRoot } from 'react-dom/client'
 import { registerServiceWorker, watchNetwork } from './app/offline.ts'
+import { parsePage } from './app/page.ts'
 import { openLesson, retryLast } from './app/session.ts'
 import { useAppStore } from './app/store.ts'
 import { parseUrl, syncUrl } from './app/url.ts'
@@ -13,7 +14,12 @@ import './ui/workspace.css'
 
 const url = parseUrl(window.location.search)
 const lang = detectLang(url.lang, navigator.languages)
-useAppStore.setState({ lang, seed: url.seed, ...(url.layer ? { graphLayer: url.layer } : {}) })
+useAppStore.setState({
+  lang,
+  seed: url.seed,
+  page: parsePage(window.location.search),
+  ...(url.layer ? { graphLayer: url.layer } : {}),
+})
 initI18n(lang)
 
 createRoot(document.getElementById('root')!).render(

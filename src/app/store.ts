@@ -72,9 +72,14 @@ export interface PlaybackSlice {
 export const GRAPH_LAYERS = ['all', 'l2', 'l3', 'services'] as const
 export type GraphLayer = (typeof GRAPH_LAYERS)[number]
 
+/** A page shown instead of the lesson (the lesson stays open behind it); src/app/page.ts. */
+export const APP_PAGES = ['glossary', 'modes', 'handout'] as const
+export type AppPage = (typeof APP_PAGES)[number]
+
 export interface ViewSlice {
   lang: Lang
   setLang: (lang: Lang) => void
+  page: AppPage | null
   graphLayer: GraphLayer
   setGraphLayer: (layer: GraphLayer) => void
 }
@@ -150,6 +155,7 @@ const createPlaybackSlice: StateCreator<AppState, [], [], PlaybackSlice> = (set,
 const createViewSlice: StateCreator<AppState, [], [], ViewSlice> = (set) => ({
   lang: 'en',
   setLang: (lang) => set({ lang }),
+  page: null,
   graphLayer: 'all',
   setGraphLayer: (graphLayer) => set({ graphLayer }),
 })
@@ -169,6 +175,7 @@ export const useAppStore = create<AppState>()((...a) => ({
 }))
 
 export const selectLang = (s: AppState) => s.lang
+export const selectPage = (s: AppState) => s.page
 export const selectLessonId = (s: AppState) => s.lessonId
 export const selectImported = (s: AppState) => s.imported
 export const selectStatus = (s: AppState) => s.status

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { useAppStore } from './store.ts'
+import { parsePage } from './page.ts'
 import { formatUrl, parseUrl } from './url.ts'
 import { en } from '../i18n/en.ts'
 import { zhCN } from '../i18n/zh-CN.ts'
@@ -168,5 +169,18 @@ describe('the address', () => {
       proxy: 'ipvs',
       layer: 'services',
     })
+  })
+})
+
+describe('a page in the address', () => {
+  it('is written after the lesson, which stays open behind it', () => {
+    useAppStore.setState({ lessonId: 'mode2-flannel-vxlan', imported: false, page: 'handout' })
+    const url = formatUrl(useAppStore.getState())
+    expect(url).toContain('lesson=mode2-flannel-vxlan')
+    expect(url).toContain('page=handout')
+    expect(parsePage(url)).toBe('handout')
+    expect(parsePage('?page=nonsense')).toBeNull()
+    useAppStore.setState({ page: null })
+    expect(formatUrl(useAppStore.getState())).not.toContain('page=')
   })
 })

@@ -2,7 +2,8 @@
  * The address holds what a learner would share: `?lesson=mode2-flannel-vxlan&step=3&lang=zh-CN`
  * (plus `traffic` when it is not the first one, `seed` when it is not 1, `conn` from the
  * second connection of a session on, `cni` and `proxy` when a lesson switch is flipped, and
- * `layer` when the graph brings one layer forward). It is read once on
+ * `layer` when the graph brings one layer forward, and `page` for the glossary, the four modes or
+ * a lesson's handout, src/app/page.ts). It is read once on
  * load and rewritten with history.replaceState, so stepping does not fill the back button.
  * Nothing in it is dropped or changed silently: what the page cannot take as written is
  * corrected and listed (UrlCorrection), for the page to say so.
@@ -130,7 +131,7 @@ export function formatUrl(s: AppState): string {
   const q = new URLSearchParams()
   // An imported file lives only in this tab: the address cannot hold it, so it holds no step
   // of it either (a copied link opens PodPath's first screen; the page says so).
-  if (s.imported) return `?lang=${s.lang}`
+  if (s.imported) return `?${s.page ? `page=${s.page}&` : ''}lang=${s.lang}`
   if (s.lessonId) q.set('lesson', s.lessonId)
   if (s.selectedTraffic && s.selectedTraffic !== s.trafficNames[0])
     q.set('traffic', s.selectedTraffic)
@@ -140,6 +141,7 @@ export function formatUrl(s: AppState): string {
   if (s.cniSwitch) q.set('cni', s.cniSwitch)
   if (s.proxySwitch) q.set('proxy', s.proxySwitch)
   if (s.graphLayer !== 'all') q.set('layer', s.graphLayer)
+  if (s.page) q.set('page', s.page)
   q.set('lang', s.lang)
   return `?${q.toString()}`
 }
