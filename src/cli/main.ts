@@ -3,6 +3,7 @@
  *   podpath trace FILE [--traffic NAME] [--seed N] [--connection K] [--format json|text] [--lang en|zh-CN]
  *   podpath tables FILE (--node NAME | --pod NAMESPACE/NAME) [--after TRAFFIC [--seed N] [--connection K]]
  *   podpath check FILE
+ *   podpath lab FILE [--traffic T] [--seed N] [--dry-run] [--prefix P] (src/cli/lab.ts)
  * Every command takes --cni CHOICE and --proxy-mode MODE: the app's switches, applied by the
  * engine to the parsed Cluster, so a switched lesson gives the same trace here as in the page.
  * Exit status: 0 on success, 1 for a scenario error, 2 for a usage error.
@@ -15,6 +16,7 @@ import { nodeTables, podTables, type AfterTraffic } from '../sim/print/tables.ts
 import { loadScenarioFile } from './load.ts'
 import { CNI_CHOICES, isCniChoice, isProxyMode, PROXY_MODES } from '../model/overrides.ts'
 import { traceToText } from './text-format.ts'
+import { LAB_USAGE, runLab } from './lab.ts'
 
 const USAGE = `usage:
   podpath trace FILE [--traffic NAME] [--seed N] [--connection K] [--format json|text] [--lang en|zh-CN]
@@ -22,6 +24,7 @@ const USAGE = `usage:
     --connection K: the k-th connection of a session (1-${MAX_CONNECTIONS}); the earlier ones stay open
     --after TRAFFIC: the tables as that traffic leaves them (adds conntrack -L, IPVS counts)
   podpath check FILE
+${LAB_USAGE}
   every command: [--cni ${CNI_CHOICES.join('|')}] [--proxy-mode ${PROXY_MODES.join('|')}]
     the file's CNI or kube-proxy mode switched, as the app's lesson switches do`
 
@@ -46,6 +49,7 @@ function parseArgs(argv: string[]): { positional: string[]; flags: Map<string, s
 }
 
 export function run(argv: string[], io: Io): number {
+  if (argv[0] === 'lab') return runLab(argv.slice(1), io)
   const args = parseArgs(argv)
   if (typeof args === 'string') {
     io.err(`${args}\n${USAGE}\n`)
