@@ -4,9 +4,10 @@
  */
 import type { Diagnostic } from '../model/diagnostic.ts'
 import type { Trace } from '../model/trace.ts'
+import type { Text } from '../model/text.ts'
 import type { ClusterOverrides } from '../model/overrides.ts'
 
-export const PROTOCOL_VERSION = 4
+export const PROTOCOL_VERSION = 5
 
 export type ToWorker =
   | { type: 'hello'; version: number }
@@ -24,6 +25,11 @@ export type ToWorker =
   /** Trace one Traffic of the open scenario. */
   /** `connection` k > 1: the k-th connection of a session, after k-1 that stay open (IPVS counts). */
   | { type: 'trace'; requestId: number; traffic: string; seed: number; connection?: number }
+  /**
+   * The lab of the open scenario (every traffic, with `seed`): a bash script that builds it in
+   * network namespaces and checks the kernel against the trace. `file` names the script.
+   */
+  | { type: 'lab'; requestId: number; file: string; seed: number }
 
 export interface DeviceSummary {
   name: string
@@ -104,6 +110,17 @@ export interface ClusterSummary {
   l7?: L7ObjectSummary[]
 }
 
+/** A lab script and what the app says about it (src/sim/lab/lab.ts). */
+export interface LabSummary {
+  script: string
+  filename: string
+  /** Debian and Ubuntu packages it needs. */
+  packages: string[]
+  namespaces: number
+  /** Each traffic: the kernel features it needs, or why no machine can run it. */
+  traffic: { name: string; needs: string[]; never: Text | null }[]
+}
+
 export type FromWorker =
   | { type: 'ready'; version: number }
   | {
@@ -117,4 +134,5 @@ export type FromWorker =
       asWritten: Required<ClusterOverrides> | null
     }
   | { type: 'traced'; requestId: number; trace: Trace }
+  | { type: 'lab'; requestId: number; lab: LabSummary }
   | { type: 'error'; requestId: number | null; message: string }

@@ -8,6 +8,7 @@
  */
 import type { Lookup, Packet, Step, Trace } from '../../model/trace.ts'
 import type { Cluster } from '../cluster.ts'
+import { formatConntrack, type CtEntry } from '../walk/conntrack.ts'
 
 /** A port the lab cannot fix in advance: the kernel or a proxy picks it (masquerade, connect()). */
 export const ANY = '*'
@@ -128,6 +129,11 @@ export interface LabExpectation {
   frames: LabFrame[]
   /** Devices the trace crosses (tunl0 needs the ipip module). */
   devices: string[]
+  /**
+   * The cloud load balancer's choice (the trace's lb-select step): connections to vip:port go to
+   * node:nodePort, keeping the client's address.
+   */
+  lb: { vip: string; port: number; proto: string; nodeIp: string; nodePort: number } | null
 }
 
 const IPTABLES = /^iptables -t (\w+) (\S+)$/
@@ -179,8 +185,15 @@ function withAny(line: string, random: Set<number>): string {
   )
 }
 
+/** One traffic as the engine ran it: its trace, and each namespace's conntrack entries after it. */
+export interface LabRun {
+  trace: Trace
+  conntrack: Map<string, CtEntry[]>
+}
+
 /** The expectations of one trace. `c` is the cluster it was traced on. */
-export function labExpectation(c: Cluster, t: Trace): LabExpectation {
+export function labExpectation(c: Cluster, run: LabRun): LabExpectation {
+  const t = run.trace
   const steps = t.steps
   const firstSend = steps.find(
     (s) => s.action === 'send' && (s.at.component === 'app' || s.at.component === 'internet'),
@@ -311,8 +324,15 @@ export function labExpectation(c: Cluster, t: Trace): LabExpectation {
     }
   }
 
-  // conntrack: the last entry PodPath shows for each connection on each node.
-  const ct = new Map<string, LabConntrack>()
+  // conntrack: what `conntrack -L` shows on each node once the traffic is over, as PodPath
+  // keeps it (the entries the trace's conntrack lookups showed, in their last state).
+  const conntrack: LabConntrack[] = []
+  for (const [nsId, entries] of run.conntrack) {
+    const node = c.nodes.find((n) => n.nsId === nsId)
+    if (!node) continue
+    for (const e of entries)
+      conntrack.push({ node: node.name, nsId, line: withAny(formatConntrack(e), random) })
+  }
   const rules: LabRule[] = []
   const seenRule = new Set<string>()
   const packets: LabPacketAt[] = []
@@ -321,11 +341,6 @@ export function labExpectation(c: Cluster, t: Trace): LabExpectation {
     const nsId = c.nodeByName.get(s.at.node)?.nsId ?? ''
     const l0 = legOf[s.index]!
     for (const l of s.lookups) {
-      if (l.table === 'conntrack -L') {
-        const orig = /src=\S+ dst=\S+ sport=\d+ dport=\d+/.exec(l.rule)?.[0] ?? l.rule
-        const key = `${s.at.node} ${l.rule.split(' ')[0]} ${orig}`
-        ct.set(key, { node: s.at.node, nsId, line: withAny(l.rule, random) })
-      }
       const rule = ruleOf(l)
       if (rule && l.matched) {
         const k = `${s.at.node}\t${l0}\t${rule.table}\t${rule.chain}\t${rule.rule}`
@@ -346,6 +361,10 @@ export function labExpectation(c: Cluster, t: Trace): LabExpectation {
     if (!at) {
       at = { node: s.at.node, nsId, leg: l0, dir: legDir.get(l0) ?? 'orig', tuples: [] }
       packets.push(at)
+      // As it arrived: the step before may already show the node's translation (a DNAT).
+      const prev = steps[s.index - 1]
+      const arrived = prev && legOf[prev.index] === l0 ? tupleOf(prev.packet, random) : null
+      if (arrived && prev!.packet.app?.protocol !== 'arp') at.tuples.push(arrived)
     }
     if (!at.tuples.some((x) => sameTuple(x, tuple))) at.tuples.push(tuple)
   }
@@ -375,6 +394,18 @@ export function labExpectation(c: Cluster, t: Trace): LabExpectation {
     })
   }
 
+  const lbStep = steps.find((s) => s.action === 'lb-select' && s.packet.l3 && s.packet.l4)
+  const lbBefore = lbStep ? steps[lbStep.index - 1] : undefined
+  const lb =
+    lbStep && lbBefore?.packet.l3 && lbBefore.packet.l4
+      ? {
+          vip: lbBefore.packet.l3.dst,
+          port: lbBefore.packet.l4.dstPort,
+          proto: lbStep.packet.l3!.proto,
+          nodeIp: lbStep.packet.l3!.dst,
+          nodePort: lbStep.packet.l4!.dstPort,
+        }
+      : null
   const last = [...steps]
     .reverse()
     .find((s) => s.phase === 'reply' && s.packet.app?.protocol === 'http')
@@ -410,11 +441,12 @@ export function labExpectation(c: Cluster, t: Trace): LabExpectation {
     },
     status,
     hops,
-    conntrack: [...ct.values()],
+    conntrack,
     rules,
     packets,
     frames,
     devices: [...new Set(steps.map((s) => s.at.device).filter((d): d is string => d !== null))],
+    lb,
   }
 }
 

@@ -9,6 +9,7 @@ export const LAB_PY = String.raw`#!/usr/bin/env python3
 PodPath's trace. Standard library only; the lab script writes this file and runs it."""
 import json
 import os
+import random
 import re
 import socket
 import struct
@@ -32,16 +33,20 @@ def addr(a):
 
 def tcp_conn(pod, log, conn, local, peer):
     jline(log, {'pod': pod, 'proto': 'tcp', 'local': local, 'peer': peer, 't': time.time()})
-    conn.settimeout(5)
     data = b''
     try:
-        while b'\r\n\r\n' not in data and len(data) < 65536:
-            chunk = conn.recv(4096)
-            if not chunk:
-                break
-            data += chunk
-            if not data[:1].isalpha():
-                break
+        # A client that says nothing within a moment is not speaking HTTP: answer at once.
+        conn.settimeout(0.3)
+        try:
+            while b'\r\n\r\n' not in data and len(data) < 65536:
+                chunk = conn.recv(4096)
+                if not chunk:
+                    break
+                data += chunk
+                if not data[:1].isalpha():
+                    break
+        except socket.timeout:
+            pass
         body = ('podpath-lab pod=%s local=%s peer=%s\n' % (pod, local, peer)).encode()
         if re.match(rb'^[A-Z]+ \S+ HTTP/1\.[01]\r\n', data):
             head = ('HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: %d\r\n'
@@ -114,7 +119,10 @@ def dns_answer(query, records):
     rcode = 3 if rec is None or rec['status'] == 'NXDOMAIN' else 0
     answers = []
     if rec and qtype == 1:
-        for line in rec['records']:
+        lines = list(rec['records'])
+        # kubeadm's Corefile has the loadbalance plugin: it shuffles the A records of each answer.
+        random.shuffle(lines)
+        for line in lines:
             name, ttl, _cls, typ, data = line.split('\t')
             rdata = socket.inet_aton(data) if typ == 'A' else dns_encode(data)
             answers.append(dns_encode(name) + struct.pack('!HHIH', TYPES[typ], 1, int(ttl),
@@ -393,10 +401,13 @@ def read_pcap(path, since, vxlan_ports):
 
 # ---------------------------------------------------------------- netfilter traces
 
+TCP_FLAGS = ('SYN', 'ACK', 'FIN', 'RST', 'PSH', 'URG', 'ECE', 'CWR')
+
+
 def parse_xtables_trace(text):
     """xtables-monitor --trace: a PACKET line, then the TRACE lines of one chain traversal."""
     out = []
-    cur = None
+    by_id = {}
     for line in text.splitlines():
         line = line.strip()
         if line.startswith('PACKET:'):
@@ -409,15 +420,21 @@ def parse_xtables_trace(text):
                     kv[k] = v
                 else:
                     flags.append(tok)
-            proto = 'tcp' if flags and 'SPORT' in kv else ('udp' if 'SPORT' in kv else 'other')
+            tcp = [f for f in flags if f in TCP_FLAGS]
+            proto = 'tcp' if tcp and 'SPORT' in kv else ('udp' if 'SPORT' in kv else 'other')
+            flags = tcp
             cur = {'id': parts[2], 'src': kv.get('SRC'), 'dst': kv.get('DST'), 'proto': proto,
                    'sport': int(kv['SPORT']) if 'SPORT' in kv else None,
                    'dport': int(kv['DPORT']) if 'DPORT' in kv else None,
                    'flags': flags, 'rules': [], 'hooks': []}
             out.append(cur)
-        elif line.startswith('TRACE:') and cur is not None:
+            by_id[cur['id']] = cur
+        elif line.startswith('TRACE:'):
             m = re.match(r'TRACE: \d+ (\S+) ([^:]+):([^:]+):(\w+):\S*(?:\s+(.*))?$', line)
-            if not m:
+            # By trace id: a packet's events may come after those of a packet it caused (the
+            # ICMP error of a REJECT is traced before the rule that sent it).
+            cur = by_id.get(m.group(1)) if m else None
+            if cur is None:
                 continue
             table, chain, kind, rule = m.group(2), m.group(3), m.group(4), m.group(5) or ''
             cur['hooks'].append('%s:%s' % (table, chain))
@@ -430,7 +447,7 @@ def parse_xtables_trace(text):
 def parse_nft_trace(text):
     """nft monitor trace: one 'packet:' line per chain traversal, then its rule lines."""
     out = []
-    cur = {}
+    by_id = {}
     for line in text.splitlines():
         m = re.match(r'trace id (\S+) (ip \S+) (\S+) (packet|rule|verdict|policy):? ?(.*)$',
                      line.strip())
@@ -441,7 +458,11 @@ def parse_nft_trace(text):
             g = lambda pat: (re.search(pat, rest) or [None, None])[1]
             proto = 'tcp' if ' tcp sport ' in ' ' + rest else (
                 'udp' if ' udp sport ' in ' ' + rest else 'other')
-            flags = g(r'tcp flags == (\S+)') or ''
+            flags = g(r'tcp flags == ((?:\w+)(?: \| \w+)*)') or ''
+            if flags.startswith('0x'):
+                bits = int(flags, 16)
+                flags = '|'.join(n for n, b in (('fin', 1), ('syn', 2), ('rst', 4), ('psh', 8),
+                                                ('ack', 16)) if bits & b)
             cur = {'id': tid, 'src': g(r'ip saddr (\S+)'), 'dst': g(r'ip daddr (\S+)'),
                    'proto': proto,
                    'sport': int(g(r'(?:tcp|udp) sport (\d+)')) if proto != 'other' else None,
@@ -449,29 +470,11 @@ def parse_nft_trace(text):
                    'flags': ['SYN' if 'syn' in flags else '', 'ACK' if 'ack' in flags else ''],
                    'rules': [], 'hooks': ['%s:%s' % (table, chain)]}
             out.append(cur)
-        elif kind == 'rule' and cur:
+            by_id[tid] = cur
+        elif kind == 'rule' and tid in by_id:
             rule = re.sub(r' \(verdict [^)]*\)$', '', rest.strip())
-            cur['rules'].append({'table': table, 'chain': chain, 'rule': rule})
+            by_id[tid]['rules'].append({'table': table, 'chain': chain, 'rule': rule})
     return out
-
-
-def packets_of(traversals, lab_table):
-    """Chain traversals grouped into packets: each packet enters through the lab's own chain."""
-    pkts = []
-    by_id = {}
-    for tr in traversals:
-        entry = any(h.startswith(lab_table + ':') for h in tr['hooks'])
-        if entry:
-            p = dict(tr)
-            p['rules'] = []
-            pkts.append(p)
-            by_id[tr['id']] = p
-            continue
-        p = by_id.get(tr['id'])
-        if p is None:
-            continue
-        p['rules'].extend(r for r in tr['rules'] if r['table'] != lab_table)
-    return pkts
 
 
 # ---------------------------------------------------------------- comparing
@@ -539,10 +542,12 @@ def check(exp, d, serve):
 
     # DNS answers, and which CoreDNS answered.
     for q, got in zip(exp['client']['dns'], client['dns']):
-        want = '%s %s' % (q['status'], ' | '.join(q['records']) or '(no records)')
+        # In any order: CoreDNS's loadbalance plugin shuffles the records of every answer.
+        want = '%s %s' % (q['status'], ' | '.join(sorted(q['records'])) or '(no records)')
         have = 'no answer' if got['result'] != 'answer' else '%s %s' % (
-            got['status'], ' | '.join(got['records']) or '(no records)')
-        rep.add('dns', 'answer to %s' % q['qname'], want, have, want == have)
+            got['status'], ' | '.join(sorted(got['records'])) or '(no records)')
+        rep.add('dns', 'answer to %s' % q['qname'], want, have, want == have,
+                'records in any order' if len(q['records']) > 1 else '')
     # The outcome the client saw.
     r = client.get('request')
     want_out = exp['outcome']
@@ -576,35 +581,36 @@ def check(exp, d, serve):
             rep.add('source', 'the address %s saw' % label, want_peer, got['peer'], ok,
                     'port chosen by the kernel' if h['peer']['port'] == ANY else '')
     # conntrack, on each node where PodPath shows an entry.
+    try:
+        waited = float(open(os.path.join(d, 'dumped')).read()) - since
+    except (OSError, ValueError):
+        waited = 5
     for e in exp['conntrack']:
         want = parse_ct(e['line'])
         lines = open(os.path.join(d, 'ct.%s.txt' % e['ns'])).read().splitlines()
         have = [x for x in (parse_ct(l) for l in lines) if x]
         match = [x for x in have if tuple_ok(want['orig'], x['orig'])]
         got = match[0] if match else None
+        # The kernel counts the timeout down from when the entry was made; the lab read it
+        # waited seconds into the try.
         ok = got is not None and tuple_ok(want['reply'], got['reply']) and \
             want['state'] == got['state'] and want['flags'] == got['flags'] and \
-            want['mark'] == got['mark'] and abs(want['timeout'] - got['timeout']) <= 5
+            want['mark'] == got['mark'] and \
+            want['timeout'] - waited - 2 <= got['timeout'] <= want['timeout'] + 1
         rep.add('conntrack', 'node %s' % e['node'], e['line'], got['line'] if got else 'no entry',
                 ok)
-    # Netfilter: the rules each followed packet matched, per node and table.
-    tool_table = 'podpath-lab'
-    for p in exp['packets']:
-        path = os.path.join(d, 'nftrace.%s.txt' % p['ns'])
-        text = open(path).read() if os.path.exists(path) else ''
-        travs = parse_nft_trace(text) if exp['tool'] == 'nft' else parse_xtables_trace(text)
-        pkts = packets_of(travs, tool_table)
-        first = None
-        for k in pkts:
-            if not any(tuple_ok(t, k) for t in p['tuples']):
-                continue
-            if k['proto'] == 'tcp':
-                syn = 'SYN' in k['flags']
-                ack = 'ACK' in k['flags']
-                if not syn or ack != (p['dir'] == 'reply'):
-                    continue
-            first = k
+    # The monitors and captures write as the kernel reports, a moment behind: read them until
+    # every followed packet and frame is there, for up to three seconds.
+    lab = os.path.dirname(os.path.normpath(d))
+    deadline = time.time() + 3
+    while True:
+        firsts = [first_packet(exp, p, lab) for p in exp['packets']]
+        hits = [first_frame(w, frames_since(exp, lab, since)) for w in exp['frames']]
+        if all(firsts) and all(hits) or time.time() > deadline:
             break
+        time.sleep(0.2)
+    # Netfilter: the rules each followed packet matched, per node and table.
+    for p, first in zip(exp['packets'], firsts):
         want_rules = [x for x in exp['rules'] if x['node'] == p['node'] and x['leg'] == p['leg']]
         tables = sorted(set([x['table'] for x in want_rules] +
                             ([x['table'] for x in first['rules']] if first else [])))
@@ -622,32 +628,70 @@ def check(exp, d, serve):
                              if x['table'] == table))
             rep.add('rules', '%s: %s' % (what, table), want, got, want == got)
     # What crossed the node network.
-    vx = set(exp.get('vxlanPorts', []))
-    frames = []
-    for name in sorted(os.listdir(d)):
-        if name.endswith('.pcap'):
-            frames += read_pcap(os.path.join(d, name), since, vx)
-    frames.sort(key=lambda f: f['t'])
-    for w in exp['frames']:
-        hit = None
-        for f in frames:
-            i, o = f['inner'], f['outer']
-            if not tuple_ok(w['inner'], i) or i.get('ttl') != w['inner']['ttl']:
-                continue
-            if (w['outer'] is None) != (o is None):
-                continue
-            if o and (o['encap'] != w['outer']['encap'] or o['src'] != w['outer']['src'] or
-                      o['dst'] != w['outer']['dst'] or o['ttl'] != w['outer']['ttl'] or
-                      o.get('vni') != w['outer']['vni'] or
-                      (w['outer']['dport'] is not None and o['dport'] != w['outer']['dport'])):
-                continue
-            if w['l2'] and (f['l2']['src'] != w['l2']['src'] or f['l2']['dst'] != w['l2']['dst']):
-                continue
-            hit = f
-            break
+    for w, hit in zip(exp['frames'], hits):
         rep.add('underlay', 'on the wire (%s)' % w['phase'], frame_text(w),
                 frame_text(hit) if hit else 'not seen', hit is not None)
     return rep
+
+
+def first_packet(exp, p, lab):
+    """Every chain traversal of the followed packet on a node this try, from its rule monitor:
+    those whose addresses and ports are the packet's (before or after a translation on that
+    node) and, for TCP, whose flags are a SYN (a request) or a SYN-ACK (a reply). Not by trace
+    id: the kernel may copy a packet on its way (br_netfilter, veth), which gives it a new one.
+    Retransmissions match the same rules. Returns None when the monitor never saw it."""
+    path = os.path.join(lab, 'mon.%s.txt' % p['ns'])
+    try:
+        off = int(open(os.path.join(lab, 'mon.%s.off' % p['ns'])).read())
+        with open(path, 'rb') as f:
+            f.seek(off)
+            text = f.read().decode('utf-8', 'replace')
+    except (OSError, ValueError):
+        text = ''
+    travs = parse_nft_trace(text) if exp['tool'] == 'nft' else parse_xtables_trace(text)
+    seen = None
+    for k in travs:
+        if not any(tuple_ok(t, k) for t in p['tuples']):
+            continue
+        if k['proto'] == 'tcp':
+            syn = 'SYN' in k['flags']
+            ack = 'ACK' in k['flags']
+            if not syn or ack != (p['dir'] == 'reply'):
+                continue
+        if seen is None:
+            seen = {'rules': []}
+        for r in k['rules']:
+            if r['table'].split()[-1] != 'podpath-lab' and r not in seen['rules']:
+                seen['rules'].append(r)
+    return seen
+
+
+def frames_since(exp, lab, since):
+    vx = set(exp.get('vxlanPorts', []))
+    frames = []
+    for name in sorted(os.listdir(lab)):
+        if name.startswith('cap.') and name.endswith('.pcap'):
+            frames += read_pcap(os.path.join(lab, name), since, vx)
+    frames.sort(key=lambda f: f['t'])
+    return frames
+
+
+def first_frame(w, frames):
+    for f in frames:
+        i, o = f['inner'], f['outer']
+        if not tuple_ok(w['inner'], i) or i.get('ttl') != w['inner']['ttl']:
+            continue
+        if (w['outer'] is None) != (o is None):
+            continue
+        if o and (o['encap'] != w['outer']['encap'] or o['src'] != w['outer']['src'] or
+                  o['dst'] != w['outer']['dst'] or o['ttl'] != w['outer']['ttl'] or
+                  o.get('vni') != w['outer']['vni'] or
+                  (w['outer']['dport'] is not None and o['dport'] != w['outer']['dport'])):
+            continue
+        if w['l2'] and (f['l2']['src'] != w['l2']['src'] or f['l2']['dst'] != w['l2']['dst']):
+            continue
+        return f
+    return None
 
 
 def frame_text(f):
@@ -720,7 +764,15 @@ def cmd_picked(args):
     have = set((x['pod'], x['local']) for x in logs)
     got = sorted('%s %s' % x for x in have)
     print(', '.join(got) or 'nobody', file=open(os.path.join(d, 'picked'), 'w'))
-    sys.exit(0 if want <= have else 1)
+    if want <= have:
+        sys.exit(0)
+    # Another endpoint answered: the kernel's random choice, try again. No answer at all where
+    # PodPath has one is no matter of chance: stop and compare.
+    client = json.load(open(os.path.join(d, 'client.json')))
+    r = client.get('request')
+    got = 'dns-only' if r is None else r.get('result')
+    dns_ok = all(q.get('result') == 'answer' for q in client.get('dns', []))
+    sys.exit(1 if dns_ok and got == exp['outcome'] else 2)
 
 
 def cmd_tables(args):
@@ -730,19 +782,103 @@ def cmd_tables(args):
     have = set(args[2].split()) if len(args) > 2 else set()
     rep = Report()
     for i, t in enumerate(exp):
-        want = [l['text'] for l in t['lines'] if not l.get('needs') or l['needs'] in have]
+        want = [l['text'] for l in t['lines'] if (not l.get('needs') or l['needs'] in have)
+                and l['text'].strip()]
         got = [l.rstrip() for l in open(os.path.join(d, '%d.txt' % i)).read().splitlines()]
         got = [l for l in got if l and not l.startswith('#')]
         if t['cmd'].startswith('iptables-save'):
             # A chain's policy counters move with the kernel's own packets (IGMP and the like);
             # PodPath prints a fresh node's [0:0].
             got = [re.sub(r' \[\d+:\d+\]$', ' [0:0]', l) if l.startswith(':') else l for l in got]
+        if t['cmd'].startswith('nft list'):
+            # nft before 1.0.8 prints dstnat on output and input as a number (-110, -100).
+            got = nft_elements([nft_named(l) for l in got])
+            want = nft_elements(want)
         ok = want == got
         note = ''
         if not ok and sorted(want) == sorted(got):
             note = 'same lines, another order'
+        if t['cmd'].startswith('nft list'):
+            note = note or 'set elements in any order (nft lists them in hash order)'
         rep.add('tables', '%s: %s' % (t['label'], t['cmd']), want, got, ok, note)
     print_report(rep, d, 'tables')
+
+
+def cmd_vpc_arp(args):
+    """The VPC's ARP: answers for each secondary IP with the MAC of the ENI that holds it."""
+    dev = args[0]
+    owners = dict(x.split('=') for x in args[1:])
+    s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(0x0806))
+    s.bind((dev, 0))
+    ready(args)
+    while True:
+        f = s.recv(2048)
+        if len(f) < 42 or struct.unpack('!H', f[12:14])[0] != 0x0806:
+            continue
+        op = struct.unpack('!H', f[20:22])[0]
+        sha, spa, tpa = f[22:28], f[28:32], f[38:42]
+        target = ip4(tpa)
+        if op != 1 or target not in owners:
+            continue
+        owner = bytes(int(x, 16) for x in owners[target].split(':'))
+        reply = (sha + owner + struct.pack('!HHHBBH', 0x0806, 1, 0x0800, 6, 4, 2) + owner + tpa +
+                 sha + spa)
+        s.send(reply)
+
+
+STD_PRIOS = {'raw': -300, 'mangle': -150, 'dstnat': -100, 'filter': 0, 'security': 50,
+             'srcnat': 100}
+
+
+def cmd_nft_numeric(args):
+    """For nft before 1.0.8: a base chain's named priority as the number it stands for."""
+    path = args[0]
+    out = []
+    for line in open(path).read().splitlines():
+        m = re.match(r'^(\s*type \w+ hook (\w+) priority )(\w+)(?: ([-+]) (\d+))?(;.*)$', line)
+        if m and m.group(3) in STD_PRIOS and m.group(2) not in ('prerouting', 'postrouting'):
+            n = STD_PRIOS[m.group(3)] + (int(m.group(5)) * (1 if m.group(4) == '+' else -1)
+                                         if m.group(4) else 0)
+            line = '%s%d%s' % (m.group(1), n, m.group(6))
+        out.append(line)
+    open(path, 'w').write('\n'.join(out) + '\n')
+
+
+def nft_elements(lines):
+    """Set and map elements one a line, sorted: nft lists them in the kernel's hash order."""
+    out = []
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        m = re.match(r'^(\s*)elements = \{ (.*)$', line)
+        if not m:
+            out.append(line)
+            i += 1
+            continue
+        body = m.group(2)
+        while not body.rstrip().endswith('}') and i + 1 < len(lines):
+            i += 1
+            body += ' ' + lines[i].strip()
+        items = [x.strip() for x in body.rstrip().rstrip('}').split(',') if x.strip()]
+        out.append('%selements = {' % m.group(1))
+        out.extend('%s    %s' % (m.group(1), x) for x in sorted(items))
+        out.append('%s}' % m.group(1))
+        i += 1
+    return out
+
+
+def nft_named(line):
+    """A base chain's numeric priority as nft 1.0.8 and later print it (src/rule.c prio2str)."""
+    m = re.match(r'^(\s*type \w+ hook (\w+) priority )(-?\d+)(;.*)$', line)
+    if not m:
+        return line
+    n = int(m.group(3))
+    for name, v in STD_PRIOS.items():
+        if abs(n - v) <= 10:
+            off = n - v
+            named = name + (' + %d' % off if off > 0 else ' - %d' % -off if off < 0 else '')
+            return '%s%s%s' % (m.group(1), named, m.group(4))
+    return line
 
 
 def cmd_frames(args):
@@ -751,7 +887,8 @@ def cmd_frames(args):
 
 
 COMMANDS = {'serve': cmd_serve, 'dns': cmd_dns, 'client': cmd_client, 'check': cmd_check,
-            'picked': cmd_picked, 'frames': cmd_frames, 'tables': cmd_tables}
+            'picked': cmd_picked, 'frames': cmd_frames, 'tables': cmd_tables, 'vpc-arp': cmd_vpc_arp,
+            'nft-numeric': cmd_nft_numeric}
 
 if __name__ == '__main__':
     COMMANDS[sys.argv[1]](sys.argv[2:])

@@ -3,14 +3,14 @@
  * network namespaces (topology.ts), loads kube-proxy's rules as PodPath prints them, starts the
  * servers (servers.ts), sends each traffic's packets from the trace's own source ports, and
  * prints the kernel's view beside PodPath's (expect.ts, compared by the embedded lab-py.ts).
- * Pure: the same cluster, traces and options always give the same script.
+ * Pure: the same cluster, runs and options always give the same script.
  *
  * Exit status of the script: 0 every check agrees; 1 some disagree; 2 the lab could not be
  * built (or a usage error); 3 nothing could run on this machine (a missing program or kernel
  * feature), with the reason.
  */
-import type { Trace } from '../../model/trace.ts'
 import type { Cluster } from '../cluster.ts'
+import { text, type Text } from '../../model/text.ts'
 import { formatRoute } from '../print/ip-route.ts'
 import { formatRule } from '../print/ip-rule.ts'
 import { sortRoutes } from '../print/tables.ts'
@@ -18,7 +18,7 @@ import { iptablesSave } from '../print/iptables-save.ts'
 import { nftListTable } from '../print/nft-list.ts'
 import { nodeIptables, nodeNftablesTable } from '../proxy/kube-proxy.ts'
 import type { Link, NetNs } from '../net/netns.ts'
-import { labExpectation, type LabExpectation } from './expect.ts'
+import { labExpectation, type LabExpectation, type LabRun } from './expect.ts'
 import { labServers, type LabServer } from './servers.ts'
 import { labTopology, lineText, type Feature, type LabLine, type LabTopology } from './topology.ts'
 import { heredoc, heredocInto, shCmd, shq } from './shell.ts'
@@ -39,14 +39,25 @@ export function labPackages(c: Cluster): string[] {
 }
 
 /** Why a traffic cannot run in a lab at all, on any machine (null: it can, given the kernel). */
-export function notRunnable(c: Cluster, exp: LabExpectation): string | null {
+export function notRunnable(c: Cluster, exp: LabExpectation): Text | null {
   const mode = c.decl.kubeProxy.mode
   if (mode === 'ipvs')
-    return 'kube-proxy IPVS mode: the lab does not program IPVS (ipvsadm) yet, and needs ip_vs in the kernel'
+    return text(
+      'kube-proxy IPVS mode: the lab does not program IPVS (ipvsadm) yet, and it needs ip_vs in the kernel',
+      'kube-proxy IPVS 模式：实验还不会配置 IPVS（ipvsadm），而且它需要内核有 ip_vs',
+    )
   if (mode === 'userspace')
-    return 'kube-proxy userspace mode: the proxy is kube-proxy itself (removed in Kubernetes 1.26), which the lab cannot run'
-  if (exp.outcome === 'error') return `PodPath could not trace it: ${exp.reason ?? ''}`
-  if (!exp.client.request && exp.outcome !== 'dns-only') return 'the trace sends no request'
+    return text(
+      'kube-proxy userspace mode: the proxy is kube-proxy itself (removed in Kubernetes 1.26), which the lab cannot run',
+      'kube-proxy userspace 模式：代理就是 kube-proxy 自己（Kubernetes 1.26 已移除），实验无法运行它',
+    )
+  if (exp.outcome === 'error')
+    return text(
+      `PodPath could not trace it: ${exp.reason ?? ''}`,
+      `PodPath 无法跟踪它：${exp.reason ?? ''}`,
+    )
+  if (!exp.client.request && exp.outcome !== 'dns-only')
+    return text('the trace sends no request', '这个跟踪没有发出请求')
   return null
 }
 
@@ -219,13 +230,13 @@ export interface LabPlan {
   topo: LabTopology
   exps: LabExpectation[]
   /** Per traffic: the features it needs, or why it can never run. */
-  runnable: { exp: LabExpectation; needs: Feature[]; never: string | null }[]
+  runnable: { exp: LabExpectation; needs: Feature[]; never: Text | null }[]
   servers: LabServer[]
-  missing: Map<string, string>
+  missing: Map<string, Text>
 }
 
-export function labPlan(c: Cluster, traces: Trace[], prefix: string): LabPlan {
-  const exps = traces.map((t) => labExpectation(c, t))
+export function labPlan(c: Cluster, runs: LabRun[], prefix: string): LabPlan {
+  const exps = runs.map((r) => labExpectation(c, r))
   const external = [...new Set(exps.map((x) => x.client.external).filter((x): x is string => !!x))]
   const topo = labTopology(c, prefix, external)
   const { servers, missing } = labServers(c, exps)
@@ -242,8 +253,8 @@ export function labPlan(c: Cluster, traces: Trace[], prefix: string): LabPlan {
 }
 
 /** The commands the lab runs to build the cluster, one a line (`podpath lab --dry-run`). */
-export function labCommands(c: Cluster, traces: Trace[], opts: LabOptions): string {
-  const plan = labPlan(c, traces, opts.prefix)
+export function labCommands(c: Cluster, runs: LabRun[], opts: LabOptions): string {
+  const plan = labPlan(c, runs, opts.prefix)
   const lines: string[] = []
   for (const s of plan.topo.sections) {
     lines.push(`# ${s.title}`)
@@ -314,7 +325,9 @@ teardown() {
     wait 2>/dev/null
     for ns in $CREATED; do ip netns del "$ns" 2>/dev/null; done
   fi
-  [ -n "$LAB_DIR" ] && rm -rf "$LAB_DIR"
+  if [ -n "$LAB_DIR" ]; then
+    if [ -n "$PODPATH_LAB_KEEP" ]; then echo "lab: kept $LAB_DIR" >&2; else rm -rf "$LAB_DIR"; fi
+  fi
   exit $rc
 }
 trap teardown EXIT
@@ -358,15 +371,32 @@ preflight() {
 # Wait until a file exists (a server is ready, a client is done), at most $2 tenths of a second.
 await() { local i=0; while [ ! -e "$1" ] && [ $i -lt "$2" ]; do sleep 0.05; i=$((i + 1)); done; [ -e "$1" ]; }
 
+# One rule monitor per node, appending to its file; its pid is kept to restart it should it
+# stop (a monitor that cannot keep up with the kernel's events is dropped by netlink).
+start_monitor() {
+  local ns="$1"
+  if [ "$LAB_TOOL" = nft ]; then
+    bg "$ns" stdbuf -oL nft monitor trace >> "$LAB_DIR/mon.$ns.txt" 2>/dev/null
+  else
+    bg "$ns" stdbuf -oL xtables-monitor --trace >> "$LAB_DIR/mon.$ns.txt" 2>/dev/null
+  fi
+  echo $! > "$LAB_DIR/mon.$ns.pid"
+}
+
+monitor_ready() {
+  local ns="$1" k=0 size
+  size=$(stat -c %s "$LAB_DIR/mon.$ns.txt")
+  while [ "$(stat -c %s "$LAB_DIR/mon.$ns.txt")" = "$size" ] && [ $k -lt 100 ]; do
+    nsx "$ns" bash -c 'echo lab > /dev/udp/127.0.0.1/9' 2>/dev/null
+    sleep 0.05; k=$((k + 1))
+  done
+}
+
 start_monitors() {
   for ns in $LAB_NODES; do
     nsx "$ns" nft -f "$LAB_DIR/trace.nft"
     : > "$LAB_DIR/mon.$ns.txt"
-    if [ "$LAB_TOOL" = nft ]; then
-      bg "$ns" stdbuf -oL nft monitor trace > "$LAB_DIR/mon.$ns.txt" 2>/dev/null
-    else
-      bg "$ns" stdbuf -oL xtables-monitor --trace > "$LAB_DIR/mon.$ns.txt" 2>/dev/null
-    fi
+    start_monitor "$ns"
   done
   for port in $LAB_CAPTURE; do
     local dev="@{port%%:*}" dir="@{port##*:}"
@@ -375,31 +405,53 @@ start_monitors() {
   if [ -n "$LAB_INTERNET" ]; then
     bg "$LAB_INTERNET" tcpdump -n -U -Q out -i eth0 -w "$LAB_DIR/cap.internet.pcap" 2>/dev/null
   fi
-  # The monitors subscribe and tcpdump opens its sockets within a few hundred milliseconds.
-  sleep 0.5
+  # Ready when each monitor has reported a packet of its own namespace and each capture file
+  # has its header.
+  for ns in $LAB_NODES; do monitor_ready "$ns"; done
+  for f in "$LAB_DIR"/cap.*.pcap; do
+    local k=0
+    while [ "$(stat -c %s "$f" 2>/dev/null || echo 0)" -lt 24 ] && [ $k -lt 100 ]; do sleep 0.05; k=$((k + 1)); done
+  done
+  sleep 0.2
 }
 
 # Before each try: no connection tracked, no session-affinity memory, counters at zero, and
 # where the rule traces of this try begin.
 reset_kernel() {
+  nsx "$LAB_UNDERLAY" conntrack -F >/dev/null 2>&1
   for ns in $LAB_NODES; do
     nsx "$ns" sh -c 'conntrack -F >/dev/null 2>&1
       for f in /proc/net/xt_recent/*; do [ -e "$f" ] && echo / > "$f"; done
       [ "$1" = xtables ] && { iptables -Z; iptables -t nat -Z; }
       exit 0' reset "$LAB_TOOL"
+    if ! kill -0 "$(cat "$LAB_DIR/mon.$ns.pid")" 2>/dev/null; then
+      say "   (the rule monitor of $ns stopped; starting it again)"
+      start_monitor "$ns"; monitor_ready "$ns"
+    fi
     stat -c %s "$LAB_DIR/mon.$ns.txt" > "$LAB_DIR/mon.$ns.off"
+  done
+}
+
+# The monitors and captures write a moment after the kernel reports: wait until no file of
+# theirs has grown for a third of a second (at most three seconds).
+settle() {
+  local last= now= k=0
+  while [ $k -lt 30 ]; do
+    now=$(cat "$LAB_DIR"/mon.*.txt "$LAB_DIR"/cap.*.pcap 2>/dev/null | wc -c)
+    [ "$now" = "$last" ] && [ $k -ge 3 ] && return 0
+    last=$now; sleep 0.1; k=$((k + 1))
   done
 }
 
 collect() {
   local t="$1"
+  settle
+  "$PY" -c 'import time; print(repr(time.time()))' > "$t/dumped"
   for ns in $LAB_NODES; do
     nsx "$ns" sh -c 'conntrack -L > "$1" 2>/dev/null
       [ "$3" = xtables ] && iptables-save -c > "$2"
       exit 0' collect "$t/ct.$ns.txt" "$t/counters.$ns.txt" "$LAB_TOOL"
-    tail -c +"$(( $(cat "$LAB_DIR/mon.$ns.off") + 1 ))" "$LAB_DIR/mon.$ns.txt" > "$t/nftrace.$ns.txt"
   done
-  cp "$LAB_DIR"/cap.*.pcap "$t/" 2>/dev/null
 }
 
 # One traffic: send it until the kernel's random choices are the trace's (the rules pick an
@@ -414,11 +466,10 @@ run_traffic() {
     "$PY" -c 'import time; print(repr(time.time()))' > "$t/since"
     bg "$client_ns" "$PY" "$LAB_DIR/lab.py" client "$LAB_DIR/client.$i.json" "$t/client.json" "$t/release"
     local cpid=$!
-    await "$t/client.json" 100 || { touch "$t/release"; say "   the client did not finish"; break; }
+    await "$t/client.json" 200 || { touch "$t/release"; say "   the client did not finish"; break; }
     sleep 0.1
-    if "$PY" "$LAB_DIR/lab.py" picked "$LAB_DIR/check.$i.json" "$t" "$LAB_DIR/serve" || [ $n -ge "$tries" ]; then
-      break
-    fi
+    "$PY" "$LAB_DIR/lab.py" picked "$LAB_DIR/check.$i.json" "$t" "$LAB_DIR/serve"
+    [ $? = 1 ] && [ $n -lt "$tries" ] || break
     touch "$t/release"; wait "$cpid" 2>/dev/null
   done
   say "   try $n: answered by $(cat "$t/picked" 2>/dev/null)"
@@ -433,7 +484,12 @@ run_traffic() {
 `.replace(/@\{/g, '$' + '{')
 
 function serverLines(s: LabServer, topo: LabTopology, i: number): string[] {
-  const ns = s.nsId === 'internet' ? topo.internet! : topo.byId.get(s.nsId)!
+  const ns =
+    s.nsId === 'internet'
+      ? topo.internet!
+      : s.nsId === 'underlay'
+        ? topo.underlay
+        : topo.byId.get(s.nsId)!
   const ready = `$LAB_DIR/ready.${i}`
   const log = `$LAB_DIR/serve/${i}.log`
   const env = `PODPATH_READY=${ready}`
@@ -447,6 +503,15 @@ function serverLines(s: LabServer, topo: LabTopology, i: number): string[] {
         ...(s.bind ? [`ipn ${shCmd([ns, 'addr', 'add', `${s.bind}/32`, 'dev', 'lo'])}`] : []),
         `bg ${shq(ns)} env ${env} "$PY" "$LAB_DIR/lab.py" dns ${shq(s.who)} "${log}" "$LAB_DIR/records.${i}.json"${s.bind ? ` ${s.bind}` : ''}`,
       ]
+    case 'vpc-arp':
+      return topo.bridges.map(
+        (b) =>
+          `bg ${shq(ns)} env ${env} "$PY" "$LAB_DIR/lab.py" vpc-arp ${b} ${Object.entries(
+            s.owners ?? {},
+          )
+            .map(([ip, mac]) => `${ip}=${mac}`)
+            .join(' ')}`,
+      )
     case 'nginx':
       return [
         `nsx ${shq(ns)} nginx -t -q -c "$LAB_DIR/nginx.${i}/nginx.conf" || fail "nginx -t rejects the nginx.conf PodPath shows"`,
@@ -462,9 +527,9 @@ function serverLines(s: LabServer, topo: LabTopology, i: number): string[] {
   }
 }
 
-/** The whole script. `traces` are the traffic to run (each traced with its own seed). */
-export function labScript(c: Cluster, traces: Trace[], opts: LabOptions): string {
-  const plan = labPlan(c, traces, opts.prefix)
+/** The whole script: each run is one traffic's trace and the kernel state it leaves. */
+export function labScript(c: Cluster, runs: LabRun[], opts: LabOptions): string {
+  const plan = labPlan(c, runs, opts.prefix)
   const { topo } = plan
   const nodes = c.nodes.map((n) => topo.byId.get(n.nsId)!)
   const pkgs = labPackages(c)
@@ -520,12 +585,27 @@ export function labScript(c: Cluster, traces: Trace[], opts: LabOptions): string
     `LAB_PROGRAMS=${shq(programs.join(' '))}`,
     `LAB_PACKAGES=${shq(pkgs.join(' '))}`,
     'PODPATH_LAB_RESULTS="${PODPATH_LAB_RESULTS:-}"',
+    'PODPATH_LAB_KEEP="${PODPATH_LAB_KEEP:-}"',
   )
   out.push(RUNTIME)
   out.push('preflight', 'LAB_DIR=$(mktemp -d /tmp/podpath-lab.XXXXXX)', 'mkdir -p "$LAB_DIR/serve"')
   out.push(heredoc('"$LAB_DIR/lab.py"', LAB_PY))
   // The lab's own instrument: a table that marks every packet for netfilter's tracing, so that
   // the kernel reports each rule a packet matches (nft monitor trace / xtables-monitor --trace).
+  // Not the tunnels' own UDP packets, which the trace does not follow through netfilter: fewer
+  // events for the monitors to keep up with.
+  const tunnelPorts = [
+    ...new Set(
+      [...c.netns.values()].flatMap((ns) =>
+        ns.links.flatMap((l) => (l.vxlan ? [l.vxlan.port] : [])),
+      ),
+    ),
+  ].sort((a, b) => a - b)
+  const ipip = [...c.netns.values()].some((ns) => ns.links.some((l) => l.kind === 'ipip'))
+  const tunnelSkip = [
+    ...(tunnelPorts.length ? [`\t\tudp dport { ${tunnelPorts.join(', ')} } return`] : []),
+    ...(ipip ? ['\t\tip protocol 4 return'] : []),
+  ]
   out.push(
     heredoc(
       '"$LAB_DIR/trace.nft"',
@@ -533,10 +613,12 @@ export function labScript(c: Cluster, traces: Trace[], opts: LabOptions): string
         'table ip podpath-lab {',
         '\tchain pre {',
         '\t\ttype filter hook prerouting priority -350; policy accept;',
+        ...tunnelSkip,
         '\t\tmeta nftrace set 1',
         '\t}',
         '\tchain out {',
         '\t\ttype filter hook output priority -350; policy accept;',
+        ...tunnelSkip,
         '\t\tmeta nftrace set 1',
         '\t}',
         '}',
@@ -582,7 +664,7 @@ export function labScript(c: Cluster, traces: Trace[], opts: LabOptions): string
   out.push('', '# ---- which traffic this machine can run', 'RUN=')
   plan.runnable.forEach((r, i) => {
     const label = `${r.exp.traffic}`
-    if (r.never) out.push(`say ${shq(`lab: not running ${label}: ${r.never}`)}`)
+    if (r.never) out.push(`say ${shq(`lab: not running ${label}: ${r.never.en}`)}`)
     else if (r.needs.length > 0)
       out.push(
         `if ${r.needs.map((f) => `have ${f}`).join(' && ')}; then RUN="$RUN ${i}"; else say ${shq(`lab: not running ${label}: it crosses ${r.needs.join(' and ')}, which this kernel does not have`)}; fi`,
@@ -620,7 +702,14 @@ export function labScript(c: Cluster, traces: Trace[], opts: LabOptions): string
       for (const a of acct) out.push(nsx(ns, ['nfacct', 'add', a]))
       out.push(`nsx ${shq(ns)} iptables-restore "$LAB_DIR/${ns}.iptables"`)
     }
-    if (c.decl.kubeProxy.mode === 'nftables') out.push(`nsx ${shq(ns)} nft -f "$LAB_DIR/${ns}.nft"`)
+    // nft before 1.0.8 names priority dstnat only on prerouting and srcnat only on postrouting
+    // (src/rule.c std_prio_family_hook_compat); kube-proxy writes dstnat on output and input too.
+    // There the lab loads the same priority as a number.
+    if (c.decl.kubeProxy.mode === 'nftables')
+      out.push(
+        `nsx ${shq(ns)} nft -c -f "$LAB_DIR/${ns}.nft" 2>/dev/null || "$PY" "$LAB_DIR/lab.py" nft-numeric "$LAB_DIR/${ns}.nft"`,
+        `nsx ${shq(ns)} nft -f "$LAB_DIR/${ns}.nft"`,
+      )
   }
   out.push('trap - ERR', '[ "$DRY_RUN" = 1 ] && { say "lab: dry run, nothing built"; exit 0; }')
 
@@ -653,6 +742,29 @@ export function labScript(c: Cluster, traces: Trace[], opts: LabOptions): string
     const clientNs = r.exp.client.external ? topo.internet! : topo.byId.get(r.exp.client.nsId ?? '')
     out.push(`case " $RUN " in *" ${i} "*)`)
     out.push(`  say ${shq(`== ${r.exp.traffic} (seed ${r.exp.seed}): ${describe(r.exp)}`)}`)
+    const lb = r.exp.lb
+    if (lb) {
+      // The cloud load balancer, as PodPath models it: a pass-through layer 4 balancer that
+      // rewrites the destination to the node it picked and the Service's nodePort, and the
+      // reply's source back (conntrack does the reverse). It sends to the node the trace's
+      // balancer picked; the lab does not run its health checks.
+      out.push(
+        `  ${heredocInto(
+          `nsx ${shq(topo.underlay)} nft -f -`,
+          [
+            'table ip podpath-cloud-lb',
+            'delete table ip podpath-cloud-lb',
+            'table ip podpath-cloud-lb {',
+            '\tchain pre {',
+            '\t\ttype nat hook prerouting priority dstnat; policy accept;',
+            `\t\tip daddr ${lb.vip} ${lb.proto} dport ${lb.port} dnat to ${lb.nodeIp}:${lb.nodePort}`,
+            '\t}',
+            '}',
+          ].join('\n'),
+          'NFT',
+        )}`,
+      )
+    }
     out.push(`  run_traffic ${i} ${shq(clientNs ?? '')} 60 ;;`, 'esac')
   })
   out.push(

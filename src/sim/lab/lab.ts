@@ -5,7 +5,9 @@
 import type { TrafficDecl } from '../../model/scenario.ts'
 import type { Trace } from '../../model/trace.ts'
 import type { Cluster } from '../cluster.ts'
-import { trace } from '../trace.ts'
+import type { Text } from '../../model/text.ts'
+import { traceSession } from '../trace.ts'
+import type { LabRun } from './expect.ts'
 import { DEFAULT_PREFIX } from './lab-names.ts'
 import { labCommands, labPackages, labPlan, labScript } from './lab-script.ts'
 
@@ -27,17 +29,18 @@ export interface Lab {
   packages: string[]
   traces: Trace[]
   /** Per traffic: runs where the kernel allows it, or never runs, and why. */
-  traffic: { name: string; needs: string[]; never: string | null }[]
+  traffic: { name: string; needs: string[]; never: Text | null }[]
   namespaces: number
 }
 
 export function scenarioLab(c: Cluster, req: LabRequest): Lab {
   const prefix = req.prefix ?? DEFAULT_PREFIX
-  const traces = req.traffic.map((t) => trace(c, t, { seed: req.seed }))
-  const plan = labPlan(c, traces, prefix)
+  const runs = labRuns(c, req)
+  const traces = runs.map((r) => r.trace)
+  const plan = labPlan(c, runs, prefix)
   const base = req.source.replace(/.*\//, '').replace(/\.ya?ml$/, '')
   return {
-    script: labScript(c, traces, { prefix, source: req.source }),
+    script: labScript(c, runs, { prefix, source: req.source }),
     filename: `${base}-lab.sh`,
     packages: labPackages(c),
     traces,
@@ -49,6 +52,13 @@ export function scenarioLab(c: Cluster, req: LabRequest): Lab {
 /** `--dry-run`: the commands that build the cluster, without running anything. */
 export function scenarioLabCommands(c: Cluster, req: LabRequest): string {
   const prefix = req.prefix ?? DEFAULT_PREFIX
-  const traces = req.traffic.map((t) => trace(c, t, { seed: req.seed }))
-  return labCommands(c, traces, { prefix, source: req.source })
+  return labCommands(c, labRuns(c, req), { prefix, source: req.source })
+}
+
+/** Each traffic traced from a fresh kernel, with the conntrack entries it leaves behind. */
+function labRuns(c: Cluster, req: LabRequest): LabRun[] {
+  return req.traffic.map((t) => {
+    const s = traceSession(c, t, { seed: req.seed })
+    return { trace: s.trace, conntrack: s.state.conntrack }
+  })
 }

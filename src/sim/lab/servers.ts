@@ -10,33 +10,43 @@ import type { Cluster } from '../cluster.ts'
 import { answer } from '../dns/coredns.ts'
 import { listenerAt } from '../walk/proxy-process.ts'
 import type { LabExpectation } from './expect.ts'
+import { text, type Text } from '../../model/text.ts'
 
 export interface LabServer {
   /** PodPath namespace id, or 'internet'. */
   nsId: string
   /** Who answers: `namespace/name` of the Pod, or "node NAME". */
   who: string
-  kind: 'tcp' | 'dns' | 'nginx' | 'haproxy'
+  kind: 'tcp' | 'dns' | 'nginx' | 'haproxy' | 'vpc-arp'
   ports: number[]
   /** dns: the address to bind (public resolver) or null for every address. */
   bind: string | null
   /** dns: the records it answers, by lower-case name. */
   records: Record<string, { status: string; records: string[] }>
+  /** vpc-arp: the MAC of the ENI that holds each secondary IP. */
+  owners?: Record<string, string>
 }
 
 export interface LabServers {
   servers: LabServer[]
   /** Programs the lab cannot run, by the component name the trace uses. */
-  missing: Map<string, string>
+  missing: Map<string, Text>
 }
 
 /** Components PodPath runs as proxy processes that a lab cannot start, and why. */
-const NOT_RUNNABLE: Record<string, string> = {
-  'kube-proxy':
+const NOT_RUNNABLE: Record<string, Text> = {
+  'kube-proxy': text(
     'the userspace proxy is kube-proxy itself copying bytes in user space (removed in Kubernetes 1.26); the lab has no kube-proxy to run',
-  traefik: 'Traefik is not packaged in Debian, so the lab cannot run the controller',
-  envoy: 'Envoy is not packaged in Debian, so the lab cannot run the Gateway',
-  gateway: 'Envoy is not packaged in Debian, so the lab cannot run the Gateway',
+    'userspace 模式的代理就是 kube-proxy 自己在用户态复制数据（Kubernetes 1.26 已移除）；实验里没有可运行的 kube-proxy',
+  ),
+  traefik: text(
+    'Traefik is not packaged in Debian, so the lab cannot run the controller',
+    'Debian 没有 Traefik 软件包，所以实验无法运行这个控制器',
+  ),
+  envoy: text(
+    'Envoy is not packaged in Debian, so the lab cannot run the Gateway',
+    'Debian 没有 Envoy 软件包，所以实验无法运行这个 Gateway',
+  ),
 }
 
 function isCoreDns(c: Cluster, nsId: string): boolean {
@@ -47,7 +57,7 @@ function isCoreDns(c: Cluster, nsId: string): boolean {
 /** The servers for a lab of the traffic in `exps`. */
 export function labServers(c: Cluster, exps: LabExpectation[]): LabServers {
   const tcp = new Map<string, { who: string; ports: Set<number> }>()
-  const missing = new Map<string, string>()
+  const missing = new Map<string, Text>()
   const proxies = new Map<string, LabServer>()
   const addTcp = (nsId: string, who: string, port: number) => {
     const ns = c.netns.get(nsId)
@@ -73,7 +83,10 @@ export function labServers(c: Cluster, exps: LabExpectation[]): LabServers {
         proxies.set(key, s)
         return
       }
-      missing.set(l.component, `the lab cannot run ${l.component}`)
+      missing.set(
+        l.component,
+        text(`the lab cannot run ${l.component}`, `实验无法运行 ${l.component}`),
+      )
       return
     }
     const entry = tcp.get(nsId) ?? { who, ports: new Set<number>() }
@@ -153,6 +166,21 @@ export function labServers(c: Cluster, exps: LabExpectation[]): LabServers {
       s.records[q.qname.toLowerCase()] = { status: q.status, records: q.records }
     }
   }
+  // AWS: the VPC answers ARP for a Pod's secondary IP with the MAC of the ENI that holds it.
+  const owners: Record<string, string> = {}
+  for (const n of c.nodes)
+    for (const l of c.netns.get(n.nsId)!.links)
+      for (const ip of l.secondaryIps) if (l.mac) owners[formatIp(ip)] = l.mac
+  if (Object.keys(owners).length > 0)
+    servers.push({
+      nsId: 'underlay',
+      who: 'the VPC',
+      kind: 'vpc-arp',
+      ports: [],
+      bind: null,
+      records: {},
+      owners,
+    })
   return { servers, missing }
 }
 

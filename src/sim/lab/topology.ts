@@ -82,6 +82,9 @@ export function lineText(l: LabLine): string {
   }
 }
 
+/** The Internet namespace's gateway: the router's end of their link (link-local, RFC 3927). */
+const INTERNET_GATEWAY = '169.254.255.1'
+
 function subnetKey(c: Cidr): string {
   return `${formatIp(c.base)}/${c.prefix}`
 }
@@ -300,16 +303,17 @@ export function labTopology(c: Cluster, prefix: string, external: string[]): Lab
     u.push(
       ip(under, ['link', 'add', 'inet0', 'type', 'veth', 'peer', 'name', 'eth0', 'netns', inet]),
     )
+    // The router's end has a link-local address of its own: the Internet's default gateway.
+    u.push(ip(under, ['addr', 'add', `${INTERNET_GATEWAY}/32`, 'dev', 'inet0']))
     u.push(ip(under, ['link', 'set', 'inet0', 'up']))
-    u.push(sysctl(under, 'net.ipv4.conf.inet0.proxy_arp=1'))
     for (const client of external) {
       u.push(ip(under, ['route', 'add', client, 'dev', 'inet0']))
       u.push(ip(inet, ['addr', 'add', `${client}/32`, 'dev', 'eth0']))
     }
     u.push(ip(inet, ['link', 'set', 'eth0', 'up']))
-    u.push(ip(inet, ['route', 'add', 'default', 'dev', 'eth0']))
+    u.push(ip(inet, ['route', 'add', 'default', 'via', INTERNET_GATEWAY, 'dev', 'eth0', 'onlink']))
     notes.push(
-      'Outside clients live in their own namespace behind the router, which answers ARP for everything (proxy_arp) and routes their addresses to them: PodPath does not model the Internet hop by hop.',
+      `Outside clients live in their own namespace behind the router (default via ${INTERNET_GATEWAY}), which routes their addresses to them: PodPath does not model the Internet hop by hop.`,
     )
   }
   sections.push({ title: 'the node network', lines: u })

@@ -20,6 +20,7 @@ import { ImportedHeader } from '../import/ImportedHeader.tsx'
 import { Landing } from './Landing.tsx'
 import { LessonHeader } from './LessonHeader.tsx'
 import { Workspace } from './Workspace.tsx'
+import { LabDownload } from './LabDownload.tsx'
 
 /** The main column: the landing map, or the open lesson in whatever state it is in. */
 export function LessonPane() {
@@ -69,6 +70,7 @@ export function LessonPane() {
             <>
               <ScenarioSource />
               <TraceJson trace={trace} />
+              <LabDownload />
             </>
           )}
         </>
