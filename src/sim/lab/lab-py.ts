@@ -627,11 +627,45 @@ def check(exp, d, serve):
             got = sorted(set('%s | %s' % (x['chain'], x['rule']) for x in first['rules']
                              if x['table'] == table))
             rep.add('rules', '%s: %s' % (what, table), want, got, want == got)
+    # The rules' own counters (iptables-save -c), per node and table: those that moved are those
+    # the trace says matched, over all its packets. A tunnel's own packets (VXLAN's UDP, IPIP)
+    # also cross the sending and receiving node's netfilter, which PodPath does not follow, so
+    # there the rules the trace names must have moved and others may move too.
+    if exp['tool'] == 'xtables':
+        tunnelled = any(w['outer'] for w in exp['frames'])
+        for n in exp['nodes']:
+            moved = read_counters(os.path.join(d, 'counters.%s.txt' % n['ns']))
+            named = set(x['table'] for x in exp['rules'] if x['node'] == n['node'])
+            for table in sorted(named | set(t for t, _ in moved)):
+                want = sorted(set('%s | %s' % (x['chain'], x['rule']) for x in exp['rules']
+                                  if x['node'] == n['node'] and x['table'] == table))
+                got = sorted('%s | %s' % cr for t, cr in moved if t == table)
+                ok = set(want) <= set(got) if tunnelled else want == got
+                rep.add('counters', 'node %s: %s' % (n['node'], table), want, got, ok,
+                        'the tunnel\'s own packets move rules too' if tunnelled and want != got
+                        else '')
     # What crossed the node network.
     for w, hit in zip(exp['frames'], hits):
         rep.add('underlay', 'on the wire (%s)' % w['phase'], frame_text(w),
                 frame_text(hit) if hit else 'not seen', hit is not None)
     return rep
+
+
+def read_counters(path):
+    """(table, (chain, rule)) of each rule whose packet counter is not zero in iptables-save -c."""
+    out = []
+    table = None
+    try:
+        lines = open(path).read().splitlines()
+    except OSError:
+        lines = []
+    for line in lines:
+        if line.startswith('*'):
+            table = line[1:]
+        m = re.match(r'^\[(\d+):\d+\] (-A (\S+) .*)$', line)
+        if m and table and int(m.group(1)) > 0:
+            out.append((table, (m.group(3), m.group(2))))
+    return out
 
 
 def first_packet(exp, p, lab):

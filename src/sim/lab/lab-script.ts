@@ -199,6 +199,7 @@ function checkJson(c: Cluster, topo: LabTopology, exp: LabExpectation): string {
     rules: exp.rules,
     packets: exp.packets.map((x) => ({ ...x, ns: nsOf(x.nsId) })),
     frames: exp.frames,
+    nodes: c.nodes.map((n) => ({ node: n.name, ns: nsOf(n.nsId) })),
     vxlanPorts: [...vxlanPorts],
   })
 }

@@ -50,7 +50,9 @@ function hostState(): string {
     run('ip', ['route', 'show', 'table', 'all']),
     run('ip', ['rule']),
     // Counters move with the machine's own traffic; the rules must not.
-    run('iptables-save', []).replace(/^#.*\n/gm, '').replace(/\[\d+:\d+\]/g, '[-]'),
+    run('iptables-save', [])
+      .replace(/^#.*\n/gm, '')
+      .replace(/\[\d+:\d+\]/g, '[-]'),
     run('nft', ['list', 'ruleset']).replace(/packets \d+ bytes \d+/g, 'packets - bytes -'),
   ].join('\n')
 }
@@ -138,6 +140,8 @@ function requiredKinds(c: Cluster, t: Trace): string[] {
   if (e.hops.length) kinds.push('endpoint', 'source')
   if (e.client.dns.length) kinds.push('dns')
   if (e.packets.length && c.decl.kubeProxy.mode !== 'ipvs') kinds.push('rules')
+  if (c.decl.kubeProxy.mode === 'iptables') kinds.push('counters')
+  if (e.conntrack.length) kinds.push('conntrack')
   if (e.frames.length) kinds.push('underlay')
   return kinds
 }
