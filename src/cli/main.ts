@@ -164,6 +164,12 @@ export function run(argv: string[], io: Io): number {
 const isMain =
   process.argv[1] !== undefined && import.meta.url.endsWith(process.argv[1].replace(/\\/g, '/'))
 if (isMain) {
+  // `podpath trace ... | head`: the reader has what it wanted and closed the pipe; stop quietly
+  // rather than crash on the write that follows.
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(0)
+    throw e
+  })
   process.exitCode = run(process.argv.slice(2), {
     out: (s) => process.stdout.write(s),
     err: (s) => process.stderr.write(s),

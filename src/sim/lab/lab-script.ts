@@ -262,6 +262,18 @@ export function labCommands(c: Cluster, runs: LabRun[], opts: LabOptions): strin
     for (const l of s.lines)
       lines.push(`${lineText(l)}${l.needs ? `   # only with ${l.needs}` : ''}`)
   }
+  const mode = c.decl.kubeProxy.mode
+  if (mode === 'iptables' || mode === 'nftables') {
+    lines.push("# kube-proxy's rules, as `podpath tables FILE --node NAME` prints them")
+    for (const n of c.nodes) {
+      const ns = plan.topo.byId.get(n.nsId)!
+      lines.push(
+        mode === 'iptables'
+          ? `ip netns exec ${ns} iptables-restore < ${ns}.iptables`
+          : `ip netns exec ${ns} nft -f ${ns}.nft`,
+      )
+    }
+  }
   return `${lines.join('\n')}\n`
 }
 
