@@ -52,17 +52,24 @@ function securePorts(c: Cluster, s: LabServer): number[] {
   return out
 }
 
-/** Ready endpoints of the Service port an upstream name stands for. */
-function upstreamServers(c: Cluster, name: string): string[] {
+/**
+ * The servers of the upstream a name stands for: the Service port's ready endpoints, or with
+ * the service-upstream annotation its ClusterIP and port alone, so that kube-proxy picks the Pod
+ * (ingress-nginx internal/ingress/controller/controller.go, createUpstreams).
+ */
+function upstreamServers(c: Cluster, name: string, serviceUpstream: boolean): string[] {
   for (const svc of c.services)
     for (const p of svc.ports) {
       const byNumber = `${svc.namespace}-${svc.name}-${p.port}`
       const byName = p.name ? `${svc.namespace}-${svc.name}-${p.name}` : null
-      if (name === byNumber || name === byName)
-        return p.endpoints.filter((e) => e.ready).map((e) => `${formatIp(e.ip)}:${e.port}`)
+      if (name !== byNumber && name !== byName) continue
+      if (serviceUpstream && svc.clusterIP !== null) return [`${formatIp(svc.clusterIP)}:${p.port}`]
+      return p.endpoints.filter((e) => e.ready).map((e) => `${formatIp(e.ip)}:${e.port}`)
     }
   return []
 }
+
+const SERVICE_UPSTREAM = 'nginx.ingress.kubernetes.io/service-upstream'
 
 export function nginxConfig(c: Cluster, s: LabServer, dir: string, log: string): ProxyConfig {
   const servers = ingressNginxServers(ingressesOf(c, 'ingress-nginx'))
@@ -70,6 +77,15 @@ export function nginxConfig(c: Cluster, s: LabServer, dir: string, log: string):
   const httpPort = s.ports.find((p) => !tlsPorts.includes(p)) ?? 80
   const tlsPort = tlsPorts[0] ?? null
   const upstreams = [...new Set(servers.flatMap((x) => x.locations.map((l) => l.upstream)))]
+  const viaClusterIp = new Set(
+    servers.flatMap((x) =>
+      x.locations
+        .filter(
+          (l) => (l.source?.ingress ?? l.defaultOf)?.annotations?.[SERVICE_UPSTREAM] === 'true',
+        )
+        .map((l) => l.upstream),
+    ),
+  )
   const tlsHosts: string[] = []
   const lines: string[] = []
   for (const line of nginxConfLines(servers, httpPort)) {
@@ -123,7 +139,7 @@ export function nginxConfig(c: Cluster, s: LabServer, dir: string, log: string):
     ...upstreams
       .filter((u) => u !== DEFAULT_UPSTREAM)
       .flatMap((u) => {
-        const srv = upstreamServers(c, u)
+        const srv = upstreamServers(c, u, viaClusterIp.has(u))
         // No ready endpoint: ingress-nginx answers 503; an upstream with a server that refuses.
         return [
           `    upstream ${u} {`,
