@@ -31,10 +31,21 @@ export interface LabOptions {
   source: string
 }
 
-/** Debian packages a lab needs (apt-get install ...). */
-export function labPackages(c: Cluster): string[] {
+/**
+ * Debian packages a lab needs (apt-get install ...): the tools that build and watch it, and the
+ * real proxies it runs (with openssl for the certificates of TLS listeners).
+ */
+export function labPackages(c: Cluster, plan: LabPlan): string[] {
   const pkgs = ['iproute2', 'iptables', 'nftables', 'conntrack', 'nfacct', 'tcpdump', 'python3']
-  if (c.pods.some((p) => p.namespace === 'ingress-nginx')) pkgs.push('nginx')
+  for (const s of plan.servers) {
+    if ((s.kind === 'nginx' || s.kind === 'haproxy') && !pkgs.includes(s.kind)) pkgs.push(s.kind)
+    if (
+      (s.kind === 'nginx' || s.kind === 'haproxy') &&
+      labProxyConfig(c, s, '', '').tlsHosts.length > 0 &&
+      !pkgs.includes('openssl')
+    )
+      pkgs.push('openssl')
+  }
   return pkgs
 }
 
@@ -545,7 +556,7 @@ export function labScript(c: Cluster, runs: LabRun[], opts: LabOptions): string 
   const plan = labPlan(c, runs, opts.prefix)
   const { topo } = plan
   const nodes = c.nodes.map((n) => topo.byId.get(n.nsId)!)
-  const pkgs = labPackages(c)
+  const pkgs = labPackages(c, plan)
   const programs = [
     'ip',
     'bridge',

@@ -42,7 +42,7 @@ export function scenarioLab(c: Cluster, req: LabRequest): Lab {
   return {
     script: labScript(c, runs, { prefix, source: req.source }),
     filename: `${base}-lab.sh`,
-    packages: labPackages(c),
+    packages: labPackages(c, plan),
     traces,
     traffic: plan.runnable.map((r) => ({ name: r.exp.traffic, needs: r.needs, never: r.never })),
     namespaces: plan.topo.namespaces.length,
