@@ -195,8 +195,14 @@ export interface LabRun {
 export function labExpectation(c: Cluster, run: LabRun): LabExpectation {
   const t = run.trace
   const steps = t.steps
+  // The client: an app in a Pod, a client on the Internet, or a node itself (its own kernel's
+  // socket, as curl on the node would open).
   const firstSend = steps.find(
-    (s) => s.action === 'send' && (s.at.component === 'app' || s.at.component === 'internet'),
+    (s) =>
+      s.action === 'send' &&
+      (s.at.component === 'app' ||
+        s.at.component === 'internet' ||
+        (s.at.component === 'kernel' && s.at.pod === null)),
   )
   const external =
     firstSend?.at.component === 'internet' ? (firstSend.packet.l3?.src ?? null) : null
