@@ -329,7 +329,7 @@ export const en = {
   lab: {
     summary: 'Run it for real: this lesson as a lab on your Linux machine',
     intro:
-      'A bash script that builds this cluster in network namespaces on your own Linux machine — a namespace per node and per Pod, with the devices, addresses, MACs, routes and kube-proxy rules shown here — sends this lesson’s traffic, and prints what the kernel did beside what PodPath shows: who answered, the address the server saw, the conntrack entries, the rules each packet matched and what crossed the node network. It removes everything when it ends, also on an error or Ctrl-C.',
+      'A bash script that builds this cluster in network namespaces on your own Linux machine — a namespace per node and per Pod, with the devices, addresses, MACs, routes and kube-proxy rules shown here — sends this lesson’s traffic, and prints what the kernel did beside what PodPath shows: who answered, the address the server saw, the conntrack entries, the rules each packet matched, their counters and what crossed the node network. It removes everything when it ends, also on an error or Ctrl-C.',
     safety:
       'Every namespace it makes starts with “pp-” and none is connected to the rest of your machine: it changes nothing outside them, and it refuses to start if such a namespace already exists.',
     preparing: 'Preparing the script…',
