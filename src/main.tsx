@@ -1,24 +1,37 @@
 import { StrictMode } from 'react'
 import { createRoot } from 'react-dom/client'
-import { openLesson } from './app/session.ts'
+import { registerServiceWorker, watchNetwork } from './app/offline.ts'
+import { parsePage } from './app/page.ts'
+import { openLesson, retryLast } from './app/session.ts'
 import { useAppStore } from './app/store.ts'
 import { parseUrl, syncUrl } from './app/url.ts'
 import { detectLang, initI18n } from './i18n/i18n.ts'
 import { App } from './ui/App.tsx'
+import { AppCrash } from './ui/status/AppCrash.tsx'
 import './ui/theme.css'
 import './ui/app.css'
 import './ui/workspace.css'
 
 const url = parseUrl(window.location.search)
 const lang = detectLang(url.lang, navigator.languages)
-useAppStore.setState({ lang, seed: url.seed, ...(url.layer ? { graphLayer: url.layer } : {}) })
+useAppStore.setState({
+  lang,
+  seed: url.seed,
+  page: parsePage(window.location.search),
+  ...(url.layer ? { graphLayer: url.layer } : {}),
+})
 initI18n(lang)
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
-    <App />
+    <AppCrash>
+      <App />
+    </AppCrash>
   </StrictMode>,
 )
+
+// A lesson that could not be downloaded opens by itself once the network is back.
+watchNetwork(() => void retryLast())
 
 void openLesson(url.lesson, {
   traffic: url.traffic,
@@ -26,4 +39,12 @@ void openLesson(url.lesson, {
   connection: url.connection,
   cni: url.cni,
   proxy: url.proxy,
-}).then(syncUrl)
+  // A language the address asks for and PodPath lacks: the page says which one it shows.
+  url: {
+    given: url.given,
+    corrections: url.corrections.map((c) => (c.param === 'lang' ? { ...c, now: lang } : c)),
+  },
+})
+  .then(syncUrl)
+  // After the first lesson is on screen: saving the app for offline use does not slow it down.
+  .finally(registerServiceWorker)

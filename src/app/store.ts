@@ -9,8 +9,17 @@ import type { Trace } from '../model/trace.ts'
 import type { ClusterSummary } from '../sim/protocol.ts'
 import type { CniChoice, ClusterOverrides } from '../model/overrides.ts'
 import type { KubeProxyMode } from '../model/scenario.ts'
+import type { UrlCorrection } from './url.ts'
 
-export type ScenarioStatus = 'idle' | 'loading' | 'ready' | 'invalid' | 'missing' | 'failed'
+export type ScenarioStatus =
+  | 'idle'
+  | 'loading'
+  | 'ready'
+  | 'invalid'
+  | 'missing'
+  | 'failed'
+  /** A part of the app (a lesson, the engine) could not be downloaded: no network, no copy. */
+  | 'offline'
 
 export interface ScenarioSlice {
   lessonId: string | null
@@ -36,6 +45,8 @@ export interface ScenarioSlice {
   proxySwitch: KubeProxyMode | null
   /** What the file itself chooses, as the engine read it. */
   asWritten: Required<ClusterOverrides> | null
+  /** What the page changed of the address it was opened with; cleared by opening anything else. */
+  urlNotices: UrlCorrection[]
 }
 
 /** How fast playback runs, as a multiple of one step per STEP_MS. */
@@ -61,14 +72,43 @@ export interface PlaybackSlice {
 export const GRAPH_LAYERS = ['all', 'l2', 'l3', 'services'] as const
 export type GraphLayer = (typeof GRAPH_LAYERS)[number]
 
+/** A page shown instead of the lesson (the lesson stays open behind it); src/app/page.ts. */
+export const APP_PAGES = ['glossary', 'modes', 'handout'] as const
+export type AppPage = (typeof APP_PAGES)[number]
+
 export interface ViewSlice {
   lang: Lang
   setLang: (lang: Lang) => void
+  page: AppPage | null
   graphLayer: GraphLayer
   setGraphLayer: (layer: GraphLayer) => void
 }
 
-export type AppState = ScenarioSlice & PlaybackSlice & ViewSlice
+/**
+ * Something the engine did that the learner should hear about: a worker that stopped was
+ * restarted, or the learner cancelled a run. `step`: the step shown then (its index), kept.
+ */
+export type EngineNotice =
+  | {
+      kind: 'restarted'
+      cause: 'exited' | 'error' | 'unresponsive'
+      message: string
+      step: number | null
+    }
+  | { kind: 'cancelled'; step: number | null }
+
+/** The engine's and the network's state, for src/ui/status (written by session.ts, offline.ts). */
+export interface StatusSlice {
+  engineNotice: EngineNotice | null
+  /** As the browser last said (navigator.onLine and its online/offline events). */
+  online: boolean
+  /** A service worker holds this version of the app and every lesson for use offline. */
+  offlineReady: boolean
+  /** A newer version is installed and waits for the learner to reload into it. */
+  updateReady: boolean
+}
+
+export type AppState = ScenarioSlice & PlaybackSlice & ViewSlice & StatusSlice
 
 /** Written by src/app/session.ts, which asks the engine. */
 const createScenarioSlice: StateCreator<AppState, [], [], ScenarioSlice> = () => ({
@@ -88,6 +128,7 @@ const createScenarioSlice: StateCreator<AppState, [], [], ScenarioSlice> = () =>
   cniSwitch: null,
   proxySwitch: null,
   asWritten: null,
+  urlNotices: [],
 })
 
 /** A step position that exists in the trace (0 when there are no steps). */
@@ -114,17 +155,27 @@ const createPlaybackSlice: StateCreator<AppState, [], [], PlaybackSlice> = (set,
 const createViewSlice: StateCreator<AppState, [], [], ViewSlice> = (set) => ({
   lang: 'en',
   setLang: (lang) => set({ lang }),
+  page: null,
   graphLayer: 'all',
   setGraphLayer: (graphLayer) => set({ graphLayer }),
+})
+
+const createStatusSlice: StateCreator<AppState, [], [], StatusSlice> = () => ({
+  engineNotice: null,
+  online: true,
+  offlineReady: false,
+  updateReady: false,
 })
 
 export const useAppStore = create<AppState>()((...a) => ({
   ...createScenarioSlice(...a),
   ...createPlaybackSlice(...a),
   ...createViewSlice(...a),
+  ...createStatusSlice(...a),
 }))
 
 export const selectLang = (s: AppState) => s.lang
+export const selectPage = (s: AppState) => s.page
 export const selectLessonId = (s: AppState) => s.lessonId
 export const selectImported = (s: AppState) => s.imported
 export const selectStatus = (s: AppState) => s.status
@@ -144,3 +195,9 @@ export const selectGraphLayer = (s: AppState) => s.graphLayer
 export const selectCniSwitch = (s: AppState) => s.cniSwitch
 export const selectProxySwitch = (s: AppState) => s.proxySwitch
 export const selectAsWritten = (s: AppState) => s.asWritten
+export const selectUrlNotices = (s: AppState) => s.urlNotices
+export const selectBusy = (s: AppState) => s.status === 'loading'
+export const selectEngineNotice = (s: AppState) => s.engineNotice
+export const selectOnline = (s: AppState) => s.online
+export const selectOfflineReady = (s: AppState) => s.offlineReady
+export const selectUpdateReady = (s: AppState) => s.updateReady

@@ -5,18 +5,23 @@ import {
   selectImported,
   selectLang,
   selectLessonId,
+  selectPage,
   useAppStore,
 } from '../app/store.ts'
 import { LESSONS } from '../lessons/catalog.ts'
+import { AddressNotice } from './AddressNotice.tsx'
 import { Header } from './Header.tsx'
 import { LessonPane } from './lessons/LessonPane.tsx'
 import { LessonTree } from './lessons/LessonTree.tsx'
+import { StatusBar } from './status/StatusBar.tsx'
+import { PageView } from './pages/PageView.tsx'
 
 export function App() {
   const lang = useAppStore(selectLang)
   const lessonId = useAppStore(selectLessonId)
   const imported = useAppStore(selectImported)
   const file = useAppStore(selectFile)
+  const page = useAppStore(selectPage)
   const { t, i18n } = useTranslation()
   const [treeOpen, setTreeOpen] = useState(true)
 
@@ -38,12 +43,22 @@ export function App() {
         {t('app.skip')}
       </a>
       <Header />
-      <div className={treeOpen ? 'columns' : 'columns tree-closed'}>
-        <LessonTree open={treeOpen} onToggle={() => setTreeOpen((o) => !o)} />
-        <main id="lesson" className="lesson" tabIndex={-1}>
-          <LessonPane />
+      {page ? (
+        // A page beside the lessons takes the whole width; the lesson stays open behind it.
+        <main id="lesson" className="page-main" tabIndex={-1}>
+          <AddressNotice />
+          <PageView page={page} />
         </main>
-      </div>
+      ) : (
+        <div className={treeOpen ? 'columns' : 'columns tree-closed'}>
+          <LessonTree open={treeOpen} onToggle={() => setTreeOpen((o) => !o)} />
+          <main id="lesson" className="lesson" tabIndex={-1}>
+            <AddressNotice />
+            <LessonPane />
+          </main>
+        </div>
+      )}
+      <StatusBar />
     </div>
   )
 }

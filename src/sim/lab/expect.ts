@@ -7,6 +7,7 @@
  * from `endpoint` (whose meaning is the dialled address in some versions of the format).
  */
 import type { Lookup, Packet, Step, Trace } from '../../model/trace.ts'
+import type { Text } from '../../model/text.ts'
 import type { Cluster } from '../cluster.ts'
 import { formatConntrack, type CtEntry } from '../walk/conntrack.ts'
 
@@ -111,7 +112,7 @@ export interface LabExpectation {
   seed: number
   /** What the client sees: an answer, a refused connection, nothing (timeout), a DNS answer only. */
   outcome: 'answered' | 'refused' | 'timeout' | 'dns-only' | 'error'
-  reason: string | null
+  reason: Text | null
   client: {
     nsId: string | null
     /** Traffic from outside: the client's address (in the lab's Internet namespace). */

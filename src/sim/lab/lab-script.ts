@@ -64,8 +64,8 @@ export function notRunnable(c: Cluster, exp: LabExpectation): Text | null {
     )
   if (exp.outcome === 'error')
     return text(
-      `PodPath could not trace it: ${exp.reason ?? ''}`,
-      `PodPath 无法跟踪它：${exp.reason ?? ''}`,
+      `PodPath could not trace it: ${exp.reason?.en ?? ''}`,
+      `PodPath 无法跟踪它：${exp.reason?.['zh-CN'] ?? ''}`,
     )
   if (!exp.client.request && exp.outcome !== 'dns-only')
     return text('the trace sends no request', '这个跟踪没有发出请求')

@@ -46,7 +46,7 @@ export function underlayTransmit(w: Walker, ns: NetNs, link: Link, pkt: Packet):
         null,
         at,
         pkt,
-        'underlay has no route',
+        text('underlay has no route', '底层网络没有去往这个地址的路由'),
         text(
           `The frame reaches the ${aws ? 'VPC router' : 'router of the node network'}, which knows only the nodes' own addresses. Nothing there routes ${t.l3.dst}, so the packet is dropped: the underlay does not carry Pod routes unless a CNI plugin teaches it (BGP) or hides Pod addresses inside node-to-node packets (an overlay).`,
           `帧到达${aws ? ' VPC 路由器' : '节点网络的路由器'}，它只认识各节点自己的地址。这里没有去往 ${t.l3.dst} 的路由，所以包被丢弃：除非 CNI 插件把 Pod 路由告诉底层网络（BGP），或者把 Pod 地址藏进节点之间的包里（overlay），否则底层网络不会承载 Pod 路由。`,
@@ -73,7 +73,7 @@ export function underlayTransmit(w: Walker, ns: NetNs, link: Link, pkt: Packet):
       null,
       at,
       pkt,
-      'no such MAC on the underlay',
+      text('no such MAC on the underlay', '底层网络上没有这个 MAC'),
       text(
         `No machine on the node network has MAC ${t.l2!.dst}.`,
         `节点网络上没有 MAC 为 ${t.l2!.dst} 的机器。`,

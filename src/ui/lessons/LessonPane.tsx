@@ -17,6 +17,7 @@ import { TraceJson } from '../panels/TraceJson.tsx'
 import { TrafficPicker } from '../panels/TrafficPicker.tsx'
 import { ConnectionControl } from '../panels/ConnectionControl.tsx'
 import { ImportedHeader } from '../import/ImportedHeader.tsx'
+import { OfflineNotice } from '../status/OfflineNotice.tsx'
 import { Landing } from './Landing.tsx'
 import { LessonHeader } from './LessonHeader.tsx'
 import { Workspace } from './Workspace.tsx'
@@ -44,6 +45,7 @@ export function LessonPane() {
           {t('lesson.failed', { message: engineError })}
         </p>
       )}
+      {status === 'offline' && <OfflineNotice />}
       {status === 'invalid' && (
         <>
           <Diagnostics />

@@ -1,5 +1,6 @@
 import { useTranslation } from 'react-i18next'
 import { selectLang, selectStepCount, useAppStore } from '../../app/store.ts'
+import { GlossaryText } from '../glossary/GlossaryText.tsx'
 import { Where } from './Where.tsx'
 
 /** The current step told in words: where the packet is, what happens and why. */
@@ -31,7 +32,9 @@ export function Narration() {
             <strong className="action">{t(`action.${step.action}`)}</strong>
           </p>
           <Where at={step.at} />
-          <p className="narration-text">{step.explain[lang]}</p>
+          <p className="narration-text">
+            <GlossaryText text={step.explain[lang]} lang={lang} />
+          </p>
         </div>
       )}
     </section>
