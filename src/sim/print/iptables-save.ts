@@ -125,10 +125,6 @@ function saveMatch(m: { name: string; opts: string[] }): string[] {
   for (let i = 0; i < m.opts.length; i++) {
     const o = m.opts[i]!
     if (m.name === 'comment' && o === '--comment') out.push(o, saveString(unquote(m.opts[++i]!)))
-    // libxt_nfacct prints " --nfacct-name " and xtables_save_string a space of its own before
-    // the name: iptables-save shows two spaces there (extensions/libxt_nfacct.c).
-    else if (m.name === 'nfacct' && o === '--nfacct-name')
-      out.push(`${o} `, saveString(m.opts[++i]!))
     else if (m.name === 'statistic' && o === '--probability')
       out.push(o, savedProbability(m.opts[++i]!))
     // libxt_nfacct nfacct_print_name: " --nfacct-name " and then xtables_save_string, which
