@@ -11,6 +11,7 @@ import { isUnreachable } from './offline.ts'
 import { clampStep, useAppStore, type AppState, type ScenarioSlice } from './store.ts'
 import { createEngineClient, EngineCancelled, type EngineClient } from './worker-client.ts'
 import { LESSON_PARAMS, type UrlCorrection, type UrlParam } from './url.ts'
+import type { LabSummary } from '../sim/protocol.ts'
 
 let engine: EngineClient | null = null
 let generation = 0
@@ -328,4 +329,16 @@ export async function setSwitches(patch: {
   } catch (err) {
     failed(gen, err)
   }
+}
+
+/**
+ * The lab script of the open scenario, as it is now (its switches applied): every traffic with
+ * the current seed, named after the lesson's file and switches.
+ */
+export async function labScript(): Promise<LabSummary> {
+  const { file, seed, cniSwitch, proxySwitch } = useAppStore.getState()
+  if (!file) throw new Error('no scenario is open')
+  const base = file.replace(/\.ya?ml$/, '')
+  const tag = [cniSwitch, proxySwitch].filter((x): x is NonNullable<typeof x> => !!x).join('-')
+  return getEngine().lab(tag ? `${base}-${tag}.yaml` : file, seed)
 }

@@ -15,7 +15,12 @@
  */
 import type { ClusterOverrides } from '../model/overrides.ts'
 import type { Trace } from '../model/trace.ts'
-import { PROTOCOL_VERSION, type FromWorker, type ToWorker } from '../sim/protocol.ts'
+import {
+  PROTOCOL_VERSION,
+  type FromWorker,
+  type LabSummary,
+  type ToWorker,
+} from '../sim/protocol.ts'
 
 export type Loaded = Extract<FromWorker, { type: 'loaded' }>
 
@@ -68,6 +73,8 @@ export interface EngineClient {
   load(file: string, source: string, overrides?: ClusterOverrides): Promise<Loaded>
   /** `connection` k > 1 traces the k-th connection of a session (the earlier ones stay open). */
   trace(traffic: string, seed: number, connection?: number): Promise<Trace>
+  /** The open scenario's lab script (every traffic), named after `file`. */
+  lab(file: string, seed: number): Promise<LabSummary>
   /**
    * Stops the run under way: every unanswered request rejects with EngineCancelled, and a fresh
    * worker takes the last scenario that loaded. False when nothing was running.
@@ -330,6 +337,7 @@ export function createEngineClient(options: EngineClientOptions = {}): EngineCli
         return
       case 'loaded':
       case 'traced':
+      case 'lab':
       case 'error': {
         if (m.requestId === null) {
           // Not an answer to anything: the engine refused the conversation (protocol version).
@@ -380,6 +388,11 @@ export function createEngineClient(options: EngineClientOptions = {}): EngineCli
       const r = await request({ type: 'trace', traffic, seed, connection })
       if (r.type !== 'traced') throw new Error(`expected "traced", got "${r.type}"`)
       return r.trace
+    },
+    async lab(file, seed) {
+      const r = await request({ type: 'lab', file, seed })
+      if (r.type !== 'lab') throw new Error(`expected "lab", got "${r.type}"`)
+      return r.lab
     },
     cancel() {
       if (disposed || pending.size === 0) return false

@@ -223,3 +223,52 @@ describe('the scale lessons', () => {
       expect(readFileSync(join(LESSONS_DIR, scaleLessonFile(mode)), 'utf8')).toBe(scaleLesson(mode))
   })
 })
+
+describe('podpath writing into a pipe that closes', () => {
+  it('stops quietly when the reader (head) has what it wanted, because a closed pipe is no error of the user', async () => {
+    const { spawnSync } = await import('node:child_process')
+    const tsx = join(LESSONS_DIR, '../../node_modules/.bin/tsx')
+    const main = join(LESSONS_DIR, '../cli/main.ts')
+    // The scale lesson's text is 400 kB: far more than a pipe holds once head has gone.
+    const r = spawnSync(
+      'bash',
+      [
+        '-c',
+        'set -o pipefail; "$0" "$1" trace "$2" --format text | head -n 1',
+        tsx,
+        main,
+        lesson('mode3-scale-iptables'),
+      ],
+      { encoding: 'utf8' },
+    )
+    expect(r.stderr).toBe('')
+    expect(r.stdout).toBe('# to-the-last-service (seed 1): delivered\n')
+    expect(r.status).toBe(0)
+  }, 30000)
+})
+
+describe('podpath lab', () => {
+  it('prints the commands with --dry-run, each in a namespace of its own prefix, none in the one it runs in', () => {
+    const r = cli('lab', lesson('mode2-flannel-vxlan'), '--dry-run', '--prefix', 'pp-t-')
+    expect(r.code).toBe(0)
+    const cmds = r.out.split('\n').filter((l) => l && !l.startsWith('#'))
+    expect(cmds.length).toBeGreaterThan(50)
+    for (const l of cmds)
+      expect(l).toMatch(/^(ip netns add pp-t-\S+|ip -n pp-t-\S+ |ip netns exec pp-t-\S+ )/)
+    expect(r.out).toMatch(
+      /^ip -n pp-t-node-1 link add flannel\.1 .* type vxlan id 1 .* dstport 8472 /m,
+    )
+    expect(r.out).toMatch(/^ip netns exec pp-t-node-1 iptables-restore /m)
+  })
+
+  it('prints a bash script that names its prefix and refuses a prefix bash or /run/netns could misread', () => {
+    const r = cli('lab', lesson('mode2-flannel-vxlan'), '--prefix', 'pp-t-')
+    expect(r.code).toBe(0)
+    expect(r.out).toMatch(/^#!\/usr\/bin\/env bash\n/)
+    expect(r.out).toContain('\nLAB_PREFIX=pp-t-\n')
+    for (const bad of ['pp t', 'PP-', '../x', '-x', 'p;rm'])
+      expect(cli('lab', lesson('mode2-flannel-vxlan'), '--prefix', bad).code).toBe(2)
+    expect(cli('lab', lesson('mode2-flannel-vxlan'), '--traffic', 'nope').code).toBe(1)
+    expect(cli('lab').code).toBe(2)
+  })
+})

@@ -4,6 +4,7 @@
  *   podpath tables FILE (--node NAME | --pod NAMESPACE/NAME) [--after TRAFFIC [--seed N] [--connection K]]
  *   podpath check FILE
  *   podpath handout FILE [--traffic NAME] [--seed N] [--connection K] [--lang en|zh-CN]
+ *   podpath lab FILE [--traffic T] [--seed N] [--dry-run] [--prefix P] (src/cli/lab.ts)
  * Every command takes --cni CHOICE and --proxy-mode MODE: the app's switches, applied by the
  * engine to the parsed Cluster, so a switched lesson gives the same trace here as in the page.
  * Exit status: 0 on success, 1 for a scenario error, 2 for a usage error.
@@ -19,6 +20,7 @@ import { traceToText } from './text-format.ts'
 import { handoutMarkdown } from './handout.ts'
 import { basename } from 'node:path'
 import { LESSONS } from '../lessons/catalog.ts'
+import { LAB_USAGE, runLab } from './lab.ts'
 
 const USAGE = `usage:
   podpath trace FILE [--traffic NAME] [--seed N] [--connection K] [--format json|text] [--lang en|zh-CN]
@@ -28,6 +30,7 @@ const USAGE = `usage:
   podpath check FILE
   podpath handout FILE [--traffic NAME] [--seed N] [--connection K] [--lang en|zh-CN]
     the request as a Markdown handout: every step's narration, changed headers and deciding rules
+${LAB_USAGE}
   every command: [--cni ${CNI_CHOICES.join('|')}] [--proxy-mode ${PROXY_MODES.join('|')}]
     the file's CNI or kube-proxy mode switched, as the app's lesson switches do`
 
@@ -52,6 +55,7 @@ function parseArgs(argv: string[]): { positional: string[]; flags: Map<string, s
 }
 
 export function run(argv: string[], io: Io): number {
+  if (argv[0] === 'lab') return runLab(argv.slice(1), io)
   const args = parseArgs(argv)
   if (typeof args === 'string') {
     io.err(`${args}\n${USAGE}\n`)
@@ -181,6 +185,12 @@ export function run(argv: string[], io: Io): number {
 const isMain =
   process.argv[1] !== undefined && import.meta.url.endsWith(process.argv[1].replace(/\\/g, '/'))
 if (isMain) {
+  // `podpath trace ... | head`: the reader has what it wanted and closed the pipe; stop quietly
+  // rather than crash on the write that follows.
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(0)
+    throw e
+  })
   process.exitCode = run(process.argv.slice(2), {
     out: (s) => process.stdout.write(s),
     err: (s) => process.stderr.write(s),

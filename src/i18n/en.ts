@@ -464,6 +464,21 @@ export const en = {
     title: 'The scenario file:',
     marked: 'marked: a line the message points to',
   },
+  lab: {
+    summary: 'Run it for real: this lesson as a lab on your Linux machine',
+    intro:
+      'A bash script that builds this cluster in network namespaces on your own Linux machine — a namespace per node and per Pod, with the devices, addresses, MACs, routes and kube-proxy rules shown here — sends this lesson’s traffic, and prints what the kernel did beside what PodPath shows: who answered, the address the server saw, the conntrack entries, the rules each packet matched, their counters and what crossed the node network. It removes everything when it ends, also on an error or Ctrl-C.',
+    safety:
+      'Every namespace it makes starts with “pp-” and none is connected to the rest of your machine: it changes nothing outside them, and it refuses to start if such a namespace already exists.',
+    preparing: 'Preparing the script…',
+    needs: 'It needs root and these packages (Debian, Ubuntu):',
+    download: 'Download {{file}}',
+    run: 'Then run it:',
+    runs: '{{name}}: runs',
+    runsWith: '{{name}}: runs where the kernel has {{needs}}',
+    never: '{{name}}: does not run: {{why}}',
+    failed: 'The script could not be made: {{message}}',
+  },
   status: {
     label: 'PodPath status',
     busy: 'The simulator is working…',

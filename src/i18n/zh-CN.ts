@@ -452,6 +452,21 @@ export const zhCN: Resources = {
     title: '场景文件：',
     marked: '标记的行：消息所指的位置',
   },
+  lab: {
+    summary: '动手实操：在你自己的 Linux 机器上把这一课做成实验',
+    intro:
+      '一个 bash 脚本：在你自己的 Linux 机器上用网络命名空间搭建这个集群——每个节点、每个 Pod 一个命名空间，设备、地址、MAC、路由和 kube-proxy 规则都与这里展示的相同——发送本课的流量，并把内核实际做了什么与 PodPath 展示的并排打印出来：谁应答了、服务端看到的地址、conntrack 表项、每个包匹配到的规则及其计数器，以及经过节点网络的内容。结束时（包括出错或按 Ctrl-C 时）它会删除所建的一切。',
+    safety:
+      '它创建的每个命名空间都以 “pp-” 开头，且都不与你机器的其余部分相连：它不改动这些命名空间之外的任何东西；如果已经存在这样的命名空间，它会拒绝启动。',
+    preparing: '正在生成脚本……',
+    needs: '它需要 root 权限和以下软件包（Debian、Ubuntu）：',
+    download: '下载 {{file}}',
+    run: '然后运行：',
+    runs: '{{name}}：会运行',
+    runsWith: '{{name}}：在内核有 {{needs}} 时运行',
+    never: '{{name}}：不会运行：{{why}}',
+    failed: '无法生成脚本：{{message}}',
+  },
   status: {
     label: 'PodPath 状态',
     busy: '模拟器正在计算…',

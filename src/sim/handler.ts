@@ -10,6 +10,7 @@ import type { Cluster } from './cluster.ts'
 import { PROTOCOL_VERSION, type FromWorker, type ToWorker } from './protocol.ts'
 import { summarize } from './summary.ts'
 import { trace } from './trace.ts'
+import { scenarioLab } from './lab/lab.ts'
 
 export interface EngineState {
   scenario: Scenario | null
@@ -108,6 +109,35 @@ export function handle(
             type: 'traced',
             requestId: msg.requestId,
             trace: trace(state.cluster, t, { seed: msg.seed, connection: msg.connection ?? 1 }),
+          },
+        ],
+      }
+    }
+    case 'lab': {
+      if (!state.cluster || !state.scenario) {
+        return {
+          state,
+          replies: [{ type: 'error', requestId: msg.requestId, message: 'no scenario is open' }],
+        }
+      }
+      const lab = scenarioLab(state.cluster, {
+        traffic: state.scenario.traffic,
+        seed: msg.seed,
+        source: msg.file,
+      })
+      return {
+        state,
+        replies: [
+          {
+            type: 'lab',
+            requestId: msg.requestId,
+            lab: {
+              script: lab.script,
+              filename: lab.filename,
+              packages: lab.packages,
+              namespaces: lab.namespaces,
+              traffic: lab.traffic,
+            },
           },
         ],
       }

@@ -4,6 +4,7 @@
  */
 import type { Diagnostic } from '../model/diagnostic.ts'
 import type { Trace } from '../model/trace.ts'
+import type { Text } from '../model/text.ts'
 import type { ClusterOverrides } from '../model/overrides.ts'
 
 export const PROTOCOL_VERSION = 5
@@ -30,6 +31,11 @@ export type ToWorker =
   /** Trace one Traffic of the open scenario. */
   /** `connection` k > 1: the k-th connection of a session, after k-1 that stay open (IPVS counts). */
   | { type: 'trace'; requestId: number; traffic: string; seed: number; connection?: number }
+  /**
+   * The lab of the open scenario (every traffic, with `seed`): a bash script that builds it in
+   * network namespaces and checks the kernel against the trace. `file` names the script.
+   */
+  | { type: 'lab'; requestId: number; file: string; seed: number }
 
 export interface DeviceSummary {
   name: string
@@ -110,6 +116,17 @@ export interface ClusterSummary {
   l7?: L7ObjectSummary[]
 }
 
+/** A lab script and what the app says about it (src/sim/lab/lab.ts). */
+export interface LabSummary {
+  script: string
+  filename: string
+  /** Debian and Ubuntu packages it needs. */
+  packages: string[]
+  namespaces: number
+  /** Each traffic: the kernel features it needs, or why no machine can run it. */
+  traffic: { name: string; needs: string[]; never: Text | null }[]
+}
+
 export type FromWorker =
   /** `lock`: the hello's lock, once the worker holds it (absent: not held, ping it instead). */
   | { type: 'ready'; version: number; lock?: string }
@@ -125,4 +142,5 @@ export type FromWorker =
       asWritten: Required<ClusterOverrides> | null
     }
   | { type: 'traced'; requestId: number; trace: Trace }
+  | { type: 'lab'; requestId: number; lab: LabSummary }
   | { type: 'error'; requestId: number | null; message: string }

@@ -8,7 +8,7 @@ import type { Lookup, Packet } from '../../model/trace.ts'
 import { findLink, type Link, type NetNs } from '../net/netns.ts'
 import { formatFdb } from '../print/bridge-fdb.ts'
 import type { Walker, WalkResult } from './walker.ts'
-import { natIn, natOut } from './netfilter-hooks.ts'
+import { filterHook, natIn, natOut } from './netfilter-hooks.ts'
 
 const FDB = 'bridge fdb show'
 
@@ -119,6 +119,11 @@ function forward(
       ),
       lookups,
     )
+  }
+  // br_netfilter's FORWARD hook for a frame switched between two ports (br_nf_forward_ip).
+  if (bridged) {
+    const stop = filterHook(w, ns, br.name, pkt, 'FORWARD')
+    if (stop) return stop
   }
   const hairpin = inPort && out === inPort
   const learned =

@@ -207,6 +207,7 @@ export function natIn(
     w.natTrail = r.tested.some((l) => l.table.includes('KUBE-FW-')) ? r.tested : null
     // IPVS mode: these rules only mark and accept; IPVS itself translates at LOCAL_IN, and shows them.
     if (w.state.cluster.decl.kubeProxy.mode === 'ipvs') w.natTested = r.tested
+    else if (!w.natTrail) w.passed(ns, matchedOf(r.tested))
     return null
   }
   const to = r.verdict
@@ -327,7 +328,16 @@ export function natIn(
   return null
 }
 
-/** filter FORWARD / OUTPUT / INPUT: kube-proxy REJECTs Services without endpoints here. */
+/** The rules of a walk that matched: those the kernel's counters and traces show for it. */
+function matchedOf(tested: Lookup[]): Lookup[] {
+  return tested.filter((l) => l.matched)
+}
+
+/**
+ * filter FORWARD / OUTPUT / INPUT: kube-proxy REJECTs Services without endpoints here. Every
+ * packet of a connection passes the filter table (the nat table sees only the first), so replies
+ * and later packets run these rules too, as ESTABLISHED.
+ */
 export function filterHook(
   w: Walker,
   ns: NetNs,
@@ -335,10 +345,15 @@ export function filterHook(
   pkt: Packet,
   hook: 'FORWARD' | 'OUTPUT' | 'INPUT',
 ): WalkResult | null {
-  if (!applies(w, ns, pkt) || !w.newConnection) return null
+  if (!applies(w, ns, pkt)) return null
   const r = run(w, ns, 'filter', hook, pkt)
   const v = r.verdict
-  if (v.kind !== 'reject' && v.kind !== 'drop') return null
+  if (v.kind !== 'reject' && v.kind !== 'drop') {
+    w.passed(ns, matchedOf(r.tested))
+    return null
+  }
+  if (!w.newConnection)
+    throw new Error(`filter ${hook} would drop an ESTABLISHED packet: ${v.rule}`)
   const tested = r.nft
     ? r.tested
     : r.tested.filter(
@@ -475,7 +490,10 @@ export function natOut(w: Walker, ns: NetNs, outDev: string, pkt: Packet): void 
   if (w.reverse) undoDnat(w, ns, outDev, pkt, 'POSTROUTING')
   if (!w.newConnection) return
   const r = run(w, ns, 'nat', 'POSTROUTING', pkt)
-  if (r.verdict.kind !== 'masquerade') return
+  if (r.verdict.kind !== 'masquerade') {
+    w.passed(ns, matchedOf(r.tested), true)
+    return
+  }
   const dev = findLink(ns, outDev)
   const addr =
     dev?.addrs.find((a) => a.scope === 'global') ??

@@ -189,6 +189,11 @@ function relay(w: Walker, client: Endpoint, proxy: Endpoint, got: Packet): WalkR
   if (route) {
     up.l3!.src = w.selectSource(ns, route.route)
     lookups.push(...w.routeLookups(route))
+  }
+  // conntrack tracks a namespace's connections only once something there needs it (a NAT or
+  // conntrack rule: nf_ct_netns_get). A node has kube-proxy's rules; a Pod's namespace has no
+  // rules at all, so its own connection shows in the node's table, not in the Pod's.
+  if (route && ns.kind === 'host') {
     const entry: CtEntry = {
       proto,
       orig: { src: up.l3!.src, dst: choice.ip, sport: up.l4!.srcPort, dport: choice.port },

@@ -67,6 +67,12 @@ export class Walker {
   natTrail: Lookup[] | null = null
   /** The bridge port a frame for the bridge's own MAC came in on, kept by br_netfilter. */
   bridgeIngress: { nsId: string; bridge: string; port: string; dnatted: boolean } | null = null
+  /**
+   * Netfilter rules the packet matched at a hook that let it pass (a jump to a chain that
+   * returned, a RETURN, an ACCEPT), waiting for the next step in that namespace to show them:
+   * the kernel counts them (iptables-save -c) and traces them (nft monitor trace) like any other.
+   */
+  private passedRules: { where: string; lookups: Lookup[] } | null = null
 
   constructor(
     readonly state: WalkState,
@@ -93,6 +99,38 @@ export class Walker {
     this.bridgeIngress = null
     this.natTested = []
     this.natTrail = null
+    this.flushPassed()
+  }
+
+  /**
+   * `lookups` are the rules a packet matched at a hook that decided nothing. Before routing
+   * (PREROUTING, OUTPUT, FORWARD, INPUT) they go on the next step in the namespace; after it
+   * (POSTROUTING, `after`) on the last one there, the step that chose the way out. Either way
+   * after that step's own entries, which are what decided the hop.
+   */
+  passed(ns: NetNs, lookups: Lookup[], after = false): void {
+    if (lookups.length === 0) return
+    const where = placeOf(this.where(ns))
+    const last = this.steps.at(-1)
+    if (after && last && placeOf(last.at) === where) {
+      last.lookups = [...last.lookups, ...lookups]
+      return
+    }
+    if (this.passedRules && this.passedRules.where === where)
+      this.passedRules.lookups.push(...lookups)
+    else {
+      this.flushPassed()
+      this.passedRules = { where, lookups: [...lookups] }
+    }
+  }
+
+  /** Waiting rules whose namespace shows no further step: onto its last step so far. */
+  private flushPassed(): void {
+    const p = this.passedRules
+    if (!p) return
+    this.passedRules = null
+    const step = [...this.steps].reverse().find((x) => placeOf(x.at) === p.where)
+    if (step) step.lookups = [...step.lookups, ...p.lookups]
   }
 
   /** Where a namespace is, for a step's `at`. */
@@ -117,6 +155,12 @@ export class Walker {
     opts: { sideMessage?: boolean } = {},
   ): void {
     const snapshot = clonePacket(pkt)
+    const here = placeOf(at)
+    if (this.passedRules && this.passedRules.where === here) {
+      // After the step's own deciding entries: they say what decided the hop.
+      lookups = [...lookups, ...this.passedRules.lookups]
+      this.passedRules = null
+    } else this.flushPassed()
     this.steps.push({
       index: this.steps.length,
       phase: this.phase,
@@ -458,6 +502,11 @@ function routeExplain(
     `In ${who}, the longest matching route for ${dst} sends it out ${dev.name} ${hop}.${fwd.en}${mac.en}`,
     `在${whoZh} 中，匹配 ${dst} 的最长前缀路由让它从 ${dev.name} 发出，${hopZh}。${fwd.zh}${mac.zh}`,
   )
+}
+
+/** Which network namespace a step is in, as far as its location says. */
+function placeOf(at: Location): string {
+  return `${at.node ?? ''}|${at.pod ?? ''}`
 }
 
 /**

@@ -21,6 +21,7 @@ import { OfflineNotice } from '../status/OfflineNotice.tsx'
 import { Landing } from './Landing.tsx'
 import { LessonHeader } from './LessonHeader.tsx'
 import { Workspace } from './Workspace.tsx'
+import { LabDownload } from './LabDownload.tsx'
 
 /** The main column: the landing map, or the open lesson in whatever state it is in. */
 export function LessonPane() {
@@ -71,6 +72,7 @@ export function LessonPane() {
             <>
               <ScenarioSource />
               <TraceJson trace={trace} />
+              <LabDownload />
             </>
           )}
         </>
