@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest'
-import { GOLDEN_SEED, lessonSource } from '../../cli/golden.ts'
-import { loadScenarioSource } from '../../cli/load.ts'
-import { LESSONS } from '../../lessons/catalog.ts'
-import { scenarioLab } from './lab.ts'
+import { GOLDEN_SEED, lessonSource } from '../cli/golden.ts'
+import { loadScenarioSource } from '../cli/load.ts'
+import { LESSONS } from './catalog.ts'
+import { scenarioLab } from '../sim/lab/lab.ts'
 
 /** The script's own lines, without the bodies of its heredocs (files it writes, ip -batch input). */
 function scriptLines(script: string): string[] {
