@@ -204,7 +204,7 @@ export const en = {
     eyebrow: 'Your own scenario',
     lead: 'Opened from this computer; it runs in this browser tab only.',
     linkNote:
-      'The address does not hold the file: a copied link opens PodPath without it. To share this scenario, share the file itself.',
+      'The address holds the file, compressed after the “#” (which no server sees): “Copy link” shares this scenario at this step. The file is read and run in this browser only.',
   },
   lesson: {
     section: 'Section {{section}}',
