@@ -1,7 +1,7 @@
 import { expect, param, seriousA11yViolations, test } from './fixtures.ts'
 
 /** The notice of what the page changed of its address: a status region, read once. */
-const notice = (page: import('@playwright/test').Page) => page.getByRole('status')
+const notice = (page: import('@playwright/test').Page) => page.locator('.address-notice-region')
 
 test.describe('an address the page cannot take as written', () => {
   test('conn=999 shows connection 64 and says so; the address then holds 64', async ({ page }) => {

@@ -80,6 +80,8 @@ export function underlayTransmit(w: Walker, ns: NetNs, link: Link, pkt: Packet):
       ),
     )
   }
+  const dst = formatIp(parseIp(t.l3.dst)!)
+  const forOwner = owner.link.addrs.some((a) => formatIp(a.ip) === dst)
   w.emit(
     aws ? 'route' : 'bridge',
     at,
@@ -90,10 +92,17 @@ export function underlayTransmit(w: Walker, ns: NetNs, link: Link, pkt: Packet):
           `The VPC delivers the packet from ${ns.node}'s ${link.name} to ${owner.ns.node}'s ${owner.link.name}, the ENI that holds ${t.l3.dst}.${encap.en}`,
           `VPC 把包从 ${ns.node} 的 ${link.name} 送到 ${owner.ns.node} 的 ${owner.link.name}，也就是持有 ${t.l3.dst} 的 ENI。${encap.zh}`,
         )
-      : text(
-          `The frame leaves ${ns.node}'s ${link.name} and the node network's switch delivers it to ${owner.ns.node}'s ${owner.link.name} (${formatIp(parseIp(t.l3.dst)!)}).${encap.en}`,
-          `帧离开 ${ns.node} 的 ${link.name}，节点网络的交换机把它送到 ${owner.ns.node} 的 ${owner.link.name}（${t.l3.dst}）。${encap.zh}`,
-        ),
+      : forOwner
+        ? text(
+            `The frame leaves ${ns.node}'s ${link.name} and the node network's switch delivers it to ${owner.ns.node}'s ${owner.link.name} (${dst}).${encap.en}`,
+            `帧离开 ${ns.node} 的 ${link.name}，节点网络的交换机把它送到 ${owner.ns.node} 的 ${owner.link.name}（${dst}）。${encap.zh}`,
+          )
+        : // Routed, not tunnelled (host-gw, kindnet, BGP): the switch goes by the node's MAC while
+          // the packet inside is still addressed to the Pod, which that node routes on.
+          text(
+            `The frame leaves ${ns.node}'s ${link.name} and the node network's switch delivers it by its destination MAC ${t.l2!.dst} to ${owner.ns.node}'s ${owner.link.name}; the packet inside is still addressed to ${dst}, which ${owner.ns.node} routes on.${encap.en}`,
+            `帧离开 ${ns.node} 的 ${link.name}，节点网络的交换机按目的 MAC ${t.l2!.dst} 把它送到 ${owner.ns.node} 的 ${owner.link.name}；里面的包仍然发往 ${dst}，由 ${owner.ns.node} 继续路由。${encap.zh}`,
+          ),
   )
   return w.receive(owner.ns, owner.link, pkt)
 }
