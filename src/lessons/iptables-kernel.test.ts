@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process'
-import { afterAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { lessonSource } from '../cli/golden.ts'
 import { loadScenarioSource } from '../cli/load.ts'
 import type { KubeProxyMode } from '../model/scenario.ts'
@@ -8,6 +8,7 @@ import { iptablesSave } from '../sim/print/iptables-save.ts'
 import { NFACCT_CT_STATE_INVALID, NFACCT_LOCALHOST_NODEPORTS } from '../sim/proxy/iptables-rules.ts'
 import { nodeIptables } from '../sim/proxy/kube-proxy.ts'
 import { LESSONS } from './catalog.ts'
+import { acquireKernelLock, releaseKernelLock } from '../test/kernel-lock.ts'
 
 /**
  * The real kernel as the judge of PodPath's `iptables-save`: each node's text, for every lesson
@@ -139,6 +140,10 @@ function roundTrip(c: Case, ns: string): string {
 }
 
 const reason = unavailable()
+
+// One kernel test at a time: see src/test/kernel-lock.ts.
+beforeAll(() => acquireKernelLock(), 20 * 60_000)
+afterAll(releaseKernelLock)
 
 describe("every lesson's iptables-save, loaded into a real kernel and saved back", () => {
   afterAll(() => {

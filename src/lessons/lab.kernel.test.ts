@@ -25,6 +25,7 @@ import type { Cluster } from '../sim/cluster.ts'
 import { traceSession } from '../sim/trace.ts'
 import { labExpectation, type LabRun } from '../sim/lab/expect.ts'
 import { labScript, trafficNeeds } from '../sim/lab/lab-script.ts'
+import { acquireKernelLock, releaseKernelLock } from '../test/kernel-lock.ts'
 
 /** Why this machine cannot run labs, or null. */
 function whyNot(): string | null {
@@ -219,6 +220,10 @@ function expectAgrees(label: string, cluster: Cluster, traces: Trace[], source: 
 const notRun: string[] = []
 const ran: string[] = []
 const started = performance.now()
+
+// One kernel test at a time: see src/test/kernel-lock.ts.
+beforeAll(() => acquireKernelLock(), 20 * 60_000)
+afterAll(releaseKernelLock)
 
 describe.skipIf(SKIP !== null)('the kernel agrees with the golden traces', () => {
   let before = ''
