@@ -143,7 +143,7 @@ const reason = unavailable()
 
 // One kernel test at a time: see src/test/kernel-lock.ts.
 beforeAll(() => acquireKernelLock(), 20 * 60_000)
-afterAll(releaseKernelLock)
+afterAll(() => releaseKernelLock())
 
 describe("every lesson's iptables-save, loaded into a real kernel and saved back", () => {
   afterAll(() => {

@@ -223,7 +223,7 @@ const started = performance.now()
 
 // One kernel test at a time: see src/test/kernel-lock.ts.
 beforeAll(() => acquireKernelLock(), 20 * 60_000)
-afterAll(releaseKernelLock)
+afterAll(() => releaseKernelLock())
 
 describe.skipIf(SKIP !== null)('the kernel agrees with the golden traces', () => {
   let before = ''
