@@ -47,12 +47,6 @@ export interface ScenarioSlice {
   asWritten: Required<ClusterOverrides> | null
   /** What the page changed of the address it was opened with; cleared by opening anything else. */
   urlNotices: UrlCorrection[]
-  /**
-   * An imported scenario as a share link's fragment value (src/app/share/share-link.ts), and
-   * its length; the value is null while it is computed, or when it is too long for an address.
-   */
-  shareValue: string | null
-  shareLength: number | null
 }
 
 /** How fast playback runs, as a multiple of one step per STEP_MS. */
@@ -82,20 +76,12 @@ export type GraphLayer = (typeof GRAPH_LAYERS)[number]
 export const APP_PAGES = ['glossary', 'modes', 'handout'] as const
 export type AppPage = (typeof APP_PAGES)[number]
 
-/** A course page frames PodPath (`embed=1`) and names the origins it trusts (`origin=`). */
-export interface Embedding {
-  view: boolean
-  origins: string[] | null
-}
-
 export interface ViewSlice {
   lang: Lang
   setLang: (lang: Lang) => void
   page: AppPage | null
   graphLayer: GraphLayer
   setGraphLayer: (layer: GraphLayer) => void
-  /** As the address asked it, kept in the address (src/app/url.ts); null: not embedded. */
-  embedding: Embedding | null
 }
 
 /**
@@ -143,8 +129,6 @@ const createScenarioSlice: StateCreator<AppState, [], [], ScenarioSlice> = () =>
   proxySwitch: null,
   asWritten: null,
   urlNotices: [],
-  shareValue: null,
-  shareLength: null,
 })
 
 /** A step position that exists in the trace (0 when there are no steps). */
@@ -174,7 +158,6 @@ const createViewSlice: StateCreator<AppState, [], [], ViewSlice> = (set) => ({
   page: null,
   graphLayer: 'all',
   setGraphLayer: (graphLayer) => set({ graphLayer }),
-  embedding: null,
 })
 
 const createStatusSlice: StateCreator<AppState, [], [], StatusSlice> = () => ({
@@ -213,8 +196,6 @@ export const selectCniSwitch = (s: AppState) => s.cniSwitch
 export const selectProxySwitch = (s: AppState) => s.proxySwitch
 export const selectAsWritten = (s: AppState) => s.asWritten
 export const selectUrlNotices = (s: AppState) => s.urlNotices
-export const selectShareValue = (s: AppState) => s.shareValue
-export const selectShareLength = (s: AppState) => s.shareLength
 export const selectBusy = (s: AppState) => s.status === 'loading'
 export const selectEngineNotice = (s: AppState) => s.engineNotice
 export const selectOnline = (s: AppState) => s.online

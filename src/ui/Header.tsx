@@ -5,7 +5,6 @@ import { LogoIcon } from './icons.tsx'
 import { ImportButton } from './import/ImportButton.tsx'
 import { LanguageSwitch } from './LanguageSwitch.tsx'
 import { PageLinks } from './pages/PageLinks.tsx'
-import { ShareActions } from './share/ShareActions.tsx'
 
 export function Header() {
   const { t } = useTranslation()
@@ -25,7 +24,6 @@ export function Header() {
       </a>
       <p className="tagline">{t('app.tagline')}</p>
       <PageLinks />
-      <ShareActions />
       <ImportButton />
       <LanguageSwitch />
     </header>

@@ -3,7 +3,6 @@
  * the page with nothing focused): the arrow keys step (down and right forward, up and left
  * back), Home and End jump to the first and last step, Space plays or pauses.
  */
-import { stepTo } from '../app/stepping.ts'
 import { useAppStore } from '../app/store.ts'
 
 /** Where a key moves the selection, given the current step and the number of steps. */
@@ -35,7 +34,7 @@ export interface StepKey {
 /** Acts on a key press; true when the key was one of the scheme's (the caller prevents default). */
 export function handleStepKey(e: StepKey): boolean {
   if (e.altKey || e.ctrlKey || e.metaKey) return false
-  const { step, togglePlay, trace } = useAppStore.getState()
+  const { step, setStep, setPlaying, togglePlay, trace } = useAppStore.getState()
   if (!trace) return false
   if (e.key === ' ' && !e.shiftKey) {
     togglePlay()
@@ -43,6 +42,8 @@ export function handleStepKey(e: StepKey): boolean {
   }
   const next = stepTarget(e.key, step, trace.steps.length)
   if (next === null) return false
-  stepTo(next)
+  // Stepping by hand takes over from playback.
+  setPlaying(false)
+  setStep(next)
   return true
 }
