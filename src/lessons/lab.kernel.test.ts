@@ -26,6 +26,7 @@ import { traceSession } from '../sim/trace.ts'
 import { labExpectation, type LabRun } from '../sim/lab/expect.ts'
 import { labScript, trafficNeeds } from '../sim/lab/lab-script.ts'
 import { acquireKernelLock, releaseKernelLock } from '../test/kernel-lock.ts'
+import { HAPROXY_CONTROLLER } from '../test/haproxy-controller.ts'
 
 /** Why this machine cannot run labs, or null. */
 function whyNot(): string | null {
@@ -286,31 +287,7 @@ describe.skipIf(SKIP !== null)('the kernel agrees with the golden traces', () =>
   it('HAProxy: haproxy -c accepts the generated haproxy.cfg and it routes where PodPath says', () => {
     const lesson = LESSONS.find((l) => l.id === 'mode4-ingress-nginx')!
     const source = `${lessonSource(lesson).replace('controller: k8s.io/ingress-nginx', 'controller: haproxy.org/ingress-controller')}
----
-apiVersion: v1
-kind: Pod
-metadata:
-  name: haproxy
-  namespace: haproxy-controller
-  labels: { app.kubernetes.io/name: kubernetes-ingress }
-spec:
-  nodeName: node-1
-  containers:
-    - name: kubernetes-ingress-controller
-      image: haproxytech/kubernetes-ingress:1.10.6
-      ports: [{ name: http, containerPort: 8080 }, { name: https, containerPort: 8443 }]
----
-apiVersion: v1
-kind: Service
-metadata: { name: haproxy, namespace: haproxy-controller }
-spec:
-  type: LoadBalancer
-  externalTrafficPolicy: Local
-  selector: { app.kubernetes.io/name: kubernetes-ingress }
-  ports:
-    - { name: http, port: 80, targetPort: http }
-    - { name: https, port: 443, targetPort: https }
-`
+${HAPROXY_CONTROLLER}`
     const cluster = built(source, 'haproxy.yaml', { cni: 'flannel-vxlan' })
     const traffic = [...declared.get(cluster)!.values()]
     const traces = traffic.map((t) => traceSession(cluster, t, { seed: GOLDEN_SEED }).trace)

@@ -4,6 +4,7 @@ import type { HttpApp, Step, Trace } from '../../model/trace.ts'
 import { build, traceOf } from '../../test/scenario.ts'
 import { loadScenarioSource } from '../../cli/load.ts'
 import { formatIp } from '../../model/ipv4.ts'
+import { HAPROXY_CONTROLLER } from '../../test/haproxy-controller.ts'
 
 const lesson = (id: string): string =>
   readFileSync(new URL(`../../lessons/${id}.yaml`, import.meta.url), 'utf8')
@@ -346,31 +347,7 @@ spec:
 
 describe('HAProxy, selected by its IngressClass controller value', () => {
   const yaml = `${NGINX.replace('controller: k8s.io/ingress-nginx', 'controller: haproxy.org/ingress-controller')}
----
-apiVersion: v1
-kind: Pod
-metadata:
-  name: haproxy
-  namespace: haproxy-controller
-  labels: { app.kubernetes.io/name: kubernetes-ingress }
-spec:
-  nodeName: node-1
-  containers:
-    - name: kubernetes-ingress-controller
-      image: haproxytech/kubernetes-ingress:1.10.6
-      ports: [{ name: http, containerPort: 8080 }, { name: https, containerPort: 8443 }]
----
-apiVersion: v1
-kind: Service
-metadata: { name: haproxy, namespace: haproxy-controller }
-spec:
-  type: LoadBalancer
-  externalTrafficPolicy: Local
-  selector: { app.kubernetes.io/name: kubernetes-ingress }
-  ports:
-    - { name: http, port: 80, targetPort: http }
-    - { name: https, port: 443, targetPort: https }
-`
+${HAPROXY_CONTROLLER}`
   it('answers 404 from its default-local-service for a name two labels below its *.example.com rule', () => {
     const t = traceOf(wildcard(yaml, 'http://api.eu.example.com/api/cart'), 'deep')
     expect(t.steps.find((s) => s.action === 'l7-route')!.explain.en).toContain(
