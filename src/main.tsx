@@ -8,10 +8,19 @@ import { App } from './ui/App.tsx'
 import './ui/theme.css'
 import './ui/app.css'
 import './ui/workspace.css'
+// Last: the stage's layout decides over the sheets above.
+import './ui/stage/stage.css'
 
 const url = parseUrl(window.location.search)
 const lang = detectLang(url.lang, navigator.languages)
-useAppStore.setState({ lang, seed: url.seed, ...(url.layer ? { graphLayer: url.layer } : {}) })
+useAppStore.setState({
+  lang,
+  seed: url.seed,
+  ...(url.layer ? { graphLayer: url.layer } : {}),
+  ...(url.camera ? { camera: url.camera } : {}),
+  ...(url.view ? { view: url.view } : {}),
+  ...(url.box ? { inspecting: url.box } : {}),
+})
 initI18n(lang)
 
 createRoot(document.getElementById('root')!).render(

@@ -6,6 +6,7 @@
 import { LESSONS, type LessonMeta } from '../lessons/catalog.ts'
 import type { ClusterOverrides, CniChoice } from '../model/overrides.ts'
 import type { KubeProxyMode } from '../model/scenario.ts'
+import { foldsFor, foldToOpen } from './fold.ts'
 import { hasLessonSource, lessonFileName, loadLessonSource } from './lesson-sources.ts'
 import { clampStep, useAppStore, type ScenarioSlice } from './store.ts'
 import { createEngineClient, type EngineClient } from './worker-client.ts'
@@ -43,7 +44,20 @@ async function showTrace(gen: number, traffic: string | null, step: number): Pro
   const { seed, connection } = useAppStore.getState()
   const trace = traffic ? await getEngine().trace(traffic, seed, connection) : null
   if (gen !== generation) return
-  useAppStore.setState({ status: 'ready', trace, step: clampStep(step, trace), playing: false })
+  const { lessonId } = useAppStore.getState()
+  // What the lesson does not teach folds into one step (fold.ts); a new trace starts folded.
+  const folds = trace ? foldsFor(LESSONS.find((l) => l.id === lessonId) ?? null, trace.steps) : []
+  const at = clampStep(step, trace)
+  // A step from the URL that a fold hides opens it.
+  const hiding = foldToOpen(folds, new Set(), at)
+  useAppStore.setState({
+    status: 'ready',
+    trace,
+    folds,
+    openFolds: new Set(hiding ? [hiding.id] : []),
+    step: at,
+    playing: false,
+  })
 }
 
 /** The switches as the engine takes them: only those the lesson offers (see the catalog). */

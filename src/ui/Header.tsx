@@ -1,13 +1,28 @@
 import { useTranslation } from 'react-i18next'
 import { openLesson } from '../app/session.ts'
+import { selectImported, selectLessonId, useAppStore } from '../app/store.ts'
+import { LESSONS } from '../lessons/catalog.ts'
 import { LogoIcon } from './icons.tsx'
 import { ImportButton } from './import/ImportButton.tsx'
+import { ImportedHeader } from './import/ImportedHeader.tsx'
 import { LanguageSwitch } from './LanguageSwitch.tsx'
+import { LessonHeader } from './lessons/LessonHeader.tsx'
+import { TrafficPicker } from './panels/TrafficPicker.tsx'
+import { StageButtons } from './stage/StageButtons.tsx'
 
+/**
+ * The page's one bar. On the first screen: the name and what PodPath is. With a lesson open, the
+ * lesson takes the tagline's place: its title, switches and request picker, and the stage's
+ * buttons (Present, the keys), so the stage under it gets the rest of the screen.
+ */
 export function Header() {
   const { t } = useTranslation()
+  const lessonId = useAppStore(selectLessonId)
+  const imported = useAppStore(selectImported)
+  const lesson = LESSONS.find((l) => l.id === lessonId)
+  const open = !!lesson || imported
   return (
-    <header className="header">
+    <header className={open ? 'header with-lesson' : 'header'}>
       <a
         className="brand"
         href="./"
@@ -19,9 +34,19 @@ export function Header() {
         <LogoIcon />
         <span className="brand-name">{t('app.name')}</span>
       </a>
-      <p className="tagline">{t('app.tagline')}</p>
-      <ImportButton />
-      <LanguageSwitch />
+      {open ? (
+        <div className="header-lesson">
+          {lesson ? <LessonHeader lesson={lesson} /> : <ImportedHeader />}
+          <TrafficPicker />
+        </div>
+      ) : (
+        <p className="tagline">{t('app.tagline')}</p>
+      )}
+      <div className="header-actions">
+        {open && <StageButtons />}
+        <ImportButton />
+        <LanguageSwitch />
+      </div>
     </header>
   )
 }
