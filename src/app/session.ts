@@ -10,6 +10,7 @@ import { foldsFor, foldToOpen } from './fold.ts'
 import { hasLessonSource, lessonFileName, loadLessonSource } from './lesson-sources.ts'
 import { clampStep, useAppStore, type ScenarioSlice } from './store.ts'
 import { createEngineClient, type EngineClient } from './worker-client.ts'
+import type { InspectTarget } from '../sim/protocol.ts'
 
 let engine: EngineClient | null = null
 let generation = 0
@@ -238,5 +239,35 @@ export async function setSwitches(patch: {
     await showTrace(gen, traffic, 0)
   } catch (err) {
     failed(gen, err)
+  }
+}
+
+let inspecting = 0
+
+const sameTarget = (a: InspectTarget, b: InspectTarget) =>
+  'node' in a ? 'node' in b && a.node === b.node : 'pod' in b && a.pod === b.pod
+
+/**
+ * Opens a node or a Pod: the engine prints its tables as they stand just after `step` of the
+ * trace shown, and marks the entries the trace uses. The newest request wins; the last answer
+ * stays on screen while the next one is computed.
+ */
+export async function inspectTables(target: InspectTarget, step: number): Promise<void> {
+  const { selectedTraffic, seed, connection, inspection } = useAppStore.getState()
+  if (!selectedTraffic) return
+  const gen = ++inspecting
+  const kept = inspection && sameTarget(inspection.target, target) ? inspection.result : null
+  useAppStore.setState({
+    inspection: { target, step, status: 'loading', result: kept, error: null },
+  })
+  try {
+    const result = await getEngine().inspect(selectedTraffic, seed, connection, step, target)
+    if (gen !== inspecting) return
+    useAppStore.setState({ inspection: { target, step, status: 'ready', result, error: null } })
+  } catch (err) {
+    if (gen !== inspecting) return
+    useAppStore.setState({
+      inspection: { target, step, status: 'failed', result: null, error: (err as Error).message },
+    })
   }
 }

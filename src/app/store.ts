@@ -6,7 +6,7 @@ import { create, type StateCreator } from 'zustand'
 import type { Diagnostic } from '../model/diagnostic.ts'
 import type { Lang } from '../model/text.ts'
 import type { Trace } from '../model/trace.ts'
-import type { ClusterSummary } from '../sim/protocol.ts'
+import type { ClusterSummary, Inspection, InspectTarget } from '../sim/protocol.ts'
 import type { CniChoice, ClusterOverrides } from '../model/overrides.ts'
 import type { KubeProxyMode } from '../model/scenario.ts'
 import { foldToOpen, shownSteps, type Fold, type Shown } from './fold.ts'
@@ -83,6 +83,15 @@ export type StageView = (typeof STAGE_VIEWS)[number]
 export const CAMERAS = ['follow', 'whole'] as const
 export type Camera = (typeof CAMERAS)[number]
 
+export interface InspectionState {
+  target: InspectTarget
+  step: number
+  status: 'loading' | 'ready' | 'failed'
+  /** The last answer (kept while the next step's is on its way); null: no such node or Pod. */
+  result: Inspection | null
+  error: string | null
+}
+
 export interface ViewSlice {
   lang: Lang
   setLang: (lang: Lang) => void
@@ -95,6 +104,8 @@ export interface ViewSlice {
   /** The box opened for inspection (a graph box id), or null. */
   inspecting: string | null
   setInspecting: (id: string | null) => void
+  /** Its tables at the current step, as the engine printed them (src/app/session.ts). */
+  inspection: InspectionState | null
   /** The drawer with the packet inspector, the tables and the inspected box. */
   drawerOpen: boolean
   setDrawerOpen: (open: boolean) => void
@@ -177,7 +188,8 @@ const createViewSlice: StateCreator<AppState, [], [], ViewSlice> = (set) => ({
   setCamera: (camera) => set({ camera }),
   inspecting: null,
   setInspecting: (inspecting) =>
-    set(inspecting ? { inspecting, drawerOpen: true } : { inspecting }),
+    set(inspecting ? { inspecting, drawerOpen: true } : { inspecting, inspection: null }),
+  inspection: null,
   drawerOpen: true,
   setDrawerOpen: (drawerOpen) => set({ drawerOpen }),
   blank: false,
@@ -215,6 +227,7 @@ export const selectAsWritten = (s: AppState) => s.asWritten
 export const selectView = (s: AppState) => s.view
 export const selectCamera = (s: AppState) => s.camera
 export const selectInspecting = (s: AppState) => s.inspecting
+export const selectInspection = (s: AppState) => s.inspection
 export const selectDrawerOpen = (s: AppState) => s.drawerOpen
 export const selectBlank = (s: AppState) => s.blank
 export const selectHelp = (s: AppState) => s.help

@@ -6,7 +6,13 @@
  */
 import type { ClusterOverrides } from '../model/overrides.ts'
 import type { Trace } from '../model/trace.ts'
-import { PROTOCOL_VERSION, type FromWorker, type ToWorker } from '../sim/protocol.ts'
+import {
+  PROTOCOL_VERSION,
+  type FromWorker,
+  type Inspection,
+  type InspectTarget,
+  type ToWorker,
+} from '../sim/protocol.ts'
 
 export type Loaded = Extract<FromWorker, { type: 'loaded' }>
 
@@ -31,6 +37,14 @@ export interface EngineClient {
   load(file: string, source: string, overrides?: ClusterOverrides): Promise<Loaded>
   /** `connection` k > 1 traces the k-th connection of a session (the earlier ones stay open). */
   trace(traffic: string, seed: number, connection?: number): Promise<Trace>
+  /** A node's or Pod's tables just after `step` of that trace (null: no such node or Pod). */
+  inspect(
+    traffic: string,
+    seed: number,
+    connection: number,
+    step: number,
+    target: InspectTarget,
+  ): Promise<Inspection | null>
   /** 'worker' or 'in-process', for diagnostics and tests; null before the first request. */
   readonly mode: 'worker' | 'in-process' | null
   dispose(): void
@@ -210,6 +224,7 @@ export function createEngineClient(options: EngineClientOptions = {}): EngineCli
       }
       case 'loaded':
       case 'traced':
+      case 'inspected':
       case 'error': {
         if (m.requestId === null) {
           // Not an answer to anything: the engine refused the conversation (protocol version).
@@ -256,6 +271,11 @@ export function createEngineClient(options: EngineClientOptions = {}): EngineCli
       const r = await request({ type: 'trace', traffic, seed, connection })
       if (r.type !== 'traced') throw new Error(`expected "traced", got "${r.type}"`)
       return r.trace
+    },
+    async inspect(traffic, seed, connection, step, target) {
+      const r = await request({ type: 'inspect', traffic, seed, connection, step, target })
+      if (r.type !== 'inspected') throw new Error(`expected "inspected", got "${r.type}"`)
+      return r.inspection
     },
     get mode() {
       return mode

@@ -5,8 +5,11 @@
 import type { Diagnostic } from '../model/diagnostic.ts'
 import type { Trace } from '../model/trace.ts'
 import type { ClusterOverrides } from '../model/overrides.ts'
+import type { Inspection, InspectTarget } from './inspect.ts'
 
-export const PROTOCOL_VERSION = 4
+export type { Inspection, InspectLine, InspectSection, InspectTarget, Use } from './inspect.ts'
+
+export const PROTOCOL_VERSION = 5
 
 export type ToWorker =
   | { type: 'hello'; version: number }
@@ -24,6 +27,19 @@ export type ToWorker =
   /** Trace one Traffic of the open scenario. */
   /** `connection` k > 1: the k-th connection of a session, after k-1 that stay open (IPVS counts). */
   | { type: 'trace'; requestId: number; traffic: string; seed: number; connection?: number }
+  /**
+   * A node's or a Pod's tables as they stand just after `step` of that trace, each entry the
+   * trace uses marked (the app's box inspector; `podpath tables --after` prints the same).
+   */
+  | {
+      type: 'inspect'
+      requestId: number
+      traffic: string
+      seed: number
+      connection?: number
+      step: number
+      target: InspectTarget
+    }
 
 export interface DeviceSummary {
   name: string
@@ -117,4 +133,6 @@ export type FromWorker =
       asWritten: Required<ClusterOverrides> | null
     }
   | { type: 'traced'; requestId: number; trace: Trace }
+  /** null: no such node or Pod in the open scenario. */
+  | { type: 'inspected'; requestId: number; inspection: Inspection | null }
   | { type: 'error'; requestId: number | null; message: string }
