@@ -2,6 +2,7 @@ import { StrictMode } from 'react'
 import { createRoot } from 'react-dom/client'
 import { openLesson } from './app/session.ts'
 import { useAppStore } from './app/store.ts'
+import { startStageSync } from './app/stage-sync.ts'
 import { parseUrl, syncUrl } from './app/url.ts'
 import { detectLang, initI18n } from './i18n/i18n.ts'
 import { App } from './ui/App.tsx'
@@ -28,6 +29,9 @@ createRoot(document.getElementById('root')!).render(
     <App />
   </StrictMode>,
 )
+
+// Presenter mode's two windows keep one step (the speaker window is this app, speaker=1).
+startStageSync()
 
 void openLesson(url.lesson, {
   traffic: url.traffic,

@@ -369,6 +369,7 @@ export const en = {
       drawer: 'Show or hide the packet and the tables',
       fullscreen: 'Full screen',
       blank: 'Blank the screen (again: show it)',
+      speaker: 'Open the speaker window (presenter mode)',
       help: 'Show or hide this list',
       escape: 'Close this list, show the screen, leave presenter mode, close the inspected box',
     },

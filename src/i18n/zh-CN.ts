@@ -368,6 +368,7 @@ export const zhCN: Resources = {
       drawer: '显示或隐藏数据包和表项',
       fullscreen: '全屏',
       blank: '黑屏（再按一次恢复）',
+      speaker: '打开演讲者窗口（演示模式下）',
       help: '显示或隐藏这个列表',
       escape: '关闭这个列表、恢复显示、退出演示模式、关闭正在查看的设备',
     },

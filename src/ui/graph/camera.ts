@@ -4,7 +4,7 @@
  * smallest text reads at the size the view asks for (12 px on a laptop, 20 px on a projector).
  * A pure function of the layout and the canvas size, so it is tested without a browser.
  */
-import { restPoint } from '../packet/route.ts'
+import { isBelow, restPoint } from '../packet/route.ts'
 import type { GraphBox } from './layout.ts'
 
 /** The smallest font size in graph.css and packet.css, in graph units (camera.test.ts checks). */
@@ -12,7 +12,7 @@ export const GRAPH_MIN_FONT = 11
 
 /** The packet's label, its outer header and the rewritten fields stand above its rest point. */
 const PIN_ABOVE = 112
-const PIN_HALF_WIDTH = 140
+const PIN_HALF_WIDTH = 200
 
 /** How far past the readable zoom the camera may go to frame a small hop and its neighbours. */
 const CLOSER = 1.2
@@ -55,9 +55,11 @@ function around(r: Rect, cx: number, cy: number, w: number, h: number): Rect {
  */
 function hopRect(box: GraphBox, sw: number, sh: number): Rect {
   const p = restPoint(box)
-  const pin = { x: p.x - PIN_HALF_WIDTH, y: p.y - PIN_ABOVE, w: 2 * PIN_HALF_WIDTH, h: PIN_ABOVE }
+  const pin = isBelow(box)
+    ? { x: p.x - PIN_HALF_WIDTH, y: p.y, w: 2 * PIN_HALF_WIDTH, h: PIN_ABOVE }
+    : { x: p.x - PIN_HALF_WIDTH, y: p.y - PIN_ABOVE, w: 2 * PIN_HALF_WIDTH, h: PIN_ABOVE }
   const boxRect = around({ x: box.ax, y: box.ay, w: box.w, h: box.h }, p.x, p.y, sw, sh)
-  return around(union(pin, boxRect), p.x, p.y - PIN_ABOVE / 2, sw, sh)
+  return around(union(pin, boxRect), p.x, pin.y + PIN_ABOVE / 2, sw, sh)
 }
 
 const clamp = (v: number, lo: number, hi: number) =>

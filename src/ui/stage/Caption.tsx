@@ -13,7 +13,8 @@ import { SwitchNote } from '../lessons/LessonSwitches.tsx'
 import { Narration } from '../panels/Narration.tsx'
 import { Outcome } from '../panels/Outcome.tsx'
 import { runCommand } from './keymap.ts'
-import { toggleFullscreen } from './fullscreen.ts'
+import { StepCounter } from './StepCounter.tsx'
+import { STAGE_ACTIONS } from './useStageKeys.ts'
 import { VIEWS } from './views.ts'
 
 /** A finger moved this far sideways, and more sideways than down, is a swipe. */
@@ -42,7 +43,7 @@ export function Caption() {
     const dx = e.clientX - from.x
     const dy = e.clientY - from.y
     if (Math.abs(dx) >= SWIPE_PX && Math.abs(dx) > 1.5 * Math.abs(dy))
-      runCommand(dx < 0 ? 'next' : 'previous', { fullscreen: toggleFullscreen })
+      runCommand(dx < 0 ? 'next' : 'previous', STAGE_ACTIONS)
   }
   return (
     <div
@@ -59,6 +60,7 @@ export function Caption() {
         </>
       )}
       <Narration />
+      {parts.counter && parts.caption === 'band' && <StepCounter />}
       {parts.chrome && trace && <Outcome trace={trace} />}
     </div>
   )

@@ -9,6 +9,7 @@ import { Caption } from './Caption.tsx'
 import { Drawer } from './Drawer.tsx'
 import { NextStep } from './NextStep.tsx'
 import { PointerHighlight } from './PointerHighlight.tsx'
+import { PresenterTools } from './PresenterTools.tsx'
 import { StageTitle } from './StageTitle.tsx'
 import { StepCounter } from './StepCounter.tsx'
 import { VIEWS } from './views.ts'
@@ -36,7 +37,9 @@ export function Stage() {
         </div>
       )}
       {parts.title && <StageTitle />}
-      {parts.counter && <StepCounter />}
+      {parts.tools && <PresenterTools />}
+      {/* In a caption band the counter stands in the band itself (Caption.tsx). */}
+      {parts.counter && parts.caption !== 'band' && <StepCounter />}
       <Caption />
       {parts.next && <NextStep />}
       {parts.drawer && <Drawer />}
@@ -47,7 +50,7 @@ export function Stage() {
         </div>
       )}
       {parts.pointer && <PointerHighlight area={area} />}
-      <Blank />
+      {parts.blanks && <Blank />}
     </section>
   )
 }

@@ -11,3 +11,7 @@ export function toggleFullscreen(): void {
   if (!document.fullscreenElement) return enterFullscreen()
   document.exitFullscreen().catch(() => {})
 }
+
+export function exitFullscreen(): void {
+  if (document.fullscreenElement) document.exitFullscreen().catch(() => {})
+}

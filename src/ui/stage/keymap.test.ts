@@ -15,7 +15,8 @@ const key = (k: string, mods: Partial<KeyLike> = {}): KeyLike => ({
 const trace = (...s: [Phase, Action][]) =>
   ({ steps: s.map(([phase, action], index) => ({ index, phase, action }) as Step) }) as Trace
 
-const noActions = { fullscreen: () => {} }
+let speakerOpened = 0
+const noActions = { fullscreen: () => {}, speaker: () => void speakerOpened++ }
 const press = (k: string, mods: Partial<KeyLike> = {}) =>
   runCommand(commandFor(key(k, mods))!, noActions)
 
@@ -147,6 +148,20 @@ describe('the commands, on the store', () => {
     expect(useAppStore.getState().view).toBe('explore')
     // With nothing left to close, Esc is the browser's.
     expect(press('Escape')).toBe(false)
+  })
+
+  it('opens the speaker window with S, from presenter mode only', () => {
+    const before = speakerOpened
+    expect(press('s')).toBe(false)
+    useAppStore.setState({ view: 'present' })
+    expect(press('S')).toBe(true)
+    expect(speakerOpened).toBe(before + 1)
+  })
+
+  it('stays in the speaker window on Esc: only presenter mode is left with it', () => {
+    useAppStore.setState({ view: 'speaker' })
+    expect(press('Escape')).toBe(false)
+    expect(useAppStore.getState().view).toBe('speaker')
   })
 
   it('toggles the camera between following the packet and the whole cluster with W', () => {

@@ -21,6 +21,7 @@ export type Command =
   | 'fullscreen'
   | 'blank'
   | 'help'
+  | 'speaker'
   | 'escape'
 
 export interface KeyLike {
@@ -72,6 +73,9 @@ export function commandFor(e: KeyLike): Command | null {
       return 'blank'
     case '?':
       return 'help'
+    case 's':
+    case 'S':
+      return 'speaker'
     case 'Escape':
       return 'escape'
     default:
@@ -92,6 +96,7 @@ export const KEY_LIST: { keys: string[]; command: Command }[] = [
   { keys: ['I'], command: 'drawer' },
   { keys: ['F'], command: 'fullscreen' },
   { keys: ['B', '.'], command: 'blank' },
+  { keys: ['S'], command: 'speaker' },
   { keys: ['?'], command: 'help' },
   { keys: ['Esc'], command: 'escape' },
 ]
@@ -125,6 +130,8 @@ function goTo(position: number): void {
 
 export interface StageActions {
   fullscreen: () => void
+  /** Opens presenter mode's speaker window (a key press is the gesture a pop-up needs). */
+  speaker: () => void
 }
 
 /**
@@ -137,10 +144,14 @@ export function runCommand(command: Command, actions: StageActions): boolean {
     case 'help':
       s.setHelp(!s.help)
       return true
+    case 'speaker':
+      if (s.view !== 'present') return false
+      actions.speaker()
+      return true
     case 'escape':
       if (s.help) s.setHelp(false)
       else if (s.blank) s.setBlank(false)
-      else if (s.view !== 'explore') s.setView('explore')
+      else if (s.view === 'present') s.setView('explore')
       else if (s.inspecting) s.setInspecting(null)
       else return false
       return true

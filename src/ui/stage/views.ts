@@ -24,6 +24,10 @@ export interface ViewParts {
   title: boolean
   /** A spot that follows the mouse, for pointing at the projected graph. */
   pointer: boolean
+  /** Presenter mode's own buttons (the speaker window, leave), faint until the mouse comes. */
+  tools: boolean
+  /** The blanked screen covers this view (not the speaker window, whose screen is the teacher's). */
+  blanks: boolean
   /** `projector`: high contrast that survives a washed-out projector. */
   theme: 'default' | 'projector'
   /**
@@ -44,6 +48,8 @@ export const VIEWS: Record<StageView, ViewParts> = {
     next: false,
     title: false,
     pointer: false,
+    tools: false,
+    blanks: true,
     theme: 'default',
     graphTextPx: 12.5,
   },
@@ -57,6 +63,8 @@ export const VIEWS: Record<StageView, ViewParts> = {
     next: false,
     title: false,
     pointer: true,
+    tools: true,
+    blanks: true,
     theme: 'projector',
     graphTextPx: 21,
   },
@@ -70,6 +78,8 @@ export const VIEWS: Record<StageView, ViewParts> = {
     next: true,
     title: true,
     pointer: false,
+    tools: false,
+    blanks: false,
     theme: 'default',
     graphTextPx: 12.5,
   },
