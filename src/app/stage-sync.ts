@@ -117,7 +117,8 @@ export function startStageSync(
     // A new trace: the stage says where it stands; the speaker window asks (never drags the
     // class back to the step its address was opened at).
     if (s.trace !== old.trace) {
-      if (s.trace) s.view === 'speaker' ? hello(s.view) : post(s)
+      if (s.trace && s.view === 'speaker') hello(s.view)
+      else if (s.trace) post(s)
       return
     }
     if (s.trace && !sameSpot(sharedStage(s), sharedStage(old))) post(s)
