@@ -20,7 +20,8 @@ const USAGE = `usage:
   podpath trace FILE [--traffic NAME] [--seed N] [--connection K] [--format json|text] [--lang en|zh-CN]
   podpath tables FILE (--node NAME | --pod NAMESPACE/NAME) [--after TRAFFIC [--seed N] [--connection K]]
     --connection K: the k-th connection of a session (1-${MAX_CONNECTIONS}); the earlier ones stay open
-    --after TRAFFIC: the tables as that traffic leaves them (adds conntrack -L, IPVS counts)
+    --after TRAFFIC: the tables as that traffic leaves them (adds conntrack -L, IPVS counts,
+      and the ARP and bridge entries it learnt)
   podpath check FILE
   every command: [--cni ${CNI_CHOICES.join('|')}] [--proxy-mode ${PROXY_MODES.join('|')}]
     the file's CNI or kube-proxy mode switched, as the app's lesson switches do`

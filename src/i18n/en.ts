@@ -332,6 +332,7 @@ export const en = {
   },
   stage: {
     label: 'The lesson, step by step',
+    caption: 'The current step, in words',
     present: 'Present',
     presentLong: 'Presenter mode: full screen, large type and high contrast, for a class',
     leave: 'Leave presenter mode',

@@ -331,6 +331,7 @@ export const zhCN: Resources = {
   },
   stage: {
     label: '逐步讲解这节课',
+    caption: '当前这一步的讲解',
     present: '演示',
     presentLong: '演示模式：全屏、大字号、高对比度，适合上课投影',
     leave: '退出演示模式',

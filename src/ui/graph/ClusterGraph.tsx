@@ -12,6 +12,7 @@ import {
   ReactFlow,
   useReactFlow,
   useStore,
+  getViewportForBounds,
   ViewportPortal,
   type Edge,
   type FitViewOptions,
@@ -48,6 +49,9 @@ const edgeTypes = { link: LinkEdge }
 // includeHiddenNodes: fit every box by its declared size, not only those drawn (and measured)
 // so far, which with onlyRenderVisibleElements are the ones in view.
 const FIT = { padding: { x: '16px', y: '12px' }, includeHiddenNodes: true } satisfies FitViewOptions
+const MIN_ZOOM = 0.15
+/** Up to this many boxes the camera eases between hops (camera.ts frames them). */
+const EASE_BOXES = 400
 const MAX_ZOOM = 2.5
 
 // Boxes that hold others sit below them; the small ones on top.
@@ -142,7 +146,7 @@ const reducedMotion = () => window.matchMedia('(prefers-reduced-motion: reduce)'
  * for (camera.ts), easing from step to step; "whole" fits the cluster. It moves from a store
  * subscription, so a step re-renders nothing here; the canvas's size re-runs it.
  */
-function Camera({ graph }: { graph: RouteGraph }) {
+function Camera({ graph, layout }: { graph: RouteGraph; layout: GraphLayout }) {
   const flow = useReactFlow()
   const places = useContext(PlacesContext)
   const width = useStore((s) => s.width)
@@ -151,10 +155,23 @@ function Camera({ graph }: { graph: RouteGraph }) {
   const view = useAppStore(selectView)
   useEffect(() => {
     if (width <= 0 || height <= 0) return
+    // A large cluster jumps from hop to hop: while the view eases, React Flow works out again
+    // on every frame which of its thousands of boxes are in view.
+    const ease = graph.boxes.size <= EASE_BOXES
     const aim = (animate: boolean) => {
       const s = useAppStore.getState()
-      const duration = animate && !reducedMotion() ? Math.min(600, (STEP_MS / s.speed) * 0.6) : 0
-      if (s.camera === 'whole') return void flow.fitView({ ...FIT, duration })
+      // Never 0: a move with a duration interrupts the one under way, a jump would not.
+      const duration =
+        animate && ease && !reducedMotion() ? Math.min(600, (STEP_MS / s.speed) * 0.6) : 1
+      // The whole cluster stays still while the packet moves over it. Fitted from the layout's
+      // own size: React Flow's fitView waits for every box to be measured, and boxes out of
+      // view (onlyRenderVisibleElements) never are.
+      if (s.camera === 'whole') {
+        if (animate) return
+        const box = { x: 0, y: 0, width: layout.width, height: layout.height }
+        const vp = getViewportForBounds(box, width, height, MIN_ZOOM, MAX_ZOOM, FIT.padding)
+        return void flow.setViewport(vp, { duration })
+      }
       const id = places[s.step]
       const hop = id ? graph.boxes.get(id) : undefined
       if (!hop) return
@@ -175,7 +192,7 @@ function Camera({ graph }: { graph: RouteGraph }) {
     return useAppStore.subscribe((s, old) => {
       if (s.step !== old.step && s.trace === old.trace) aim(true)
     })
-  }, [flow, graph, places, width, height, camera, view])
+  }, [flow, graph, layout, places, width, height, camera, view])
   return null
 }
 
@@ -246,7 +263,7 @@ export default function ClusterGraph() {
               edgeTypes={edgeTypes}
               colorMode={projector ? 'light' : 'system'}
               // The Camera places the view, from the first frame on.
-              minZoom={0.15}
+              minZoom={MIN_ZOOM}
               maxZoom={MAX_ZOOM}
               nodesDraggable={false}
               nodesConnectable={false}
@@ -257,14 +274,16 @@ export default function ClusterGraph() {
               elementsSelectable={false}
               zoomOnDoubleClick={false}
               zIndexMode="manual"
-              // Only the boxes in view are in the page: a big cluster has thousands.
-              onlyRenderVisibleElements
+              // Only the boxes in view are in the page when a big cluster has thousands. A
+              // lesson-sized one keeps them all, so the camera's easing moves one transform and
+              // renders nothing (React Flow otherwise re-works what is in view on every frame).
+              onlyRenderVisibleElements={graph.boxes.size > EASE_BOXES}
               disableKeyboardA11y
               ariaLabelConfig={ariaLabelConfig}
             >
               <Background gap={24} size={1} />
               <Controls showInteractive={false} showFitView={false} position="bottom-left" />
-              <Camera graph={graph} />
+              <Camera graph={graph} layout={layout} />
               <MiniMap
                 pannable
                 zoomable

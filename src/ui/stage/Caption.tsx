@@ -1,4 +1,5 @@
 import { useRef, type PointerEvent } from 'react'
+import { useTranslation } from 'react-i18next'
 import {
   selectImported,
   selectLessonId,
@@ -26,6 +27,7 @@ const SWIPE_PX = 48
  * touch screen a swipe left goes to the next step, right to the one before.
  */
 export function Caption() {
+  const { t } = useTranslation()
   const view = useAppStore(selectView)
   const trace = useAppStore(selectTrace)
   const lessonId = useAppStore(selectLessonId)
@@ -46,8 +48,12 @@ export function Caption() {
       runCommand(dx < 0 ? 'next' : 'previous', STAGE_ACTIONS)
   }
   return (
+    // It scrolls when the narration is long, so it takes the keyboard's focus to scroll too.
     <div
       className={`stage-caption caption-${parts.caption}`}
+      role="group"
+      aria-label={t('stage.caption')}
+      tabIndex={0}
       onPointerDown={onDown}
       onPointerUp={onUp}
       onPointerCancel={() => (start.current = null)}

@@ -106,8 +106,21 @@ const TEXT_INPUT =
   /^(text|search|email|url|tel|password|number|date|time|datetime-local|month|week|color|file)$/
 
 /**
+ * How the focus got where it is: with Tab (then Space presses the button it is on, as a keyboard
+ * user expects) or with a click (then Space steps: the button was only clicked). Browsers give
+ * no such flag (`:focus-visible` turns on at any key press), so the stage's listeners keep it.
+ */
+let focusedByTab = false
+
+/** Called by the stage's window listeners on every pointer press and key press. */
+export function noteFocusSource(e: { type: string; key?: string }): void {
+  if (e.type === 'pointerdown') focusedByTab = false
+  else if (e.key === 'Tab') focusedByTab = true
+}
+
+/**
  * Whether a key pressed with this element focused is the element's own: typing in a field, a
- * select or anything inside an open dialog; Space on a control reached with the keyboard.
+ * select or anything inside an open dialog; Space on a control reached with Tab.
  */
 export function belongsToTarget(target: EventTarget | null, key: string): boolean {
   if (!(target instanceof Element)) return false
@@ -115,9 +128,9 @@ export function belongsToTarget(target: EventTarget | null, key: string): boolea
   if (target instanceof HTMLTextAreaElement || target instanceof HTMLSelectElement) return true
   if (target instanceof HTMLInputElement && TEXT_INPUT.test(target.type)) return true
   if (target instanceof HTMLElement && target.isContentEditable) return true
-  // Space presses a button the keyboard went to; after a click (no focus ring) it steps.
+  // Space presses a button the keyboard went to; after a click on it, it steps.
   const pressable = target.closest('button, summary, [role="button"], input, [role="checkbox"]')
-  if (key === ' ' && pressable) return pressable.matches(':focus-visible')
+  if (key === ' ' && pressable) return focusedByTab
   return false
 }
 
@@ -206,6 +219,7 @@ export function runCommand(command: Command, actions: StageActions): boolean {
 
 /** The window's keydown listener: one for the whole stage, installed by Stage.tsx. */
 export function onStageKey(e: KeyboardEvent, actions: StageActions): void {
+  noteFocusSource(e)
   // A control that handled the key itself (the step list, the timeline) has the last word.
   if (e.defaultPrevented) return
   const command = commandFor(e)
