@@ -156,6 +156,18 @@ test.describe('every size', () => {
       await swipe(120)
       await expect.poll(() => Number(param(page, 'step'))).toBeLessThan(after)
       expect(await noPageScrollX(page)).toBe(true)
+      // The longest words a step shows: nftables names each endpoint's chain in full.
+      const nft = byId('mode3-clusterip-nftables')
+      const engine = engineView(nft)
+      const t = engine.traceOf(engine.traffic[0]!)
+      for (const step of [
+        t.steps.findIndex((s) => s.action === 'dnat'),
+        t.steps.findIndex((s) => s.phase === 'request' && s.action === 'dnat'),
+      ]) {
+        await page.goto(`/?lesson=${nft.id}&lang=en&step=${step}`)
+        await expect(page.locator('.step.selected .lookups')).toBeVisible()
+        expect(await noPageScrollX(page), `nftables step ${step}`).toBe(true)
+      }
     })
   }
 
