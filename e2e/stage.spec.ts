@@ -493,5 +493,13 @@ test.describe('every view passes axe', () => {
         expect(await seriousA11yViolations(page)).toEqual([])
       })
     }
+    test(`the inspector drawer with an opened box, ${lang}`, async ({ page }) => {
+      await page.goto(`/?lesson=mode3-clusterip-iptables&lang=${lang}&step=45`)
+      await expect(page.getByTestId('packet')).toBeVisible()
+      const current = await page.getByTestId('packet').getAttribute('data-at')
+      await page.locator(`.react-flow__node[data-id="${current}"]`).click()
+      await expect(page.getByTestId('box-panel')).toBeVisible()
+      expect(await seriousA11yViolations(page)).toEqual([])
+    })
   }
 })
