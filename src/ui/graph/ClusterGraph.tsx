@@ -185,7 +185,7 @@ function Camera({ graph, layout }: { graph: RouteGraph; layout: GraphLayout }) {
           return b ? [b] : []
         })
       const px = graphTextPx(s.view, width)
-      const shot = followShot(hop, near, { width, height }, px, MAX_ZOOM)
+      const shot = followShot(hop, near, { width, height }, px, MAX_ZOOM, layout)
       void flow.setCenter(shot.x, shot.y, { zoom: shot.zoom, duration })
     }
     aim(false)

@@ -80,6 +80,41 @@ describe('the camera that follows the packet', () => {
     }
   })
 
+  it('shows less empty canvas past the graph’s edges, the packet still in view', () => {
+    const { layout, byId, places } = lessonPicture('mode2-flannel-vxlan')
+    const canvas = { width: 1800, height: 960 }
+    // Empty canvas beyond the graph's edges (and the margin kept round it), in graph units.
+    const beyond = (s: { x: number; y: number; zoom: number }) => {
+      const v = seen(s, canvas.width, canvas.height)
+      const pad = 24 / s.zoom
+      return (
+        Math.max(0, -pad - v.x1) +
+        Math.max(0, v.x2 - layout.width - pad) +
+        Math.max(0, -pad - v.y1) +
+        Math.max(0, v.y2 - layout.height - pad)
+      )
+    }
+    let before = 0
+    let after = 0
+    places.forEach((place, i) => {
+      const hop = byId.get(place)!
+      const near = [places[i - 1], places[i + 1]].flatMap((p) => (p ? [byId.get(p)!] : []))
+      const free = followShot(hop, near, canvas, 21, 2.5)
+      const shot = followShot(hop, near, canvas, 21, 2.5, layout)
+      expect(shot.zoom).toBe(free.zoom)
+      expect(beyond(shot), `step ${i}`).toBeLessThanOrEqual(beyond(free) + 1e-9)
+      before += beyond(free)
+      after += beyond(shot)
+      const v = seen(shot, canvas.width, canvas.height)
+      const p = restPoint(hop)
+      expect(p.y, `step ${i}`).toBeGreaterThan(v.y1)
+      expect(p.y, `step ${i}`).toBeLessThan(v.y2)
+      expect(p.x, `step ${i}`).toBeGreaterThan(v.x1)
+      expect(p.x, `step ${i}`).toBeLessThan(v.x2)
+    })
+    expect(after).toBeLessThan(before / 2)
+  })
+
   it('never zooms past the graph’s own limit', () => {
     const { byId, places } = lessonPicture('mode1-localhost')
     const shot = followShot(byId.get(places[0]!)!, [], { width: 3840, height: 2000 }, 40, 2.5)

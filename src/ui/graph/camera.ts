@@ -68,10 +68,15 @@ const clamp = (v: number, lo: number, hi: number) =>
 /** The zoom at which the graph's smallest text is `px` pixels high. */
 export const readableZoom = (px: number) => px / GRAPH_MIN_FONT
 
+/** Keeps a view of half-extent `half` centred at `c` inside lo..hi; centred on it when it is smaller. */
+const inside = (c: number, half: number, lo: number, hi: number) =>
+  hi - lo <= 2 * half ? (lo + hi) / 2 : Math.max(lo + half, Math.min(hi - half, c))
+
 /**
  * Frames the hop (always, at a readable zoom) and its neighbours (the boxes of the steps just
  * before and after) as far as they fit; closer in when all of it fits, up to CLOSER times the
- * readable zoom and never past `maxZoom`.
+ * readable zoom and never past `maxZoom`. Given the graph's size (it starts at 0,0), the view
+ * shows no more empty canvas past the graph's edges than it must.
  */
 export function followShot(
   hop: GraphBox,
@@ -79,6 +84,7 @@ export function followShot(
   canvas: { width: number; height: number },
   textPx: number,
   maxZoom: number,
+  graph?: { width: number; height: number },
 ): Shot {
   const readable = Math.min(readableZoom(textPx), maxZoom)
   const vw = Math.max(1, canvas.width - 2 * MARGIN)
@@ -90,9 +96,16 @@ export function followShot(
   // The neighbours' middle, moved as little as needed to keep all the hop on screen.
   const hw = vw / (2 * zoom)
   const hh = vh / (2 * zoom)
+  let x = nice.x + nice.w / 2
+  let y = nice.y + nice.h / 2
+  if (graph) {
+    const pad = MARGIN / zoom
+    x = inside(x, canvas.width / (2 * zoom), -pad, graph.width + pad)
+    y = inside(y, canvas.height / (2 * zoom), -pad, graph.height + pad)
+  }
   return {
-    x: clamp(nice.x + nice.w / 2, must.x + must.w - hw, must.x + hw),
-    y: clamp(nice.y + nice.h / 2, must.y + must.h - hh, must.y + hh),
+    x: clamp(x, must.x + must.w - hw, must.x + hw),
+    y: clamp(y, must.y + must.h - hh, must.y + hh),
     zoom,
   }
 }
