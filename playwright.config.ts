@@ -14,6 +14,10 @@ export default defineConfig({
   retries: 0,
   workers: 2,
   timeout: 60_000,
+  // A wait, never a sample: on a loaded machine (two cores, other builds) a lesson and its graph
+  // take several seconds to appear, and a busy machine must not fail a test. What moves in time
+  // is driven by the page's fake clock instead (e2e/graph.spec.ts).
+  expect: { timeout: 15_000 },
   reporter: process.env.CI ? 'list' : [['list'], ['html', { open: 'never' }]],
   use: {
     baseURL: `http://localhost:${PORT}`,

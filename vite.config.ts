@@ -1,8 +1,73 @@
 import react from '@vitejs/plugin-react'
-import { defineConfig } from 'vite'
+import { defineConfig, type Plugin } from 'vite'
+import { VitePWA } from 'vite-plugin-pwa'
+
+/**
+ * The Content-Security-Policy the built page carries, as a meta tag (a static host may send no
+ * headers). Scripts, workers (the engine's, the service worker) and every fetch come from the
+ * page's own origin; no inline script, no eval, no plugin, no <base>. Styles too: React, React
+ * Flow and d3 set styles through the CSSOM (element.style), which style-src does not govern, and
+ * none of them inserts a <style> element or a style attribute, so no 'unsafe-inline' is needed
+ * (e2e/fixtures.ts fails any test whose page reports a violation). frame-ancestors, sandbox and
+ * report-uri are ignored in a meta tag, so they are not written.
+ */
+export const CONTENT_SECURITY_POLICY = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "worker-src 'self'",
+  "connect-src 'self'",
+  "style-src 'self'",
+  "img-src 'self'",
+  "font-src 'self'",
+  "manifest-src 'self'",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'none'",
+].join('; ')
+
+/**
+ * Only in the build: the dev server needs inline scripts (React Refresh), injected <style>
+ * elements and a WebSocket that the policy rightly forbids.
+ */
+function contentSecurityPolicy(): Plugin {
+  return {
+    name: 'podpath-csp',
+    apply: 'build',
+    transformIndexHtml: () => [
+      {
+        tag: 'meta',
+        attrs: { 'http-equiv': 'Content-Security-Policy', content: CONTENT_SECURITY_POLICY },
+        injectTo: 'head-prepend',
+      },
+    ],
+  }
+}
 
 export default defineConfig({
-  plugins: [react()],
+  // Relative: the build works from any folder of any static host (`/`, `/course/podpath/`).
+  base: './',
+  plugins: [
+    react(),
+    contentSecurityPolicy(),
+    // sw.js: precaches every file the build wrote (the app, the engine's worker, every lesson's
+    // chunk), so that once opened PodPath works with no network. Registered by src/app/offline.ts.
+    VitePWA({
+      injectRegister: false,
+      manifest: false,
+      workbox: {
+        globPatterns: ['**/*.{html,js,css,svg}'],
+        // A lesson with a thousand Services is a large chunk; keep it offline too.
+        maximumFileSizeToCacheInBytes: 8 * 1024 * 1024,
+        // Any address in the app's folder opens the app (?lesson=... is the query of index.html).
+        navigateFallback: 'index.html',
+        // The first visit is controlled at once; a new version waits for the learner's reload
+        // (src/ui/status), so an open page never mixes the chunks of two builds.
+        clientsClaim: true,
+        skipWaiting: false,
+        cleanupOutdatedCaches: true,
+      },
+    }),
+  ],
   // src/app/worker-client.ts starts src/sim/worker.ts as a module worker.
   worker: { format: 'es' },
   build: { target: 'es2022' },

@@ -1,34 +1,43 @@
 /**
- * The cluster the browser benchmark pans: generated in memory, deterministically, like the
- * engine benchmark's (engine.bench.ts), small enough to draw whole (every Pod is a box).
+ * The clusters the browser benchmark opens and pans: generated in memory, deterministically, like
+ * the engine benchmark's (engine.bench.ts). BIG (50 nodes, 1,000 Pods) and HUGE (100 nodes,
+ * 5,000 Pods, the engine benchmark's size).
  *
- *   npx tsx bench/big-cluster.ts > big.yaml   # to open it in the app by hand
+ *   npx tsx bench/big-cluster.ts > big.yaml          # to open it in the app by hand
+ *   npx tsx bench/big-cluster.ts huge > huge.yaml
  */
 
-export const BIG = { nodes: 50, pods: 1000, controllers: 20 }
+export interface ClusterSize {
+  nodes: number
+  pods: number
+  controllers: number
+}
+
+export const BIG: ClusterSize = { nodes: 50, pods: 1000, controllers: 20 }
+export const HUGE: ClusterSize = { nodes: 100, pods: 5000, controllers: 50 }
 
 /**
- * BIG.nodes nodes, BIG.pods Pods from BIG.controllers controllers (a StatefulSet `web` first, then
- * Deployments and StatefulSets in turn, replicas spread over the nodes in order, as in
+ * size.nodes nodes, size.pods Pods from size.controllers controllers (a StatefulSet `web` first,
+ * then Deployments and StatefulSets in turn, replicas spread over the nodes in order, as in
  * engine.bench.ts), flannel VXLAN, one Traffic from web-0 (first node) to the last web Pod.
  */
-export function bigScenarioYaml(): string {
+export function bigScenarioYaml(size: ClusterSize = BIG): string {
   const nodes = Array.from(
-    { length: BIG.nodes },
+    { length: size.nodes },
     (_, i) => `    - {name: node-${i + 1}, ip: 192.168.1.${i + 11}}`,
   ).join('\n')
   const docs = [
     `apiVersion: podpath.dev/v1alpha1
 kind: Cluster
-metadata: {name: bench-${BIG.nodes}-nodes}
+metadata: {name: bench-${size.nodes}-nodes}
 spec:
   cni: {plugin: flannel, backend: vxlan}
   nodes:
 ${nodes}
 `,
   ]
-  const per = BIG.pods / BIG.controllers
-  for (let i = 0; i < BIG.controllers; i++) {
+  const per = size.pods / size.controllers
+  for (let i = 0; i < size.controllers; i++) {
     const name = i === 0 ? 'web' : `app-${i}`
     const kind = i % 2 === 0 ? 'StatefulSet' : 'Deployment'
     docs.push(`apiVersion: apps/v1
@@ -50,4 +59,5 @@ spec: {from: {pod: default/web-0}, to: "http://web-${per - 1}:8080/"}
   return docs.join('---\n')
 }
 
-if (process.argv[1] === import.meta.filename) process.stdout.write(bigScenarioYaml())
+if (process.argv[1] === import.meta.filename)
+  process.stdout.write(bigScenarioYaml(process.argv[2] === 'huge' ? HUGE : BIG))

@@ -14,6 +14,8 @@ import { parseScenario } from '../src/model/parse-scenario.ts'
 import { buildCluster } from '../src/sim/build/build-cluster.ts'
 import { nodeIptables, nodeNftablesTable } from '../src/sim/proxy/kube-proxy.ts'
 import { nftRulesTested } from '../src/sim/walk/nft-narration.ts'
+import type { Trace } from '../src/model/trace.ts'
+import type { Cluster } from '../src/sim/cluster.ts'
 import { trace } from '../src/sim/trace.ts'
 
 const SIZES = (process.env.BENCH_SIZES ?? '10,100,1000,10000').split(',').map(Number)
@@ -55,73 +57,106 @@ spec: {from: {node: node-1}, to: "svc-${n - 1}:80"}`)
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
+/** Fresh builds per size: the first trace of each is timed, and their medians reported. */
+const COLD = Number(process.env.BENCH_COLD ?? 3)
 
+/** Wall-clock and process CPU time of `f` (on a busy machine the wall clock counts waiting too). */
+function timed<T>(f: () => T): { ms: number; cpuMs: number; value: T } {
+  const c0 = process.cpuUsage()
+  const t0 = performance.now()
+  const value = f()
+  const ms = performance.now() - t0
+  const c = process.cpuUsage(c0)
+  return { ms, cpuMs: (c.user + c.system) / 1000, value }
+}
+
+/**
+ * The rules one packet was tested against on its way to the Service. iptables and userspace:
+ * the rules walked to the DNAT or REDIRECT (userspace's portal chain has one rule per Service
+ * port too). IPVS: the few ipset-matching iptables rules it still walks, plus one hash lookup of
+ * the virtual service. nftables: the rules of table ip kube-proxy walked to the DNAT (map
+ * elements not counted).
+ */
+function rulesTested(mode: string, t: Trace): number {
+  const last = <T>(xs: T[], f: (x: T) => boolean) => xs.filter(f).at(-1)
+  const dnat = last(t.steps, (x) => x.action === 'dnat' && x.phase === 'request')
+  const lb = last(t.steps, (x) => x.action === 'lb-select' && x.phase === 'request')
+  if (mode === 'ipvs')
+    return (lb?.lookups.filter((l) => l.table.startsWith('iptables')).length ?? 0) + 1
+  if (!dnat) return 0
+  return mode === 'nftables'
+    ? nftRulesTested(dnat.lookups)
+    : dnat.lookups.filter((l) => l.table.startsWith('iptables')).length
+}
+
+const load0 = os.loadavg()
 const rows = []
 for (const mode of (process.env.BENCH_MODES ?? 'iptables,ipvs,nftables,userspace').split(','))
   for (const n of SIZES) {
     const parsed = parseScenario(scenario(n, mode), `scale-${n}.yaml`)
-    const t0 = performance.now()
-    const built = buildCluster(parsed.scenario!)
-    const buildMs = performance.now() - t0
-    const cluster = built.cluster!
-    const t1 = performance.now()
+    const traffic = parsed.scenario!.traffic[0]!
+    const builds: number[] = []
+    const firsts: number[] = []
+    const firstsCpu: number[] = []
+    let cluster: Cluster | null = null
+    for (let i = 0; i < COLD; i++) {
+      const b = timed(() => buildCluster(parsed.scenario!).cluster!)
+      builds.push(b.ms)
+      cluster = b.value
+      // The first trace of a built cluster pays for kube-proxy's rules on the nodes it crosses
+      // (written, hashed and indexed once per cluster); later traces reuse them.
+      const f = timed(() => trace(cluster!, traffic, { seed: 0 }))
+      firsts.push(f.ms)
+      firstsCpu.push(f.cpuMs)
+    }
+    const times: number[] = []
+    let tested = 0
+    for (let seed = 1; seed < TRACES; seed++) {
+      const r = timed(() => trace(cluster!, traffic, { seed }))
+      times.push(r.ms)
+      tested = rulesTested(mode, r.value)
+    }
+    // Counted after the traces, so that counting does not warm what the first trace measures.
     let rules: number
     let elements = 0
     if (mode === 'nftables') {
-      const table = nodeNftablesTable(cluster, 'node-1')
+      const table = nodeNftablesTable(cluster!, 'node-1')
       rules = table.chains.reduce((n, c) => n + c.rules.length, 0)
       elements = table.sets.reduce((n, s) => n + s.elements.length, 0)
-    } else rules = nodeIptables(cluster, 'node-1').rules.filter((r) => r.table === 'nat').length
-    const rulesMs = performance.now() - t1
-    const times: number[] = []
-    let tested = 0
-    for (let seed = 0; seed < TRACES; seed++) {
-      const s = performance.now()
-      const t = trace(cluster, parsed.scenario!.traffic[0]!, { seed })
-      times.push(performance.now() - s)
-      // iptables and userspace: the rules walked to the DNAT or REDIRECT (userspace's portal
-      // chain has one rule per Service port too). IPVS: the few ipset-matching iptables rules it
-      // still walks, plus one hash lookup of the virtual service.
-      // nftables: the rules of table ip kube-proxy walked to the DNAT (map elements not counted).
-      const last = <T>(xs: T[], f: (x: T) => boolean) => xs.filter(f).at(-1)
-      const dnat = last(t.steps, (x) => x.action === 'dnat' && x.phase === 'request')
-      const lb = last(t.steps, (x) => x.action === 'lb-select' && x.phase === 'request')
-      tested =
-        mode === 'ipvs'
-          ? (lb?.lookups.filter((l) => l.table.startsWith('iptables')).length ?? 0) + 1
-          : !dnat
-            ? 0
-            : mode === 'nftables'
-              ? nftRulesTested(dnat.lookups)
-              : dnat.lookups.filter((l) => l.table.startsWith('iptables')).length
-    }
+    } else rules = nodeIptables(cluster!, 'node-1').rules.filter((r) => r.table === 'nat').length
     rows.push({
       mode,
       services: n,
       natRules: rules,
       elements,
       rulesTested: tested,
-      buildMs,
-      rulesMs,
-      traceMedianMs: median(times.slice(1)),
-      firstTraceMs: times[0]!,
+      buildMs: median(builds),
+      firstTraceMs: median(firsts),
+      firstTraceCpuMs: median(firstsCpu),
+      traceMedianMs: median(times),
     })
   }
+const load1 = os.loadavg()
 
+const loads = (l: number[]) => l.map((x) => x.toFixed(1)).join(' ')
 console.log(`machine: ${os.cpus()[0]?.model} x${os.cpus().length}, node ${process.version}`)
+console.log(`load average before ${loads(load0)}, after ${loads(load1)}`)
 console.log(
-  'mode      services      rules  elements  rules tested  build ms  first trace ms  trace median ms',
+  'mode      services      rules  elements  rules tested  build ms  first trace ms  (cpu ms)  trace median ms',
 )
 for (const r of rows) {
   console.log(
-    `${r.mode.padEnd(8)}  ${String(r.services).padStart(8)}  ${String(r.natRules).padStart(9)}  ${String(r.elements).padStart(8)}  ${String(r.rulesTested).padStart(12)}  ${r.buildMs.toFixed(1).padStart(8)}  ${r.firstTraceMs.toFixed(1).padStart(14)}  ${r.traceMedianMs.toFixed(2).padStart(15)}`,
+    `${r.mode.padEnd(8)}  ${String(r.services).padStart(8)}  ${String(r.natRules).padStart(9)}  ${String(r.elements).padStart(8)}  ${String(r.rulesTested).padStart(12)}  ${r.buildMs.toFixed(1).padStart(8)}  ${r.firstTraceMs.toFixed(1).padStart(14)}  ${r.firstTraceCpuMs.toFixed(0).padStart(8)}  ${r.traceMedianMs.toFixed(2).padStart(15)}`,
   )
 }
+console.log(
+  `build and first trace: medians of ${COLD} fresh builds (the first trace of each); trace median: ${TRACES - 1} more traces of the last.`,
+)
 console.log(
   'rules: iptables/IPVS/userspace, rules in the nat table; nftables, rules in table ip kube-proxy (elements: its map and set elements).\nIPVS: "rules tested" is the ipset-matching iptables rules walked plus the one hash-table lookup of the virtual service.',
 )
 mkdirSync('bench/results', { recursive: true })
 writeFileSync(
   'bench/results/services.json',
-  `${JSON.stringify({ date: new Date().toISOString(), rows }, null, 2)}\n`,
+  `${JSON.stringify({ date: new Date().toISOString(), load: { before: load0, after: load1 }, rows }, null, 2)}\n`,
 )

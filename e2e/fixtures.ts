@@ -1,4 +1,7 @@
-/** The browser tests' `test`: every page must finish with no console error and no page error. */
+/**
+ * The browser tests' `test`: every page must finish with no console error, no page error and no
+ * Content-Security-Policy violation (the build ships a strict policy: vite.config.ts).
+ */
 import AxeBuilder from '@axe-core/playwright'
 import { test as base, expect, type Page } from '@playwright/test'
 
@@ -10,6 +13,13 @@ export const test = base.extend<{ pageErrors: string[] }>({
         if (m.type() === 'error') errors.push(`console: ${m.text()}`)
       })
       page.on('pageerror', (e) => errors.push(`page: ${e.message}`))
+      // Chromium logs most violations itself; the event also catches those it only reports.
+      await page.addInitScript(() => {
+        document.addEventListener('securitypolicyviolation', (e) => {
+          const where = e.sourceFile ? ` at ${e.sourceFile}:${e.lineNumber}` : ''
+          console.error(`CSP violation: ${e.effectiveDirective} blocked ${e.blockedURI}${where}`)
+        })
+      })
       await use(errors)
       expect(errors, 'console and page errors').toEqual([])
     },

@@ -3,6 +3,7 @@ import { summarize } from '../src/sim/summary.ts'
 import { graphExtras } from '../src/ui/graph/extras.ts'
 import { layoutCluster } from '../src/ui/graph/layout.ts'
 import { boxIds, locate } from '../src/ui/graph/locate.ts'
+import { STEP_MS } from '../src/app/store.ts'
 import { engineView } from './engine.ts'
 import type { Page } from '@playwright/test'
 import { expect, param, seriousA11yViolations, test } from './fixtures.ts'
@@ -33,6 +34,45 @@ async function packetPoint(page: Page) {
 }
 async function boxRect(page: Page, id: string) {
   return (await page.locator(`[data-box="${id}"]`).boundingBox())!
+}
+
+/**
+ * Stops the page's clock (timers, animation frames, performance.now: Playwright's fake clock,
+ * installed before the page loaded): from here time moves only by `page.clock.runFor`, so what
+ * a test sees does not depend on how busy the machine is.
+ */
+async function freezeClock(page: Page) {
+  await page.clock.pauseAt((await page.evaluate(() => Date.now())) + 1000)
+}
+
+/** From now on, where the packet is drawn each time its position is written (every frame). */
+async function recordPacket(page: Page) {
+  await page.getByTestId('packet').evaluate((e) => {
+    const seen: { x: number; y: number }[] = []
+    Object.assign(e, { seen })
+    new MutationObserver(() => {
+      const r = e.getBoundingClientRect()
+      seen.push({ x: r.x, y: r.y })
+    }).observe(e, { attributes: true, attributeFilter: ['style'] })
+  })
+  return () =>
+    page
+      .getByTestId('packet')
+      .evaluate((e) => (e as unknown as { seen: { x: number; y: number }[] }).seen)
+}
+
+/** How far a point is from a polyline (the packet's drawn way, frame to frame). */
+function distanceToPath(p: { x: number; y: number }, path: { x: number; y: number }[]): number {
+  let best = Infinity
+  for (let i = 1; i < path.length; i++) {
+    const [a, b] = [path[i - 1]!, path[i]!]
+    const [dx, dy] = [b.x - a.x, b.y - a.y]
+    const len2 = dx * dx + dy * dy
+    const t =
+      len2 === 0 ? 0 : Math.max(0, Math.min(1, ((p.x - a.x) * dx + (p.y - a.y) * dy) / len2))
+    best = Math.min(best, Math.hypot(p.x - (a.x + t * dx), p.y - (a.y + t * dy)))
+  }
+  return best
 }
 
 test.describe('the cluster graph', () => {
@@ -83,17 +123,25 @@ test.describe('the cluster graph', () => {
   })
 
   test('plays through the steps at the chosen speed, and pauses', async ({ page }) => {
-    await page.goto('/?lesson=mode2-flannel-vxlan&lang=en')
+    await page.clock.install()
+    await page.goto('/?lesson=mode2-flannel-vxlan&lang=en&step=0')
     const controls = page.getByRole('toolbar', { name: 'Playback' })
     await controls.getByLabel('Speed').selectOption('4')
+    await freezeClock(page)
     await controls.getByRole('button', { name: 'Play' }).click()
     await expect(controls.getByRole('button', { name: 'Pause' })).toBeVisible()
-    await expect.poll(() => Number(param(page, 'step')), { timeout: 5000 }).toBeGreaterThan(2)
+    // At 4x a step shows for a quarter of STEP_MS: not a millisecond less.
+    for (const step of [1, 2, 3]) {
+      await page.clock.runFor(STEP_MS / 4 - 1)
+      expect(param(page, 'step')).toBe(String(step - 1))
+      await page.clock.runFor(1)
+      await expect.poll(() => param(page, 'step')).toBe(String(step))
+    }
     await controls.getByRole('button', { name: 'Pause' }).click()
-    const stopped = param(page, 'step')
-    await page.waitForTimeout(1000)
-    expect(param(page, 'step')).toBe(stopped)
-    await expect(page.locator('.step-list > li').nth(Number(stopped))).toHaveClass(/selected/)
+    await expect(controls.getByRole('button', { name: 'Play' })).toBeVisible()
+    await page.clock.runFor(10 * STEP_MS)
+    expect(param(page, 'step')).toBe('3')
+    await expect(page.locator('.step-list > li').nth(3)).toHaveClass(/selected/)
   })
 
   test('P plays and pauses when nothing is focused; Space steps, as a slide show does', async ({
@@ -207,48 +255,27 @@ test.describe('the cluster graph', () => {
     expect(places[8]).toBe('underlay')
     expect(places[9]).toBe('dev:node-2:flannel.1')
     // A still camera (the whole cluster), so the packet's own move is what is measured.
+    await page.clock.install()
     await page.goto('/?lesson=mode2-flannel-vxlan&lang=en&step=8&camera=whole')
-    // Slow, so that even a busy machine draws a frame close to each point of the way.
     await page.getByRole('toolbar', { name: 'Playback' }).getByLabel('Speed').selectOption('0.25')
+    await expect(page.getByTestId('packet')).toHaveAttribute('data-at', places[8]!)
+    await freezeClock(page)
     const start = await packetPoint(page)
-    // Record where the packet is drawn on every frame of the move.
-    const sampling = page.getByTestId('packet').evaluate(
-      (e) =>
-        new Promise<{ x: number; y: number }[]>((done) => {
-          const seen: { x: number; y: number }[] = []
-          const t0 = performance.now()
-          const frame = () => {
-            const r = e.getBoundingClientRect()
-            seen.push({ x: r.x, y: r.y })
-            if (performance.now() - t0 < 4200) requestAnimationFrame(frame)
-            else done(seen)
-          }
-          requestAnimationFrame(frame)
-        }),
-    )
+    const recorded = await recordPacket(page)
     await page.getByRole('button', { name: 'Next step' }).click()
-    const seen = await sampling
+    // The whole move, one frame every 16 ms of the page's clock, then a while at rest.
+    await page.clock.runFor(STEP_MS / 0.25 + 500)
+    const seen = await recorded()
+    expect(seen.length).toBeGreaterThan(100)
     const end = await packetPoint(page)
     const target = await boxRect(page, places[9]!)
     expect(end.moving).toBe(false)
     expect(Math.abs(end.x - (target.x + target.width / 2))).toBeLessThan(2)
     expect(Math.abs(end.y - target.y)).toBeLessThan(2)
-    // On its way it went through node-2's eth0 (in under it, where the wire from the underlay
-    // ends, and out of its top to flannel.1). Measured on the way between frames, not on the
-    // frames alone: a busy machine draws few, and the packet crosses a small box between two.
+    // On its way it went through node-2's eth0: in under it, where the wire from the underlay
+    // ends, and out of its top to flannel.1.
     const eth0 = await boxRect(page, 'dev:node-2:eth0')
-    const inEth0 = (p: { x: number; y: number }) =>
-      p.x >= eth0.x - 6 &&
-      p.x <= eth0.x + eth0.width + 6 &&
-      p.y >= eth0.y - 6 &&
-      p.y <= eth0.y + eth0.height + 6
-    const crossed = seen.slice(1).some((b, i) => {
-      const a = seen[i]!
-      return Array.from({ length: 21 }, (_, k) => k / 20).some((t) =>
-        inEth0({ x: a.x + (b.x - a.x) * t, y: a.y + (b.y - a.y) * t }),
-      )
-    })
-    expect(crossed).toBe(true)
+    expect(distanceToPath({ x: eth0.x + eth0.width / 2, y: eth0.y }, seen)).toBeLessThan(3)
     // A straight line from start to end would pass nowhere near there.
     const off = (p: { x: number; y: number }) =>
       Math.abs((end.x - start.x) * (start.y - p.y) - (start.x - p.x) * (end.y - start.y)) /
@@ -286,14 +313,19 @@ test.describe('the cluster graph', () => {
     // unwraps it; unwrapped once there.
     const head = packet.locator('.packet-envelope-head')
     // A still camera: panning with the packet would keep the page busy while the move is timed.
+    await page.clock.install()
     await page.goto(`/?lesson=mode2-flannel-vxlan&lang=en&camera=whole&step=${unwrapped - 1}`)
     await expect(head).toBeVisible()
     await page.getByRole('toolbar', { name: 'Playback' }).getByLabel('Speed').selectOption('0.25')
+    await freezeClock(page)
     await page.getByRole('button', { name: 'Next step' }).click()
     await expect(packet).toHaveAttribute('data-step', String(unwrapped))
+    // A while into the move by the page’s clock: still on its way, still wrapped.
+    await page.clock.runFor(STEP_MS / 0.25 / 4)
     expect(await packetPoint(page)).toMatchObject({ moving: true })
     await expect(head).toBeVisible()
-    await expect(head).toBeHidden({ timeout: 8000 })
+    await page.clock.runFor(STEP_MS / 0.25)
+    await expect(head).toBeHidden()
     expect(await packetPoint(page)).toMatchObject({ moving: false })
     await expect(packet.locator('.packet-token')).toBeVisible()
     // A step later nothing of it is left.

@@ -145,7 +145,7 @@ test.describe("opening one's own scenario", () => {
       engine('pasted.yaml', VALID).steps('to-web'),
     )
     await page.getByRole('button', { name: '显示课程列表' }).click()
-    await page.getByRole('navigation').getByRole('link').first().click()
+    await page.getByRole('navigation', { name: '集群网络' }).getByRole('link').first().click()
     await expect(page.getByRole('heading', { level: 1 })).not.toHaveText('pasted.yaml')
     expect(param(page, 'lesson')).not.toBeNull()
   })

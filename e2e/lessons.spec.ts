@@ -75,6 +75,18 @@ for (const lesson of LESSONS) {
         await expect.poll(() => param(page, 'step')).toBe('0')
 
         await expect(page.getByTestId('outcome')).toHaveText(en.outcome[t.outcome])
+        // The backend the connection reached, and the address the client dialled when it differs.
+        if (t.endpoint) {
+          const reached = page.getByTestId('endpoint')
+          await expect(reached).toContainText(`${t.endpoint.ip}:${t.endpoint.port}`)
+          if (t.endpoint.pod) await expect(reached).toContainText(t.endpoint.pod)
+          const same = t.dialled?.ip === t.endpoint.ip && t.dialled.port === t.endpoint.port
+          if (t.dialled && !same)
+            await expect(reached).toContainText(`dialled ${t.dialled.ip}:${t.dialled.port}`)
+        } else await expect(page.getByTestId('endpoint')).toHaveCount(0)
+        const reasonShown = page.locator('.outcome-reason')
+        if (t.reason) await expect(reasonShown).toHaveText(t.reason.en)
+        else await expect(reasonShown).toHaveCount(0)
         await expect(steps.first().locator('.explain')).toHaveText(t.steps[0]!.explain.en)
 
         // The workspace's panels follow the step, forward and back, by button and by key.
@@ -109,6 +121,8 @@ for (const lesson of LESSONS) {
         await expect(steps.first().locator('.explain')).toHaveText(t.steps[0]!.explain['zh-CN'])
         await expectPanelsAt(page, t, 0, 'zh-CN')
         await expect(page.getByRole('heading', { name: '逐步解析' })).toBeVisible()
+        // The engine says why in Chinese too; the page shows its words, translating nothing.
+        if (t.reason) await expect(reasonShown).toHaveText(t.reason['zh-CN'])
       }
 
       await expect(page.getByRole('heading', { level: 1 })).toHaveText(lesson.title['zh-CN'])

@@ -1,11 +1,14 @@
 import { StrictMode } from 'react'
 import { createRoot } from 'react-dom/client'
-import { openLesson } from './app/session.ts'
+import { registerServiceWorker, watchNetwork } from './app/offline.ts'
+import { parsePage } from './app/page.ts'
+import { openLesson, retryLast } from './app/session.ts'
 import { useAppStore } from './app/store.ts'
 import { startStageSync } from './app/stage-sync.ts'
 import { parseUrl, syncUrl } from './app/url.ts'
 import { detectLang, initI18n } from './i18n/i18n.ts'
 import { App } from './ui/App.tsx'
+import { AppCrash } from './ui/status/AppCrash.tsx'
 import './ui/theme.css'
 import './ui/app.css'
 import './ui/workspace.css'
@@ -17,6 +20,7 @@ const lang = detectLang(url.lang, navigator.languages)
 useAppStore.setState({
   lang,
   seed: url.seed,
+  page: parsePage(window.location.search),
   ...(url.layer ? { graphLayer: url.layer } : {}),
   ...(url.camera ? { camera: url.camera } : {}),
   ...(url.view ? { view: url.view } : {}),
@@ -26,12 +30,16 @@ initI18n(lang)
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
-    <App />
+    <AppCrash>
+      <App />
+    </AppCrash>
   </StrictMode>,
 )
 
 // Presenter mode's two windows keep one step (the speaker window is this app, speaker=1).
 startStageSync()
+// A lesson that could not be downloaded opens by itself once the network is back.
+watchNetwork(() => void retryLast())
 
 void openLesson(url.lesson, {
   traffic: url.traffic,
@@ -39,4 +47,12 @@ void openLesson(url.lesson, {
   connection: url.connection,
   cni: url.cni,
   proxy: url.proxy,
-}).then(syncUrl)
+  // A language the address asks for and PodPath lacks: the page says which one it shows.
+  url: {
+    given: url.given,
+    corrections: url.corrections.map((c) => (c.param === 'lang' ? { ...c, now: lang } : c)),
+  },
+})
+  .then(syncUrl)
+  // After the first lesson is on screen: saving the app for offline use does not slow it down.
+  .finally(registerServiceWorker)

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { openLesson, openScenario } from './session.ts'
 import { useAppStore } from './store.ts'
@@ -53,6 +54,20 @@ describe("opening the learner's own scenario", () => {
     expect(s.trafficNames).toEqual(['to-web'])
     expect(s.trace?.outcome).toBe('delivered')
     expect(s.trace?.steps.length).toBeGreaterThan(2)
+  })
+
+  it('opens a cluster as it prints itself (docs/examples/kind-cluster.yaml) and traces it', async () => {
+    const file = new URL('../../docs/examples/kind-cluster.yaml', import.meta.url)
+    await openScenario('kind-cluster.yaml', readFileSync(file, 'utf8'))
+    const s = useAppStore.getState()
+    expect(s.status).toBe('ready')
+    expect(s.trace?.outcome).toBe('delivered')
+    expect(s.cluster?.cni).toBe('kindnet')
+    expect(s.cluster?.nodes.map((n) => n.name)).toEqual([
+      'kind-control-plane',
+      'kind-worker',
+      'kind-worker2',
+    ])
   })
 
   it('shows its errors with their file and line, as a lesson with errors', async () => {

@@ -8,16 +8,57 @@ import type { ClusterOverrides, CniChoice } from '../model/overrides.ts'
 import type { KubeProxyMode } from '../model/scenario.ts'
 import { foldsFor, foldToOpen } from './fold.ts'
 import { hasLessonSource, lessonFileName, loadLessonSource } from './lesson-sources.ts'
-import { clampStep, useAppStore, type ScenarioSlice } from './store.ts'
-import { createEngineClient, type EngineClient } from './worker-client.ts'
+import { isUnreachable } from './offline.ts'
+import { clampStep, useAppStore, type AppState, type ScenarioSlice } from './store.ts'
+import { createEngineClient, EngineCancelled, type EngineClient } from './worker-client.ts'
+import { LESSON_PARAMS, type UrlCorrection, type UrlParam } from './url.ts'
 import type { InspectTarget } from '../sim/protocol.ts'
 
 let engine: EngineClient | null = null
 let generation = 0
 
+/** The step shown now, as the step list numbers it. */
+const shownStep = (s: AppState) => s.trace?.steps[s.step]?.index ?? null
+
 function getEngine(): EngineClient {
-  engine ??= createEngineClient()
+  engine ??= createEngineClient({
+    // The client has already restarted the worker and replayed what it was asked: nothing in
+    // the store changes but the notice (the step stays where the learner was).
+    onEvent: (e) =>
+      useAppStore.setState((s) => ({
+        engineNotice: { kind: 'restarted', cause: e.cause, message: e.message, step: shownStep(s) },
+      })),
+  })
   return engine
+}
+
+type Settled = Pick<AppState, keyof ScenarioSlice | 'step'>
+/** What the screen showed before the run under way; a cancel goes back to it. */
+let settled: Settled | null = null
+/** The last thing the learner asked for, to try again once the network is back. */
+let lastAction: (() => Promise<void>) | null = null
+
+/** Starts an action: newer than any under way, and remembered for a cancel or a retry. */
+function begin(action: () => Promise<void>): number {
+  const s = useAppStore.getState()
+  if (s.status !== 'loading') settled = settledOf(s)
+  lastAction = action
+  // A new request: what the engine said about an earlier one is old news.
+  if (s.engineNotice) useAppStore.setState({ engineNotice: null })
+  return ++generation
+}
+
+/**
+ * Stops the engine's run under way (the learner's Cancel): the screen goes back to what it
+ * showed before, on a fresh worker that holds the same scenario.
+ */
+export function cancelRun(): void {
+  engine?.cancel()
+}
+
+/** Does again what the learner last asked for (after the network came back). */
+export async function retryLast(): Promise<void> {
+  if (useAppStore.getState().status === 'offline') await lastAction?.()
 }
 
 const NOTHING_OPEN: Omit<ScenarioSlice, 'lessonId' | 'status' | 'seed'> = {
@@ -34,30 +75,60 @@ const NOTHING_OPEN: Omit<ScenarioSlice, 'lessonId' | 'status' | 'seed'> = {
   cniSwitch: null,
   proxySwitch: null,
   asWritten: null,
+  urlNotices: [],
+}
+
+/** Every fact of the open scenario, and the step: what a cancel restores. */
+function settledOf(s: AppState): Settled {
+  const keys = [...Object.keys(NOTHING_OPEN), 'lessonId', 'status', 'seed', 'step']
+  return Object.fromEntries(keys.map((k) => [k, s[k as keyof Settled]])) as Settled
 }
 
 function failed(gen: number, err: unknown): void {
   if (gen !== generation) return
-  useAppStore.setState({ status: 'failed', engineError: (err as Error).message })
+  if (err instanceof EngineCancelled) {
+    return useAppStore.setState((s) => {
+      const back = settled ?? settledOf(s)
+      const step = shownStep({ ...s, ...back })
+      return { ...back, playing: false, engineNotice: { kind: 'cancelled', step } }
+    })
+  }
+  const message = (err as Error).message
+  // Offline, whatever failed failed for want of a download (a worker script says no more).
+  const offline = isUnreachable(err) || !useAppStore.getState().online
+  useAppStore.setState({ status: offline ? 'offline' : 'failed', engineError: message })
 }
 
-async function showTrace(gen: number, traffic: string | null, step: number): Promise<void> {
+async function showTrace(
+  gen: number,
+  traffic: string | null,
+  step: number,
+  notices?: UrlCorrection[],
+): Promise<void> {
   const { seed, connection } = useAppStore.getState()
   const trace = traffic ? await getEngine().trace(traffic, seed, connection) : null
   if (gen !== generation) return
   const { lessonId } = useAppStore.getState()
   // What the lesson does not teach folds into one step (fold.ts); a new trace starts folded.
   const folds = trace ? foldsFor(LESSONS.find((l) => l.id === lessonId) ?? null, trace.steps) : []
-  const at = clampStep(step, trace)
+  const shown = clampStep(step, trace)
   // A step from the URL that a fold hides opens it.
-  const hiding = foldToOpen(folds, new Set(), at)
+  const hiding = foldToOpen(folds, new Set(), shown)
+  // A step the address names past the last one: the last is shown, and the page says so.
+  const past = notices && trace && shown !== step && notices.every((n) => n.param !== 'step')
   useAppStore.setState({
     status: 'ready',
     trace,
     folds,
     openFolds: new Set(hiding ? [hiding.id] : []),
-    step: at,
+    step: shown,
     playing: false,
+    ...(past && {
+      urlNotices: [
+        ...notices,
+        { param: 'step', given: String(step), now: String(shown), reason: 'range' },
+      ],
+    }),
   })
 }
 
@@ -75,7 +146,9 @@ function overridesFor(
 
 /**
  * Opens a lesson (null: the landing screen), optionally at a request and step from the URL, and
- * with the CNI and kube-proxy switches the URL names.
+ * with the CNI and kube-proxy switches the URL names. Given the address it came from (`url`),
+ * it lists whatever of it the page could not take as written (store.urlNotices): an unknown
+ * lesson opens the landing map, an unknown request the first one, a step past the end the last.
  */
 export async function openLesson(
   id: string | null,
@@ -85,22 +158,39 @@ export async function openLesson(
     connection?: number
     cni?: CniChoice | null
     proxy?: KubeProxyMode | null
+    /** The address's parameters as written, and what parseUrl already corrected. */
+    url?: { given: Partial<Record<UrlParam, string>>; corrections: UrlCorrection[] }
   } = {},
 ): Promise<void> {
-  const gen = ++generation
+  const gen = begin(() => openLesson(id, want))
   const setScenario = (patch: Partial<ScenarioSlice>) => useAppStore.setState(patch)
   const lesson = LESSONS.find((l) => l.id === id)
-  if (!id) return setScenario({ lessonId: null, status: 'idle', ...NOTHING_OPEN })
-  if (!lesson || !hasLessonSource(lesson))
-    return setScenario({ lessonId: id, status: 'missing', ...NOTHING_OPEN })
-  setScenario({ lessonId: id, status: 'loading', ...NOTHING_OPEN })
+  const notices = [...(want.url?.corrections ?? [])]
+  const note = (param: UrlParam, reason: UrlCorrection['reason'], now: string | null = null) => {
+    const given = want.url?.given[param]
+    if (given !== undefined && notices.every((n) => n.param !== param))
+      notices.push({ param, given, now, reason })
+  }
+  if (!id || !lesson) {
+    // No lesson to open: the landing map, and what of the address was about a lesson.
+    if (id) note('lesson', 'unknown')
+    for (const p of LESSON_PARAMS) note(p, 'noLesson')
+    return setScenario({ lessonId: null, status: 'idle', ...NOTHING_OPEN, urlNotices: notices })
+  }
+  if (!hasLessonSource(lesson))
+    return setScenario({ lessonId: id, status: 'missing', ...NOTHING_OPEN, urlNotices: notices })
+  setScenario({ lessonId: id, status: 'loading', ...NOTHING_OPEN, urlNotices: notices })
+  // The engine's worker starts while the lesson's file is fetched, not after it.
+  getEngine().warm()
   try {
     const source = await loadLessonSource(lesson)
     if (gen !== generation) return
     if (source === null) return setScenario({ status: 'missing' })
     const file = lessonFileName(lesson)
     const switches = overridesFor(lesson, want.cni, want.proxy)
-    setScenario({ file, source, ...switches })
+    if (want.cni && !switches.cniSwitch) note('cni', 'notOffered')
+    if (want.proxy && !switches.proxySwitch) note('proxy', 'notOffered')
+    setScenario({ file, source, ...switches, urlNotices: [...notices] })
     const loaded = await getEngine().load(file, source, engineOverrides(switches))
     if (gen !== generation) return
     if (!loaded.ok) return setScenario({ status: 'invalid', diagnostics: loaded.diagnostics })
@@ -108,6 +198,7 @@ export async function openLesson(
       want.traffic && loaded.traffic.includes(want.traffic)
         ? want.traffic
         : (loaded.traffic[0] ?? null)
+    if (want.traffic && traffic !== want.traffic) note('traffic', 'notInLesson', traffic)
     setScenario({
       connection: want.connection ?? 1,
       diagnostics: loaded.diagnostics,
@@ -115,11 +206,17 @@ export async function openLesson(
       trafficNames: loaded.traffic,
       selectedTraffic: traffic,
       ...asWrittenSwitches(loaded.asWritten, switches),
+      urlNotices: [...notices],
     })
-    await showTrace(gen, traffic, want.step ?? 0)
+    await showTrace(gen, traffic, want.step ?? 0, want.url ? notices : undefined)
   } catch (err) {
     failed(gen, err)
   }
+}
+
+/** The learner has read what the page changed of the address. */
+export function dismissUrlNotices(): void {
+  useAppStore.setState({ urlNotices: [] })
 }
 
 /**
@@ -128,7 +225,7 @@ export async function openLesson(
  * when it has errors.
  */
 export async function openScenario(file: string, source: string): Promise<void> {
-  const gen = ++generation
+  const gen = begin(() => openScenario(file, source))
   const setScenario = (patch: Partial<ScenarioSlice>) => useAppStore.setState(patch)
   setScenario({ lessonId: null, status: 'loading', ...NOTHING_OPEN, imported: true, file, source })
   try {
@@ -150,7 +247,7 @@ export async function openScenario(file: string, source: string): Promise<void> 
 
 /** Follows another Traffic of the open scenario, from its first step. */
 export async function followTraffic(name: string): Promise<void> {
-  const gen = ++generation
+  const gen = begin(() => followTraffic(name))
   useAppStore.setState({ selectedTraffic: name, connection: 1, status: 'loading' })
   try {
     await showTrace(gen, name, 0)
@@ -167,7 +264,7 @@ export async function followTraffic(name: string): Promise<void> {
 export async function setConnection(connection: number): Promise<void> {
   const { selectedTraffic } = useAppStore.getState()
   if (!selectedTraffic) return
-  const gen = ++generation
+  const gen = begin(() => setConnection(connection))
   useAppStore.setState({ connection, status: 'loading' })
   try {
     await showTrace(gen, selectedTraffic, 0)
@@ -215,7 +312,7 @@ export async function setSwitches(patch: {
     'cni' in patch ? patch.cni : state.cniSwitch,
     'proxy' in patch ? patch.proxy : state.proxySwitch,
   )
-  const gen = ++generation
+  const gen = begin(() => setSwitches(patch))
   useAppStore.setState({ ...switches, status: 'loading' })
   try {
     const loaded = await getEngine().load(state.file, state.source, engineOverrides(switches))

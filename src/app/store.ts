@@ -10,8 +10,17 @@ import type { ClusterSummary, Inspection, InspectTarget } from '../sim/protocol.
 import type { CniChoice, ClusterOverrides } from '../model/overrides.ts'
 import type { KubeProxyMode } from '../model/scenario.ts'
 import { foldToOpen, shownSteps, type Fold, type Shown } from './fold.ts'
+import type { UrlCorrection } from './url.ts'
 
-export type ScenarioStatus = 'idle' | 'loading' | 'ready' | 'invalid' | 'missing' | 'failed'
+export type ScenarioStatus =
+  | 'idle'
+  | 'loading'
+  | 'ready'
+  | 'invalid'
+  | 'missing'
+  | 'failed'
+  /** A part of the app (a lesson, the engine) could not be downloaded: no network, no copy. */
+  | 'offline'
 
 export interface ScenarioSlice {
   lessonId: string | null
@@ -37,6 +46,8 @@ export interface ScenarioSlice {
   proxySwitch: KubeProxyMode | null
   /** What the file itself chooses, as the engine read it. */
   asWritten: Required<ClusterOverrides> | null
+  /** What the page changed of the address it was opened with; cleared by opening anything else. */
+  urlNotices: UrlCorrection[]
 }
 
 /** How fast playback runs, as a multiple of one step per STEP_MS. */
@@ -91,10 +102,14 @@ export interface InspectionState {
   result: Inspection | null
   error: string | null
 }
+/** A page shown instead of the lesson (the lesson stays open behind it); src/app/page.ts. */
+export const APP_PAGES = ['glossary', 'modes', 'handout'] as const
+export type AppPage = (typeof APP_PAGES)[number]
 
 export interface ViewSlice {
   lang: Lang
   setLang: (lang: Lang) => void
+  page: AppPage | null
   graphLayer: GraphLayer
   setGraphLayer: (layer: GraphLayer) => void
   view: StageView
@@ -116,7 +131,31 @@ export interface ViewSlice {
   setHelp: (help: boolean) => void
 }
 
-export type AppState = ScenarioSlice & PlaybackSlice & ViewSlice
+/**
+ * Something the engine did that the learner should hear about: a worker that stopped was
+ * restarted, or the learner cancelled a run. `step`: the step shown then (its index), kept.
+ */
+export type EngineNotice =
+  | {
+      kind: 'restarted'
+      cause: 'exited' | 'error' | 'unresponsive'
+      message: string
+      step: number | null
+    }
+  | { kind: 'cancelled'; step: number | null }
+
+/** The engine's and the network's state, for src/ui/status (written by session.ts, offline.ts). */
+export interface StatusSlice {
+  engineNotice: EngineNotice | null
+  /** As the browser last said (navigator.onLine and its online/offline events). */
+  online: boolean
+  /** A service worker holds this version of the app and every lesson for use offline. */
+  offlineReady: boolean
+  /** A newer version is installed and waits for the learner to reload into it. */
+  updateReady: boolean
+}
+
+export type AppState = ScenarioSlice & PlaybackSlice & ViewSlice & StatusSlice
 
 /** Written by src/app/session.ts, which asks the engine. */
 const createScenarioSlice: StateCreator<AppState, [], [], ScenarioSlice> = () => ({
@@ -136,6 +175,7 @@ const createScenarioSlice: StateCreator<AppState, [], [], ScenarioSlice> = () =>
   cniSwitch: null,
   proxySwitch: null,
   asWritten: null,
+  urlNotices: [],
 })
 
 /** A step position that exists in the trace (0 when there are no steps). */
@@ -180,6 +220,7 @@ const createPlaybackSlice: StateCreator<AppState, [], [], PlaybackSlice> = (set,
 const createViewSlice: StateCreator<AppState, [], [], ViewSlice> = (set) => ({
   lang: 'en',
   setLang: (lang) => set({ lang }),
+  page: null,
   graphLayer: 'all',
   setGraphLayer: (graphLayer) => set({ graphLayer }),
   view: 'explore',
@@ -198,13 +239,22 @@ const createViewSlice: StateCreator<AppState, [], [], ViewSlice> = (set) => ({
   setHelp: (help) => set({ help }),
 })
 
+const createStatusSlice: StateCreator<AppState, [], [], StatusSlice> = () => ({
+  engineNotice: null,
+  online: true,
+  offlineReady: false,
+  updateReady: false,
+})
+
 export const useAppStore = create<AppState>()((...a) => ({
   ...createScenarioSlice(...a),
   ...createPlaybackSlice(...a),
   ...createViewSlice(...a),
+  ...createStatusSlice(...a),
 }))
 
 export const selectLang = (s: AppState) => s.lang
+export const selectPage = (s: AppState) => s.page
 export const selectLessonId = (s: AppState) => s.lessonId
 export const selectImported = (s: AppState) => s.imported
 export const selectStatus = (s: AppState) => s.status
@@ -253,3 +303,9 @@ export function selectShown(s: AppState): Shown[] {
   shownCache = { count, folds: s.folds, open: s.openFolds, shown }
   return shown
 }
+export const selectUrlNotices = (s: AppState) => s.urlNotices
+export const selectBusy = (s: AppState) => s.status === 'loading'
+export const selectEngineNotice = (s: AppState) => s.engineNotice
+export const selectOnline = (s: AppState) => s.online
+export const selectOfflineReady = (s: AppState) => s.offlineReady
+export const selectUpdateReady = (s: AppState) => s.updateReady

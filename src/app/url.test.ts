@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest'
 import { useAppStore } from './store.ts'
+import { parsePage } from './page.ts'
 import { formatUrl, parseUrl } from './url.ts'
+import { en } from '../i18n/en.ts'
+import { zhCN } from '../i18n/zh-CN.ts'
 
 describe('the address', () => {
   it('reads lesson, traffic, step, language and seed', () => {
@@ -17,17 +20,33 @@ describe('the address', () => {
       camera: null,
       box: null,
       view: null,
+      given: {
+        lesson: 'mode2-flannel-vxlan',
+        traffic: 'back',
+        step: '3',
+        lang: 'zh-CN',
+        seed: '7',
+      },
+      corrections: [],
     })
   })
 
-  it('keeps the connection of a session within 1..64', () => {
-    expect(parseUrl('?conn=0').connection).toBe(1)
-    expect(parseUrl('?conn=7').connection).toBe(7)
-    expect(parseUrl('?conn=500').connection).toBe(64)
+  it('keeps the connection of a session within 1..64, and says so when it moves it', () => {
+    expect(parseUrl('?conn=0')).toMatchObject({
+      connection: 1,
+      corrections: [{ param: 'conn', given: '0', now: '1', reason: 'range' }],
+    })
+    expect(parseUrl('?conn=7')).toMatchObject({ connection: 7, corrections: [] })
+    expect(parseUrl('?conn=999')).toMatchObject({
+      connection: 64,
+      corrections: [{ param: 'conn', given: '999', now: '64', reason: 'range' }],
+    })
   })
 
-  it('ignores what it does not understand, and defaults the seed to 1', () => {
-    expect(parseUrl('?step=-2&lang=fr&seed=x')).toEqual({
+  it('corrects what it does not understand, defaulting the seed to 1, and lists each correction', () => {
+    expect(
+      parseUrl('?step=-2&lang=fr&seed=x&conn=two&cni=cilium&proxy=ebpf&layer=l7&traffic='),
+    ).toMatchObject({
       lesson: null,
       traffic: null,
       step: null,
@@ -40,7 +59,53 @@ describe('the address', () => {
       camera: null,
       box: null,
       view: null,
+      corrections: [
+        { param: 'traffic', given: '', now: null, reason: 'malformed' },
+        { param: 'step', given: '-2', now: '0', reason: 'malformed' },
+        { param: 'lang', given: 'fr', now: null, reason: 'unknown' },
+        { param: 'seed', given: 'x', now: '1', reason: 'malformed' },
+        { param: 'conn', given: 'two', now: '1', reason: 'malformed' },
+        { param: 'cni', given: 'cilium', now: null, reason: 'unknown' },
+        { param: 'proxy', given: 'ebpf', now: null, reason: 'unknown' },
+        { param: 'layer', given: 'l7', now: 'all', reason: 'unknown' },
+      ],
     })
+  })
+
+  it('takes a seed up to 4294967295, as the command line does, and no further', () => {
+    expect(parseUrl('?seed=4294967295')).toMatchObject({ seed: 4294967295, corrections: [] })
+    expect(parseUrl('?seed=4294967296')).toMatchObject({
+      seed: 1,
+      corrections: [{ param: 'seed', reason: 'malformed' }],
+    })
+    expect(parseUrl('?seed=1.5&step=3e2').corrections.map((c) => c.param)).toEqual(['step', 'seed'])
+  })
+
+  it('has words for every correction it or the session makes, in both languages', () => {
+    const made: [string, string][] = [
+      ['lesson', 'unknown'],
+      ['lesson', 'malformed'],
+      ['traffic', 'malformed'],
+      ['traffic', 'notInLesson'],
+      ['step', 'malformed'],
+      ['step', 'range'],
+      ['lang', 'unknown'],
+      ['seed', 'malformed'],
+      ['conn', 'malformed'],
+      ['conn', 'range'],
+      ['cni', 'unknown'],
+      ['cni', 'notOffered'],
+      ['proxy', 'unknown'],
+      ['proxy', 'notOffered'],
+      ['layer', 'unknown'],
+    ]
+    for (const dict of [en.address, zhCN.address] as Record<string, unknown>[]) {
+      for (const [param, reason] of made)
+        expect((dict[param] as Record<string, string>)[reason], `${param}.${reason}`).toMatch(
+          new RegExp(`${param}=`),
+        )
+      expect(dict.noLesson).toMatch(/\{\{param\}\}=\{\{given\}\}/)
+    }
   })
 
   it('writes the first request and seed 1 as nothing, so a shared link stays short', () => {
@@ -67,6 +132,15 @@ describe('the address', () => {
       camera: null,
       box: null,
       view: null,
+      given: {
+        lesson: 'mode2-same-node',
+        traffic: 'b',
+        step: '2',
+        seed: '9',
+        conn: '4',
+        lang: 'zh-CN',
+      },
+      corrections: [],
     })
   })
 
@@ -131,5 +205,18 @@ describe('the address', () => {
     })
     // Only the values it knows: the camera follows unless told `whole`, presenter mode is `1`.
     expect(parseUrl('?camera=zoomed&present=yes')).toMatchObject({ camera: null, view: null })
+  })
+})
+
+describe('a page in the address', () => {
+  it('is written after the lesson, which stays open behind it', () => {
+    useAppStore.setState({ lessonId: 'mode2-flannel-vxlan', imported: false, page: 'handout' })
+    const url = formatUrl(useAppStore.getState())
+    expect(url).toContain('lesson=mode2-flannel-vxlan')
+    expect(url).toContain('page=handout')
+    expect(parsePage(url)).toBe('handout')
+    expect(parsePage('?page=nonsense')).toBeNull()
+    useAppStore.setState({ page: null })
+    expect(formatUrl(useAppStore.getState())).not.toContain('page=')
   })
 })

@@ -11,6 +11,8 @@ import type { Trace } from '../model/trace.ts'
 import { LESSONS, type LessonMeta } from '../lessons/catalog.ts'
 import { trace } from '../sim/trace.ts'
 import { loadScenarioSource } from './load.ts'
+// A cycle (handout-golden.ts reads this file's goldens), used only once both are loaded.
+import { computeHandout, handoutGoldens } from './handout-golden.ts'
 
 export const LESSONS_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'lessons')
 export const GOLDEN_SEED = 1
@@ -51,5 +53,10 @@ if (isMain) {
   for (const lesson of LESSONS) {
     writeFileSync(goldenPath(lesson), goldenText(computeGolden(lesson)))
     process.stdout.write(`wrote ${goldenPath(lesson)}\n`)
+  }
+  // The handouts print the traces: they change with them.
+  for (const h of handoutGoldens()) {
+    writeFileSync(h.path, computeHandout(h.lesson, h.lang))
+    process.stdout.write(`wrote ${h.path}\n`)
   }
 }

@@ -20,7 +20,7 @@ describe('podpath trace', () => {
     expect(r.code).toBe(0)
     const t = JSON.parse(r.out)
     expect(t).toMatchObject({
-      format: 'podpath.trace/v1',
+      format: 'podpath.trace/v2',
       traffic: 'client-to-web',
       seed: 3,
       outcome: 'delivered',
@@ -31,7 +31,23 @@ describe('podpath trace', () => {
     const r = cli('trace', lesson('mode2-calico-ipip'), '--format', 'text')
     expect(r.code).toBe(0)
     expect(r.out).toMatch(/^# client-to-web \(seed 1\): delivered/)
+    expect(r.out).toContain(
+      '\n# dialled 10.244.0.65:80, reached default/web (container nginx on node-2) at 10.244.0.65:80\n',
+    )
     expect(r.out).toMatch(/encapsulate +node-1 tunl0 +\[192\.168\.1\.11 > 192\.168\.1\.12 ipip\]/)
+  })
+
+  it('says why a request stopped in the language asked for, as the trace holds it', () => {
+    const en = cli('trace', lesson('mode2-bridge-no-route'), '--format', 'text')
+    expect(en.out).toMatch(/^# client-to-web \(seed 1\): dropped - underlay has no route\n/)
+    const zh = cli('trace', lesson('mode2-bridge-no-route'), '--format', 'text', '--lang', 'zh-CN')
+    expect(zh.out).toMatch(
+      /^# client-to-web \(seed 1\): dropped - 底层网络没有去往这个地址的路由\n/,
+    )
+    expect(JSON.parse(cli('trace', lesson('mode2-bridge-no-route')).out).reason).toEqual({
+      en: 'underlay has no route',
+      'zh-CN': '底层网络没有去往这个地址的路由',
+    })
   })
 
   it('picks a Traffic by name and rejects an unknown one', () => {
@@ -133,6 +149,23 @@ describe('podpath check', () => {
       /Pod\/default\/p: spec.nodeName "nowhere" names a node that does not exist/,
     )
     expect(r.err).toMatch(/3 errors\n$/)
+  })
+
+  it('exits 1 for an empty file or one of only "---", instead of checking the defaults', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'podpath-'))
+    for (const [name, text] of [
+      ['empty.yaml', ''],
+      ['dashes.yaml', '---\n---\n'],
+    ]) {
+      const f = join(dir, name!)
+      writeFileSync(f, text!)
+      const r = cli('check', f)
+      expect(r.code).toBe(1)
+      expect(r.out).toBe('')
+      expect(r.err).toBe(
+        `${f}:1:1: error: the file holds no documents (it is empty, or only comments and "---"): write at least a Cluster or a Pod\n1 error\n`,
+      )
+    }
   })
 
   it('reports a missing file', () => {

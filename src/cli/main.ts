@@ -3,6 +3,7 @@
  *   podpath trace FILE [--traffic NAME] [--seed N] [--connection K] [--format json|text] [--lang en|zh-CN]
  *   podpath tables FILE (--node NAME | --pod NAMESPACE/NAME) [--after TRAFFIC [--seed N] [--connection K]]
  *   podpath check FILE
+ *   podpath handout FILE [--traffic NAME] [--seed N] [--connection K] [--lang en|zh-CN]
  * Every command takes --cni CHOICE and --proxy-mode MODE: the app's switches, applied by the
  * engine to the parsed Cluster, so a switched lesson gives the same trace here as in the page.
  * Exit status: 0 on success, 1 for a scenario error, 2 for a usage error.
@@ -15,6 +16,9 @@ import { nodeTables, podTables, type AfterTraffic } from '../sim/print/tables.ts
 import { loadScenarioFile } from './load.ts'
 import { CNI_CHOICES, isCniChoice, isProxyMode, PROXY_MODES } from '../model/overrides.ts'
 import { traceToText } from './text-format.ts'
+import { handoutMarkdown } from './handout.ts'
+import { basename } from 'node:path'
+import { LESSONS } from '../lessons/catalog.ts'
 
 const USAGE = `usage:
   podpath trace FILE [--traffic NAME] [--seed N] [--connection K] [--format json|text] [--lang en|zh-CN]
@@ -23,6 +27,8 @@ const USAGE = `usage:
     --after TRAFFIC: the tables as that traffic leaves them (adds conntrack -L, IPVS counts,
       and the ARP and bridge entries it learnt)
   podpath check FILE
+  podpath handout FILE [--traffic NAME] [--seed N] [--connection K] [--lang en|zh-CN]
+    the request as a Markdown handout: every step's narration, changed headers and deciding rules
   every command: [--cni ${CNI_CHOICES.join('|')}] [--proxy-mode ${PROXY_MODES.join('|')}]
     the file's CNI or kube-proxy mode switched, as the app's lesson switches do`
 
@@ -54,7 +60,7 @@ export function run(argv: string[], io: Io): number {
   }
   const [command, file] = args.positional
   const lang: Lang = args.flags.get('lang') === 'zh-CN' ? 'zh-CN' : 'en'
-  if (!command || !file || !['trace', 'tables', 'check'].includes(command)) {
+  if (!command || !file || !['trace', 'tables', 'check', 'handout'].includes(command)) {
     io.err(`${USAGE}\n`)
     return 2
   }
@@ -148,6 +154,21 @@ export function run(argv: string[], io: Io): number {
   if (!t) return 1
   const opts = sessionOptions()
   if (typeof opts === 'number') return opts
+  if (command === 'handout') {
+    // A built-in lesson's file is titled as the lesson; any other as its cluster.
+    const lesson = LESSONS.find((l) => l.file === basename(file))
+    const result = trace(cluster, t, opts)
+    io.out(
+      handoutMarkdown(
+        result,
+        lesson
+          ? { title: lesson.title[lang], summary: lesson.summary[lang] }
+          : { title: cluster.decl.name, summary: null },
+        lang,
+      ),
+    )
+    return result.outcome === 'error' ? 1 : 0
+  }
   const format = args.flags.get('format') ?? 'json'
   if (format !== 'json' && format !== 'text') {
     io.err(`--format must be json or text\n`)

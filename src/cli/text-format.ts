@@ -29,8 +29,20 @@ function headers(s: Step): string {
   return `[${outer}] ${inner}`
 }
 
+function reached(t: Trace): string {
+  const e = t.endpoint
+  if (!e) return 'reached no socket'
+  const who = e.pod
+    ? `${e.pod} (${e.container ? `container ${e.container} ` : ''}on ${e.node})`
+    : `node ${e.node}`
+  return `reached ${who} at ${e.ip}:${e.port}`
+}
+
 export function traceToText(t: Trace, lang: Lang = 'en'): string {
-  const lines = [`# ${t.traffic} (seed ${t.seed}): ${t.outcome}${t.reason ? ` - ${t.reason}` : ''}`]
+  const lines = [
+    `# ${t.traffic} (seed ${t.seed}): ${t.outcome}${t.reason ? ` - ${t.reason[lang]}` : ''}`,
+  ]
+  if (t.dialled) lines.push(`# dialled ${t.dialled.ip}:${t.dialled.port}, ${reached(t)}`)
   for (const s of t.steps) {
     const changed = s.changed.length ? ` (changed: ${s.changed.join(', ')})` : ''
     lines.push(

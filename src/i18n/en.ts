@@ -6,6 +6,54 @@ export const en = {
     skip: 'Skip to the lesson',
     language: 'Language',
   },
+  // What the page changed of the address it was opened with (src/app/url.ts UrlCorrection).
+  address: {
+    heading: 'The address was changed',
+    dismiss: 'Dismiss',
+    languages: { en: 'English', 'zh-CN': 'Simplified Chinese' },
+    lesson: {
+      unknown:
+        '“lesson={{given}}”: there is no such lesson, so the map of lessons is shown instead.',
+      malformed: '“lesson=” names no lesson, so the map of lessons is shown.',
+    },
+    traffic: {
+      malformed: '“traffic=” names no request, so the lesson’s first one is shown.',
+      notInLesson:
+        '“traffic={{given}}”: this lesson has no such request, so its first one, “{{now}}”, is shown.',
+    },
+    step: {
+      malformed: '“step={{given}}” is not a step number, so the first step is shown.',
+      range: '“step={{given}}” is past the last step of this request, so its last step is shown.',
+    },
+    lang: {
+      unknown:
+        '“lang={{given}}”: PodPath speaks English and Simplified Chinese, so the page is in {{now}}.',
+    },
+    seed: {
+      malformed:
+        '“seed={{given}}” is not a seed (a whole number from 0 to 4294967295), so seed 1 is used.',
+    },
+    conn: {
+      malformed: '“conn={{given}}” is not a connection number, so the first connection is shown.',
+      range:
+        '“conn={{given}}”: a session follows connections 1 to {{max}}, so connection {{now}} is shown.',
+    },
+    cni: {
+      unknown: '“cni={{given}}” is not a CNI choice PodPath has, so the lesson runs as written.',
+      notOffered: '“cni={{given}}”: this lesson does not offer that CNI, so it runs as written.',
+    },
+    proxy: {
+      unknown:
+        '“proxy={{given}}” is not a kube-proxy mode PodPath has, so the lesson runs as written.',
+      notOffered:
+        '“proxy={{given}}”: this lesson does not offer that kube-proxy mode, so it runs as written.',
+    },
+    layer: {
+      unknown: '“layer={{given}}” is not a layer of the graph, so every layer is shown.',
+    },
+    noLesson:
+      '“{{param}}={{given}}” belongs to a lesson, and no lesson is open, so it was not used.',
+  },
   tree: {
     label: 'Lessons',
     root: 'Cluster networking',
@@ -27,6 +75,81 @@ export const en = {
       'Cluster networking splits into four modes, from inside one Pod to traffic from outside the cluster. Every lesson on the map opens in place.',
     root: 'Cluster networking',
     sections: { oneNode: 'On one node', acrossNodes: 'Across nodes' },
+  },
+  pages: {
+    nav: 'More to learn',
+    glossary: 'Glossary',
+    modes: 'Four modes',
+    handout: 'Handout',
+    back: 'Back to the lesson',
+    home: 'Back to the lessons',
+  },
+  glossary: {
+    title: 'Glossary',
+    intro:
+      'Every term the lessons use, in a sentence or two, with the primary source to read next. In a lesson, a dotted underline marks a term: point at it, tab to it or tap it.',
+    filter: 'Find a term',
+    count_one: '{{count}} term',
+    count_other: '{{count}} terms',
+    source: 'Source: {{title}}',
+    topics: {
+      pod: 'Inside a Pod and a node',
+      link: 'Links, bridges and neighbours',
+      route: 'Routing between nodes',
+      overlay: 'Overlays',
+      service: 'Services and kube-proxy',
+      netfilter: 'Netfilter, NAT and conntrack',
+      dns: 'DNS',
+      edge: 'From outside: Ingress and Gateway API',
+    },
+  },
+  modes: {
+    title: 'The four modes side by side',
+    intro:
+      'How traffic moves in a cluster, from inside one Pod to a request from the Internet: what does the work in each mode, what it gives, and what decides each hop. Each row opens its lesson.',
+    caption: 'The four communication modes of cluster networking',
+    mode: 'Mode',
+    component: 'Core component',
+    property: 'Key property',
+    decides: 'What decides each hop',
+    lesson: 'Lesson',
+    capstoneTitle: 'The capstone, hop by hop',
+    capstoneIntro:
+      'One HTTPS request from a client on the Internet to a Pod, and the reply back, as the capstone lesson traces it. Each stop opens the lesson at the step where the packet is there.',
+    request: 'Request',
+    reply: 'Reply',
+    loading: 'Tracing the capstone…',
+    failed: 'The capstone could not be traced ({{message}}).',
+    stepOf: 'step {{step}}',
+    stopLabel: '{{stop}}, step {{step}} of the capstone',
+    stops: {
+      internet: 'Internet',
+      lb: 'Cloud load balancer',
+      ingress: 'Ingress controller',
+      service: 'Service',
+      pod: 'Pod',
+    },
+  },
+  handout: {
+    title: 'Handout',
+    print: 'Print',
+    intro:
+      'Every step of this request: where the packet is, what happens, the headers the step changed and the rule that decided it. The cluster is drawn at the steps where the packet is rewritten, wrapped, unwrapped, handed over or dropped.',
+    request: 'Request: {{traffic}}',
+    step: 'Step {{n}}',
+    changed: 'Headers changed',
+    rules: 'Decided by',
+    graph: 'The cluster at step {{n}}: the packet is at {{where}}.',
+    here: 'the packet',
+    loading: 'Building the handout…',
+    field: 'Field',
+    before: 'Before',
+    after: 'After',
+    outcome: 'Outcome: {{outcome}}',
+    seed: 'seed {{seed}}',
+    graphNote:
+      'Graph: the app’s print view draws the cluster at this step (open the lesson, then Handout).',
+    none: 'Open a lesson or a scenario first: the handout prints the request it follows.',
   },
   import: {
     open: 'Open a scenario',
@@ -74,6 +197,8 @@ export const en = {
       'calico-bgp': 'Calico BGP',
       'aws-vpc-cni': 'AWS VPC CNI',
       bridge: 'bridge only',
+      kindnet: 'kindnet (kind)',
+      canal: 'canal (Calico + flannel)',
       iptables: 'iptables',
       ipvs: 'IPVS',
       nftables: 'nftables',
@@ -89,9 +214,21 @@ export const en = {
     mtuValue: '{{mtu}} on the nodes, {{podMtu}} in Pods',
   },
   diagnostics: {
-    heading: 'What Kubernetes would tell you',
-    intro:
-      'This scenario does not run: it breaks a rule of Kubernetes, and the message below is the lesson. Read it, then find the line it points to in the scenario file.',
+    // The heading and intro over the errors that stop a scenario, by what kind of problem they are.
+    heading: {
+      kubernetes: 'What Kubernetes would tell you',
+      yaml: 'PodPath cannot read this YAML',
+      file: 'Mistakes to fix in the file',
+      mixed: 'Why this scenario does not run',
+    },
+    intro: {
+      kubernetes:
+        'This scenario does not run: it breaks a rule of Kubernetes, and the message below is the lesson. Read it, then find the line it points to in the scenario file.',
+      yaml: 'The text is not YAML that PodPath can read, so nothing in it was checked yet. Fix the line and column below, then open the file again.',
+      file: 'This scenario does not run: the file says something the scenario format does not take, such as a typo, a value of the wrong type or a missing field. Each message names the line to fix.',
+      mixed:
+        'This scenario does not run. Each message below names the line of the scenario file it is about.',
+    },
     notes: 'Notes on this scenario',
     severity: { error: 'error', warning: 'warning', info: 'note' },
   },
@@ -114,7 +251,8 @@ export const en = {
     'dns-only': 'DNS only',
     error: 'Could not run',
     endpoint: 'reached {{pod}} at {{ip}}:{{port}}',
-    endpointNoPod: 'reached {{ip}}:{{port}}',
+    endpointNoPod: 'reached node {{node}} at {{ip}}:{{port}}',
+    dialled: '(the client dialled {{ip}}:{{port}})',
   },
   steps: {
     heading: 'Step by step',
@@ -402,6 +540,39 @@ export const en = {
     service:
       'A Service is no device: it is kube-proxy’s rules on every node. Open a node to see them.',
     marks: { now: 'used at this step', before: 'used earlier', later: 'used later' },
+  },
+  status: {
+    label: 'PodPath status',
+    busy: 'The simulator is working…',
+    cancel: 'Cancel',
+    cancelRun: 'Cancel this run of the simulator',
+    dismiss: 'Dismiss',
+    restarted: {
+      exited:
+        'The simulator’s worker stopped without reporting an error (it was closed or killed). PodPath started a new one.',
+      error: 'The simulator’s worker failed ({{message}}). PodPath started a new one.',
+      unresponsive: 'The simulator’s worker stopped answering. PodPath started a new one.',
+    },
+    cancelled: 'Cancelled. The simulator was stopped and started again.',
+    kept: 'You are still at step {{step}}.',
+    keptAll: 'Nothing you had open was lost.',
+    /** What happened, then what was kept: sentences joined as the language joins them. */
+    line: '{{what}} {{kept}}',
+    offline:
+      'You are offline. PodPath and every lesson keep working from the copy in this browser.',
+    offlineUnsaved:
+      'You are offline, and PodPath has not finished saving itself in this browser: what was not loaded yet waits for the network.',
+    update: 'A new version of PodPath is ready.',
+    reload: 'Reload',
+    unreachable:
+      'This could not be downloaded: the browser is offline and has no saved copy of it yet. It opens by itself when the network is back.',
+    unreachableOnline:
+      'This could not be downloaded from the server ({{message}}). Check the connection, then try again.',
+    retry: 'Try again',
+    crashed: 'PodPath stopped: {{message}}',
+    crashedOffline:
+      'A part of PodPath could not be downloaded: the browser is offline and has no saved copy of it yet.',
+    reloadPage: 'Reload the page',
   },
 }
 

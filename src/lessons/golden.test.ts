@@ -77,13 +77,13 @@ describe('built-in lessons', () => {
       else if (lesson.id === 'mode2-bridge-no-route') expect(g.traces[0]!.outcome).toBe('dropped')
       else if (lesson.id === 'mode3-no-endpoints') expect(g.traces[0]!.outcome).toBe('rejected')
       else if (lesson.id === 'mode4-nodeport-traffic-policy')
-        expect(g.traces.map((t) => [t.traffic, t.outcome, t.reason])).toEqual([
+        expect(g.traces.map((t) => [t.traffic, t.outcome, t.reason?.en ?? null])).toEqual([
           ['cluster-policy-via-node-1', 'delivered', null],
           ['local-policy-via-node-2', 'delivered', null],
           ['local-policy-via-node-1', 'dropped', 'has no local endpoints'],
         ])
       else if (lesson.id === 'mode3-internal-traffic-policy')
-        expect(g.traces.map((t) => [t.traffic, t.outcome, t.reason])).toEqual([
+        expect(g.traces.map((t) => [t.traffic, t.outcome, t.reason?.en ?? null])).toEqual([
           ['from-node-with-endpoint', 'delivered', null],
           ['from-node-without-endpoint', 'dropped', 'has no local endpoints'],
         ])

@@ -50,6 +50,15 @@ describe('cluster overrides', () => {
     expect(cniChoiceOf(r.scenario.cluster)).toBe('bridge')
   })
 
+  it('switch to kindnet and to canal (flannel vxlan under Calico veths)', () => {
+    const k = applyOverrides(scenario(), { cni: 'kindnet' })
+    expect(k.scenario.cluster.cni).toMatchObject({ plugin: 'kindnet', backend: null })
+    expect(cniChoiceOf(k.scenario.cluster)).toBe('kindnet')
+    const c = applyOverrides(scenario(), { cni: 'canal' })
+    expect(c.scenario.cluster.cni).toMatchObject({ plugin: 'canal', backend: 'vxlan' })
+    expect(cniChoiceOf(c.scenario.cluster)).toBe('canal')
+  })
+
   it('know their names', () => {
     expect(isCniChoice('calico-bgp')).toBe(true)
     expect(isCniChoice('calico')).toBe(false)

@@ -22,6 +22,8 @@ export const CNI_CHOICES = [
   'calico-bgp',
   'aws-vpc-cni',
   'bridge',
+  'kindnet',
+  'canal',
 ] as const
 export type CniChoice = (typeof CNI_CHOICES)[number]
 
@@ -46,6 +48,7 @@ export function cniChoiceOf(c: ClusterDecl): CniChoice {
   if (plugin === 'flannel') return backend === 'host-gw' ? 'flannel-host-gw' : 'flannel-vxlan'
   if (plugin === 'calico')
     return backend === 'vxlan' ? 'calico-vxlan' : backend === 'bgp' ? 'calico-bgp' : 'calico-ipip'
+  // canal with flannel's host-gw backend has no switch of its own: it reads as canal.
   return plugin
 }
 
@@ -60,7 +63,10 @@ function splitChoice(choice: CniChoice): Pick<ClusterDecl['cni'], 'plugin' | 'ba
       return { plugin: 'calico', backend: choice.slice('calico-'.length) as CalicoBackend }
     case 'aws-vpc-cni':
     case 'bridge':
+    case 'kindnet':
       return { plugin: choice, backend: null }
+    case 'canal':
+      return { plugin: 'canal', backend: 'vxlan' }
   }
 }
 

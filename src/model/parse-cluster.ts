@@ -11,13 +11,25 @@ import type {
 import { parseCidr, parseIp, type Cidr } from './ipv4.ts'
 import { text } from './text.ts'
 import { DNS_SUBDOMAIN } from './k8s-names.ts'
+import { noCniAnnotations } from './parse-node-annotations.ts'
+import { closest } from './suggest.ts'
 
-const CNI_PLUGINS: readonly CniPlugin[] = ['flannel', 'calico', 'aws-vpc-cni', 'bridge']
+const CNI_PLUGINS: readonly CniPlugin[] = [
+  'flannel',
+  'calico',
+  'aws-vpc-cni',
+  'bridge',
+  'kindnet',
+  'canal',
+]
 const BACKENDS: Record<CniPlugin, readonly string[]> = {
   flannel: ['vxlan', 'host-gw'],
   calico: ['ipip', 'vxlan', 'bgp'],
   'aws-vpc-cni': [],
   bridge: [],
+  kindnet: [],
+  // canal: Calico's policy and veths, flannel's network (its backend).
+  canal: ['vxlan', 'host-gw'],
 }
 const PROXY_MODES: readonly KubeProxyMode[] = ['userspace', 'iptables', 'ipvs', 'nftables']
 // The IPVS schedulers kube-proxy accepts (kubernetes pkg/proxy/ipvs; `ipvsadm --scheduler`).
@@ -88,12 +100,15 @@ export function oneOf<T extends string>(
   const s = r.str(key)
   if (s === null) return null
   if (!(allowed as readonly string[]).includes(s)) {
+    const near = closest(s, allowed)
     r.report(
       [key],
       text(
-        `"${key}: ${s}" is not one of ${allowed.join(', ')}`,
-        `“${key}: ${s}” 不是可选值之一：${allowed.join('、')}`,
+        `"${key}: ${s}" is not one of ${allowed.join(', ')}${near ? `; did you mean ${near}?` : ''}`,
+        `“${key}: ${s}” 不是可选值之一：${allowed.join('、')}${near ? `；是不是想写 ${near}？` : ''}`,
       ),
+      'error',
+      'file',
     )
     return null
   }
@@ -103,7 +118,20 @@ export function oneOf<T extends string>(
 export function readClusterDoc(r: ObjReader, base: ClusterDecl, nodes: NodeDecl[]): ClusterDecl {
   const c: ClusterDecl = structuredClone(base)
   const meta = r.obj('metadata')
-  c.name = meta?.str('name') ?? c.name
+  const name = meta?.str('name') ?? null
+  // Our kinds are named as Kubernetes names a custom resource: a DNS subdomain
+  // (apiextensions-apiserver pkg/registry/customresource/validator.go, NameIsDNSSubdomain).
+  if (name !== null && !DNS_SUBDOMAIN.test(name))
+    meta!.report(
+      ['name'],
+      text(
+        `"${name}" is not a valid Cluster name: Kubernetes names it as a DNS subdomain (RFC 1123: at most 253 lower-case letters, digits, "-" and ".", beginning and ending with a letter or digit)`,
+        `“${name}” 不是合法的 Cluster 名称：Kubernetes 要求它是 DNS 子域名（RFC 1123：最多 253 个小写字母、数字、“-” 和 “.”，以字母或数字开头和结尾）`,
+      ),
+      'error',
+      'kubernetes',
+    )
+  else if (name !== null) c.name = name
   r.object = `Cluster/${c.name}`
   c.where = r.where()
   const spec = r.obj('spec')
@@ -132,21 +160,27 @@ export function readClusterDoc(r: ObjReader, base: ClusterDecl, nodes: NodeDecl[
     const plugin = oneOf(cni, 'plugin', CNI_PLUGINS)
     if (plugin) {
       c.cni.plugin = plugin
-      c.cni.backend = plugin === 'flannel' ? 'vxlan' : plugin === 'calico' ? 'ipip' : null
+      c.cni.backend =
+        plugin === 'flannel' || plugin === 'canal' ? 'vxlan' : plugin === 'calico' ? 'ipip' : null
     }
-    const backend = cni.str('backend')
+    // A plugin that is not one is its own error: its backend cannot be judged against another's.
+    const pluginWrong = cni.has('plugin') && plugin === null
+    const backend = pluginWrong ? null : cni.str('backend')
     if (backend !== null) {
       const allowed = BACKENDS[c.cni.plugin]
+      const near = closest(backend, allowed)
       if (allowed.includes(backend)) c.cni.backend = backend as CalicoBackend
       else
         cni.report(
           ['backend'],
           allowed.length
             ? text(
-                `${c.cni.plugin} has no backend "${backend}"; choose one of ${allowed.join(', ')}`,
-                `${c.cni.plugin} 没有名为 “${backend}” 的后端；可选：${allowed.join('、')}`,
+                `${c.cni.plugin} has no backend "${backend}"; choose one of ${allowed.join(', ')}${near ? ` (did you mean ${near}?)` : ''}`,
+                `${c.cni.plugin} 没有名为 “${backend}” 的后端；可选：${allowed.join('、')}${near ? `（是不是想写 ${near}？）` : ''}`,
               )
             : text(`${c.cni.plugin} takes no backend`, `${c.cni.plugin} 没有可选的后端`),
+          'error',
+          'file',
         )
     }
     const bridgeName = cni.str('bridgeName')
@@ -187,6 +221,9 @@ export function readClusterDoc(r: ObjReader, base: ClusterDecl, nodes: NodeDecl[
       ip: readIp(n, 'ip'),
       podCIDR: readCidr(n, 'podCIDR'),
       labels: n.strMap('labels'),
+      real: false,
+      providerID: null,
+      annotations: noCniAnnotations(),
       where: n.where(),
     })
   }

@@ -8,17 +8,21 @@ import { readCidr } from './parse-cluster.ts'
 /**
  * kube-flannel.yml ships `net-conf.json` in ConfigMap `kube-flannel-cfg`:
  * {"Network": "10.244.0.0/16", "Backend": {"Type": "vxlan"}}; VNI and Port are optional
- * (flannel-io/flannel Documentation/backends.md).
+ * (flannel-io/flannel Documentation/backends.md). canal.yaml ships the same key in `canal-config`.
  */
-export function readFlannelConfigMap(r: ObjReader, c: ClusterDecl): void {
+export function readFlannelConfigMap(
+  r: ObjReader,
+  c: ClusterDecl,
+  plugin: 'flannel' | 'canal' = 'flannel',
+): void {
   const data = r.obj('data')
   const raw = data?.str('net-conf.json')
   if (!data || raw === null || raw === undefined) {
     r.report(
       ['data'],
       text(
-        'kube-flannel-cfg has no data."net-conf.json"',
-        'kube-flannel-cfg 缺少 data.“net-conf.json”',
+        `${r.object.split('/').pop()} has no data."net-conf.json"`,
+        `${r.object.split('/').pop()} 缺少 data.“net-conf.json”`,
       ),
     )
     return
@@ -44,7 +48,7 @@ export function readFlannelConfigMap(r: ObjReader, c: ClusterDecl): void {
     return
   }
   const o = conf as Record<string, unknown>
-  c.cni.plugin = 'flannel'
+  c.cni.plugin = plugin
   c.cni.backend = 'vxlan'
   if (typeof o.Network === 'string') {
     const cidr = parseCidr(o.Network)

@@ -1,8 +1,8 @@
 /**
- * Reads a scenario file (multi-document YAML, ../shared/spec/scenario-format.md) into a
+ * Reads a scenario file (multi-document YAML, docs/scenario-format.md) into a
  * Scenario, or into diagnostics naming file, line, column and object. Never throws.
  */
-import { LineCounter, parseAllDocuments, type Document } from 'yaml'
+import { LineCounter } from 'yaml'
 import type { Diagnostic } from './diagnostic.ts'
 import type {
   ClusterDecl,
@@ -15,11 +15,27 @@ import type {
   TrafficDecl,
 } from './scenario.ts'
 import { ObjReader, type ReadContext } from './yaml-reader.ts'
-import { text } from './text.ts'
+import { text, type Text } from './text.ts'
+import {
+  describeExpansion,
+  ExpansionCounter,
+  MAX_DEPTH,
+  MAX_SOURCE_CHARS,
+  parseStream,
+} from './yaml-bounds.ts'
+import { placeSyntaxErrors } from './yaml-syntax.ts'
+import { closest } from './suggest.ts'
 import { defaultCluster, readClusterDoc, readKubeProxy } from './parse-cluster.ts'
 import { readCalicoIPPool, readFlannelConfigMap } from './parse-cni-config.ts'
 import { readController, readNode, readPod } from './parse-workloads.ts'
 import { readTraffic } from './parse-traffic.ts'
+import {
+  inferCluster,
+  noObservations,
+  observe,
+  withoutListedReplicas,
+  type Observed,
+} from './infer-cluster.ts'
 import { readEndpointSlice, readService } from './parse-services.ts'
 import { readIngress, readIngressClass } from './parse-ingress.ts'
 import {
@@ -80,6 +96,11 @@ interface Collected {
   referenceGrants: ReferenceGrantDecl[]
   secrets: SecretDecl[]
   namespaceLabels: Record<string, Record<string, string>>
+  /** What DaemonSets and control-plane Pods say about the cluster (infer-cluster.ts). */
+  observed: Observed
+  /** The fields the Cluster document's spec sets: inference leaves them alone. */
+  clusterKeys: Set<string>
+  written: NonNullable<Scenario['written']>
 }
 
 export function parseScenario(source: string, file = 'scenario.yaml'): ParseResult {
@@ -103,66 +124,86 @@ export function parseScenario(source: string, file = 'scenario.yaml'): ParseResu
     referenceGrants: [],
     secrets: [],
     namespaceLabels: {},
+    observed: noObservations(),
+    clusterKeys: new Set(),
+    written: { pods: [], controllers: [], nodes: [] },
   }
-  let docs: Document[]
-  try {
-    docs = Array.from(
-      parseAllDocuments(source, {
-        lineCounter: lines,
-        uniqueKeys: true,
-        logLevel: 'error',
-      }) as Iterable<Document>,
-    )
-  } catch (e) {
+  const yamlError = (offset: number, message: Text) =>
     ctx.diagnostics.push({
       file,
-      line: 1,
-      col: 1,
+      // Before the parser has counted any line (a text refused unread), offset 0 is 1:1.
+      ...(lines.lineStarts.length > 0 ? lines.linePos(offset) : { line: 1, col: 1 }),
       object: '',
       severity: 'error',
-      message: text(
-        `cannot read YAML: ${(e as Error).message}`,
-        `无法读取 YAML：${(e as Error).message}`,
-      ),
+      message,
+      cause: 'yaml',
     })
-    return { scenario: null, draft: null, diagnostics: ctx.diagnostics }
+  const fail = (): ParseResult => ({ scenario: null, draft: null, diagnostics: ctx.diagnostics })
+  if (source.length > MAX_SOURCE_CHARS) {
+    const max = MAX_SOURCE_CHARS.toLocaleString('en')
+    yamlError(
+      0,
+      text(
+        `the text has ${source.length.toLocaleString('en')} characters, more than the ${max} (5 MB) PodPath reads`,
+        `文本有 ${source.length} 个字符，超过 PodPath 能读取的 ${MAX_SOURCE_CHARS} 个（5 MB）`,
+      ),
+    )
+    return fail()
   }
-  for (const doc of docs) {
-    if (doc.errors.length > 0) {
-      for (const err of doc.errors) {
-        const pos = err.linePos?.[0] ?? { line: 1, col: 1 }
-        const first = err.message.split('\n')[0] ?? err.message
-        ctx.diagnostics.push({
-          file,
-          line: pos.line,
-          col: pos.col,
-          object: '',
-          severity: 'error',
-          message: text(`YAML syntax: ${first}`, `YAML 语法错误：${first}`),
-        })
-      }
-      continue
+  let stream: ReturnType<typeof parseStream>
+  try {
+    stream = parseStream(source, lines, { uniqueKeys: true })
+  } catch (e) {
+    yamlError(
+      0,
+      text(`cannot read YAML: ${(e as Error).message}`, `无法读取 YAML：${(e as Error).message}`),
+    )
+    return fail()
+  }
+  if ('tooDeep' in stream) {
+    yamlError(
+      stream.tooDeep,
+      text(
+        `YAML nested more than ${MAX_DEPTH} levels deep here; PodPath reads no deeper (real manifests stay under 20)`,
+        `YAML 在这里嵌套超过 ${MAX_DEPTH} 层；PodPath 不读取更深的嵌套（真实的清单不超过 20 层）`,
+      ),
+    )
+    return fail()
+  }
+  // A syntax error anywhere stops the reading: what follows it would be guesses.
+  const placed = placeSyntaxErrors(source, stream.tokens, [
+    ...stream.streamErrors,
+    ...stream.docs.flatMap((d) => d.errors),
+  ])
+  for (const p of placed) yamlError(p.offset, p.message)
+  if (placed.length > 0) return fail()
+  // The bounds on what aliases expand to come before anything is read.
+  const expansion = new ExpansionCounter()
+  for (const doc of stream.docs) {
+    const problem = expansion.count(doc)
+    if (problem) {
+      yamlError(problem.at.range?.[0] ?? 0, describeExpansion(problem, lines))
+      return fail()
     }
+  }
+  let objects = 0
+  for (const doc of stream.docs) {
     let value: unknown
     try {
-      // Bounded alias expansion: a "billion laughs" file is an error, not a hang.
-      value = doc.toJS({ maxAliasCount: 1000 })
+      // Aliases were counted above: the library's own alias count is not needed.
+      value = doc.toJS({ maxAliasCount: -1 })
     } catch (e) {
-      const pos = lines.linePos(doc.range?.[0] ?? 0)
-      ctx.diagnostics.push({
-        file,
-        line: pos.line,
-        col: pos.col,
-        object: '',
-        severity: 'error',
-        message: text(
+      yamlError(
+        doc.range?.[0] ?? 0,
+        text(
           `cannot read this document: ${(e as Error).message}`,
           `无法读取此文档：${(e as Error).message}`,
         ),
-      })
+      )
       continue
     }
     if (value === null || value === undefined) continue
+    objects++
     if (typeof value !== 'object' || Array.isArray(value)) {
       const pos = lines.linePos(doc.range?.[0] ?? 0)
       ctx.diagnostics.push({
@@ -175,10 +216,43 @@ export function parseScenario(source: string, file = 'scenario.yaml'): ParseResu
           'each document must be a map with apiVersion and kind',
           '每个文档都必须是包含 apiVersion 和 kind 的映射',
         ),
+        cause: 'file',
       })
       continue
     }
     collect(new ObjReader(ctx, doc, [], value as Record<string, unknown>, ''), c)
+  }
+  if (objects === 0 && ctx.diagnostics.length === 0) {
+    // Nothing to show: the defaults alone are not the learner's cluster.
+    ctx.diagnostics.push({
+      file,
+      line: 1,
+      col: 1,
+      object: '',
+      severity: 'error',
+      message: text(
+        'the file holds no documents (it is empty, or only comments and "---"): write at least a Cluster or a Pod',
+        '文件里没有任何文档（为空，或只有注释和 “---”）：请至少写一个 Cluster 或 Pod',
+      ),
+      cause: 'file',
+    })
+  }
+  // A cluster's own output lists the replicas of its controllers, and says which CNI and ranges
+  // the cluster has where the Cluster document does not (real component configs still win below).
+  c.pods = withoutListedReplicas(c.pods)
+  {
+    const kinds = c.configs.map((r) => r.value.kind)
+    const inferred = inferCluster({
+      cluster: c.cluster,
+      stated: c.clusterKeys,
+      nodes: c.nodes,
+      pods: c.pods,
+      services: c.services,
+      observed: c.observed,
+      configs: { cni: kinds.includes('ConfigMap'), pool: kinds.includes('IPPool') },
+    })
+    c.cluster = inferred.cluster
+    ctx.diagnostics.push(...inferred.diagnostics)
   }
   // Real component configs are applied after our Cluster document: they say what the cluster runs.
   for (const r of c.configs) applyConfig(r, c.cluster)
@@ -201,6 +275,7 @@ export function parseScenario(source: string, file = 'scenario.yaml'): ParseResu
     referenceGrants: c.referenceGrants,
     secrets: c.secrets,
     namespaceLabels: c.namespaceLabels,
+    written: c.written,
   }
   return { scenario: hasError ? null : draft, draft, diagnostics: ctx.diagnostics }
 }
@@ -214,6 +289,8 @@ function collect(r: ObjReader, c: Collected): void {
         'kind must be a type name such as Pod or Deployment',
         'kind 必须是类型名，例如 Pod 或 Deployment',
       ),
+      'error',
+      'file',
     )
     return
   }
@@ -223,6 +300,7 @@ function collect(r: ObjReader, c: Collected): void {
   const name = (r.value.metadata as { name?: unknown } | undefined)?.name
   r.object = `${kind}/${typeof name === 'string' ? name : '?'}`
   const ours = apiVersion === PODPATH_API
+  noteWritten(r, kind, ours, c.written)
   if (kind === 'List') {
     for (const item of r.list('items')) collect(item, c)
     return
@@ -232,20 +310,27 @@ function collect(r: ObjReader, c: Collected): void {
       r.report(
         [],
         text('a scenario has at most one Cluster document', '一个场景最多只能有一个 Cluster 文档'),
+        'error',
+        'file',
       )
       return
     }
     c.cluster = readClusterDoc(r, c.cluster, c.nodes)
+    const spec = r.value.spec
+    if (spec && typeof spec === 'object') c.clusterKeys = new Set(Object.keys(spec))
     return
   }
   if (ours && kind === 'Traffic') return readTraffic(r, c.traffic)
   if (ours) {
+    const near = closest(kind, ['Cluster', 'Traffic'])
     r.report(
       ['kind'],
       text(
-        `${PODPATH_API} has no kind "${kind}" (Cluster, Traffic)`,
-        `${PODPATH_API} 没有 “${kind}” 这种类型（只有 Cluster、Traffic）`,
+        `${PODPATH_API} has no kind "${kind}" (Cluster, Traffic)${near ? `; did you mean ${near}?` : ''}`,
+        `${PODPATH_API} 没有 “${kind}” 这种类型（只有 Cluster、Traffic）${near ? `；是不是想写 ${near}？` : ''}`,
       ),
+      'error',
+      'file',
     )
     return
   }
@@ -254,6 +339,7 @@ function collect(r: ObjReader, c: Collected): void {
   if (group === L7_GROUPS[kind] || (kind === 'Ingress' && group === 'extensions')) {
     return readL7(r, kind, apiVersion, c)
   }
+  observe(r, kind, c.observed)
   switch (kind) {
     case 'Node':
       return readNode(r, c.nodes)
@@ -288,7 +374,8 @@ function collect(r: ObjReader, c: Collected): void {
       readSecret(r, c.secrets)
       break
     case 'ConfigMap':
-      if (name === 'kube-flannel-cfg') {
+      // kube-flannel.yml's kube-flannel-cfg, and canal.yaml's canal-config (its net-conf.json too).
+      if (name === 'kube-flannel-cfg' || name === 'canal-config') {
         c.configs.push(r)
         return
       }
@@ -321,7 +408,10 @@ function applyConfig(r: ObjReader, cluster: ClusterDecl): void {
   if (kind === 'IPPool') readCalicoIPPool(r, cluster)
   else if (kind === 'KubeProxyConfiguration') {
     readKubeProxy(r, cluster)
-  } else readFlannelConfigMap(r, cluster)
+  } else {
+    const name = (r.value.metadata as { name?: unknown } | undefined)?.name
+    readFlannelConfigMap(r, cluster, name === 'canal-config' ? 'canal' : 'flannel')
+  }
 }
 
 function ignore(r: ObjReader, kind: string, apiVersion: string, c: Collected): void {
@@ -336,11 +426,51 @@ function ignore(r: ObjReader, kind: string, apiVersion: string, c: Collected): v
           `${kind} is read but not simulated yet: this version of PodPath follows Pod-to-Pod traffic only`,
           `已读取 ${kind}，但暂不模拟：当前版本的 PodPath 只演示 Pod 到 Pod 的流量`,
         )
-      : text(
-          `unknown kind "${kind}" (${apiVersion}): kept and ignored`,
-          `未知类型 “${kind}”（${apiVersion}）：已保留并忽略`,
-        ),
+      : unknownKind(kind, apiVersion),
     later ? 'info' : 'warning',
+  )
+}
+
+/** Records the names a document gives, before reading it can refuse it. */
+function noteWritten(r: ObjReader, kind: string, ours: boolean, w: Collected['written']): void {
+  const meta = r.value.metadata as { name?: unknown; namespace?: unknown } | undefined
+  const ns = typeof meta?.namespace === 'string' ? meta.namespace : 'default'
+  const name = typeof meta?.name === 'string' ? meta.name : null
+  if (kind === 'Pod' && name !== null) w.pods.push(`${ns}/${name}`)
+  if (['Deployment', 'ReplicaSet', 'StatefulSet', 'DaemonSet'].includes(kind) && name !== null)
+    w.controllers.push(`${ns}/${name}`)
+  if (kind === 'Node' && name !== null) w.nodes.push(name)
+  if (ours && kind === 'Cluster') {
+    const nodes = (r.value.spec as { nodes?: unknown } | undefined)?.nodes
+    if (Array.isArray(nodes))
+      for (const n of nodes as { name?: unknown }[])
+        if (typeof n?.name === 'string') w.nodes.push(n.name)
+  }
+}
+
+/** Every kind read here, for "did you mean" on a kind that is not one of them. */
+const KNOWN_KINDS = [
+  'Node',
+  'Pod',
+  'Service',
+  'EndpointSlice',
+  'Deployment',
+  'ReplicaSet',
+  'StatefulSet',
+  'DaemonSet',
+  'IPPool',
+  'KubeProxyConfiguration',
+  'List',
+  ...LATER_KINDS,
+  ...QUIET_KINDS,
+  ...Object.keys(L7_GROUPS),
+]
+
+function unknownKind(kind: string, apiVersion: string): Text {
+  const near = closest(kind, KNOWN_KINDS)
+  return text(
+    `unknown kind "${kind}" (${apiVersion}): kept and ignored${near ? `; did you mean ${near}?` : ''}`,
+    `未知类型 “${kind}”（${apiVersion}）：已保留并忽略${near ? `；是不是想写 ${near}？` : ''}`,
   )
 }
 

@@ -3,11 +3,39 @@ import type { ObjReader } from './yaml-reader.ts'
 import type { TrafficDecl } from './scenario.ts'
 import { parseIp } from './ipv4.ts'
 import { text } from './text.ts'
+import { DNS_SUBDOMAIN } from './k8s-names.ts'
 
 export function readTraffic(r: ObjReader, out: TrafficDecl[]): void {
   const name = r.obj('metadata', true)?.str('name', true)
-  if (!name) return
+  if (name === null || name === undefined) return
   r.object = `Traffic/${name}`
+  // A custom resource's name is a DNS subdomain, as for most kinds (apiextensions-apiserver
+  // pkg/registry/customresource/validator.go: validation.NameIsDNSSubdomain).
+  if (!DNS_SUBDOMAIN.test(name)) {
+    r.report(
+      ['metadata', 'name'],
+      text(
+        `"${name}" is not a valid Traffic name: Kubernetes names it as a DNS subdomain (RFC 1123: at most 253 lower-case letters, digits, "-" and ".", beginning and ending with a letter or digit)`,
+        `“${name}” 不是合法的 Traffic 名称：Kubernetes 要求它是 DNS 子域名（RFC 1123：最多 253 个小写字母、数字、“-” 和 “.”，以字母或数字开头和结尾）`,
+      ),
+      'error',
+      'kubernetes',
+    )
+    return
+  }
+  // A second object of one kind and name is refused by the API server (AlreadyExists).
+  if (out.some((t) => t.name === name)) {
+    r.report(
+      ['metadata', 'name'],
+      text(
+        `Traffic "${name}" is declared twice: names are unique within a kind`,
+        `Traffic “${name}” 被声明了两次：同一类型中名称必须唯一`,
+      ),
+      'error',
+      'kubernetes',
+    )
+    return
+  }
   const spec = r.obj('spec', true)
   if (!spec) return
   const from = spec.obj('from', true)

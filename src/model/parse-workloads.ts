@@ -1,9 +1,12 @@
 /** Node, Pod and the controllers that stamp Pods out (Deployment, ReplicaSet, StatefulSet, DaemonSet). */
 import type { ObjReader } from './yaml-reader.ts'
 import type { ContainerDecl, NodeDecl, PodDecl, PortDecl } from './scenario.ts'
+import type { Where } from './diagnostic.ts'
 import { text } from './text.ts'
 import { readCidr, readIp } from './parse-cluster.ts'
 import { DNS_LABEL, DNS_SUBDOMAIN, podTemplateHash } from './k8s-names.ts'
+import { readCniAnnotations } from './parse-node-annotations.ts'
+import { parseIp } from './ipv4.ts'
 
 function checkName(r: ObjReader, name: string, rule: RegExp, what: string): boolean {
   if (rule.test(name)) return true
@@ -13,6 +16,8 @@ function checkName(r: ObjReader, name: string, rule: RegExp, what: string): bool
       `"${name}" is not a valid ${what} name (lower-case letters, digits and "-", as RFC 1123 requires)`,
       `“${name}” 不是合法的${what === 'namespace' ? '命名空间' : '对象'}名称（只能用小写字母、数字和 “-”，见 RFC 1123）`,
     ),
+    'error',
+    'kubernetes',
   )
   return false
 }
@@ -32,6 +37,8 @@ function readMeta(
     r.report(
       ['metadata', 'namespace'],
       text(`"${namespace}" is not a valid namespace name`, `“${namespace}” 不是合法的命名空间名称`),
+      'error',
+      'kubernetes',
     )
     return null
   }
@@ -52,8 +59,48 @@ export function readNode(r: ObjReader, nodes: NodeDecl[]): void {
     ip,
     podCIDR: spec ? readCidr(spec, 'podCIDR') : null,
     labels: meta.labels,
+    real: true,
+    providerID: spec?.str('providerID') ?? null,
+    annotations: readCniAnnotations(r.obj('metadata')),
     where: r.where(),
   })
+}
+
+/** metadata.ownerReferences: the one with controller: true (at most one, as the API server checks). */
+function controllerRef(r: ObjReader): { kind: string; name: string } | null {
+  const refs = (r.value.metadata as { ownerReferences?: unknown } | undefined)?.ownerReferences
+  if (!Array.isArray(refs)) return null
+  for (const ref of refs as unknown[]) {
+    if (!ref || typeof ref !== 'object') continue
+    const o = ref as Record<string, unknown>
+    if (o.controller === true && typeof o.kind === 'string' && typeof o.name === 'string')
+      return { kind: o.kind, name: o.name }
+  }
+  return null
+}
+
+/**
+ * The address a CNI plugin recorded on the Pod, for a Pod whose status has none yet: Calico's
+ * cni.projectcalico.org/podIP ("10.244.120.65/32"; podIPs lists them) and the AWS VPC CNI's
+ * vpc.amazonaws.com/pod-ips (libcalico-go k8s/conversion/constants.go names both).
+ */
+function annotatedPodIP(r: ObjReader): number | null {
+  const raw = (r.value.metadata as { annotations?: unknown } | undefined)?.annotations
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) return null
+  const a = raw as Record<string, unknown>
+  for (const key of [
+    'cni.projectcalico.org/podIP',
+    'cni.projectcalico.org/podIPs',
+    'vpc.amazonaws.com/pod-ips',
+  ]) {
+    const v = a[key]
+    if (typeof v !== 'string') continue
+    for (const one of v.split(',')) {
+      const ip = parseIp(one.trim().split('/')[0] ?? '')
+      if (ip !== null) return ip
+    }
+  }
+  return null
 }
 
 function readPorts(c: ObjReader): PortDecl[] {
@@ -94,6 +141,8 @@ function checkPortConflicts(spec: ObjReader, containers: ContainerDecl[]): void 
             `Containers "${first}" and "${c.name}" both declare port ${key}. All containers of a Pod share one network namespace (one IP, one port space), so only one of them can listen on ${key}; the other would fail to bind (EADDRINUSE). Move one of them to another port.`,
             `容器 “${first}” 和 “${c.name}” 都声明了端口 ${key}。同一个 Pod 的所有容器共享一个网络命名空间（同一个 IP、同一套端口），所以 ${key} 只能由其中一个容器监听，另一个绑定时会失败（EADDRINUSE）。请把其中一个改到别的端口。`,
           ),
+          'error',
+          'kubernetes',
         )
       } else seen.set(key, c.name)
     })
@@ -103,6 +152,7 @@ function checkPortConflicts(spec: ObjReader, containers: ContainerDecl[]): void 
 interface PodTemplate {
   labels: Record<string, string>
   nodeName: string | null
+  nodeNameWhere?: Where
   hostNetwork: boolean
   containers: ContainerDecl[]
 }
@@ -114,7 +164,12 @@ function readPodSpec(spec: ObjReader): Omit<PodTemplate, 'labels'> | null {
     const name = c.str('name', true)
     if (name === null) continue
     if (names.has(name)) {
-      c.report(['name'], text(`two containers are named "${name}"`, `有两个容器都叫 “${name}”`))
+      c.report(
+        ['name'],
+        text(`two containers are named "${name}"`, `有两个容器都叫 “${name}”`),
+        'error',
+        'kubernetes',
+      )
       continue
     }
     names.add(name)
@@ -125,8 +180,10 @@ function readPodSpec(spec: ObjReader): Omit<PodTemplate, 'labels'> | null {
     return null
   }
   checkPortConflicts(spec, containers)
+  const nodeName = spec.str('nodeName')
   return {
-    nodeName: spec.str('nodeName'),
+    nodeName,
+    ...(nodeName !== null && { nodeNameWhere: spec.where(['nodeName']) }),
     hostNetwork: spec.bool('hostNetwork') ?? false,
     containers,
   }
@@ -165,10 +222,11 @@ export function readPod(r: ObjReader, pods: PodDecl[]): void {
     owner: null,
     ordinal: 0,
     daemonNode: null,
+    controllerRef: controllerRef(r),
     templateHash: null,
     labels: meta.labels,
     ...ps,
-    podIP: status ? readIp(status, 'podIP') : null,
+    podIP: (status ? readIp(status, 'podIP') : null) ?? annotatedPodIP(r),
     ready: status ? readReady(status) : true,
     terminating: r.obj('metadata')?.has('deletionTimestamp') ?? false,
     terminal: ['Succeeded', 'Failed'].includes(status?.str('phase') ?? ''),
@@ -202,6 +260,8 @@ export function readController(r: ObjReader, kind: Controller, pods: PodDecl[]):
           `selector ${k}=${v} does not match the template's labels; the API server rejects this`,
           `选择器 ${k}=${v} 与模板的标签不匹配；API Server 会拒绝这个对象`,
         ),
+        'error',
+        'kubernetes',
       )
       return
     }
@@ -221,6 +281,7 @@ export function readController(r: ObjReader, kind: Controller, pods: PodDecl[]):
       owner: { kind, name: meta.name },
       ordinal: i,
       daemonNode: null,
+      controllerRef: null,
       templateHash: hash,
       labels: podLabels,
       ...ps,

@@ -1,5 +1,5 @@
 /**
- * A scenario as read from YAML (see ../shared/spec/scenario-format.md): what the learner wrote,
+ * A scenario as read from YAML (see docs/scenario-format.md): what the learner wrote,
  * with every position kept for error messages. Filling in what was left out happens in sim/build.
  */
 import type { Where } from './diagnostic.ts'
@@ -15,13 +15,14 @@ import type {
 } from './l7-decls.ts'
 
 /** The CNI plugin that implements the Kubernetes network model on this cluster. */
-export type CniPlugin = 'flannel' | 'calico' | 'aws-vpc-cni' | 'bridge'
+export type CniPlugin = 'flannel' | 'calico' | 'aws-vpc-cni' | 'bridge' | 'kindnet' | 'canal'
+/** flannel's backends; canal runs flannel too, so it takes the same ones. */
 export type FlannelBackend = 'vxlan' | 'host-gw'
 export type CalicoBackend = 'ipip' | 'vxlan' | 'bgp'
 
 export interface CniSpec {
   plugin: CniPlugin
-  /** flannel: vxlan | host-gw; calico: ipip | vxlan | bgp. */
+  /** flannel and canal: vxlan | host-gw; calico: ipip | vxlan | bgp. */
   backend: FlannelBackend | CalicoBackend | null
   /** The Linux bridge Pods plug into (bridge and flannel): `cni0`, or `docker0` as Docker names it. */
   bridgeName: string
@@ -50,12 +51,40 @@ export interface KubeProxySpec {
 
 export type CloudProvider = 'none' | 'aws' | 'generic'
 
+/**
+ * What a CNI's node agent publishes in the Node's annotations: flanneld's lease
+ * (flannel.alpha.coreos.com/*) and calico-node's BGP spec (projectcalico.org/*).
+ */
+export interface NodeCniAnnotations {
+  flannel: {
+    /** backend-type: vxlan, host-gw, ... */
+    backendType: string | null
+    /** backend-data {"VNI":1,"VtepMAC":"..."}: the node's flannel.<VNI> device. */
+    vni: number | null
+    vtepMac: string | null
+    /** public-ip (public-ip-overwrite wins): the address other nodes reach its VTEP at. */
+    publicIp: number | null
+  } | null
+  calico: {
+    /** IPv4Address: the node's BGP address with its prefix, so the node subnet. */
+    ipv4Address: { ip: number; prefix: number } | null
+    ipipTunnelAddr: number | null
+    vxlanTunnelAddr: number | null
+    vxlanTunnelMac: string | null
+  } | null
+}
+
 /** A node as declared: in `Cluster.spec.nodes` or as a real `kind: Node`. */
 export interface NodeDecl {
   name: string
   ip: number | null
   podCIDR: Cidr | null
   labels: Record<string, string>
+  /** True for a `kind: Node` object (the cluster's own output), false for `Cluster.spec.nodes`. */
+  real: boolean
+  /** spec.providerID: `kind://docker/kind/<node>`, `aws:///<zone>/<instance>`, ... */
+  providerID: string | null
+  annotations: NodeCniAnnotations
   where: Where
 }
 
@@ -83,8 +112,12 @@ export interface PodDecl {
   ordinal: number
   /** For a DaemonSet replica: the node it belongs on. */
   daemonNode: string | null
+  /** metadata.ownerReferences' controller, for a Pod read from the cluster's own output. */
+  controllerRef: { kind: string; name: string } | null
   templateHash: string | null
   nodeName: string | null
+  /** Where spec.nodeName is written, for a diagnostic about the node it names. */
+  nodeNameWhere?: Where
   hostNetwork: boolean
   labels: Record<string, string>
   containers: ContainerDecl[]
@@ -226,4 +259,9 @@ export interface Scenario {
   secrets: SecretDecl[]
   /** Labels of the `kind: Namespace` documents, by name (Gateway allowedRoutes selectors). */
   namespaceLabels: Record<string, Record<string, string>>
+  /**
+   * Every Pod, controller (`namespace/name`) and node the file names, read or refused: a check
+   * that finds one of them missing from the cluster is seeing its own error again.
+   */
+  written?: { pods: string[]; controllers: string[]; nodes: string[] }
 }

@@ -1,10 +1,10 @@
 /**
- * The trace format, `podpath.trace/v1` (../shared/spec/trace-format.md): what the engine
+ * The trace format, `podpath.trace/v2` (docs/trace-format.md): what the engine
  * produces, the UI animates, the command line prints and tests assert on.
  */
 import type { Text } from './text.ts'
 
-export const TRACE_FORMAT = 'podpath.trace/v1'
+export const TRACE_FORMAT = 'podpath.trace/v2'
 
 export type Phase = 'dns' | 'request' | 'reply'
 
@@ -133,6 +133,27 @@ export interface Step {
 
 export type Outcome = 'delivered' | 'dropped' | 'rejected' | 'dns-only' | 'error'
 
+/** The address and port the client's socket connected to: a ClusterIP, a NodePort, an LB IP, a Pod IP. */
+export interface Dialled {
+  ip: string
+  port: number
+}
+
+/**
+ * The backend the connection reached: the socket that accepted it at the end of the path, after
+ * every DNAT and proxy (a Service's endpoint Pod on its targetPort, or a proxy that answered
+ * itself, such as an Ingress controller's 404).
+ */
+export interface TraceEndpoint {
+  /** `namespace/name`, or null for a socket of the node itself. */
+  pod: string | null
+  container: string | null
+  node: string
+  /** The destination address and port as the accepting socket sees them. */
+  ip: string
+  port: number
+}
+
 export interface Trace {
   format: typeof TRACE_FORMAT
   traffic: string
@@ -143,8 +164,12 @@ export interface Trace {
    */
   connection?: number
   outcome: Outcome
-  reason: string | null
-  endpoint: { pod: string | null; ip: string; port: number } | null
+  /** Why it was not delivered, in both languages (as `explain`); null when delivered. */
+  reason: Text | null
+  /** What the client connected to; null when no connection was opened (DNS failed, ExternalName, an error). */
+  dialled: Dialled | null
+  /** Where the connection was accepted; null when the request reached no socket (dropped, rejected on the way). */
+  endpoint: TraceEndpoint | null
   steps: Step[]
 }
 

@@ -3,7 +3,7 @@
  * names file, line, column and object, instead of an exception.
  */
 import { isNode, type Document, type LineCounter } from 'yaml'
-import type { Diagnostic, Where } from './diagnostic.ts'
+import type { Diagnostic, DiagnosticCause, Where } from './diagnostic.ts'
 import { text, type Text } from './text.ts'
 
 export type Path = readonly (string | number)[]
@@ -58,8 +58,13 @@ export class ObjReader {
     return { file: this.ctx.file, line: 1, col: 1, object: this.object }
   }
 
-  report(sub: Path, message: Text, severity: Diagnostic['severity'] = 'error'): void {
-    this.ctx.diagnostics.push({ ...this.where(sub), severity, message })
+  report(
+    sub: Path,
+    message: Text,
+    severity: Diagnostic['severity'] = 'error',
+    cause?: DiagnosticCause,
+  ): void {
+    this.ctx.diagnostics.push({ ...this.where(sub), severity, message, ...(cause && { cause }) })
   }
 
   has(key: string): boolean {
@@ -73,12 +78,19 @@ export class ObjReader {
         `field "${key}" must be ${an(expected)}, not ${an(typeName(got))}`,
         `字段 “${key}” 应为${zhType[expected] ?? expected}，而不是${zhType[typeName(got)] ?? typeName(got)}`,
       ),
+      'error',
+      'file',
     )
     return null
   }
 
   private missing(key: string): null {
-    this.report([], text(`required field "${key}" is missing`, `缺少必填字段 “${key}”`))
+    this.report(
+      [],
+      text(`required field "${key}" is missing`, `缺少必填字段 “${key}”`),
+      'error',
+      'file',
+    )
     return null
   }
 
@@ -146,6 +158,8 @@ export class ObjReader {
             `item ${i} of "${key}" must be a map, not ${an(typeName(item))}`,
             `“${key}” 的第 ${i} 项应为映射，而不是${zhType[typeName(item)] ?? typeName(item)}`,
           ),
+          'error',
+          'file',
         )
         return
       }
@@ -175,7 +189,12 @@ export class ObjReader {
       if (typeof val === 'string' || typeof val === 'number' || typeof val === 'boolean') {
         out[k] = String(val)
       } else {
-        this.report([key, k], text(`"${key}.${k}" must be a string`, `“${key}.${k}” 应为字符串`))
+        this.report(
+          [key, k],
+          text(`"${key}.${k}" must be a string`, `“${key}.${k}” 应为字符串`),
+          'error',
+          'file',
+        )
       }
     }
     return out

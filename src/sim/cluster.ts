@@ -2,11 +2,18 @@
  * A built cluster: every node and Pod with its addresses filled in, and the network namespaces
  * the CNI plugin set up. The engine walks packets through these tables.
  */
-import type { ClusterDecl, ContainerDecl, PodDecl, Scenario } from '../model/scenario.ts'
+import type {
+  ClusterDecl,
+  ContainerDecl,
+  NodeCniAnnotations,
+  PodDecl,
+  Scenario,
+} from '../model/scenario.ts'
 import type { Cidr } from '../model/ipv4.ts'
 import type { NetNs } from './net/netns.ts'
 import type { BuiltService } from './services/service.ts'
 import type { BuiltLoadBalancer } from './services/cloud-lb.ts'
+import type { CniIptables } from './cni/dataplane.ts'
 
 export interface BuiltNode {
   name: string
@@ -18,6 +25,10 @@ export interface BuiltNode {
   eth0Mac: string
   /** The Pod address range this node hands out: a /24 (flannel, bridge) or a Calico block. */
   podCIDR: Cidr | null
+  /** Calico: every IPAM block affine to this node (podCIDR is the first); empty otherwise. */
+  blocks: Cidr[]
+  /** What the node's own object published (flanneld's and calico-node's annotations). */
+  annotations: NodeCniAnnotations
   /** Address of the tunnel device (flannel.1, tunl0, vxlan.calico), if any. */
   tunnelIp: number | null
   /** MAC of the VXLAN device (flannel VtepMAC, Calico VTEP MAC), if any. */
@@ -63,6 +74,8 @@ export interface Cluster {
   services: BuiltService[]
   /** The cloud load balancers in front of LoadBalancer Services (none while they are pending). */
   loadBalancers: BuiltLoadBalancer[]
+  /** iptables rules of the CNI's own agent, by node (kindnet's masquerade), beside kube-proxy's. */
+  cniIptables: Map<string, CniIptables>
   /** MAC of the underlay router (or the VPC's router) that joins the node subnets. */
   routerMac: string
   /** The layer 7 objects (Ingress, Gateway API) that controllers and Gateways route by. */

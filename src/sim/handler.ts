@@ -40,6 +40,8 @@ export function handle(
         }
       }
       return { state, replies: [{ type: 'ready', version: PROTOCOL_VERSION }] }
+    case 'ping':
+      return { state, replies: [{ type: 'pong', seq: msg.seq }] }
     case 'load': {
       const parsed = parseScenario(msg.source, msg.file)
       // The learner's switches (CNI, kube-proxy mode) act on the parsed Cluster, before build.

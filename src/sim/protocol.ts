@@ -12,7 +12,13 @@ export type { Inspection, InspectLine, InspectSection, InspectTarget, Use } from
 export const PROTOCOL_VERSION = 5
 
 export type ToWorker =
-  | { type: 'hello'; version: number }
+  /**
+   * `lock`: a Web Lock the worker holds for as long as it lives, so the app learns the moment it
+   * is gone (closed, terminated, crashed), even in the middle of a long run.
+   */
+  | { type: 'hello'; version: number; lock?: string }
+  /** Sent only while the worker has nothing to do, where there are no Web Locks: are you there? */
+  | { type: 'ping'; seq: number }
   /**
    * Parse and build a scenario; it replaces the open one only when it has no error. `overrides`
    * (another CNI, another kube-proxy mode) act on the parsed Cluster before it is built.
@@ -121,7 +127,9 @@ export interface ClusterSummary {
 }
 
 export type FromWorker =
-  | { type: 'ready'; version: number }
+  /** `lock`: the hello's lock, once the worker holds it (absent: not held, ping it instead). */
+  | { type: 'ready'; version: number; lock?: string }
+  | { type: 'pong'; seq: number }
   | {
       type: 'loaded'
       requestId: number

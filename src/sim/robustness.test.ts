@@ -4,8 +4,10 @@
  * problem into a diagnostic or a trace outcome, never into an exception; four properties feed
  * them arbitrary text, real lessons with random edits, structured-but-wrong scenarios (every
  * kind the format reads, serialized with `yaml`) and well-typed scenarios full of corner cases,
- * then check diagnostics, clusters and traces (see runEngine). Bugs they found are kept as
- * minimal regression tests at the end of the file.
+ * then check diagnostics, clusters and traces (see runEngine). Three more feed the reader what
+ * would exhaust it (towers of aliases, deep nesting, long text) and check that each is refused
+ * exactly past its stated bound, in bounded time. Bugs they found are kept as minimal
+ * regression tests at the end of the file.
  *
  * Runs are sized to keep the file near 10 s on a 2-core machine. For a longer hunt, multiply
  * them: PODPATH_FUZZ_SCALE=20 npx vitest run src/sim/robustness.test.ts
@@ -18,6 +20,7 @@ import { describe, expect, it } from 'vitest'
 import { stringify } from 'yaml'
 import type { Diagnostic } from '../model/diagnostic.ts'
 import { parseScenario } from '../model/parse-scenario.ts'
+import { MAX_DEPTH, MAX_NODES, MAX_SCALAR_CHARS, MAX_SOURCE_CHARS } from '../model/yaml-bounds.ts'
 import type { TrafficDecl } from '../model/scenario.ts'
 import { formatIp } from '../model/ipv4.ts'
 import { TRACE_FORMAT, traceJson, type Trace } from '../model/trace.ts'
@@ -100,7 +103,12 @@ function checkTrace(t: Trace, traffic: TrafficDecl, seed: number): void {
   expect(t.seed).toBe(seed >>> 0)
   expect(OUTCOMES.has(t.outcome), t.outcome).toBe(true)
   if (t.outcome === 'delivered') expect(t.reason).toBeNull()
-  else expect(typeof t.reason).toBe('string')
+  else {
+    // Said in both languages, as the steps are: the UI translates nothing the engine writes.
+    expect(t.reason!.en.length > 0 && t.reason!['zh-CN'].length > 0).toBe(true)
+    expect(t.reason!['zh-CN'], t.reason!.en).toMatch(/[\u4e00-\u9fff]/)
+    expect(unquoted(t.reason!.en + t.reason!['zh-CN'])).not.toMatch(GARBAGE)
+  }
   t.steps.forEach((s, i) => {
     expect(s.index).toBe(i)
     expect(PHASES.has(s.phase), s.phase).toBe(true)
@@ -113,6 +121,13 @@ function checkTrace(t: Trace, traffic: TrafficDecl, seed: number): void {
   if (t.outcome === 'error') expect(t.steps).toHaveLength(0)
   else expect(last?.action).toBe(ENDING[t.outcome])
   if (t.outcome === 'delivered') expect(t.endpoint).not.toBeNull()
+  // The endpoint is where a socket accepted the request: none when it stopped on the way.
+  if (t.outcome !== 'delivered' && !t.reason?.en.startsWith('reply:')) expect(t.endpoint).toBeNull()
+  if (t.endpoint) expect(t.dialled).not.toBeNull()
+  // What the client dialled is the destination of its first request packet.
+  const first = t.steps.find((s) => s.phase === 'request' && s.packet.l3)
+  if (first && t.dialled)
+    expect([first.packet.l3!.dst, first.packet.l4?.dstPort]).toEqual([t.dialled.ip, t.dialled.port])
   const order = t.steps.map((s) => PHASE_ORDER.indexOf(s.phase))
   expect(order).toStrictEqual([...order].sort((a, b) => a - b))
   // Traces travel as JSON (worker, golden files, command line): nothing may be lost on the way,
@@ -145,19 +160,29 @@ function runEngine(
   stats: Stats,
   extra: (c: Cluster) => TrafficDecl[] = () => [],
 ): void {
+  engineDiagnostics(source, seed, stats, extra)
+}
+
+/** runEngine, returning what parsing the source said. */
+function engineDiagnostics(
+  source: string,
+  seed: number,
+  stats: Stats,
+  extra: (c: Cluster) => TrafficDecl[] = () => [],
+): Diagnostic[] {
   stats.runs++
   const parsed = parseScenario(source, FILE)
   checkDiagnostics(parsed.diagnostics)
   const parseErrors = parsed.diagnostics.some((d) => d.severity === 'error')
   // A file with errors never yields a scenario; a file without errors always does.
   expect(parsed.scenario === null).toBe(parseErrors)
-  if (!parsed.scenario) return
+  if (!parsed.scenario) return parsed.diagnostics
   stats.parsed++
   const built = buildCluster(parsed.scenario)
   checkDiagnostics(built.diagnostics)
   expect(built.cluster === null).toBe(built.diagnostics.some((d) => d.severity === 'error'))
   const cluster = built.cluster
-  if (!cluster) return
+  if (!cluster) return parsed.diagnostics
   stats.built++
   // Every Pod that was declared is in the cluster: a built cluster loses nothing silently (the
   // cluster may add its own, such as CoreDNS). Bare Pods by name, replicas by count per owner.
@@ -198,6 +223,7 @@ function runEngine(
     if (first.outcome === 'delivered') stats.delivered++
   }
   expect(fingerprint(cluster), 'trace must not modify the cluster').toBe(before)
+  return parsed.diagnostics
 }
 
 const seedArb = fc.oneof(
@@ -792,7 +818,11 @@ function scenarioArbitrary(mix: Mix): fc.Arbitrary<unknown[]> {
       {
         apiVersion: ourApi,
         kind: pick(['Traffic']),
-        metadata: pick([{ name: 't1' }, { name: 't2' }], [{ name: '' }, {}]),
+        // Several names: two Traffic of one name are refused (AlreadyExists), and should be rare.
+        metadata: pick(
+          ['t1', 't2', 't3', 't4', 't5', 't6'].map((name) => ({ name })),
+          [{ name: '' }, {}, { name: 'T_1' }],
+        ),
         spec: mostly(
           rec(
             {
@@ -1438,6 +1468,167 @@ describe('the engine never throws and always answers well-formed', () => {
         { numRuns: runs(400) },
       )
       expect(stats.built).toBeGreaterThan(stats.runs / 20)
+    },
+    TIMEOUT,
+  )
+})
+
+// ---------------------------------------------------------------------------------------------
+// Inputs built to exhaust the reader: aliases, nesting, size (src/model/yaml-bounds.ts)
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * What one such input may take, parse to trace, whatever it is: loose, so that a loaded machine
+ * passes, since the point is that nothing hangs or explodes (refusals take milliseconds, the
+ * largest accepted inputs about a second on an idle machine).
+ */
+const BOUNDED_MS = 15_000
+
+/** Runs the engine on `source` and returns its YAML-cause errors, checking the time it took. */
+function runBounded(source: string, seed: number, stats: Stats): Diagnostic[] {
+  const t0 = performance.now()
+  const diagnostics = engineDiagnostics(source, seed, stats)
+  const ms = performance.now() - t0
+  expect(ms, `${Math.round(ms)} ms for ${source.length} characters`).toBeLessThan(BOUNDED_MS)
+  const errors = diagnostics.filter((d) => d.cause === 'yaml')
+  const lines = source.split('\n').length
+  for (const e of errors) expect(e.line, JSON.stringify(e)).toBeLessThanOrEqual(lines)
+  return errors
+}
+
+/**
+ * A tower of aliases: level 0 anchors `width` ports, each level above a list aliasing the one
+ * below `fan` times, and `services` Services alias a level as their ports. Its size once
+ * expanded is known in closed form, so the property knows which towers must be refused.
+ */
+const aliasTower = fc
+  .record({
+    width: fc.integer({ min: 1, max: 200 }),
+    levels: fc.integer({ min: 0, max: 6 }),
+    fan: fc.integer({ min: 1, max: 30 }),
+    services: fc.integer({ min: 0, max: 120 }),
+    // Which level the Services alias (clamped to the top one).
+    use: fc.nat({ max: 6 }),
+  })
+  .map(({ width, levels, fan, services, use }) => {
+    const lines = ['apiVersion: v1', 'kind: List', 'tower:']
+    const ports = Array.from({ length: width }, (_, i) => `{port: ${i + 1}, name: p${i + 1}}`)
+    lines.push(`  l0: &a0 [${ports.join(', ')}]`)
+    // A port is 5 nodes (its map, two keys, two values); a list is one more than its items.
+    const size = [1 + 5 * width]
+    for (let l = 1; l <= levels; l++) {
+      lines.push(
+        `  l${l}: &a${l} [${Array(fan)
+          .fill(`*a${l - 1}`)
+          .join(', ')}]`,
+      )
+      size.push(1 + fan * size[l - 1]!)
+    }
+    const level = Math.min(use, levels)
+    // The engine reads the ports of a few Services; a field it does not read takes the rest, so
+    // what it then builds stays small while the reader still counts every alias.
+    const asPorts = level === 0 && width * services <= 2000
+    lines.push('items:')
+    for (let i = 0; i < services; i++)
+      lines.push(
+        `  - {apiVersion: v1, kind: Service, metadata: {name: s${i}}, spec: {selector: {app: x}, ${asPorts ? `ports: *a${level}` : `ports: [{port: 80}], unread: *a${level}`}}}`,
+      )
+    const expanded = size.reduce((a, b) => a + b, 0) + services * size[level]!
+    return { source: lines.join('\n') + '\n', expanded }
+  })
+
+/** Collections nested `maps` deep by indentation, then `seqs` deep as "- - -", then `flows` deep as [ and {k: . */
+const deepNesting = fc
+  .record({
+    maps: fc.integer({ min: 0, max: 160 }),
+    seqs: fc.integer({ min: 0, max: 160 }),
+    flows: fc.array(fc.boolean(), { maxLength: 3000 }),
+  })
+  .map(({ maps, seqs, flows }) => {
+    const lines = Array.from({ length: maps }, (_, i) => `${' '.repeat(i)}k${i}:`)
+    const open = flows.map((map) => (map ? '{k: ' : '[')).join('')
+    const close = [...flows]
+      .reverse()
+      .map((map) => (map ? '}' : ']'))
+      .join('')
+    lines.push(`${' '.repeat(maps)}${'- '.repeat(seqs)}${open}1${close}`)
+    return { source: lines.join('\n') + '\n', depth: maps + seqs + flows.length }
+  })
+
+describe('the reader stays within its bounds, in bounded time', () => {
+  it(
+    'on towers of aliases: refused at an alias exactly when they expand past the bound',
+    () => {
+      const stats = newStats()
+      let refused = 0
+      fc.assert(
+        fc.property(aliasTower, seedArb, ({ source, expanded }, seed) => {
+          const errors = runBounded(source, seed, stats)
+          const past = errors.find((e) => /^alias \*a\d+ .*takes the file past/.test(e.message.en))
+          // A few nodes (apiVersion, kind, the keys) are not in the closed form: leave them slack.
+          if (expanded > MAX_NODES) expect(past, `${expanded} nodes`).toBeDefined()
+          if (expanded < MAX_NODES - 10_000) expect(past, `${expanded} nodes`).toBeUndefined()
+          if (past) refused++
+        }),
+        { numRuns: runs(25) },
+      )
+      // Not vacuous: some towers pass the bound and some stay under it.
+      expect(refused).toBeGreaterThan(0)
+      expect(refused).toBeLessThan(stats.runs)
+    },
+    TIMEOUT,
+  )
+
+  it(
+    'on nesting of maps, lists and flows: refused before parsing exactly past the stated depth',
+    () => {
+      const stats = newStats()
+      let refused = 0
+      fc.assert(
+        fc.property(deepNesting, seedArb, ({ source, depth }, seed) => {
+          const errors = runBounded(source, seed, stats)
+          const deep = errors.find((e) => /^YAML nested more than 128 levels/.test(e.message.en))
+          expect(deep !== undefined, `${depth} levels`).toBe(depth > MAX_DEPTH)
+          if (deep) refused++
+        }),
+        { numRuns: runs(40) },
+      )
+      expect(refused).toBeGreaterThan(0)
+      expect(refused).toBeLessThan(stats.runs)
+    },
+    TIMEOUT,
+  )
+
+  it(
+    'on long text, written or multiplied by aliases: refused exactly past 5 MB',
+    () => {
+      const stats = newStats()
+      fc.assert(
+        fc.property(
+          fc.integer({ min: 1, max: 2 ** 20 }),
+          fc.integer({ min: 0, max: 12 }),
+          fc.integer({ min: -64, max: 64 }),
+          seedArb,
+          (len, aliases, off, seed) => {
+            // Scalar text: one string of `len` characters and `aliases` aliases of it.
+            const big = 'x'.repeat(len)
+            const src = `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata: {a: &a ${big}, b: [${Array(aliases).fill('*a').join(', ')}]}\n`
+            const chars = len * (1 + aliases)
+            const errors = runBounded(src, seed, stats)
+            const past = errors.some((e) => /past 5 MB of text/.test(e.message.en))
+            // The keys add about 40 characters: leave them slack.
+            if (chars > MAX_SCALAR_CHARS) expect(past, `${chars} characters`).toBe(true)
+            if (chars < MAX_SCALAR_CHARS - 100) expect(past, `${chars} characters`).toBe(false)
+            // The text itself, a few characters either side of the bound.
+            const written = `# ${'y'.repeat(MAX_SOURCE_CHARS - 3 + off)}\n`
+            const tooLong = parseScenario(written, FILE).diagnostics.some((d) =>
+              /more than the 5,242,880 \(5 MB\) PodPath reads/.test(d.message.en),
+            )
+            expect(tooLong, `${written.length} characters`).toBe(written.length > MAX_SOURCE_CHARS)
+          },
+        ),
+        { numRuns: runs(8) },
+      )
     },
     TIMEOUT,
   )

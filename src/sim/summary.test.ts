@@ -2,6 +2,8 @@ import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { loadScenarioFile } from '../cli/load.ts'
 import { summarize } from './summary.ts'
+import { build } from '../test/scenario.ts'
+import { realCluster } from '../test/real-clusters.ts'
 
 const lesson = (file: string) => {
   const loaded = loadScenarioFile(join(import.meta.dirname, '..', 'lessons', file))
@@ -29,5 +31,16 @@ describe('the cluster summary the app draws', () => {
     const ext = lesson('mode3-externalname.yaml').services.find((x) => x.type === 'ExternalName')!
     expect(ext.clusterIP).toBe(null)
     expect(ext.externalName).toMatch(/\./)
+  })
+})
+
+describe('the node summary of a cluster read from its own output', () => {
+  it('names every Calico block a node owns as its Pod range, and one podCIDR otherwise', () => {
+    const s = summarize(build(realCluster('minikube-calico-ipip')).cluster)
+    expect(s.nodes.map((n) => [n.name, n.podCIDR])).toEqual([
+      ['minikube', '10.244.120.64/26'],
+      ['minikube-m02', '10.244.205.192/26'],
+      ['minikube-m03', '10.244.151.0/26, 10.244.151.64/26'],
+    ])
   })
 })

@@ -15,7 +15,13 @@ export function summarize(c: Cluster): ClusterSummary {
     nodes: c.nodes.map((n) => ({
       name: n.name,
       ip: formatIp(n.ip),
-      podCIDR: n.podCIDR ? formatCidr(n.podCIDR) : null,
+      // A Calico node may own several IPAM blocks: all of them are its Pod range.
+      podCIDR:
+        n.blocks.length > 1
+          ? n.blocks.map(formatCidr).join(', ')
+          : n.podCIDR
+            ? formatCidr(n.podCIDR)
+            : null,
       devices: c.netns.get(n.nsId)!.links.map((l) => ({
         name: l.name,
         kind: l.kind,

@@ -48,6 +48,11 @@ export function parseTo(
   return { scheme, host: m[2]!.toLowerCase(), port, path: m[4] ?? '/' }
 }
 
+/** A Traffic's sender that is not there (shared with the check of a build that stopped early). */
+export const noSuchPod = (key: string) => text(`Pod ${key} does not exist`, `Pod ${key} 不存在`)
+export const noSuchNode = (name: string) =>
+  text(`node ${name} does not exist`, `节点 ${name} 不存在`)
+
 export function resolveSource(cluster: Cluster, t: TrafficDecl): Resolved<Source> {
   const from = t.from
   if (from.kind === 'external') {
@@ -71,13 +76,13 @@ export function resolveSource(cluster: Cluster, t: TrafficDecl): Resolved<Source
     if (!node)
       return {
         ok: false,
-        reason: text(`node ${from.node} does not exist`, `节点 ${from.node} 不存在`),
+        reason: noSuchNode(from.node),
       }
     return { ok: true, value: { nsId: node.nsId, node: node.name, pod: null, container: null } }
   }
   const key = `${from.namespace}/${from.name}`
   const pod = cluster.podByKey.get(key)
-  if (!pod) return { ok: false, reason: text(`Pod ${key} does not exist`, `Pod ${key} 不存在`) }
+  if (!pod) return { ok: false, reason: noSuchPod(key) }
   const container = from.container ?? pod.containers[0]!.name
   if (!pod.containers.some((c) => c.name === container)) {
     return {
@@ -123,12 +128,14 @@ export function resolveTarget(
     const pod = cluster.pods.find((x) => x.ip === ip && !x.hostNetwork) ?? null
     return { ok: true, value: { ...base, ip: formatIp(ip), pod, viaDns: false } }
   }
+  // A client on the Internet resolves public names: those an Ingress or a Gateway serves.
+  let unpublished: Text | null = null
   if (external) {
-    // A client on the Internet resolves public names: those an Ingress or a Gateway serves.
     const pub = publicName(cluster, p.host)
-    if (pub && 'error' in pub) return { ok: false, reason: pub.error }
-    if (pub)
+    if (!('error' in pub))
       return { ok: true, value: { ...base, ip: pub.ip, pod: null, viaDns: false, publicDns: pub } }
+    if (pub.found) return { ok: false, reason: pub.error }
+    unpublished = pub.error
   }
   const service = serviceByName(cluster, p.host, fromNamespace)
   if (service && service.clusterIP !== null)
@@ -155,6 +162,7 @@ export function resolveTarget(
     const pod = cluster.podByKey.get(`${ns ?? fromNamespace ?? 'default'}/${name}`)
     if (pod) return { ok: true, value: { ...base, ip: formatIp(pod.ip), pod, viaDns: false } }
   }
+  if (unpublished) return { ok: false, reason: unpublished }
   return {
     ok: false,
     reason: text(

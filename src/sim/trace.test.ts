@@ -122,7 +122,7 @@ describe('bridge only, two nodes', () => {
   it('drops the packet at the underlay router, which has no route to Pod addresses', () => {
     const t = traceOf(twoNodes('{plugin: bridge}'), 'cross')
     expect(t.outcome).toBe('dropped')
-    expect(t.reason).toBe('underlay has no route')
+    expect(t.reason?.en).toBe('underlay has no route')
     expect(t.steps.at(-1)).toMatchObject({ action: 'drop', at: { component: 'underlay' } })
     const out = t.steps.find(
       (s) => s.action === 'route' && s.at.device === 'eth0' && s.at.pod === null,

@@ -1,13 +1,19 @@
 /**
  * The simulation core: `trace(cluster, traffic, {seed})` follows one request and its reply
- * through the cluster and returns a `podpath.trace/v1` trace. Pure and deterministic: all
+ * through the cluster and returns a `podpath.trace/v2` trace. Pure and deterministic: all
  * randomness comes from the seeded generator; the cluster is never modified.
  */
 import { text, type Text } from '../model/text.ts'
 import { parseIp } from '../model/ipv4.ts'
 import { loadBalancerVIPs } from './services/service.ts'
 import type { TrafficDecl } from '../model/scenario.ts'
-import { TRACE_FORMAT, type HttpApp, type Packet, type Trace } from '../model/trace.ts'
+import {
+  TRACE_FORMAT,
+  type HttpApp,
+  type Packet,
+  type Trace,
+  type TraceEndpoint,
+} from '../model/trace.ts'
 import type { Cluster } from './cluster.ts'
 import { createRng } from './rng.ts'
 import { resolveSource, resolveTarget } from './target.ts'
@@ -41,13 +47,14 @@ const EPHEMERAL_MAX = 60999
 // net.ipv4.ip_default_ttl
 const DEFAULT_TTL = 64
 
-function failed(traffic: string, seed: number, reason: string): Trace {
+function failed(traffic: string, seed: number, reason: Text): Trace {
   return {
     format: TRACE_FORMAT,
     traffic,
     seed,
     outcome: 'error',
     reason,
+    dialled: null,
     endpoint: null,
     steps: [],
   }
@@ -123,6 +130,7 @@ export function traceSession(
       connection: k,
       outcome: t!.outcome,
       reason: t!.reason,
+      dialled: t!.dialled,
       endpoint: t!.endpoint,
       steps: t!.steps,
     },
@@ -132,7 +140,7 @@ export function traceSession(
 
 function traceOne(cluster: Cluster, traffic: TrafficDecl, seed: number, walk: WalkState): Trace {
   const src = resolveSource(cluster, traffic)
-  if (!src.ok) return failed(traffic.name, seed, src.reason.en)
+  if (!src.ok) return failed(traffic.name, seed, src.reason)
   const source = src.value
   const resolved = resolveTarget(
     cluster,
@@ -140,7 +148,7 @@ function traceOne(cluster: Cluster, traffic: TrafficDecl, seed: number, walk: Wa
     source.pod?.namespace ?? null,
     source.external !== undefined,
   )
-  if (!resolved.ok) return failed(traffic.name, seed, resolved.reason.en)
+  if (!resolved.ok) return failed(traffic.name, seed, resolved.reason)
   const target = resolved.value
 
   const rng = createRng(seed)
@@ -156,7 +164,8 @@ function traceOne(cluster: Cluster, traffic: TrafficDecl, seed: number, walk: Wa
         traffic: traffic.name,
         seed,
         outcome: dns.failed.kind,
-        reason: `dns: ${dns.failed.reason}`,
+        reason: text(`dns: ${dns.failed.reason.en}`, `DNS：${dns.failed.reason['zh-CN']}`),
+        dialled: null,
         endpoint: null,
         steps: walker.steps,
       }
@@ -168,7 +177,11 @@ function traceOne(cluster: Cluster, traffic: TrafficDecl, seed: number, walk: Wa
         traffic: traffic.name,
         seed,
         outcome: 'dns-only',
-        reason: `ExternalName: ${target.host} is a CNAME to ${dns.cname}, outside the cluster`,
+        reason: text(
+          `ExternalName: ${target.host} is a CNAME to ${dns.cname}, outside the cluster`,
+          `ExternalName：“${target.host}”是指向集群外“${dns.cname}”的 CNAME`,
+        ),
+        dialled: null,
         endpoint: null,
         steps: walker.steps,
       }
@@ -265,11 +278,7 @@ function traceOne(cluster: Cluster, traffic: TrafficDecl, seed: number, walk: Wa
   const result = source.external
     ? follow(walker, source, internetSend(walker, source, request, sendExplain))
     : connect(walker, source, request, sendExplain)
-  const endpoint = {
-    pod: target.pod ? `${target.pod.namespace}/${target.pod.name}` : null,
-    ip: target.ip,
-    port: target.port,
-  }
+  const dialled = { ip: target.ip, port: target.port }
   if (result.kind !== 'delivered') {
     return {
       format: TRACE_FORMAT,
@@ -277,9 +286,18 @@ function traceOne(cluster: Cluster, traffic: TrafficDecl, seed: number, walk: Wa
       seed,
       outcome: result.kind,
       reason: result.reason,
-      endpoint,
+      dialled,
+      endpoint: null,
       steps: walker.steps,
     }
+  }
+  // The socket that accepted the request, after every DNAT and proxy on the way.
+  const endpoint: TraceEndpoint = {
+    pod: result.to.pod ? `${result.to.pod.namespace}/${result.to.pod.name}` : null,
+    container: result.to.container,
+    node: result.to.node,
+    ip: result.packet.l3!.dst,
+    port: result.packet.l4!.dstPort,
   }
 
   // The reply: same connection, addresses and ports swapped, from the socket that accepted it.
@@ -343,7 +361,8 @@ function traceOne(cluster: Cluster, traffic: TrafficDecl, seed: number, walk: Wa
     traffic: traffic.name,
     seed,
     outcome: ok ? 'delivered' : back.kind,
-    reason: ok ? null : `reply: ${back.reason}`,
+    reason: ok ? null : text(`reply: ${back.reason.en}`, `应答：${back.reason['zh-CN']}`),
+    dialled,
     endpoint,
     steps: walker.steps,
   }

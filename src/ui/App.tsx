@@ -5,10 +5,12 @@ import {
   selectImported,
   selectLang,
   selectLessonId,
+  selectPage,
   selectView,
   useAppStore,
 } from '../app/store.ts'
 import { LESSONS } from '../lessons/catalog.ts'
+import { AddressNotice } from './AddressNotice.tsx'
 import { Header } from './Header.tsx'
 import { LessonPane } from './lessons/LessonPane.tsx'
 import { LessonTree } from './lessons/LessonTree.tsx'
@@ -18,6 +20,8 @@ import { VIEWS } from './stage/views.ts'
 
 /** As stage.css says a phone is. */
 const PHONE = '(max-width: 46rem)'
+import { StatusBar } from './status/StatusBar.tsx'
+import { PageView } from './pages/PageView.tsx'
 
 export function App() {
   const lang = useAppStore(selectLang)
@@ -25,6 +29,7 @@ export function App() {
   const imported = useAppStore(selectImported)
   const file = useAppStore(selectFile)
   const view = useAppStore(selectView)
+  const page = useAppStore(selectPage)
   const { t, i18n } = useTranslation()
   // The lesson list is open on the first screen (not on a phone, where the map below lists the
   // lessons too) and folds away when a lesson opens, so the stage gets the width; once the
@@ -49,7 +54,7 @@ export function App() {
   }, [lessonId, lang, imported, file])
 
   return (
-    <div className={`app view-${view}${lessonOpen ? ' with-lesson' : ''}`}>
+    <div className={`app view-${view}${lessonOpen && !page ? ' with-lesson' : ''}`}>
       {chrome && (
         <>
           <a className="skip-link" href="#lesson">
@@ -58,13 +63,23 @@ export function App() {
           <Header />
         </>
       )}
-      <div className={treeOpen && chrome ? 'columns' : 'columns tree-closed'}>
-        {chrome && <LessonTree open={treeOpen} onToggle={() => setTreeChoice(!treeOpen)} />}
-        <main id="lesson" className="lesson" tabIndex={-1}>
-          <LessonPane />
+      {page ? (
+        // A page beside the lessons takes the whole width; the lesson stays open behind it.
+        <main id="lesson" className="page-main" tabIndex={-1}>
+          <AddressNotice />
+          <PageView page={page} />
         </main>
-      </div>
+      ) : (
+        <div className={treeOpen && chrome ? 'columns' : 'columns tree-closed'}>
+          {chrome && <LessonTree open={treeOpen} onToggle={() => setTreeChoice(!treeOpen)} />}
+          <main id="lesson" className="lesson" tabIndex={-1}>
+            {chrome && <AddressNotice />}
+            <LessonPane />
+          </main>
+        </div>
+      )}
       <KeyHelp />
+      {chrome && <StatusBar />}
     </div>
   )
 }

@@ -1,6 +1,7 @@
 import { useTranslation } from 'react-i18next'
+import { openPage } from '../app/page.ts'
 import { openLesson } from '../app/session.ts'
-import { selectImported, selectLessonId, useAppStore } from '../app/store.ts'
+import { selectImported, selectLessonId, selectPage, useAppStore } from '../app/store.ts'
 import { LESSONS } from '../lessons/catalog.ts'
 import { LogoIcon } from './icons.tsx'
 import { ImportButton } from './import/ImportButton.tsx'
@@ -9,6 +10,7 @@ import { LanguageSwitch } from './LanguageSwitch.tsx'
 import { LessonHeader } from './lessons/LessonHeader.tsx'
 import { TrafficPicker } from './panels/TrafficPicker.tsx'
 import { StageButtons } from './stage/StageButtons.tsx'
+import { PageLinks } from './pages/PageLinks.tsx'
 
 /**
  * The page's one bar. On the first screen: the name and what PodPath is. With a lesson open, the
@@ -20,7 +22,9 @@ export function Header() {
   const lessonId = useAppStore(selectLessonId)
   const imported = useAppStore(selectImported)
   const lesson = LESSONS.find((l) => l.id === lessonId)
-  const open = !!lesson || imported
+  const page = useAppStore(selectPage)
+  // A page beside the lessons (the glossary, say) keeps the lesson open behind it, not in the bar.
+  const open = (!!lesson || imported) && !page
   return (
     <header className={open ? 'header with-lesson' : 'header'}>
       <a
@@ -28,6 +32,7 @@ export function Header() {
         href="./"
         onClick={(e) => {
           e.preventDefault()
+          openPage(null)
           void openLesson(null)
         }}
       >
@@ -44,6 +49,7 @@ export function Header() {
       )}
       <div className="header-actions">
         {open && <StageButtons />}
+        <PageLinks />
         <ImportButton />
         <LanguageSwitch />
       </div>

@@ -26,6 +26,7 @@ export function deploymentPods(d: {
     owner: { kind: 'Deployment', name: d.deployment },
     ordinal,
     daemonNode: null,
+    controllerRef: null,
     templateHash: hash,
     nodeName: null,
     hostNetwork: false,

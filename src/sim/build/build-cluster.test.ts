@@ -65,7 +65,7 @@ describe('cluster build: errors', () => {
     const [e] = errorsOf(
       `${cluster('  nodes: [{name: node-1}]')}---\napiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec: {nodeName: node-9, containers: [{name: c}]}\n`,
     )
-    expect(e).toMatchObject({ object: 'Pod/default/p', line: 7 })
+    expect(e).toMatchObject({ object: 'Pod/default/p', line: 10 })
     expect(e!.message.en).toMatch(/"node-9" names a node that does not exist \(nodes: node-1\)/)
   })
 

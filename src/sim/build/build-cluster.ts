@@ -4,17 +4,19 @@
  */
 import { tlsDiagnostics } from '../l7/tls-secret.ts'
 import { defaultIngressNginx } from '../ingress/default-controller.ts'
-import { defaultEnvoyProxies } from '../gateway/envoy-gateway.ts'
+import { defaultEnvoyProxies, gatewayClassDiagnostics } from '../gateway/envoy-gateway.ts'
 import type { Diagnostic } from '../../model/diagnostic.ts'
 import type { Scenario } from '../../model/scenario.ts'
 import { cidrContains, cidrsOverlap, formatCidr, formatIp, type Cidr } from '../../model/ipv4.ts'
 import { text } from '../../model/text.ts'
 import { podKey, type BuiltPod, type Cluster } from '../cluster.ts'
-import type { CniDataplane } from '../cni/dataplane.ts'
+import type { CniDataplane, CniIptables, GivenAddress } from '../cni/dataplane.ts'
 import { flannelDataplane } from '../cni/flannel.ts'
 import { calicoDataplane } from '../cni/calico.ts'
 import { awsVpcDataplane, AWS_ENI_MTU } from '../cni/aws-vpc-cni.ts'
 import { bridgeDataplane } from '../cni/bridge.ts'
+import { kindnetDataplane } from '../cni/kindnet.ts'
+import { canalDataplane } from '../cni/canal.ts'
 import { stableRandomMac } from '../hash.ts'
 import { checkTraffic } from '../target.ts'
 import { buildServices } from '../services/build-services.ts'
@@ -24,6 +26,7 @@ import { podNsId } from '../net/netns.ts'
 import { report, type BuildContext } from './context.ts'
 import { buildNodes } from './nodes.ts'
 import { placePods } from './pods.ts'
+import { refusedSenders, reportUnknownSenders } from './traffic-sources.ts'
 import { addAddress, buildHostNamespace, nextIfindex, seedUnderlayNeighbours } from './host.ts'
 import { newLink } from '../net/netns.ts'
 import { loadBalancerVIPs, type BuiltService } from '../services/service.ts'
@@ -45,7 +48,20 @@ export function selectDataplane(s: Scenario): CniDataplane {
       return awsVpcDataplane()
     case 'bridge':
       return bridgeDataplane()
+    case 'kindnet':
+      return kindnetDataplane()
+    case 'canal':
+      return canalDataplane(backend === 'host-gw' ? 'host-gw' : 'vxlan')
   }
+}
+
+/** The Pod addresses the scenario states, by the node each Pod is on (for Calico's blocks). */
+function givenAddresses(s: Scenario): GivenAddress[] {
+  return s.pods.flatMap((p) =>
+    p.podIP !== null && !p.hostNetwork && !p.terminal && p.nodeName !== null && p.name !== null
+      ? [{ node: p.nodeName, ip: p.podIP, pod: `${p.namespace}/${p.name}`, where: p.where }]
+      : [],
+  )
 }
 
 export function buildCluster(scenario: Scenario): BuildResult {
@@ -107,6 +123,7 @@ export function buildCluster(scenario: Scenario): BuildResult {
       ),
       'info',
     )
+  for (const d of gatewayClassDiagnostics(s)) report(ctx, d.where, d.message, 'warning')
   for (const svc of envoy.services)
     report(
       ctx,
@@ -135,21 +152,17 @@ export function buildCluster(scenario: Scenario): BuildResult {
     }
   }
   const dataplane = selectDataplane(s)
-  dataplane.prepareNodes(ctx)
+  dataplane.prepareNodes(ctx, givenAddresses(s))
   for (const n of ctx.nodes) buildHostNamespace(ctx, n)
   assignPods(ctx, s, dataplane)
-  if (ctx.diagnostics.some((d) => d.severity === 'error'))
+  if (ctx.diagnostics.some((d) => d.severity === 'error')) {
+    reportUnknownSenders(ctx, s)
     return { cluster: null, diagnostics: ctx.diagnostics }
+  }
 
   for (const n of ctx.nodes) dataplane.setupNode(ctx, n)
-  for (const p of ctx.pods) {
-    if (!p.hostNetwork)
-      dataplane.setupPod(
-        ctx,
-        ctx.nodes.find((n) => n.name === p.node)!,
-        p,
-      )
-  }
+  const nodeByName = new Map(ctx.nodes.map((n) => [n.name, n]))
+  for (const p of ctx.pods) if (!p.hostNetwork) dataplane.setupPod(ctx, nodeByName.get(p.node)!, p)
   const api = apiServerService(decl, ctx.nodes, s.services)
   const services = buildServices(
     ctx,
@@ -161,17 +174,22 @@ export function buildCluster(scenario: Scenario): BuildResult {
   if (decl.kubeProxy.mode === 'ipvs') bindIpvsAddresses(ctx, services)
   const routerMac = stableRandomMac('underlay:router')
   seedUnderlayNeighbours(ctx, routerMac)
-  if (ctx.diagnostics.some((d) => d.severity === 'error'))
+  if (ctx.diagnostics.some((d) => d.severity === 'error')) {
+    reportUnknownSenders(ctx, s)
     return { cluster: null, diagnostics: ctx.diagnostics }
+  }
   const cluster: Cluster = {
     decl,
     mtu: ctx.mtu,
-    podMtu: ctx.mtu - dataplane.overhead,
+    podMtu: dataplane.podMtu ? dataplane.podMtu(ctx) : ctx.mtu - dataplane.overhead,
     nodes: ctx.nodes,
     pods: ctx.pods,
     netns: ctx.netns,
-    nodeByName: new Map(ctx.nodes.map((n) => [n.name, n])),
+    nodeByName,
     podByKey: new Map(ctx.pods.map((p) => [podKey(p.namespace, p.name), p])),
+    cniIptables: new Map<string, CniIptables>(
+      dataplane.iptables ? ctx.nodes.map((n) => [n.name, dataplane.iptables!(ctx, n)]) : [],
+    ),
     routerMac,
     services,
     loadBalancers: describeLoadBalancers(services, ctx.nodes),
@@ -186,7 +204,9 @@ export function buildCluster(scenario: Scenario): BuildResult {
       namespaceLabels: s.namespaceLabels,
     },
   }
-  for (const p of checkTraffic(cluster, s.traffic)) report(ctx, p.where, p.message, p.severity)
+  const refused = refusedSenders(ctx, s)
+  for (const p of checkTraffic(cluster, s.traffic))
+    if (!refused.has(p.where)) report(ctx, p.where, p.message, p.severity)
   if (ctx.diagnostics.some((d) => d.severity === 'error'))
     return { cluster: null, diagnostics: ctx.diagnostics }
   return { cluster, diagnostics: ctx.diagnostics }
@@ -195,12 +215,18 @@ export function buildCluster(scenario: Scenario): BuildResult {
 /** Pod addresses: those given in status.podIP first (checked), then the IPAM's order. */
 function assignPods(ctx: BuildContext, s: Scenario, dp: CniDataplane): void {
   const placed = placePods(ctx, s)
+  const nodeByName = new Map(ctx.nodes.map((n) => [n.name, n]))
   const taken = new Map<number, string>()
   const iters = new Map(ctx.nodes.map((n) => [n.name, dp.podAddresses(ctx, n)[Symbol.iterator]()]))
   for (const n of ctx.nodes) taken.set(n.ip, `Node/${n.name}`)
   const pending: { p: (typeof placed)[number]; pod: BuiltPod }[] = []
+  const liveIps = new Set(
+    placed.flatMap((p) =>
+      p.decl.podIP !== null && !p.decl.terminal && !p.decl.hostNetwork ? [p.decl.podIP] : [],
+    ),
+  )
   for (const p of placed) {
-    const node = ctx.nodes.find((n) => n.name === p.node)!
+    const node = nodeByName.get(p.node)!
     const pod: BuiltPod = {
       namespace: p.decl.namespace,
       name: p.name,
@@ -216,7 +242,6 @@ function assignPods(ctx: BuildContext, s: Scenario, dp: CniDataplane): void {
       terminating: p.decl.terminating,
       terminal: p.decl.terminal,
     }
-    const where = { ...p.decl.where, object: `Pod/${pod.namespace}/${pod.name}` }
     if (pod.hostNetwork) {
       // A hostNetwork Pod uses its node's namespace and address.
       pod.ip = node.ip
@@ -224,12 +249,26 @@ function assignPods(ctx: BuildContext, s: Scenario, dp: CniDataplane): void {
       continue
     }
     const given = p.decl.podIP
+    // A finished Pod (a Completed Job's) still shows its last status.podIP, but its sandbox is
+    // gone and the address went back to the IPAM: when a running Pod now holds it, that one wins.
+    if (given !== null && p.decl.terminal && (liveIps.has(given) || taken.has(given))) {
+      report(
+        ctx,
+        { ...p.decl.where, object: `Pod/${pod.namespace}/${pod.name}` },
+        text(
+          `Pod ${pod.namespace}/${pod.name} has finished and no longer holds ${formatIp(given)}, which a running Pod has now; PodPath leaves it out of the network`,
+          `Pod ${pod.namespace}/${pod.name} 已结束，不再持有 ${formatIp(given)}，该地址现属于一个运行中的 Pod；PodPath 不把它放进网络`,
+        ),
+        'info',
+      )
+      continue
+    }
     if (given !== null) {
       const owner = taken.get(given)
       if (owner) {
         report(
           ctx,
-          where,
+          { ...p.decl.where, object: `Pod/${pod.namespace}/${pod.name}` },
           text(
             `status.podIP ${formatIp(given)} is already used by ${owner}`,
             `status.podIP ${formatIp(given)} 已被 ${owner} 使用`,
@@ -241,11 +280,12 @@ function assignPods(ctx: BuildContext, s: Scenario, dp: CniDataplane): void {
         const range = node.podCIDR ? formatCidr(node.podCIDR) : formatCidr(node.subnet)
         report(
           ctx,
-          where,
-          text(
-            `status.podIP ${formatIp(given)} is outside ${range}, the range node ${node.name} hands out to its Pods`,
-            `status.podIP ${formatIp(given)} 不在 ${range} 之内，而这是节点 ${node.name} 分配给 Pod 的地址范围`,
-          ),
+          { ...p.decl.where, object: `Pod/${pod.namespace}/${pod.name}` },
+          dp.foreignAddress?.(ctx, node, given) ??
+            text(
+              `status.podIP ${formatIp(given)} is outside ${range}, the range node ${node.name} hands out to its Pods`,
+              `status.podIP ${formatIp(given)} 不在 ${range} 之内，而这是节点 ${node.name} 分配给 Pod 的地址范围`,
+            ),
         )
         continue
       }
@@ -259,7 +299,7 @@ function assignPods(ctx: BuildContext, s: Scenario, dp: CniDataplane): void {
     let next = it.next()
     while (!next.done && taken.has(next.value)) next = it.next()
     if (next.done) {
-      const node = ctx.nodes.find((n) => n.name === p.node)!
+      const node = nodeByName.get(p.node)!
       report(
         ctx,
         { ...p.decl.where, object: `Pod/${pod.namespace}/${pod.name}` },

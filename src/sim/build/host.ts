@@ -1,10 +1,48 @@
 /** What every Linux network namespace starts with, and what a node's own eth0 brings. */
 import { maskOf, type Cidr } from '../../model/ipv4.ts'
 import type { BuiltNode } from '../cluster.ts'
-import { defaultRules, newLink, route, type Link, type NetNs } from '../net/netns.ts'
+import { defaultRules, newLink, route, type Link, type NetNs, type Route } from '../net/netns.ts'
 import type { BuildContext } from './context.ts'
 
 const LOOPBACK = 0x7f000001 // 127.0.0.1
+
+// The loopback routes the kernel adds to table local of every namespace (shared: routes are
+// values, see defaultRules).
+const LOOPBACK_ROUTES: readonly Route[] = [
+  Object.freeze(
+    route({
+      table: 'local',
+      type: 'local',
+      dst: { base: 0x7f000000, prefix: 8 },
+      dev: 'lo',
+      proto: 'kernel',
+      scope: 'host',
+      src: LOOPBACK,
+    }),
+  ),
+  Object.freeze(
+    route({
+      table: 'local',
+      type: 'local',
+      dst: { base: LOOPBACK, prefix: 32 },
+      dev: 'lo',
+      proto: 'kernel',
+      scope: 'host',
+      src: LOOPBACK,
+    }),
+  ),
+  Object.freeze(
+    route({
+      table: 'local',
+      type: 'broadcast',
+      dst: { base: 0x7fffffff, prefix: 32 },
+      dev: 'lo',
+      proto: 'kernel',
+      scope: 'link',
+      src: LOOPBACK,
+    }),
+  ),
+]
 
 /** A namespace with only `lo` (the kernel creates it in every new namespace). */
 export function newNamespace(
@@ -21,35 +59,7 @@ export function newNamespace(
     node,
     pod,
     links: [lo],
-    routes: [
-      route({
-        table: 'local',
-        type: 'local',
-        dst: { base: 0x7f000000, prefix: 8 },
-        dev: 'lo',
-        proto: 'kernel',
-        scope: 'host',
-        src: LOOPBACK,
-      }),
-      route({
-        table: 'local',
-        type: 'local',
-        dst: { base: LOOPBACK, prefix: 32 },
-        dev: 'lo',
-        proto: 'kernel',
-        scope: 'host',
-        src: LOOPBACK,
-      }),
-      route({
-        table: 'local',
-        type: 'broadcast',
-        dst: { base: 0x7fffffff, prefix: 32 },
-        dev: 'lo',
-        proto: 'kernel',
-        scope: 'link',
-        src: LOOPBACK,
-      }),
-    ],
+    routes: [...LOOPBACK_ROUTES],
     neigh: [],
     fdb: [],
     rules: defaultRules(),
@@ -91,8 +101,19 @@ export function addAddress(ns: NetNs, link: Link, ip: number, prefix: number): v
   ns.routes.push(route({ dst: net, dev: link.name, proto: 'kernel', scope: 'link', src: ip }))
 }
 
+// The highest ifindex among a namespace's links, and how many links it has looked at: links are
+// only ever appended (or the list replaced), so each is looked at once.
+const highest = new WeakMap<Link[], { seen: number; max: number }>()
+
+/** The index the kernel gives the next link: one more than the highest in the namespace. */
 export function nextIfindex(ns: NetNs): number {
-  return ns.links.reduce((m, l) => Math.max(m, l.ifindex), 0) + 1
+  let h = highest.get(ns.links)
+  if (!h || h.seen > ns.links.length) {
+    h = { seen: 0, max: 0 }
+    highest.set(ns.links, h)
+  }
+  for (; h.seen < ns.links.length; h.seen++) h.max = Math.max(h.max, ns.links[h.seen]!.ifindex)
+  return h.max + 1
 }
 
 /** The node's host namespace: lo, eth0 on the underlay, a default route to the router. */

@@ -12,6 +12,7 @@ import { text } from '../../model/text.ts'
 import { stableRandomMac } from '../hash.ts'
 import type { BuiltNode } from '../cluster.ts'
 import { hostNsId } from '../net/netns.ts'
+import { noCniAnnotations } from '../../model/parse-node-annotations.ts'
 import { report, type BuildContext } from './context.ts'
 
 /** A scenario that names no node gets two (one for the single-host bridge plugin). */
@@ -22,6 +23,9 @@ function defaultNodes(s: Scenario): NodeDecl[] {
     ip: null,
     podCIDR: null,
     labels: {},
+    real: false,
+    providerID: null,
+    annotations: noCniAnnotations(),
     where: s.cluster.where,
   }))
 }
@@ -47,8 +51,23 @@ export function buildNodes(ctx: BuildContext, s: Scenario): void {
       return
     }
     names.add(d.name)
+    // flanneld's VTEP is its public-ip (vxlan.go createVXLANDevice takes extIface.ExtAddr, and
+    // peers send to the lease's PublicIP); PodPath's node has one address, so that is it.
+    const plugin = s.cluster.cni.plugin
+    const publicIp =
+      plugin === 'flannel' || plugin === 'canal' ? (d.annotations.flannel?.publicIp ?? null) : null
+    if (publicIp !== null && d.ip !== null && publicIp !== d.ip)
+      report(
+        ctx,
+        d.where,
+        text(
+          `flannel on ${d.name} publishes public-ip ${formatIp(publicIp)}, not its InternalIP ${formatIp(d.ip)}: flanneld builds its VXLAN tunnel on that address, and PodPath gives the node that address`,
+          `${d.name} 上的 flannel 公布的 public-ip 是 ${formatIp(publicIp)}，而不是其 InternalIP ${formatIp(d.ip)}：flanneld 在该地址上建立 VXLAN 隧道，PodPath 也让节点使用这个地址`,
+        ),
+        'info',
+      )
     // Addresses .11, .12, ... leave the low ones to routers and (on AWS) the VPC's reserved four.
-    const ip = d.ip ?? (base.base + 11 + i) >>> 0
+    const ip = publicIp ?? d.ip ?? (base.base + 11 + i) >>> 0
     const subnet =
       s.cluster.nodeCIDR ?? (s.cluster.cni.plugin === 'aws-vpc-cni' ? base : enclosing(ip, 24))
     if (!cidrContains(subnet, ip)) {
@@ -84,6 +103,8 @@ export function buildNodes(ctx: BuildContext, s: Scenario): void {
       gateway: (subnet.base + 1) >>> 0,
       eth0Mac: stableRandomMac(`node:${d.name}:eth0`),
       podCIDR: d.podCIDR,
+      blocks: [],
+      annotations: d.annotations,
       tunnelIp: null,
       vtepMac: null,
       maxPods: null,

@@ -56,7 +56,7 @@ export function placePods(ctx: BuildContext, s: Scenario): PlacedPod[] {
       if (!exists.has(d.nodeName)) {
         report(
           ctx,
-          d.where,
+          d.nodeNameWhere ?? d.where,
           text(
             `spec.nodeName "${d.nodeName}" names a node that does not exist (nodes: ${nodeNames.join(', ')})`,
             `spec.nodeName “${d.nodeName}” 指向的节点不存在（现有节点：${nodeNames.join('、')}）`,

@@ -1,6 +1,9 @@
 import { createHash } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
 import { build, traceOf } from '../../test/scenario.ts'
+import { realCluster } from '../../test/real-clusters.ts'
+import { loadScenarioSource } from '../../cli/load.ts'
+import { formatCidr } from '../../model/ipv4.ts'
 import { nodeTables, podTables } from '../print/tables.ts'
 import { awsVethName, maxPods } from './aws-vpc-cni.ts'
 
@@ -97,5 +100,42 @@ describe('AWS VPC CNI', () => {
     )!
     expect(out.lookups[0]!.rule).toMatch(/^1536:\tfrom 10\.0\.\d+\.\d+ lookup 2$/)
     expect(out.at.device).toBe('eth1')
+  })
+})
+
+describe('EKS with the AWS VPC CNI, as it prints itself', () => {
+  // Nodes 10.20.12.34 (us-west-2a) and 10.20.45.67 (us-west-2b), m5.large; client 10.20.3.150,
+  // web 10.20.60.22; ClusterIPs in 172.20.0.0/16.
+  const yaml = realCluster('eks-aws-vpc-cni', 'http://10.20.60.22/')
+  const loaded = loadScenarioSource(yaml, 'eks.yaml')
+  const cluster = loaded.cluster!
+
+  it("is recognised as the AWS VPC CNI on AWS, with ClusterIPs in EKS's 172.20.0.0/16", () => {
+    expect(loaded.diagnostics.filter((d) => d.severity !== 'info')).toEqual([])
+    expect(cluster.decl.cni).toMatchObject({ plugin: 'aws-vpc-cni', instanceType: 'm5.large' })
+    expect(cluster.decl.cloud).toBe('aws')
+    expect(formatCidr(cluster.decl.serviceCIDR)).toBe('172.20.0.0/16')
+    expect(cluster.services.find((s) => s.name === 'web')!.clusterIP).toBe(0xac145b94)
+    expect(cluster.mtu).toBe(9001)
+  })
+
+  it('holds each Pod address as a secondary IP of its node, behind an eni veth and a /32 route', () => {
+    const n2 = nodeTables(cluster, 'ip-10-20-45-67.us-west-2.compute.internal')!
+    const veth = awsVethName('default', 'web-59f7d7c7bf-tz6kd')
+    expect(n2).toContain(`10.20.60.22 dev ${veth} scope link`)
+    expect(n2).toContain('512:\tfrom all to 10.20.60.22 lookup main')
+    expect(n2).toContain('inet 10.20.45.67/18 brd 10.20.63.255 scope global eth0')
+    const pod = podTables(cluster, 'default/client')!
+    expect(pod).toContain('inet 10.20.3.150/32 scope global eth0')
+    expect(pod).toContain('default via 169.254.1.1 dev eth0')
+  })
+
+  it('lets the VPC carry the Pod address from one node to the other, untouched', () => {
+    const t = traceOf(yaml)
+    expect(t.outcome).toBe('delivered')
+    expect(t.steps.some((s) => s.action === 'encapsulate' || s.action === 'masquerade')).toBe(false)
+    const vpc = t.steps.find((s) => s.at.component === 'vpc' || s.at.node === 'vpc')
+    expect(vpc!.packet.l3).toMatchObject({ src: '10.20.3.150', dst: '10.20.60.22' })
+    expect(t.steps.at(-1)!.at.pod).toBe('default/client')
   })
 })

@@ -1,6 +1,9 @@
 import { createHash } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
 import { build, traceOf, twoNodes } from '../../test/scenario.ts'
+import { realCluster } from '../../test/real-clusters.ts'
+import { loadScenarioSource } from '../../cli/load.ts'
+import { formatCidr, formatIp } from '../../model/ipv4.ts'
 import { nodeTables, podTables } from '../print/tables.ts'
 import { calicoVethName, calicoVtepMac } from './calico.ts'
 
@@ -129,5 +132,129 @@ describe('Calico BGP (no encapsulation)', () => {
     const u = t.steps.find((s) => s.at.component === 'underlay')!
     expect(u.packet.outer).toBeNull()
     expect(u.packet.l3!.dst).toBe('10.244.0.64')
+  })
+})
+
+describe('minikube + Calico IP-in-IP, as it prints itself: blocks out of node order', () => {
+  // Blocks in the dump: minikube 10.244.120.64/26, minikube-m02 10.244.205.192/26, minikube-m03
+  // 10.244.151.0/26 and 10.244.151.64/26 (web is at .66 of the second).
+  const yaml = realCluster('minikube-calico-ipip', 'http://10.244.151.66/')
+  const loaded = loadScenarioSource(yaml, 'minikube.yaml')
+  const { cluster } = build(yaml)
+  const m03 = cluster.nodeByName.get('minikube-m03')!
+
+  it('accepts every Pod IP in a block of the pool, wherever IPAM put the block', () => {
+    expect(loaded.diagnostics.filter((d) => d.severity !== 'info')).toEqual([])
+    expect(cluster.decl.cni).toMatchObject({ plugin: 'calico', backend: 'ipip' })
+    expect(cluster.pods.find((p) => p.name === 'web-7c5ddbdf54-kq2vz')!.ip).toBe(0x0af49742)
+  })
+
+  it('reads block affinity off the tunnel addresses and Pod IPs: minikube-m03 owns two blocks', () => {
+    expect(m03.blocks.map(formatCidr)).toEqual(['10.244.151.0/26', '10.244.151.64/26'])
+    expect(cluster.nodeByName.get('minikube')!.blocks.map(formatCidr)).toEqual(['10.244.120.64/26'])
+    expect(m03.tunnelIp).toBe(0x0af49700) // projectcalico.org/IPv4IPIPTunnelAddr 10.244.151.0
+    expect(loaded.diagnostics.map((d) => d.message.en)).toContain(
+      "Calico block affinity read from its tunnel address 10.244.151.0 and its 2 Pods' addresses: minikube-m03 owns 10.244.151.0/26, 10.244.151.64/26. Calico IPAM picks a node's first block by a hash of its name (randomBlockGenerator) and claims another when one is full, so blocks are not in node order.",
+    )
+  })
+
+  it('takes the address of a Pod still being created from cni.projectcalico.org/podIP', () => {
+    const pending = cluster.pods.find((p) => p.name === 'web-7c5ddbdf54-8mxtw')!
+    expect(pending.ip).toBe(0x0af49701) // 10.244.151.1, in no status yet
+    expect(pending.ready).toBe(false)
+  })
+
+  it('blackholes each owned block and routes each remote block through tunl0, as BIRD does', () => {
+    const own = nodeTables(cluster, 'minikube-m03')!
+    expect(own).toContain('blackhole 10.244.151.0/26 proto bird')
+    expect(own).toContain('blackhole 10.244.151.64/26 proto bird')
+    expect(own).toContain('inet 10.244.151.0/32 scope global tunl0')
+    const m02 = nodeTables(cluster, 'minikube-m02')!
+    for (const r of [
+      '10.244.120.64/26 via 192.168.49.2 dev tunl0 proto bird onlink',
+      '10.244.151.0/26 via 192.168.49.4 dev tunl0 proto bird onlink',
+      '10.244.151.64/26 via 192.168.49.4 dev tunl0 proto bird onlink',
+      'blackhole 10.244.205.192/26 proto bird',
+      '192.168.49.0/24 dev eth0 proto kernel scope link src 192.168.49.3',
+    ])
+      expect(m02).toContain(r)
+    expect(m02).toMatch(/10\.244\.205\.193 dev cali[0-9a-f]{11} scope link/)
+    expect(m02).not.toContain('10.244.1.0/24')
+  })
+
+  it('tunnels a request to the second block from node to node in IP-in-IP', () => {
+    const t = traceOf(yaml)
+    expect(t.outcome).toBe('delivered')
+    const hop = t.steps.find(
+      (s) => s.action === 'route' && s.at.node === 'minikube-m02' && !s.at.pod,
+    )!
+    expect(hop.lookups[0]!.rule).toBe(
+      '10.244.151.64/26 via 192.168.49.4 dev tunl0 proto bird onlink',
+    )
+    const enc = t.steps.find((s) => s.action === 'encapsulate')!
+    expect(enc.packet.outer!.l3).toMatchObject({ src: '192.168.49.3', dst: '192.168.49.4' })
+    const dec = t.steps.find((s) => s.action === 'decapsulate')!
+    expect(dec.at).toMatchObject({ node: 'minikube-m03', device: 'tunl0' })
+    const last = t.steps.filter((s) => s.phase === 'request').at(-1)!
+    expect(last.at.pod).toBe('default/web-7c5ddbdf54-kq2vz')
+  })
+
+  it('refuses an address in a block another node owns, naming the borrowing Calico would need', () => {
+    // 10.244.151.0/26 holds minikube-m03's tunnel address: a Pod of minikube-m02 there is borrowed.
+    const borrowed = yaml.replace('podIP: 10.244.205.193\n', 'podIP: 10.244.151.5\n')
+    const l = loadScenarioSource(borrowed, 'b.yaml')
+    expect(l.diagnostics.filter((d) => d.severity === 'error').map((d) => d.message.en)).toEqual([
+      "status.podIP 10.244.151.5 on minikube-m02 is in Calico block 10.244.151.0/26, which minikube-m03's addresses say is affine to minikube-m03. Calico lends an address of another node's block only when the IPPool has no free block left (strictAffinity false); PodPath does not model borrowed addresses.",
+    ])
+  })
+
+  it('keeps node order for a scenario that gives no addresses', () => {
+    const { cluster: c } = build(twoNodes('{plugin: calico, backend: ipip}'))
+    expect(c.nodes.map((n) => n.blocks.map(formatCidr))).toEqual([
+      ['10.244.0.0/26'],
+      ['10.244.0.64/26'],
+    ])
+  })
+})
+
+describe('Calico VXLAN and BGP with blocks read off the Pods', () => {
+  // node-2's Pods sit in two blocks far from node order; node-1 says nothing and keeps block 0.
+  const withIps = (backend: string) =>
+    twoNodes(`{plugin: calico, backend: ${backend}}`).replace(
+      'metadata: {name: web}\nspec:\n  nodeName: node-2\n  containers: [{name: nginx, image: nginx, ports: [{containerPort: 80}]}]',
+      'metadata: {name: web}\nspec:\n  nodeName: node-2\n  containers: [{name: nginx, image: nginx, ports: [{containerPort: 80}]}]\nstatus: {podIP: 10.244.77.130}',
+    ).concat(`---
+apiVersion: v1
+kind: Pod
+metadata: {name: web3}
+spec:
+  nodeName: node-2
+  containers: [{name: nginx, image: nginx}]
+status: {podIP: 10.244.9.5}
+`)
+
+  it('VXLAN: Felix blackholes each own block (proto 80) and routes each remote one via the VTEP', () => {
+    const { cluster } = build(withIps('vxlan'))
+    const n2 = cluster.nodeByName.get('node-2')!
+    expect(n2.blocks.map(formatCidr)).toEqual(['10.244.9.0/26', '10.244.77.128/26'])
+    const t2 = nodeTables(cluster, 'node-2')!
+    expect(t2).toContain('blackhole 10.244.9.0/26 proto 80')
+    expect(t2).toContain('blackhole 10.244.77.128/26 proto 80')
+    const t1 = nodeTables(cluster, 'node-1')!
+    const vtep = formatIp(n2.tunnelIp!)
+    expect(t1).toContain(`10.244.9.0/26 via ${vtep} dev vxlan.calico onlink mtu 1450`)
+    expect(t1).toContain(`10.244.77.128/26 via ${vtep} dev vxlan.calico onlink mtu 1450`)
+    // One neighbour and one FDB entry per remote VTEP, however many blocks it owns.
+    expect(t1.match(/dev vxlan\.calico lladdr/g)).toHaveLength(1)
+    expect(traceOf(withIps('vxlan'), 'cross').outcome).toBe('delivered')
+  })
+
+  it('BGP: one proto bird route per remote block, via the peer on eth0', () => {
+    const { cluster } = build(withIps('bgp'))
+    const t1 = nodeTables(cluster, 'node-1')!
+    expect(t1).toContain('10.244.9.0/26 via 192.168.1.12 dev eth0 proto bird')
+    expect(t1).toContain('10.244.77.128/26 via 192.168.1.12 dev eth0 proto bird')
+    expect(t1).toContain('blackhole 10.244.0.0/26 proto bird')
+    expect(traceOf(withIps('bgp'), 'cross').outcome).toBe('delivered')
   })
 })

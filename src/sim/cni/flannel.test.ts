@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { build, traceOf, twoNodes } from '../../test/scenario.ts'
+import { realCluster } from '../../test/real-clusters.ts'
+import { loadScenarioSource } from '../../cli/load.ts'
 import { nodeTables } from '../print/tables.ts'
 
 describe('flannel VXLAN across nodes', () => {
@@ -126,5 +128,76 @@ spec:
   nodes: [{name: a, ip: 192.168.1.11}, {name: b, ip: 192.168.2.11}]
 `),
     ).toThrow(/one layer-2 network/)
+  })
+})
+
+describe('kubeadm + flannel, as it prints itself: the lease in the Node annotations', () => {
+  // backend-data VtepMACs: cp-1 1e:4b:2f:93:7a:c0, worker-1 92:01:5e:01:fe:01,
+  // worker-2 5a:cd:3e:81:04:b7; public-ip = InternalIP (192.168.122.10-12).
+  const yaml = realCluster('kubeadm-flannel', 'http://web-0/')
+  const { cluster } = build(yaml)
+  const w1 = nodeTables(cluster, 'worker-1')!
+
+  it('gives flannel.1 the VtepMAC its own Node publishes', () => {
+    expect(w1).toMatch(
+      /flannel\.1: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1450 qdisc noqueue state UNKNOWN group default\n {4}link\/ether 92:01:5e:01:fe:01 brd ff:ff:ff:ff:ff:ff/,
+    )
+    expect(w1).toContain(
+      'vxlan id 1 local 192.168.122.11 dev eth0 srcport 0 0 dstport 8472 nolearning',
+    )
+  })
+
+  it("installs each peer's VtepMAC in ip neigh and bridge fdb, toward its public-ip", () => {
+    expect(w1).toContain('10.244.0.0 dev flannel.1 lladdr 1e:4b:2f:93:7a:c0 PERMANENT')
+    expect(w1).toContain('10.244.2.0 dev flannel.1 lladdr 5a:cd:3e:81:04:b7 PERMANENT')
+    expect(w1).toContain('1e:4b:2f:93:7a:c0 dev flannel.1 dst 192.168.122.10 self permanent')
+    expect(w1).toContain('5a:cd:3e:81:04:b7 dev flannel.1 dst 192.168.122.12 self permanent')
+    expect(w1).toContain('10.244.2.0/24 via 10.244.2.0 dev flannel.1 onlink')
+  })
+
+  it('keeps the Pod IPs the cluster handed out (.4, .7), not host-local order', () => {
+    expect(cluster.pods.find((p) => p.name === 'client')!.ip).toBe(0x0af40104)
+    expect(cluster.pods.find((p) => p.name === 'web-0')!.ip).toBe(0x0af40207)
+    expect(w1).toContain('inet 10.244.1.1/24 brd 10.244.1.255 scope global cni0')
+  })
+
+  it('sends the inner frame to the peer VtepMAC inside UDP 8472 between the public IPs', () => {
+    const t = traceOf(yaml)
+    expect(t.outcome).toBe('delivered')
+    const enc = t.steps.find((s) => s.action === 'encapsulate' && s.phase === 'request')!
+    expect(enc.packet.l2).toMatchObject({ src: '92:01:5e:01:fe:01', dst: '5a:cd:3e:81:04:b7' })
+    expect(enc.packet.outer).toMatchObject({
+      vni: 1,
+      l3: { src: '192.168.122.11', dst: '192.168.122.12' },
+      l4: { dstPort: 8472 },
+    })
+    expect(enc.lookups.map((l) => l.rule)).toContain(
+      '5a:cd:3e:81:04:b7 dev flannel.1 dst 192.168.122.12 self permanent',
+    )
+  })
+
+  it('builds the tunnel on public-ip when flanneld publishes another address than the InternalIP', () => {
+    // A second NIC chosen with --iface: public-ip differs, and peers send VXLAN there.
+    const moved = yaml.replace(
+      'flannel.alpha.coreos.com/public-ip: 192.168.122.12',
+      'flannel.alpha.coreos.com/public-ip: 192.168.122.52',
+    )
+    const l = loadScenarioSource(moved, 'moved.yaml')
+    expect(l.diagnostics.map((d) => d.message.en)).toContain(
+      'flannel on worker-2 publishes public-ip 192.168.122.52, not its InternalIP 192.168.122.12: flanneld builds its VXLAN tunnel on that address, and PodPath gives the node that address',
+    )
+    expect(nodeTables(l.cluster!, 'worker-1')).toContain(
+      '5a:cd:3e:81:04:b7 dev flannel.1 dst 192.168.122.52 self permanent',
+    )
+  })
+
+  it('warns about a backend-data annotation that is not JSON and generates the MAC instead', () => {
+    const bad = yaml.replace(`'{"VNI":1,"VtepMAC":"92:01:5e:01:fe:01"}'`, `'{"VNI":1,'`)
+    const l = loadScenarioSource(bad, 'bad.yaml')
+    const w = l.diagnostics.filter((d) => d.severity === 'warning')
+    expect(w.map((d) => `${d.object}: ${d.message.en}`)).toEqual([
+      'Node/worker-1: annotation flannel.alpha.coreos.com/backend-data is not JSON; PodPath computes the value instead',
+    ])
+    expect(l.cluster!.nodeByName.get('worker-1')!.vtepMac).not.toBe('92:01:5e:01:fe:01')
   })
 })

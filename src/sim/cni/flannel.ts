@@ -33,23 +33,11 @@ export function flannelDataplane(backend: 'vxlan' | 'host-gw'): CniDataplane {
     overhead,
     prepareNodes(ctx) {
       assignNodePodCIDRs(ctx)
-      for (const n of ctx.nodes) {
-        if (backend === 'vxlan' && n.podCIDR) {
-          // flannel.1 carries the subnet's network address as /32 (configureDeviceIPv4IPv6).
-          n.tunnelIp = n.podCIDR.base
-          // pkg/mac NewHardwareAddr: random, locally administered; published as the lease's VtepMAC.
-          n.vtepMac = stableRandomMac(`node:${n.name}:flannel-vtep`)
-        }
-      }
-      if (backend === 'host-gw') requireOneL2(ctx, 'flannel host-gw')
+      prepareFlannelNodes(ctx, backend)
     },
     podAddresses: (_ctx, node) => (node.podCIDR ? hostLocalAddresses(node.podCIDR) : []),
     ownsAddress: (_ctx, node, ip) => hostLocalOwns(node.podCIDR, ip),
-    setupNode(ctx, node) {
-      if (!node.podCIDR) return
-      if (backend === 'vxlan') setupVxlan(ctx, node)
-      else setupHostGw(ctx, node)
-    },
+    setupNode: (ctx, node) => setupFlannelNode(ctx, node, backend),
     setupPod(ctx, node: BuiltNode, pod: BuiltPod) {
       if (!node.podCIDR) return
       attachPodToBridge(ctx, node, pod, {
@@ -60,6 +48,30 @@ export function flannelDataplane(backend: 'vxlan' | 'host-gw'): CniDataplane {
       })
     },
   }
+}
+
+/** Each node's VTEP (vxlan) or the one-segment check (host-gw); canal runs flannel the same way. */
+export function prepareFlannelNodes(ctx: BuildContext, backend: 'vxlan' | 'host-gw'): void {
+  for (const n of ctx.nodes) {
+    if (backend === 'vxlan' && n.podCIDR) {
+      // flannel.1 carries the subnet's network address as /32 (configureDeviceIPv4IPv6).
+      n.tunnelIp = n.podCIDR.base
+      // pkg/mac NewHardwareAddr: random, locally administered; published as the lease's VtepMAC,
+      // and flanneld reuses it on restart. A Node that publishes it (backend-data) has that MAC.
+      n.vtepMac = n.annotations.flannel?.vtepMac ?? stableRandomMac(`node:${n.name}:flannel-vtep`)
+    }
+  }
+  if (backend === 'host-gw') requireOneL2(ctx, 'flannel host-gw')
+}
+
+export function setupFlannelNode(
+  ctx: BuildContext,
+  node: BuiltNode,
+  backend: 'vxlan' | 'host-gw',
+): void {
+  if (!node.podCIDR) return
+  if (backend === 'vxlan') setupVxlan(ctx, node)
+  else setupHostGw(ctx, node)
 }
 
 function setupVxlan(ctx: BuildContext, node: BuiltNode): void {

@@ -86,7 +86,9 @@ export function dnsPhase(w: Walker, c: Cluster, source: Source, host: string): D
         `搜索列表中的名字都不存在，解析失败（“Could not resolve host”），连接不会发起。`,
       ),
     )
-    return { failed: { kind: 'dropped', reason: `cannot resolve ${host}` } }
+    return {
+      failed: { kind: 'dropped', reason: text(`cannot resolve ${host}`, `无法解析 ${host}`) },
+    }
   }
   const qname = names[hit]!
   const query: Packet = {

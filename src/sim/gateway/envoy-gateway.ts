@@ -11,7 +11,8 @@
  * API, KubernetesServiceSpec). PodPath adds this when the scenario does not declare the Pods.
  */
 import { deploymentPods, SERVICE_DEFAULTS } from '../build/addon-pods.ts'
-import type { GatewayDecl } from '../../model/l7-decls.ts'
+import type { GatewayClassDecl, GatewayDecl } from '../../model/l7-decls.ts'
+import { text, type Text } from '../../model/text.ts'
 import type { PodDecl, Scenario, ServiceDecl } from '../../model/scenario.ts'
 import { hex, sha256 } from '../hash.ts'
 
@@ -42,6 +43,32 @@ export function envoyGateways(s: Pick<Scenario, 'gatewayClasses' | 'gateways'>):
       .map((c) => c.name),
   )
   return s.gateways.filter((g) => classes.has(g.gatewayClassName))
+}
+
+/**
+ * A GatewayClass whose controllerName no modelled controller runs: nobody accepts it, so it keeps
+ * the status the CRD defaults it to, Accepted Unknown (reason Pending, "Waiting for controller",
+ * gateway-api apis/v1/gatewayclass_types.go), and its Gateways are never programmed: no Envoy, no
+ * Service, no address. Said at the class, where the cause is.
+ */
+export function gatewayClassDiagnostics(
+  s: Pick<Scenario, 'gatewayClasses' | 'gateways'>,
+): { where: GatewayClassDecl['where']; message: Text }[] {
+  return s.gatewayClasses
+    .filter((c) => c.controllerName !== ENVOY_GATEWAY_CONTROLLER)
+    .map((c) => {
+      const gws = s.gateways
+        .filter((g) => g.gatewayClassName === c.name)
+        .map((g) => `${g.namespace}/${g.name}`)
+      const list = gws.join(', ')
+      return {
+        where: c.where,
+        message: text(
+          `GatewayClass "${c.name}" names controllerName ${c.controllerName}, which no controller in this scenario runs (PodPath runs Envoy Gateway, ${ENVOY_GATEWAY_CONTROLLER}): nothing accepts the class, so it stays Accepted Unknown (reason Pending, "Waiting for controller")${gws.length ? `, and its Gateway${gws.length > 1 ? 's' : ''} ${list} ${gws.length > 1 ? 'are' : 'is'} never programmed and get${gws.length > 1 ? '' : 's'} no address: no request can reach ${gws.length > 1 ? 'them' : 'it'}` : ''}.`,
+          `GatewayClass “${c.name}” 的 controllerName 是 ${c.controllerName}，本场景中没有控制器运行它（PodPath 运行的是 Envoy Gateway，${ENVOY_GATEWAY_CONTROLLER}）：没有控制器接受这个类，所以它一直是 Accepted Unknown（原因 Pending，“Waiting for controller”）${gws.length ? `，它的 Gateway ${gws.join('、')} 永远不会被编程（Programmed），也得不到地址：没有请求能到达` : ''}。`,
+        ),
+      }
+    })
 }
 
 /** The Envoy proxy Pod and Service of every Envoy Gateway the scenario did not give Pods to. */

@@ -112,7 +112,7 @@ function chooseUpstream(
   if (!app || app.protocol !== 'http' || app.kind !== 'request') {
     return {
       kind: 'refuse',
-      reason: 'Envoy expects HTTP',
+      reason: text('Envoy expects HTTP', 'Envoy 需要 HTTP'),
       lookups: [],
       explain: text(
         `Gateway ${gwName}'s Envoy speaks HTTP here, and what arrived is not an HTTP request, so it closes the connection.`,
@@ -153,7 +153,10 @@ function chooseUpstream(
     if (!cert.ok) {
       return {
         kind: 'refuse',
-        reason: `listener ${listener.name} not programmed (${cert.reason})`,
+        reason: text(
+          `listener ${listener.name} not programmed (${cert.reason})`,
+          `监听器 ${listener.name} 未处于 Programmed 状态（${cert.reason}）`,
+        ),
         lookups: [...picked.lookups, ...cert.lookups],
         explain: text(
           `SNI "${req.sni}" selects listener "${listener.name}", but its certificateRefs do not resolve: ${cert.message.en}. The Gateway reports the listener with ResolvedRefs False (reason ${cert.reason}) and not Programmed, so Envoy has no certificate to offer for it: the TLS handshake fails and the connection is closed before any HTTP is read.`,

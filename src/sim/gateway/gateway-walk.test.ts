@@ -140,3 +140,45 @@ data: { ${keys} }
     expect(app(t.steps.at(-1)!).tls).toEqual({ sni: 'www.example.com' })
   })
 })
+
+describe('Gateway API hostnames from outside', () => {
+  it('matches a wildcard route hostname at any depth, as the public DNS resolves it (RFC 4592)', () => {
+    const yaml = YAML.replace(
+      'hostnames: [www.example.com]',
+      "hostnames: ['*.example.com']",
+    ).replace('to: http://www.example.com/cart', 'to: http://api.eu.example.com/cart')
+    const t = traceOf(yaml, 'weighted-route')
+    expect(t.steps.find((s) => s.action === 'dns-answer')!.lookups[0]!.rule).toMatch(
+      /^api\.eu\.example\.com\.\t300\tIN\tA\t/,
+    )
+    // gateway-api HTTPRouteSpec.Hostnames: "*.example.com" matches foo.test.example.com too.
+    expect(t.endpoint?.pod).toMatch(/^shop\/store-v[12]$/)
+  })
+
+  it('says at the GatewayClass that no controller runs it, and the Traffic says why its name has no address', () => {
+    const yaml = YAML.replace(
+      'controllerName: gateway.envoyproxy.io/gatewayclass-controller',
+      'controllerName: example.com/gateway-controller',
+    )
+    const l = loadScenarioSource(yaml, 'gw.yaml')
+    const cls = l.diagnostics.find((d) => d.object === 'GatewayClass/eg')!
+    // At the GatewayClass document (its first line, or a line inside it).
+    const lines = yaml.split('\n')
+    const start = lines.indexOf('kind: GatewayClass')
+    const end = lines.indexOf('---', start)
+    expect(cls.severity).toBe('warning')
+    expect(cls.line >= start && cls.line <= end).toBe(true)
+    expect(cls.message.en).toBe(
+      'GatewayClass "eg" names controllerName example.com/gateway-controller, which no controller in this scenario runs (PodPath runs Envoy Gateway, gateway.envoyproxy.io/gatewayclass-controller): nothing accepts the class, so it stays Accepted Unknown (reason Pending, "Waiting for controller"), and its Gateway shop/eg is never programmed and gets no address: no request can reach it.',
+    )
+    expect(cls.message['zh-CN']).toContain('Accepted Unknown')
+    // No Envoy proxy is made for it, and the Traffic's error points back at the class.
+    expect(l.cluster).toBeNull()
+    const traffic = l.diagnostics.find((d) => d.object === 'Traffic/weighted-route')!
+    expect(traffic.message.en).toBe(
+      '"www.example.com" is named by the Envoy proxy of Gateway shop/eg, but no controller in this scenario runs its GatewayClass "eg" (controllerName example.com/gateway-controller), which leaves the Gateway without an address, so the public DNS has no record for "www.example.com" and a client outside the cluster cannot resolve it; no Ingress or Gateway in this scenario serves a public name.',
+    )
+    const fine = loadScenarioSource(YAML, 'gw.yaml').diagnostics
+    expect(fine.some((d) => d.object.startsWith('GatewayClass/'))).toBe(false)
+  })
+})

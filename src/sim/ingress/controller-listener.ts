@@ -147,7 +147,7 @@ function chooseUpstream(
   if (!req) {
     return {
       kind: 'refuse',
-      reason: `${name} expects HTTP`,
+      reason: text(`${name} expects HTTP`, `${name} 需要 HTTP`),
       lookups: [],
       explain: text(
         `${name} speaks HTTP on this port, and what arrived is not an HTTP request, so it closes the connection.`,

@@ -14,6 +14,26 @@ const app = (s: Step): HttpApp => s.packet.app as HttpApp
 const actions = (t: Trace): string[] => t.steps.map((s) => s.action)
 const CONTROLLER = /^ingress-nginx\/ingress-nginx-controller-/
 
+/**
+ * The lesson with its Ingress rule for *.example.com instead of www.example.com, without the
+ * fallback Ingress (so a miss gets the controller's own 404), and a Traffic "deep" to `to`.
+ */
+function wildcard(yaml: string, to: string): string {
+  const fallback =
+    /---\napiVersion: networking.k8s.io\/v1\nkind: Ingress\nmetadata: \{ name: fallback[\s\S]*?\n(?=---\n)/
+  const out = yaml
+    .replace('    - host: www.example.com\n', "    - host: '*.example.com'\n")
+    .replace(fallback, '')
+  expect(out).not.toContain('name: fallback')
+  return `${out}\n---\napiVersion: podpath.dev/v1alpha1\nkind: Traffic\nmetadata: {name: deep}\nspec:\n  from: {external: 203.0.113.9}\n  to: ${to}\n`
+}
+
+/** The deep request answered by the controller itself: its Pod, and the status it wrote. */
+function answeredByController(t: Trace) {
+  const reply = t.steps.find((s) => s.phase === 'reply')!
+  return { outcome: t.outcome, pod: t.endpoint?.pod, status: app(reply).status }
+}
+
 describe('the default ingress-nginx controller', () => {
   it('is deployed from its manifest when Ingresses of its class have no controller', () => {
     const { cluster } = build(NGINX)
@@ -106,9 +126,55 @@ describe('an external client through ingress-nginx', () => {
     expect(t.steps.slice(i).some((s) => s.action === 'dnat')).toBe(true)
   })
 
-  it('rejects a public name nothing serves', () => {
+  it('rejects a public name nothing serves, saying which one and what is served', () => {
     const yaml = NGINX.replace('to: http://www.example.com/admin', 'to: http://shop.example.net/')
-    expect(() => build(yaml)).toThrow(/shop.example.net/)
+    expect(() => build(yaml)).toThrow(
+      'no Ingress or Gateway serves the public name "shop.example.net", so the public DNS has no record for it and a client outside the cluster cannot resolve it; the public names served here: www.example.com.',
+    )
+  })
+})
+
+describe('a wildcard host from outside: the public DNS answers at any depth, the controller one label', () => {
+  it('resolves api.eu.example.com through the *.example.com record (RFC 4592), then ingress-nginx falls to its "_" server: 404', () => {
+    const t = traceOf(wildcard(NGINX, 'http://api.eu.example.com/api/cart'), 'deep')
+    const answer = t.steps.find((s) => s.action === 'dns-answer')!
+    expect(answer.lookups[0]!.rule).toBe('api.eu.example.com.\t300\tIN\tA\t198.51.100.1')
+    expect(answer.explain.en).toContain('it has the wildcard *.example.com')
+    expect(answer.explain.en).toContain('RFC 4592')
+    const route = t.steps.find((s) => s.action === 'l7-route')!
+    expect(route.explain.en).toContain(
+      'no server_name covers "api.eu.example.com" (the wildcard server *.example.com is server_name ~^(?<subdomain>[\\w-]+)\\.example\\.com$, which takes exactly one label',
+    )
+    expect(route.lookups.find((l) => l.matched)!.table).toBe('nginx.conf server _')
+    expect(answeredByController(t)).toEqual({
+      outcome: 'delivered',
+      pod: expect.stringMatching(CONTROLLER),
+      status: 404,
+    })
+  })
+
+  it('sends api.example.com, one label below, to the Pod behind the wildcard rule', () => {
+    const t = traceOf(wildcard(NGINX, 'http://api.example.com/api/cart'), 'deep')
+    expect(t.steps.find((s) => s.action === 'dns-answer')!.explain.en).toContain('wildcard')
+    expect(t.endpoint?.pod).toBe('default/api')
+  })
+
+  it('does not answer below a name that exists: the closest encloser has no wildcard', () => {
+    const shop = `---
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata: {name: shop-only, namespace: default}
+spec:
+  ingressClassName: nginx
+  rules:
+    - host: shop.example.com
+      http: {paths: [{path: /, pathType: Prefix, backend: {service: {name: web-service, port: {number: 80}}}}]}
+`
+    const covered = wildcard(NGINX, 'http://eu.example.com/') + shop
+    expect(traceOf(covered, 'deep').steps[1]!.lookups[0]!.rule).toMatch(/^eu\.example\.com\.\t/)
+    expect(() => build(wildcard(NGINX, 'http://x.shop.example.com/') + shop)).toThrow(
+      'no Ingress or Gateway serves the public name "x.shop.example.com", so the public DNS has no record for it and a client outside the cluster cannot resolve it (the wildcard *.example.com does not answer it: shop.example.com exists in the zone, and a wildcard answers only below the closest name that exists, RFC 4592; there is no *.shop.example.com); the public names served here: *.example.com, shop.example.com.',
+    )
   })
 })
 
@@ -214,6 +280,21 @@ spec:
     - { name: web, port: 80, targetPort: web }
     - { name: websecure, port: 443, targetPort: websecure }
 `
+  it('answers 404 itself for a name two labels below its *.example.com rule, which the public DNS still resolves', () => {
+    const t = traceOf(wildcard(yaml, 'http://api.eu.example.com/api/cart'), 'deep')
+    expect(t.steps.find((s) => s.action === 'l7-route')!.explain.en).toContain(
+      'none matches Host "api.eu.example.com"',
+    )
+    expect(answeredByController(t)).toEqual({
+      outcome: 'delivered',
+      pod: 'traefik/traefik',
+      status: 404,
+    })
+    expect(traceOf(wildcard(yaml, 'http://api.example.com/api/cart'), 'deep').endpoint?.pod).toBe(
+      'default/api',
+    )
+  })
+
   it('routes with its own Pods; no ingress-nginx is deployed', () => {
     const { cluster } = build(yaml)
     expect(cluster.pods.some((p) => p.namespace === 'ingress-nginx')).toBe(false)
@@ -290,6 +371,21 @@ spec:
     - { name: http, port: 80, targetPort: http }
     - { name: https, port: 443, targetPort: https }
 `
+  it('answers 404 from its default-local-service for a name two labels below its *.example.com rule', () => {
+    const t = traceOf(wildcard(yaml, 'http://api.eu.example.com/api/cart'), 'deep')
+    expect(t.steps.find((s) => s.action === 'l7-route')!.explain.en).toContain(
+      'host.map has neither "api.eu.example.com" nor ".eu.example.com"',
+    )
+    expect(answeredByController(t)).toEqual({
+      outcome: 'delivered',
+      pod: 'haproxy-controller/haproxy',
+      status: 404,
+    })
+    expect(traceOf(wildcard(yaml, 'http://api.example.com/api/cart'), 'deep').endpoint?.pod).toBe(
+      'default/api',
+    )
+  })
+
   it('routes in its own Pod on port 8080 and adds X-Forwarded-For', () => {
     const t = traceOf(yaml, 'api-by-prefix')
     expect(t.outcome).toBe('delivered')

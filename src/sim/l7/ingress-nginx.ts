@@ -255,13 +255,24 @@ export function ingressNginxRoute(servers: NginxServer[], req: HttpRequest): Ngi
     rule: `location ${l.exact ? '= ' : ''}"${l.path}" { set $proxy_upstream_name "${l.upstream}"; }`,
     matched: l === location,
   }))
+  // A wildcard server whose domain holds the host more than one label down: its regex misses.
+  const deeper =
+    server.hostname === CATCH_ALL_SERVER
+      ? servers.find((s) => s.hostname.startsWith('*.') && host.endsWith(s.hostname.slice(1)))
+      : undefined
+  const deeperEn = deeper
+    ? ` (the wildcard server ${deeper.hostname} is server_name ${nginxServerName(deeper.hostname)}, which takes exactly one label: [\\w-] matches no dot)`
+    : ''
+  const deeperZh = deeper
+    ? `（通配符 server ${deeper.hostname} 的 server_name 是 ${nginxServerName(deeper.hostname)}，只匹配一个标签：[\\w-] 不匹配点号）`
+    : ''
   const serverEn =
     server.hostname === CATCH_ALL_SERVER
-      ? `no server_name covers "${host}", so the default server "_" (rules without host) answers`
+      ? `no server_name covers "${host}"${deeperEn}, so the default server "_" (rules without host) answers`
       : `server_name ${server.hostname} covers "${host}"`
   const serverZh =
     server.hostname === CATCH_ALL_SERVER
-      ? `没有 server_name 覆盖 “${host}”，因此由默认 server “_”（没有 host 的规则）处理`
+      ? `没有 server_name 覆盖 “${host}”${deeperZh}，因此由默认 server “_”（没有 host 的规则）处理`
       : `server_name “${server.hostname}” 覆盖 “${host}”`
   const locEn = location.exact
     ? `location = "${location.path}" matches the path exactly`

@@ -100,13 +100,17 @@ export function podNsId(namespace: string, name: string): string {
   return `pod:${namespace}/${name}`
 }
 
+// Rules and routes are values: nothing changes one once it is in a table, so every namespace
+// can hold the same objects for what the kernel gives each of them (frozen, to keep it so).
+const DEFAULT_RULES: readonly Rule[] = [
+  Object.freeze({ priority: 0, from: null, to: null, table: 'local' }),
+  Object.freeze({ priority: 32766, from: null, to: null, table: 'main' }),
+  Object.freeze({ priority: 32767, from: null, to: null, table: 253 }),
+]
+
 /** The three rules every Linux namespace starts with (`ip rule show`). */
 export function defaultRules(): Rule[] {
-  return [
-    { priority: 0, from: null, to: null, table: 'local' },
-    { priority: 32766, from: null, to: null, table: 'main' },
-    { priority: 32767, from: null, to: null, table: 253 },
-  ]
+  return [...DEFAULT_RULES]
 }
 
 export function newLink(

@@ -3,7 +3,7 @@
  * libxtables/xtables.c and extensions/libxt_*.c): IP header fields first (-s, -d, -p), host
  * addresses as /32, the matches in their order, the target last; comments quoted unless plain;
  * MARK as --set-xmark; statistic probabilities as the kernel's u32 read back with %.11f;
- * REJECT with its default --reject-with.
+ * REJECT with its default --reject-with; two spaces before an nfacct name.
  */
 import { parseCidr, parseIp } from '../../model/ipv4.ts'
 import type { IptablesRules, RestoreRule } from '../proxy/iptables-rules.ts'
@@ -127,6 +127,10 @@ function saveMatch(m: { name: string; opts: string[] }): string[] {
     if (m.name === 'comment' && o === '--comment') out.push(o, saveString(unquote(m.opts[++i]!)))
     else if (m.name === 'statistic' && o === '--probability')
       out.push(o, savedProbability(m.opts[++i]!))
+    // libxt_nfacct nfacct_print_name: " --nfacct-name " and then xtables_save_string, which
+    // starts with its own space, so iptables-save shows two spaces before the name.
+    else if (m.name === 'nfacct' && o === '--nfacct-name')
+      out.push(o, ` ${saveString(m.opts[++i]!)}`)
     else out.push(o)
   }
   return out

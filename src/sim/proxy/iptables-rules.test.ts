@@ -442,6 +442,28 @@ describe('what iptables-save prints back on the node', () => {
     )
   })
 
+  it('prints two spaces before an nfacct counter name, as libxt_nfacct does', () => {
+    const { cluster: c } = build(
+      threeEndpoints.replace(
+        'ports: [{port: 80, protocol: TCP}]\n---',
+        'type: NodePort\n  ports: [{port: 80, protocol: TCP, nodePort: 30080}]\n---',
+      ),
+    )
+    const saved = iptablesSave(
+      kubeProxyIptables(onlyDeclared(c.services), {
+        ...TEST_PROXIER,
+        nfacct: true,
+        node: 'test-node',
+      }),
+    )
+    expect(saved).toContain(
+      '-A KUBE-FORWARD -m conntrack --ctstate INVALID -m nfacct --nfacct-name  ct_state_invalid_dropped_pkts -j DROP',
+    )
+    expect(saved).toContain(
+      '-A KUBE-NODEPORTS -d 127.0.0.0/8 -p tcp -m comment --comment "ns1/svc1" -m tcp --dport 30080 -m nfacct --nfacct-name  localhost_nps_accepted_pkts -j KUBE-EXT-AQI2S6QIMU7PVVRP',
+    )
+  })
+
   it('rounds probabilities as the kernel stores them', () => {
     expect(
       ['0.3333333333', '0.2000000000', '0.1666666667', '0.1000000000'].map(savedProbability),

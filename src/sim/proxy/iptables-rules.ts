@@ -4,7 +4,7 @@
  * `print/iptables-save.ts` turns them into what `iptables-save` prints back.
  */
 import { cidrContains, formatCidr, formatIp, type Cidr } from '../../model/ipv4.ts'
-import { base32, sha256 } from '../hash.ts'
+import { chainHash, chainHasher } from './chain-hash.ts'
 import { JUMP_RULES } from '../print/iptables-save.ts'
 import {
   categorizeEndpoints,
@@ -48,14 +48,27 @@ export interface KubeProxyOptions {
 
 export const DEFAULT_MARK = '0x4000'
 
+/**
+ * The nfacct counters kube-proxy's iptables proxier creates at start and its rules name
+ * (pkg/proxy/metrics: IPTablesCTStateInvalidDroppedNFAcctCounter,
+ * LocalhostNodePortAcceptedNFAcctCounter). iptables-restore refuses a rule naming a missing one.
+ */
+export const NFACCT_CT_STATE_INVALID = 'ct_state_invalid_dropped_pkts'
+export const NFACCT_LOCALHOST_NODEPORTS = 'localhost_nps_accepted_pkts'
+
 /** portProtoHash: sha256 of "<servicePortName><protocol>", base32, first 16 characters. */
-export function portProtoHash(spn: string, protocol: string): string {
-  return base32(sha256(spn + protocol)).slice(0, 16)
+export function portProtoHash(spn: string, protocol: string, hash = chainHash): string {
+  return hash(spn + protocol).slice(0, 16)
 }
 
 /** servicePortEndpointChainName: the same hash over "<servicePortName><protocol><ip:port>". */
-export function endpointChainName(spn: string, protocol: string, endpoint: string): string {
-  return `KUBE-SEP-${base32(sha256(spn + protocol + endpoint)).slice(0, 16)}`
+export function endpointChainName(
+  spn: string,
+  protocol: string,
+  endpoint: string,
+  hash = chainHash,
+): string {
+  return `KUBE-SEP-${hash(spn + protocol + endpoint).slice(0, 16)}`
 }
 
 /** computeProbability: "%0.10f" of 1/n. */
@@ -63,9 +76,9 @@ export function probability(n: number): string {
   return (1 / n).toFixed(10)
 }
 
-export function chainNames(svc: BuiltService, port: BuiltServicePort) {
+export function chainNames(svc: BuiltService, port: BuiltServicePort, hash = chainHash) {
   const spn = servicePortName(svc, port)
-  const h = portProtoHash(spn, port.protocol.toLowerCase())
+  const h = portProtoHash(spn, port.protocol.toLowerCase(), hash)
   return {
     spn,
     svc: `KUBE-SVC-${h}`,
@@ -97,6 +110,7 @@ export function kubeProxyIptables(
   const f = (chain: string, ...args: string[]) => rules.push({ table: 'filter', chain, args })
   const notLocal = o.clusterCIDR ? ['!', '-s', formatCidr(o.clusterCIDR)] : []
   const isLocal = o.clusterCIDR ? ['-s', formatCidr(o.clusterCIDR)] : []
+  const hash = chainHasher(services)
 
   rules.push(...masqueradeRules(o))
 
@@ -107,8 +121,18 @@ export function kubeProxyIptables(
   for (const svc of ordered) {
     for (const port of svc.ports) {
       const d = svc.decl
-      const names = chainNames(svc, port)
+      const names = chainNames(svc, port, hash)
       const proto = port.protocol.toLowerCase()
+      // Each endpoint's KUBE-SEP chain is named in up to three rules: hash its name once.
+      const seps = new Map<BuiltEndpoint, string>()
+      const sepOf = (ep: BuiltEndpoint) => {
+        let name = seps.get(ep)
+        if (name === undefined) {
+          name = endpointChainName(names.spn, proto, endpointString(ep), hash)
+          seps.set(ep, name)
+        }
+        return name
+      }
       const vip = formatIp(svc.clusterIP!)
       const lbVips = loadBalancerVIPs(svc).map(formatIp)
       const externalIPs = svc.externalIPs.map(formatIp)
@@ -236,7 +260,7 @@ export function kubeProxyIptables(
               '-m',
               'nfacct',
               '--nfacct-name',
-              'localhost_nps_accepted_pkts',
+              NFACCT_LOCALHOST_NODEPORTS,
               '-j',
               names.ext,
             )
@@ -365,14 +389,14 @@ export function kubeProxyIptables(
       }
       if (usesCluster) {
         nat.push(names.svc)
-        writeEndpointRules(n, svc, port, names.spn, names.svc, cat.cluster)
+        writeEndpointRules(n, svc, names.spn, names.svc, cat.cluster, sepOf)
       }
       if (usesLocal) {
         nat.push(names.svl)
-        writeEndpointRules(n, svc, port, names.spn, names.svl, cat.local)
+        writeEndpointRules(n, svc, names.spn, names.svl, cat.local, sepOf)
       }
       for (const ep of cat.reachable) {
-        const chain = endpointChainName(names.spn, proto, endpointString(ep))
+        const chain = sepOf(ep)
         nat.push(chain)
         n(
           chain,
@@ -445,7 +469,7 @@ export function kubeProxyIptables(
     'conntrack',
     '--ctstate',
     'INVALID',
-    ...(o.nfacct ? ['-m', 'nfacct', '--nfacct-name', 'ct_state_invalid_dropped_pkts'] : []),
+    ...(o.nfacct ? ['-m', 'nfacct', '--nfacct-name', NFACCT_CT_STATE_INVALID] : []),
     '-j',
     'DROP',
   )
@@ -457,15 +481,14 @@ export function kubeProxyIptables(
 function writeEndpointRules(
   n: (chain: string, ...args: string[]) => void,
   svc: BuiltService,
-  port: BuiltServicePort,
   spn: string,
   chain: string,
   eps: BuiltEndpoint[],
+  sepOf: (ep: BuiltEndpoint) => string,
 ): void {
-  const proto = port.protocol.toLowerCase()
   if (svc.decl.sessionAffinity === 'ClientIP') {
     for (const ep of eps) {
-      const sep = endpointChainName(spn, proto, endpointString(ep))
+      const sep = sepOf(ep)
       n(
         chain,
         '-m',
@@ -486,7 +509,7 @@ function writeEndpointRules(
     }
   }
   eps.forEach((ep, i) => {
-    const sep = endpointChainName(spn, proto, endpointString(ep))
+    const sep = sepOf(ep)
     const stat =
       i < eps.length - 1
         ? ['-m', 'statistic', '--mode', 'random', '--probability', probability(eps.length - i)]

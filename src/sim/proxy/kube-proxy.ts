@@ -1,5 +1,6 @@
 /** kube-proxy on a node, configured as the cluster says (KubeProxyConfiguration or Cluster.spec.kubeProxy). */
 import type { Cluster } from '../cluster.ts'
+import type { CniIptables } from '../cni/dataplane.ts'
 import { cidrContains, formatIp, parseCidr } from '../../model/ipv4.ts'
 import { ipSets, kubeProxyIpvsIptables, type IpSets } from './ipvs-iptables.ts'
 import { compile, type CompiledTables } from './netfilter.ts'
@@ -27,7 +28,34 @@ export function kubeProxyOptions(c: Cluster, node: string): KubeProxyOptions {
   }
 }
 
-export function nodeIptables(c: Cluster, node: string): IptablesRules {
+/**
+ * `make`, computed once per built cluster and node. A cluster never changes once built, so what
+ * kube-proxy writes on a node is the same for every trace of it and for `podpath tables`; the
+ * memo is keyed on the cluster object and goes with it.
+ */
+function perNode<T>(make: (c: Cluster, node: string) => T): (c: Cluster, node: string) => T {
+  const memo = new WeakMap<Cluster, Map<string, T>>()
+  return (c, node) => {
+    let byNode = memo.get(c)
+    if (!byNode) {
+      byNode = new Map()
+      memo.set(c, byNode)
+    }
+    let v = byNode.get(node)
+    if (v === undefined) {
+      v = make(c, node)
+      byNode.set(node, v)
+    }
+    return v
+  }
+}
+
+/** The node's iptables: kube-proxy's (iptables, IPVS or userspace mode), then the CNI agent's. */
+export const nodeIptables = perNode((c, node): IptablesRules =>
+  withCniRules(kubeProxyRules(c, node), c.cniIptables.get(node)),
+)
+
+function kubeProxyRules(c: Cluster, node: string): IptablesRules {
   if (c.decl.kubeProxy.mode === 'userspace') return userspaceIptables(c, node)
   const o = kubeProxyOptions(c, node)
   return c.decl.kubeProxy.mode === 'ipvs'
@@ -35,7 +63,17 @@ export function nodeIptables(c: Cluster, node: string): IptablesRules {
     : kubeProxyIptables(c.services, o)
 }
 
-const setsCache = new WeakMap<Cluster, Map<string, IpSets>>()
+/** The node's iptables as a whole: kube-proxy's, then what the CNI's own agent appended. */
+function withCniRules(r: IptablesRules, cni: CniIptables | undefined): IptablesRules {
+  if (!cni) return r
+  return {
+    chains: { filter: r.chains.filter, nat: [...r.chains.nat, ...cni.natChains] },
+    rules: [...r.rules, ...cni.rules],
+    jumps: [...r.jumps, ...cni.jumps],
+  }
+}
+
+const nodeIpSets = perNode((c, node): IpSets => ipSets(c, node))
 
 /** Membership test for the ipsets kube-proxy keeps in IPVS mode on `node`. */
 export function inIpSet(
@@ -45,16 +83,7 @@ export function inIpSet(
   flags: string,
   p: { src: number; dst: number; proto: string; dport: number },
 ): boolean {
-  let byNode = setsCache.get(c)
-  if (!byNode) {
-    byNode = new Map()
-    setsCache.set(c, byNode)
-  }
-  let sets = byNode.get(node)
-  if (!sets) {
-    sets = ipSets(c, node)
-    byNode.set(node, sets)
-  }
+  const sets = nodeIpSets(c, node)
   const dst = `${formatIp(p.dst)},${p.proto}:${p.dport}`
   switch (name) {
     case 'KUBE-CLUSTER-IP':
@@ -90,22 +119,8 @@ export function inIpSet(
   }
 }
 
-const compiled = new WeakMap<Cluster, Map<string, CompiledTables>>()
-
-/** The node's rules, parsed once per built cluster. */
-export function nodeTables(c: Cluster, node: string): CompiledTables {
-  let byNode = compiled.get(c)
-  if (!byNode) {
-    byNode = new Map()
-    compiled.set(c, byNode)
-  }
-  let t = byNode.get(node)
-  if (!t) {
-    t = compile(nodeIptables(c, node))
-    byNode.set(node, t)
-  }
-  return t
-}
+/** The node's rules, parsed (chain by chain, as packets enter them) once per built cluster. */
+export const nodeTables = perNode((c, node): CompiledTables => compile(nodeIptables(c, node)))
 
 /** nftables mode: kube-proxy's options on this node (KubeProxyConfiguration defaults). */
 export function nftablesOptions(c: Cluster, node: string): NftablesOptions {
@@ -122,23 +137,10 @@ export function nftablesOptions(c: Cluster, node: string): NftablesOptions {
   }
 }
 
-export function nodeNftablesTable(c: Cluster, node: string): NftTable {
-  return kubeProxyNftables(c.services, nftablesOptions(c, node))
-}
-
-const compiledNft = new WeakMap<Cluster, Map<string, CompiledNft>>()
+/** The `ip kube-proxy` table kube-proxy's nftables mode keeps on `node`. */
+export const nodeNftablesTable = perNode((c, node): NftTable =>
+  kubeProxyNftables(c.services, nftablesOptions(c, node)),
+)
 
 /** The node's `ip kube-proxy` table, indexed once per built cluster. */
-export function nodeNft(c: Cluster, node: string): CompiledNft {
-  let byNode = compiledNft.get(c)
-  if (!byNode) {
-    byNode = new Map()
-    compiledNft.set(c, byNode)
-  }
-  let t = byNode.get(node)
-  if (!t) {
-    t = compileNft(nodeNftablesTable(c, node))
-    byNode.set(node, t)
-  }
-  return t
-}
+export const nodeNft = perNode((c, node): CompiledNft => compileNft(nodeNftablesTable(c, node)))

@@ -3,11 +3,11 @@
  * test each rule against the packet, follow jumps, and return the verdict together with every
  * rule the packet was tested against (what `iptables -t nat -L -v` counters would show).
  */
-import { cidrContains, parseCidr, parseIp } from '../../model/ipv4.ts'
+import { cidrContains, parseCidr, parseIp, type Cidr } from '../../model/ipv4.ts'
 import type { Lookup } from '../../model/trace.ts'
 import type { Rng } from '../rng.ts'
-import { parseRule, saveRule, type ParsedRule } from '../print/iptables-save.ts'
-import type { IptablesRules } from './iptables-rules.ts'
+import { parseRule, saveRule } from '../print/iptables-save.ts'
+import type { IptablesRules, RestoreRule } from './iptables-rules.ts'
 
 export type Table = 'filter' | 'nat'
 export type Hook = 'PREROUTING' | 'INPUT' | 'FORWARD' | 'OUTPUT' | 'POSTROUTING'
@@ -46,29 +46,94 @@ export interface ChainWalk {
   tested: Lookup[]
 }
 
+/** A rule parsed once: its iptables-save text, and its tests and target with their values read. */
+interface CompiledRule {
+  text: string
+  src: AddrTest | null
+  dst: AddrTest | null
+  proto: string | null
+  matches: Matcher[]
+  target: string | null
+  targetOpts: string[]
+}
+
+/** `-s`/`-d`: the block to test (null for a value that is not an address, which never matches). */
+interface AddrTest {
+  cidr: Cidr | null
+  negate: boolean
+}
+
+/** One `-m` match, its options read once; called with the mark as it stands at that rule. */
+type Matcher = (p: NfPacket, mark: number, rng: Rng) => boolean
+
+/**
+ * A node's iptables rules by table and chain. A chain's rules are parsed the first time a packet
+ * enters it: a walk visits few of the chains (one KUBE-SVC and one KUBE-SEP of thousands).
+ */
 export interface CompiledTables {
-  filter: Map<string, { parsed: ParsedRule; text: string }[]>
-  nat: Map<string, { parsed: ParsedRule; text: string }[]>
+  chain(table: Table, name: string): readonly CompiledRule[]
+  /** What a Lookup calls the chain: `iptables -t nat KUBE-SERVICES`. */
+  label(table: Table, name: string): string
 }
 
 export function compile(r: IptablesRules): CompiledTables {
-  const out: CompiledTables = { filter: new Map(), nat: new Map() }
-  for (const rule of [...r.jumps, ...r.rules]) {
-    const parsed = parseRule(rule)
-    const list = out[rule.table].get(rule.chain) ?? []
-    list.push({ parsed, text: saveRule(parsed) })
-    out[rule.table].set(rule.chain, list)
+  const raw = { filter: new Map<string, RestoreRule[]>(), nat: new Map<string, RestoreRule[]>() }
+  for (const list of [r.jumps, r.rules])
+    for (const rule of list) {
+      const chain = raw[rule.table].get(rule.chain)
+      if (chain) chain.push(rule)
+      else raw[rule.table].set(rule.chain, [rule])
+    }
+  const parsed = {
+    filter: new Map<string, CompiledRule[]>(),
+    nat: new Map<string, CompiledRule[]>(),
   }
-  return out
+  const labels = { filter: new Map<string, string>(), nat: new Map<string, string>() }
+  return {
+    chain(table, name) {
+      let c = parsed[table].get(name)
+      if (!c) {
+        c = (raw[table].get(name) ?? []).map(compileRule)
+        parsed[table].set(name, c)
+      }
+      return c
+    },
+    label(table, name) {
+      let l = labels[table].get(name)
+      if (l === undefined) {
+        l = `iptables -t ${table} ${name}`
+        labels[table].set(name, l)
+      }
+      return l
+    },
+  }
 }
 
-function addrMatches(spec: { negate: boolean; value: string } | null, ip: number): boolean {
-  if (!spec) return true
-  const c = spec.value.includes('/')
+function compileRule(rule: RestoreRule): CompiledRule {
+  const parsed = parseRule(rule)
+  return {
+    text: saveRule(parsed),
+    src: addrTest(parsed.src),
+    dst: addrTest(parsed.dst),
+    proto: parsed.proto,
+    matches: parsed.matches.map(compileMatch),
+    target: parsed.target,
+    targetOpts: parsed.targetOpts,
+  }
+}
+
+function addrTest(spec: { negate: boolean; value: string } | null): AddrTest | null {
+  if (!spec) return null
+  const cidr = spec.value.includes('/')
     ? parseCidr(spec.value)
     : { base: parseIp(spec.value) ?? -1, prefix: 32 }
-  const hit = c ? cidrContains(c, ip) : false
-  return spec.negate ? !hit : hit
+  return { cidr, negate: spec.negate }
+}
+
+function addrMatches(t: AddrTest | null, ip: number): boolean {
+  if (!t) return true
+  const hit = t.cidr ? cidrContains(t.cidr, ip) : false
+  return t.negate ? !hit : hit
 }
 
 function optValue(opts: string[], name: string): { value: string; negate: boolean } | null {
@@ -77,73 +142,93 @@ function optValue(opts: string[], name: string): { value: string; negate: boolea
   return { value: opts[i + 1]!, negate: opts[i - 1] === '!' }
 }
 
-function matchOne(m: { name: string; opts: string[] }, p: NfPacket, rng: Rng): boolean {
+const always: Matcher = () => true
+const never: Matcher = () => false
+
+function compileMatch(m: { name: string; opts: string[] }): Matcher {
   switch (m.name) {
     case 'comment':
     case 'nfacct':
-      return true
+      return always
     case 'tcp':
     case 'udp':
     case 'sctp': {
       const d = optValue(m.opts, '--dport')
-      return p.proto === m.name && (!d || Number(d.value) === p.dport)
+      const port = d ? Number(d.value) : null
+      const proto = m.name
+      return (p) => p.proto === proto && (port === null || port === p.dport)
     }
     case 'addrtype': {
       const dst = optValue(m.opts, '--dst-type')
       const src = optValue(m.opts, '--src-type')
-      return (
-        (!dst || p.isLocal(p.dst) === (dst.value === 'LOCAL')) &&
-        (!src || p.isLocal(p.src) === (src.value === 'LOCAL'))
-      )
+      // `! --dst-type LOCAL` (kindnet's masquerade jump) inverts the test (libxt_addrtype.c).
+      const dstLocal = dst ? dst.value === 'LOCAL' : null
+      const srcLocal = src ? src.value === 'LOCAL' : null
+      const dstNeg = dst?.negate ?? false
+      const srcNeg = src?.negate ?? false
+      return (p) =>
+        (dstLocal === null || (p.isLocal(p.dst) === dstLocal) !== dstNeg) &&
+        (srcLocal === null || (p.isLocal(p.src) === srcLocal) !== srcNeg)
     }
     case 'mark': {
       const v = optValue(m.opts, '--mark')!
       const [value, mask] = v.value.split('/').map((x) => Number.parseInt(x, 16))
-      const hit = (p.mark & (mask ?? 0xffffffff)) === value
-      return v.negate ? !hit : hit
+      const negate = v.negate
+      return (_p, mark) => {
+        const hit = (mark & (mask ?? 0xffffffff)) === value
+        return negate ? !hit : hit
+      }
     }
     case 'state':
     case 'conntrack': {
       // The old state match is the conntrack match's --ctstate under another name (xt_state.c).
       const v = optValue(m.opts, m.name === 'state' ? '--state' : '--ctstate')!
-      const hit = v.value.split(',').includes(p.ctstate)
-      return v.negate ? !hit : hit
+      const states = v.value.split(',')
+      const negate = v.negate
+      return (p) => {
+        const hit = states.includes(p.ctstate)
+        return negate ? !hit : hit
+      }
     }
     case 'statistic': {
       // The kernel compares a random u31 with the stored probability (xt_statistic.c).
       const prob = Math.round(0x80000000 * Number(optValue(m.opts, '--probability')!.value))
-      return Math.floor(rng.next() * 0x80000000) < prob
+      return (_p, _mark, rng) => Math.floor(rng.next() * 0x80000000) < prob
     }
     case 'set': {
       const v = optValue(m.opts, '--match-set')!
       const flags = m.opts[m.opts.indexOf('--match-set') + 2] ?? 'dst'
-      const hit = p.inSet(v.value, flags)
-      return v.negate ? !hit : hit
+      return (p) => {
+        const hit = p.inSet(v.value, flags)
+        return v.negate ? !hit : hit
+      }
     }
     case 'physdev': {
       const v = optValue(m.opts, '--physdev-is-in')
-      if (!v) return false
-      return v.negate ? !p.bridged : p.bridged
+      if (!v) return never
+      return (p) => (v.negate ? !p.bridged : p.bridged)
     }
     case 'ipvs': {
       // The connection IPVS tracks for this packet is for this virtual address, protocol and port.
       const addr = optValue(m.opts, '--vaddr')
-      const vproto = optValue(m.opts, '--vproto')
+      const vaddr = addr ? parseIp(addr.value) : undefined
+      const vproto = optValue(m.opts, '--vproto')?.value ?? null
       const vport = optValue(m.opts, '--vport')
-      return (
-        (!addr || parseIp(addr.value) === p.dst) &&
-        (!vproto || vproto.value === p.proto) &&
-        (!vport || Number(vport.value) === p.dport)
-      )
+      const port = vport ? Number(vport.value) : null
+      return (p) =>
+        (vaddr === undefined || vaddr === p.dst) &&
+        (vproto === null || vproto === p.proto) &&
+        (port === null || port === p.dport)
     }
     case 'recent': {
       // xt_recent with --rsource and a /32 mask: --set records the source and matches,
       // --rcheck matches when an earlier connection of the session recorded it.
       const name = optValue(m.opts, '--name')?.value ?? 'DEFAULT'
-      return p.recent(name, m.opts.includes('--set') ? 'set' : 'check')
+      const op = m.opts.includes('--set') ? 'set' : 'check'
+      return (p) => p.recent(name, op)
     }
     default:
-      return false
+      return never
   }
 }
 
@@ -159,13 +244,15 @@ export function walkChain(
   let mark = p.mark
   const visit = (name: string, depth: number): Verdict => {
     if (depth > 16) return { kind: 'continue' }
-    for (const { parsed: r, text } of t[table].get(name) ?? []) {
+    const label = t.label(table, name)
+    for (const r of t.chain(table, name)) {
       const ok =
         addrMatches(r.src, p.src) &&
         addrMatches(r.dst, p.dst) &&
         (!r.proto || r.proto === p.proto) &&
-        r.matches.every((m) => matchOne(m, { ...p, mark }, rng))
-      tested.push({ table: `iptables -t ${table} ${name}`, rule: text, matched: ok })
+        r.matches.every((m) => m(p, mark, rng))
+      const text = r.text
+      tested.push({ table: label, rule: text, matched: ok })
       if (!ok || !r.target) continue
       switch (r.target) {
         case 'RETURN':

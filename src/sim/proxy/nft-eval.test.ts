@@ -108,7 +108,7 @@ describe('kube-proxy nftables mode in the packet walk', () => {
     // The one replica lands on node-1; node-2 asks for the Service.
     const t = traceOf(yaml, 'node-to-service')
     expect(t.outcome).toBe('dropped')
-    expect(t.reason).toBe('has no local endpoints')
+    expect(t.reason?.en).toBe('has no local endpoints')
     const d = step(t, 'drop')!
     expect(
       d.lookups.find((l) => l.table === 'nft ip kube-proxy map no-endpoint-services')!.rule,
@@ -309,7 +309,10 @@ describe('nftables mode: LoadBalancer, external IPs, source ranges, readiness', 
 
   it('loadBalancerSourceRanges: a source outside them is dropped before DNAT by the firewall chain', () => {
     const t = traceOf(lesson('mode3-source-ranges'))
-    expect(t).toMatchObject({ outcome: 'dropped', reason: 'not in loadBalancerSourceRanges' })
+    expect(t).toMatchObject({
+      outcome: 'dropped',
+      reason: { en: 'not in loadBalancerSourceRanges' },
+    })
     const drop = t.steps.at(-1)!
     expect(drop.action).toBe('drop')
     expect(drop.at.hook).toBe('PREROUTING')
@@ -370,7 +373,7 @@ describe('nftables mode: LoadBalancer, external IPs, source ranges, readiness', 
 
   it('REJECTs through no-endpoint-services when every endpoint is not ready', () => {
     const t = traceOf(lesson('mode3-not-ready'), 'client-to-reports')
-    expect(t).toMatchObject({ outcome: 'rejected', reason: 'service has no endpoints' })
+    expect(t).toMatchObject({ outcome: 'rejected', reason: { en: 'service has no endpoints' } })
     const last = t.steps.at(-1)!
     expect(matchedRules(last)).toContainEqual(
       expect.stringMatching(/comment "default\/reports:http" : goto reject-chain$/),

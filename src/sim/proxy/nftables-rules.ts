@@ -6,7 +6,7 @@
  * `ip daddr . meta l4proto . th dport`, and an endpoint is picked with `numgen random mod N`.
  */
 import { cidrContains, formatCidr, formatIp, type Cidr } from '../../model/ipv4.ts'
-import { base32, sha256 } from '../hash.ts'
+import { chainHash, chainHasher } from './chain-hash.ts'
 import type { BuiltEndpoint, BuiltService, BuiltServicePort } from '../services/service.ts'
 import {
   categorizeEndpoints,
@@ -49,14 +49,21 @@ export function goHexMark(mark: number): string {
  * hashAndTruncate: the first 8 characters of base32(sha256(name)), a dash, then the name itself
  * (truncated with "..." past 240 characters, which Kubernetes names never reach).
  */
-export function hashAndTruncate(name: string): string {
-  const full = `${base32(sha256(name)).slice(0, 8)}-${name}`
+export function hashAndTruncate(name: string, hash = chainHash): string {
+  const full = `${hash(name).slice(0, 8)}-${name}`
   return full.length > 240 ? `${full.slice(0, 237)}...` : full
 }
 
 /** servicePortChainNameBase: "HASH-namespace/name/protocol/portName" (the port name may be empty). */
-export function serviceChainBase(svc: BuiltService, port: BuiltServicePort): string {
-  return hashAndTruncate(`${svc.namespace}/${svc.name}/${port.protocol.toLowerCase()}/${port.name}`)
+export function serviceChainBase(
+  svc: BuiltService,
+  port: BuiltServicePort,
+  hash = chainHash,
+): string {
+  return hashAndTruncate(
+    `${svc.namespace}/${svc.name}/${port.protocol.toLowerCase()}/${port.name}`,
+    hash,
+  )
 }
 
 /** servicePortEndpointChainNameBase: the same, then "__IP/port". */
@@ -64,9 +71,11 @@ export function endpointChainBase(
   svc: BuiltService,
   port: BuiltServicePort,
   ep: BuiltEndpoint,
+  hash = chainHash,
 ): string {
   return hashAndTruncate(
     `${svc.namespace}/${svc.name}/${port.protocol.toLowerCase()}/${port.name}__${formatIp(ep.ip)}/${ep.port}`,
+    hash,
   )
 }
 
@@ -284,6 +293,7 @@ export function kubeProxyNftables(services: readonly BuiltService[], o: Nftables
   const ordered = [...services]
     .filter((s) => s.clusterIP !== null)
     .sort((a, b) => `${a.namespace}/${a.name}`.localeCompare(`${b.namespace}/${b.name}`))
+  const hash = chainHasher(services)
   const notLocal: NftMatch[] = o.clusterCIDR
     ? [{ m: 'addr', field: 'saddr', negate: true, value: formatCidr(o.clusterCIDR) }]
     : []
@@ -293,7 +303,7 @@ export function kubeProxyNftables(services: readonly BuiltService[], o: Nftables
       const d = svc.decl
       const proto = port.protocol.toLowerCase()
       const spn = servicePortName(svc, port)
-      const base = serviceChainBase(svc, port)
+      const base = serviceChainBase(svc, port, hash)
       const clusterChain = `service-${base}`
       const localChain = `local-${base}`
       const externalChain = `external-${base}`
@@ -330,8 +340,9 @@ export function kubeProxyNftables(services: readonly BuiltService[], o: Nftables
         v === 'reject'
           ? ({ s: 'goto', chain: CHAIN.rejectChain } as const)
           : ({ s: 'drop' } as const)
-      const epChain = (ep: BuiltEndpoint) => `endpoint-${endpointChainBase(svc, port, ep)}`
-      const affinitySet = (ep: BuiltEndpoint) => `affinity-${endpointChainBase(svc, port, ep)}`
+      const epChain = (ep: BuiltEndpoint) => `endpoint-${endpointChainBase(svc, port, ep, hash)}`
+      const affinitySet = (ep: BuiltEndpoint) =>
+        `affinity-${endpointChainBase(svc, port, ep, hash)}`
 
       for (const ep of reachable) ensure(epChain(ep))
       if (clusterEndpoints.length > 0) ensure(clusterChain)

@@ -53,21 +53,19 @@ export function userspacePortals(c: Cluster, node: string): UserspacePortal[] {
   }
   const cached = byNode.get(node)
   if (cached) return cached
-  const used = new Set<number>()
   const out: UserspacePortal[] = []
   // kube-proxy walks a map of Services; PodPath sorts them for a stable listing.
   const ordered = [...c.services]
     .filter((s) => s.clusterIP !== null)
     .sort((a, b) => `${a.namespace}/${a.name}`.localeCompare(`${b.namespace}/${b.name}`))
   const range = c.decl.kubeProxy.portRange
+  const next = range ? rangeAllocator(range) : kernelAllocator()
   for (const svc of ordered) {
     for (const port of svc.ports) {
       const spn = servicePortName(svc, port)
-      const h = hash32(`${node} ${spn} ${port.protocol}`, 7)
-      const proxyPort = range ? fromRange(range, h, used) : fromKernel(h, used)
+      const proxyPort = next(hash32(`${node} ${spn} ${port.protocol}`, 7))
       // An exhausted --proxy-port-range: kube-proxy logs "failed to allocate proxy port" and skips it.
       if (proxyPort === null) continue
-      used.add(proxyPort)
       out.push({ svc, port, spn, proxyPort })
     }
   }
@@ -76,32 +74,73 @@ export function userspacePortals(c: Cluster, node: string): UserspacePortal[] {
 }
 
 /**
- * bind(0): an odd port of the lower half, the next free odd one if taken. When all 7,058 of
- * them are taken the kernel searches on through the rest of the range; PodPath then takes the
- * next free port anywhere in [32768, 61000) (the order of that further search is not modelled),
- * and null when there is none (kube-proxy logs the failure and skips the Service port).
+ * Slots 0..n-1 in a ring: the first free one at or after a slot, wrapping, found in near-constant
+ * time (a union-find whose taken slots point on to the next), so that handing out thousands of
+ * ports costs no more than thousands of lookups.
  */
-function fromKernel(h: number, used: Set<number>): number | null {
-  const start = h % ODD_SLOTS
-  for (let i = 0; i < ODD_SLOTS; i++) {
-    const p = BIND_LOW + 2 * ((start + i) % ODD_SLOTS) + 1
-    if (!used.has(p)) return p
+function ring(n: number): { firstFree(from: number): number | null; take(slot: number): void } {
+  const next = new Int32Array(n).map((_, i) => i)
+  let taken = 0
+  const find = (i: number): number => {
+    let root = i
+    while (next[root] !== root) root = next[root]!
+    while (next[i] !== root) {
+      const up = next[i]!
+      next[i] = root
+      i = up
+    }
+    return root
   }
-  for (let p = BIND_LOW; p < BIND_RANGE_END; p++) if (!used.has(p)) return p
-  return null
+  return {
+    firstFree: (from) => (taken === n ? null : find(from)),
+    take(slot) {
+      next[slot] = (slot + 1) % n
+      taken++
+    },
+  }
 }
 
 /**
- * rangeAllocator.nextFreePort (pkg/proxy/userspace/port_allocator.go): a random offset in the
- * range, else the next free one scanning upwards and wrapping; null when every port is used.
+ * bind(0), one port after another: an odd port of the lower half, the next free odd one if
+ * taken. When all 7,058 of them are taken the kernel searches on through the rest of the range;
+ * PodPath then takes the lowest free port anywhere in [32768, 61000) (the order of that further
+ * search is not modelled), and null when there is none (kube-proxy logs the failure and skips
+ * the Service port).
  */
-function fromRange(r: { base: number; size: number }, h: number, used: Set<number>): number | null {
-  const j = h % r.size
-  for (let i = 0; i < r.size; i++) {
-    const p = r.base + ((j + i) % r.size)
-    if (!used.has(p)) return p
+export function kernelAllocator(): (h: number) => number | null {
+  const odd = ring(ODD_SLOTS)
+  const used = new Set<number>()
+  // Past the odd slots, ports are only ever added, so the lowest free one only moves up.
+  let lowest = BIND_LOW
+  return (h) => {
+    const slot = odd.firstFree(h % ODD_SLOTS)
+    let p: number
+    if (slot !== null) {
+      odd.take(slot)
+      p = BIND_LOW + 2 * slot + 1
+    } else {
+      while (lowest < BIND_RANGE_END && used.has(lowest)) lowest++
+      if (lowest === BIND_RANGE_END) return null
+      p = lowest
+    }
+    used.add(p)
+    return p
   }
-  return null
+}
+
+/**
+ * rangeAllocator.nextFreePort (pkg/proxy/userspace/port_allocator.go), one port after another:
+ * a random offset in the range, else the next free one scanning upwards and wrapping; null when
+ * every port is used.
+ */
+export function rangeAllocator(r: { base: number; size: number }): (h: number) => number | null {
+  const slots = ring(r.size)
+  return (h) => {
+    const slot = slots.firstFree(h % r.size)
+    if (slot === null) return null
+    slots.take(slot)
+    return r.base + slot
+  }
 }
 
 /** iptablesCommonPortalArgs: comment, protocol, destination port, then the destination if any. */

@@ -11,7 +11,13 @@ import { redirectAddress } from '../walk/portal-nat.ts'
 import { nodeTables } from './kube-proxy.ts'
 import { walkChain, type NfPacket } from './netfilter.ts'
 import { nextEndpoint, roundRobinList } from './userspace.ts'
-import { userspaceIptables, userspacePortals } from './userspace-rules.ts'
+import {
+  kernelAllocator,
+  rangeAllocator,
+  userspaceIptables,
+  userspacePortals,
+} from './userspace-rules.ts'
+import { hash32 } from '../hash.ts'
 
 const scenario = (
   opts: { svc?: string; client?: string; cni?: string; replicas?: number } = {},
@@ -399,4 +405,56 @@ spec:
     expect(new Set(ports).size).toBe(ports.length)
     expect(ports.every((p) => p >= 32768 && p < 61000)).toBe(true)
   }, 60_000)
+})
+
+describe('handing out proxy ports one after another', () => {
+  // The searches written out plainly, one port at a time: what the allocators must agree with.
+  const linearKernel = (hashes: number[]) => {
+    const used = new Set<number>()
+    return hashes.map((h) => {
+      let port: number | null = null
+      for (let i = 0; i < 7058 && port === null; i++) {
+        const p = 32768 + 2 * (((h % 7058) + i) % 7058) + 1
+        if (!used.has(p)) port = p
+      }
+      for (let p = 32768; p < 61000 && port === null; p++) if (!used.has(p)) port = p
+      if (port !== null) used.add(port)
+      return port
+    })
+  }
+  const linearRange = (r: { base: number; size: number }, hashes: number[]) => {
+    const used = new Set<number>()
+    return hashes.map((h) => {
+      for (let i = 0; i < r.size; i++) {
+        const p = r.base + (((h % r.size) + i) % r.size)
+        if (!used.has(p)) {
+          used.add(p)
+          return p
+        }
+      }
+      return null
+    })
+  }
+  // Deterministic "random" hashes, with repeats, so that many searches start on a taken slot.
+  const hashes = (n: number) => Array.from({ length: n }, (_, i) => hash32(`h${i % (n - 7)}`, 7))
+
+  it('as bind(0): odd ports of the lower half, then the lowest free port, then none', () => {
+    const hs = hashes(9000)
+    const next = kernelAllocator()
+    expect(hs.map(next)).toEqual(linearKernel(hs))
+    // 28,232 ports in [32768, 61000): after 9,000, 19,232 more fit, then none.
+    const rest = hashes(19233)
+    const got = rest.map(next)
+    expect(got.at(-2)).not.toBeNull()
+    expect(got.at(-1)).toBeNull()
+  })
+
+  it('as rangeAllocator.nextFreePort: from a random offset upwards, wrapping, then none', () => {
+    const r = { base: 40000, size: 500 }
+    const hs = hashes(520)
+    const next = rangeAllocator(r)
+    const got = hs.map(next)
+    expect(got).toEqual(linearRange(r, hs))
+    expect(got.filter((p) => p === null)).toHaveLength(20)
+  })
 })

@@ -106,7 +106,7 @@ function choose(c: Cluster, node: string, p: UserspacePortal, a: Accepted): Upst
   if (!pick) {
     return {
       kind: 'refuse',
-      reason: 'kube-proxy found no endpoints',
+      reason: text('kube-proxy found no endpoints', 'kube-proxy 找不到端点'),
       lookups: [
         accepted,
         {

@@ -175,6 +175,7 @@ export function buildServices(
       healthCheckNodePort,
     }
     fillEndpoints(svc, slices, pods)
+    preferGivenSlices(ctx, svc, slices, pods)
     out.push(svc)
   }
   return out
@@ -213,28 +214,70 @@ function fillEndpoints(svc: BuiltService, slices: EndpointSliceDecl[], pods: Bui
     return
   }
   svc.ports.forEach((port) => {
-    const eps: BuiltEndpoint[] = []
-    for (const s of given) {
-      // A slice port matches the Service port by name (both unnamed, or the same name).
-      const sp = s.ports.find((x) => (x.name ?? '') === port.name && x.protocol === port.protocol)
-      if (!sp) continue
-      for (const e of s.endpoints) {
-        for (const ip of e.addresses) {
-          const pod = pods.find((p) => p.ip === ip && !p.hostNetwork)
-          eps.push({
-            ip,
-            port: sp.port,
-            ready: e.ready,
-            serving: e.serving,
-            terminating: e.terminating,
-            node: e.nodeName ?? pod?.node ?? null,
-            pod: pod ? `${pod.namespace}/${pod.name}` : null,
-          })
-        }
+    port.endpoints = sliceEndpoints(port, given, pods)
+  })
+}
+
+/** The endpoints of one Service port as the given EndpointSlices list them. */
+function sliceEndpoints(
+  port: BuiltServicePort,
+  given: EndpointSliceDecl[],
+  pods: BuiltPod[],
+): BuiltEndpoint[] {
+  const eps: BuiltEndpoint[] = []
+  for (const s of given) {
+    // A slice port matches the Service port by name (both unnamed, or the same name).
+    const sp = s.ports.find((x) => (x.name ?? '') === port.name && x.protocol === port.protocol)
+    if (!sp) continue
+    for (const e of s.endpoints) {
+      for (const ip of e.addresses) {
+        const pod = pods.find((p) => p.ip === ip && !p.hostNetwork)
+        eps.push({
+          ip,
+          port: sp.port,
+          ready: e.ready,
+          serving: e.serving,
+          terminating: e.terminating,
+          node: e.nodeName ?? pod?.node ?? null,
+          pod: pod ? `${pod.namespace}/${pod.name}` : null,
+        })
       }
     }
-    port.endpoints = sortEndpoints(eps)
-  })
+  }
+  return sortEndpoints(eps)
+}
+
+/**
+ * A Service with a selector whose EndpointSlices the scenario also gives (a cluster's own
+ * output): kube-proxy reads the slices, so they win over what the selector would make; when the
+ * two differ, an info diagnostic says how.
+ */
+function preferGivenSlices(
+  ctx: BuildContext,
+  svc: BuiltService,
+  slices: EndpointSliceDecl[],
+  pods: BuiltPod[],
+): void {
+  const d = svc.decl
+  if (!d.selector || d.type === 'ExternalName') return
+  const given = slices.filter((s) => s.namespace === d.namespace && s.serviceName === d.name)
+  if (given.length === 0) return
+  const show = (eps: BuiltEndpoint[], notReady: string) =>
+    eps.map((e) => `${formatIp(e.ip)}:${e.port}${e.ready ? '' : notReady}`).join(', ')
+  for (const port of svc.ports) {
+    const listed = sliceEndpoints(port, given, pods)
+    if (show(port.endpoints, '-') !== show(listed, '-'))
+      report(
+        ctx,
+        given[0]!.where,
+        text(
+          `Service ${d.namespace}/${d.name} port ${port.name || port.port}: its EndpointSlices list ${show(listed, ' (not ready)') || 'no endpoint'}, where its selector picks ${show(port.endpoints, ' (not ready)') || 'no Pod'} here; kube-proxy follows the EndpointSlices, and so does PodPath.`,
+          `Service ${d.namespace}/${d.name} 端口 ${port.name || port.port}：其 EndpointSlice 列出 ${show(listed, '（未就绪）') || '无端点'}，而这里的选择器选中 ${show(port.endpoints, '（未就绪）') || '无 Pod'}；kube-proxy 以 EndpointSlice 为准，PodPath 也是。`,
+        ),
+        'info',
+      )
+    port.endpoints = listed
+  }
 }
 
 function sortEndpoints(eps: BuiltEndpoint[]): BuiltEndpoint[] {

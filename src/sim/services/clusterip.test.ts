@@ -205,7 +205,7 @@ describe('hairpin: a Pod calling its own Service', () => {
 
   it('drops it at the bridge when hairpin mode is off', () => {
     const t = traceOf(yaml.replace(/plugin: flannel, backend: vxlan/, 'plugin: bridge'))
-    expect(t).toMatchObject({ outcome: 'dropped', reason: 'hairpin mode off' })
+    expect(t).toMatchObject({ outcome: 'dropped', reason: { en: 'hairpin mode off' } })
     expect(t.steps.at(-1)!.explain.en).toMatch(/the DNAT picked the Pod itself/)
   })
 })

@@ -217,7 +217,10 @@ describe('loadBalancerSourceRanges', () => {
 
   it('iptables: a source outside them is not DNATed and KUBE-PROXY-FIREWALL drops it', () => {
     const t = traceOf(ranges('203.0.113.0/24'))
-    expect(t).toMatchObject({ outcome: 'dropped', reason: 'not in loadBalancerSourceRanges' })
+    expect(t).toMatchObject({
+      outcome: 'dropped',
+      reason: { en: 'not in loadBalancerSourceRanges' },
+    })
     const drop = t.steps.at(-1)!
     expect(drop.at).toMatchObject({ node: 'node-1', hook: 'FORWARD' })
     expect(drop.lookups.at(-1)!.rule).toMatch(
@@ -231,7 +234,10 @@ describe('loadBalancerSourceRanges', () => {
 
   it('IPVS: KUBE-SOURCE-RANGES-FIREWALL drops a source outside them, and lets one inside through', () => {
     const blocked = traceOf(ranges('203.0.113.0/24', 'ipvs'))
-    expect(blocked).toMatchObject({ outcome: 'dropped', reason: 'not in loadBalancerSourceRanges' })
+    expect(blocked).toMatchObject({
+      outcome: 'dropped',
+      reason: { en: 'not in loadBalancerSourceRanges' },
+    })
     expect(blocked.steps.at(-1)!.lookups.at(-1)!.rule).toBe(
       '-A KUBE-SOURCE-RANGES-FIREWALL -j DROP',
     )
@@ -258,7 +264,10 @@ describe('a node calling a load-balancer IP', () => {
 
   it('IPVS: KUBE-IPVS-OUT-FILTER drops it when the source ranges leave the node out', () => {
     const t = traceOf(yaml('ipvs', '\n  loadBalancerSourceRanges: [203.0.113.0/24]'))
-    expect(t).toMatchObject({ outcome: 'dropped', reason: 'not in loadBalancerSourceRanges' })
+    expect(t).toMatchObject({
+      outcome: 'dropped',
+      reason: { en: 'not in loadBalancerSourceRanges' },
+    })
     expect(t.steps.at(-1)!.lookups.at(-1)!.rule).toMatch(
       /^-A KUBE-IPVS-OUT-FILTER -s 198\.51\.100\.1\/32 -m ipvs/,
     )

@@ -58,7 +58,7 @@ describe('bridge hairpin mode', () => {
 
   it('drops it when hairpin is off (the bridge plugin default)', () => {
     const { result, steps } = hairpin('{plugin: bridge}')
-    expect(result).toEqual({ kind: 'dropped', reason: 'hairpin mode off' })
+    expect(result).toMatchObject({ kind: 'dropped', reason: { en: 'hairpin mode off' } })
     expect(steps.at(-1)!.action).toBe('drop')
   })
 })

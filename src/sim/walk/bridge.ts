@@ -99,7 +99,7 @@ function forward(
       ns,
       { device: br.name },
       pkt,
-      'unknown destination MAC',
+      text('unknown destination MAC', '目的 MAC 未知'),
       text(
         `No port of ${br.name} leads to ${dst}; the flooded frame is accepted by nobody.`,
         `${br.name} 没有任何端口通向 ${dst}；泛洪出去的帧无人接收。`,
@@ -112,7 +112,7 @@ function forward(
       ns,
       { device: br.name },
       pkt,
-      'hairpin mode off',
+      text('hairpin mode off', '网桥端口没有开启 hairpin 模式'),
       text(
         `The destination ${dst} is behind ${out.name}, the very port the frame came in on${reinjected ? ': the Pod called a Service and the DNAT picked the Pod itself' : ''}. A bridge never sends a frame back where it came from unless that port has hairpin mode on, so it is dropped. This is why kubelet and flannel set hairpinMode: true.`,
         `目的 MAC ${dst} 就在 ${out.name} 之后，也就是帧进来的那个端口${reinjected ? '：Pod 访问了一个 Service，而 DNAT 选中的正是它自己' : ''}。除非这个端口开启了 hairpin 模式，网桥绝不会把帧从来的端口送回去，所以帧被丢弃。这就是 kubelet 和 flannel 要设置 hairpinMode: true 的原因。`,

@@ -63,7 +63,7 @@ describe('an external client through the cloud load balancer', () => {
     expect(noPod).not.toBe(lesson)
     const t = traceOf(noPod, 'local-policy', 1)
     expect(t.outcome).toBe('dropped')
-    expect(t.reason).toBe('the load balancer has no healthy target')
+    expect(t.reason?.en).toBe('the load balancer has no healthy target')
     expect(t.steps.at(-1)!.at.component).toBe('cloud-lb')
   })
 
@@ -74,7 +74,7 @@ describe('an external client through the cloud load balancer', () => {
     )
     expect(ranged).not.toBe(lesson)
     const t = traceOf(ranged, 'local-policy', 1)
-    expect([t.outcome, t.reason]).toEqual(['dropped', 'source not in loadBalancerSourceRanges'])
+    expect([t.outcome, t.reason?.en]).toEqual(['dropped', 'source not in loadBalancerSourceRanges'])
     expect(t.steps.at(-1)!.at.component).toBe('cloud-lb')
     const ok = traceOf(ranged.replace('198.18.0.0/15', '203.0.113.0/24'), 'local-policy', 1)
     expect(ok.outcome).toBe('delivered')

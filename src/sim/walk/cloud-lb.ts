@@ -67,7 +67,7 @@ export function cloudLbForward(w: Walker, pkt: Packet): WalkResult | 'forwarded'
       null,
       AT_CLOUD_LB,
       pkt,
-      'the load balancer has no listener on this port',
+      text('the load balancer has no listener on this port', '负载均衡器在这个端口上没有监听器'),
       text(
         `The cloud load balancer ${l3.dst} of Service ${lb.service} listens only on the Service's ports (${lb.ports.map((p) => `${p.port}/${p.protocol}`).join(', ')}), so nothing takes ${dport}/${proto} and the packet is dropped.`,
         `Service ${lb.service} 的云负载均衡器 ${l3.dst} 只在该 Service 的端口（${lb.ports.map((p) => `${p.port}/${p.protocol}`).join('、')}）上监听，没有谁接收 ${dport}/${proto}，包被丢弃。`,
@@ -84,7 +84,7 @@ export function cloudLbForward(w: Walker, pkt: Packet): WalkResult | 'forwarded'
       null,
       AT_CLOUD_LB,
       pkt,
-      'source not in loadBalancerSourceRanges',
+      text('source not in loadBalancerSourceRanges', '源地址不在 loadBalancerSourceRanges 内'),
       text(
         `Service ${lb.service} allows only ${ranges.map(formatCidr).join(', ')} (spec.loadBalancerSourceRanges), and the cloud provider turns that into the load balancer's own firewall rules, so the connection from ${l3.src} is dropped before it reaches any node.`,
         `Service ${lb.service} 只允许 ${ranges.map(formatCidr).join('、')}（spec.loadBalancerSourceRanges），云提供商把它变成负载均衡器自己的防火墙规则，所以来自 ${l3.src} 的连接在到达任何节点之前就被丢弃。`,
@@ -115,7 +115,7 @@ export function cloudLbForward(w: Walker, pkt: Packet): WalkResult | 'forwarded'
       null,
       AT_CLOUD_LB,
       pkt,
-      'the load balancer has no healthy target',
+      text('the load balancer has no healthy target', '负载均衡器没有健康的目标'),
       text(
         `Every node fails the health check on port ${lb.healthCheckNodePort}: kube-proxy answers 503 where a node has no ready endpoint of ${lb.service}, and no node has one. The cloud load balancer has nowhere to send the connection.`,
         `所有节点都没有通过端口 ${lb.healthCheckNodePort} 上的健康检查：节点上没有 ${lb.service} 的就绪端点时，kube-proxy 返回 503，而现在没有一个节点有端点。云负载均衡器无处转发这个连接。`,

@@ -137,5 +137,11 @@ export function deliverLocal(
       `包到达了 ${l3.dst}，但那里没有容器监听 ${proto} 端口 ${port}，所以内核回以 ${replyZh}。（Pod 的 containerPort 列表只是说明性的；PodPath 把声明的端口当作正在监听的端口。）`,
     ),
   )
-  return { kind: 'rejected', reason: `nothing listens on ${proto.toLowerCase()} port ${port}` }
+  return {
+    kind: 'rejected',
+    reason: text(
+      `nothing listens on ${proto.toLowerCase()} port ${port}`,
+      `没有程序在 ${proto.toLowerCase()} 端口 ${port} 上监听`,
+    ),
+  }
 }

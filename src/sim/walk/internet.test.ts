@@ -84,7 +84,7 @@ describe('a client outside the cluster reaches a NodePort', () => {
 
   it('externalTrafficPolicy Local: a node without an endpoint drops it', () => {
     const t = traceOf(scenario('Local'), 'to-node-1')
-    expect([t.outcome, t.reason]).toEqual(['dropped', 'has no local endpoints'])
+    expect([t.outcome, t.reason?.en]).toEqual(['dropped', 'has no local endpoints'])
     expect(
       t.steps.at(-1)!.lookups.some((l) => /has no local endpoints" .*-j DROP/.test(l.rule)),
     ).toBe(true)
@@ -92,7 +92,7 @@ describe('a client outside the cluster reaches a NodePort', () => {
 
   it('cannot reach a ClusterIP from outside: no node on the network has that address', () => {
     const t = traceOf(scenario('Cluster'), 'to-cluster-ip')
-    expect([t.outcome, t.reason]).toEqual(['dropped', 'no such address on the node network'])
+    expect([t.outcome, t.reason?.en]).toEqual(['dropped', 'no such address on the node network'])
   })
 
   it('needs an address outside the cluster’s own ranges', () => {

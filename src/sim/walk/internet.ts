@@ -52,7 +52,7 @@ export function internetSend(w: Walker, from: Endpoint, pkt: Packet, explain: Te
       null,
       AT_ROUTER,
       pkt,
-      'no such address on the node network',
+      text('no such address on the node network', '节点网络上没有这个地址'),
       text(
         `The packet reaches the router of the node network, but no node has ${l3.dst}. From outside, only the nodes' own addresses can be reached (a ClusterIP or a Pod IP means nothing out here), so the packet is dropped.`,
         `包到达节点网络的路由器，但没有哪个节点拥有 ${l3.dst}。从集群外部只能访问节点自己的地址（ClusterIP 或 Pod IP 在外面没有意义），所以包被丢弃。`,

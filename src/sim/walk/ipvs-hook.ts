@@ -70,7 +70,10 @@ export function ipvsLocalIn(
         `IPVS 有虚拟服务 ${formatVirtualService(v).trim()}，但后面没有任何真实服务器（Service 没有就绪的端点），所以包被丢弃。`,
       ),
     )
-    return { kind: 'dropped', reason: 'no real server' }
+    return {
+      kind: 'dropped',
+      reason: text('no real server', 'IPVS 虚拟服务没有真实服务器（real server）'),
+    }
   }
   const d = v.dests[pick.index]!
   ledger.record(

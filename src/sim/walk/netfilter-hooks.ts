@@ -194,7 +194,13 @@ export function natIn(
         before.src,
       ),
     )
-    return { kind: 'dropped', reason: 'not in loadBalancerSourceRanges' }
+    return {
+      kind: 'dropped',
+      reason: text(
+        'not in loadBalancerSourceRanges',
+        '源地址不在 loadBalancerSourceRanges 允许的网段内',
+      ),
+    }
   }
   if (r.verdict.kind !== 'dnat') {
     // A KUBE-FW chain the packet fell through: keep its rules for the firewall DROP to show.
@@ -361,14 +367,18 @@ export function filterHook(
     w.emit('reject', w.where(ns, { device, hook }), pkt, tested, explain)
     return {
       kind: 'rejected',
-      reason: r.nft.element ? 'service has no endpoints' : 'no service on this port',
+      reason: r.nft.element
+        ? text('service has no endpoints', 'Service 没有端点')
+        : text('no service on this port', '这个端口上没有 Service'),
     }
   }
   if (r.nft) {
     w.emit('drop', w.where(ns, { device, hook }), pkt, tested, nftDropText(r.nft, hook, key))
     return {
       kind: 'dropped',
-      reason: r.nft.element ? 'has no local endpoints' : 'unallocated ClusterIP',
+      reason: r.nft.element
+        ? text('has no local endpoints', '本节点上没有这个 Service 的端点')
+        : text('unallocated ClusterIP', '这个 ClusterIP 没有分配给任何 Service'),
     }
   }
   if (v.kind === 'reject') {
@@ -383,7 +393,7 @@ export function filterHook(
         `filter 表的 ${hook} 钩子命中 kube-proxy 的规则“${/--comment "([^"]*)"/.exec(v.rule)?.[1] ?? ''}”：Service 存在，但没有任何就绪的端点，所以内核立即用 ICMP 端口不可达拒绝连接（客户端看到 “Connection refused”），而不是让它超时。${why.zh}`,
       ),
     )
-    return { kind: 'rejected', reason: 'service has no endpoints' }
+    return { kind: 'rejected', reason: text('service has no endpoints', 'Service 没有端点') }
   }
   const comment = /--comment "([^"]*)"/.exec(v.rule)?.[1] ?? ''
   if (comment.includes('traffic not accepted by KUBE-FW-')) {
@@ -397,7 +407,13 @@ export function filterHook(
         `filter 表的 ${hook} 钩子命中 kube-proxy 的规则“${comment}”。这个 Service 设置了 loadBalancerSourceRanges，而 ${pkt.l3!.src} 不在其中任何一个网段内，所以在 nat ${hook === 'OUTPUT' ? 'OUTPUT' : 'PREROUTING'} 中 KUBE-FW 链没有对它做 DNAT；到这里目的地址仍是负载均衡器 IP，KUBE-PROXY-FIREWALL 把它静默丢弃（客户端只会等到超时）。`,
       ),
     )
-    return { kind: 'dropped', reason: 'not in loadBalancerSourceRanges' }
+    return {
+      kind: 'dropped',
+      reason: text(
+        'not in loadBalancerSourceRanges',
+        '源地址不在 loadBalancerSourceRanges 允许的网段内',
+      ),
+    }
   }
   if (v.rule.startsWith('-A KUBE-IPVS-OUT-FILTER')) {
     w.emit(
@@ -410,7 +426,13 @@ export function filterHook(
         `节点自己访问负载均衡器 IP，所以源地址也是这个地址（它绑定在 kube-ipvs0 上）。Service 的 loadBalancerSourceRanges 不包含本节点的地址，所以 kube-proxy 在 KUBE-IPVS-OUT-FILTER 中加了一条规则，丢弃本节点到这个虚拟服务的连接。`,
       ),
     )
-    return { kind: 'dropped', reason: 'not in loadBalancerSourceRanges' }
+    return {
+      kind: 'dropped',
+      reason: text(
+        'not in loadBalancerSourceRanges',
+        '源地址不在 loadBalancerSourceRanges 允许的网段内',
+      ),
+    }
   }
   if (comment === '' && v.rule.includes('KUBE-SOURCE-RANGES-FIREWALL')) {
     w.emit(
@@ -423,7 +445,13 @@ export function filterHook(
         `filter 表的 ${hook} 钩子把这个负载均衡器 IP 交给 KUBE-SOURCE-RANGES-FIREWALL（因为 Service 设置了 loadBalancerSourceRanges，它的表项在 ipset KUBE-LOAD-BALANCER-FW 中）。${pkt.l3!.src} 不匹配 KUBE-LOAD-BALANCER-SOURCE-CIDR 中的任何表项，所以该链的最后一条规则把包静默丢弃。`,
       ),
     )
-    return { kind: 'dropped', reason: 'not in loadBalancerSourceRanges' }
+    return {
+      kind: 'dropped',
+      reason: text(
+        'not in loadBalancerSourceRanges',
+        '源地址不在 loadBalancerSourceRanges 允许的网段内',
+      ),
+    }
   }
   w.emit(
     'drop',
@@ -435,7 +463,10 @@ export function filterHook(
       `filter 表的 ${hook} 钩子命中 kube-proxy 的 DROP 规则“${/--comment "([^"]*)"/.exec(v.rule)?.[1] ?? ''}”：Local 流量策略只允许使用本节点上的端点，而本节点一个也没有，所以包被静默丢弃。`,
     ),
   )
-  return { kind: 'dropped', reason: 'has no local endpoints' }
+  return {
+    kind: 'dropped',
+    reason: text('has no local endpoints', '本节点上没有这个 Service 的端点'),
+  }
 }
 
 /** POSTROUTING: MASQUERADE what kube-proxy marked; undo a DNAT on the reply (the source goes back to the ClusterIP). */
@@ -452,7 +483,11 @@ export function natOut(w: Walker, ns: NetNs, outDev: string, pkt: Packet): void 
   const before = tupleOf(pkt)
   const newSrc = addr ? formatIp(addr.ip) : before.src
   // --random-fully: the source port is chosen at random too (NF_NAT_RANGE_PROTO_RANDOM_FULLY).
-  const newPort = w.rng.int(1024, 65535)
+  // Without it (kindnet's rule) nf_nat keeps the port when no other connection holds it.
+  const rule = r.verdict.rule
+  const chain = rule.split(' ')[1] ?? ''
+  const fully = r.nft || rule.includes('--random-fully')
+  const newPort = fully ? w.rng.int(1024, 65535) : before.sport
   const entry = (w.state.conntrack.get(ns.id) ?? []).find(
     (e) =>
       e.reply.dst === before.src && e.reply.dport === before.sport && e.reply.src === before.dst,
@@ -462,7 +497,9 @@ export function natOut(w: Walker, ns: NetNs, outDev: string, pkt: Packet): void 
   if (entry) {
     entry.reply = { ...entry.reply, dst: newSrc, dport: newPort }
   }
-  const lookups = r.nft ? r.tested : r.tested.filter((l) => l.table.includes('POSTROUTING'))
+  const lookups = r.nft
+    ? r.tested
+    : r.tested.filter((l) => l.table.includes('POSTROUTING') || l.table.endsWith(` ${chain}`))
   if (entry) lookups.push({ table: 'conntrack -L', rule: formatConntrack(entry), matched: true })
   w.emit(
     'masquerade',
@@ -471,10 +508,21 @@ export function natOut(w: Walker, ns: NetNs, outDev: string, pkt: Packet): void 
     lookups,
     r.nft
       ? nftMasqueradeText(newSrc, outDev)
-      : text(
-          `On the way out, nat POSTROUTING reaches KUBE-POSTROUTING: this packet carries kube-proxy's mark 0x4000 (set by KUBE-MARK-MASQ), so it is masqueraded: its source becomes ${newSrc}, the address of ${outDev}, with a random source port. The reply will come back to this node, which undoes it.`,
-          `出站时，nat POSTROUTING 到达 KUBE-POSTROUTING：这个包带着 kube-proxy 的标记 0x4000（由 KUBE-MARK-MASQ 打上），所以被伪装：源地址改为 ${outDev} 的地址 ${newSrc}，源端口随机。应答会回到本节点，由它还原。`,
-        ),
+      : chain !== 'KUBE-POSTROUTING'
+        ? cniMasqueradeText(chain, rule, newSrc, outDev, before.dst)
+        : text(
+            `On the way out, nat POSTROUTING reaches KUBE-POSTROUTING: this packet carries kube-proxy's mark 0x4000 (set by KUBE-MARK-MASQ), so it is masqueraded: its source becomes ${newSrc}, the address of ${outDev}, with a random source port. The reply will come back to this node, which undoes it.`,
+            `出站时，nat POSTROUTING 到达 KUBE-POSTROUTING：这个包带着 kube-proxy 的标记 0x4000（由 KUBE-MARK-MASQ 打上），所以被伪装：源地址改为 ${outDev} 的地址 ${newSrc}，源端口随机。应答会回到本节点，由它还原。`,
+          ),
+  )
+}
+
+/** A masquerade rule the CNI's agent wrote (kindnet's KIND-MASQ-AGENT), not kube-proxy's. */
+function cniMasqueradeText(chain: string, rule: string, src: string, dev: string, dst: string) {
+  const comment = /--comment "([^"]*)"/.exec(rule)?.[1] ?? rule
+  return text(
+    `On the way out, nat POSTROUTING sends the packet, bound for ${dst}, a non-local address, to ${chain}, the CNI agent's own chain. ${dst} is not in the Pod network the chain returns for, so its last rule ("${comment}") masquerades it: the source becomes ${src}, the address of ${dev}; the source port stays unless another connection already holds it. The reply comes back to this node, which undoes it.`,
+    `出站时，nat POSTROUTING 把这个发往非本机地址 ${dst} 的包交给 CNI 代理自己的链 ${chain}。${dst} 不在该链直接放行的 Pod 网络之内，所以它的最后一条规则（“${comment}”）对包做伪装：源地址变为 ${dev} 的地址 ${src}；源端口不变，除非已被其他连接占用。应答会回到本节点，由它还原。`,
   )
 }
 

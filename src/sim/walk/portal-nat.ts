@@ -49,7 +49,7 @@ export function portalNat(
       ns,
       { device, hook },
       pkt,
-      'redirect: no address on the incoming interface',
+      text('redirect: no address on the incoming interface', 'REDIRECT：入接口上没有地址'),
       text(
         `kube-proxy's rule REDIRECTs the packet to its own socket, but REDIRECT sends it to the primary address of the interface it came in on, and ${device} has no IPv4 address: the kernel drops it.`,
         `kube-proxy 的规则用 REDIRECT 把包送往它自己的套接字，但 REDIRECT 的目标是包进入的那个接口的主地址，而 ${device} 没有 IPv4 地址：内核丢弃了这个包。`,

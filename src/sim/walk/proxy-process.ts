@@ -62,7 +62,7 @@ export type UpstreamChoice =
       /** An L7 proxy may rewrite the request (e.g. add X-Forwarded-For); default: copied as is. */
       app?: Packet['app']
     }
-  | { kind: 'refuse'; reason: string; lookups: Lookup[]; explain: Text }
+  | { kind: 'refuse'; reason: Text; lookups: Lookup[]; explain: Text }
   | {
       /** An L7 proxy answers the request itself (404, a redirect, 503): no second connection. */
       kind: 'answer'

@@ -42,7 +42,7 @@ export function vxlanTransmit(
       ns,
       { device: dev.name },
       pkt,
-      'no VTEP neighbour',
+      text('no VTEP neighbour', '没有 VTEP 的邻居表项'),
       text(
         `${dev.name} has no neighbour entry for ${formatIp(nexthop)}, so it cannot tell which VTEP MAC to use.`,
         `${dev.name} 没有 ${formatIp(nexthop)} 的邻居表项，不知道该用哪个 VTEP MAC。`,
@@ -57,7 +57,7 @@ export function vxlanTransmit(
       ns,
       { device: dev.name },
       pkt,
-      'no VTEP',
+      text('no VTEP', '没有 VTEP'),
       text(
         `${dev.name}'s forwarding database has no remote VTEP for ${neigh.lladdr}.`,
         `${dev.name} 的转发表中没有 ${neigh.lladdr} 对应的远端 VTEP。`,
@@ -141,7 +141,7 @@ export function decapsulate(w: Walker, ns: NetNs, pkt: Packet, routeLookups: Loo
       ns,
       {},
       pkt,
-      'no tunnel device',
+      text('no tunnel device', '没有隧道设备'),
       text(
         'The node has no tunnel device for this encapsulated packet, so the kernel drops it.',
         '节点上没有能处理这个封装包的隧道设备，内核将其丢弃。',

@@ -46,7 +46,7 @@ export function underlayTransmit(w: Walker, ns: NetNs, link: Link, pkt: Packet):
         null,
         at,
         pkt,
-        'underlay has no route',
+        text('underlay has no route', '底层网络没有去往这个地址的路由'),
         text(
           `The frame reaches the ${aws ? 'VPC router' : 'router of the node network'}, which knows only the nodes' own addresses. Nothing there routes ${t.l3.dst}, so the packet is dropped: the underlay does not carry Pod routes unless a CNI plugin teaches it (BGP) or hides Pod addresses inside node-to-node packets (an overlay).`,
           `帧到达${aws ? ' VPC 路由器' : '节点网络的路由器'}，它只认识各节点自己的地址。这里没有去往 ${t.l3.dst} 的路由，所以包被丢弃：除非 CNI 插件把 Pod 路由告诉底层网络（BGP），或者把 Pod 地址藏进节点之间的包里（overlay），否则底层网络不会承载 Pod 路由。`,
@@ -73,13 +73,15 @@ export function underlayTransmit(w: Walker, ns: NetNs, link: Link, pkt: Packet):
       null,
       at,
       pkt,
-      'no such MAC on the underlay',
+      text('no such MAC on the underlay', '底层网络上没有这个 MAC'),
       text(
         `No machine on the node network has MAC ${t.l2!.dst}.`,
         `节点网络上没有 MAC 为 ${t.l2!.dst} 的机器。`,
       ),
     )
   }
+  const dst = formatIp(parseIp(t.l3.dst)!)
+  const forOwner = owner.link.addrs.some((a) => formatIp(a.ip) === dst)
   w.emit(
     aws ? 'route' : 'bridge',
     at,
@@ -90,10 +92,17 @@ export function underlayTransmit(w: Walker, ns: NetNs, link: Link, pkt: Packet):
           `The VPC delivers the packet from ${ns.node}'s ${link.name} to ${owner.ns.node}'s ${owner.link.name}, the ENI that holds ${t.l3.dst}.${encap.en}`,
           `VPC 把包从 ${ns.node} 的 ${link.name} 送到 ${owner.ns.node} 的 ${owner.link.name}，也就是持有 ${t.l3.dst} 的 ENI。${encap.zh}`,
         )
-      : text(
-          `The frame leaves ${ns.node}'s ${link.name} and the node network's switch delivers it to ${owner.ns.node}'s ${owner.link.name} (${formatIp(parseIp(t.l3.dst)!)}).${encap.en}`,
-          `帧离开 ${ns.node} 的 ${link.name}，节点网络的交换机把它送到 ${owner.ns.node} 的 ${owner.link.name}（${t.l3.dst}）。${encap.zh}`,
-        ),
+      : forOwner
+        ? text(
+            `The frame leaves ${ns.node}'s ${link.name} and the node network's switch delivers it to ${owner.ns.node}'s ${owner.link.name} (${dst}).${encap.en}`,
+            `帧离开 ${ns.node} 的 ${link.name}，节点网络的交换机把它送到 ${owner.ns.node} 的 ${owner.link.name}（${dst}）。${encap.zh}`,
+          )
+        : // Routed, not tunnelled (host-gw, kindnet, BGP): the switch goes by the node's MAC while
+          // the packet inside is still addressed to the Pod, which that node routes on.
+          text(
+            `The frame leaves ${ns.node}'s ${link.name} and the node network's switch delivers it by its destination MAC ${t.l2!.dst} to ${owner.ns.node}'s ${owner.link.name}; the packet inside is still addressed to ${dst}, which ${owner.ns.node} routes on.${encap.en}`,
+            `帧离开 ${ns.node} 的 ${link.name}，节点网络的交换机按目的 MAC ${t.l2!.dst} 把它送到 ${owner.ns.node} 的 ${owner.link.name}；里面的包仍然发往 ${dst}，由 ${owner.ns.node} 继续路由。${encap.zh}`,
+          ),
   )
   return w.receive(owner.ns, owner.link, pkt)
 }

@@ -48,7 +48,7 @@ export type WalkResult =
       /** The last proxy answered the request itself, with this HTTP status. */
       answer?: { status: number; headers: Record<string, string>; why?: Text }
     }
-  | { kind: 'dropped' | 'rejected'; reason: string }
+  | { kind: 'dropped' | 'rejected'; reason: Text }
 
 export class Walker {
   readonly steps: Step[] = []
@@ -135,7 +135,7 @@ export class Walker {
     ns: NetNs | null,
     at: Partial<Location>,
     pkt: Packet,
-    reason: string,
+    reason: Text,
     explain: Text,
     lookups: Lookup[] = [],
   ): WalkResult {
@@ -192,7 +192,7 @@ export class Walker {
       ns,
       {},
       pkt,
-      'no route to host',
+      text('no route to host', '没有到主机的路由'),
       text(
         `No route in this namespace matches ${top(pkt).l3.dst}: the kernel gives up with "Network is unreachable".`,
         `此命名空间中没有任何路由匹配 ${top(pkt).l3.dst}：内核放弃发送，报错 “Network is unreachable”。`,
@@ -250,7 +250,7 @@ export class Walker {
         ns,
         {},
         pkt,
-        'blackhole route',
+        text('blackhole route', '黑洞路由'),
         text(
           `The route for ${dst} is a blackhole: this node owns that address block but no Pod has ${dst}, so the kernel discards the packet instead of sending it elsewhere.`,
           `${dst} 匹配到一条 blackhole 路由：本节点拥有这个地址块，但没有 Pod 使用 ${dst}，所以内核直接丢弃这个包，而不是把它发往别处。`,
@@ -268,7 +268,7 @@ export class Walker {
           ns,
           { device: dev.name },
           pkt,
-          'ttl exceeded',
+          text('ttl exceeded', 'TTL 耗尽'),
           text(
             'The TTL reached 0: the kernel drops the packet and sends back ICMP Time Exceeded.',
             'TTL 减到了 0：内核丢弃这个包，并回送 ICMP Time Exceeded。',
@@ -310,7 +310,7 @@ export class Walker {
           ns,
           { device: dev.name },
           pkt,
-          'neighbour unreachable',
+          text('neighbour unreachable', '邻居不可达'),
           text(
             `Nobody answered the ARP request for ${formatIp(nexthop)}, so the frame cannot be addressed; the neighbour entry becomes FAILED and the packet is dropped.`,
             `没有人应答对 ${formatIp(nexthop)} 的 ARP 请求，帧无法填写目的 MAC；邻居表项变为 FAILED，包被丢弃。`,
@@ -360,7 +360,7 @@ export class Walker {
           ns,
           { device: link.name },
           pkt,
-          'unsupported device',
+          text('unsupported device', '不支持的设备'),
           text(`PodPath cannot send on ${link.name}.`, `PodPath 无法从 ${link.name} 发送。`),
         )
     }
@@ -391,7 +391,7 @@ export class Walker {
         ns,
         { device: link.name },
         pkt,
-        'not a router',
+        text('not a router', '这里不转发（IP 转发已关闭）'),
         text(
           `${l3.dst} is not an address of this namespace and IP forwarding is off here, so the packet is dropped.`,
           `${l3.dst} 不是本命名空间的地址，而这里没有开启 IP 转发，所以包被丢弃。`,

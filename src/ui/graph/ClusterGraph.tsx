@@ -6,8 +6,6 @@
 import {
   Background,
   Controls,
-  MiniMap,
-  MiniMapNode,
   Position,
   ReactFlow,
   useReactFlow,
@@ -16,7 +14,6 @@ import {
   ViewportPortal,
   type Edge,
   type FitViewOptions,
-  type MiniMapNodeProps,
 } from '@xyflow/react'
 import '@xyflow/react/dist/style.css'
 import './graph.css'
@@ -41,6 +38,7 @@ import { LinkEdge, LinkHistoryContext } from './LinkEdge.tsx'
 import { graphExtras } from './extras.ts'
 import { layoutCluster, type BoxKind, type GraphLayout } from './layout.ts'
 import { boxIds, locate } from './locate.ts'
+import { OverviewMap } from './OverviewMap.tsx'
 import { PacketLayer } from '../packet/PacketLayer.tsx'
 import { linkHistory, routeGraph, stepRoutes, type Hop, type RouteGraph } from '../packet/route.ts'
 
@@ -119,23 +117,6 @@ function flowEdges(layout: GraphLayout): Edge[] {
     // Over the node's background, under the Pods and devices they join.
     zIndex: 1,
   }))
-}
-
-const MINIMAP_FILL: Partial<Record<BoxKind, string>> = {
-  node: 'var(--g-node-bg)',
-  pod: 'var(--g-pod-bg)',
-  underlay: 'var(--g-wire)',
-  service: 'var(--g-svc-bg)',
-  l7: 'var(--g-l7-bg)',
-}
-
-/**
- * The overview map draws the boxes it colours (Nodes, Pods, Services, the underlay): at its size
- * the devices inside are noise, and at a thousand Pods their thousands of shapes were repainted
- * on every frame of a pan.
- */
-function MiniMapBox(props: MiniMapNodeProps) {
-  return /^(node|pod|svc|l7):|^underlay$/.test(props.id) ? <MiniMapNode {...props} /> : null
 }
 
 const reducedMotion = () => window.matchMedia('(prefers-reduced-motion: reduce)').matches
@@ -284,14 +265,7 @@ export default function ClusterGraph() {
               <Background gap={24} size={1} />
               <Controls showInteractive={false} showFitView={false} position="bottom-left" />
               <Camera graph={graph} layout={layout} />
-              <MiniMap
-                pannable
-                zoomable
-                style={{ width: 100, height: 64 }}
-                nodeComponent={MiniMapBox}
-                nodeColor={(n) => MINIMAP_FILL[(n as BoxFlowNode).data.box.kind] ?? 'transparent'}
-                nodeStrokeColor="var(--g-border)"
-              />
+              <OverviewMap layout={layout} label={t('graph.minimap')} />
               <ViewportPortal>
                 <PacketLayer graph={graph} places={places} routes={routes} />
               </ViewportPortal>

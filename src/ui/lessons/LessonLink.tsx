@@ -1,4 +1,5 @@
 import type { ReactNode } from 'react'
+import { openPage } from '../../app/page.ts'
 import { openLesson } from '../../app/session.ts'
 import { selectLang, useAppStore } from '../../app/store.ts'
 
@@ -18,6 +19,7 @@ export function LessonLink(props: {
       onClick={(e) => {
         if (e.metaKey || e.ctrlKey || e.shiftKey || e.button !== 0) return
         e.preventDefault()
+        openPage(null)
         void openLesson(props.id)
       }}
     >

@@ -17,6 +17,7 @@ import { TraceJson } from '../panels/TraceJson.tsx'
 import { ConnectionControl } from '../panels/ConnectionControl.tsx'
 import { Stage } from '../stage/Stage.tsx'
 import { VIEWS } from '../stage/views.ts'
+import { OfflineNotice } from '../status/OfflineNotice.tsx'
 import { Landing } from './Landing.tsx'
 
 /**
@@ -46,6 +47,7 @@ export function LessonPane() {
           {t('lesson.failed', { message: engineError })}
         </p>
       )}
+      {status === 'offline' && <OfflineNotice />}
       {status === 'invalid' && (
         <>
           <Diagnostics />

@@ -1,13 +1,18 @@
+import type { TFunction } from 'i18next'
+import { memo } from 'react'
 import { useTranslation } from 'react-i18next'
 import { hasLessonSource } from '../../app/lesson-sources.ts'
 import { selectLang, selectLessonId, useAppStore } from '../../app/store.ts'
 import { LESSONS, MODES, type ModeMeta } from '../../lessons/catalog.ts'
+import type { Lang } from '../../model/text.ts'
 import { ClockIcon, SidebarIcon } from '../icons.tsx'
 import { LessonLink } from './LessonLink.tsx'
 
 /** The curriculum's tree: cluster networking -> the four modes -> their lessons. */
 export function LessonTree({ open, onToggle }: { open: boolean; onToggle: () => void }) {
   const { t } = useTranslation()
+  const lang = useAppStore(selectLang)
+  const current = useAppStore(selectLessonId)
   return (
     <nav className={open ? 'tree' : 'tree collapsed'} aria-labelledby="tree-root">
       <div className="tree-top">
@@ -31,25 +36,37 @@ export function LessonTree({ open, onToggle }: { open: boolean; onToggle: () => 
       </div>
       <ol id="tree-modes" className="tree-modes" hidden={!open}>
         {MODES.map((m) => (
-          <ModeBranch key={m.mode} mode={m} />
+          <ModeBranch key={m.mode} mode={m} t={t} lang={lang} current={current} />
         ))}
       </ol>
     </nav>
   )
 }
 
-function lessonsOf(mode: ModeMeta['mode']) {
-  // Grouped by curriculum section (2.1 before 2.2), keeping the catalog's order within one.
-  return LESSONS.filter((l) => l.mode === mode).sort((a, b) =>
-    a.section.localeCompare(b.section, 'en', { numeric: true }),
-  )
-}
+// Each mode's lessons, grouped by curriculum section (2.1 before 2.2, 2.10 after 2.9), keeping the
+// catalog's order within one. The catalog never changes, so this is sorted once, with one
+// collator, rather than on every render of the landing page.
+const sections = new Intl.Collator('en', { numeric: true })
+const LESSONS_BY_MODE = new Map(
+  MODES.map((m) => [
+    m.mode,
+    LESSONS.filter((l) => l.mode === m.mode).sort((a, b) => sections.compare(a.section, b.section)),
+  ]),
+)
 
-function ModeBranch({ mode }: { mode: ModeMeta }) {
-  const { t } = useTranslation()
-  const lang = useAppStore(selectLang)
-  const current = useAppStore(selectLessonId)
-  const lessons = lessonsOf(mode.mode)
+/** One mode and its lessons; the tree hands down one `t`, not a useTranslation per branch. */
+const ModeBranch = memo(function ModeBranch({
+  mode,
+  t,
+  lang,
+  current,
+}: {
+  mode: ModeMeta
+  t: TFunction
+  lang: Lang
+  current: string | null
+}) {
+  const lessons = LESSONS_BY_MODE.get(mode.mode) ?? []
   const later = lessons.length === 0
   // Number the lessons only where the mode has sub-sections (2.1 same node, 2.2 across nodes).
   const subSections = lessons.some((l) => l.section !== String(mode.mode))
@@ -87,4 +104,4 @@ function ModeBranch({ mode }: { mode: ModeMeta }) {
       )}
     </li>
   )
-}
+})

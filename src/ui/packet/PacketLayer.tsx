@@ -7,7 +7,6 @@
 import { useLayoutEffect, useRef } from 'react'
 import { useTranslation } from 'react-i18next'
 import { STEP_MS, useAppStore, type AppState } from '../../app/store.ts'
-import { engineReason } from '../../i18n/engine-reasons.ts'
 import type { Outer, Step } from '../../model/trace.ts'
 import { movePacket, placePacket, stopPacket } from './motion.ts'
 import { rewritesOf, type Rewrite } from './rewrites.ts'
@@ -129,9 +128,8 @@ export function PacketLayer(props: Props) {
   const step = useAppStore((s) => s.trace?.steps[s.step] ?? null)
   const prev: Step | null = useAppStore((s) => s.trace?.steps[s.step - 1] ?? null)
   const isLast = useAppStore((s) => s.step === (s.trace?.steps.length ?? 0) - 1)
-  const rawReason = useAppStore((s) => s.trace?.reason ?? null)
+  const reason = useAppStore((s) => s.trace?.reason ?? null)
   const lang = useAppStore((s) => s.lang)
-  const reason = rawReason ? engineReason(rawReason, lang) : null
   const propsRef = useRef(props)
 
   useLayoutEffect(() => {
@@ -207,7 +205,7 @@ export function PacketLayer(props: Props) {
           {stopped && isLast && reason && (
             <p className="packet-reason">
               <span className="packet-reason-why">{t('packet.why')}</span>{' '}
-              <span lang={reason.lang}>{reason.text}</span>
+              <span lang={lang}>{reason[lang]}</span>
             </p>
           )}
         </div>

@@ -1,10 +1,12 @@
 import { useTranslation } from 'react-i18next'
 import { selectDiagnostics, selectLang, selectStatus, useAppStore } from '../../app/store.ts'
+import { stoppingCause } from '../../model/diagnostic.ts'
 import { InfoIcon, TerminalIcon } from '../icons.tsx'
 
 /**
- * The scenario's diagnostics. When the scenario does not load they are the lesson, shown as
- * what Kubernetes would answer; otherwise (warnings, notes) a small aside above the trace.
+ * The scenario's diagnostics. When the scenario does not load they are the lesson, headed by
+ * what kind of problem stops it (what Kubernetes would answer, a mistake in the file, YAML that
+ * cannot be read); otherwise (warnings, notes) a small aside above the trace.
  */
 export function Diagnostics() {
   const { t } = useTranslation()
@@ -12,6 +14,7 @@ export function Diagnostics() {
   const diagnostics = useAppStore(selectDiagnostics)
   const invalid = useAppStore(selectStatus) === 'invalid'
   if (diagnostics.length === 0) return null
+  const cause = stoppingCause(diagnostics)
   return (
     <section
       className={invalid ? 'diagnostics as-lesson' : 'diagnostics'}
@@ -19,9 +22,9 @@ export function Diagnostics() {
     >
       <h2 id="diagnostics-heading">
         {invalid ? <TerminalIcon /> : <InfoIcon />}
-        {t(invalid ? 'diagnostics.heading' : 'diagnostics.notes')}
+        {t(invalid ? `diagnostics.heading.${cause}` : 'diagnostics.notes')}
       </h2>
-      {invalid && <p>{t('diagnostics.intro')}</p>}
+      {invalid && <p>{t(`diagnostics.intro.${cause}`)}</p>}
       <ul className="diagnostic-list">
         {diagnostics.map((d, i) => (
           <li key={i} className={`diagnostic ${d.severity}`}>

@@ -2,6 +2,7 @@ import { useTranslation } from 'react-i18next'
 import { foldAt, shownIndexOf, type Fold } from '../../app/fold.ts'
 import { selectLang, selectShown, selectStep, useAppStore } from '../../app/store.ts'
 import type { Step } from '../../model/trace.ts'
+import { GlossaryText } from '../glossary/GlossaryText.tsx'
 import { Where } from './Where.tsx'
 
 /** The record a folded DNS lookup ends with, as dig prints it (the last answer in the fold). */
@@ -101,7 +102,9 @@ export function Narration() {
             <>
               {fold && <InsideFold fold={fold} pos={pos} />}
               <Where at={step.at} />
-              <p className="narration-text">{step.explain[lang]}</p>
+              <p className="narration-text">
+                <GlossaryText text={step.explain[lang]} lang={lang} />
+              </p>
             </>
           )}
         </div>

@@ -1,32 +1,36 @@
 import { useTranslation } from 'react-i18next'
 import type { Trace } from '../../model/trace.ts'
-import { engineReason } from '../../i18n/engine-reasons.ts'
 import { useAppStore } from '../../app/store.ts'
 import { CheckIcon, StopIcon } from '../icons.tsx'
 
-/** How the request ended, in one line: delivered to whom, or dropped and why. */
+/** How the request ended, in one line: which backend it reached from which address, or why not. */
 export function Outcome({ trace }: { trace: Trace }) {
   const { t } = useTranslation()
   const ok = trace.outcome === 'delivered' || trace.outcome === 'dns-only'
+  // Where the connection was accepted (after DNAT and proxies), and what the client dialled.
   const ep = trace.endpoint
+  const dialled = trace.dialled
   const lang = useAppStore((s) => s.lang)
-  const reason = trace.reason ? engineReason(trace.reason, lang) : null
+  const reason = trace.reason
   return (
     <p className={`outcome ${ok ? 'ok' : 'bad'}`}>
       {ok ? <CheckIcon /> : <StopIcon />}
       <span className="outcome-label">{t('outcome.label')}</span>
       <strong data-testid="outcome">{t(`outcome.${trace.outcome}`)}</strong>
-      {ep && trace.outcome === 'delivered' && (
-        <span>
+      {ep && (
+        <span data-testid="endpoint">
           {ep.pod
             ? t('outcome.endpoint', { pod: ep.pod, ip: ep.ip, port: ep.port })
-            : t('outcome.endpointNoPod', { ip: ep.ip, port: ep.port })}
+            : t('outcome.endpointNoPod', { node: ep.node, ip: ep.ip, port: ep.port })}
+          {dialled &&
+            (dialled.ip !== ep.ip || dialled.port !== ep.port) &&
+            ` ${t('outcome.dialled', { ip: dialled.ip, port: dialled.port })}`}
         </span>
       )}
-      {/* The engine gives the reason in English; the fixed ones have a Chinese translation. */}
+      {/* The engine writes the reason in both languages, as it does each step's narration. */}
       {reason && (
-        <span className="outcome-reason" lang={reason.lang}>
-          {reason.text}
+        <span className="outcome-reason" lang={lang}>
+          {reason[lang]}
         </span>
       )}
     </p>

@@ -1,0 +1,294 @@
+import { readFileSync } from 'node:fs'
+import { describe, expect, it } from 'vitest'
+import { goldenPath, lessonSource, type Golden } from '../../cli/golden.ts'
+import { loadScenarioSource } from '../../cli/load.ts'
+import { LESSONS, type LessonMeta } from '../../lessons/catalog.ts'
+import type { Location, Step, Trace } from '../../model/trace.ts'
+import type { ClusterSummary } from '../../sim/protocol.ts'
+import { summarize } from '../../sim/summary.ts'
+import type { ChoiceValue, Question, QuestionKind } from './question.ts'
+import { buildQuiz, questionAt, unfoldedQuestions } from './quiz.ts'
+
+interface LessonCase {
+  lesson: LessonMeta
+  cluster: ClusterSummary
+  traces: Trace[]
+}
+
+const CASES: LessonCase[] = LESSONS.map((lesson) => {
+  const golden = JSON.parse(readFileSync(goldenPath(lesson), 'utf8')) as Golden
+  const loaded = loadScenarioSource(lessonSource(lesson), `lessons/${lesson.file}`)
+  return {
+    lesson,
+    cluster: loaded.cluster ? summarize(loaded.cluster) : (null as unknown as ClusterSummary),
+    traces: golden.traces,
+  }
+})
+
+/** The nearest earlier step with an IP header (ARP steps have none). */
+function before(steps: Step[], i: number): Step | null {
+  for (let j = i - 1; j >= 0; j--) if (steps[j]!.packet.l3) return steps[j]!
+  return null
+}
+
+/**
+ * The box a step is drawn at, reduced to the fields that name it: the container a process
+ * runs in, else the device (a hostNetwork Pod's devices are its node's), else a component on a
+ * node or outside, else the node.
+ */
+function box(at: Location, cluster: ClusterSummary): string {
+  const host = cluster.pods.some((p) => `${p.namespace}/${p.name}` === at.pod && p.hostNetwork)
+  const own = at.component && at.component !== 'kernel' && at.component !== 'app'
+  if (at.pod && at.container) return `container ${at.pod} ${at.container}`
+  if (at.pod && at.device && !host) return `device ${at.pod} ${at.device}`
+  if (at.node && at.device) return `device ${at.node} ${at.device}`
+  if (at.node && own) return `component ${at.node} ${at.component}`
+  if (at.node) return `node ${at.node}`
+  return `component ${at.component}`
+}
+
+function digRecord(line: string): string {
+  const f = line.trim().split(/\s+/)
+  return `${f[3]} ${f.slice(4).join(' ')}`
+}
+
+/**
+ * Whether a choice is true of step n+1 of the golden trace: written from the trace format, not
+ * from the quiz's code, so that a quiz that draws a wrong answer fails here.
+ */
+function holds(v: ChoiceValue, steps: Step[], n: number, cluster: ClusterSummary): boolean {
+  const next = steps[n + 1]!
+  const p = next.packet
+  switch (v.kind) {
+    case 'place':
+      return box(v.at, cluster) === box(next.at, cluster)
+    case 'address': {
+      if (!p.l3) return false
+      const port = p.l4 ? (v.field === 'src' ? p.l4.srcPort : p.l4.dstPort) : null
+      return p.l3[v.field] === v.ip && port === v.port
+    }
+    case 'rule':
+      return next.lookups.some((l) => l.matched && l.rule === v.rule)
+    case 'encap':
+      if (!p.outer) return v.encap === 'none'
+      if (p.outer.encap === 'ipip') return v.encap === 'ipip'
+      return v.encap === 'vxlan' && v.vni === p.outer.vni && v.port === p.outer.l4?.dstPort
+    case 'masquerade': {
+      const was = before(steps, n + 1)!.packet.l3!.src
+      return v.to === (p.l3!.src === was ? null : p.l3!.src)
+    }
+    case 'fate':
+      if (next.action === 'drop') return v.fate === 'dropped'
+      if (next.action === 'reject') return v.fate === 'rejected'
+      return v.fate === 'delivered' && (v.source === null || v.source === p.l3?.src)
+    case 'mac':
+      return p.app?.protocol === 'arp' && p.app.answer === v.mac
+    case 'dns': {
+      if (p.app?.protocol === 'dns' && p.app.kind === 'answer')
+        return (
+          v.status === p.app.status &&
+          JSON.stringify(v.records) === JSON.stringify((p.app.answers ?? []).map(digRecord))
+        )
+      const section = next.lookups
+        .filter((l) => l.matched && l.table.startsWith('dig (answer section)'))
+        .map((l) => digRecord(l.rule))
+      return v.status === 'NOERROR' && JSON.stringify(v.records) === JSON.stringify(section)
+    }
+  }
+}
+
+const HAN = /[\u4e00-\u9fff]/
+
+describe('the predict quiz, generated from each built-in lesson', () => {
+  it('has a trace to ask about in every lesson but the one that teaches a refused Pod', () => {
+    // mode1-port-conflict ends in a diagnostic (two containers bind 8080): no packet moves.
+    expect(CASES.filter((c) => c.traces.length === 0).map((c) => c.lesson.id)).toEqual([
+      'mode1-port-conflict',
+    ])
+  })
+
+  for (const { lesson, cluster, traces } of CASES.filter((c) => c.traces.length > 0)) {
+    describe(lesson.id, () => {
+      it('asks at least 5 questions about the request the lesson opens with', () => {
+        expect(buildQuiz(traces[0]!, cluster, { seed: 1 }).questions.length).toBeGreaterThan(4)
+      })
+
+      for (const trace of traces) {
+        it(`${trace.traffic}: every right answer agrees with the golden trace, every distractor is wrong`, () => {
+          const quiz = buildQuiz(trace, cluster, { seed: 1 })
+          for (const q of quiz.questions) {
+            const where = `${q.id} ${q.prompt.en}`
+            expect(q.reveals, where).toBe(q.step + 1)
+            expect(q.choices.length, where).toBeGreaterThanOrEqual(3)
+            expect(new Set(q.choices.map((c) => c.id)).size, where).toBe(q.choices.length)
+            expect(new Set(q.choices.map((c) => c.label.en)).size, where).toBe(q.choices.length)
+            const right = q.choices.filter((c) => c.id === q.answer)
+            expect(right.length, where).toBe(1)
+            for (const c of q.choices)
+              expect([c.label.en, holds(c.value, trace.steps, q.step, cluster)], where).toEqual([
+                c.label.en,
+                c.id === q.answer,
+              ])
+          }
+        })
+
+        it(`${trace.traffic}: speaks both languages, and explains a wrong answer with the step's own words`, () => {
+          for (const q of buildQuiz(trace, cluster, { seed: 1 }).questions) {
+            const next = trace.steps[q.reveals]!
+            expect(q.prompt['zh-CN'], q.id).toMatch(HAN)
+            expect(q.prompt.en, q.id).not.toMatch(HAN)
+            for (const c of q.choices) {
+              expect(c.label.en.length, q.id).toBeGreaterThan(0)
+              expect(c.label['zh-CN'].length, q.id).toBeGreaterThan(0)
+            }
+            expect(q.why.text.en, q.id).toContain(next.explain.en)
+            expect(q.why.text['zh-CN'], q.id).toContain(next.explain['zh-CN'])
+            expect(q.why.rules, q.id).toEqual(
+              next.lookups.filter((l) => l.matched).map(({ table, rule }) => ({ table, rule })),
+            )
+          }
+        })
+      }
+
+      it('gives the same quiz for the same seed, and other distractors or order for another', () => {
+        const a = buildQuiz(traces[0]!, cluster, { seed: 7 })
+        expect(buildQuiz(traces[0]!, cluster, { seed: 7 })).toEqual(a)
+        const b = buildQuiz(traces[0]!, cluster, { seed: 8 })
+        // The same questions at the same steps: the seed chooses only distractors and order.
+        expect(b.questions.map((q) => q.id)).toEqual(a.questions.map((q) => q.id))
+        expect(JSON.stringify(b.questions.map((q) => q.choices))).not.toBe(
+          JSON.stringify(a.questions.map((q) => q.choices)),
+        )
+      })
+    })
+  }
+
+  it('asks every kind of question somewhere in the lessons', () => {
+    const kinds = new Set<QuestionKind>()
+    for (const c of CASES)
+      for (const t of c.traces)
+        for (const q of buildQuiz(t, c.cluster, { seed: 1 }).questions) kinds.add(q.kind)
+    expect([...kinds].sort()).toEqual(
+      ['address', 'arp', 'dns', 'encap', 'fate', 'masquerade', 'rule', 'where'].sort(),
+    )
+  })
+})
+
+function quizOf(id: string, traffic?: string) {
+  const c = CASES.find((x) => x.lesson.id === id)!
+  const t = traffic ? c.traces.find((x) => x.traffic === traffic)! : c.traces[0]!
+  return { quiz: buildQuiz(t, c.cluster, { seed: 1 }), trace: t }
+}
+const rightOf = (q: Question) => q.choices.find((c) => c.id === q.answer)!
+
+describe('what the quiz asks, lesson by lesson', () => {
+  it('flannel VXLAN: asks whether the packet is wrapped, and in VXLAN with VNI 1 to UDP 8472', () => {
+    const { quiz } = quizOf('mode2-flannel-vxlan')
+    const encap = quiz.questions.filter((q) => q.kind === 'encap')
+    expect(encap.length).toBe(2) // the request and the reply
+    expect(rightOf(encap[0]!).value).toEqual({ kind: 'encap', encap: 'vxlan', vni: 1, port: 8472 })
+    // Calico's VXLAN defaults are a distractor: the same technique, other numbers.
+    expect(encap[0]!.choices.map((c) => c.value)).toContainEqual({
+      kind: 'encap',
+      encap: 'vxlan',
+      vni: 4096,
+      port: 4789,
+    })
+  })
+
+  it('Calico BGP: asks whether the packet is wrapped as it crosses, and the answer is no', () => {
+    const { quiz } = quizOf('mode2-calico-bgp')
+    const encap = quiz.questions.filter((q) => q.kind === 'encap')
+    expect(encap.length).toBeGreaterThan(0)
+    for (const q of encap) expect(rightOf(q).value).toMatchObject({ encap: 'none' })
+  })
+
+  it('ClusterIP in iptables mode: asks which KUBE-SERVICES line matches, among lines of that chain', () => {
+    const { quiz, trace } = quizOf('mode3-clusterip-iptables')
+    const rule = quiz.questions.find(
+      (q) =>
+        q.kind === 'rule' && q.prompt.en.includes('nat KUBE-SERVICES') && q.phase === 'request',
+    )!
+    expect(rule).toBeDefined()
+    expect(rightOf(rule).label.en).toContain('"default/web:http cluster IP"')
+    // The distractors: the lines of KUBE-SERVICES this packet was tested against, and those the
+    // DNS query met for the other Services.
+    const chain = trace.steps
+      .flatMap((s) => s.lookups)
+      .filter((l) => l.table === 'iptables -t nat KUBE-SERVICES')
+      .map((l) => l.rule)
+    for (const c of rule.choices) expect(chain).toContain((c.value as { rule: string }).rule)
+    expect(rule.choices.length).toBe(3)
+  })
+
+  it('the DNS lookup: NXDOMAIN for the search-list names, then the ClusterIP', () => {
+    const { quiz } = quizOf('mode3-clusterip-iptables')
+    const dns = quiz.questions.filter((q) => q.kind === 'dns').map((q) => rightOf(q).label.en)
+    expect(dns.slice(0, 3)).toEqual(Array(3).fill('NXDOMAIN: no such name'))
+    expect(dns).toContain('A 10.106.171.216')
+  })
+
+  it('NodePort with externalTrafficPolicy Cluster: the source is masqueraded to the node', () => {
+    const { quiz } = quizOf('mode4-nodeport-traffic-policy', 'cluster-policy-via-node-1')
+    const masq = quiz.questions.find((q) => q.kind === 'masquerade')!
+    // MASQUERADE takes the address of the device the packet leaves by: here node-1's tunl0.
+    const tunl0 = CASES.find((c) => c.lesson.id === 'mode4-nodeport-traffic-policy')!
+      .cluster.nodes.find((n) => n.name === 'node-1')!
+      .devices.find((d) => d.name === 'tunl0')!
+    expect(rightOf(masq).value).toEqual({
+      kind: 'masquerade',
+      to: tunl0.addresses[0]!.split('/')[0],
+    })
+    expect(masq.choices.map((c) => c.value)).toContainEqual({ kind: 'masquerade', to: null })
+  })
+
+  it('externalTrafficPolicy Local: the Pod sees the client itself', () => {
+    const { quiz, trace } = quizOf('mode4-nodeport-traffic-policy', 'local-policy-via-node-2')
+    const fate = quiz.questions.filter((q) => q.kind === 'fate').at(-1)!
+    const client = trace.steps[0]!.packet.l3!.src
+    expect(rightOf(fate).value).toEqual({ kind: 'fate', fate: 'delivered', source: client })
+  })
+
+  it('a failure is asked as one: dropped by the source ranges, rejected with no endpoints', () => {
+    const fateOf = (id: string) =>
+      quizOf(id)
+        .quiz.questions.filter((q) => q.kind === 'fate')
+        .map((q) => rightOf(q).value)
+    expect(fateOf('mode3-source-ranges')).toContainEqual({
+      kind: 'fate',
+      fate: 'dropped',
+      source: null,
+    })
+    expect(fateOf('mode3-no-endpoints')).toContainEqual({
+      kind: 'fate',
+      fate: 'rejected',
+      source: null,
+    })
+  })
+
+  it('Calico: the host end of the veth answers ARP for 169.254.1.1 with ee:ee:ee:ee:ee:ee', () => {
+    const { quiz } = quizOf('mode2-calico-ipip')
+    const arp = quiz.questions.find((q) => q.kind === 'arp' && q.prompt.en.includes('169.254.1.1'))!
+    expect(rightOf(arp).value).toEqual({ kind: 'mac', mac: 'ee:ee:ee:ee:ee:ee' })
+  })
+})
+
+describe('questions in a folded phase', () => {
+  it('are left out when the step they are shown at or reveal is folded', () => {
+    const { quiz, trace } = quizOf('mode3-clusterip-iptables')
+    const dnsSteps = new Set(trace.steps.filter((s) => s.phase === 'dns').map((s) => s.index))
+    const kept = unfoldedQuestions(quiz, (i) => dnsSteps.has(i))
+    expect(kept.length).toBeGreaterThan(0)
+    expect(kept.length).toBeLessThan(quiz.questions.length)
+    for (const q of kept) expect([q.step, q.reveals].some((i) => dnsSteps.has(i))).toBe(false)
+    // Nothing folded: every question is kept.
+    expect(unfoldedQuestions(quiz, () => false)).toEqual(quiz.questions)
+  })
+
+  it('finds the question shown at a step, or none', () => {
+    const { quiz, trace } = quizOf('mode2-flannel-vxlan')
+    const q = quiz.questions[2]!
+    expect(questionAt(quiz, q.step)).toBe(q)
+    expect(questionAt(quiz, trace.steps.length - 1)).toBeNull()
+  })
+})

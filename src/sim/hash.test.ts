@@ -1,0 +1,51 @@
+import { createHash } from 'node:crypto'
+import { describe, expect, it } from 'vitest'
+import { base32, formatMac, hex, sha1, sha1Hex, sha256 } from './hash.ts'
+
+const inputs = [
+  '',
+  'abc',
+  'default/web:httptcp',
+  'default/web:httptcp10.244.1.2:8080',
+  // Longer than one 64-byte block, and exactly at the padding boundaries.
+  'kube-system/kube-dns:dns-tcp'.repeat(5),
+  'x'.repeat(55),
+  'x'.repeat(56),
+  'x'.repeat(64),
+  // Not ASCII: encoded as UTF-8, as Go hashes a string's bytes.
+  '命名空间/服务:端口tcp',
+  'café/naïve',
+]
+
+describe('hash', () => {
+  it('computes SHA-1 and SHA-256 of a string as node:crypto does over its UTF-8 bytes', () => {
+    for (const s of inputs) {
+      expect(hex(sha1(s))).toBe(createHash('sha1').update(s, 'utf8').digest('hex'))
+      expect(hex(sha256(s))).toBe(createHash('sha256').update(s, 'utf8').digest('hex'))
+    }
+  })
+
+  it('matches the FIPS 180-4 example digests of "abc"', () => {
+    expect(sha1Hex('abc')).toBe('a9993e364706816aba3e25717850c26c9cd0d89d')
+    expect(hex(sha256('abc'))).toBe(
+      'ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad',
+    )
+  })
+
+  it('prints bytes as two lower-case hex digits each, and a MAC as six of them joined by colons', () => {
+    expect(hex(new Uint8Array([0, 9, 10, 255]))).toBe('00090aff')
+    expect(formatMac([0x66, 0x0a, 0, 0xff, 0x10, 0x01, 0x99])).toBe('66:0a:00:ff:10:01')
+    expect(formatMac([0x1ff, 0, 0, 0, 0, 0])).toBe('ff:00:00:00:00:00')
+  })
+
+  it('encodes base32 as Go base32.StdEncoding (RFC 4648 test vectors)', () => {
+    const b = (s: string) => base32(new TextEncoder().encode(s))
+    expect(b('')).toBe('')
+    expect(b('f')).toBe('MY======')
+    expect(b('fo')).toBe('MZXQ====')
+    expect(b('foo')).toBe('MZXW6===')
+    expect(b('foob')).toBe('MZXW6YQ=')
+    expect(b('fooba')).toBe('MZXW6YTB')
+    expect(b('foobar')).toBe('MZXW6YTBOI======')
+  })
+})

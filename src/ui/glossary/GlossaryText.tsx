@@ -1,0 +1,30 @@
+import { useMemo } from 'react'
+import { findTerms, segments } from '../../app/glossary/find-terms.ts'
+import type { Lang } from '../../model/text.ts'
+import { Term } from './Term.tsx'
+import './glossary.css'
+
+/**
+ * Running text (a step's narration, a caption) with its glossary terms marked, each term's
+ * first mention only, each opening its explanation. Renders inline: put it inside the text's
+ * own element.
+ */
+export function GlossaryText({ text, lang }: { text: string; lang: Lang }) {
+  const parts = useMemo(
+    () => segments(text, findTerms(text, lang, { firstOnly: true })),
+    [text, lang],
+  )
+  return (
+    <>
+      {parts.map((p, i) =>
+        p.term ? (
+          <Term key={`${i}-${p.term}`} id={p.term}>
+            {p.text}
+          </Term>
+        ) : (
+          p.text
+        ),
+      )}
+    </>
+  )
+}
