@@ -124,10 +124,10 @@ test.describe('offline, with no saved copy', () => {
       'You are offline, and PodPath has not finished saving itself in this browser',
     )
     const lesson = LESSONS.find((l) => l.id === 'mode3-clusterip-iptables')!
-    await page
-      .getByRole('navigation', { name: 'Cluster networking' })
-      .getByRole('link', { name: lesson.title.en })
-      .click()
+    const tree = page.getByRole('navigation', { name: 'Cluster networking' })
+    // The list folds away when a lesson opens, so the stage has the width; it opens again.
+    await tree.getByRole('button', { name: 'Show the lessons' }).click()
+    await tree.getByRole('link', { name: lesson.title.en }).click()
     const notice = page.getByRole('alert')
     await expect(notice).toContainText('This could not be downloaded: the browser is offline')
     await expect(page.getByText(/simulator stopped/)).toHaveCount(0)
