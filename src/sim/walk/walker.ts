@@ -172,6 +172,7 @@ export class Walker {
       explain,
     })
     if (!opts.sideMessage) this.last = snapshot
+    this.state.onStep?.(this.steps.length - 1)
   }
 
   drop(
