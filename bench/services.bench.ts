@@ -11,7 +11,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import { parseScenario } from '../src/model/parse-scenario.ts'
-import { buildCluster } from '../src/sim/build/build-cluster.ts'
+import { buildCluster } from '../src/sim/assemble/build-cluster.ts'
 import { nodeIptables, nodeNftablesTable } from '../src/sim/proxy/kube-proxy.ts'
 import { nftRulesTested } from '../src/sim/walk/nft-narration.ts'
 import type { Trace } from '../src/model/trace.ts'

@@ -2,7 +2,7 @@
 import type { Where } from '../../model/diagnostic.ts'
 import type { Text } from '../../model/text.ts'
 import type { BuiltNode, BuiltPod } from '../cluster.ts'
-import type { BuildContext } from '../build/context.ts'
+import type { BuildContext } from '../assemble/context.ts'
 import type { RestoreRule } from '../proxy/iptables-rules.ts'
 
 /** A Pod address the scenario already gives (status.podIP, or a CNI's annotation), by node. */

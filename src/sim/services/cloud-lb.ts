@@ -15,7 +15,7 @@ import type { CloudProvider, LoadBalancerIngressDecl } from '../../model/scenari
 import { hex, sha256 } from '../hash.ts'
 import type { BuiltService } from './service.ts'
 import { text } from '../../model/text.ts'
-import { report, type BuildContext } from '../build/context.ts'
+import { report, type BuildContext } from '../assemble/context.ts'
 
 /** 198.51.100.0/24: the first usable address is .1. */
 const GENERIC_BASE = ((198 << 24) | (51 << 16) | (100 << 8)) >>> 0
