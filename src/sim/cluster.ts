@@ -12,8 +12,8 @@ import type {
 import type { Cidr } from '../model/ipv4.ts'
 import type { NetNs } from './net/netns.ts'
 import type { BuiltService } from './services/service.ts'
-import type { BuiltLoadBalancer } from './services/cloud-lb.ts'
-import type { CniIptables } from './cni/dataplane.ts'
+import type { BuiltLoadBalancer } from './services/load-balancer.ts'
+import type { CniIptables } from './cni/cni-iptables.ts'
 
 export interface BuiltNode {
   name: string

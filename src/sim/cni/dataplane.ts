@@ -3,7 +3,7 @@ import type { Where } from '../../model/diagnostic.ts'
 import type { Text } from '../../model/text.ts'
 import type { BuiltNode, BuiltPod } from '../cluster.ts'
 import type { BuildContext } from '../assemble/context.ts'
-import type { RestoreRule } from '../proxy/iptables-rules.ts'
+import type { CniIptables } from './cni-iptables.ts'
 
 /** A Pod address the scenario already gives (status.podIP, or a CNI's annotation), by node. */
 export interface GivenAddress {
@@ -12,16 +12,6 @@ export interface GivenAddress {
   /** `namespace/name` of the Pod. */
   pod: string
   where: Where
-}
-
-/** Rules a CNI's node agent keeps in iptables beside kube-proxy's (kindnet's masquerade). */
-export interface CniIptables {
-  /** User chains of the nat table it creates. */
-  natChains: string[]
-  /** Rules in its own chains. */
-  rules: RestoreRule[]
-  /** Its jumps from the built-in chains, appended after kube-proxy's. */
-  jumps: RestoreRule[]
 }
 
 export interface CniDataplane {

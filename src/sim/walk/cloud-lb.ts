@@ -16,7 +16,7 @@
 import { cidrContains, formatCidr, formatIp, parseIp } from '../../model/ipv4.ts'
 import { text } from '../../model/text.ts'
 import type { Lookup, Packet } from '../../model/trace.ts'
-import type { BuiltLoadBalancer } from '../services/cloud-lb.ts'
+import type { BuiltLoadBalancer } from '../services/load-balancer.ts'
 import type { Walker, WalkResult } from './walker.ts'
 
 export const AT_CLOUD_LB = {
