@@ -17,13 +17,14 @@ import {
 import type { Cluster } from './cluster.ts'
 import { createRng } from './rng.ts'
 import { resolveSource, resolveTarget } from './target.ts'
-import { WalkState } from './walk/state.ts'
+import { WalkState, type MemoryKey } from './walk/state.ts'
 import { Walker } from './walk/walker.ts'
 import { dnsPhase } from './dns/lookup.ts'
 import { internetSend } from './walk/internet.ts'
-import { IpvsLedger } from './proxy/ipvs-ledger.ts'
+import { IPVS_LEDGER, IpvsLedger } from './proxy/ipvs-ledger.ts'
+import { dataPlaneHooks } from './assemble/data-planes.ts'
 import { MAX_CONNECTIONS } from './limits.ts'
-import { RecentLists } from './proxy/recent.ts'
+import { RECENT_LISTS, RecentLists } from './proxy/recent.ts'
 import type { CtEntry } from './walk/conntrack.ts'
 import { connect, follow, replyTarget, unwind } from './walk/proxy-process.ts'
 import { answerText, publicDnsSteps } from './ingress/answer.ts'
@@ -85,7 +86,13 @@ export function traceSession(
   }
   let t: Trace | null = null
   for (let i = 1; i <= k; i++) {
-    const walk = new WalkState(cluster, state.ipvs, state.recent)
+    const walk = new WalkState(
+      cluster,
+      new Map<MemoryKey<unknown>, unknown>([
+        [IPVS_LEDGER, state.ipvs],
+        [RECENT_LISTS, state.recent],
+      ]),
+    )
     t = traceOne(cluster, traffic, (seed + i - 1) >>> 0, walk)
     for (const [ns, entries] of walk.conntrack) {
       state.conntrack.set(ns, [...(state.conntrack.get(ns) ?? []), ...entries])
@@ -122,7 +129,7 @@ function traceOne(cluster: Cluster, traffic: TrafficDecl, seed: number, walk: Wa
   const target = resolved.value
 
   const rng = createRng(seed)
-  const walker = new Walker(walk, rng, 'request')
+  const walker = new Walker(walk, rng, 'request', dataPlaneHooks(cluster))
   walker.seed = seed
   const srcPort = rng.int(EPHEMERAL_MIN, EPHEMERAL_MAX)
   let dnsAddress = false

@@ -191,6 +191,7 @@ export function buildCluster(scenario: Scenario): BuildResult {
     cniIptables: new Map<string, CniIptables>(
       dataplane.iptables ? ctx.nodes.map((n) => [n.name, dataplane.iptables!(ctx, n)]) : [],
     ),
+    underlay: dataplane.underlay ?? 'lan',
     routerMac,
     services,
     loadBalancers: describeLoadBalancers(services, ctx.nodes),

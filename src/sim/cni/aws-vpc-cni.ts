@@ -85,6 +85,7 @@ export function awsVpcDataplane(): CniDataplane {
     return limitsOf(type) ?? INSTANCE_LIMITS[DEFAULT_INSTANCE_TYPE]!
   }
   return {
+    underlay: 'vpc',
     overhead: 0,
     prepareNodes(ctx) {
       const type = ctx.decl.cni.instanceType ?? DEFAULT_INSTANCE_TYPE

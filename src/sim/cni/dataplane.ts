@@ -1,7 +1,7 @@
 /** What every CNI implementation provides to the cluster build. */
 import type { Where } from '../../model/diagnostic.ts'
 import type { Text } from '../../model/text.ts'
-import type { BuiltNode, BuiltPod } from '../cluster.ts'
+import type { BuiltNode, BuiltPod, Underlay } from '../cluster.ts'
 import type { BuildContext } from '../assemble/context.ts'
 import type { CniIptables } from './cni-iptables.ts'
 
@@ -15,6 +15,8 @@ export interface GivenAddress {
 }
 
 export interface CniDataplane {
+  /** The node network the plugin needs (default 'lan'). */
+  readonly underlay?: Underlay
   /** Bytes of encapsulation each packet pays: 50 for VXLAN, 20 for IP-in-IP, 0 otherwise. */
   readonly overhead: number
   /**
