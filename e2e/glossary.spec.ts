@@ -49,7 +49,9 @@ test.describe('glossary terms in the narration', () => {
     // from the keyboard.
     await term.evaluate((el: HTMLElement) => {
       const all = [
-        ...document.querySelectorAll<HTMLElement>('a[href], button, input, select, [tabindex="0"]'),
+        ...document.querySelectorAll<HTMLElement>(
+          'a[href], button, input, select, summary, [tabindex="0"]',
+        ),
       ]
       all[all.indexOf(el) - 1]!.focus()
     })

@@ -80,7 +80,8 @@ test.describe('the cluster graph', () => {
     page,
   }) => {
     const places = expectedPlaces('mode2-flannel-vxlan')
-    await page.goto('/?lesson=mode2-flannel-vxlan&lang=en')
+    // The whole cluster in view (the camera follows the packet by default).
+    await page.goto('/?lesson=mode2-flannel-vxlan&lang=en&camera=whole')
     const graph = page.getByRole('figure', { name: /Cluster graph/ })
     await expect(graph).toBeVisible()
     for (const box of ['node:node-1', 'node:node-2', 'pod:default/client', 'pod:default/web-0'])
@@ -143,18 +144,26 @@ test.describe('the cluster graph', () => {
     await expect(page.locator('.step-list > li').nth(3)).toHaveClass(/selected/)
   })
 
-  test('Space plays and pauses when nothing is focused', async ({ page }) => {
+  test('P plays and pauses when nothing is focused; Space steps, as a slide show does', async ({
+    page,
+  }) => {
     await page.goto('/?lesson=mode2-flannel-vxlan&lang=en&step=0')
     const play = page.getByTestId('play')
     await expect(play).toHaveText('Play')
     await page.locator('body').focus()
-    await page.keyboard.press(' ')
+    await page.keyboard.press('p')
     await expect(play).toHaveText('Pause')
+    await page.keyboard.press('p')
+    await expect(play).toHaveText('Play')
+    const at = Number(param(page, 'step'))
     await page.keyboard.press(' ')
+    await expect.poll(() => param(page, 'step')).toBe(String(at + 1))
     await expect(play).toHaveText('Play')
   })
 
-  test('follows the packet at a readable zoom when asked to', async ({ page }) => {
+  test('follows the packet at a readable zoom by default, and shows the whole cluster on W', async ({
+    page,
+  }) => {
     await page.setViewportSize({ width: 1024, height: 768 })
     await page.goto('/?lesson=mode3-clusterip-iptables&lang=en')
     const follow = page.getByRole('button', { name: 'Follow the packet' })
@@ -162,24 +171,34 @@ test.describe('the cluster graph', () => {
       page
         .locator('.react-flow__viewport')
         .evaluate((e) => new DOMMatrix(getComputedStyle(e).transform).a)
-    await expect.poll(scale).toBeLessThan(1)
-    await follow.click()
     await expect(follow).toHaveAttribute('aria-pressed', 'true')
     await expect.poll(scale).toBeGreaterThanOrEqual(1)
-    // The packet's box is in the middle of the graph.
-    await page.getByRole('button', { name: 'Next step' }).click()
-    const centre = async (selector: string) => {
-      const b = (await page.locator(selector).boundingBox())!
-      return { x: b.x + b.width / 2, y: b.y + b.height / 2 }
+    // The packet's box is on screen, whole, at every step the camera follows.
+    const inside = async () => {
+      const [box, canvas] = [
+        (await page.locator('.g-box.is-current').boundingBox())!,
+        (await page.locator('.graph-canvas').boundingBox())!,
+      ]
+      return (
+        box.x >= canvas.x &&
+        box.y >= canvas.y &&
+        box.x + box.width <= canvas.x + canvas.width &&
+        box.y + box.height <= canvas.y + canvas.height
+      )
     }
-    await expect
-      .poll(async () => {
-        const [box, canvas] = [await centre('.g-box.is-current'), await centre('.graph-canvas')]
-        return Math.max(Math.abs(box.x - canvas.x), Math.abs(box.y - canvas.y))
-      })
-      .toBeLessThan(5)
+    for (let i = 0; i < 3; i++) {
+      await page.getByRole('button', { name: 'Next step' }).click()
+      await expect.poll(inside).toBe(true)
+    }
     await follow.click()
+    await expect(follow).toHaveAttribute('aria-pressed', 'false')
     await expect.poll(scale).toBeLessThan(1)
+    expect(param(page, 'camera')).toBe('whole')
+    await page.locator('body').focus()
+    await page.keyboard.press('w')
+    await expect(follow).toHaveAttribute('aria-pressed', 'true')
+    await expect.poll(scale).toBeGreaterThanOrEqual(1)
+    await expect.poll(() => param(page, 'camera')).toBeNull()
   })
 
   test('brings one layer forward and dims the rest, never the packet’s box', async ({ page }) => {
@@ -235,8 +254,9 @@ test.describe('the cluster graph', () => {
     // Step 8 is on the underlay; step 9 on node-2's flannel.1, reached through node-2's eth0.
     expect(places[8]).toBe('underlay')
     expect(places[9]).toBe('dev:node-2:flannel.1')
+    // A still camera (the whole cluster), so the packet's own move is what is measured.
     await page.clock.install()
-    await page.goto('/?lesson=mode2-flannel-vxlan&lang=en&step=8')
+    await page.goto('/?lesson=mode2-flannel-vxlan&lang=en&step=8&camera=whole')
     await page.getByRole('toolbar', { name: 'Playback' }).getByLabel('Speed').selectOption('0.25')
     await expect(page.getByTestId('packet')).toHaveAttribute('data-at', places[8]!)
     await freezeClock(page)
@@ -252,7 +272,8 @@ test.describe('the cluster graph', () => {
     expect(end.moving).toBe(false)
     expect(Math.abs(end.x - (target.x + target.width / 2))).toBeLessThan(2)
     expect(Math.abs(end.y - target.y)).toBeLessThan(2)
-    // On its way it passed the top of node-2's eth0, where the wire from the underlay ends.
+    // On its way it went through node-2's eth0: in under it, where the wire from the underlay
+    // ends, and out of its top to flannel.1.
     const eth0 = await boxRect(page, 'dev:node-2:eth0')
     expect(distanceToPath({ x: eth0.x + eth0.width / 2, y: eth0.y }, seen)).toBeLessThan(3)
     // A straight line from start to end would pass nowhere near there.
@@ -291,8 +312,9 @@ test.describe('the cluster graph', () => {
     // Still wrapped on the wire between the nodes, and on its way to the tunnel device that
     // unwraps it; unwrapped once there.
     const head = packet.locator('.packet-envelope-head')
+    // A still camera: panning with the packet would keep the page busy while the move is timed.
     await page.clock.install()
-    await page.goto(`/?lesson=mode2-flannel-vxlan&lang=en&step=${unwrapped - 1}`)
+    await page.goto(`/?lesson=mode2-flannel-vxlan&lang=en&camera=whole&step=${unwrapped - 1}`)
     await expect(head).toBeVisible()
     await page.getByRole('toolbar', { name: 'Playback' }).getByLabel('Speed').selectOption('0.25')
     await freezeClock(page)
@@ -351,7 +373,8 @@ test.describe('the cluster graph', () => {
     const dash = () => tunnel.evaluate((e) => getComputedStyle(e).strokeDasharray)
     // The DNS query leaves node-1 through flannel.1 and eth0 first.
     const dnsOut = trace.steps.findIndex((s) => s.phase === 'dns' && s.action === 'encapsulate')
-    await page.goto(`/?lesson=mode3-clusterip-iptables&lang=en&step=${dnsOut}`)
+    // The whole cluster in view: the links drawn are the links on screen.
+    await page.goto(`/?lesson=mode3-clusterip-iptables&lang=en&camera=whole&step=${dnsOut}`)
     // The graph loads after the lesson text; on a busy machine that takes a while.
     await expect(tunnel).toBeAttached({ timeout: 20_000 })
     await expect(tunnel).not.toHaveClass(/g-trail/)
@@ -361,13 +384,15 @@ test.describe('the cluster graph', () => {
     const dotted = await dash()
     // The request takes the same way later: the link turns solid, in the request's colour.
     const reqOut = trace.steps.findIndex((s) => s.phase === 'request' && s.action === 'encapsulate')
-    await page.goto(`/?lesson=mode3-clusterip-iptables&lang=en&step=${reqOut + 2}`)
+    await page.goto(`/?lesson=mode3-clusterip-iptables&lang=en&camera=whole&step=${reqOut + 2}`)
     await expect(tunnel).toBeAttached({ timeout: 20_000 })
     await expect(tunnel).toHaveClass(/g-trail-request/)
     await expect(tunnel).not.toHaveClass(/g-hop/)
     expect(await dash()).not.toBe(dotted)
     // The reply comes back into node-1 over the underlay wire, dashed.
-    await page.goto(`/?lesson=mode3-clusterip-iptables&lang=en&step=${trace.steps.length - 1}`)
+    await page.goto(
+      `/?lesson=mode3-clusterip-iptables&lang=en&camera=whole&step=${trace.steps.length - 1}`,
+    )
     await expect(tunnel).toBeAttached({ timeout: 20_000 })
     const wire = path('wire:dev:node-1:eth0->underlay')
     await expect(wire).toHaveClass(/g-trail-reply/)
@@ -381,7 +406,7 @@ test.describe('the cluster graph', () => {
   for (const colorScheme of ['light', 'dark'] as const) {
     test(`speaks Chinese and passes axe (${colorScheme})`, async ({ page }) => {
       await page.emulateMedia({ colorScheme })
-      await page.goto('/?lesson=mode3-loadbalancer&lang=zh-CN')
+      await page.goto('/?lesson=mode3-loadbalancer&lang=zh-CN&camera=whole')
       const controls = page.getByRole('toolbar', { name: '播放' })
       await expect(controls.getByRole('button', { name: '下一步' })).toBeVisible()
       await expect(page.getByRole('figure', { name: /集群图/ })).toBeVisible()

@@ -85,7 +85,7 @@ test.describe("opening one's own scenario", () => {
     await expect(page.getByText(/The address does not hold the file/)).toBeVisible()
 
     // Its other request, from the traffic picker.
-    await page.getByRole('button', { name: 'back', exact: true }).click()
+    await page.getByRole('combobox', { name: 'Request to follow' }).selectOption('back')
     await expect(page.locator('.step-list > li')).toHaveCount(e.steps('back'))
     expect(await seriousA11yViolations(page)).toEqual([])
 
@@ -144,6 +144,7 @@ test.describe("opening one's own scenario", () => {
     await expect(page.locator('.step-list > li')).toHaveCount(
       engine('pasted.yaml', VALID).steps('to-web'),
     )
+    await page.getByRole('button', { name: '显示课程列表' }).click()
     await page.getByRole('navigation', { name: '集群网络' }).getByRole('link').first().click()
     await expect(page.getByRole('heading', { level: 1 })).not.toHaveText('pasted.yaml')
     expect(param(page, 'lesson')).not.toBeNull()

@@ -26,21 +26,17 @@ test.describe('the CNI switch of a Pod-to-Pod lesson', () => {
     await page.goto(`/?lesson=${lesson.id}&lang=en`)
     const json = page.getByTestId('trace-json')
     await expect(json).toHaveCount(1)
-    const cni = page.getByRole('group', { name: 'CNI', exact: true })
-    await expect(cni.getByRole('button', { name: /^flannel VXLAN/ })).toHaveAttribute(
-      'aria-pressed',
-      'true',
-    )
+    const cni = page.getByRole('combobox', { name: 'CNI', exact: true })
+    await expect(cni).toHaveValue('flannel-vxlan')
+    // The lesson's own choice says so.
+    await expect(cni.locator('option:checked')).toHaveText('flannel VXLAN (lesson)')
     await expect(page.locator('.step-list > li.action-encapsulate')).toHaveCount(
       encapsulations(vxlan.traceOf(traffic)),
     )
     await expect(page.getByRole('note')).toHaveCount(0)
 
-    await cni.getByRole('button', { name: 'flannel host-gw' }).click()
-    await expect(cni.getByRole('button', { name: 'flannel host-gw' })).toHaveAttribute(
-      'aria-pressed',
-      'true',
-    )
+    await cni.selectOption({ label: 'flannel host-gw' })
+    await expect(cni).toHaveValue('flannel-host-gw')
     await expect.poll(() => json.textContent()).toBe(traceJson(hostGw.traceOf(traffic)))
     await expect(page.locator('.step-list > li')).toHaveCount(hostGw.traceOf(traffic).steps.length)
     await expect(page.locator('.step-list > li.action-encapsulate')).toHaveCount(0)
@@ -49,7 +45,7 @@ test.describe('the CNI switch of a Pod-to-Pod lesson', () => {
     expect(await seriousA11yViolations(page)).toEqual([])
 
     // Calico IPIP: another plugin entirely, and again the engine's own trace.
-    await cni.getByRole('button', { name: 'Calico IPIP' }).click()
+    await cni.selectOption({ label: 'Calico IPIP' })
     const ipip = engineView(lesson, { cni: 'calico-ipip' })
     await expect.poll(() => json.textContent()).toBe(traceJson(ipip.traceOf(traffic)))
     expect(param(page, 'cni')).toBe('calico-ipip')
@@ -93,12 +89,9 @@ test.describe('the kube-proxy switch of a Service lesson', () => {
         ),
       ).toContain('iptables -t nat')
 
-      const proxy = page.getByRole('group', { name: 'kube-proxy mode' })
-      await expect(proxy.getByRole('button', { name: /^iptables/ })).toHaveAttribute(
-        'aria-pressed',
-        'true',
-      )
-      await proxy.getByRole('button', { name: mode === 'ipvs' ? 'IPVS' : 'nftables' }).click()
+      const proxy = page.getByRole('combobox', { name: 'kube-proxy mode' })
+      await expect(proxy).toHaveValue('iptables')
+      await proxy.selectOption({ label: mode === 'ipvs' ? 'IPVS' : 'nftables' })
       await expect.poll(() => json.textContent()).toBe(traceJson(switched.traceOf(traffic)))
       const want = tool === 'nft' ? 'nft ip kube-proxy' : 'ipvsadm'
       const steps = switched.traceOf(traffic).steps
@@ -118,9 +111,7 @@ test.describe('the kube-proxy switch of a Service lesson', () => {
     const json = page.getByTestId('trace-json')
     await expect(json).toHaveCount(1)
     expect(await json.textContent()).toBe(traceJson(ipvs.traceOf(ipvs.traffic[0]!)))
-    await expect(
-      page.getByRole('group', { name: 'kube-proxy mode' }).getByRole('button', { name: 'IPVS' }),
-    ).toHaveAttribute('aria-pressed', 'true')
+    await expect(page.getByRole('combobox', { name: 'kube-proxy mode' })).toHaveValue('ipvs')
     await expect(page.getByRole('button', { name: 'L3: Pods, nodes, tunnels' })).toHaveAttribute(
       'aria-pressed',
       'true',
@@ -137,7 +128,7 @@ test.describe('the kube-proxy switch of a Service lesson', () => {
     const json = page.getByTestId('trace-json')
     await expect(json).toHaveCount(1)
     expect(await json.textContent()).toBe(traceJson(asWritten.traceOf(asWritten.traffic[0]!)))
-    await expect(page.getByRole('group', { name: 'CNI', exact: true })).toHaveCount(0)
+    await expect(page.getByRole('combobox', { name: 'CNI', exact: true })).toHaveCount(0)
     expect(param(page, 'cni')).toBe(null)
   })
 })
@@ -147,7 +138,7 @@ test.describe('the switches in Chinese', () => {
     await page.emulateMedia({ colorScheme: 'dark' })
     const lesson = byId('mode3-loadbalancer')
     await page.goto(`/?lesson=${lesson.id}&cni=calico-bgp&proxy=nftables&lang=zh-CN`)
-    await expect(page.getByRole('group', { name: 'kube-proxy 模式' })).toBeVisible()
+    await expect(page.getByRole('combobox', { name: 'kube-proxy 模式' })).toBeVisible()
     await expect(page.getByRole('note')).toContainText('这节课是按 flannel VXLAN 和 iptables 写的')
     await expect(page.getByRole('button', { name: '回到课程原本的设置' })).toBeVisible()
     await expect(page.getByTestId('trace-json')).toHaveCount(1)

@@ -89,7 +89,7 @@ test.describe('the phase timeline under the graph', () => {
     await expect(graph.locator('.is-current')).toHaveAttribute('data-box', places[35]!)
   })
 
-  test('answers the arrow keys, Page Up/Down by phase, Home and End', async ({ page }) => {
+  test('answers the arrow keys, Shift+Page Up/Down by phase, Home and End', async ({ page }) => {
     const { trace } = lessonTrace(CAPSTONE)
     const n = trace.steps.length
     const bands = phaseBands(trace.steps)
@@ -105,9 +105,14 @@ test.describe('the phase timeline under the graph', () => {
     await page.keyboard.press('ArrowLeft')
     await expect(slider).toHaveAttribute('aria-valuenow', '2')
     await expect.poll(() => param(page, 'step')).toBe('1')
-    await page.keyboard.press('PageDown')
+    await page.keyboard.press('Shift+PageDown')
     await expect(slider).toHaveAttribute('aria-valuenow', String(bands[1]!.start + 1))
     await expect(slider).toHaveAttribute('aria-valuetext', new RegExp(`: request, `))
+    // Page Down alone is one step, as a presentation clicker means it, on the slider too.
+    await page.keyboard.press('PageDown')
+    await expect(slider).toHaveAttribute('aria-valuenow', String(bands[1]!.start + 2))
+    await page.keyboard.press('Shift+PageUp')
+    await expect(slider).toHaveAttribute('aria-valuenow', String(bands[1]!.start + 1))
     await page.keyboard.press('End')
     await expect(slider).toHaveAttribute('aria-valuenow', String(n))
     await expect(page.locator('.step-list > li').last()).toHaveClass(/selected/)
@@ -196,6 +201,7 @@ test.describe('filtering the step list', () => {
     await page.getByTestId('filter-phase-reply').click()
     await expect(page.getByTestId('filter-status')).toBeVisible()
     const tree = page.getByRole('navigation', { name: 'Cluster networking' })
+    await tree.getByRole('button', { name: 'Show the lessons' }).click()
     await tree.getByRole('link', { name: other.lesson.title.en }).click()
     await expect(page.getByRole('heading', { level: 1 })).toHaveText(other.lesson.title.en)
     await expect(page.locator('.step-list > li')).toHaveCount(other.trace.steps.length)

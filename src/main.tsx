@@ -4,6 +4,7 @@ import { registerServiceWorker, watchNetwork } from './app/offline.ts'
 import { parsePage } from './app/page.ts'
 import { openLesson, retryLast } from './app/session.ts'
 import { useAppStore } from './app/store.ts'
+import { startStageSync } from './app/stage-sync.ts'
 import { parseUrl, syncUrl } from './app/url.ts'
 import { detectLang, initI18n } from './i18n/i18n.ts'
 import { App } from './ui/App.tsx'
@@ -11,6 +12,8 @@ import { AppCrash } from './ui/status/AppCrash.tsx'
 import './ui/theme.css'
 import './ui/app.css'
 import './ui/workspace.css'
+// Last: the stage's layout decides over the sheets above.
+import './ui/stage/stage.css'
 
 const url = parseUrl(window.location.search)
 const lang = detectLang(url.lang, navigator.languages)
@@ -19,6 +22,9 @@ useAppStore.setState({
   seed: url.seed,
   page: parsePage(window.location.search),
   ...(url.layer ? { graphLayer: url.layer } : {}),
+  ...(url.camera ? { camera: url.camera } : {}),
+  ...(url.view ? { view: url.view } : {}),
+  ...(url.box ? { inspecting: url.box } : {}),
 })
 initI18n(lang)
 
@@ -30,6 +36,8 @@ createRoot(document.getElementById('root')!).render(
   </StrictMode>,
 )
 
+// Presenter mode's two windows keep one step (the speaker window is this app, speaker=1).
+startStageSync()
 // A lesson that could not be downloaded opens by itself once the network is back.
 watchNetwork(() => void retryLast())
 

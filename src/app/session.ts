@@ -6,12 +6,13 @@
 import { LESSONS, type LessonMeta } from '../lessons/catalog.ts'
 import type { ClusterOverrides, CniChoice } from '../model/overrides.ts'
 import type { KubeProxyMode } from '../model/scenario.ts'
+import { foldsFor, foldToOpen } from './fold.ts'
 import { hasLessonSource, lessonFileName, loadLessonSource } from './lesson-sources.ts'
 import { isUnreachable } from './offline.ts'
 import { clampStep, useAppStore, type AppState, type ScenarioSlice } from './store.ts'
 import { createEngineClient, EngineCancelled, type EngineClient } from './worker-client.ts'
 import { LESSON_PARAMS, type UrlCorrection, type UrlParam } from './url.ts'
-import type { LabSummary } from '../sim/protocol.ts'
+import type { InspectTarget, LabSummary } from '../sim/protocol.ts'
 
 let engine: EngineClient | null = null
 let generation = 0
@@ -107,12 +108,19 @@ async function showTrace(
   const { seed, connection } = useAppStore.getState()
   const trace = traffic ? await getEngine().trace(traffic, seed, connection) : null
   if (gen !== generation) return
+  const { lessonId } = useAppStore.getState()
+  // What the lesson does not teach folds into one step (fold.ts); a new trace starts folded.
+  const folds = trace ? foldsFor(LESSONS.find((l) => l.id === lessonId) ?? null, trace.steps) : []
   const shown = clampStep(step, trace)
+  // A step from the URL that a fold hides opens it.
+  const hiding = foldToOpen(folds, new Set(), shown)
   // A step the address names past the last one: the last is shown, and the page says so.
   const past = notices && trace && shown !== step && notices.every((n) => n.param !== 'step')
   useAppStore.setState({
     status: 'ready',
     trace,
+    folds,
+    openFolds: new Set(hiding ? [hiding.id] : []),
     step: shown,
     playing: false,
     ...(past && {
@@ -341,4 +349,34 @@ export async function labScript(): Promise<LabSummary> {
   const base = file.replace(/\.ya?ml$/, '')
   const tag = [cniSwitch, proxySwitch].filter((x): x is NonNullable<typeof x> => !!x).join('-')
   return getEngine().lab(tag ? `${base}-${tag}.yaml` : file, seed)
+}
+
+let inspecting = 0
+
+const sameTarget = (a: InspectTarget, b: InspectTarget) =>
+  'node' in a ? 'node' in b && a.node === b.node : 'pod' in b && a.pod === b.pod
+
+/**
+ * Opens a node or a Pod: the engine prints its tables as they stand just after `step` of the
+ * trace shown, and marks the entries the trace uses. The newest request wins; the last answer
+ * stays on screen while the next one is computed.
+ */
+export async function inspectTables(target: InspectTarget, step: number): Promise<void> {
+  const { selectedTraffic, seed, connection, inspection } = useAppStore.getState()
+  if (!selectedTraffic) return
+  const gen = ++inspecting
+  const kept = inspection && sameTarget(inspection.target, target) ? inspection.result : null
+  useAppStore.setState({
+    inspection: { target, step, status: 'loading', result: kept, error: null },
+  })
+  try {
+    const result = await getEngine().inspect(selectedTraffic, seed, connection, step, target)
+    if (gen !== inspecting) return
+    useAppStore.setState({ inspection: { target, step, status: 'ready', result, error: null } })
+  } catch (err) {
+    if (gen !== inspecting) return
+    useAppStore.setState({
+      inspection: { target, step, status: 'failed', result: null, error: (err as Error).message },
+    })
+  }
 }

@@ -6,9 +6,10 @@ import { create, type StateCreator } from 'zustand'
 import type { Diagnostic } from '../model/diagnostic.ts'
 import type { Lang } from '../model/text.ts'
 import type { Trace } from '../model/trace.ts'
-import type { ClusterSummary } from '../sim/protocol.ts'
+import type { ClusterSummary, Inspection, InspectTarget } from '../sim/protocol.ts'
 import type { CniChoice, ClusterOverrides } from '../model/overrides.ts'
 import type { KubeProxyMode } from '../model/scenario.ts'
+import { foldToOpen, shownSteps, type Fold, type Shown } from './fold.ts'
 import type { UrlCorrection } from './url.ts'
 
 export type ScenarioStatus =
@@ -66,12 +67,41 @@ export interface PlaybackSlice {
   togglePlay: () => void
   setPlaying: (playing: boolean) => void
   setSpeed: (speed: Speed) => void
+  /**
+   * The trace's folds (src/app/fold.ts: the parts its lesson does not teach, each shown as one
+   * step) and those the learner opened. Going to a step a closed fold hides opens it.
+   */
+  folds: Fold[]
+  openFolds: ReadonlySet<string>
+  setFoldOpen: (id: string, open: boolean) => void
 }
 
 /** Which layer of the network the graph brings forward (the rest is dimmed, never hidden). */
 export const GRAPH_LAYERS = ['all', 'l2', 'l3', 'services'] as const
 export type GraphLayer = (typeof GRAPH_LAYERS)[number]
 
+/**
+ * The views of the one stage (src/ui/stage/views.ts says what each shows around the graph):
+ * explore is the default; present is for a class (`present=1`); speaker is presenter mode's
+ * second window (`speaker=1`): the narration, the next step and the tables, no graph. Predict
+ * (issue 12) and embed (issue 13, `embed=1`) are meant to join this list, one entry each in
+ * views.ts.
+ */
+export const STAGE_VIEWS = ['explore', 'present', 'speaker'] as const
+export type StageView = (typeof STAGE_VIEWS)[number]
+
+/** Where the graph's camera looks: at the packet's hop and its neighbours, or at everything. */
+export const CAMERAS = ['follow', 'whole'] as const
+export type Camera = (typeof CAMERAS)[number]
+
+export interface InspectionState {
+  target: InspectTarget
+  step: number
+  status: 'loading' | 'ready' | 'failed'
+  /** The last answer (kept while the next step's is on its way); null: no such node or Pod. */
+  result: Inspection | null
+  error: string | null
+}
 /** A page shown instead of the lesson (the lesson stays open behind it); src/app/page.ts. */
 export const APP_PAGES = ['glossary', 'modes', 'handout'] as const
 export type AppPage = (typeof APP_PAGES)[number]
@@ -82,6 +112,23 @@ export interface ViewSlice {
   page: AppPage | null
   graphLayer: GraphLayer
   setGraphLayer: (layer: GraphLayer) => void
+  view: StageView
+  setView: (view: StageView) => void
+  camera: Camera
+  setCamera: (camera: Camera) => void
+  /** The box opened for inspection (a graph box id), or null. */
+  inspecting: string | null
+  setInspecting: (id: string | null) => void
+  /** Its tables at the current step, as the engine printed them (src/app/session.ts). */
+  inspection: InspectionState | null
+  /** The drawer with the packet inspector, the tables and the inspected box. */
+  drawerOpen: boolean
+  setDrawerOpen: (open: boolean) => void
+  /** The screen blanked (B or . in a class), and the list of keys shown (?). */
+  blank: boolean
+  setBlank: (blank: boolean) => void
+  help: boolean
+  setHelp: (help: boolean) => void
 }
 
 /**
@@ -139,7 +186,12 @@ export function clampStep(step: number, trace: Trace | null): number {
 
 const createPlaybackSlice: StateCreator<AppState, [], [], PlaybackSlice> = (set, get) => ({
   step: 0,
-  setStep: (step) => set({ step: clampStep(step, get().trace) }),
+  setStep: (step) => {
+    const { trace, folds, openFolds } = get()
+    const to = clampStep(step, trace)
+    const fold = foldToOpen(folds, openFolds, to)
+    set(fold ? { step: to, openFolds: new Set([...openFolds, fold.id]) } : { step: to })
+  },
   playing: false,
   speed: 1,
   togglePlay: () => {
@@ -150,6 +202,19 @@ const createPlaybackSlice: StateCreator<AppState, [], [], PlaybackSlice> = (set,
   },
   setPlaying: (playing) => set({ playing }),
   setSpeed: (speed) => set({ speed }),
+  folds: [],
+  openFolds: new Set(),
+  setFoldOpen: (id, open) => {
+    const { openFolds, folds, step } = get()
+    if (openFolds.has(id) === open) return
+    const next = new Set(openFolds)
+    if (open) next.add(id)
+    else next.delete(id)
+    // Closing the fold the packet is inside puts it at the fold's own (first) step.
+    const fold = folds.find((f) => f.id === id)
+    const inside = !open && fold && step > fold.start && step <= fold.end
+    set(inside ? { openFolds: next, step: fold.start } : { openFolds: next })
+  },
 })
 
 const createViewSlice: StateCreator<AppState, [], [], ViewSlice> = (set) => ({
@@ -158,6 +223,20 @@ const createViewSlice: StateCreator<AppState, [], [], ViewSlice> = (set) => ({
   page: null,
   graphLayer: 'all',
   setGraphLayer: (graphLayer) => set({ graphLayer }),
+  view: 'explore',
+  setView: (view) => set({ view, blank: false }),
+  camera: 'follow',
+  setCamera: (camera) => set({ camera }),
+  inspecting: null,
+  setInspecting: (inspecting) =>
+    set(inspecting ? { inspecting, drawerOpen: true } : { inspecting, inspection: null }),
+  inspection: null,
+  drawerOpen: true,
+  setDrawerOpen: (drawerOpen) => set({ drawerOpen }),
+  blank: false,
+  setBlank: (blank) => set({ blank }),
+  help: false,
+  setHelp: (help) => set({ help }),
 })
 
 const createStatusSlice: StateCreator<AppState, [], [], StatusSlice> = () => ({
@@ -195,6 +274,35 @@ export const selectGraphLayer = (s: AppState) => s.graphLayer
 export const selectCniSwitch = (s: AppState) => s.cniSwitch
 export const selectProxySwitch = (s: AppState) => s.proxySwitch
 export const selectAsWritten = (s: AppState) => s.asWritten
+export const selectView = (s: AppState) => s.view
+export const selectCamera = (s: AppState) => s.camera
+export const selectInspecting = (s: AppState) => s.inspecting
+export const selectInspection = (s: AppState) => s.inspection
+export const selectDrawerOpen = (s: AppState) => s.drawerOpen
+export const selectBlank = (s: AppState) => s.blank
+export const selectHelp = (s: AppState) => s.help
+export const selectFolds = (s: AppState) => s.folds
+export const selectOpenFolds = (s: AppState) => s.openFolds
+
+let shownCache: {
+  count: number
+  folds: Fold[]
+  open: ReadonlySet<string>
+  shown: Shown[]
+} | null = null
+
+/**
+ * The trace's steps as displayed (a closed fold is one), the same array until the trace or its
+ * folds change, so it can be selected like any other value.
+ */
+export function selectShown(s: AppState): Shown[] {
+  const count = s.trace?.steps.length ?? 0
+  const c = shownCache
+  if (c && c.count === count && c.folds === s.folds && c.open === s.openFolds) return c.shown
+  const shown = shownSteps(count, s.folds, s.openFolds)
+  shownCache = { count, folds: s.folds, open: s.openFolds, shown }
+  return shown
+}
 export const selectUrlNotices = (s: AppState) => s.urlNotices
 export const selectBusy = (s: AppState) => s.status === 'loading'
 export const selectEngineNotice = (s: AppState) => s.engineNotice

@@ -17,6 +17,9 @@ describe('the address', () => {
       cni: null,
       proxy: null,
       layer: null,
+      camera: null,
+      box: null,
+      view: null,
       given: {
         lesson: 'mode2-flannel-vxlan',
         traffic: 'back',
@@ -53,6 +56,9 @@ describe('the address', () => {
       cni: null,
       proxy: null,
       layer: null,
+      camera: null,
+      box: null,
+      view: null,
       corrections: [
         { param: 'traffic', given: '', now: null, reason: 'malformed' },
         { param: 'step', given: '-2', now: '0', reason: 'malformed' },
@@ -123,6 +129,9 @@ describe('the address', () => {
       cni: null,
       proxy: null,
       layer: null,
+      camera: null,
+      box: null,
+      view: null,
       given: {
         lesson: 'mode2-same-node',
         traffic: 'b',
@@ -169,6 +178,33 @@ describe('the address', () => {
       proxy: 'ipvs',
       layer: 'services',
     })
+  })
+
+  it('holds the stage: presenter mode, the whole-cluster camera and the box inspected', () => {
+    const s = {
+      ...useAppStore.getState(),
+      lessonId: 'mode2-flannel-vxlan',
+      lang: 'en' as const,
+      trace: { steps: [{}, {}] } as never,
+      step: 1,
+    }
+    expect(formatUrl(s)).toBe('?lesson=mode2-flannel-vxlan&step=1&lang=en')
+    const staged = {
+      ...s,
+      view: 'present' as const,
+      camera: 'whole' as const,
+      inspecting: 'node:node-1',
+    }
+    expect(formatUrl(staged)).toBe(
+      '?lesson=mode2-flannel-vxlan&step=1&camera=whole&box=node%3Anode-1&present=1&lang=en',
+    )
+    expect(parseUrl(formatUrl(staged))).toMatchObject({
+      camera: 'whole',
+      box: 'node:node-1',
+      view: 'present',
+    })
+    // Only the values it knows: the camera follows unless told `whole`, presenter mode is `1`.
+    expect(parseUrl('?camera=zoomed&present=yes')).toMatchObject({ camera: null, view: null })
   })
 })
 

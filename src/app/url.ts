@@ -2,8 +2,11 @@
  * The address holds what a learner would share: `?lesson=mode2-flannel-vxlan&step=3&lang=zh-CN`
  * (plus `traffic` when it is not the first one, `seed` when it is not 1, `conn` from the
  * second connection of a session on, `cni` and `proxy` when a lesson switch is flipped, and
- * `layer` when the graph brings one layer forward, and `page` for the glossary, the four modes or
- * a lesson's handout, src/app/page.ts). It is read once on
+ * `layer` when the graph brings one layer forward, `page` for the glossary, the four modes or
+ * a lesson's handout (src/app/page.ts), `camera=whole` when the graph shows the whole cluster
+ * rather than following the packet, `box` for a box opened for inspection, and `present=1` for
+ * presenter mode, so a teacher can bookmark a lesson ready to project, `speaker=1` in its
+ * speaker window). It is read once on
  * load and rewritten with history.replaceState, so stepping does not fill the back button.
  * Nothing in it is dropped or changed silently: what the page cannot take as written is
  * corrected and listed (UrlCorrection), for the page to say so.
@@ -12,7 +15,15 @@ import { isCniChoice, isProxyMode, type CniChoice } from '../model/overrides.ts'
 import type { KubeProxyMode } from '../model/scenario.ts'
 import { LANGS, type Lang } from '../model/text.ts'
 import { MAX_CONNECTIONS } from '../sim/limits.ts'
-import { GRAPH_LAYERS, useAppStore, type AppState, type GraphLayer } from './store.ts'
+import {
+  CAMERAS,
+  GRAPH_LAYERS,
+  useAppStore,
+  type AppState,
+  type Camera,
+  type GraphLayer,
+  type StageView,
+} from './store.ts'
 
 export const DEFAULT_SEED = 1
 /** The largest seed, as the command line takes it (--seed): the engine's generator is 32 bits. */
@@ -64,6 +75,10 @@ export interface UrlState {
   cni: CniChoice | null
   proxy: KubeProxyMode | null
   layer: GraphLayer | null
+  camera: Camera | null
+  /** A graph box id opened for inspection. */
+  box: string | null
+  view: StageView | null
   /** Every parameter the address holds, as written. */
   given: Partial<Record<UrlParam, string>>
   /** What could be judged without the lesson: values that are malformed, unknown or out of range. */
@@ -124,6 +139,9 @@ export function parseUrl(search: string): UrlState {
     layer,
     given,
     corrections,
+    camera: CAMERAS.find((c) => c === q.get('camera')) ?? null,
+    box: q.get('box') || null,
+    view: q.get('speaker') === '1' ? 'speaker' : q.get('present') === '1' ? 'present' : null,
   }
 }
 
@@ -142,6 +160,10 @@ export function formatUrl(s: AppState): string {
   if (s.proxySwitch) q.set('proxy', s.proxySwitch)
   if (s.graphLayer !== 'all') q.set('layer', s.graphLayer)
   if (s.page) q.set('page', s.page)
+  if (s.camera !== 'follow') q.set('camera', s.camera)
+  if (s.inspecting) q.set('box', s.inspecting)
+  if (s.view === 'present') q.set('present', '1')
+  if (s.view === 'speaker') q.set('speaker', '1')
   q.set('lang', s.lang)
   return `?${q.toString()}`
 }

@@ -468,6 +468,24 @@ describe('engine client without workers', () => {
     expect(client.mode).toBe('in-process')
   })
 
+  it('opens a node at a step: its tables as the engine prints them, the trace’s entries marked', async () => {
+    const client = createEngineClient({ createWorker: () => new FakeWorker() })
+    await client.load('demo.yaml', SCENARIO)
+    const t = await client.trace('cross', 1)
+    const last = t.steps.length - 1
+    const inspection = (await client.inspect('cross', 1, 1, last, { node: 'node-1' }))!
+    expect(inspection.step).toBe(last)
+    const route = inspection.sections.find((s) => s.command === 'ip route')!
+    expect(route.lines.length).toBeGreaterThan(0)
+    // Some entry on node-1 decided a hop of this trace.
+    const used = inspection.sections.flatMap((s) => s.lines).filter((l) => l.used !== null)
+    expect(used.length).toBeGreaterThan(0)
+    expect(await client.inspect('cross', 1, 1, 0, { node: 'node-9' })).toBeNull()
+    await expect(client.inspect('nothing', 1, 1, 0, { node: 'node-1' })).rejects.toThrow(
+      /no traffic "nothing"/,
+    )
+  })
+
   it('reports scenario errors as diagnostics, not as a failure', async () => {
     const client = createEngineClient({ createWorker: () => null })
     const loaded = await client.load('bad.yaml', 'kind: [')

@@ -19,6 +19,8 @@ import {
   PROTOCOL_VERSION,
   type FromWorker,
   type LabSummary,
+  type Inspection,
+  type InspectTarget,
   type ToWorker,
 } from '../sim/protocol.ts'
 
@@ -75,6 +77,14 @@ export interface EngineClient {
   trace(traffic: string, seed: number, connection?: number): Promise<Trace>
   /** The open scenario's lab script (every traffic), named after `file`. */
   lab(file: string, seed: number): Promise<LabSummary>
+  /** A node's or Pod's tables just after `step` of that trace (null: no such node or Pod). */
+  inspect(
+    traffic: string,
+    seed: number,
+    connection: number,
+    step: number,
+    target: InspectTarget,
+  ): Promise<Inspection | null>
   /**
    * Stops the run under way: every unanswered request rejects with EngineCancelled, and a fresh
    * worker takes the last scenario that loaded. False when nothing was running.
@@ -338,6 +348,7 @@ export function createEngineClient(options: EngineClientOptions = {}): EngineCli
       case 'loaded':
       case 'traced':
       case 'lab':
+      case 'inspected':
       case 'error': {
         if (m.requestId === null) {
           // Not an answer to anything: the engine refused the conversation (protocol version).
@@ -393,6 +404,11 @@ export function createEngineClient(options: EngineClientOptions = {}): EngineCli
       const r = await request({ type: 'lab', file, seed })
       if (r.type !== 'lab') throw new Error(`expected "lab", got "${r.type}"`)
       return r.lab
+    },
+    async inspect(traffic, seed, connection, step, target) {
+      const r = await request({ type: 'inspect', traffic, seed, connection, step, target })
+      if (r.type !== 'inspected') throw new Error(`expected "inspected", got "${r.type}"`)
+      return r.inspection
     },
     cancel() {
       if (disposed || pending.size === 0) return false

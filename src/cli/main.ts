@@ -26,7 +26,8 @@ const USAGE = `usage:
   podpath trace FILE [--traffic NAME] [--seed N] [--connection K] [--format json|text] [--lang en|zh-CN]
   podpath tables FILE (--node NAME | --pod NAMESPACE/NAME) [--after TRAFFIC [--seed N] [--connection K]]
     --connection K: the k-th connection of a session (1-${MAX_CONNECTIONS}); the earlier ones stay open
-    --after TRAFFIC: the tables as that traffic leaves them (adds conntrack -L, IPVS counts)
+    --after TRAFFIC: the tables as that traffic leaves them (adds conntrack -L, IPVS counts,
+      and the ARP and bridge entries it learnt)
   podpath check FILE
   podpath handout FILE [--traffic NAME] [--seed N] [--connection K] [--lang en|zh-CN]
     the request as a Markdown handout: every step's narration, changed headers and deciding rules

@@ -19,6 +19,12 @@ export interface LessonSwitches {
   proxy?: readonly KubeProxyMode[]
 }
 
+/**
+ * Parts of a trace a lesson may fold away when they are not what it teaches (src/app/fold.ts):
+ * the cluster DNS lookup before the connection, an ARP exchange.
+ */
+export type Topic = 'dns' | 'arp'
+
 export interface LessonMeta {
   id: string
   /** The file beside this one. */
@@ -30,6 +36,11 @@ export interface LessonMeta {
   summary: Text
   /** CNI and kube-proxy alternatives the lesson header offers (none: no switches). */
   switches?: LessonSwitches
+  /**
+   * What the lesson teaches beyond its mode's own subject: these parts of its trace are never
+   * folded (a DNS lesson keeps its lookup open). See src/app/fold.ts.
+   */
+  teaches?: readonly Topic[]
 }
 
 /** Nodes on one layer-2 segment: every overlay and both routed backends work. */
@@ -354,6 +365,8 @@ export const LESSONS: LessonMeta[] = [
     file: 'mode3-externalname.yaml',
     mode: 3,
     section: '3',
+    // The answer (a CNAME) is the lesson.
+    teaches: ['dns'],
     // kube-proxy serves only the DNS query here (the kube-dns ClusterIP), in any mode.
     switches: { cni: CROSS_NODE, proxy: PROXY },
     title: text('ExternalName: a DNS alias, no proxying', 'ExternalName：只是 DNS 别名，不做代理'),
@@ -367,6 +380,8 @@ export const LESSONS: LessonMeta[] = [
     file: 'mode3-headless.yaml',
     mode: 3,
     section: '3',
+    // The answer (the Pods' own addresses) is the lesson.
+    teaches: ['dns'],
     switches: { cni: CROSS_NODE, proxy: PROXY },
     title: text('Headless Service: DNS gives the Pods', 'Headless Service：DNS 直接给出 Pod'),
     summary: text(
@@ -460,6 +475,8 @@ export const LESSONS: LessonMeta[] = [
     file: 'mode3-dns-search.yaml',
     mode: 3,
     section: '3',
+    // The search list and ndots are the lesson.
+    teaches: ['dns'],
     switches: { cni: CROSS_NODE, proxy: PROXY },
     title: text('Cluster DNS: the search list and ndots', '集群 DNS：搜索列表与 ndots'),
     summary: text(
@@ -550,6 +567,8 @@ export const LESSONS: LessonMeta[] = [
     file: 'mode4-capstone.yaml',
     mode: 4,
     section: '4',
+    // Public DNS is the first leg of the journey the capstone follows end to end.
+    teaches: ['dns'],
     // The text follows the Calico IPIP tunnel, so only kube-proxy's mode switches.
     switches: { proxy: PROXY },
     title: text(

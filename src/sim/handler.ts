@@ -8,6 +8,7 @@ import { applyOverrides, cniChoiceOf } from '../model/overrides.ts'
 import { buildCluster } from './assemble/build-cluster.ts'
 import type { Cluster } from './cluster.ts'
 import { PROTOCOL_VERSION, type FromWorker, type ToWorker } from './protocol.ts'
+import { inspectAt } from './inspect.ts'
 import { summarize } from './summary.ts'
 import { trace } from './trace.ts'
 import { scenarioLab } from './lab/lab.ts'
@@ -138,6 +139,32 @@ export function handle(
               namespaces: lab.namespaces,
               traffic: lab.traffic,
             },
+          },
+        ],
+      }
+    }
+    case 'inspect': {
+      const t = state.scenario?.traffic.find((x) => x.name === msg.traffic)
+      if (!state.cluster || !t) {
+        return {
+          state,
+          replies: [
+            {
+              type: 'error',
+              requestId: msg.requestId,
+              message: `no traffic "${msg.traffic}" in the open scenario`,
+            },
+          ],
+        }
+      }
+      const opts = { seed: msg.seed, connection: msg.connection ?? 1 }
+      return {
+        state,
+        replies: [
+          {
+            type: 'inspected',
+            requestId: msg.requestId,
+            inspection: inspectAt(state.cluster, t, opts, msg.step, msg.target),
           },
         ],
       }

@@ -6,6 +6,9 @@ import type { Diagnostic } from '../model/diagnostic.ts'
 import type { Trace } from '../model/trace.ts'
 import type { Text } from '../model/text.ts'
 import type { ClusterOverrides } from '../model/overrides.ts'
+import type { Inspection, InspectTarget } from './inspect.ts'
+
+export type { Inspection, InspectLine, InspectSection, InspectTarget, Use } from './inspect.ts'
 
 export const PROTOCOL_VERSION = 5
 
@@ -36,6 +39,19 @@ export type ToWorker =
    * network namespaces and checks the kernel against the trace. `file` names the script.
    */
   | { type: 'lab'; requestId: number; file: string; seed: number }
+  /**
+   * A node's or a Pod's tables as they stand just after `step` of that trace, each entry the
+   * trace uses marked (the app's box inspector; `podpath tables --after` prints the same).
+   */
+  | {
+      type: 'inspect'
+      requestId: number
+      traffic: string
+      seed: number
+      connection?: number
+      step: number
+      target: InspectTarget
+    }
 
 export interface DeviceSummary {
   name: string
@@ -143,4 +159,6 @@ export type FromWorker =
     }
   | { type: 'traced'; requestId: number; trace: Trace }
   | { type: 'lab'; requestId: number; lab: LabSummary }
+  /** null: no such node or Pod in the open scenario. */
+  | { type: 'inspected'; requestId: number; inspection: Inspection | null }
   | { type: 'error'; requestId: number | null; message: string }

@@ -26,6 +26,7 @@ import { dataPlaneHooks } from './assemble/data-planes.ts'
 import { MAX_CONNECTIONS } from './limits.ts'
 import { RECENT_LISTS, RecentLists } from './proxy/recent.ts'
 import type { CtEntry } from './walk/conntrack.ts'
+import type { Fdb, Neigh } from './net/netns.ts'
 import { connect, follow, replyTarget, unwind } from './walk/proxy-process.ts'
 import { answerText, publicDnsSteps } from './ingress/answer.ts'
 
@@ -69,35 +70,64 @@ export interface SessionState {
   conntrack: Map<string, CtEntry[]>
   ipvs: IpvsLedger
   recent: RecentLists
+  /** The neighbour (ARP) and bridge forwarding entries the last connection learnt, by namespace. */
+  neigh: Map<string, Neigh[]>
+  fdb: Map<string, Fdb[]>
 }
 
-/** The trace of connection k, and the kernel state the k connections of the session left behind. */
+const copyEntry = (e: CtEntry): CtEntry => ({ ...e, orig: { ...e.orig }, reply: { ...e.reply } })
+
+/** The kernel's state in the middle of a connection: copies the rest of the walk cannot change. */
+function stateNow(session: SessionState, walk: WalkState): SessionState {
+  const conntrack = new Map<string, CtEntry[]>()
+  for (const [ns, entries] of session.conntrack) conntrack.set(ns, entries.map(copyEntry))
+  for (const [ns, entries] of walk.conntrack)
+    conntrack.set(ns, [...(conntrack.get(ns) ?? []), ...entries.map(copyEntry)])
+  return { ...session, conntrack, ipvs: session.ipvs.clone(), ...walk.learnt() }
+}
+
+/**
+ * The trace of connection k, and the kernel state the k connections of the session left behind;
+ * with `atStep`, the state as it stands just after that step of connection k (the app's box
+ * inspector: src/sim/inspect.ts).
+ */
 export function traceSession(
   cluster: Cluster,
   traffic: TrafficDecl,
   opts: TraceOptions,
+  atStep: number | null = null,
 ): { trace: Trace; state: SessionState } {
   const seed = opts.seed >>> 0
   const k = Math.min(Math.max(1, Math.floor(opts.connection ?? 1)), MAX_CONNECTIONS)
-  const state: SessionState = {
+  const session: SessionState = {
     conntrack: new Map(),
     ipvs: new IpvsLedger(),
     recent: new RecentLists(),
+    neigh: new Map(),
+    fdb: new Map(),
   }
   let t: Trace | null = null
+  let at: SessionState | null = null
+  let last: WalkState | null = null
   for (let i = 1; i <= k; i++) {
     const walk = new WalkState(
       cluster,
       new Map<MemoryKey<unknown>, unknown>([
-        [IPVS_LEDGER, state.ipvs],
-        [RECENT_LISTS, state.recent],
+        [IPVS_LEDGER, session.ipvs],
+        [RECENT_LISTS, session.recent],
       ]),
     )
+    if (i === k && atStep !== null)
+      walk.onStep = (index) => {
+        if (index === atStep) at = stateNow(session, walk)
+      }
     t = traceOne(cluster, traffic, (seed + i - 1) >>> 0, walk)
     for (const [ns, entries] of walk.conntrack) {
-      state.conntrack.set(ns, [...(state.conntrack.get(ns) ?? []), ...entries])
+      session.conntrack.set(ns, [...(session.conntrack.get(ns) ?? []), ...entries])
     }
+    last = walk
   }
+  const state: SessionState = at ?? { ...session, ...last!.learnt() }
   if (k === 1) return { trace: t!, state }
   return {
     trace: {

@@ -6,6 +6,7 @@ import {
   selectLang,
   selectLessonId,
   selectPage,
+  selectView,
   useAppStore,
 } from '../app/store.ts'
 import { LESSONS } from '../lessons/catalog.ts'
@@ -13,6 +14,12 @@ import { AddressNotice } from './AddressNotice.tsx'
 import { Header } from './Header.tsx'
 import { LessonPane } from './lessons/LessonPane.tsx'
 import { LessonTree } from './lessons/LessonTree.tsx'
+import { KeyHelp } from './stage/KeyHelp.tsx'
+import { useStageKeys } from './stage/useStageKeys.ts'
+import { VIEWS } from './stage/views.ts'
+
+/** As stage.css says a phone is. */
+const PHONE = '(max-width: 46rem)'
 import { StatusBar } from './status/StatusBar.tsx'
 import { PageView } from './pages/PageView.tsx'
 
@@ -21,9 +28,18 @@ export function App() {
   const lessonId = useAppStore(selectLessonId)
   const imported = useAppStore(selectImported)
   const file = useAppStore(selectFile)
+  const view = useAppStore(selectView)
   const page = useAppStore(selectPage)
   const { t, i18n } = useTranslation()
-  const [treeOpen, setTreeOpen] = useState(true)
+  // The lesson list is open on the first screen (not on a phone, where the map below lists the
+  // lessons too) and folds away when a lesson opens, so the stage gets the width; once the
+  // learner opens or closes it, it stays as they left it.
+  const [treeChoice, setTreeChoice] = useState<boolean | null>(null)
+  const [phone] = useState(() => window.matchMedia(PHONE).matches)
+  const lessonOpen = !!lessonId || imported
+  const treeOpen = treeChoice ?? (!lessonOpen && !phone)
+  const chrome = VIEWS[view].chrome
+  useStageKeys()
 
   useEffect(() => {
     void i18n.changeLanguage(lang)
@@ -38,11 +54,15 @@ export function App() {
   }, [lessonId, lang, imported, file])
 
   return (
-    <div className="app">
-      <a className="skip-link" href="#lesson">
-        {t('app.skip')}
-      </a>
-      <Header />
+    <div className={`app view-${view}${lessonOpen && !page ? ' with-lesson' : ''}`}>
+      {chrome && (
+        <>
+          <a className="skip-link" href="#lesson">
+            {t('app.skip')}
+          </a>
+          <Header />
+        </>
+      )}
       {page ? (
         // A page beside the lessons takes the whole width; the lesson stays open behind it.
         <main id="lesson" className="page-main" tabIndex={-1}>
@@ -50,15 +70,16 @@ export function App() {
           <PageView page={page} />
         </main>
       ) : (
-        <div className={treeOpen ? 'columns' : 'columns tree-closed'}>
-          <LessonTree open={treeOpen} onToggle={() => setTreeOpen((o) => !o)} />
+        <div className={treeOpen && chrome ? 'columns' : 'columns tree-closed'}>
+          {chrome && <LessonTree open={treeOpen} onToggle={() => setTreeChoice(!treeOpen)} />}
           <main id="lesson" className="lesson" tabIndex={-1}>
-            <AddressNotice />
+            {chrome && <AddressNotice />}
             <LessonPane />
           </main>
         </div>
       )}
-      <StatusBar />
+      <KeyHelp />
+      {chrome && <StatusBar />}
     </div>
   )
 }

@@ -179,3 +179,52 @@ export function SidebarIcon() {
     </Icon>
   )
 }
+
+/** A screen on a stand: presenter mode. */
+export function PresentIcon() {
+  return (
+    <Icon size={18}>
+      <rect x="3" y="4" width="18" height="12" rx="1.5" />
+      <path d="M12 16v4M8 20h8" />
+    </Icon>
+  )
+}
+
+/** A keyboard: the list of keys. */
+export function KeyboardIcon() {
+  return (
+    <Icon size={18}>
+      <rect x="2.5" y="6" width="19" height="12" rx="2" />
+      <path d="M6 10h.01M10 10h.01M14 10h.01M18 10h.01M8 14h8" />
+    </Icon>
+  )
+}
+
+/** A cross: close. */
+export function CloseIcon() {
+  return (
+    <Icon size={16}>
+      <path d="M6 6l12 12M18 6 6 18" />
+    </Icon>
+  )
+}
+
+/** A panel at the right: the drawer with the packet and the tables. */
+export function DrawerIcon() {
+  return (
+    <Icon size={18}>
+      <rect x="3" y="4" width="18" height="16" rx="2" />
+      <path d="M15 4v16" />
+    </Icon>
+  )
+}
+
+/** Two windows: the speaker window beside the projected one. */
+export function WindowsIcon() {
+  return (
+    <Icon size={18}>
+      <rect x="3" y="7" width="13" height="11" rx="1.5" />
+      <path d="M8 7V5.5A1.5 1.5 0 0 1 9.5 4h10A1.5 1.5 0 0 1 21 5.5v8a1.5 1.5 0 0 1-1.5 1.5H16" />
+    </Icon>
+  )
+}

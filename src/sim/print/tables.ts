@@ -3,7 +3,7 @@
  * by the command as a learner would type it, then the output as the tool prints it.
  */
 import type { Cluster } from '../cluster.ts'
-import type { NetNs, Route } from '../net/netns.ts'
+import type { Fdb, Neigh, NetNs, Route } from '../net/netns.ts'
 import { formatRoute } from './ip-route.ts'
 import { formatNeigh } from './ip-neigh.ts'
 import { formatFdb } from './bridge-fdb.ts'
@@ -27,14 +27,30 @@ export function sortRoutes(routes: readonly Route[]): Route[] {
   })
 }
 
-function section(command: string, lines: string[]): string {
-  return [`$ ${command}`, ...lines].join('\n')
+/** One command as a learner would type it, and what it prints. */
+export interface TableSection {
+  command: string
+  lines: string[]
 }
 
-/** Kernel state that traffic left behind, for the sections that only exist after a connection. */
+function section(command: string, lines: string[]): TableSection {
+  return { command, lines }
+}
+
+/** Each section headed by its command, as a terminal shows them one after another. */
+export function formatSections(sections: readonly TableSection[]): string {
+  return `${sections.map((s) => [`$ ${s.command}`, ...s.lines].join('\n')).join('\n\n')}\n`
+}
+
+/**
+ * Kernel state that traffic left behind, for the sections that only exist after a connection
+ * (conntrack, IPVS counts), and the neighbour and bridge entries it learnt on its way.
+ */
 export interface AfterTraffic {
   conntrack: Map<string, CtEntry[]>
   ipvs: IpvsLedger
+  neigh?: ReadonlyMap<string, readonly Neigh[]>
+  fdb?: ReadonlyMap<string, readonly Fdb[]>
 }
 
 export function namespaceTables(
@@ -43,6 +59,16 @@ export function namespaceTables(
   prefix = '',
   after: AfterTraffic | null = null,
 ): string {
+  return formatSections(namespaceSections(c, ns, prefix, after))
+}
+
+/** A namespace's tables, one section per command (namespaceTables prints them). */
+export function namespaceSections(
+  c: Cluster,
+  ns: NetNs,
+  prefix = '',
+  after: AfterTraffic | null = null,
+): TableSection[] {
   const peerName = (nsId: string) => {
     const other = c.netns.get(nsId)
     return other ? netnsName(other) : null
@@ -76,10 +102,10 @@ export function namespaceTables(
       `${prefix}ip rule`,
       [...ns.rules].sort((a, b) => a.priority - b.priority).map(formatRule),
     ),
-    section(`${prefix}ip neigh`, ns.neigh.map(formatNeigh)),
+    section(`${prefix}ip neigh`, (after?.neigh?.get(ns.id) ?? ns.neigh).map(formatNeigh)),
   ]
   if (ns.kind === 'host') {
-    out.push(section(`${prefix}bridge fdb show`, ns.fdb.map(formatFdb)))
+    out.push(section(`${prefix}bridge fdb show`, (after?.fdb?.get(ns.id) ?? ns.fdb).map(formatFdb)))
     const mode = c.decl.kubeProxy.mode
     if (mode === 'iptables' || mode === 'ipvs' || mode === 'userspace') {
       out.push(
@@ -115,7 +141,7 @@ export function namespaceTables(
       ]),
     )
   }
-  return `${out.join('\n\n')}\n`
+  return out
 }
 
 export function nodeTables(

@@ -19,6 +19,15 @@ export class IpvsLedger {
   private readonly lastRr = new Map<string, number>()
   private readonly templates = new Map<string, string>()
 
+  /** A copy that later connections do not change (the kernel's state at one step). */
+  clone(): IpvsLedger {
+    const c = new IpvsLedger()
+    for (const [k, v] of this.conns) c.conns.set(k, { ...v })
+    for (const [k, v] of this.lastRr) c.lastRr.set(k, v)
+    for (const [k, v] of this.templates) c.templates.set(k, v)
+    return c
+  }
+
   counts(node: string, vs: string, dest: string): ConnCounts {
     return this.conns.get(key(node, vs, dest)) ?? { active: 0, inactive: 0 }
   }

@@ -20,6 +20,8 @@ export class WalkState {
   private fdbs = new Map<string, Fdb[]>()
   /** Each node's conntrack table, as the trace fills it. */
   readonly conntrack = new Map<string, CtEntry[]>()
+  /** Called after each step is emitted, with its index (a trace stopped at a step: inspect.ts). */
+  onStep: ((index: number) => void) | null = null
 
   constructor(
     readonly cluster: Cluster,
@@ -60,6 +62,13 @@ export class WalkState {
       list[i] = entry
     } else list.push(entry)
     return entry
+  }
+
+  /** The neighbour and bridge entries learnt so far, by namespace: copies, safe to keep. */
+  learnt(): { neigh: Map<string, Neigh[]>; fdb: Map<string, Fdb[]> } {
+    const copy = <T extends object>(m: Map<string, T[]>) =>
+      new Map([...m].map(([k, v]) => [k, v.map((e) => ({ ...e }))]))
+    return { neigh: copy(this.neighs), fdb: copy(this.fdbs) }
   }
 
   /** Bridge MAC learning: the source MAC of a frame is now known to live behind its port. */

@@ -171,6 +171,7 @@ export class Walker implements Walk {
       explain,
     })
     if (!opts.sideMessage) this.last = snapshot
+    this.state.onStep?.(this.steps.length - 1)
   }
 
   drop(

@@ -1,6 +1,7 @@
 import { Handle, Position, type Node, type NodeProps } from '@xyflow/react'
 import type { TFunction } from 'i18next'
 import { createContext, memo, useContext } from 'react'
+import { useAppStore } from '../../app/store.ts'
 import { useHere } from './here.ts'
 import type { GraphBox } from './layout.ts'
 
@@ -98,10 +99,13 @@ function Label({ box }: { box: GraphBox }) {
 export const BoxNode = memo(function BoxNode({ data }: NodeProps<BoxFlowNode>) {
   const { box } = data
   const current = useHere(box.id)
+  // Opened in the drawer: one selector per box, so opening another re-renders just the two.
+  const inspected = useAppStore((s) => s.inspecting === box.id)
   return (
     <div
-      className={`g-box g-${box.kind}${box.deviceKind ? ` dev-${box.deviceKind}` : ''}${box.parent?.startsWith('netns:') ? ' g-in-pod' : ''}${box.l7?.accepted === false ? ' is-detached' : ''}${current ? ` is-current at-${current}` : ''}`}
+      className={`g-box g-${box.kind}${box.deviceKind ? ` dev-${box.deviceKind}` : ''}${box.parent?.startsWith('netns:') ? ' g-in-pod' : ''}${box.l7?.accepted === false ? ' is-detached' : ''}${current ? ` is-current at-${current}` : ''}${inspected ? ' is-inspected' : ''}`}
       data-box={box.id}
+      title={box.label}
     >
       <Handle type="target" position={Position.Top} isConnectable={false} className="g-handle" />
       <Label box={box} />

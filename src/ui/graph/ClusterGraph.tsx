@@ -5,22 +5,33 @@
  */
 import {
   Background,
-  ControlButton,
   Controls,
   Position,
   ReactFlow,
   useReactFlow,
   useStore,
+  getViewportForBounds,
   ViewportPortal,
   type Edge,
   type FitViewOptions,
 } from '@xyflow/react'
 import '@xyflow/react/dist/style.css'
 import './graph.css'
-import { useContext, useEffect, useMemo, useRef, useState } from 'react'
+import { useContext, useEffect, useMemo } from 'react'
 import { useTranslation } from 'react-i18next'
-import { selectCluster, selectGraphLayer, selectTrace, useAppStore } from '../../app/store.ts'
-import { FollowIcon } from '../icons.tsx'
+import { stepBy } from '../../app/fold.ts'
+import {
+  selectCamera,
+  selectShown,
+  selectCluster,
+  selectGraphLayer,
+  selectTrace,
+  selectView,
+  STEP_MS,
+  useAppStore,
+} from '../../app/store.ts'
+import { graphTextPx, VIEWS } from '../stage/views.ts'
+import { followShot } from './camera.ts'
 import { BoxNode, GraphT, type BoxFlowNode } from './BoxNode.tsx'
 import { PlacesContext } from './here.ts'
 import { LinkEdge, LinkHistoryContext } from './LinkEdge.tsx'
@@ -36,6 +47,10 @@ const edgeTypes = { link: LinkEdge }
 // includeHiddenNodes: fit every box by its declared size, not only those drawn (and measured)
 // so far, which with onlyRenderVisibleElements are the ones in view.
 const FIT = { padding: { x: '16px', y: '12px' }, includeHiddenNodes: true } satisfies FitViewOptions
+const MIN_ZOOM = 0.15
+/** Up to this many boxes the camera eases between hops (camera.ts frames them). */
+const EASE_BOXES = 400
+const MAX_ZOOM = 2.5
 
 // Boxes that hold others sit below them; the small ones on top.
 const Z: Record<BoxKind, number> = {
@@ -84,7 +99,6 @@ function flowNodes(layout: GraphLayout): BoxFlowNode[] {
     ],
     draggable: false,
     selectable: false,
-    focusable: false,
     ariaRole: 'group',
     // An L7 object says what it is: `default/shop` alone could be anything.
     ariaLabel: box.l7 ? `${box.l7.kind} ${box.label}` : box.label,
@@ -108,41 +122,58 @@ function flowEdges(layout: GraphLayout): Edge[] {
 const reducedMotion = () => window.matchMedia('(prefers-reduced-motion: reduce)').matches
 
 /**
- * With "follow" on, keeps the packet's box in the middle of the view, at a zoom where its labels
- * read (a lesson-sized cluster fitted whole on a small screen is too small to read).
+ * The one camera of the stage. Following the packet (the default), it frames the current hop
+ * and its neighbours at a zoom where the graph's smallest text reads at the size the view asks
+ * for (camera.ts), easing from step to step; "whole" fits the cluster. It moves from a store
+ * subscription, so a step re-renders nothing here; the canvas's size re-runs it.
  */
-function FollowPacket({ graph, follow }: { graph: RouteGraph; follow: boolean }) {
+function Camera({ graph, layout }: { graph: RouteGraph; layout: GraphLayout }) {
   const flow = useReactFlow()
   const places = useContext(PlacesContext)
-  const id = useAppStore((s) => places[s.step] ?? null)
-  const box = id ? (graph.boxes.get(id) ?? null) : null
-  useEffect(() => {
-    const duration = reducedMotion() ? 0 : 400
-    if (!follow) return
-    if (box)
-      void flow.setCenter(box.ax + box.w / 2, box.ay + box.h / 2, {
-        zoom: Math.max(flow.getZoom(), 1),
-        duration,
-      })
-  }, [flow, box, follow])
-  useEffect(() => {
-    if (!follow) void flow.fitView({ ...FIT, duration: reducedMotion() ? 0 : 300 })
-  }, [flow, follow])
-  return null
-}
-
-/**
- * Fits the cluster again when the canvas changes size (the lesson list hidden, the window resized,
- * the panels around it grown), until the learner pans or zooms it themselves: boxes left outside
- * a stale view are not even drawn (onlyRenderVisibleElements).
- */
-function RefitOnResize({ follow, moved }: { follow: boolean; moved: { current: boolean } }) {
-  const flow = useReactFlow()
   const width = useStore((s) => s.width)
   const height = useStore((s) => s.height)
+  const camera = useAppStore(selectCamera)
+  const view = useAppStore(selectView)
   useEffect(() => {
-    if (!follow && !moved.current && width > 0 && height > 0) void flow.fitView(FIT)
-  }, [flow, follow, moved, width, height])
+    if (width <= 0 || height <= 0) return
+    // A large cluster jumps from hop to hop: while the view eases, React Flow works out again
+    // on every frame which of its thousands of boxes are in view.
+    const ease = graph.boxes.size <= EASE_BOXES
+    const aim = (animate: boolean) => {
+      const s = useAppStore.getState()
+      // Never 0: a move with a duration interrupts the one under way, a jump would not.
+      const duration =
+        animate && ease && !reducedMotion() ? Math.min(600, (STEP_MS / s.speed) * 0.6) : 1
+      // The whole cluster stays still while the packet moves over it. Fitted from the layout's
+      // own size: React Flow's fitView waits for every box to be measured, and boxes out of
+      // view (onlyRenderVisibleElements) never are.
+      if (s.camera === 'whole') {
+        if (animate) return
+        const box = { x: 0, y: 0, width: layout.width, height: layout.height }
+        const vp = getViewportForBounds(box, width, height, MIN_ZOOM, MAX_ZOOM, FIT.padding)
+        return void flow.setViewport(vp, { duration })
+      }
+      const id = places[s.step]
+      const hop = id ? graph.boxes.get(id) : undefined
+      if (!hop) return
+      // The steps before and after as they are displayed (a closed fold is one step).
+      const shown = selectShown(s)
+      const around = [stepBy(shown, s.step, -1), stepBy(shown, s.step, 1)]
+      const near = around
+        .map((i) => places[i])
+        .flatMap((p) => {
+          const b = p ? graph.boxes.get(p) : undefined
+          return b ? [b] : []
+        })
+      const px = graphTextPx(s.view, width)
+      const shot = followShot(hop, near, { width, height }, px, MAX_ZOOM, layout)
+      void flow.setCenter(shot.x, shot.y, { zoom: shot.zoom, duration })
+    }
+    aim(false)
+    return useAppStore.subscribe((s, old) => {
+      if (s.step !== old.step && s.trace === old.trace) aim(true)
+    })
+  }, [flow, graph, layout, places, width, height, camera, view])
   return null
 }
 
@@ -150,14 +181,10 @@ export default function ClusterGraph() {
   const { t } = useTranslation()
   const cluster = useAppStore(selectCluster)
   const trace = useAppStore(selectTrace)
-  const [follow, setFollow] = useState(false)
-  // Set once the learner moves the view by hand (a programmatic move has no event).
-  const moved = useRef(false)
   const picture = `${cluster?.name}:${trace?.traffic}`
-  useEffect(() => {
-    moved.current = false
-  }, [picture])
   const layer = useAppStore(selectGraphLayer)
+  // The projector theme is light whatever the system prefers (stage.css).
+  const projector = useAppStore((s) => VIEWS[s.view].theme === 'projector')
 
   const layout = useMemo(
     () => (cluster ? layoutCluster(cluster, graphExtras(cluster, trace)) : null),
@@ -200,6 +227,13 @@ export default function ClusterGraph() {
             className={`graph-canvas layer-${layer}`}
             role="figure"
             aria-label={t('graph.label')}
+            onKeyDown={(e) => {
+              // A box focused with Tab opens with Enter, as a button would.
+              const box = (e.target as HTMLElement).closest('.react-flow__node')
+              if (e.key !== 'Enter' || !box) return
+              e.preventDefault()
+              useAppStore.getState().setInspecting(box.getAttribute('data-id'))
+            }}
           >
             <ReactFlow
               // A new cluster or request is a new picture, fitted afresh.
@@ -208,52 +242,30 @@ export default function ClusterGraph() {
               edges={edges}
               nodeTypes={nodeTypes}
               edgeTypes={edgeTypes}
-              colorMode="system"
-              fitView
-              fitViewOptions={FIT}
-              minZoom={0.15}
-              maxZoom={2.5}
+              colorMode={projector ? 'light' : 'system'}
+              // The Camera places the view, from the first frame on.
+              minZoom={MIN_ZOOM}
+              maxZoom={MAX_ZOOM}
               nodesDraggable={false}
               nodesConnectable={false}
-              nodesFocusable={false}
+              // Any box opens for inspection: with a click, or focused and Enter (onKeyDown above).
+              nodesFocusable
+              onNodeClick={(_, node) => useAppStore.getState().setInspecting(node.id)}
               edgesFocusable={false}
               elementsSelectable={false}
               zoomOnDoubleClick={false}
               zIndexMode="manual"
-              onMoveStart={(e) => {
-                if (e) moved.current = true
-              }}
-              // Only the boxes in view are in the page: a big cluster has thousands.
-              onlyRenderVisibleElements
+              // Only the boxes in view are in the page when a big cluster has thousands. A
+              // lesson-sized one keeps them all, so the camera's easing moves one transform and
+              // renders nothing (React Flow otherwise re-works what is in view on every frame).
+              onlyRenderVisibleElements={graph.boxes.size > EASE_BOXES}
               disableKeyboardA11y
               ariaLabelConfig={ariaLabelConfig}
             >
               <Background gap={24} size={1} />
-              <Controls
-                showInteractive={false}
-                onFitView={() => {
-                  moved.current = false
-                }}
-              >
-                <ControlButton
-                  onClick={() => setFollow(!follow)}
-                  aria-label={t('graph.follow')}
-                  aria-pressed={follow}
-                  title={t('graph.follow')}
-                  className={follow ? 'g-follow on' : 'g-follow'}
-                >
-                  <FollowIcon />
-                </ControlButton>
-              </Controls>
-              <FollowPacket graph={graph} follow={follow} />
-              <RefitOnResize follow={follow} moved={moved} />
-              <OverviewMap
-                layout={layout}
-                label={t('graph.minimap')}
-                onMove={() => {
-                  moved.current = true
-                }}
-              />
+              <Controls showInteractive={false} showFitView={false} position="bottom-left" />
+              <Camera graph={graph} layout={layout} />
+              <OverviewMap layout={layout} label={t('graph.minimap')} />
               <ViewportPortal>
                 <PacketLayer graph={graph} places={places} routes={routes} />
               </ViewportPortal>

@@ -14,10 +14,12 @@ export function ImportButton() {
         type="button"
         className="import-button"
         aria-haspopup="dialog"
+        title={t('import.open')}
         onClick={() => dialog.current?.showModal()}
       >
         <FileUpIcon />
-        {t('import.open')}
+        {/* In a lesson's bar on a smaller screen only the icon shows (stage.css). */}
+        <span>{t('import.open')}</span>
       </button>
       <dialog
         ref={dialog}

@@ -10,7 +10,15 @@ import { STEP_MS, useAppStore, type AppState } from '../../app/store.ts'
 import type { Outer, Step } from '../../model/trace.ts'
 import { movePacket, placePacket, stopPacket } from './motion.ts'
 import { rewritesOf, type Rewrite } from './rewrites.ts'
-import { findRoute, isWide, restPoint, routePoints, type Hop, type RouteGraph } from './route.ts'
+import {
+  findRoute,
+  isBelow,
+  isWide,
+  restPoint,
+  routePoints,
+  type Hop,
+  type RouteGraph,
+} from './route.ts'
 import './packet.css'
 
 const PARTS = ['node', 'pod', 'container', 'device', 'component', 'hook'] as const
@@ -175,7 +183,7 @@ export function PacketLayer(props: Props) {
   return (
     <div
       ref={ref}
-      className={`packet phase-${step?.phase ?? 'request'}${stopped ? ' stopped' : ''}${box && isWide(box) ? ' inside' : ''}${step?.packet.outer ? ' encapsulated' : ''}`}
+      className={`packet phase-${step?.phase ?? 'request'}${stopped ? ' stopped' : ''}${box && isWide(box) ? ' inside' : box && isBelow(box) ? ' below' : ''}${step?.packet.outer ? ' encapsulated' : ''}`}
       data-testid="packet"
       data-at={id ?? ''}
       data-step={step?.index ?? ''}

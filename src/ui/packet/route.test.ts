@@ -143,10 +143,12 @@ describe('the polyline the packet is drawn along', () => {
     expect(pts.at(-1)).toEqual(restPoint(box('dev:node-2:flannel.1')))
     const e = box('dev:node-2:eth0')
     const f = box('dev:node-2:flannel.1')
-    // eth0's top is both where it rests and the link's target end; out at flannel.1's bottom
-    // (the link's source end), then up through the device to where it rests on its top edge.
-    expect(pts[0]).toEqual({ x: e.ax + e.w / 2, y: e.ay })
-    expect(pts[1]!.y).toBeLessThan(e.ay)
+    // Under a node's eth0 the packet hangs from its bottom edge, then takes the link from eth0's
+    // top (the link's target end); out at flannel.1's bottom (the link's source end), then up
+    // through the device to where it rests on its top edge.
+    expect(pts[0]).toEqual({ x: e.ax + e.w / 2, y: e.ay + e.h })
+    expect(pts[1]).toEqual({ x: e.ax + e.w / 2, y: e.ay })
+    expect(pts[2]!.y).toBeLessThan(e.ay)
     expect(pts.at(-2)).toEqual({ x: f.ax + f.w / 2, y: f.ay + f.h })
   })
 

@@ -111,15 +111,19 @@ export function findRoute(g: RouteGraph, from: string, to: string): Hop[] | null
 /**
  * Where the packet rests on a box: standing on the top edge of a small box; inside the right end
  * of a wide one (a bridge, the underlay, a node), where it covers neither the box's own label nor
- * the row above it.
+ * the row above it; hanging under a node's eth0, over the wires to the underlay where no label
+ * is, so the outer header an encapsulated packet wears there covers no device (layout.ts).
  */
 export function restPoint(box: GraphBox): Point {
-  return isWide(box)
-    ? { x: box.ax + box.w - 10, y: box.ay + Math.min(box.h / 2, 24) }
-    : { x: box.ax + box.w / 2, y: box.ay }
+  if (isWide(box)) return { x: box.ax + box.w - 10, y: box.ay + Math.min(box.h / 2, 24) }
+  if (isBelow(box)) return { x: box.ax + box.w / 2, y: box.ay + box.h }
+  return { x: box.ax + box.w / 2, y: box.ay }
 }
 
 export const isWide = (box: GraphBox) => box.w >= WIDE
+
+/** A node's own eth0, the last row of its node (a Pod's eth0 has its Pod's '/' in its id). */
+export const isBelow = (box: GraphBox) => box.kind === 'device' && /^dev:[^/]+:eth0$/.test(box.id)
 
 const SAMPLES = 14
 

@@ -1,4 +1,4 @@
-import { useState, type ReactNode } from 'react'
+import { useId, useState, type ReactNode } from 'react'
 import { useTranslation } from 'react-i18next'
 import type { Lookup } from '../../model/trace.ts'
 
@@ -88,10 +88,14 @@ export function FoldedLookups({ lookups, row }: { lookups: readonly Lookup[]; ro
 /** The table entries behind a step, each exactly as the tool prints it on a node. */
 export function Lookups({ lookups }: { lookups: Lookup[] }) {
   const { t } = useTranslation()
+  const titleId = useId()
   if (lookups.length === 0) return null
   return (
-    <div className="lookups">
-      <p className="lookups-title">{t('steps.lookups')}</p>
+    // Focusable, so a keyboard can scroll a rule wider than the column (axe: scrollable-region-focusable).
+    <div className="lookups" role="group" aria-labelledby={titleId} tabIndex={0}>
+      <p className="lookups-title" id={titleId}>
+        {t('steps.lookups')}
+      </p>
       <FoldedLookups lookups={lookups} row={(l, i) => <LookupRow key={i} l={l} />} />
     </div>
   )

@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useState } from 'react'
+import { useMemo, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import {
   selectLessonId,
@@ -8,15 +8,16 @@ import {
   useAppStore,
 } from '../../app/store.ts'
 import type { Action, Phase } from '../../model/trace.ts'
-import { handleStepKey } from '../step-keys.ts'
 import { StepFilterBar } from './StepFilterBar.tsx'
 import { StepItem } from './StepItem.tsx'
 import { isFiltering, NO_FILTER, visiblePositions, visibleTarget } from './step-filter.ts'
 import './step-list.css'
 
 /**
- * The trace as an ordered list of steps; one is selected, and the arrow keys move it. A filter
- * by phase and action narrows the list; the keys then move among the steps it shows.
+ * The trace as an ordered list of every step (a step inside a folded phase too: selecting it
+ * opens the fold); one is selected, and the arrow keys move it from row to row. A filter by phase
+ * and action narrows the list; the keys then move among the steps it shows. Other keys (Space,
+ * Page Down) are the stage's (src/ui/stage/keymap.ts).
  */
 export function StepList() {
   const { t } = useTranslation()
@@ -46,15 +47,6 @@ export function StepList() {
   const filtering = isFiltering(filter)
   const visible = useMemo(() => visiblePositions(steps, filter), [steps, filter])
   const selectedHidden = filtering && steps.length > 0 && !visible.includes(step)
-
-  // With nothing focused (a presenter at a projector), the keys step through the trace too.
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent) => {
-      if (e.target === document.body && handleStepKey(e)) e.preventDefault()
-    }
-    window.addEventListener('keydown', onKey)
-    return () => window.removeEventListener('keydown', onKey)
-  }, [])
 
   if (!trace) return null
   return (
@@ -93,17 +85,13 @@ export function StepList() {
             <ol
               className="step-list"
               onKeyDown={(e) => {
-                if (filtering && !(e.altKey || e.ctrlKey || e.metaKey)) {
-                  const to = visibleTarget(e.key, step, visible)
-                  if (to !== null) {
-                    e.preventDefault()
-                    const s = useAppStore.getState()
-                    s.setPlaying(false)
-                    s.setStep(to)
-                    return
-                  }
-                }
-                if (handleStepKey(e)) e.preventDefault()
+                if (e.altKey || e.ctrlKey || e.metaKey) return
+                const to = visibleTarget(e.key, step, visible)
+                if (to === null) return
+                e.preventDefault()
+                const s = useAppStore.getState()
+                s.setPlaying(false)
+                s.setStep(to)
               }}
             >
               {visible.map((i) => (

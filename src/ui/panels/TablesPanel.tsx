@@ -56,7 +56,10 @@ function TableGroup({ group }: { group: Group }) {
         )}
         {none && <span className="no-match">{t('tables.noneMatched')}</span>}
       </figcaption>
-      <FoldedLookups lookups={group.lookups} row={(l, i) => <Line key={i} l={l} />} />
+      {/* One line per rule, as the tool prints it: the lines scroll sideways together. */}
+      <div className="table-lines" tabIndex={0} role="group" aria-label={group.table}>
+        <FoldedLookups lookups={group.lookups} row={(l, i) => <Line key={i} l={l} />} />
+      </div>
     </figure>
   )
 }

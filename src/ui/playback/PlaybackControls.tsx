@@ -1,9 +1,10 @@
 import { useTranslation } from 'react-i18next'
+import { positionOf, shownIndexOf, stepBy } from '../../app/fold.ts'
 import {
   selectPlaying,
+  selectShown,
   selectSpeed,
   selectStep,
-  selectStepCount,
   SPEEDS,
   useAppStore,
   type Speed,
@@ -18,15 +19,19 @@ import {
 } from '../icons.tsx'
 import { usePlayer } from './usePlayer.ts'
 
-/** Play, pause, step and speed: the packet's remote control. */
+/**
+ * Play, pause, step and speed: the packet's remote control. It steps as the steps are displayed:
+ * a closed fold (src/app/fold.ts) is one step.
+ */
 export function PlaybackControls() {
   const { t } = useTranslation()
   const playing = useAppStore(selectPlaying)
   const speed = useAppStore(selectSpeed)
   const step = useAppStore(selectStep)
-  const count = useAppStore(selectStepCount)
+  const shown = useAppStore(selectShown)
   const index = useAppStore((s) => s.trace?.steps[s.step]?.index ?? 0)
   usePlayer()
+  const count = shown.length
   if (count === 0) return null
 
   const go = (to: number) => {
@@ -34,13 +39,15 @@ export function PlaybackControls() {
     s.setPlaying(false)
     s.setStep(to)
   }
-  const last = count - 1
+  const at = shownIndexOf(shown, step)
+  const first = positionOf(shown[0]!)
+  const last = positionOf(shown[count - 1]!)
   return (
     <div className="playback" role="toolbar" aria-label={t('playback.label')}>
       <button
         type="button"
-        onClick={() => go(0)}
-        disabled={step === 0}
+        onClick={() => go(first)}
+        disabled={at === 0}
         aria-label={t('playback.first')}
         title={t('playback.first')}
       >
@@ -48,8 +55,8 @@ export function PlaybackControls() {
       </button>
       <button
         type="button"
-        onClick={() => go(step - 1)}
-        disabled={step === 0}
+        onClick={() => go(stepBy(shown, step, -1))}
+        disabled={at === 0}
         aria-label={t('playback.back')}
         title={t('playback.back')}
       >
@@ -68,8 +75,8 @@ export function PlaybackControls() {
       </button>
       <button
         type="button"
-        onClick={() => go(step + 1)}
-        disabled={step >= last}
+        onClick={() => go(stepBy(shown, step, 1))}
+        disabled={at >= count - 1}
         aria-label={t('playback.forward')}
         title={t('playback.forward')}
       >
@@ -78,14 +85,14 @@ export function PlaybackControls() {
       <button
         type="button"
         onClick={() => go(last)}
-        disabled={step >= last}
+        disabled={at >= count - 1}
         aria-label={t('playback.last')}
         title={t('playback.last')}
       >
         <LastIcon />
       </button>
       <span className="playback-position" data-testid="playback-position">
-        {t('playback.position', { n: index, pos: step + 1, count })}
+        {t('playback.position', { n: index, pos: at + 1, count })}
       </span>
       <label className="playback-speed">
         {t('playback.speed')}

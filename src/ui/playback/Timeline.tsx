@@ -1,8 +1,9 @@
 import { useLayoutEffect, useMemo, useRef, type KeyboardEvent, type PointerEvent } from 'react'
 import { useTranslation } from 'react-i18next'
-import { selectLang, selectStep, selectTrace, useAppStore } from '../../app/store.ts'
+import { positionOf, shownIndexOf, type Shown } from '../../app/fold.ts'
+import { selectLang, selectShown, selectStep, selectTrace, useAppStore } from '../../app/store.ts'
 import {
-  phaseBands,
+  shownBands,
   sliderTarget,
   stepAtFraction,
   stepCentre,
@@ -16,6 +17,9 @@ import './timeline.css'
 const DENSE = 120
 const MARK_ORDER: StepMark[] = ['stop', 'proxy', 'nat']
 
+/** The last trace position a displayed step covers. */
+const lastOf = (x: Shown) => (x.kind === 'step' ? x.position : x.fold.end)
+
 function goTo(position: number) {
   const s = useAppStore.getState()
   if (s.playing) s.setPlaying(false)
@@ -23,67 +27,91 @@ function goTo(position: number) {
 }
 
 /**
- * The whole trace on one bar: its phases as bands in the order they happen, one tick per step,
- * marks where the packet is dropped, proxied or translated, and where it is now. Click or drag
- * along it to jump; as a slider it answers the arrows, Page Up/Down (by phase), Home and End.
+ * Where each band label goes, from widths read in one pass: a short band (two DNS steps among
+ * 200) is narrower than its name, so its label may run on into the next band, which then starts
+ * its own label just after; a label with no room is left out (the band keeps its colour and
+ * tooltip). Pure: the reads come first, the writes after, so the layout is computed once.
+ */
+function placeLabels(
+  width: number,
+  labels: readonly { left: number; width: number; end: number }[],
+): { shift: number; fits: boolean }[] {
+  let free = 0
+  return labels.map((l) => {
+    const shift = Math.max(0, free - l.left)
+    const fits = l.left + shift < l.end - 4 && l.left + shift + l.width <= width
+    if (fits) free = l.left + shift + l.width + 4
+    return { shift, fits }
+  })
+}
+
+/**
+ * The whole trace on one bar, as it is displayed (a closed fold is one slice): its phases as
+ * bands in the order they happen, one tick per step, marks where the packet is dropped, proxied
+ * or translated, and where it is now. Click or drag along it to jump; as a slider it answers the
+ * arrows, Home and End (Page Up/Down and Shift with them are the stage's: src/ui/stage/keymap.ts).
  */
 export function Timeline() {
   const { t } = useTranslation()
   const trace = useAppStore(selectTrace)
   const step = useAppStore(selectStep)
+  const shown = useAppStore(selectShown)
   const track = useRef<HTMLDivElement>(null)
   const dragging = useRef(false)
   const labels = useRef<HTMLDivElement>(null)
 
   const steps = useMemo(() => trace?.steps ?? [], [trace])
-  const bands = useMemo(() => phaseBands(steps), [steps])
+  const bands = useMemo(() => shownBands(steps, shown), [steps, shown])
   const marks = useMemo(
     () =>
-      steps.flatMap((s, i) => {
-        const mark = stepMark(s.action)
-        return mark ? [{ position: i, mark }] : []
+      shown.flatMap((x, i) => {
+        if (x.kind !== 'step') return []
+        const mark = stepMark(steps[x.position]!.action)
+        return mark ? [{ at: i, position: x.position, mark }] : []
       }),
-    [steps],
+    [steps, shown],
   )
-  const count = steps.length
+  const count = shown.length
   const lang = useAppStore(selectLang)
 
-  // A short band (two DNS steps among 200) is narrower than its name: its label may run on into
-  // the next band, which then starts its own label just after; a label with no room is left out
-  // (the band keeps its colour and tooltip). Measured from the DOM, on resize too.
+  // All the labels are shown, then all their widths read, then all placed: one layout, where a
+  // write between two reads would lay the page out again for every label. Again on a resize.
   useLayoutEffect(() => {
     const box = labels.current
     if (!box) return
-    const place = () => {
-      const width = box.clientWidth
-      let free = 0
-      for (const el of box.children as HTMLCollectionOf<HTMLElement>) {
-        el.style.transform = ''
+    const place = (width: number) => {
+      const els = [...(box.children as HTMLCollectionOf<HTMLElement>)]
+      for (const el of els) {
         el.hidden = false
-        const left = el.offsetLeft
-        const end = (parseFloat(el.dataset.end ?? '100') / 100) * width
-        const shift = Math.max(0, free - left)
-        const fits = left + shift < end - 4 && left + shift + el.offsetWidth <= width
-        el.hidden = !fits
-        if (!fits) continue
-        el.style.transform = shift ? `translateX(${shift}px)` : ''
-        free = left + shift + el.offsetWidth + 4
+        el.style.transform = ''
       }
+      const read = els.map((el) => ({
+        left: (parseFloat(el.dataset.start ?? '0') / 100) * width,
+        width: el.scrollWidth,
+        end: (parseFloat(el.dataset.end ?? '100') / 100) * width,
+      }))
+      placeLabels(width, read).forEach(({ shift, fits }, i) => {
+        const el = els[i]!
+        el.hidden = !fits
+        el.style.transform = fits && shift ? `translateX(${shift}px)` : ''
+      })
     }
-    place()
-    const observer = new ResizeObserver(place)
+    const observer = new ResizeObserver(([entry]) => {
+      if (entry) place(entry.contentRect.width)
+    })
     observer.observe(box)
     return () => observer.disconnect()
   }, [bands, count, lang])
 
   if (count === 0) return null
 
-  const current = steps[Math.min(step, count - 1)]!
+  const here = shownIndexOf(shown, step)
+  const current = steps[Math.min(step, steps.length - 1)]!
   const pct = (n: number) => `${(n / count) * 100}%`
   const jumpTo = (clientX: number) => {
     const box = track.current?.getBoundingClientRect()
     if (!box || box.width === 0) return
-    goTo(stepAtFraction((clientX - box.left) / box.width, count))
+    goTo(positionOf(shown[stepAtFraction((clientX - box.left) / box.width, count)]!))
   }
   const onPointerDown = (e: PointerEvent<HTMLDivElement>) => {
     if (e.button !== 0) return
@@ -101,12 +129,11 @@ export function Timeline() {
   }
   const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
     if (e.altKey || e.ctrlKey || e.metaKey) return
-    const to = sliderTarget(e.key, step, count, bands)
-    // Other keys (Space plays) go on to the graph panel's handler.
+    const to = sliderTarget(e.key, here, count)
+    // Other keys (Space, Page Down) go on to the stage's keyboard map.
     if (to === null) return
     e.preventDefault()
-    e.stopPropagation()
-    goTo(to)
+    goTo(positionOf(shown[to]!))
   }
   const present = MARK_ORDER.filter((m) => marks.some((x) => x.mark === m))
 
@@ -121,10 +148,10 @@ export function Timeline() {
         aria-orientation="horizontal"
         aria-valuemin={1}
         aria-valuemax={count}
-        aria-valuenow={step + 1}
+        aria-valuenow={here + 1}
         aria-valuetext={t('timeline.valueText', {
           n: current.index,
-          pos: step + 1,
+          pos: here + 1,
           count,
           phase: t(`phase.${current.phase}`),
           action: t(`action.${current.action}`),
@@ -143,8 +170,8 @@ export function Timeline() {
             style={{ left: pct(b.start), width: pct(b.end - b.start + 1) }}
             title={t('timeline.band', {
               phase: t(`phase.${b.phase}`),
-              from: steps[b.start]!.index,
-              to: steps[b.end]!.index,
+              from: steps[positionOf(shown[b.start]!)]!.index,
+              to: steps[lastOf(shown[b.end]!)]!.index,
             })}
             data-phase={b.phase}
           />
@@ -155,7 +182,8 @@ export function Timeline() {
               key={b.start}
               className={`timeline-band-label phase-${b.phase}`}
               style={{ left: pct(b.start) }}
-              data-end={pct(b.end + 1)}
+              data-start={(b.start / count) * 100}
+              data-end={((b.end + 1) / count) * 100}
             >
               {t(`phase.${b.phase}`)}
             </span>
@@ -163,23 +191,38 @@ export function Timeline() {
         </div>
         <div
           className="timeline-slice"
-          style={{ left: pct(step), width: pct(1) }}
+          style={{ left: pct(here), width: pct(1) }}
           aria-hidden="true"
         />
-        {steps.map((s, i) => (
-          <span
-            key={i}
-            className={`timeline-tick phase-${s.phase}${stepMark(s.action) ? ' marked' : ''}`}
-            style={{ left: `${stepCentre(i, count)}%` }}
-            data-step={i}
-          />
-        ))}
-        {marks.map(({ position, mark }) => (
+        {shown.map((x, i) => {
+          const s = steps[positionOf(x)]!
+          const marked = x.kind === 'step' && stepMark(s.action)
+          return x.kind === 'fold' ? (
+            <span
+              key={i}
+              className={`timeline-tick timeline-fold phase-${s.phase}`}
+              style={{ left: `${(i / count) * 100}%`, width: pct(1) }}
+              data-step={x.fold.start}
+              title={t('timeline.folded', {
+                topic: t(`fold.topic.${x.fold.topic}`),
+                count: x.fold.end - x.fold.start + 1,
+              })}
+            />
+          ) : (
+            <span
+              key={i}
+              className={`timeline-tick phase-${s.phase}${marked ? ' marked' : ''}`}
+              style={{ left: `${stepCentre(i, count)}%` }}
+              data-step={x.position}
+            />
+          )
+        })}
+        {marks.map(({ at, position, mark }) => (
           <span
             key={position}
             className={`timeline-mark mark-${mark}`}
             // Kept whole inside the bar at either end.
-            style={{ left: `clamp(6px, ${stepCentre(position, count)}%, calc(100% - 6px))` }}
+            style={{ left: `clamp(6px, ${stepCentre(at, count)}%, calc(100% - 6px))` }}
             data-mark={mark}
             data-step={position}
           >
@@ -188,7 +231,7 @@ export function Timeline() {
         ))}
         <div
           className={`timeline-thumb phase-${current.phase}`}
-          style={{ left: `${stepCentre(step, count)}%` }}
+          style={{ left: `${stepCentre(here, count)}%` }}
         />
       </div>
       <div className="timeline-foot">

@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest'
 import type { Phase } from '../../model/trace.ts'
-import { phaseBands, sliderTarget, stepAtFraction, stepCentre, stepMark } from './timeline.ts'
+import {
+  phaseBands,
+  phaseTarget,
+  shownBands,
+  sliderTarget,
+  stepAtFraction,
+  stepCentre,
+  stepMark,
+} from './timeline.ts'
 
 const steps = (...phases: Phase[]) => phases.map((phase) => ({ phase }))
 
@@ -63,30 +71,47 @@ describe('the timeline slider and its keys', () => {
   const bands = phaseBands(steps('dns', 'dns', 'request', 'request', 'request', 'reply', 'reply'))
 
   it('moves one step with the arrows, Right and Up forward, and stops at the ends', () => {
-    expect(sliderTarget('ArrowRight', 2, 7, bands)).toBe(3)
-    expect(sliderTarget('ArrowUp', 2, 7, bands)).toBe(3)
-    expect(sliderTarget('ArrowLeft', 2, 7, bands)).toBe(1)
-    expect(sliderTarget('ArrowDown', 2, 7, bands)).toBe(1)
-    expect(sliderTarget('ArrowRight', 6, 7, bands)).toBe(6)
-    expect(sliderTarget('ArrowLeft', 0, 7, bands)).toBe(0)
+    expect(sliderTarget('ArrowRight', 2, 7)).toBe(3)
+    expect(sliderTarget('ArrowUp', 2, 7)).toBe(3)
+    expect(sliderTarget('ArrowLeft', 2, 7)).toBe(1)
+    expect(sliderTarget('ArrowDown', 2, 7)).toBe(1)
+    expect(sliderTarget('ArrowRight', 6, 7)).toBe(6)
+    expect(sliderTarget('ArrowLeft', 0, 7)).toBe(0)
   })
 
   it('jumps to the ends with Home and End', () => {
-    expect(sliderTarget('Home', 4, 7, bands)).toBe(0)
-    expect(sliderTarget('End', 4, 7, bands)).toBe(6)
+    expect(sliderTarget('Home', 4, 7)).toBe(0)
+    expect(sliderTarget('End', 4, 7)).toBe(6)
   })
 
-  it('jumps phase by phase with Page Down and Page Up', () => {
-    expect(sliderTarget('PageDown', 0, 7, bands)).toBe(2)
-    expect(sliderTarget('PageDown', 3, 7, bands)).toBe(5)
-    expect(sliderTarget('PageDown', 5, 7, bands)).toBe(6)
-    expect(sliderTarget('PageUp', 4, 7, bands)).toBe(2)
-    expect(sliderTarget('PageUp', 2, 7, bands)).toBe(0)
-    expect(sliderTarget('PageUp', 1, 7, bands)).toBe(0)
+  it('jumps phase by phase (the stage’s Shift+Page Down and Shift+Page Up)', () => {
+    expect(phaseTarget(1, 0, 7, bands)).toBe(2)
+    expect(phaseTarget(1, 3, 7, bands)).toBe(5)
+    expect(phaseTarget(1, 5, 7, bands)).toBe(6)
+    expect(phaseTarget(-1, 4, 7, bands)).toBe(2)
+    expect(phaseTarget(-1, 2, 7, bands)).toBe(0)
+    expect(phaseTarget(-1, 1, 7, bands)).toBe(0)
   })
 
-  it('leaves other keys alone', () => {
-    expect(sliderTarget(' ', 2, 7, bands)).toBeNull()
-    expect(sliderTarget('a', 2, 7, bands)).toBeNull()
+  it('leaves Space and Page Down/Up to the stage, whose keys step one at a time as clickers do', () => {
+    expect(sliderTarget(' ', 2, 7)).toBeNull()
+    expect(sliderTarget('PageDown', 2, 7)).toBeNull()
+    expect(sliderTarget('PageUp', 2, 7)).toBeNull()
+    expect(sliderTarget('a', 2, 7)).toBeNull()
+  })
+
+  it('bands the steps as displayed: a closed fold is one slice of its phase', () => {
+    const s = steps('dns', 'dns', 'dns', 'request', 'reply')
+    const fold = { id: 'dns:0', topic: 'dns' as const, start: 0, end: 2 }
+    const shown = [
+      { kind: 'fold' as const, fold },
+      { kind: 'step' as const, position: 3 },
+      { kind: 'step' as const, position: 4 },
+    ]
+    expect(shownBands(s, shown)).toEqual([
+      { phase: 'dns', start: 0, end: 0 },
+      { phase: 'request', start: 1, end: 1 },
+      { phase: 'reply', start: 2, end: 2 },
+    ])
   })
 })

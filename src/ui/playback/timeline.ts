@@ -2,6 +2,7 @@
  * What the timeline under the graph draws, worked out from the trace alone: the phases as bands
  * in the order the packet lives them, the steps worth a mark, and where a pointer or a key lands.
  */
+import { positionOf, type Shown } from '../../app/fold.ts'
 import type { Action, Phase, Step } from '../../model/trace.ts'
 
 /** A run of consecutive steps in one phase: positions start..end, both included. */
@@ -56,15 +57,10 @@ export function stepCentre(position: number, count: number): number {
 
 /**
  * Where a key moves the slider, as sliders answer keys (WAI-ARIA APG): Right and Up one step on,
- * Left and Down one back, Page Up and Page Down to the start of the
- * previous or next phase band, Home and End to the ends. Null for any other key.
+ * Left and Down one back, Home and End to the ends. Null for any other key: Page Up and Page Down
+ * are the stage's (one step, as a clicker sends them; with Shift a phase, see phaseTarget).
  */
-export function sliderTarget(
-  key: string,
-  step: number,
-  count: number,
-  bands: readonly PhaseBand[],
-): number | null {
+export function sliderTarget(key: string, step: number, count: number): number | null {
   const last = count - 1
   const clamp = (n: number) => Math.max(0, Math.min(last, n))
   switch (key) {
@@ -78,20 +74,39 @@ export function sliderTarget(
       return 0
     case 'End':
       return clamp(last)
-    case 'PageDown': {
-      const next = bands.find((b) => b.start > step)
-      return next ? next.start : clamp(last)
-    }
-    case 'PageUp': {
-      let here = bands.length - 1
-      while (here > 0 && bands[here]!.start > step) here--
-      if (here < 0) return 0
-      const band = bands[here]!
-      // From inside a band, its own start first; from its start, the band before.
-      if (band.start < step) return band.start
-      return here > 0 ? bands[here - 1]!.start : 0
-    }
     default:
       return null
   }
+}
+
+/**
+ * The start of the next phase band (forward), or of this band and then the one before (back);
+ * the last step when no band follows.
+ */
+export function phaseTarget(
+  direction: 1 | -1,
+  step: number,
+  count: number,
+  bands: readonly PhaseBand[],
+): number {
+  const last = Math.max(0, count - 1)
+  if (direction === 1) return bands.find((b) => b.start > step)?.start ?? last
+  let here = bands.length - 1
+  while (here > 0 && bands[here]!.start > step) here--
+  if (here < 0) return 0
+  const band = bands[here]!
+  // From inside a band, its own start first; from its start, the band before.
+  if (band.start < step) return band.start
+  return here > 0 ? bands[here - 1]!.start : 0
+}
+
+/**
+ * The phase bands of the steps as displayed (src/app/fold.ts): positions are displayed indices,
+ * and a closed fold counts once, in the phase of its first step.
+ */
+export function shownBands(
+  steps: readonly Pick<Step, 'phase'>[],
+  shown: readonly Shown[],
+): PhaseBand[] {
+  return phaseBands(shown.map((x) => steps[positionOf(x)]!))
 }

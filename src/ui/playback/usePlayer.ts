@@ -1,9 +1,18 @@
 import { useEffect } from 'react'
-import { selectPlaying, selectSpeed, selectStep, STEP_MS, useAppStore } from '../../app/store.ts'
+import { stepBy } from '../../app/fold.ts'
+import {
+  selectPlaying,
+  selectShown,
+  selectSpeed,
+  selectStep,
+  STEP_MS,
+  useAppStore,
+} from '../../app/store.ts'
 
 /**
- * While playing, moves to the next step every STEP_MS / speed, and stops after showing the last.
- * A timer in an effect: one store update per step, nothing per frame.
+ * While playing, moves to the next displayed step every STEP_MS / speed (a closed fold is one
+ * step: src/app/fold.ts), and stops after showing the last. A timer in an effect: one store
+ * update per step, nothing per frame.
  */
 export function usePlayer(): void {
   const playing = useAppStore(selectPlaying)
@@ -12,10 +21,10 @@ export function usePlayer(): void {
   useEffect(() => {
     if (!playing) return
     const id = window.setTimeout(() => {
-      const { step, trace, setStep, setPlaying } = useAppStore.getState()
-      const last = (trace?.steps.length ?? 0) - 1
-      if (step >= last) setPlaying(false)
-      else setStep(step + 1)
+      const s = useAppStore.getState()
+      const next = stepBy(selectShown(s), s.step, 1)
+      if (next === s.step) s.setPlaying(false)
+      else s.setStep(next)
     }, STEP_MS / speed)
     return () => window.clearTimeout(id)
   }, [playing, speed, step])

@@ -1,0 +1,111 @@
+/**
+ * Where the graph's camera looks when it follows the packet: at the current hop and the packet's
+ * label above it, with the hops before and after when they fit, at a zoom where the graph's
+ * smallest text reads at the size the view asks for (12 px on a laptop, 20 px on a projector).
+ * A pure function of the layout and the canvas size, so it is tested without a browser.
+ */
+import { isBelow, restPoint } from '../packet/route.ts'
+import type { GraphBox } from './layout.ts'
+
+/** The smallest font size in graph.css and packet.css, in graph units (camera.test.ts checks). */
+export const GRAPH_MIN_FONT = 11
+
+/** The packet's label, its outer header and the rewritten fields stand above its rest point. */
+const PIN_ABOVE = 112
+const PIN_HALF_WIDTH = 200
+
+/** How far past the readable zoom the camera may go to frame a small hop and its neighbours. */
+const CLOSER = 1.2
+
+/** Screen pixels kept free round what the camera frames. */
+const MARGIN = 24
+
+export interface Rect {
+  x: number
+  y: number
+  w: number
+  h: number
+}
+
+/** A camera position: the graph point at the canvas's centre, and the zoom. */
+export interface Shot {
+  x: number
+  y: number
+  zoom: number
+}
+
+const union = (a: Rect, b: Rect): Rect => {
+  const x = Math.min(a.x, b.x)
+  const y = Math.min(a.y, b.y)
+  return { x, y, w: Math.max(a.x + a.w, b.x + b.w) - x, h: Math.max(a.y + a.h, b.y + b.h) - y }
+}
+
+/** The part of a rectangle within a window of the given size centred on a point. */
+function around(r: Rect, cx: number, cy: number, w: number, h: number): Rect {
+  const x1 = Math.max(r.x, cx - w / 2)
+  const y1 = Math.max(r.y, cy - h / 2)
+  const x2 = Math.min(r.x + r.w, cx + w / 2)
+  const y2 = Math.min(r.y + r.h, cy + h / 2)
+  return { x: x1, y: y1, w: Math.max(0, x2 - x1), h: Math.max(0, y2 - y1) }
+}
+
+/**
+ * What must be seen of a hop: the packet's pin, and the box round it as far as a screen at the
+ * readable zoom holds it (a node or the underlay is wider than a phone; its part by the packet).
+ */
+function hopRect(box: GraphBox, sw: number, sh: number): Rect {
+  const p = restPoint(box)
+  const pin = isBelow(box)
+    ? { x: p.x - PIN_HALF_WIDTH, y: p.y, w: 2 * PIN_HALF_WIDTH, h: PIN_ABOVE }
+    : { x: p.x - PIN_HALF_WIDTH, y: p.y - PIN_ABOVE, w: 2 * PIN_HALF_WIDTH, h: PIN_ABOVE }
+  const boxRect = around({ x: box.ax, y: box.ay, w: box.w, h: box.h }, p.x, p.y, sw, sh)
+  return around(union(pin, boxRect), p.x, pin.y + PIN_ABOVE / 2, sw, sh)
+}
+
+const clamp = (v: number, lo: number, hi: number) =>
+  lo > hi ? (lo + hi) / 2 : Math.max(lo, Math.min(hi, v))
+
+/** The zoom at which the graph's smallest text is `px` pixels high. */
+export const readableZoom = (px: number) => px / GRAPH_MIN_FONT
+
+/** Keeps a view of half-extent `half` centred at `c` inside lo..hi; centred on it when it is smaller. */
+const inside = (c: number, half: number, lo: number, hi: number) =>
+  hi - lo <= 2 * half ? (lo + hi) / 2 : Math.max(lo + half, Math.min(hi - half, c))
+
+/**
+ * Frames the hop (always, at a readable zoom) and its neighbours (the boxes of the steps just
+ * before and after) as far as they fit; closer in when all of it fits, up to CLOSER times the
+ * readable zoom and never past `maxZoom`. Given the graph's size (it starts at 0,0), the view
+ * shows no more empty canvas past the graph's edges than it must.
+ */
+export function followShot(
+  hop: GraphBox,
+  neighbours: readonly GraphBox[],
+  canvas: { width: number; height: number },
+  textPx: number,
+  maxZoom: number,
+  graph?: { width: number; height: number },
+): Shot {
+  const readable = Math.min(readableZoom(textPx), maxZoom)
+  const vw = Math.max(1, canvas.width - 2 * MARGIN)
+  const vh = Math.max(1, canvas.height - 2 * MARGIN)
+  const must = hopRect(hop, vw / readable, vh / readable)
+  const nice = neighbours.reduce((r, n) => union(r, hopRect(n, vw / readable, vh / readable)), must)
+  const fit = Math.min(vw / Math.max(1, nice.w), vh / Math.max(1, nice.h))
+  const zoom = Math.min(maxZoom, Math.max(readable, Math.min(fit, readable * CLOSER)))
+  // The neighbours' middle, moved as little as needed to keep all the hop on screen.
+  const hw = vw / (2 * zoom)
+  const hh = vh / (2 * zoom)
+  let x = nice.x + nice.w / 2
+  let y = nice.y + nice.h / 2
+  if (graph) {
+    const pad = MARGIN / zoom
+    x = inside(x, canvas.width / (2 * zoom), -pad, graph.width + pad)
+    y = inside(y, canvas.height / (2 * zoom), -pad, graph.height + pad)
+  }
+  return {
+    x: clamp(x, must.x + must.w - hw, must.x + hw),
+    y: clamp(y, must.y + must.h - hh, must.y + hh),
+    zoom,
+  }
+}

@@ -1,0 +1,92 @@
+/**
+ * The one place that says what each view of the stage shows. Explore, present and speaker are
+ * not pages of their own: each picks which parts of the one stage appear round the graph, how
+ * large the graph's text is drawn, and which theme it wears. Predict (issue 12) and embed (issue
+ * 13: graph, caption and step controls only) are meant to be one more entry here each.
+ */
+import type { StageView } from '../../app/store.ts'
+
+export interface ViewParts {
+  /** The page's bar (title, switches, request, language), the lesson list and what is below. */
+  chrome: boolean
+  graph: boolean
+  /** The current step's narration: beside the graph, a band over it, or the whole window. */
+  caption: 'side' | 'band' | 'full'
+  /** The packet inspector, the tables and the inspected box. */
+  drawer: boolean
+  /** Play, step and the timeline. */
+  controls: boolean
+  /** "Step 6 of 28" standing on its own (the controls say it where they are shown). */
+  counter: boolean
+  /** The step after this one, in words (for the teacher). */
+  next: boolean
+  /** The lesson's title on the stage itself (where the page's bar is not shown). */
+  title: boolean
+  /** A spot that follows the mouse, for pointing at the projected graph. */
+  pointer: boolean
+  /** Presenter mode's own buttons (the speaker window, leave), faint until the mouse comes. */
+  tools: boolean
+  /** The blanked screen covers this view (not the speaker window, whose screen is the teacher's). */
+  blanks: boolean
+  /** `projector`: high contrast that survives a washed-out projector. */
+  theme: 'default' | 'projector'
+  /**
+   * How large the camera draws the graph's smallest text, in CSS pixels, when it follows the
+   * packet: at least 12 on a laptop (11 at 1024 px), 20 on a 1920 px projector.
+   */
+  graphTextPx: number
+}
+
+export const VIEWS: Record<StageView, ViewParts> = {
+  explore: {
+    chrome: true,
+    graph: true,
+    caption: 'side',
+    drawer: true,
+    controls: true,
+    counter: false,
+    next: false,
+    title: false,
+    pointer: false,
+    tools: false,
+    blanks: true,
+    theme: 'default',
+    graphTextPx: 12.5,
+  },
+  present: {
+    chrome: false,
+    graph: true,
+    caption: 'band',
+    drawer: false,
+    controls: false,
+    counter: true,
+    next: false,
+    title: false,
+    pointer: true,
+    tools: true,
+    blanks: true,
+    theme: 'projector',
+    graphTextPx: 21,
+  },
+  speaker: {
+    chrome: false,
+    graph: false,
+    caption: 'full',
+    drawer: true,
+    controls: true,
+    counter: true,
+    next: true,
+    title: true,
+    pointer: false,
+    tools: false,
+    blanks: false,
+    theme: 'default',
+    graphTextPx: 12.5,
+  },
+}
+
+/** Presenter mode's type grows with the canvas: 20 px graph text at 1920 px, more on 4K. */
+export function graphTextPx(view: StageView, canvasWidth: number): number {
+  const base = VIEWS[view].graphTextPx
+  return view === 'present' ? Math.max(base, (base * canvasWidth) / 1920) : base
+}
