@@ -48,6 +48,12 @@ export interface ScenarioSlice {
   asWritten: Required<ClusterOverrides> | null
   /** What the page changed of the address it was opened with; cleared by opening anything else. */
   urlNotices: UrlCorrection[]
+  /**
+   * An imported scenario as a share link's fragment value (src/app/share/share-link.ts), and
+   * its length; the value is null while it is computed, or when it is too long for an address.
+   */
+  shareValue: string | null
+  shareLength: number | null
 }
 
 /** How fast playback runs, as a multiple of one step per STEP_MS. */
@@ -106,6 +112,12 @@ export interface InspectionState {
 export const APP_PAGES = ['glossary', 'modes', 'handout'] as const
 export type AppPage = (typeof APP_PAGES)[number]
 
+/** A course page frames PodPath (`embed=1`) and names the origins it trusts (`origin=`). */
+export interface Embedding {
+  view: boolean
+  origins: string[] | null
+}
+
 export interface ViewSlice {
   lang: Lang
   setLang: (lang: Lang) => void
@@ -129,6 +141,8 @@ export interface ViewSlice {
   setBlank: (blank: boolean) => void
   help: boolean
   setHelp: (help: boolean) => void
+  /** As the address asked it, kept in the address (src/app/url.ts); null: not embedded. */
+  embedding: Embedding | null
 }
 
 /**
@@ -176,6 +190,8 @@ const createScenarioSlice: StateCreator<AppState, [], [], ScenarioSlice> = () =>
   proxySwitch: null,
   asWritten: null,
   urlNotices: [],
+  shareValue: null,
+  shareLength: null,
 })
 
 /** A step position that exists in the trace (0 when there are no steps). */
@@ -237,6 +253,7 @@ const createViewSlice: StateCreator<AppState, [], [], ViewSlice> = (set) => ({
   setBlank: (blank) => set({ blank }),
   help: false,
   setHelp: (help) => set({ help }),
+  embedding: null,
 })
 
 const createStatusSlice: StateCreator<AppState, [], [], StatusSlice> = () => ({
@@ -304,6 +321,8 @@ export function selectShown(s: AppState): Shown[] {
   return shown
 }
 export const selectUrlNotices = (s: AppState) => s.urlNotices
+export const selectShareValue = (s: AppState) => s.shareValue
+export const selectShareLength = (s: AppState) => s.shareLength
 export const selectBusy = (s: AppState) => s.status === 'loading'
 export const selectEngineNotice = (s: AppState) => s.engineNotice
 export const selectOnline = (s: AppState) => s.online

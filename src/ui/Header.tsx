@@ -11,6 +11,7 @@ import { LessonHeader } from './lessons/LessonHeader.tsx'
 import { TrafficPicker } from './panels/TrafficPicker.tsx'
 import { StageButtons } from './stage/StageButtons.tsx'
 import { PageLinks } from './pages/PageLinks.tsx'
+import { ShareActions } from './share/ShareActions.tsx'
 
 /**
  * The page's one bar. On the first screen: the name and what PodPath is. With a lesson open, the
@@ -50,6 +51,7 @@ export function Header() {
       <div className="header-actions">
         {open && <StageButtons />}
         <PageLinks />
+        <ShareActions />
         <ImportButton />
         <LanguageSwitch />
       </div>
