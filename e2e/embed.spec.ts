@@ -75,7 +75,7 @@ test.describe('a course page on another origin embeds a lesson and drives it by 
 
     await send(page, { podpath: 1, type: 'setLanguage', lang: 'zh-CN' })
     await expect(app.locator('html')).toHaveAttribute('lang', 'zh-CN')
-    await expect(app.getByRole('button', { name: '复制链接' })).toBeVisible()
+    await expect(app.getByRole('button', { name: '分享' })).toBeVisible()
 
     // Playback by the page's clock: one step per STEP_MS at 1x.
     seen = (await got(page)).length

@@ -3,7 +3,7 @@ import type { Page } from '@playwright/test'
 import { expect, seriousA11yViolations, test } from './fixtures.ts'
 
 async function download(page: Page, choice: RegExp) {
-  await page.getByRole('button', { name: 'Export' }).click()
+  await page.getByRole('button', { name: 'Share' }).click()
   const saved = page.waitForEvent('download')
   await page
     .getByRole('group', { name: 'Export the graph as it is shown' })
@@ -59,7 +59,7 @@ test.describe('exporting the graph view', () => {
   test('the PNG has the view’s size, in Chinese too', async ({ page }) => {
     await page.goto('/?lesson=mode2-flannel-vxlan&step=3&lang=zh-CN')
     await expect(page.getByTestId('packet')).toBeVisible()
-    await page.getByRole('button', { name: '导出' }).click()
+    await page.getByRole('button', { name: '分享' }).click()
     const saved = page.waitForEvent('download')
     await page.getByRole('button', { name: /PNG/ }).click()
     const bytes = await readFile((await (await saved).path())!)

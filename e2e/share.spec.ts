@@ -56,6 +56,7 @@ test.describe('a share link holds a scenario of one’s own', () => {
   }) => {
     await context.grantPermissions(['clipboard-read', 'clipboard-write'])
     await openOwn(page)
+    await page.getByRole('button', { name: 'Share' }).click()
     await page.getByRole('button', { name: 'Copy link' }).click()
     await expect(page.getByText(/^Link copied/)).toBeVisible()
     expect(await seriousA11yViolations(page)).toEqual([])
@@ -109,4 +110,35 @@ test.describe('a share link holds a scenario of one’s own', () => {
       expect(new URL(page.url()).hash).toBe('')
     }
   })
+})
+
+test.describe('the bar with its Share menu', () => {
+  for (const size of [
+    { width: 1024, height: 768 },
+    { width: 1280, height: 800 },
+  ])
+    for (const lang of ['en', 'zh-CN'] as const)
+      test(`stays one line at ${size.width}x${size.height} in ${lang}, the title keeping its room`, async ({
+        page,
+      }) => {
+        // A bar that wrapped (its tagline squeezed into a column 200 px tall) pushed the stage
+        // and the timeline under the fold, where a click on a tick did nothing.
+        await page.setViewportSize(size)
+        await page.goto(`/?lang=${lang}`)
+        const bar = page.getByRole('banner')
+        await expect(bar.getByRole('button', { name: /^(Share|分享)$/ })).toBeVisible()
+        expect((await bar.boundingBox())!.height).toBeLessThan(64)
+        await page.goto(`/?lesson=mode4-capstone&lang=${lang}`)
+        await expect(page.getByRole('slider')).toBeVisible()
+        expect((await bar.boundingBox())!.height).toBeLessThan(64)
+        const title = (await page.getByRole('heading', { level: 1 }).boundingBox())!
+        // At least its min-width in stage.css (6.5rem), as wide as the bar leaves it.
+        expect(title.width).toBeGreaterThanOrEqual(100)
+        // The whole timeline is on the first screen, at any step.
+        const timeline = (await page.getByRole('slider').boundingBox())!
+        expect(timeline.y + timeline.height).toBeLessThanOrEqual(size.height)
+        await page.keyboard.press('End')
+        const after = (await page.getByRole('slider').boundingBox())!
+        expect(after.y + after.height).toBeLessThanOrEqual(size.height)
+      })
 })

@@ -68,7 +68,16 @@ export const en = {
       '“{{param}}={{given}}” belongs to a lesson, and no lesson is open, so it was not used.',
   },
   share: {
+    button: 'Share',
+    menu: 'Share this view: its link, the code to embed it, its graph',
     copy: 'Copy link',
+    embed: 'Embed',
+    embedCopied: 'Embed code copied: paste it into your course page.',
+    embedManual: 'The browser did not let the page copy. Select the code and copy it:',
+    embedField: 'Embed code for this view',
+    embedOrigin:
+      'Replace {{placeholder}} in origin= with your course page’s origin (scheme, host and port): PodPath obeys and answers that page’s messages only (docs/embed.md). The frame shows the graph, the caption and the step controls.',
+    embedUnavailable: 'The link is being prepared… try again in a moment.',
     copied: 'Link copied: it opens this view, at this step.',
     copiedOwn:
       'Link copied ({{length}} characters): it holds your scenario, compressed, after the “#”, which no server sees.',

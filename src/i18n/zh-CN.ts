@@ -62,7 +62,16 @@ export const zhCN: Resources = {
     noLesson: '“{{param}}={{given}}” 属于某节课，而当前没有打开课程，所以没有使用它。',
   },
   share: {
+    button: '分享',
+    menu: '分享当前视图：链接、嵌入代码、图',
     copy: '复制链接',
+    embed: '嵌入',
+    embedCopied: '嵌入代码已复制：粘贴到你的课程页面即可。',
+    embedManual: '浏览器不允许页面复制。请选中代码后手动复制：',
+    embedField: '当前视图的嵌入代码',
+    embedOrigin:
+      '请把 origin= 中的 {{placeholder}} 换成你的课程页面的源（协议、主机和端口）：PodPath 只响应并回复该页面的消息（见 docs/embed.md）。框架中只显示图、说明和步骤控制。',
+    embedUnavailable: '链接正在生成……请稍后再试。',
     copied: '链接已复制：打开它就是当前视图和当前步骤。',
     copiedOwn:
       '链接已复制（{{length}} 个字符）：你的场景经压缩后放在“#”之后，不会发送给任何服务器。',

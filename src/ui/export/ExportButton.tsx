@@ -5,7 +5,10 @@ import { toPng } from './png.ts'
 import { readView } from './view-shapes.ts'
 import { toSvg } from './svg.ts'
 
-/** The graph's view on screen (React Flow's pane), or null when no graph is shown. */
+/**
+ * The graph's view on screen (React Flow's pane, as the stage's camera frames it: following the
+ * packet or the whole cluster), or null when no graph is shown.
+ */
 export function graphView(): HTMLElement | null {
   return document.querySelector<HTMLElement>('.graph-canvas .react-flow')
 }
@@ -20,23 +23,21 @@ function save(blob: Blob, file: string) {
   setTimeout(() => URL.revokeObjectURL(url), 0)
 }
 
-/** The name a saved picture takes: the lesson (or the file) and the step. */
+/** The name a saved picture takes: the lesson (or the file), the step, and the camera. */
 function fileName(ext: string): string {
   const s = useAppStore.getState()
   const base = (s.lessonId ?? s.file?.replace(/\.ya?ml$/i, '') ?? 'podpath').replace(
     /[^\w.-]+/g,
     '-',
   )
-  return `${base}-step-${s.step}.${ext}`
+  return `${base}-step-${s.step}${s.camera === 'whole' ? '-whole' : ''}.${ext}`
 }
 
-/** "Export": the graph as it is shown, as an SVG with its text, or a PNG of the view's size. */
-export function ExportButton() {
+/** Export: the graph as it is shown, as an SVG with its text, or a PNG of the view's size. */
+export function ExportButtons() {
   const { t } = useTranslation()
-  const [open, setOpen] = useState(false)
   const [said, setSaid] = useState('')
   const run = async (kind: 'svg' | 'png') => {
-    setOpen(false)
     const root = graphView()
     if (!root) return setSaid(t('export.nothing'))
     const label = root.closest('.graph-canvas')?.getAttribute('aria-label') ?? ''
@@ -48,32 +49,19 @@ export function ExportButton() {
     setSaid(t('export.done', { file }))
   }
   return (
-    <div className="share-action">
-      <button
-        type="button"
-        className="share-button"
-        aria-expanded={open}
-        aria-controls="export-menu"
-        onClick={() => {
-          setSaid('')
-          setOpen(!open)
-        }}
-      >
-        {t('export.button')}
-      </button>
-      {open && (
-        <div id="export-menu" className="share-pop" role="group" aria-label={t('export.menu')}>
-          <button type="button" onClick={() => void run('svg')}>
-            {t('export.svg')}
-          </button>
-          <button type="button" onClick={() => void run('png')}>
-            {t('export.png')}
-          </button>
-        </div>
-      )}
-      <span role="status" className="share-said">
+    <div className="share-item" role="group" aria-label={t('export.menu')}>
+      <p className="share-heading">{t('export.button')}</p>
+      <div className="share-row">
+        <button type="button" className="share-button" onClick={() => void run('svg')}>
+          {t('export.svg')}
+        </button>
+        <button type="button" className="share-button" onClick={() => void run('png')}>
+          {t('export.png')}
+        </button>
+      </div>
+      <p role="status" className="share-said">
         {said}
-      </span>
+      </p>
     </div>
   )
 }

@@ -3,16 +3,22 @@ import { useTranslation } from 'react-i18next'
 import { BROWSER_URL_LIMIT, CHAT_LIMIT } from '../../app/share/share-link.ts'
 import { useAppStore } from '../../app/store.ts'
 import { formatHash, formatUrl } from '../../app/url.ts'
+import { copyText } from './copy-text.ts'
 
 type Said =
   | { kind: 'none' }
   | { kind: 'copied' | 'long' | 'manual'; link: string; own: boolean }
   | { kind: 'tooLong' | 'preparing'; length: number }
 
+/** The app's address without query or fragment: where it is served from, any sub-path. */
+export function appPage(): string {
+  return `${window.location.origin}${window.location.pathname}`
+}
+
 /** The link to the view on screen: the address, with an imported scenario in its fragment. */
-function currentLink(): { link: string | null; length: number; own: boolean } {
+export function currentLink(): { link: string | null; length: number; own: boolean } {
   const s = useAppStore.getState()
-  const base = `${window.location.origin}${window.location.pathname}${formatUrl(s)}`
+  const base = `${appPage()}${formatUrl(s)}`
   if (!s.imported) return { link: base, length: base.length, own: false }
   if (s.shareLength === null) return { link: null, length: 0, own: true }
   const length = base.length + 3 + s.shareLength
@@ -32,12 +38,9 @@ export function ShareButton() {
   const copy = async () => {
     const { link, length, own } = currentLink()
     if (!link) return setSaid({ kind: length ? 'tooLong' : 'preparing', length })
-    try {
-      await navigator.clipboard.writeText(link)
-      setSaid({ kind: link.length > CHAT_LIMIT ? 'long' : 'copied', link, own })
-    } catch {
-      setSaid({ kind: 'manual', link, own })
-    }
+    const copied = await copyText(link)
+    if (!copied) return setSaid({ kind: 'manual', link, own })
+    setSaid({ kind: link.length > CHAT_LIMIT ? 'long' : 'copied', link, own })
   }
   const message = (() => {
     switch (said.kind) {
@@ -58,13 +61,13 @@ export function ShareButton() {
     }
   })()
   return (
-    <div className="share-action">
+    <div className="share-item">
       <button type="button" className="share-button" onClick={() => void copy()}>
         {t('share.copy')}
       </button>
       <div role="status" className="share-said">
         {message && (
-          <div className="share-pop" data-kind={said.kind}>
+          <div className="share-note" data-kind={said.kind}>
             <p>{message}</p>
             {(said.kind === 'manual' || said.kind === 'long') && (
               <input
@@ -74,9 +77,6 @@ export function ShareButton() {
                 onFocus={(e) => e.currentTarget.select()}
               />
             )}
-            <button type="button" onClick={() => setSaid({ kind: 'none' })}>
-              {t('address.dismiss')}
-            </button>
           </div>
         )}
       </div>
