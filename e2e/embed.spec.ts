@@ -53,6 +53,8 @@ test.describe('a course page on another origin embeds a lesson and drives it by 
         total: trace.steps.length,
         phase: trace.steps[0]!.phase,
         lesson: LESSON,
+        traceStep: 0,
+        folded: 0,
         playing: false,
         speed: 1,
         lang: 'en',
@@ -70,6 +72,8 @@ test.describe('a course page on another origin embeds a lesson and drives it by 
       total: trace.steps.length,
       phase: trace.steps[5]!.phase,
       lesson: LESSON,
+      traceStep: 5,
+      folded: 0,
     })
     await expect(app.locator('.step-list > li').nth(5)).toHaveClass(/selected/)
 

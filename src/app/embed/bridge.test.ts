@@ -67,7 +67,35 @@ describe('the embedding bridge', () => {
       total,
       phase,
       lesson: 'mode2-flannel-vxlan',
+      traceStep: 5,
+      folded: 0,
     })
+  })
+
+  it('counts a closed fold as one step, as the stage and its keys do', async () => {
+    // A ClusterIP lesson folds its DNS lookup (src/app/fold.ts): the request comes second.
+    await openLesson('mode3-clusterip-iptables')
+    const s = useAppStore.getState()
+    const fold = s.folds[0]!
+    const steps = s.trace!.steps.length
+    const hidden = fold.end - fold.start
+    send({ podpath: 1, type: 'next' })
+    expect(useAppStore.getState().step).toBe(fold.end + 1)
+    const told = parent.got.filter((g) => g.message.type === 'step').at(-1)!.message
+    expect(told).toMatchObject({ step: 1, total: steps - hidden, traceStep: fold.end + 1 })
+    expect(told).toMatchObject({ folded: hidden, phase: 'request' })
+    send({ podpath: 1, type: 'prev' })
+    expect(useAppStore.getState().step).toBe(fold.start)
+    send({ podpath: 1, type: 'goto', step: 2 })
+    expect(useAppStore.getState().step).toBe(fold.end + 2)
+    // Past the last displayed step is past the end, though the trace has more steps.
+    const before = parent.got.length
+    send({ podpath: 1, type: 'goto', step: steps - hidden })
+    expect(parent.got.slice(before).map((g) => g.message.type)).toEqual(['error'])
+    // Opened, the fold's steps count one by one, and the page hears the new total.
+    useAppStore.getState().setFoldOpen(fold.id, true)
+    const opened = parent.got.filter((g) => g.message.type === 'step').at(-1)!.message
+    expect(opened).toMatchObject({ step: fold.end + 2, total: steps, folded: 0 })
   })
 
   it('steps as the step keys do: next and prev, stopping playback, clamped at the ends', () => {

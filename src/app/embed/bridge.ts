@@ -8,7 +8,7 @@
  */
 import { scores as pageScores, type ScoreStore } from '../score-store.ts'
 import { openScenario } from '../session.ts'
-import { stepTo } from '../stepping.ts'
+import { displayedOf, stepOn, stepToDisplayed } from '../stepping.ts'
 import { useAppStore, type AppState } from '../store.ts'
 import {
   errorEvent,
@@ -45,13 +45,20 @@ const NO_ORIGINS =
   'PodPath obeys no page: name the origins it may answer in the iframe address, e.g. ' +
   '?origin=https://course.example (docs/embed.md)'
 
+/**
+ * Where the trace stands, counted as the stage displays it (a closed fold is one step, as the
+ * timeline, the step counter and the keys count it), with the trace's own position beside it.
+ */
 export function positionOf(s: AppState): Position {
   const steps = s.trace?.steps ?? []
+  const { at, count } = displayedOf(s)
   return {
-    step: steps.length ? s.step : 0,
-    total: steps.length,
+    step: at,
+    total: count,
     phase: steps[s.step]?.phase ?? null,
     lesson: s.lessonId,
+    traceStep: steps.length ? s.step : 0,
+    folded: steps.length - count,
   }
 }
 
@@ -61,7 +68,7 @@ export function stateOf(s: AppState): StateFields {
 
 /** Why a command cannot act on what is open now, or null when it can. */
 function cannot(c: Command, s: AppState): string | null {
-  const total = s.trace?.steps.length ?? 0
+  const total = displayedOf(s).count
   switch (c.type) {
     case 'goto':
       if (total === 0) return 'goto: no trace is open'
@@ -79,14 +86,15 @@ function cannot(c: Command, s: AppState): string | null {
 async function act(c: Command): Promise<EmbedEvent | null> {
   const s = useAppStore.getState()
   switch (c.type) {
+    // As the stage's keys step (src/app/stepping.ts): over a closed fold in one step.
     case 'goto':
-      stepTo(c.step)
+      stepToDisplayed(c.step)
       return null
     case 'next':
-      stepTo(s.step + 1)
+      stepOn(1)
       return null
     case 'prev':
-      stepTo(s.step - 1)
+      stepOn(-1)
       return null
     case 'play':
       if (!s.playing) s.togglePlay()
@@ -139,11 +147,14 @@ export function createBridge(opts: BridgeOptions): Bridge {
   }
   const unsubscribe = useAppStore.subscribe((s, old) => {
     if (!ready) return announce(s)
-    if (s.trace === old.trace && s.step === old.step) return
+    // A fold opened or closed changes what the steps are counted as: the page hears it.
+    const same = s.folds === old.folds && s.openFolds === old.openFolds
+    if (s.trace === old.trace && s.step === old.step && same) return
     if (!s.trace || s.trace.steps.length === 0) return
-    tell(event({ type: 'step', ...positionOf(s) }))
-    if (s.step === s.trace.steps.length - 1)
-      tell(event({ type: 'ended', outcome: s.trace.outcome, ...positionOf(s) }))
+    const at = positionOf(s)
+    tell(event({ type: 'step', ...at }))
+    if ((s.step !== old.step || s.trace !== old.trace) && at.step === at.total - 1)
+      tell(event({ type: 'ended', outcome: s.trace.outcome, ...at }))
   })
   announce(useAppStore.getState())
 

@@ -29,12 +29,19 @@ export type CommandType = Command['type']
 
 /** Where the open trace is: what `step`, `ready` and `state` carry. */
 export interface Position {
-  /** The step shown (from 0), and how many the trace has (0: no trace open). */
+  /**
+   * The step shown (from 0), and how many there are (0: no trace open), counted as the stage
+   * displays them: a closed fold (a phase the lesson does not teach) is one step.
+   */
   step: number
   total: number
   phase: Phase | null
   /** The lesson's id; null for a scenario of one's own (or none open). */
   lesson: string | null
+  /** The step shown as a position in the whole trace, as the address's `?step=` counts it. */
+  traceStep: number
+  /** How many steps closed folds hide (the trace has total + folded steps). */
+  folded: number
 }
 
 export interface StateFields extends Position {
