@@ -89,11 +89,11 @@ export type GraphLayer = (typeof GRAPH_LAYERS)[number]
 /**
  * The views of the one stage (src/ui/stage/views.ts says what each shows around the graph):
  * explore is the default; present is for a class (`present=1`); speaker is presenter mode's
- * second window (`speaker=1`): the narration, the next step and the tables, no graph. Predict
- * (issue 12) and embed (issue 13, `embed=1`) are meant to join this list, one entry each in
- * views.ts.
+ * second window (`speaker=1`): the narration, the next step and the tables, no graph; embed is
+ * the stage framed by a course page (`embed=1`, docs/embed.md): the graph, the caption and the
+ * step controls. Predict (issue 12) is meant to join this list, one entry in views.ts.
  */
-export const STAGE_VIEWS = ['explore', 'present', 'speaker'] as const
+export const STAGE_VIEWS = ['explore', 'present', 'speaker', 'embed'] as const
 export type StageView = (typeof STAGE_VIEWS)[number]
 
 /** Where the graph's camera looks: at the packet's hop and its neighbours, or at everything. */

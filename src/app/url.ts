@@ -172,7 +172,14 @@ export function parseUrl(search: string): UrlState {
     corrections,
     camera: CAMERAS.find((c) => c === q.get('camera')) ?? null,
     box: q.get('box') || null,
-    view: q.get('speaker') === '1' ? 'speaker' : q.get('present') === '1' ? 'present' : null,
+    view:
+      q.get('speaker') === '1'
+        ? 'speaker'
+        : q.get('present') === '1'
+          ? 'present'
+          : given.embed === '1'
+            ? 'embed'
+            : null,
   }
 }
 

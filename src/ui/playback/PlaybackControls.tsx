@@ -43,6 +43,7 @@ export function PlaybackControls() {
     <div className="playback" role="toolbar" aria-label={t('playback.label')}>
       <button
         type="button"
+        className="to-first"
         onClick={() => go(first)}
         disabled={at === 0}
         aria-label={t('playback.first')}
@@ -81,6 +82,7 @@ export function PlaybackControls() {
       </button>
       <button
         type="button"
+        className="to-last"
         onClick={() => go(last)}
         disabled={at >= count - 1}
         aria-label={t('playback.last')}
