@@ -75,11 +75,11 @@ test.describe('a course page on another origin embeds a lesson and drives it by 
       traceStep: 5,
       folded: 0,
     })
-    await expect(app.locator('.step-list > li').nth(5)).toHaveClass(/selected/)
+    await expect(app.getByTestId('packet')).toHaveAttribute('data-step', '5')
 
     await send(page, { podpath: 1, type: 'setLanguage', lang: 'zh-CN' })
     await expect(app.locator('html')).toHaveAttribute('lang', 'zh-CN')
-    await expect(app.getByRole('button', { name: '分享' })).toBeVisible()
+    await expect(app.getByRole('button', { name: '下一步' })).toBeVisible()
 
     // Playback by the page's clock: one step per STEP_MS at 1x.
     seen = (await got(page)).length
