@@ -79,10 +79,11 @@ test.describe("opening one's own scenario", () => {
     await expect(page.locator('.step-list > li')).toHaveCount(e.steps('to-web'))
     await expect(page.getByRole('figure', { name: /Cluster graph/ })).toBeVisible()
     await expect(page.getByTestId('packet')).toBeVisible()
-    // The address cannot hold the file, and the page says so.
+    // The file is in the fragment, never in the query, and the page says so.
     expect(param(page, 'lesson')).toBeNull()
-    expect(param(page, 'step')).toBeNull()
-    await expect(page.getByText(/The address does not hold the file/)).toBeVisible()
+    await expect.poll(() => new URL(page.url()).hash).toMatch(/^#s=[\w-]+$/)
+    expect(new URL(page.url()).search).not.toContain('my-cluster')
+    await expect(page.getByText(/The address holds the file/)).toBeVisible()
 
     // Its other request, from the traffic picker.
     await page.getByRole('combobox', { name: 'Request to follow' }).selectOption('back')

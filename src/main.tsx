@@ -2,7 +2,9 @@ import { StrictMode } from 'react'
 import { createRoot } from 'react-dom/client'
 import { registerServiceWorker, watchNetwork } from './app/offline.ts'
 import { parsePage } from './app/page.ts'
-import { openLesson, retryLast } from './app/session.ts'
+import { startBridge } from './app/embed/bridge.ts'
+import { openLesson, openScenario, retryLast } from './app/session.ts'
+import { decodeScenario, shareValue, SHARE_KEY } from './app/share/share-link.ts'
 import { useAppStore } from './app/store.ts'
 import { startStageSync } from './app/stage-sync.ts'
 import { parseUrl, syncUrl } from './app/url.ts'
@@ -25,6 +27,7 @@ useAppStore.setState({
   ...(url.camera ? { camera: url.camera } : {}),
   ...(url.view ? { view: url.view } : {}),
   ...(url.box ? { inspecting: url.box } : {}),
+  ...(url.embed || url.origins ? { embedding: { view: url.embed, origins: url.origins } } : {}),
 })
 initI18n(lang)
 
@@ -41,18 +44,44 @@ startStageSync()
 // A lesson that could not be downloaded opens by itself once the network is back.
 watchNetwork(() => void retryLast())
 
-void openLesson(url.lesson, {
-  traffic: url.traffic,
-  step: url.step,
-  connection: url.connection,
-  cni: url.cni,
-  proxy: url.proxy,
-  // A language the address asks for and PodPath lacks: the page says which one it shows.
-  url: {
-    given: url.given,
-    corrections: url.corrections.map((c) => (c.param === 'lang' ? { ...c, now: lang } : c)),
-  },
-})
+// A language the address asks for and PodPath lacks: the page says which one it shows.
+const corrections = url.corrections.map((c) => (c.param === 'lang' ? { ...c, now: lang } : c))
+const shared = shareValue(window.location.hash)
+
+/** What the address opens: a share link's own scenario (#s=...), else its lesson or the map. */
+async function openAddress(): Promise<void> {
+  if (shared !== null) {
+    const decoded = await decodeScenario(shared)
+    if (decoded.ok) {
+      const { file, source } = decoded.scenario
+      return openScenario(file, source, {
+        traffic: url.traffic,
+        step: url.step,
+        connection: url.connection,
+        url: { given: url.given, corrections },
+      })
+    }
+    // A link cut short or changed opens the map, and says so: never another scenario.
+    const given = `#${SHARE_KEY}=${shared}`
+    const note = { param: SHARE_KEY, given, now: null, reason: decoded.reason } as const
+    return openLesson(null, { url: { given: url.given, corrections: [note, ...corrections] } })
+  }
+  return openLesson(url.lesson, {
+    traffic: url.traffic,
+    step: url.step,
+    connection: url.connection,
+    cni: url.cni,
+    proxy: url.proxy,
+    url: { given: url.given, corrections },
+  })
+}
+
+const opening = openAddress()
+// The course page that frames PodPath drives it by postMessage (docs/embed.md); it hears
+// `ready` once what the address opens is on screen.
+void opening.finally(() => startBridge({ embed: url.embed, origins: url.origins }))
+
+void opening
   .then(syncUrl)
   // After the first lesson is on screen: saving the app for offline use does not slow it down.
   .finally(registerServiceWorker)

@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs'
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { openLesson, openScenario } from './session.ts'
 import { useAppStore } from './store.ts'
-import { formatUrl } from './url.ts'
+import { decodeScenario, shareValue } from './share/share-link.ts'
+import { formatHash, formatUrl } from './url.ts'
 
 const VALID = `apiVersion: podpath.dev/v1alpha1
 kind: Cluster
@@ -81,10 +82,34 @@ describe("opening the learner's own scenario", () => {
     expect(errors[0]!.line).toBe(13)
   })
 
-  it('leaves the file out of the address, which holds only the language', async () => {
+  it('keeps the file out of the query: the step in the query, the file in the fragment', async () => {
     await openScenario('mine.yaml', VALID)
     useAppStore.setState({ step: 2 })
-    expect(formatUrl(useAppStore.getState())).toBe('?lang=en')
+    const s = useAppStore.getState()
+    expect(formatUrl(s)).toBe('?step=2&lang=en')
+    await vi.waitFor(() => expect(useAppStore.getState().shareValue).not.toBeNull())
+    const hash = formatHash(useAppStore.getState(), '')
+    expect(hash).toMatch(/^#s=[A-Za-z0-9_-]+$/)
+    expect(await decodeScenario(shareValue(hash)!)).toEqual({
+      ok: true,
+      scenario: { file: 'mine.yaml', source: VALID },
+    })
+  })
+
+  it('reopens from a share link at the step, and notes what it could not take', async () => {
+    await openScenario('mine.yaml', VALID, {
+      traffic: 'nosuch',
+      step: 999,
+      url: { given: { traffic: 'nosuch', step: '999', cni: 'calico-bgp' }, corrections: [] },
+    })
+    const s = useAppStore.getState()
+    expect(s.selectedTraffic).toBe('to-web')
+    expect(s.step).toBe(s.trace!.steps.length - 1)
+    expect(s.urlNotices.map((n) => [n.param, n.reason])).toEqual([
+      ['cni', 'noLesson'],
+      ['traffic', 'notInLesson'],
+      ['step', 'range'],
+    ])
   })
 
   it('is closed by opening a lesson', async () => {

@@ -9,6 +9,7 @@ import type { KubeProxyMode } from '../model/scenario.ts'
 import { foldsFor, foldToOpen } from './fold.ts'
 import { hasLessonSource, lessonFileName, loadLessonSource } from './lesson-sources.ts'
 import { isUnreachable } from './offline.ts'
+import { BROWSER_URL_LIMIT, encodeScenario } from './share/share-link.ts'
 import { clampStep, useAppStore, type AppState, type ScenarioSlice } from './store.ts'
 import { createEngineClient, EngineCancelled, type EngineClient } from './worker-client.ts'
 import { LESSON_PARAMS, type UrlCorrection, type UrlParam } from './url.ts'
@@ -76,6 +77,8 @@ const NOTHING_OPEN: Omit<ScenarioSlice, 'lessonId' | 'status' | 'seed'> = {
   proxySwitch: null,
   asWritten: null,
   urlNotices: [],
+  shareValue: null,
+  shareLength: null,
 }
 
 /** Every fact of the open scenario, and the step: what a cancel restores. */
@@ -221,28 +224,81 @@ export function dismissUrlNotices(): void {
 
 /**
  * Opens the learner's own scenario file. Its text goes to the engine's worker in this tab and
- * nowhere else; it then shows as a lesson does: its first request traced, or its diagnostics
- * when it has errors.
+ * nowhere else (a share link holds it in the address's fragment, which no server sees); it then
+ * shows as a lesson does: its first request traced, or its diagnostics when it has errors.
+ * Opened from a share link, it goes to the request, step and connection the address names, and
+ * lists what of them it could not take (store.urlNotices).
  */
-export async function openScenario(file: string, source: string): Promise<void> {
-  const gen = begin(() => openScenario(file, source))
+export async function openScenario(
+  file: string,
+  source: string,
+  want: {
+    traffic?: string | null
+    step?: number | null
+    connection?: number
+    url?: { given: Partial<Record<UrlParam, string>>; corrections: UrlCorrection[] }
+  } = {},
+): Promise<void> {
+  const gen = begin(() => openScenario(file, source, want))
   const setScenario = (patch: Partial<ScenarioSlice>) => useAppStore.setState(patch)
-  setScenario({ lessonId: null, status: 'loading', ...NOTHING_OPEN, imported: true, file, source })
+  const notices = [...(want.url?.corrections ?? [])]
+  const note = (param: UrlParam, reason: UrlCorrection['reason'], now: string | null = null) => {
+    const given = want.url?.given[param]
+    if (given !== undefined && notices.every((n) => n.param !== param))
+      notices.push({ param, given, now, reason })
+  }
+  // A lesson's switches are the lesson's: a scenario of one's own runs as its file says.
+  note('cni', 'noLesson')
+  note('proxy', 'noLesson')
+  setScenario({
+    lessonId: null,
+    status: 'loading',
+    ...NOTHING_OPEN,
+    imported: true,
+    file,
+    source,
+    urlNotices: [...notices],
+  })
+  void shareScenario(file, source)
   try {
     const loaded = await getEngine().load(file, source)
     if (gen !== generation) return
     if (!loaded.ok) return setScenario({ status: 'invalid', diagnostics: loaded.diagnostics })
-    const traffic = loaded.traffic[0] ?? null
+    const traffic =
+      want.traffic && loaded.traffic.includes(want.traffic)
+        ? want.traffic
+        : (loaded.traffic[0] ?? null)
+    if (want.traffic && traffic !== want.traffic) note('traffic', 'notInLesson', traffic)
     setScenario({
+      connection: want.connection ?? 1,
       diagnostics: loaded.diagnostics,
       cluster: loaded.cluster,
       trafficNames: loaded.traffic,
       selectedTraffic: traffic,
+      urlNotices: [...notices],
     })
-    await showTrace(gen, traffic, 0)
+    await showTrace(gen, traffic, want.step ?? 0, want.url ? notices : undefined)
   } catch (err) {
     failed(gen, err)
   }
+}
+
+/** The open scenario as a share link's fragment, once compressed; none past a browser's limit. */
+async function shareScenario(file: string, source: string): Promise<void> {
+  let value: string
+  try {
+    value = await encodeScenario({ file, source })
+  } catch {
+    // No CompressionStream (an old browser): the scenario has no link, as before.
+    return
+  }
+  // Another file opened meanwhile: this one's link is not wanted.
+  if (useAppStore.getState().source !== source) return
+  const length = value.length
+  useAppStore.setState({
+    shareValue: length < BROWSER_URL_LIMIT ? value : null,
+    shareLength: length,
+  })
 }
 
 /** Follows another Traffic of the open scenario, from its first step. */

@@ -48,6 +48,12 @@ export interface ScenarioSlice {
   asWritten: Required<ClusterOverrides> | null
   /** What the page changed of the address it was opened with; cleared by opening anything else. */
   urlNotices: UrlCorrection[]
+  /**
+   * An imported scenario as a share link's fragment value (src/app/share/share-link.ts), and
+   * its length; the value is null while it is computed, or when it is too long for an address.
+   */
+  shareValue: string | null
+  shareLength: number | null
 }
 
 /** How fast playback runs, as a multiple of one step per STEP_MS. */
@@ -83,11 +89,11 @@ export type GraphLayer = (typeof GRAPH_LAYERS)[number]
 /**
  * The views of the one stage (src/ui/stage/views.ts says what each shows around the graph):
  * explore is the default; present is for a class (`present=1`); speaker is presenter mode's
- * second window (`speaker=1`): the narration, the next step and the tables, no graph. Predict
- * (issue 12) and embed (issue 13, `embed=1`) are meant to join this list, one entry each in
- * views.ts.
+ * second window (`speaker=1`): the narration, the next step and the tables, no graph; embed is
+ * the stage framed by a course page (`embed=1`, docs/embed.md): the graph, the caption and the
+ * step controls. Predict (issue 12) is meant to join this list, one entry in views.ts.
  */
-export const STAGE_VIEWS = ['explore', 'present', 'speaker'] as const
+export const STAGE_VIEWS = ['explore', 'present', 'speaker', 'embed'] as const
 export type StageView = (typeof STAGE_VIEWS)[number]
 
 /** Where the graph's camera looks: at the packet's hop and its neighbours, or at everything. */
@@ -105,6 +111,12 @@ export interface InspectionState {
 /** A page shown instead of the lesson (the lesson stays open behind it); src/app/page.ts. */
 export const APP_PAGES = ['glossary', 'modes', 'handout'] as const
 export type AppPage = (typeof APP_PAGES)[number]
+
+/** A course page frames PodPath (`embed=1`) and names the origins it trusts (`origin=`). */
+export interface Embedding {
+  view: boolean
+  origins: string[] | null
+}
 
 export interface ViewSlice {
   lang: Lang
@@ -129,6 +141,8 @@ export interface ViewSlice {
   setBlank: (blank: boolean) => void
   help: boolean
   setHelp: (help: boolean) => void
+  /** As the address asked it, kept in the address (src/app/url.ts); null: not embedded. */
+  embedding: Embedding | null
 }
 
 /**
@@ -176,6 +190,8 @@ const createScenarioSlice: StateCreator<AppState, [], [], ScenarioSlice> = () =>
   proxySwitch: null,
   asWritten: null,
   urlNotices: [],
+  shareValue: null,
+  shareLength: null,
 })
 
 /** A step position that exists in the trace (0 when there are no steps). */
@@ -237,6 +253,7 @@ const createViewSlice: StateCreator<AppState, [], [], ViewSlice> = (set) => ({
   setBlank: (blank) => set({ blank }),
   help: false,
   setHelp: (help) => set({ help }),
+  embedding: null,
 })
 
 const createStatusSlice: StateCreator<AppState, [], [], StatusSlice> = () => ({
@@ -304,6 +321,8 @@ export function selectShown(s: AppState): Shown[] {
   return shown
 }
 export const selectUrlNotices = (s: AppState) => s.urlNotices
+export const selectShareValue = (s: AppState) => s.shareValue
+export const selectShareLength = (s: AppState) => s.shareLength
 export const selectBusy = (s: AppState) => s.status === 'loading'
 export const selectEngineNotice = (s: AppState) => s.engineNotice
 export const selectOnline = (s: AppState) => s.online

@@ -20,6 +20,8 @@ describe('the address', () => {
       camera: null,
       box: null,
       view: null,
+      embed: false,
+      origins: null,
       given: {
         lesson: 'mode2-flannel-vxlan',
         traffic: 'back',
@@ -59,6 +61,8 @@ describe('the address', () => {
       camera: null,
       box: null,
       view: null,
+      embed: false,
+      origins: null,
       corrections: [
         { param: 'traffic', given: '', now: null, reason: 'malformed' },
         { param: 'step', given: '-2', now: '0', reason: 'malformed' },
@@ -132,6 +136,8 @@ describe('the address', () => {
       camera: null,
       box: null,
       view: null,
+      embed: false,
+      origins: null,
       given: {
         lesson: 'mode2-same-node',
         traffic: 'b',
@@ -154,6 +160,8 @@ describe('the address', () => {
       cni: null,
       proxy: null,
       layer: null,
+      embed: false,
+      origins: null,
     })
   })
 
@@ -218,5 +226,37 @@ describe('a page in the address', () => {
     expect(parsePage('?page=nonsense')).toBeNull()
     useAppStore.setState({ page: null })
     expect(formatUrl(useAppStore.getState())).not.toContain('page=')
+  })
+})
+
+describe('the address of an embedded page', () => {
+  it('reads embed=1 and the trusted origins, and keeps them when it writes the address', () => {
+    const url = parseUrl(
+      '?lesson=mode2-same-node&embed=1&origin=https://a.example,http://127.0.0.1:5219',
+    )
+    expect([url.embed, url.origins, url.corrections]).toEqual([
+      true,
+      ['https://a.example', 'http://127.0.0.1:5219'],
+      [],
+    ])
+    useAppStore.setState({
+      lessonId: 'mode2-same-node',
+      imported: false,
+      trace: null,
+      embedding: { view: url.embed, origins: url.origins },
+    })
+    const again = parseUrl(formatUrl(useAppStore.getState()))
+    expect([again.embed, again.origins]).toEqual([true, url.origins])
+    useAppStore.setState({ embedding: null })
+  })
+
+  it('refuses a list with one bad origin whole, and says which', () => {
+    const url = parseUrl('?origin=https://a.example,*&embed=yes')
+    expect(url.origins).toBeNull()
+    expect(url.embed).toBe(false)
+    expect(url.corrections).toEqual([
+      { param: 'embed', given: 'yes', now: null, reason: 'malformed' },
+      { param: 'origin', given: 'https://a.example,*', now: '*', reason: 'malformed' },
+    ])
   })
 })

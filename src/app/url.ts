@@ -6,7 +6,9 @@
  * a lesson's handout (src/app/page.ts), `camera=whole` when the graph shows the whole cluster
  * rather than following the packet, `box` for a box opened for inspection, and `present=1` for
  * presenter mode, so a teacher can bookmark a lesson ready to project, `speaker=1` in its
- * speaker window). It is read once on
+ * speaker window; `embed=1` and `origin=` for a course page that frames it, src/app/embed).
+ * A scenario of one's own is in the fragment instead of `lesson` (`#s=...`, src/app/share), the
+ * rest of its view in the query as for a lesson. It is read once on
  * load and rewritten with history.replaceState, so stepping does not fill the back button.
  * Nothing in it is dropped or changed silently: what the page cannot take as written is
  * corrected and listed (UrlCorrection), for the page to say so.
@@ -15,6 +17,8 @@ import { isCniChoice, isProxyMode, type CniChoice } from '../model/overrides.ts'
 import type { KubeProxyMode } from '../model/scenario.ts'
 import { LANGS, type Lang } from '../model/text.ts'
 import { MAX_CONNECTIONS } from '../sim/limits.ts'
+import { parseOrigins } from './embed/origins.ts'
+import { SHARE_KEY } from './share/share-link.ts'
 import {
   CAMERAS,
   GRAPH_LAYERS,
@@ -40,6 +44,8 @@ export const URL_PARAMS = [
   'cni',
   'proxy',
   'layer',
+  'embed',
+  'origin',
 ] as const
 export type UrlParam = (typeof URL_PARAMS)[number]
 /** Parameters that mean something only with a lesson open. */
@@ -51,11 +57,22 @@ export const LESSON_PARAMS: readonly UrlParam[] = ['traffic', 'step', 'conn', 'c
  * offers (notOffered), not a request of the lesson (notInLesson), or no lesson open (noLesson).
  */
 export type CorrectionReason =
-  'malformed' | 'range' | 'unknown' | 'notOffered' | 'notInLesson' | 'noLesson'
+  | 'malformed'
+  | 'range'
+  | 'unknown'
+  | 'notOffered'
+  | 'notInLesson'
+  | 'noLesson'
+  /** A share link's scenario (#s=) that was cut short or changed, or a later version's. */
+  | 'damaged'
+  | 'version'
+
+/** What the page reads from the address: a query parameter, or the fragment's scenario (`s`). */
+export type AddressPart = UrlParam | typeof SHARE_KEY
 
 /** A parameter of the address that the page corrected, and says so. */
 export interface UrlCorrection {
-  param: UrlParam
+  param: AddressPart
   /** What the address said. */
   given: string
   /** What the page uses instead, where that is a value (null: left out, or the default). */
@@ -79,6 +96,10 @@ export interface UrlState {
   /** A graph box id opened for inspection. */
   box: string | null
   view: StageView | null
+  /** `embed=1`: the page is meant to be framed by a course page (docs/embed.md). */
+  embed: boolean
+  /** The origins the embedding page trusts (`origin=`), null when it names none. */
+  origins: string[] | null
   /** Every parameter the address holds, as written. */
   given: Partial<Record<UrlParam, string>>
   /** What could be judged without the lesson: values that are malformed, unknown or out of range. */
@@ -127,6 +148,14 @@ export function parseUrl(search: string): UrlState {
   if (given.proxy !== undefined && !proxy) fix('proxy', 'unknown')
   const layer = GRAPH_LAYERS.find((l) => l === given.layer) ?? null
   if (given.layer !== undefined && !layer) fix('layer', 'unknown', 'all')
+  if (given.embed !== undefined && given.embed !== '1') fix('embed', 'malformed')
+  let origins: string[] | null = null
+  if (given.origin !== undefined) {
+    const parsed = parseOrigins(given.origin)
+    // Refused whole: a page that mistyped one origin must hear of it, not be half-trusted.
+    if (parsed.ok) origins = parsed.origins
+    else fix('origin', 'malformed', parsed.bad)
+  }
   return {
     lesson: given.lesson || null,
     traffic: given.traffic || null,
@@ -137,27 +166,34 @@ export function parseUrl(search: string): UrlState {
     cni,
     proxy,
     layer,
+    embed: given.embed === '1',
+    origins,
     given,
     corrections,
     camera: CAMERAS.find((c) => c === q.get('camera')) ?? null,
     box: q.get('box') || null,
-    view: q.get('speaker') === '1' ? 'speaker' : q.get('present') === '1' ? 'present' : null,
+    view:
+      q.get('speaker') === '1'
+        ? 'speaker'
+        : q.get('present') === '1'
+          ? 'present'
+          : given.embed === '1'
+            ? 'embed'
+            : null,
   }
 }
 
 export function formatUrl(s: AppState): string {
   const q = new URLSearchParams()
-  // An imported file lives only in this tab: the address cannot hold it, so it holds no step
-  // of it either (a copied link opens PodPath's first screen; the page says so).
-  if (s.imported) return `?${s.page ? `page=${s.page}&` : ''}lang=${s.lang}`
-  if (s.lessonId) q.set('lesson', s.lessonId)
+  // An imported file is in the fragment (formatHash), never in the query: no server sees it.
+  if (s.lessonId && !s.imported) q.set('lesson', s.lessonId)
   if (s.selectedTraffic && s.selectedTraffic !== s.trafficNames[0])
     q.set('traffic', s.selectedTraffic)
   if (s.trace && s.trace.steps.length > 0) q.set('step', String(s.step))
   if (s.seed !== DEFAULT_SEED) q.set('seed', String(s.seed))
   if (s.connection > 1) q.set('conn', String(s.connection))
-  if (s.cniSwitch) q.set('cni', s.cniSwitch)
-  if (s.proxySwitch) q.set('proxy', s.proxySwitch)
+  if (s.cniSwitch && !s.imported) q.set('cni', s.cniSwitch)
+  if (s.proxySwitch && !s.imported) q.set('proxy', s.proxySwitch)
   if (s.graphLayer !== 'all') q.set('layer', s.graphLayer)
   if (s.page) q.set('page', s.page)
   if (s.camera !== 'follow') q.set('camera', s.camera)
@@ -165,15 +201,29 @@ export function formatUrl(s: AppState): string {
   if (s.view === 'present') q.set('present', '1')
   if (s.view === 'speaker') q.set('speaker', '1')
   q.set('lang', s.lang)
+  // Kept while the page lives: a framed page that reloads still knows whom it answers.
+  if (s.embedding?.view) q.set('embed', '1')
+  if (s.embedding?.origins) q.set('origin', s.embedding.origins.join(','))
   return `?${q.toString()}`
+}
+
+/**
+ * The fragment: an imported scenario's share value (`#s=...`) while one is open and it fits a
+ * browser's address; else whatever other fragment the page has (a skip link's `#lesson`).
+ */
+export function formatHash(s: AppState, current: string): string {
+  if (s.imported && s.shareValue) return `#${SHARE_KEY}=${s.shareValue}`
+  return current.startsWith(`#${SHARE_KEY}=`) ? '' : current
 }
 
 /** Keeps the address bar in step with the store; returns the unsubscribe function. */
 export function syncUrl(): () => void {
   const write = (s: AppState) => {
     const search = formatUrl(s)
-    if (search !== window.location.search)
-      window.history.replaceState(window.history.state, '', search + window.location.hash)
+    const hash = formatHash(s, window.location.hash)
+    if (search !== window.location.search || hash !== window.location.hash)
+      // A query alone (no `#`) drops the old fragment.
+      window.history.replaceState(window.history.state, '', search + hash)
   }
   write(useAppStore.getState())
   return useAppStore.subscribe(write)

@@ -51,8 +51,50 @@ export const en = {
     layer: {
       unknown: '“layer={{given}}” is not a layer of the graph, so every layer is shown.',
     },
+    s: {
+      damaged:
+        'The scenario in this link (“{{given}}”) was cut short or changed on the way, so it was not opened and the map of lessons is shown instead. Ask for the link again, whole, or for the file itself.',
+      version:
+        'The scenario in this link (“{{given}}”) was written by a newer PodPath or changed on the way, so it was not opened and the map of lessons is shown instead.',
+    },
+    origin: {
+      malformed:
+        '“origin={{given}}”: “{{now}}” is not an origin as a browser writes one (such as https://course.example, with no path or trailing slash), so this page answers no embedding page.',
+    },
+    embed: {
+      malformed: '“embed={{given}}”: only embed=1 is understood, so it was left out.',
+    },
     noLesson:
       '“{{param}}={{given}}” belongs to a lesson, and no lesson is open, so it was not used.',
+  },
+  share: {
+    button: 'Share',
+    menu: 'Share this view: its link, the code to embed it, its graph',
+    copy: 'Copy link',
+    embed: 'Embed',
+    embedCopied: 'Embed code copied: paste it into your course page.',
+    embedManual: 'The browser did not let the page copy. Select the code and copy it:',
+    embedField: 'Embed code for this view',
+    embedOrigin:
+      'Replace {{placeholder}} in origin= with your course page’s origin (scheme, host and port): PodPath obeys and answers that page’s messages only (docs/embed.md). The frame shows the graph, the caption and the step controls.',
+    embedUnavailable: 'The link is being prepared… try again in a moment.',
+    copied: 'Link copied: it opens this view, at this step.',
+    copiedOwn:
+      'Link copied ({{length}} characters): it holds your scenario, compressed, after the “#”, which no server sees.',
+    long: 'This link is {{length}} characters long. Browsers open it, but chat apps may cut it (Discord keeps {{chat}} characters in a message): to be sure it arrives whole, share the file itself.',
+    tooLong:
+      'Your scenario makes a link of {{length}} characters, longer than a browser opens ({{limit}}): share the file itself.',
+    manual: 'The browser did not let the page copy. Select the link and copy it:',
+    field: 'Link to this view',
+    preparing: 'The link is being prepared…',
+  },
+  export: {
+    button: 'Export',
+    menu: 'Export the graph as it is shown',
+    svg: 'SVG (vector, with its text)',
+    png: 'PNG (picture, the view’s size)',
+    done: 'Saved {{file}}.',
+    nothing: 'There is no graph on screen to export.',
   },
   tree: {
     label: 'Lessons',
@@ -171,7 +213,7 @@ export const en = {
     eyebrow: 'Your own scenario',
     lead: 'Opened from this computer; it runs in this browser tab only.',
     linkNote:
-      'The address does not hold the file: a copied link opens PodPath without it. To share this scenario, share the file itself.',
+      'The address holds the file, compressed after the “#” (which no server sees): “Copy link” shares this scenario at this step. The file is read and run in this browser only.',
   },
   lesson: {
     section: 'Section {{section}}',

@@ -46,7 +46,49 @@ export const zhCN: Resources = {
     layer: {
       unknown: '“layer={{given}}” 不是图中的一层，所以显示所有层。',
     },
+    s: {
+      damaged:
+        '此链接中的场景（“{{given}}”）在传递中被截断或改动，因此没有打开它，而是显示课程地图。请重新索取完整的链接，或直接索取文件。',
+      version:
+        '此链接中的场景（“{{given}}”）由更新版本的 PodPath 写成，或在传递中被改动，因此没有打开它，而是显示课程地图。',
+    },
+    origin: {
+      malformed:
+        '“origin={{given}}”：“{{now}}” 不是浏览器书写的来源格式（例如 https://course.example，不带路径和末尾斜杠），因此本页不响应任何嵌入页面。',
+    },
+    embed: {
+      malformed: '“embed={{given}}”：只接受 embed=1，所以忽略了它。',
+    },
     noLesson: '“{{param}}={{given}}” 属于某节课，而当前没有打开课程，所以没有使用它。',
+  },
+  share: {
+    button: '分享',
+    menu: '分享当前视图：链接、嵌入代码、图',
+    copy: '复制链接',
+    embed: '嵌入',
+    embedCopied: '嵌入代码已复制：粘贴到你的课程页面即可。',
+    embedManual: '浏览器不允许页面复制。请选中代码后手动复制：',
+    embedField: '当前视图的嵌入代码',
+    embedOrigin:
+      '请把 origin= 中的 {{placeholder}} 换成你的课程页面的源（协议、主机和端口）：PodPath 只响应并回复该页面的消息（见 docs/embed.md）。框架中只显示图、说明和步骤控制。',
+    embedUnavailable: '链接正在生成……请稍后再试。',
+    copied: '链接已复制：打开它就是当前视图和当前步骤。',
+    copiedOwn:
+      '链接已复制（{{length}} 个字符）：你的场景经压缩后放在“#”之后，不会发送给任何服务器。',
+    long: '此链接长 {{length}} 个字符。浏览器可以打开，但聊天应用可能会截断它（Discord 一条消息最多 {{chat}} 个字符）：要确保完整送达，请直接分享文件。',
+    tooLong:
+      '你的场景生成的链接长 {{length}} 个字符，超过浏览器能打开的长度（{{limit}}）：请直接分享文件。',
+    manual: '浏览器不允许页面复制。请选中链接后手动复制：',
+    field: '当前视图的链接',
+    preparing: '正在生成链接……',
+  },
+  export: {
+    button: '导出',
+    menu: '按当前显示导出图',
+    svg: 'SVG（矢量图，保留文字）',
+    png: 'PNG（图片，与视图同样大小）',
+    done: '已保存 {{file}}。',
+    nothing: '屏幕上没有可导出的图。',
   },
   tree: {
     label: '课程',
@@ -162,7 +204,7 @@ export const zhCN: Resources = {
     eyebrow: '你自己的场景',
     lead: '从这台电脑打开，只在当前浏览器标签页中运行。',
     linkNote:
-      '地址栏里没有这个文件：复制的链接打开的 PodPath 中不会有它。要分享这个场景，请分享文件本身。',
+      '地址中保存了这个文件，压缩后放在“#”之后（不会发送给任何服务器）：“复制链接”即可分享这个场景和当前步骤。文件只在这个浏览器中读取和运行。',
   },
   lesson: {
     section: '第 {{section}} 节',

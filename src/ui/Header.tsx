@@ -11,6 +11,7 @@ import { LessonHeader } from './lessons/LessonHeader.tsx'
 import { TrafficPicker } from './panels/TrafficPicker.tsx'
 import { StageButtons } from './stage/StageButtons.tsx'
 import { PageLinks } from './pages/PageLinks.tsx'
+import { ShareMenu } from './share/ShareMenu.tsx'
 
 /**
  * The page's one bar. On the first screen: the name and what PodPath is. With a lesson open, the
@@ -45,11 +46,14 @@ export function Header() {
           <TrafficPicker />
         </div>
       ) : (
-        <p className="tagline">{t('app.tagline')}</p>
+        <p className="tagline" title={t('app.tagline')}>
+          {t('app.tagline')}
+        </p>
       )}
       <div className="header-actions">
         {open && <StageButtons />}
         <PageLinks />
+        <ShareMenu />
         <ImportButton />
         <LanguageSwitch />
       </div>

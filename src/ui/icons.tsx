@@ -228,3 +228,15 @@ export function WindowsIcon() {
     </Icon>
   )
 }
+
+/** Three linked dots: share the view. */
+export function ShareIcon() {
+  return (
+    <Icon size={18}>
+      <circle cx="18" cy="5" r="2.5" />
+      <circle cx="6" cy="12" r="2.5" />
+      <circle cx="18" cy="19" r="2.5" />
+      <path d="M8.2 10.8l7.6-4.4M8.2 13.2l7.6 4.4" />
+    </Icon>
+  )
+}

@@ -1,5 +1,5 @@
 import { useTranslation } from 'react-i18next'
-import { positionOf, shownIndexOf, stepBy } from '../../app/fold.ts'
+import { positionOf, shownIndexOf } from '../../app/fold.ts'
 import {
   selectPlaying,
   selectShown,
@@ -17,6 +17,7 @@ import {
   StepBackIcon,
   StepForwardIcon,
 } from '../icons.tsx'
+import { stepOn, stepTo } from '../../app/stepping.ts'
 import { usePlayer } from './usePlayer.ts'
 
 /**
@@ -34,11 +35,7 @@ export function PlaybackControls() {
   const count = shown.length
   if (count === 0) return null
 
-  const go = (to: number) => {
-    const s = useAppStore.getState()
-    s.setPlaying(false)
-    s.setStep(to)
-  }
+  const go = stepTo
   const at = shownIndexOf(shown, step)
   const first = positionOf(shown[0]!)
   const last = positionOf(shown[count - 1]!)
@@ -46,6 +43,7 @@ export function PlaybackControls() {
     <div className="playback" role="toolbar" aria-label={t('playback.label')}>
       <button
         type="button"
+        className="to-first"
         onClick={() => go(first)}
         disabled={at === 0}
         aria-label={t('playback.first')}
@@ -55,7 +53,7 @@ export function PlaybackControls() {
       </button>
       <button
         type="button"
-        onClick={() => go(stepBy(shown, step, -1))}
+        onClick={() => stepOn(-1)}
         disabled={at === 0}
         aria-label={t('playback.back')}
         title={t('playback.back')}
@@ -75,7 +73,7 @@ export function PlaybackControls() {
       </button>
       <button
         type="button"
-        onClick={() => go(stepBy(shown, step, 1))}
+        onClick={() => stepOn(1)}
         disabled={at >= count - 1}
         aria-label={t('playback.forward')}
         title={t('playback.forward')}
@@ -84,6 +82,7 @@ export function PlaybackControls() {
       </button>
       <button
         type="button"
+        className="to-last"
         onClick={() => go(last)}
         disabled={at >= count - 1}
         aria-label={t('playback.last')}

@@ -1,6 +1,7 @@
 import { useLayoutEffect, useMemo, useRef, type KeyboardEvent, type PointerEvent } from 'react'
 import { useTranslation } from 'react-i18next'
 import { positionOf, shownIndexOf, type Shown } from '../../app/fold.ts'
+import { stepTo } from '../../app/stepping.ts'
 import { selectLang, selectShown, selectStep, selectTrace, useAppStore } from '../../app/store.ts'
 import {
   shownBands,
@@ -19,12 +20,6 @@ const MARK_ORDER: StepMark[] = ['stop', 'proxy', 'nat']
 
 /** The last trace position a displayed step covers. */
 const lastOf = (x: Shown) => (x.kind === 'step' ? x.position : x.fold.end)
-
-function goTo(position: number) {
-  const s = useAppStore.getState()
-  if (s.playing) s.setPlaying(false)
-  if (s.step !== position) s.setStep(position)
-}
 
 /**
  * Where each band label goes, from widths read in one pass: a short band (two DNS steps among
@@ -111,7 +106,7 @@ export function Timeline() {
   const jumpTo = (clientX: number) => {
     const box = track.current?.getBoundingClientRect()
     if (!box || box.width === 0) return
-    goTo(positionOf(shown[stepAtFraction((clientX - box.left) / box.width, count)]!))
+    stepTo(positionOf(shown[stepAtFraction((clientX - box.left) / box.width, count)]!))
   }
   const onPointerDown = (e: PointerEvent<HTMLDivElement>) => {
     if (e.button !== 0) return
@@ -133,7 +128,7 @@ export function Timeline() {
     // Other keys (Space, Page Down) go on to the stage's keyboard map.
     if (to === null) return
     e.preventDefault()
-    goTo(positionOf(shown[to]!))
+    stepTo(positionOf(shown[to]!))
   }
   const present = MARK_ORDER.filter((m) => marks.some((x) => x.mark === m))
 

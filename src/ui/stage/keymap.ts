@@ -5,7 +5,8 @@
  * a button reached with the keyboard still presses it. `?` lists the keys (KeyHelp.tsx).
  */
 import { phaseTarget, shownBands } from '../playback/timeline.ts'
-import { positionOf, shownIndexOf, stepBy } from '../../app/fold.ts'
+import { positionOf, shownIndexOf } from '../../app/fold.ts'
+import { stepOn, stepTo } from '../../app/stepping.ts'
 import { selectShown, useAppStore } from '../../app/store.ts'
 
 export type Command =
@@ -134,13 +135,6 @@ export function belongsToTarget(target: EventTarget | null, key: string): boolea
   return false
 }
 
-/** Moves to a trace position, as stepping by hand does: playback stops. */
-function goTo(position: number): void {
-  const s = useAppStore.getState()
-  if (s.playing) s.setPlaying(false)
-  s.setStep(position)
-}
-
 export interface StageActions {
   fullscreen: () => void
   /** Opens presenter mode's speaker window (a key press is the gesture a pop-up needs). */
@@ -190,23 +184,23 @@ export function runCommand(command: Command, actions: StageActions): boolean {
   const shown = selectShown(s)
   switch (command) {
     case 'next':
-      goTo(stepBy(shown, s.step, 1))
+      stepOn(1)
       return true
     case 'previous':
-      goTo(stepBy(shown, s.step, -1))
+      stepOn(-1)
       return true
     case 'first':
-      goTo(positionOf(shown[0]!))
+      stepTo(positionOf(shown[0]!))
       return true
     case 'last':
-      goTo(positionOf(shown.at(-1)!))
+      stepTo(positionOf(shown.at(-1)!))
       return true
     case 'nextPhase':
     case 'previousPhase': {
       const bands = shownBands(s.trace.steps, shown)
       const here = shownIndexOf(shown, s.step)
       const to = phaseTarget(command === 'nextPhase' ? 1 : -1, here, shown.length, bands)
-      goTo(positionOf(shown[to]!))
+      stepTo(positionOf(shown[to]!))
       return true
     }
     case 'play':

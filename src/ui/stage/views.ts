@@ -1,8 +1,9 @@
 /**
  * The one place that says what each view of the stage shows. Explore, present and speaker are
  * not pages of their own: each picks which parts of the one stage appear round the graph, how
- * large the graph's text is drawn, and which theme it wears. Predict (issue 12) and embed (issue
- * 13: graph, caption and step controls only) are meant to be one more entry here each.
+ * large the graph's text is drawn, and which theme it wears. Embed (`embed=1`, in a course
+ * page's iframe) shows the graph, the caption and the step controls only. Predict (issue 12) is
+ * meant to be one more entry here.
  */
 import type { StageView } from '../../app/store.ts'
 
@@ -82,6 +83,22 @@ export const VIEWS: Record<StageView, ViewParts> = {
     blanks: false,
     theme: 'default',
     graphTextPx: 12.5,
+  },
+  embed: {
+    chrome: false,
+    graph: true,
+    caption: 'band',
+    drawer: false,
+    controls: true,
+    counter: false,
+    next: false,
+    title: false,
+    pointer: false,
+    tools: false,
+    blanks: true,
+    theme: 'default',
+    // Readable in an 800x500 frame: the camera frames the hop at 12 px text.
+    graphTextPx: 12,
   },
 }
 
