@@ -24,6 +24,7 @@ useAppStore.setState({
   ...(url.layer ? { graphLayer: url.layer } : {}),
   ...(url.camera ? { camera: url.camera } : {}),
   ...(url.view ? { view: url.view } : {}),
+  ...(url.predict ? { predict: true } : {}),
   ...(url.box ? { inspecting: url.box } : {}),
 })
 initI18n(lang)

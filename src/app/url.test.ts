@@ -206,6 +206,25 @@ describe('the address', () => {
     // Only the values it knows: the camera follows unless told `whole`, presenter mode is `1`.
     expect(parseUrl('?camera=zoomed&present=yes')).toMatchObject({ camera: null, view: null })
   })
+
+  it('holds predict mode beside either view, and for an imported file too', () => {
+    const s = {
+      ...useAppStore.getState(),
+      lessonId: 'mode2-flannel-vxlan',
+      imported: false,
+      lang: 'zh-CN' as const,
+      trace: { steps: [{}, {}] } as never,
+      step: 1,
+      predict: true,
+    }
+    expect(formatUrl(s)).toBe('?lesson=mode2-flannel-vxlan&step=1&predict=1&lang=zh-CN')
+    const both = { ...s, view: 'present' as const }
+    expect(parseUrl(formatUrl(both))).toMatchObject({ predict: true, view: 'present' })
+    // The address cannot hold an imported file, but it keeps the switch.
+    expect(formatUrl({ ...s, imported: true, page: null })).toBe('?predict=1&lang=zh-CN')
+    expect(parseUrl('?lesson=x&predict=yes').predict).toBe(false)
+    expect(parseUrl('?lesson=x').predict).toBe(false)
+  })
 })
 
 describe('a page in the address', () => {

@@ -4,9 +4,9 @@
  * second connection of a session on, `cni` and `proxy` when a lesson switch is flipped, and
  * `layer` when the graph brings one layer forward, `page` for the glossary, the four modes or
  * a lesson's handout (src/app/page.ts), `camera=whole` when the graph shows the whole cluster
- * rather than following the packet, `box` for a box opened for inspection, and `present=1` for
+ * rather than following the packet, `box` for a box opened for inspection, `present=1` for
  * presenter mode, so a teacher can bookmark a lesson ready to project, `speaker=1` in its
- * speaker window). It is read once on
+ * speaker window, and `predict=1` for predict mode, which goes with either view). It is read once on
  * load and rewritten with history.replaceState, so stepping does not fill the back button.
  * Nothing in it is dropped or changed silently: what the page cannot take as written is
  * corrected and listed (UrlCorrection), for the page to say so.
@@ -79,6 +79,8 @@ export interface UrlState {
   /** A graph box id opened for inspection. */
   box: string | null
   view: StageView | null
+  /** Predict mode: the quiz's questions on the stage. */
+  predict: boolean
   /** Every parameter the address holds, as written. */
   given: Partial<Record<UrlParam, string>>
   /** What could be judged without the lesson: values that are malformed, unknown or out of range. */
@@ -142,6 +144,7 @@ export function parseUrl(search: string): UrlState {
     camera: CAMERAS.find((c) => c === q.get('camera')) ?? null,
     box: q.get('box') || null,
     view: q.get('speaker') === '1' ? 'speaker' : q.get('present') === '1' ? 'present' : null,
+    predict: q.get('predict') === '1',
   }
 }
 
@@ -149,7 +152,9 @@ export function formatUrl(s: AppState): string {
   const q = new URLSearchParams()
   // An imported file lives only in this tab: the address cannot hold it, so it holds no step
   // of it either (a copied link opens PodPath's first screen; the page says so).
-  if (s.imported) return `?${s.page ? `page=${s.page}&` : ''}lang=${s.lang}`
+  // Predict mode is kept, as a switch of the page rather than of the file.
+  if (s.imported)
+    return `?${s.page ? `page=${s.page}&` : ''}${s.predict ? 'predict=1&' : ''}lang=${s.lang}`
   if (s.lessonId) q.set('lesson', s.lessonId)
   if (s.selectedTraffic && s.selectedTraffic !== s.trafficNames[0])
     q.set('traffic', s.selectedTraffic)
@@ -164,6 +169,7 @@ export function formatUrl(s: AppState): string {
   if (s.inspecting) q.set('box', s.inspecting)
   if (s.view === 'present') q.set('present', '1')
   if (s.view === 'speaker') q.set('speaker', '1')
+  if (s.predict) q.set('predict', '1')
   q.set('lang', s.lang)
   return `?${q.toString()}`
 }
