@@ -20,6 +20,7 @@ describe('the address', () => {
       camera: null,
       box: null,
       view: null,
+      predict: false,
       given: {
         lesson: 'mode2-flannel-vxlan',
         traffic: 'back',
@@ -59,6 +60,7 @@ describe('the address', () => {
       camera: null,
       box: null,
       view: null,
+      predict: false,
       corrections: [
         { param: 'traffic', given: '', now: null, reason: 'malformed' },
         { param: 'step', given: '-2', now: '0', reason: 'malformed' },
@@ -132,6 +134,7 @@ describe('the address', () => {
       camera: null,
       box: null,
       view: null,
+      predict: false,
       given: {
         lesson: 'mode2-same-node',
         traffic: 'b',
