@@ -2,6 +2,7 @@ import { StrictMode } from 'react'
 import { createRoot } from 'react-dom/client'
 import { registerServiceWorker, watchNetwork } from './app/offline.ts'
 import { parsePage } from './app/page.ts'
+import { startPredict } from './app/predict.ts'
 import { openLesson, retryLast } from './app/session.ts'
 import { useAppStore } from './app/store.ts'
 import { startStageSync } from './app/stage-sync.ts'
@@ -39,6 +40,8 @@ createRoot(document.getElementById('root')!).render(
 
 // Presenter mode's two windows keep one step (the speaker window is this app, speaker=1).
 startStageSync()
+// Predict mode: moving on past an open question shows its answer, never silently.
+startPredict()
 // A lesson that could not be downloaded opens by itself once the network is back.
 watchNetwork(() => void retryLast())
 

@@ -15,8 +15,7 @@ import type { Question, Quiz } from './quiz/question.ts'
 import { scores, type LessonScore } from './score-store.ts'
 import { useAppStore, type AppState, type PredictOutcome } from './store.ts'
 
-let quizCache: { trace: AppState['trace']; cluster: AppState['cluster']; quiz: Quiz } | null =
-  null
+let quizCache: { trace: AppState['trace']; cluster: AppState['cluster']; quiz: Quiz } | null = null
 
 /** The open trace's quiz, the same object until the trace changes (seeded by the trace's seed). */
 export function selectQuiz(s: AppState): Quiz | null {
@@ -90,7 +89,8 @@ export function selectOpenQuestion(s: AppState): Question | null {
 export function recordAnswer(q: Question, choice: string | null): PredictOutcome {
   const s = useAppStore.getState()
   const key = scoreKeyOf(s)
-  const outcome: PredictOutcome = choice === null ? 'shown' : choice === q.answer ? 'right' : 'wrong'
+  const outcome: PredictOutcome =
+    choice === null ? 'shown' : choice === q.answer ? 'right' : 'wrong'
   if (!key) return outcome
   const id = questionKey(s, q)
   if (choice !== null) scores.record(key, id, outcome === 'right', selectAsked(s).length)
@@ -99,6 +99,7 @@ export function recordAnswer(q: Question, choice: string | null): PredictOutcome
     predictAnswers: { ...s.predictAnswers, [answer]: { choice, correct: outcome === 'right' } },
     predictResult: {
       answer,
+      question: q.id,
       outcome,
       at: outcome === 'wrong' ? q.step : q.reveals,
       seq: (s.predictResult?.seq ?? 0) + 1,

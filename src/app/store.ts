@@ -140,6 +140,8 @@ export interface ViewSlice {
   predictAnswers: Readonly<Record<string, PredictAnswer>>
   /** What the last answer did, shown at the step it leads to until the learner moves on. */
   predictResult: PredictResult | null
+  /** The choice the pointer or the focus is on, so the graph marks its box (a choice id). */
+  predictPointing: string | null
 }
 
 /** A question answered in this visit: the choice picked, or null when the answer was shown. */
@@ -154,6 +156,8 @@ export type PredictOutcome = 'right' | 'wrong' | 'shown'
 export interface PredictResult {
   /** `quizKey#questionId`, as in predictAnswers. */
   answer: string
+  /** The question's own id in the quiz (`N:kind`). */
+  question: string
   outcome: PredictOutcome
   /** The trace position it is shown at. */
   at: number
@@ -271,6 +275,7 @@ const createViewSlice: StateCreator<AppState, [], [], ViewSlice> = (set) => ({
   setPredict: (predict) => set({ predict }),
   predictAnswers: {},
   predictResult: null,
+  predictPointing: null,
 })
 
 const createStatusSlice: StateCreator<AppState, [], [], StatusSlice> = () => ({

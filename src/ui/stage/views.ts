@@ -1,8 +1,9 @@
 /**
  * The one place that says what each view of the stage shows. Explore, present and speaker are
  * not pages of their own: each picks which parts of the one stage appear round the graph, how
- * large the graph's text is drawn, and which theme it wears. Predict (issue 12) and embed (issue
- * 13: graph, caption and step controls only) are meant to be one more entry here each.
+ * large the graph's text is drawn, and which theme it wears. Embed (issue 13: graph, caption and
+ * step controls only) is meant to be one more entry here. Predict mode is a switch that goes with
+ * a view (src/app/store.ts): `predict` says how each view shows its questions.
  */
 import type { StageView } from '../../app/store.ts'
 
@@ -31,6 +32,11 @@ export interface ViewParts {
   /** `projector`: high contrast that survives a washed-out projector. */
   theme: 'default' | 'projector'
   /**
+   * Predict mode's questions: beside the graph (under it on a phone), large in a band over the
+   * caption for a class to answer aloud (presenter mode), or not at all (the speaker window).
+   */
+  predict: 'panel' | 'large' | null
+  /**
    * How large the camera draws the graph's smallest text, in CSS pixels, when it follows the
    * packet: at least 12 on a laptop (11 at 1024 px), 20 on a 1920 px projector.
    */
@@ -51,6 +57,7 @@ export const VIEWS: Record<StageView, ViewParts> = {
     tools: false,
     blanks: true,
     theme: 'default',
+    predict: 'panel',
     graphTextPx: 12.5,
   },
   present: {
@@ -66,6 +73,7 @@ export const VIEWS: Record<StageView, ViewParts> = {
     tools: true,
     blanks: true,
     theme: 'projector',
+    predict: 'large',
     graphTextPx: 21,
   },
   speaker: {
@@ -81,6 +89,7 @@ export const VIEWS: Record<StageView, ViewParts> = {
     tools: false,
     blanks: false,
     theme: 'default',
+    predict: null,
     graphTextPx: 12.5,
   },
 }
