@@ -81,6 +81,9 @@ export function selectOpenQuestion(s: AppState): Question | null {
   return q && !answerOf(s, q) ? q : null
 }
 
+/** Counts answers over the page's life, so that each result is told from the one before. */
+let answers = 0
+
 /**
  * The one place an answer is recorded: this visit's answer, the result shown, and the score
  * (a first answer only, src/app/score-store.ts; an answer shown without one does not score).
@@ -102,7 +105,7 @@ export function recordAnswer(q: Question, choice: string | null): PredictOutcome
       question: q.id,
       outcome,
       at: outcome === 'wrong' ? q.step : q.reveals,
-      seq: (s.predictResult?.seq ?? 0) + 1,
+      seq: ++answers,
     },
   })
   return outcome
