@@ -511,7 +511,7 @@ export const en = {
     buttonLong: 'Predict mode: before each step that decides something, guess what happens next',
     leave: 'Stop predicting',
     heading: 'Predict the next step',
-    score: 'Score {{right}}/{{asked}}',
+    scoreWord: 'Score',
     scoreLong: '{{right}} right of {{asked}} answered; this request asks {{total}} questions',
     reset: 'Reset the score',
     resetLong: 'Forget this score and ask every question again',

@@ -499,7 +499,7 @@ export const zhCN: Resources = {
     buttonLong: '预测模式：在每个有所决定的步骤之前，先猜下一步会发生什么',
     leave: '停止预测',
     heading: '预测下一步',
-    score: '得分 {{right}}/{{asked}}',
+    scoreWord: '得分',
     scoreLong: '已回答 {{asked}} 题，答对 {{right}} 题；这个请求共有 {{total}} 道题',
     reset: '重置得分',
     resetLong: '清除这个得分，重新提出每一道题',

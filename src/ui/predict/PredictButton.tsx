@@ -10,8 +10,11 @@ export function useScores() {
   return useSyncExternalStore(scores.subscribe, scores.all)
 }
 
-/** The open quiz's score, right of asked, with the reset; in the bar while predicting. */
-export function PredictScore() {
+/**
+ * The open quiz's score, right of asked, with the reset: in the bar while predicting, and on a
+ * phone (where the bar has no room) at the head of the question instead; stylesheets pick one.
+ */
+export function PredictScore({ where = 'bar' }: { where?: 'bar' | 'panel' }) {
   const { t } = useTranslation()
   const key = useAppStore(scoreKeyOf)
   const total = useAppStore((s) => selectAsked(s).length)
@@ -20,9 +23,15 @@ export function PredictScore() {
   const right = score?.right.length ?? 0
   const asked = right + (score?.wrong.length ?? 0)
   return (
-    <span className="predict-score-group">
-      <span className="predict-score" data-testid="predict-score">
-        <span aria-hidden="true">{t('predict.score', { right, asked })}</span>
+    <span className={`predict-score-group in-${where}`}>
+      <span
+        className="predict-score"
+        data-testid={where === 'bar' ? 'predict-score' : 'predict-score-panel'}
+      >
+        <span aria-hidden="true">
+          <span className="predict-score-word">{t('predict.scoreWord')} </span>
+          {right}/{asked}
+        </span>
         <span className="visually-hidden">{t('predict.scoreLong', { right, asked, total })}</span>
       </span>
       <button

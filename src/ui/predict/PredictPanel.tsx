@@ -11,6 +11,7 @@ import {
 } from '../../app/store.ts'
 import type { Lang } from '../../model/text.ts'
 import { CheckIcon, CloseIcon } from '../icons.tsx'
+import { PredictScore } from './PredictButton.tsx'
 import './predict.css'
 
 /** Choices are lettered, so a class can answer aloud ("B!"); the letter is not their name. */
@@ -166,8 +167,8 @@ export function PredictPanel() {
     const last = seen.current
     const seq = shownResult?.seq ?? last.seq
     const qid = question?.id ?? null
-    if (shownResult && seq !== last.seq) resultRef.current?.focus()
-    else if (qid && qid !== last.question) questionRef.current?.focus()
+    if (shownResult && seq !== last.seq) showTop(resultRef.current)
+    else if (qid && qid !== last.question) showTop(questionRef.current)
     seen.current = { seq, question: qid }
   }, [shownResult, question])
 
@@ -178,9 +179,12 @@ export function PredictPanel() {
   )
   return (
     <section className="stage-predict" aria-labelledby="predict-heading" data-testid="predict">
-      <h2 id="predict-heading" className="predict-heading">
-        {t('predict.heading')}
-      </h2>
+      <div className="predict-head">
+        <h2 id="predict-heading" className="predict-heading">
+          {t('predict.heading')}
+        </h2>
+        <PredictScore where="panel" />
+      </div>
       <p className="visually-hidden" role="status" aria-live="polite">
         {live}
       </p>
@@ -199,6 +203,20 @@ export function PredictPanel() {
       {resultBox && shownResult.outcome === 'wrong' && resultBox}
     </section>
   )
+}
+
+/**
+ * Focuses an element of the panel with its top in view: the panel scrolls on its own beside the
+ * graph (the page does not move); on a phone, where the page scrolls, the page brings it in.
+ */
+function showTop(el: HTMLElement | null): void {
+  if (!el) return
+  el.focus({ preventScroll: true })
+  const panel = el.closest<HTMLElement>('.stage-predict')
+  if (panel && panel.scrollHeight > panel.clientHeight)
+    panel.scrollTop += el.getBoundingClientRect().top - panel.getBoundingClientRect().top - 4
+  const r = el.getBoundingClientRect()
+  if (r.top < 0 || r.top > window.innerHeight - 80) el.scrollIntoView({ block: 'start' })
 }
 
 function liveText(
