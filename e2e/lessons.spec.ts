@@ -11,8 +11,9 @@ for (const lesson of LESSONS) {
     test('shows what the engine computes, steps with the keyboard, speaks Chinese, passes axe', async ({
       page,
     }) => {
-      // A thousand Services: the engine builds a bigger cluster and axe scans a bigger page.
-      test.slow(lesson.id.startsWith('mode3-scale-'))
+      // Each test opens its lesson in two languages, walks its steps and runs axe twice: on two
+      // shared cores beside other builds that takes up to a minute (a thousand Services more).
+      test.slow()
       const engine = engineView(lesson)
       await page.goto(`/?lesson=${lesson.id}&lang=en`)
       await expect(page.getByRole('heading', { level: 1 })).toHaveText(lesson.title.en)

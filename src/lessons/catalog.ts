@@ -269,7 +269,7 @@ export const LESSONS: LessonMeta[] = [
     mode: 3,
     section: '3',
     // The text is about the REJECT rule; in IPVS mode the virtual service has no real server
-    // and IPVS drops the SYN instead (src/sim/walk/ipvs-hook.ts).
+    // and IPVS drops the SYN instead (src/sim/proxy/ipvs-hook.ts).
     switches: { proxy: ['iptables', 'nftables'] },
     title: text('A Service with no endpoints', '没有端点的 Service'),
     summary: text(

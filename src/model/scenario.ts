@@ -1,6 +1,6 @@
 /**
  * A scenario as read from YAML (see docs/scenario-format.md): what the learner wrote,
- * with every position kept for error messages. Filling in what was left out happens in sim/build.
+ * with every position kept for error messages. Filling in what was left out happens in sim/assemble.
  */
 import type { Where } from './diagnostic.ts'
 import type { Cidr } from './ipv4.ts'

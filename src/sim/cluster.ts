@@ -12,8 +12,14 @@ import type {
 import type { Cidr } from '../model/ipv4.ts'
 import type { NetNs } from './net/netns.ts'
 import type { BuiltService } from './services/service.ts'
-import type { BuiltLoadBalancer } from './services/cloud-lb.ts'
-import type { CniIptables } from './cni/dataplane.ts'
+import type { BuiltLoadBalancer } from './services/load-balancer.ts'
+import type { CniIptables } from './cni/cni-iptables.ts'
+
+/**
+ * The node network the plugin runs on: a plain switched segment behind one router, or a cloud
+ * VPC whose fabric itself delivers the secondary addresses of every ENI (the AWS VPC CNI).
+ */
+export type Underlay = 'lan' | 'vpc'
 
 export interface BuiltNode {
   name: string
@@ -76,6 +82,8 @@ export interface Cluster {
   loadBalancers: BuiltLoadBalancer[]
   /** iptables rules of the CNI's own agent, by node (kindnet's masquerade), beside kube-proxy's. */
   cniIptables: Map<string, CniIptables>
+  /** The node network: a switched LAN, or a VPC that routes the ENIs' secondary addresses. */
+  underlay: Underlay
   /** MAC of the underlay router (or the VPC's router) that joins the node subnets. */
   routerMac: string
   /** The layer 7 objects (Ingress, Gateway API) that controllers and Gateways route by. */

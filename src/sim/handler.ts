@@ -5,7 +5,7 @@
 import { parseScenario } from '../model/parse-scenario.ts'
 import type { Scenario } from '../model/scenario.ts'
 import { applyOverrides, cniChoiceOf } from '../model/overrides.ts'
-import { buildCluster } from './build/build-cluster.ts'
+import { buildCluster } from './assemble/build-cluster.ts'
 import type { Cluster } from './cluster.ts'
 import { PROTOCOL_VERSION, type FromWorker, type ToWorker } from './protocol.ts'
 import { inspectAt } from './inspect.ts'

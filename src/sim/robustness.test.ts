@@ -24,7 +24,7 @@ import { MAX_DEPTH, MAX_NODES, MAX_SCALAR_CHARS, MAX_SOURCE_CHARS } from '../mod
 import type { TrafficDecl } from '../model/scenario.ts'
 import { formatIp } from '../model/ipv4.ts'
 import { TRACE_FORMAT, traceJson, type Trace } from '../model/trace.ts'
-import { buildCluster } from './build/build-cluster.ts'
+import { buildCluster } from './assemble/build-cluster.ts'
 import type { BuiltNode, BuiltPod, Cluster } from './cluster.ts'
 import { INSTANCE_LIMITS } from './cni/aws-vpc-cni.ts'
 import { nodeTables, podTables } from './print/tables.ts'
@@ -1671,7 +1671,7 @@ ${TWO_PODS}`,
     )
   })
 
-  // src/sim/build/build-cluster.ts assignPods uses ip 0 for "no address yet" and finally drops
+  // src/sim/assemble/build-cluster.ts assignPods uses ip 0 for "no address yet" and finally drops
   // every Pod whose ip is 0: a hostNetwork Pod on a node at 0.0.0.0, or the first Calico (bgp)
   // Pod of a pool that starts at 0.0.0.0, silently disappears from a cluster that builds.
   it('a hostNetwork Pod on a node at 0.0.0.0 is not silently dropped', () => {

@@ -7,6 +7,7 @@ import type { TrafficDecl } from '../model/scenario.ts'
 import { text, type Text } from '../model/text.ts'
 import type { Cluster, BuiltPod } from './cluster.ts'
 import { publicName, type PublicName } from './ingress/public-dns.ts'
+import { parseTo } from './traffic-to.ts'
 
 export interface Target {
   scheme: 'http' | 'https' | null
@@ -34,19 +35,6 @@ export interface Source {
 }
 
 export type Resolved<T> = { ok: true; value: T } | { ok: false; reason: Text }
-
-/** Splits `to`; default ports are 80 for http and 443 for https. */
-export function parseTo(
-  to: string,
-): { scheme: Target['scheme']; host: string; port: number | null; path: string } | null {
-  const m = /^(?:(https?):\/\/)?([A-Za-z0-9.-]+)(?::(\d{1,5}))?(\/[^\s]*)?$/.exec(to.trim())
-  if (!m) return null
-  const scheme = (m[1] as Target['scheme']) ?? null
-  const port =
-    m[3] !== undefined ? Number(m[3]) : scheme === 'https' ? 443 : scheme === 'http' ? 80 : null
-  if (port !== null && (port < 1 || port > 65535)) return null
-  return { scheme, host: m[2]!.toLowerCase(), port, path: m[4] ?? '/' }
-}
 
 /** A Traffic's sender that is not there (shared with the check of a build that stopped early). */
 export const noSuchPod = (key: string) => text(`Pod ${key} does not exist`, `Pod ${key} 不存在`)

@@ -17,13 +17,14 @@ import {
 import type { Cluster } from './cluster.ts'
 import { createRng } from './rng.ts'
 import { resolveSource, resolveTarget } from './target.ts'
-import { WalkState } from './walk/state.ts'
+import { WalkState, type MemoryKey } from './walk/state.ts'
 import { Walker } from './walk/walker.ts'
 import { dnsPhase } from './dns/lookup.ts'
 import { internetSend } from './walk/internet.ts'
-import { IpvsLedger } from './proxy/ipvs-ledger.ts'
+import { IPVS_LEDGER, IpvsLedger } from './proxy/ipvs-ledger.ts'
+import { dataPlaneHooks } from './assemble/data-planes.ts'
 import { MAX_CONNECTIONS } from './limits.ts'
-import { RecentLists } from './proxy/recent.ts'
+import { RECENT_LISTS, RecentLists } from './proxy/recent.ts'
 import type { CtEntry } from './walk/conntrack.ts'
 import type { Fdb, Neigh } from './net/netns.ts'
 import { connect, follow, replyTarget, unwind } from './walk/proxy-process.ts'
@@ -109,7 +110,13 @@ export function traceSession(
   let at: SessionState | null = null
   let last: WalkState | null = null
   for (let i = 1; i <= k; i++) {
-    const walk = new WalkState(cluster, session.ipvs, session.recent)
+    const walk = new WalkState(
+      cluster,
+      new Map<MemoryKey<unknown>, unknown>([
+        [IPVS_LEDGER, session.ipvs],
+        [RECENT_LISTS, session.recent],
+      ]),
+    )
     if (i === k && atStep !== null)
       walk.onStep = (index) => {
         if (index === atStep) at = stateNow(session, walk)
@@ -152,7 +159,7 @@ function traceOne(cluster: Cluster, traffic: TrafficDecl, seed: number, walk: Wa
   const target = resolved.value
 
   const rng = createRng(seed)
-  const walker = new Walker(walk, rng, 'request')
+  const walker = new Walker(walk, rng, 'request', dataPlaneHooks(cluster))
   walker.seed = seed
   const srcPort = rng.int(EPHEMERAL_MIN, EPHEMERAL_MAX)
   let dnsAddress = false

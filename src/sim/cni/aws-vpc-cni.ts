@@ -8,9 +8,9 @@ import { text } from '../../model/text.ts'
 import type { BuiltNode, BuiltPod } from '../cluster.ts'
 import { sha1Hex, stableRandomMac } from '../hash.ts'
 import { newLink, route, type Link } from '../net/netns.ts'
-import { nsOf, report, type BuildContext } from '../build/context.ts'
-import { addAddress, nextIfindex } from '../build/host.ts'
-import { createVethPair } from '../build/veth.ts'
+import { nsOf, report, type BuildContext } from '../assemble/context.ts'
+import { addAddress, nextIfindex } from '../assemble/host.ts'
+import { createVethPair } from '../assemble/veth.ts'
 import type { CniDataplane } from './dataplane.ts'
 import { whereOf } from './linux-bridge.ts'
 
@@ -85,6 +85,7 @@ export function awsVpcDataplane(): CniDataplane {
     return limitsOf(type) ?? INSTANCE_LIMITS[DEFAULT_INSTANCE_TYPE]!
   }
   return {
+    underlay: 'vpc',
     overhead: 0,
     prepareNodes(ctx) {
       const type = ctx.decl.cni.instanceType ?? DEFAULT_INSTANCE_TYPE

@@ -1,9 +1,9 @@
 /** What every CNI implementation provides to the cluster build. */
 import type { Where } from '../../model/diagnostic.ts'
 import type { Text } from '../../model/text.ts'
-import type { BuiltNode, BuiltPod } from '../cluster.ts'
-import type { BuildContext } from '../build/context.ts'
-import type { RestoreRule } from '../proxy/iptables-rules.ts'
+import type { BuiltNode, BuiltPod, Underlay } from '../cluster.ts'
+import type { BuildContext } from '../assemble/context.ts'
+import type { CniIptables } from './cni-iptables.ts'
 
 /** A Pod address the scenario already gives (status.podIP, or a CNI's annotation), by node. */
 export interface GivenAddress {
@@ -14,17 +14,9 @@ export interface GivenAddress {
   where: Where
 }
 
-/** Rules a CNI's node agent keeps in iptables beside kube-proxy's (kindnet's masquerade). */
-export interface CniIptables {
-  /** User chains of the nat table it creates. */
-  natChains: string[]
-  /** Rules in its own chains. */
-  rules: RestoreRule[]
-  /** Its jumps from the built-in chains, appended after kube-proxy's. */
-  jumps: RestoreRule[]
-}
-
 export interface CniDataplane {
+  /** The node network the plugin needs (default 'lan'). */
+  readonly underlay?: Underlay
   /** Bytes of encapsulation each packet pays: 50 for VXLAN, 20 for IP-in-IP, 0 otherwise. */
   readonly overhead: number
   /**

@@ -8,8 +8,8 @@ import { text } from '../../model/text.ts'
 import type { BuiltNode, BuiltPod } from '../cluster.ts'
 import { stableRandomMac } from '../hash.ts'
 import { newLink, route } from '../net/netns.ts'
-import { nsOf, report, type BuildContext } from '../build/context.ts'
-import { addAddress, nextIfindex } from '../build/host.ts'
+import { nsOf, report, type BuildContext } from '../assemble/context.ts'
+import { addAddress, nextIfindex } from '../assemble/host.ts'
 import type { CniDataplane } from './dataplane.ts'
 import {
   assignNodePodCIDRs,

@@ -7,9 +7,9 @@ import { text } from '../../model/text.ts'
 import type { BuiltNode, BuiltPod } from '../cluster.ts'
 import { stableRandomHex8, stableRandomMac } from '../hash.ts'
 import { findLink, newLink, route, type Link, type Route } from '../net/netns.ts'
-import { nsOf, report, type BuildContext } from '../build/context.ts'
-import { addAddress, nextIfindex } from '../build/host.ts'
-import { createVethPair } from '../build/veth.ts'
+import { nsOf, report, type BuildContext } from '../assemble/context.ts'
+import { addAddress, nextIfindex } from '../assemble/host.ts'
+import { createVethPair } from '../assemble/veth.ts'
 
 /** The gateway is the range's first address, `.1` (bridge.go calcGatewayIP; host-local Canonicalize). */
 export function gatewayOf(podCIDR: Cidr): number {

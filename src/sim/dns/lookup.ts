@@ -7,14 +7,14 @@ import { text } from '../../model/text.ts'
 import type { DnsApp, Packet } from '../../model/trace.ts'
 import type { Cluster } from '../cluster.ts'
 import type { Source } from '../target.ts'
-import type { Walker, WalkResult } from '../walk/walker.ts'
+import type { Walk, WalkResult } from '../walk/api.ts'
 import { connect, replyTarget, unwind } from '../walk/proxy-process.ts'
 import { ANSWER_TTL, NDOTS, answer, candidates, dnsServiceIp, resolvConf } from './coredns.ts'
 
 // Linux's default ephemeral port range, as for every other socket (net.ipv4.ip_local_port_range).
 const EPHEMERAL: [number, number] = [32768, 60999]
 
-export function dnsPhase(w: Walker, c: Cluster, source: Source, host: string): DnsResult | null {
+export function dnsPhase(w: Walk, c: Cluster, source: Source, host: string): DnsResult | null {
   const pod = source.pod!
   const server = dnsServiceIp(c)
   if (!server) return null

@@ -10,7 +10,7 @@
  * servicePortToContainerPort). The Service's externalTrafficPolicy defaults to Local (EnvoyProxy
  * API, KubernetesServiceSpec). PodPath adds this when the scenario does not declare the Pods.
  */
-import { deploymentPods, SERVICE_DEFAULTS } from '../build/addon-pods.ts'
+import { deploymentPods, SERVICE_DEFAULTS } from '../assemble/addon-pods.ts'
 import type { GatewayClassDecl, GatewayDecl } from '../../model/l7-decls.ts'
 import { text, type Text } from '../../model/text.ts'
 import type { PodDecl, Scenario, ServiceDecl } from '../../model/scenario.ts'

@@ -23,7 +23,7 @@ import type {
   ProxyListener,
   ProxyStep,
   UpstreamChoice,
-} from '../walk/proxy-process.ts'
+} from '../walk/api.ts'
 import {
   ENVOY_GATEWAY_CONTROLLER,
   OWNING_NAME,

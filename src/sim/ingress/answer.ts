@@ -5,7 +5,7 @@
 import { text, type Text } from '../../model/text.ts'
 import type { Packet } from '../../model/trace.ts'
 import { createRng, type Rng } from '../rng.ts'
-import type { Endpoint, Walker } from '../walk/walker.ts'
+import type { Endpoint, Walk } from '../walk/api.ts'
 import type { PublicName } from './public-dns.ts'
 
 const AT_CLIENT = {
@@ -31,7 +31,7 @@ const EPHEMERAL_MAX = 60999
 const TTL = 64
 
 /** The client's resolver asks the public DNS for the name and gets the record PodPath assumes. */
-export function publicDnsSteps(w: Walker, client: string, pub: PublicName, rng: Rng): void {
+export function publicDnsSteps(w: Walk, client: string, pub: PublicName, rng: Rng): void {
   w.startPhase('dns', true)
   const id = rng.int(0, 65535)
   // The query's source port comes from a stream of its own, seeded by the query id, so that the

@@ -38,7 +38,7 @@ import type {
   ProxyListener,
   ProxyStep,
   UpstreamChoice,
-} from '../walk/proxy-process.ts'
+} from '../walk/api.ts'
 
 export type IngressControllerKind = keyof typeof KNOWN_CONTROLLERS
 

@@ -9,7 +9,7 @@
  * manifest makes it a LoadBalancer with externalTrafficPolicy: Local; the bare-metal one a
  * NodePort. PodPath picks the cloud one unless Cluster.spec.cloud is none.
  */
-import { deploymentPods, SERVICE_DEFAULTS } from '../build/addon-pods.ts'
+import { deploymentPods, SERVICE_DEFAULTS } from '../assemble/addon-pods.ts'
 import type { PodDecl, Scenario, ServiceDecl } from '../../model/scenario.ts'
 import { KNOWN_CONTROLLERS, ingressClassOf } from '../l7/ingress-match.ts'
 

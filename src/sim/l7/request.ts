@@ -3,7 +3,7 @@
  * the Gateway API share (with one difference: how far a `*.` wildcard reaches).
  */
 import type { TrafficDecl } from '../../model/scenario.ts'
-import { parseTo } from '../target.ts'
+import { parseTo } from '../traffic-to.ts'
 
 /** What an Ingress controller or a Gateway sees of one request. */
 export interface HttpRequest {

@@ -8,7 +8,7 @@
 import { formatIp } from '../../model/ipv4.ts'
 import type { Cluster } from '../cluster.ts'
 import { answer } from '../dns/coredns.ts'
-import { listenerAt } from '../walk/proxy-process.ts'
+import { dataPlaneHooks } from '../assemble/data-planes.ts'
 import type { LabExpectation } from './expect.ts'
 import { text, type Text } from '../../model/text.ts'
 
@@ -62,7 +62,7 @@ export function labServers(c: Cluster, exps: LabExpectation[]): LabServers {
   const addTcp = (nsId: string, who: string, port: number) => {
     const ns = c.netns.get(nsId)
     if (!ns) return
-    const l = listenerAt(c, ns, 'tcp', port)
+    const l = dataPlaneHooks(c).listenerAt(c, ns, 'tcp', port)
     if (l) {
       const reason = NOT_RUNNABLE[l.component]
       if (reason) {

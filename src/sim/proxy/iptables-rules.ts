@@ -5,7 +5,6 @@
  */
 import { cidrContains, formatCidr, formatIp, type Cidr } from '../../model/ipv4.ts'
 import { chainHash, chainHasher } from './chain-hash.ts'
-import { JUMP_RULES } from '../print/iptables-save.ts'
 import {
   categorizeEndpoints,
   externalPolicyLocal,
@@ -592,3 +591,160 @@ export function forwardAcceptRules(o: KubeProxyOptions): RestoreRule[] {
     ),
   ]
 }
+
+/** The rules kube-proxy adds to the built-in chains (iptablesJumpChains, each prepended). */
+export const JUMP_RULES: RestoreRule[] = [
+  {
+    table: 'filter',
+    chain: 'INPUT',
+    args: [
+      '-m',
+      'conntrack',
+      '--ctstate',
+      'NEW',
+      '-m',
+      'comment',
+      '--comment',
+      '"kubernetes load balancer firewall"',
+      '-j',
+      'KUBE-PROXY-FIREWALL',
+    ],
+  },
+  {
+    table: 'filter',
+    chain: 'INPUT',
+    args: [
+      '-m',
+      'comment',
+      '--comment',
+      '"kubernetes health check service ports"',
+      '-j',
+      'KUBE-NODEPORTS',
+    ],
+  },
+  {
+    table: 'filter',
+    chain: 'INPUT',
+    args: [
+      '-m',
+      'conntrack',
+      '--ctstate',
+      'NEW',
+      '-m',
+      'comment',
+      '--comment',
+      '"kubernetes externally-visible service portals"',
+      '-j',
+      'KUBE-EXTERNAL-SERVICES',
+    ],
+  },
+  { table: 'filter', chain: 'INPUT', args: ['-j', 'KUBE-FIREWALL'] },
+  {
+    table: 'filter',
+    chain: 'FORWARD',
+    args: [
+      '-m',
+      'conntrack',
+      '--ctstate',
+      'NEW',
+      '-m',
+      'comment',
+      '--comment',
+      '"kubernetes load balancer firewall"',
+      '-j',
+      'KUBE-PROXY-FIREWALL',
+    ],
+  },
+  {
+    table: 'filter',
+    chain: 'FORWARD',
+    args: ['-m', 'comment', '--comment', '"kubernetes forwarding rules"', '-j', 'KUBE-FORWARD'],
+  },
+  {
+    table: 'filter',
+    chain: 'FORWARD',
+    args: [
+      '-m',
+      'conntrack',
+      '--ctstate',
+      'NEW',
+      '-m',
+      'comment',
+      '--comment',
+      '"kubernetes service portals"',
+      '-j',
+      'KUBE-SERVICES',
+    ],
+  },
+  {
+    table: 'filter',
+    chain: 'FORWARD',
+    args: [
+      '-m',
+      'conntrack',
+      '--ctstate',
+      'NEW',
+      '-m',
+      'comment',
+      '--comment',
+      '"kubernetes externally-visible service portals"',
+      '-j',
+      'KUBE-EXTERNAL-SERVICES',
+    ],
+  },
+  {
+    table: 'filter',
+    chain: 'OUTPUT',
+    args: [
+      '-m',
+      'conntrack',
+      '--ctstate',
+      'NEW',
+      '-m',
+      'comment',
+      '--comment',
+      '"kubernetes load balancer firewall"',
+      '-j',
+      'KUBE-PROXY-FIREWALL',
+    ],
+  },
+  {
+    table: 'filter',
+    chain: 'OUTPUT',
+    args: [
+      '-m',
+      'conntrack',
+      '--ctstate',
+      'NEW',
+      '-m',
+      'comment',
+      '--comment',
+      '"kubernetes service portals"',
+      '-j',
+      'KUBE-SERVICES',
+    ],
+  },
+  { table: 'filter', chain: 'OUTPUT', args: ['-j', 'KUBE-FIREWALL'] },
+  {
+    table: 'nat',
+    chain: 'PREROUTING',
+    args: ['-m', 'comment', '--comment', '"kubernetes service portals"', '-j', 'KUBE-SERVICES'],
+  },
+  {
+    table: 'nat',
+    chain: 'OUTPUT',
+    args: ['-m', 'comment', '--comment', '"kubernetes service portals"', '-j', 'KUBE-SERVICES'],
+  },
+  {
+    table: 'nat',
+    chain: 'POSTROUTING',
+    args: [
+      '-m',
+      'comment',
+      '--comment',
+      '"kubernetes postrouting rules"',
+      '-j',
+      'KUBE-POSTROUTING',
+    ],
+  },
+]

@@ -5,6 +5,7 @@
  * sessionAffinity: ClientIP. A trace of the k-th connection replays the k-1 before it into one
  * ledger, so a session is still a pure function of (scenario, traffic, seed, k).
  */
+import type { MemoryKey } from '../walk/state.ts'
 
 export interface ConnCounts {
   active: number
@@ -62,4 +63,10 @@ export class IpvsLedger {
     this.lastRr.set(`${node}|${vs}`, index)
     if (persistent) this.templates.set(key(node, vs, client), dest)
   }
+}
+
+/** The walk's session memory for the ledger, shared by the connections of one session. */
+export const IPVS_LEDGER: MemoryKey<IpvsLedger> = {
+  name: 'IPVS connection counts',
+  make: () => new IpvsLedger(),
 }

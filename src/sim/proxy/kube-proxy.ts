@@ -1,6 +1,6 @@
 /** kube-proxy on a node, configured as the cluster says (KubeProxyConfiguration or Cluster.spec.kubeProxy). */
 import type { Cluster } from '../cluster.ts'
-import type { CniIptables } from '../cni/dataplane.ts'
+import type { CniIptables } from '../cni/cni-iptables.ts'
 import { cidrContains, formatIp, parseCidr } from '../../model/ipv4.ts'
 import { ipSets, kubeProxyIpvsIptables, type IpSets } from './ipvs-iptables.ts'
 import { compile, type CompiledTables } from './netfilter.ts'

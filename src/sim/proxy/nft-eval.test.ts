@@ -4,7 +4,7 @@ import type { Step, Trace } from '../../model/trace.ts'
 import { nodeTables } from '../print/tables.ts'
 import { build, traceOf } from '../../test/scenario.ts'
 import { trace } from '../trace.ts'
-import { nftRulesTested } from '../walk/nft-narration.ts'
+import { nftRulesTested } from './nft-narration.ts'
 import { numgenRandom } from './nft-eval.ts'
 
 /** A built-in lesson, switched to kube-proxy's nftables mode. */

@@ -5,6 +5,7 @@
  * the same endpoint. The lists live in the node's kernel, so they outlast one connection: a
  * session keeps them (see traceSession).
  */
+import type { MemoryKey } from '../walk/state.ts'
 export class RecentLists {
   private readonly lists = new Map<string, Set<number>>()
 
@@ -18,4 +19,10 @@ export class RecentLists {
     list.add(ip)
     this.lists.set(k, list)
   }
+}
+
+/** The walk's session memory for these lists, shared by the connections of one session. */
+export const RECENT_LISTS: MemoryKey<RecentLists> = {
+  name: 'xt_recent lists',
+  make: () => new RecentLists(),
 }

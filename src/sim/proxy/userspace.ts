@@ -12,7 +12,7 @@ import { hash32 } from '../hash.ts'
 import type { NetNs } from '../net/netns.ts'
 import { createRng } from '../rng.ts'
 import type { BuiltEndpoint } from '../services/service.ts'
-import type { Accepted, ProxyListener, UpstreamChoice } from '../walk/proxy-process.ts'
+import type { Accepted, ProxyListener, UpstreamChoice } from '../walk/api.ts'
 import { userspacePortals, type UserspacePortal } from './userspace-rules.ts'
 
 /**

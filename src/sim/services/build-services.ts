@@ -8,7 +8,7 @@ import { cidrContains, cidrSize, formatCidr, formatIp, type Cidr } from '../../m
 import { text } from '../../model/text.ts'
 import type { BuiltPod } from '../cluster.ts'
 import { fnv32a } from '../../model/k8s-names.ts'
-import { report, type BuildContext } from '../build/context.ts'
+import { report, type BuildContext } from '../assemble/context.ts'
 import {
   compareEndpoints,
   type BuiltEndpoint,

@@ -14,8 +14,9 @@
 import type { CloudProvider, LoadBalancerIngressDecl } from '../../model/scenario.ts'
 import { hex, sha256 } from '../hash.ts'
 import type { BuiltService } from './service.ts'
+import type { BuiltLoadBalancer } from './load-balancer.ts'
 import { text } from '../../model/text.ts'
-import { report, type BuildContext } from '../build/context.ts'
+import { report, type BuildContext } from '../assemble/context.ts'
 
 /** 198.51.100.0/24: the first usable address is .1. */
 const GENERIC_BASE = ((198 << 24) | (51 << 16) | (100 << 8)) >>> 0
@@ -83,22 +84,6 @@ export function provisionLoadBalancers(
         'info',
       )
   }
-}
-
-/**
- * A cloud load balancer as the cloud controller built it, for walking traffic from outside: the
- * address it answers on, where each port goes (every node's nodePort), and which nodes it sends
- * to. With externalTrafficPolicy Local the cloud probes http://<node>:<healthCheckNodePort>/healthz,
- * which kube-proxy answers 200 only on nodes with a local ready endpoint (503 elsewhere); with
- * Cluster every node with a running kube-proxy is a healthy target.
- */
-export interface BuiltLoadBalancer {
-  service: string
-  ip: number | null
-  hostname: string | null
-  ports: { port: number; protocol: 'TCP' | 'UDP' | 'SCTP'; nodePort: number | null }[]
-  healthCheckNodePort: number | null
-  healthyNodes: string[]
 }
 
 export function describeLoadBalancers(

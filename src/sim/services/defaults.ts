@@ -11,7 +11,7 @@ import type {
   Scenario,
   ServiceDecl,
 } from '../../model/scenario.ts'
-import { deploymentPods, SERVICE_DEFAULTS } from '../build/addon-pods.ts'
+import { deploymentPods, SERVICE_DEFAULTS } from '../assemble/addon-pods.ts'
 import type { BuiltNode } from '../cluster.ts'
 
 /** What the API server fills in for a ClusterIP Service that says nothing more. */

@@ -9,7 +9,7 @@ import type { Lookup, Packet } from '../../model/trace.ts'
 import { lookupRoute } from '../net/fib.ts'
 import { findLink, type Link, type NetNs } from '../net/netns.ts'
 import { formatNeigh } from '../print/ip-neigh.ts'
-import type { Walker } from './walker.ts'
+import type { Walk } from './api.ts'
 import { top } from './packet.ts'
 
 interface Responder {
@@ -32,14 +32,14 @@ function owns(ns: NetNs, ip: number): boolean {
   return ns.links.some((l) => l.addrs.some((a) => a.ip === ip))
 }
 
-function podEth0(w: Walker, port: Link): { ns: NetNs; eth0: Link } | null {
+function podEth0(w: Walk, port: Link): { ns: NetNs; eth0: Link } | null {
   if (!port.peer) return null
   const ns = w.state.ns(port.peer.ns)
   const eth0 = findLink(ns, port.peer.ifname)
   return eth0 ? { ns, eth0 } : null
 }
 
-function findResponder(w: Walker, ns: NetNs, link: Link, target: number): Responder | null {
+function findResponder(w: Walk, ns: NetNs, link: Link, target: number): Responder | null {
   const cluster = w.state.cluster
   if (link.kind === 'veth' && link.peer) {
     const peerNs = w.state.ns(link.peer.ns)
@@ -135,13 +135,13 @@ function findResponder(w: Walker, ns: NetNs, link: Link, target: number): Respon
         bridge: null,
         who: text('the router', '路由器'),
       }
-    const aws = cluster.decl.cni.plugin === 'aws-vpc-cni'
+    const vpc = cluster.underlay === 'vpc'
     for (const other of cluster.nodes) {
       const ons = w.state.ns(other.nsId)
       for (const l of ons.links) {
         if (l.kind !== 'ether') continue
-        if (l.addrs.some((a) => a.ip === target) || (aws && l.secondaryIps.includes(target))) {
-          return aws
+        if (l.addrs.some((a) => a.ip === target) || (vpc && l.secondaryIps.includes(target))) {
+          return vpc
             ? {
                 mac: l.mac!,
                 ns: null,
@@ -182,7 +182,7 @@ function arpSource(ns: NetNs, link: Link, pkt: Packet): number {
 
 /** Resolves `target` on `link` with an ARP exchange (one step); returns the MAC or null. */
 export function resolveNeighbour(
-  w: Walker,
+  w: Walk,
   ns: NetNs,
   link: Link,
   target: number,

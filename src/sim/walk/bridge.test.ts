@@ -7,6 +7,7 @@ import { createRng } from '../rng.ts'
 import { bridgeInput } from './bridge.ts'
 import { WalkState } from './state.ts'
 import { Walker } from './walker.ts'
+import { dataPlaneHooks } from '../assemble/data-planes.ts'
 
 // A frame that must leave the bridge by the port it came in on: what happens when a Service
 // sends a Pod's packet back to that same Pod (the DNAT itself is taught with Services).
@@ -38,7 +39,7 @@ spec: {nodeName: n, containers: [{name: c, ports: [{containerPort: 80}]}]}
     self: false,
     permanent: false,
   })
-  const w = new Walker(state, createRng(1), 'request')
+  const w = new Walker(state, createRng(1), 'request', dataPlaneHooks(cluster))
   const pkt: Packet = {
     l2: { src: br.mac!, dst: eth0.mac! },
     l3: { src: formatIp(pod.ip), dst: formatIp(pod.ip), proto: 'tcp', ttl: 63 },

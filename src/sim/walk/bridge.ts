@@ -7,12 +7,11 @@ import { text } from '../../model/text.ts'
 import type { Lookup, Packet } from '../../model/trace.ts'
 import { findLink, type Link, type NetNs } from '../net/netns.ts'
 import { formatFdb } from '../print/bridge-fdb.ts'
-import type { Walker, WalkResult } from './walker.ts'
-import { filterHook, natIn, natOut } from './netfilter-hooks.ts'
+import type { Walk, WalkResult } from './api.ts'
 
 const FDB = 'bridge fdb show'
 
-export function bridgeInput(w: Walker, ns: NetNs, br: Link, inPort: Link, pkt: Packet): WalkResult {
+export function bridgeInput(w: Walk, ns: NetNs, br: Link, inPort: Link, pkt: Packet): WalkResult {
   const l2 = pkt.l2!
   w.state.learnFdb(ns.id, {
     mac: l2.src,
@@ -50,7 +49,7 @@ export function bridgeInput(w: Walker, ns: NetNs, br: Link, inPort: Link, pkt: P
 }
 
 /** The node itself sends out of the bridge device (e.g. to a Pod on this node). */
-export function bridgeTransmit(w: Walker, ns: NetNs, br: Link, pkt: Packet): WalkResult {
+export function bridgeTransmit(w: Walk, ns: NetNs, br: Link, pkt: Packet): WalkResult {
   const ingress = w.bridgeIngress
   w.bridgeIngress = null
   if (ingress && ingress.dnatted && ingress.nsId === ns.id && ingress.bridge === br.name) {
@@ -60,7 +59,7 @@ export function bridgeTransmit(w: Walker, ns: NetNs, br: Link, pkt: Packet): Wal
 }
 
 function forward(
-  w: Walker,
+  w: Walk,
   ns: NetNs,
   br: Link,
   inPort: Link | null,
@@ -72,7 +71,7 @@ function forward(
   // sent back (reinjected) has been through them already.
   const bridged = inPort !== null && !reinjected && ns.kind === 'host' && pkt.l3 !== null
   if (bridged) {
-    const stop = natIn(w, ns, br.name, pkt, 'PREROUTING')
+    const stop = w.nfHook('PREROUTING', ns, br.name, pkt)
     if (stop) return stop
   }
   const dst = pkt.l2!.dst
@@ -122,7 +121,7 @@ function forward(
   }
   // br_netfilter's FORWARD hook for a frame switched between two ports (br_nf_forward_ip).
   if (bridged) {
-    const stop = filterHook(w, ns, br.name, pkt, 'FORWARD')
+    const stop = w.nfHook('FORWARD', ns, br.name, pkt)
     if (stop) return stop
   }
   const hairpin = inPort && out === inPort
@@ -150,6 +149,9 @@ function forward(
             `${br.name} 在二层交换：转发表显示 ${dst} 位于端口 ${out.name} 之后${learnedZh}。IP 头保持不变。`,
           ),
   )
-  if (bridged) natOut(w, ns, br.name, pkt)
+  if (bridged) {
+    const stop = w.nfHook('POSTROUTING', ns, br.name, pkt)
+    if (stop) return stop
+  }
   return w.transmit(ns, out, pkt)
 }

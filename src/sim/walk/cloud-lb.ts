@@ -16,8 +16,8 @@
 import { cidrContains, formatCidr, formatIp, parseIp } from '../../model/ipv4.ts'
 import { text } from '../../model/text.ts'
 import type { Lookup, Packet } from '../../model/trace.ts'
-import type { BuiltLoadBalancer } from '../services/cloud-lb.ts'
-import type { Walker, WalkResult } from './walker.ts'
+import type { BuiltLoadBalancer } from '../services/load-balancer.ts'
+import type { LbFlow, Walk, WalkResult } from './api.ts'
 
 export const AT_CLOUD_LB = {
   node: null,
@@ -28,22 +28,13 @@ export const AT_CLOUD_LB = {
   hook: null,
 } as const
 
-/** The connection the balancer forwarded, so that it can rewrite the reply. */
-export interface LbFlow {
-  lb: BuiltLoadBalancer
-  lbIp: string
-  lbPort: number
-  nodeIp: string
-  nodePort: number
-}
-
 /** The load balancer answering on `ip`, if any. */
-export function loadBalancerAt(w: Walker, ip: string): BuiltLoadBalancer | null {
+export function loadBalancerAt(w: Walk, ip: string): BuiltLoadBalancer | null {
   const n = parseIp(ip)
   return w.state.cluster.loadBalancers.find((lb) => lb.ip !== null && lb.ip === n) ?? null
 }
 
-function localEndpoints(w: Walker, lb: BuiltLoadBalancer, node: string): number {
+function localEndpoints(w: Walk, lb: BuiltLoadBalancer, node: string): number {
   const svc = w.state.cluster.services.find((s) => `${s.namespace}/${s.name}` === lb.service)
   const ips = new Set<number>()
   for (const p of svc?.ports ?? [])
@@ -55,7 +46,7 @@ function localEndpoints(w: Walker, lb: BuiltLoadBalancer, node: string): number 
  * The balancer takes the client's packet: picks a node, rewrites the destination to
  * node:nodePort. Returns null when `pkt` is not for a load balancer; a drop when it cannot forward.
  */
-export function cloudLbForward(w: Walker, pkt: Packet): WalkResult | 'forwarded' | null {
+export function cloudLbForward(w: Walk, pkt: Packet): WalkResult | 'forwarded' | null {
   const l3 = pkt.l3!
   const lb = loadBalancerAt(w, l3.dst)
   if (!lb) return null
@@ -153,7 +144,7 @@ export function cloudLbForward(w: Walker, pkt: Packet): WalkResult | 'forwarded'
 }
 
 /** On the way back: the reply from node:nodePort leaves the balancer from its own address. */
-export function cloudLbReply(w: Walker, pkt: Packet): void {
+export function cloudLbReply(w: Walk, pkt: Packet): void {
   const f = w.lbFlow
   const l3 = pkt.l3!
   if (!f || l3.src !== f.nodeIp || pkt.l4?.srcPort !== f.nodePort) return

@@ -3,26 +3,22 @@ import { text } from '../../model/text.ts'
 import type { Lookup, Packet } from '../../model/trace.ts'
 import type { BuiltPod } from '../cluster.ts'
 import type { Link, NetNs } from '../net/netns.ts'
-import type { Walker, WalkResult } from './walker.ts'
-import { ipvsLocalIn } from './ipvs-hook.ts'
-import { listenerAt } from './proxy-process.ts'
+import type { Walk, WalkResult } from './api.ts'
 
 /** Pods whose containers' sockets live in this namespace (hostNetwork Pods share the node's). */
-function podsIn(w: Walker, ns: NetNs): BuiltPod[] {
+function podsIn(w: Walk, ns: NetNs): BuiltPod[] {
   const c = w.state.cluster
   if (ns.kind === 'pod') return [c.podByKey.get(ns.pod!)!]
   return c.pods.filter((p) => p.hostNetwork && p.node === ns.node)
 }
 
 export function deliverLocal(
-  w: Walker,
+  w: Walk,
   ns: NetNs,
   link: Link | null,
   pkt: Packet,
   lookups: Lookup[],
 ): WalkResult {
-  const ipvs = ipvsLocalIn(w, ns, link, pkt)
-  if (ipvs) return ipvs
   const l3 = pkt.l3!
   const port = pkt.l4?.dstPort ?? 0
   const proto = l3.proto.toUpperCase()
@@ -69,7 +65,7 @@ export function deliverLocal(
     )
     return { kind: 'delivered', to: client, packet: pkt }
   }
-  const proc = listenerAt(w.state.cluster, ns, l3.proto, port)
+  const proc = w.listenerAt(ns, l3.proto, port)
   if (proc) {
     w.emit(
       'deliver',

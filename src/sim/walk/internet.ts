@@ -12,7 +12,7 @@ import type { Packet } from '../../model/trace.ts'
 import type { Link, NetNs } from '../net/netns.ts'
 import { top } from './packet.ts'
 import { cloudLbForward, cloudLbReply } from './cloud-lb.ts'
-import type { Endpoint, Walker, WalkResult } from './walker.ts'
+import type { Endpoint, Walk, WalkResult } from './api.ts'
 
 const AT_INTERNET = {
   node: null,
@@ -25,14 +25,14 @@ const AT_INTERNET = {
 const AT_ROUTER = { ...AT_INTERNET, component: 'underlay' }
 
 /** The node interface that holds `ip` (an address, or a secondary address on AWS). */
-export function nodeInterfaceOf(w: Walker, ip: number): { ns: NetNs; link: Link } | null {
-  const aws = w.state.cluster.decl.cni.plugin === 'aws-vpc-cni'
+export function nodeInterfaceOf(w: Walk, ip: number): { ns: NetNs; link: Link } | null {
+  const vpc = w.state.cluster.underlay === 'vpc'
   for (const node of w.state.cluster.nodes) {
     const ns = w.state.ns(node.nsId)
     const link = ns.links.find(
       (l) =>
         l.kind === 'ether' &&
-        (l.addrs.some((a) => a.ip === ip) || (aws && l.secondaryIps.includes(ip))),
+        (l.addrs.some((a) => a.ip === ip) || (vpc && l.secondaryIps.includes(ip))),
     )
     if (link) return { ns, link }
   }
@@ -40,7 +40,7 @@ export function nodeInterfaceOf(w: Walker, ip: number): { ns: NetNs; link: Link 
 }
 
 /** The external client sends its request: across the Internet to the node network's router. */
-export function internetSend(w: Walker, from: Endpoint, pkt: Packet, explain: Text): WalkResult {
+export function internetSend(w: Walk, from: Endpoint, pkt: Packet, explain: Text): WalkResult {
   const l3 = pkt.l3!
   l3.src = from.external!
   w.emit('send', AT_INTERNET, pkt, [], explain)
@@ -75,7 +75,7 @@ export function internetSend(w: Walker, from: Endpoint, pkt: Packet, explain: Te
 }
 
 /** The router has a packet for an address outside the node network: the external client's, or nobody's. */
-export function internetDeliver(w: Walker, pkt: Packet): WalkResult | null {
+export function internetDeliver(w: Walk, pkt: Packet): WalkResult | null {
   const client = w.replyTo
   const t = top(pkt)
   if (!client?.external || t.l3.dst !== client.external) return null

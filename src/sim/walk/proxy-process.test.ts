@@ -1,10 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { beforeAll, describe, expect, it } from 'vitest'
 import { formatIp } from '../../model/ipv4.ts'
 import type { HttpApp } from '../../model/trace.ts'
 import { text } from '../../model/text.ts'
 import { build } from '../../test/scenario.ts'
 import { trace } from '../trace.ts'
-import { LISTENER_SOURCES, type ListenerSource } from './proxy-process.ts'
+import type { ListenerSource } from './api.ts'
+import { dataPlaneHooks } from '../assemble/data-planes.ts'
 
 // A made-up L7 proxy on node-1 (port 8443), the way an Ingress controller will plug in: it
 // picks the web Pod and adds an X-Forwarded-For header.
@@ -58,8 +59,8 @@ describe('the proxy-process step, with an L7 proxy plugged in', () => {
           },
         ]
       : []
-  beforeAll(() => void LISTENER_SOURCES.push(fake))
-  afterAll(() => void LISTENER_SOURCES.splice(LISTENER_SOURCES.indexOf(fake), 1))
+  // A data plane of its own: one registration, as every listener joins the walk.
+  beforeAll(() => dataPlaneHooks(cluster).registerListeners(fake))
 
   it('ends the client connection in the process and opens a second one, with the rewritten request', () => {
     const t = trace(cluster, scenario.traffic[0]!, { seed: 3 })

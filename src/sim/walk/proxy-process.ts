@@ -9,127 +9,30 @@
  * process and sends its upstream request (recursively: an Ingress controller may call a Service
  * that userspace kube-proxy proxies again). The server's reply goes to the innermost proxy
  * (`replyTarget`), and `unwind` walks each proxy's answer on its client connection, innermost
- * first. A proxy plugs in as a `ProxyListener` through a `ListenerSource`.
+ * first. A proxy plugs in as a `ProxyListener` through a `ListenerSource` it registers
+ * (./hooks.ts `registerListeners`).
  */
 import { parseIp } from '../../model/ipv4.ts'
 import { text, type Text } from '../../model/text.ts'
-import type { Action, Lookup, Packet } from '../../model/trace.ts'
-import type { Cluster } from '../cluster.ts'
+import type { Packet } from '../../model/trace.ts'
 import { lookupRoute } from '../net/fib.ts'
-import type { NetNs } from '../net/netns.ts'
-import { userspaceListeners } from '../proxy/userspace.ts'
-import { ingressListeners } from '../ingress/controller-listener.ts'
-import { gatewayListeners } from '../gateway/gateway-listener.ts'
 import { formatConntrack, type CtEntry } from './conntrack.ts'
-import type { Endpoint, Walker, WalkResult } from './walker.ts'
+import type { Endpoint, ProxyHop, Walk, WalkResult } from './api.ts'
 
 // Linux's default net.ipv4.ip_local_port_range (connect() picks from it) and IP TTL.
 const EPHEMERAL_MIN = 32768
 const EPHEMERAL_MAX = 60999
 const DEFAULT_TTL = 64
 
-/** One accepted connection, as the process sees it (getpeername / getsockname). */
-export interface Accepted {
-  walker: Walker
-  client: { ip: string; port: number }
-  local: { ip: string; port: number }
-  proto: string
-  app: Packet['app']
-}
-
-/** A step the process takes before it connects onwards (TLS termination, an L7 route). */
-export interface ProxyStep {
-  action: Action
-  lookups: Lookup[]
-  explain: Text
-  /** The request as the process sees it after this step (e.g. decrypted); default: unchanged. */
-  app?: Packet['app']
-}
-
-/** What the process decided for one connection. */
-export type UpstreamChoice =
-  | {
-      kind: 'upstream'
-      /** Steps before the upstream is chosen, shown in order at the process. */
-      steps?: ProxyStep[]
-      ip: string
-      port: number
-      /** `namespace/name` of the Pod behind the upstream address, when known. */
-      pod: string | null
-      /** How it chose: its tables, logs or config lines, as the real tool shows them. */
-      lookups: Lookup[]
-      explain: Text
-      /** An L7 proxy may rewrite the request (e.g. add X-Forwarded-For); default: copied as is. */
-      app?: Packet['app']
-    }
-  | { kind: 'refuse'; reason: Text; lookups: Lookup[]; explain: Text }
-  | {
-      /** An L7 proxy answers the request itself (404, a redirect, 503): no second connection. */
-      kind: 'answer'
-      status: number
-      steps?: ProxyStep[]
-      headers?: Record<string, string>
-      /** Why the proxy answers itself, for the answer's explanation. */
-      why?: Text
-    }
-
-/** A listening process: where it listens, who it is, and how it picks an upstream. */
-export interface ProxyListener {
-  /** The trace's `at.component`: 'kube-proxy', 'ingress-nginx', 'gateway', ... */
-  component: string
-  proto: string
-  /** The port it listens on, on every address of its namespace (0.0.0.0). */
-  port: number
-  /** A short description for explanations, e.g. "kube-proxy's socket for Service default/web:http". */
-  role: Text
-  choose(c: Accepted): UpstreamChoice
-  /** What crossing this process costs, appended to the proxy step's explanation. */
-  cost?: Text
-  /** The container the process runs in, when it runs in a Pod. */
-  container?: string
-}
-
-/** The processes listening in a namespace. Ingress controllers and Gateways add their own source. */
-export type ListenerSource = (c: Cluster, ns: NetNs) => ProxyListener[]
-
-/** Every kind of proxy process the engine knows; a new kind adds its source here. */
-export const LISTENER_SOURCES: ListenerSource[] = [
-  userspaceListeners,
-  ingressListeners,
-  gatewayListeners,
-]
-
-/** The proxy process that owns `proto` port `port` in `ns`, if any. */
-export function listenerAt(
-  c: Cluster,
-  ns: NetNs,
-  proto: string,
-  port: number,
-): ProxyListener | null {
-  for (const source of LISTENER_SOURCES) {
-    const l = source(c, ns).find((x) => x.proto === proto && x.port === port)
-    if (l) return l
-  }
-  return null
-}
-
-/** A proxy the request went through: the process, its client, and the packet it accepted. */
-export interface ProxyHop {
-  proxy: Endpoint
-  listener: ProxyListener
-  client: Endpoint
-  accepted: Packet
-}
-
 /** Sends `pkt` from `from`; a proxy process on the way opens its own connection onwards. */
-export function connect(w: Walker, from: Endpoint, pkt: Packet, explain: Text): WalkResult {
+export function connect(w: Walk, from: Endpoint, pkt: Packet, explain: Text): WalkResult {
   const r = w.send(from, pkt, explain)
   if (r.kind !== 'delivered' || !r.to.process) return r
   return relay(w, from, r.to, r.packet)
 }
 
 /** A request that reached a proxy process some other way (from the Internet) goes on from it. */
-export function follow(w: Walker, from: Endpoint, r: WalkResult): WalkResult {
+export function follow(w: Walk, from: Endpoint, r: WalkResult): WalkResult {
   if (r.kind !== 'delivered' || !r.to.process) return r
   return relay(w, from, r.to, r.packet)
 }
@@ -139,7 +42,7 @@ export function replyTarget(r: WalkResult, client: Endpoint): Endpoint {
   return r.kind === 'delivered' && r.via?.length ? r.via.at(-1)!.proxy : client
 }
 
-function relay(w: Walker, client: Endpoint, proxy: Endpoint, got: Packet): WalkResult {
+function relay(w: Walk, client: Endpoint, proxy: Endpoint, got: Packet): WalkResult {
   const listener = proxy.process!
   const ns = w.state.ns(proxy.nsId)
   const proto = got.l3!.proto
@@ -236,7 +139,7 @@ function relay(w: Walker, client: Endpoint, proxy: Endpoint, got: Packet): WalkR
  * After the server's reply reached the innermost proxy: each proxy writes the answer on its
  * client's connection, from the address and port that client connected to, innermost first.
  */
-export function unwind(w: Walker, r: WalkResult, answer: Packet['app']): WalkResult {
+export function unwind(w: Walk, r: WalkResult, answer: Packet['app']): WalkResult {
   if (r.kind !== 'delivered' || !r.via?.length) return r
   let last: WalkResult = r
   for (const hop of [...r.via].reverse()) {
@@ -274,7 +177,7 @@ export function unwind(w: Walker, r: WalkResult, answer: Packet['app']): WalkRes
  * connected, so sendto() gets its source from the route back to the client (which, for a
  * REDIRECTed packet, is the address REDIRECT chose: the reason kube-proxy's comment gives for it).
  */
-function writeSource(w: Walker, hop: ProxyHop): string {
+function writeSource(w: Walk, hop: ProxyHop): string {
   const got = hop.accepted
   if (got.l3!.proto !== 'udp') return got.l3!.dst
   const ns = w.state.ns(hop.proxy.nsId)

@@ -5,8 +5,15 @@
 import type { Cluster } from '../cluster.ts'
 import type { Fdb, Neigh, NetNs } from '../net/netns.ts'
 import type { CtEntry } from './conntrack.ts'
-import { IpvsLedger } from '../proxy/ipvs-ledger.ts'
-import { RecentLists } from '../proxy/recent.ts'
+
+/**
+ * Memory a data plane keeps across the connections of one session (IPVS's connection counts,
+ * iptables' `recent` lists): a typed key, made on first use (`WalkState.memory`).
+ */
+export interface MemoryKey<T> {
+  readonly name: string
+  make(): T
+}
 
 export class WalkState {
   private neighs = new Map<string, Neigh[]>()
@@ -18,11 +25,15 @@ export class WalkState {
 
   constructor(
     readonly cluster: Cluster,
-    /** IPVS memory shared by the connections of one session. */
-    readonly ipvs: IpvsLedger = new IpvsLedger(),
-    /** The `recent` lists of iptables sessionAffinity, shared the same way. */
-    readonly recent: RecentLists = new RecentLists(),
+    /** The data planes' memory, shared by the connections of one session (by key). */
+    private readonly session: Map<MemoryKey<unknown>, unknown> = new Map(),
   ) {}
+
+  /** A data plane's memory for this session, made on first use. */
+  memory<T>(key: MemoryKey<T>): T {
+    if (!this.session.has(key)) this.session.set(key, key.make())
+    return this.session.get(key) as T
+  }
 
   ns(id: string): NetNs {
     const ns = this.cluster.netns.get(id)

@@ -11,14 +11,14 @@ import { findLink, type Link, type NetNs } from '../net/netns.ts'
 import { formatNeigh } from '../print/ip-neigh.ts'
 import { formatFdb } from '../print/bridge-fdb.ts'
 import { linkDetail } from '../print/ip-link.ts'
-import type { Walker, WalkResult } from './walker.ts'
+import type { Walk, WalkResult } from './api.ts'
 
 /**
  * The outer UDP source port: the kernel hashes the inner flow into the local port range
  * (vxlan_xmit_one -> udp_flow_src_port; default range 32768-60999, net/ipv4/af_inet.c). The hash
  * key is random per boot, so PodPath draws it from the trace's seeded generator.
  */
-function vxlanSourcePort(w: Walker): number {
+function vxlanSourcePort(w: Walk): number {
   return w.rng.int(32768, 60998)
 }
 
@@ -26,7 +26,7 @@ function vxlanSourcePort(w: Walker): number {
 const DEFAULT_TTL = 64
 
 export function vxlanTransmit(
-  w: Walker,
+  w: Walk,
   ns: NetNs,
   dev: Link,
   nexthop: number,
@@ -89,7 +89,7 @@ export function vxlanTransmit(
 }
 
 export function ipipTransmit(
-  w: Walker,
+  w: Walk,
   ns: NetNs,
   dev: Link,
   nexthop: number,
@@ -120,7 +120,7 @@ export function ipipTransmit(
 }
 
 /** Routes the outer packet out of the node like any packet the node itself sends. */
-function sendOuter(w: Walker, ns: NetNs, pkt: Packet): WalkResult {
+function sendOuter(w: Walk, ns: NetNs, pkt: Packet): WalkResult {
   const dst = pkt.outer!.l3.dst
   const m = lookupRoute(ns, parseIp(dst)!, null)
   if (!m) return w.noRoute(ns, pkt)
@@ -128,7 +128,7 @@ function sendOuter(w: Walker, ns: NetNs, pkt: Packet): WalkResult {
 }
 
 /** A packet for one of our addresses arrives wrapped: hand it to the tunnel device that owns it. */
-export function decapsulate(w: Walker, ns: NetNs, pkt: Packet, routeLookups: Lookup[]): WalkResult {
+export function decapsulate(w: Walk, ns: NetNs, pkt: Packet, routeLookups: Lookup[]): WalkResult {
   const o = pkt.outer!
   let dev: Link | undefined
   if (o.encap === 'vxlan')

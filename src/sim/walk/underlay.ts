@@ -6,11 +6,11 @@ import { formatIp, parseIp } from '../../model/ipv4.ts'
 import { text } from '../../model/text.ts'
 import type { Packet } from '../../model/trace.ts'
 import type { Link, NetNs } from '../net/netns.ts'
-import type { Walker, WalkResult } from './walker.ts'
+import type { Walk, WalkResult } from './api.ts'
 import { top } from './packet.ts'
 import { internetDeliver, nodeInterfaceOf } from './internet.ts'
 
-function ownerOf(w: Walker, mac: string): { ns: NetNs; link: Link } | null {
+function ownerOf(w: Walk, mac: string): { ns: NetNs; link: Link } | null {
   for (const node of w.state.cluster.nodes) {
     const ns = w.state.ns(node.nsId)
     const link = ns.links.find((l) => l.kind === 'ether' && l.mac === mac)
@@ -19,10 +19,10 @@ function ownerOf(w: Walker, mac: string): { ns: NetNs; link: Link } | null {
   return null
 }
 
-export function underlayTransmit(w: Walker, ns: NetNs, link: Link, pkt: Packet): WalkResult {
+export function underlayTransmit(w: Walk, ns: NetNs, link: Link, pkt: Packet): WalkResult {
   const cluster = w.state.cluster
-  const aws = cluster.decl.cni.plugin === 'aws-vpc-cni'
-  const component = aws ? 'vpc' : 'underlay'
+  const vpc = cluster.underlay === 'vpc'
+  const component = vpc ? 'vpc' : 'underlay'
   const at = { node: null, pod: null, container: null, device: null, component, hook: null }
   const t = top(pkt)
   const encap = pkt.outer
@@ -30,7 +30,7 @@ export function underlayTransmit(w: Walker, ns: NetNs, link: Link, pkt: Packet):
         en: ' The network sees only the outer header; the Pod addresses are hidden inside.',
         zh: '网络只看到外层头，Pod 地址藏在里面。',
       }
-    : aws
+    : vpc
       ? {
           en: ' Pod addresses are real VPC addresses, so no encapsulation is needed.',
           zh: 'Pod 地址就是真实的 VPC 地址，所以不需要任何封装。',
@@ -48,8 +48,8 @@ export function underlayTransmit(w: Walker, ns: NetNs, link: Link, pkt: Packet):
         pkt,
         text('underlay has no route', '底层网络没有去往这个地址的路由'),
         text(
-          `The frame reaches the ${aws ? 'VPC router' : 'router of the node network'}, which knows only the nodes' own addresses. Nothing there routes ${t.l3.dst}, so the packet is dropped: the underlay does not carry Pod routes unless a CNI plugin teaches it (BGP) or hides Pod addresses inside node-to-node packets (an overlay).`,
-          `帧到达${aws ? ' VPC 路由器' : '节点网络的路由器'}，它只认识各节点自己的地址。这里没有去往 ${t.l3.dst} 的路由，所以包被丢弃：除非 CNI 插件把 Pod 路由告诉底层网络（BGP），或者把 Pod 地址藏进节点之间的包里（overlay），否则底层网络不会承载 Pod 路由。`,
+          `The frame reaches the ${vpc ? 'VPC router' : 'router of the node network'}, which knows only the nodes' own addresses. Nothing there routes ${t.l3.dst}, so the packet is dropped: the underlay does not carry Pod routes unless a CNI plugin teaches it (BGP) or hides Pod addresses inside node-to-node packets (an overlay).`,
+          `帧到达${vpc ? ' VPC 路由器' : '节点网络的路由器'}，它只认识各节点自己的地址。这里没有去往 ${t.l3.dst} 的路由，所以包被丢弃：除非 CNI 插件把 Pod 路由告诉底层网络（BGP），或者把 Pod 地址藏进节点之间的包里（overlay），否则底层网络不会承载 Pod 路由。`,
         ),
       )
     }
@@ -61,8 +61,8 @@ export function underlayTransmit(w: Walker, ns: NetNs, link: Link, pkt: Packet):
       pkt,
       [],
       text(
-        `The ${aws ? 'VPC' : 'router'} forwards ${t.l3.dst} to ${owner.ns.node}'s ${owner.link.name} (TTL now ${t.l3.ttl}).${encap.en}`,
-        `${aws ? 'VPC' : '路由器'}把 ${t.l3.dst} 转发到 ${owner.ns.node} 的 ${owner.link.name}（TTL 变为 ${t.l3.ttl}）。${encap.zh}`,
+        `The ${vpc ? 'VPC' : 'router'} forwards ${t.l3.dst} to ${owner.ns.node}'s ${owner.link.name} (TTL now ${t.l3.ttl}).${encap.en}`,
+        `${vpc ? 'VPC' : '路由器'}把 ${t.l3.dst} 转发到 ${owner.ns.node} 的 ${owner.link.name}（TTL 变为 ${t.l3.ttl}）。${encap.zh}`,
       ),
     )
     return w.receive(owner.ns, owner.link, pkt)
@@ -83,11 +83,11 @@ export function underlayTransmit(w: Walker, ns: NetNs, link: Link, pkt: Packet):
   const dst = formatIp(parseIp(t.l3.dst)!)
   const forOwner = owner.link.addrs.some((a) => formatIp(a.ip) === dst)
   w.emit(
-    aws ? 'route' : 'bridge',
+    vpc ? 'route' : 'bridge',
     at,
     pkt,
     [],
-    aws
+    vpc
       ? text(
           `The VPC delivers the packet from ${ns.node}'s ${link.name} to ${owner.ns.node}'s ${owner.link.name}, the ENI that holds ${t.l3.dst}.${encap.en}`,
           `VPC 把包从 ${ns.node} 的 ${link.name} 送到 ${owner.ns.node} 的 ${owner.link.name}，也就是持有 ${t.l3.dst} 的 ENI。${encap.zh}`,

@@ -6,7 +6,6 @@
 import { formatIp, parseIp } from '../../model/ipv4.ts'
 import { text, type Text } from '../../model/text.ts'
 import type { Action, Location, Lookup, Packet, Phase, Step } from '../../model/trace.ts'
-import type { BuiltPod } from '../cluster.ts'
 import type { Rng } from '../rng.ts'
 import { findLink, type Link, type NetNs, type Route } from '../net/netns.ts'
 import { lookupRoute, type RouteMatch } from '../net/fib.ts'
@@ -22,35 +21,11 @@ import { bridgeInput, bridgeTransmit } from './bridge.ts'
 import { decapsulate, ipipTransmit, vxlanTransmit } from './tunnel.ts'
 import { underlayTransmit } from './underlay.ts'
 import { deliverLocal } from './deliver.ts'
-import { filterHook, natIn, natLocalIn, natOut } from './netfilter-hooks.ts'
 import type { CtEntry } from './conntrack.ts'
-import type { ProxyHop, ProxyListener } from './proxy-process.ts'
-import type { LbFlow } from './cloud-lb.ts'
+import type { Endpoint, LbFlow, NfHook, ProxyListener, Walk, WalkResult } from './api.ts'
+import { NF_IP_PRI, type HookRegistry } from './hooks.ts'
 
-export interface Endpoint {
-  nsId: string
-  node: string
-  pod: BuiltPod | null
-  container: string | null
-  /** A client outside the cluster: its address (it has no namespace in the model). */
-  external?: string
-  /** Set when a proxy process (userspace kube-proxy, an Ingress controller) owns the socket. */
-  process?: ProxyListener
-}
-
-export type WalkResult =
-  | {
-      kind: 'delivered'
-      to: Endpoint
-      packet: Packet
-      /** The proxy processes the request went through, outermost first. */
-      via?: ProxyHop[]
-      /** The last proxy answered the request itself, with this HTTP status. */
-      answer?: { status: number; headers: Record<string, string>; why?: Text }
-    }
-  | { kind: 'dropped' | 'rejected'; reason: Text }
-
-export class Walker {
+export class Walker implements Walk {
   readonly steps: Step[] = []
   private last: Packet | null = null
   /** In the reply phase: the client whose connected socket the reply is for. */
@@ -78,7 +53,31 @@ export class Walker {
     readonly state: WalkState,
     readonly rng: Rng,
     public phase: Phase,
+    /** What the cluster's data planes registered at the hooks and sockets. */
+    private readonly hooks: HookRegistry,
   ) {}
+
+  nfHook(
+    hook: NfHook,
+    ns: NetNs,
+    device: string | null,
+    pkt: Packet,
+    from?: number,
+  ): WalkResult | null {
+    return this.hooks.runNf(hook, this, ns, device, pkt, from)
+  }
+
+  listenerAt(ns: NetNs, proto: string, port: number): ProxyListener | null {
+    return this.hooks.listenerAt(this.state.cluster, ns, proto, port)
+  }
+
+  /**
+   * A packet delivered without passing ip_rcv (the loopback short cut, see afterRoute) meets
+   * only the INPUT hooks from IPVS's on: the model does not walk the filter table for it.
+   */
+  private localInput(ns: NetNs, link: Link | null, pkt: Packet): WalkResult | null {
+    return this.nfHook('INPUT', ns, link?.name ?? null, pkt, NF_IP_PRI.NAT_SRC - 1)
+  }
 
   /** Whether the packet being walked opens a connection (conntrack NEW) or belongs to one. */
   newConnection = true
@@ -223,7 +222,7 @@ export class Walker {
     )
     if (ns.kind === 'host' && m) {
       // Locally generated: the nat and filter OUTPUT hooks, then a new route if the destination changed.
-      const stop = natIn(this, ns, null, pkt, 'OUTPUT') ?? filterHook(this, ns, null, pkt, 'OUTPUT')
+      const stop = this.nfHook('OUTPUT', ns, null, pkt)
       if (stop) return stop
       m = lookupRoute(ns, parseIp(l3.dst)!, null)
     }
@@ -256,7 +255,8 @@ export class Walker {
     const lookups = this.routeLookups(m)
     const dst = top(pkt).l3.dst
     if (r.type === 'local' || r.type === 'broadcast') {
-      if (!local) return deliverLocal(this, ns, inLink, pkt, lookups)
+      if (!local)
+        return this.localInput(ns, inLink, pkt) ?? deliverLocal(this, ns, inLink, pkt, lookups)
       // Traffic to one of the namespace's own addresses never leaves it: it goes through lo.
       this.emit(
         'route',
@@ -270,7 +270,10 @@ export class Walker {
       )
       // A reply out through lo still passes nat POSTROUTING, where conntrack undoes a DNAT (a
       // local client of userspace kube-proxy). New connections keep the old path (IPVS's).
-      if (this.reverse) natOut(this, ns, 'lo', pkt)
+      if (this.reverse) {
+        const stop = this.nfHook('POSTROUTING', ns, 'lo', pkt)
+        if (stop) return stop
+      }
       pkt.l2 = { src: '00:00:00:00:00:00', dst: '00:00:00:00:00:00' }
       const lo = findLink(ns, 'lo')!
       this.emit(
@@ -287,7 +290,7 @@ export class Walker {
             : `包在节点自己的网络命名空间内经过 lo（MTU ${lo.mtu}）绕回。`,
         ),
       )
-      return deliverLocal(this, ns, lo, pkt, [])
+      return this.localInput(ns, lo, pkt) ?? deliverLocal(this, ns, lo, pkt, [])
     }
     if (r.type === 'blackhole') {
       return this.drop(
@@ -329,7 +332,8 @@ export class Walker {
         lookups,
         tunnelRouteExplain(ns, dev, nexthop, dst, local, pkt),
       )
-      natOut(this, ns, dev.name, pkt)
+      const stop = this.nfHook('POSTROUTING', ns, dev.name, pkt)
+      if (stop) return stop
       return dev.kind === 'vxlan'
         ? vxlanTransmit(this, ns, dev, nexthop, pkt)
         : ipipTransmit(this, ns, dev, nexthop, pkt)
@@ -346,7 +350,8 @@ export class Walker {
       [...lookups, ...neighLookups],
       routeExplain(ns, r, dev, nexthop, dst, local, pkt, !!known),
     )
-    natOut(this, ns, dev.name, pkt)
+    const stop = this.nfHook('POSTROUTING', ns, dev.name, pkt)
+    if (stop) return stop
     if (!known) {
       const mac = resolveNeighbour(this, ns, dev, nexthop, pkt)
       if (mac === null) {
@@ -418,16 +423,15 @@ export class Walker {
 
   /** ip_rcv: route the packet: up to a local socket or tunnel, or forward it. */
   ipReceive(ns: NetNs, link: Link, pkt: Packet): WalkResult {
-    const pre = natIn(this, ns, link.name, pkt, 'PREROUTING')
+    const pre = this.nfHook('PREROUTING', ns, link.name, pkt)
     if (pre) return pre
     const l3 = top(pkt).l3
     const m = lookupRoute(ns, parseIp(l3.dst)!, parseIp(l3.src))
     if (!m) return this.noRoute(ns, pkt)
     if (m.route.type === 'local' || m.route.type === 'broadcast') {
       if (pkt.outer) return decapsulate(this, ns, pkt, this.routeLookups(m))
-      const stop = filterHook(this, ns, link.name, pkt, 'INPUT')
+      const stop = this.nfHook('INPUT', ns, link.name, pkt)
       if (stop) return stop
-      natLocalIn(this, ns, link.name, pkt)
       return deliverLocal(this, ns, link, pkt, this.routeLookups(m))
     }
     if (!ns.ipForward) {
@@ -442,7 +446,7 @@ export class Walker {
         ),
       )
     }
-    const stop = filterHook(this, ns, link.name, pkt, 'FORWARD')
+    const stop = this.nfHook('FORWARD', ns, link.name, pkt)
     if (stop) return stop
     return this.afterRoute(ns, link, pkt, m, false)
   }

@@ -10,7 +10,8 @@ import type { Scenario } from '../../model/scenario.ts'
 import { cidrContains, cidrsOverlap, formatCidr, formatIp, type Cidr } from '../../model/ipv4.ts'
 import { text } from '../../model/text.ts'
 import { podKey, type BuiltPod, type Cluster } from '../cluster.ts'
-import type { CniDataplane, CniIptables, GivenAddress } from '../cni/dataplane.ts'
+import type { CniDataplane, GivenAddress } from '../cni/dataplane.ts'
+import type { CniIptables } from '../cni/cni-iptables.ts'
 import { flannelDataplane } from '../cni/flannel.ts'
 import { calicoDataplane } from '../cni/calico.ts'
 import { awsVpcDataplane, AWS_ENI_MTU } from '../cni/aws-vpc-cni.ts'
@@ -190,6 +191,7 @@ export function buildCluster(scenario: Scenario): BuildResult {
     cniIptables: new Map<string, CniIptables>(
       dataplane.iptables ? ctx.nodes.map((n) => [n.name, dataplane.iptables!(ctx, n)]) : [],
     ),
+    underlay: dataplane.underlay ?? 'lan',
     routerMac,
     services,
     loadBalancers: describeLoadBalancers(services, ctx.nodes),

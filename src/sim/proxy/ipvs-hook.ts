@@ -8,7 +8,7 @@ import { formatIp, parseIp } from '../../model/ipv4.ts'
 import { text } from '../../model/text.ts'
 import type { Lookup, Packet } from '../../model/trace.ts'
 import { lookupRoute } from '../net/fib.ts'
-import type { Link, NetNs } from '../net/netns.ts'
+import type { NetNs } from '../net/netns.ts'
 import {
   formatRealServer,
   formatVirtualService,
@@ -16,34 +16,28 @@ import {
   virtualServices,
   vsKey,
   type VirtualService,
-} from '../proxy/ipvs.ts'
-import { schedule, type Pick } from '../proxy/ipvs-schedulers.ts'
-import type { IpvsLedger } from '../proxy/ipvs-ledger.ts'
-import { formatConntrack, type CtEntry } from './conntrack.ts'
-import type { Walker, WalkResult } from './walker.ts'
+} from './ipvs.ts'
+import { schedule, type Pick } from './ipvs-schedulers.ts'
+import { IPVS_LEDGER, type IpvsLedger } from './ipvs-ledger.ts'
+import { formatConntrack, type CtEntry } from '../walk/conntrack.ts'
+import type { Walk, WalkResult } from '../walk/api.ts'
 
+/** IPVS's request hook at INPUT (ip_vs_remote_request4), registered by kube-proxy's ipvs mode. */
 export function ipvsLocalIn(
-  w: Walker,
+  w: Walk,
   ns: NetNs,
-  link: Link | null,
+  device: string | null,
   pkt: Packet,
 ): WalkResult | null {
   const c = w.state.cluster
-  if (
-    c.decl.kubeProxy.mode !== 'ipvs' ||
-    ns.kind !== 'host' ||
-    !w.newConnection ||
-    !pkt.l3 ||
-    !pkt.l4
-  )
-    return null
+  if (ns.kind !== 'host' || !w.newConnection || !pkt.l3 || !pkt.l4) return null
   const dst = parseIp(pkt.l3.dst)!
   const proto = pkt.l3.proto.toUpperCase()
   const v = virtualServices(c, ns.node).find(
     (x) => x.vip === dst && x.port === pkt.l4!.dstPort && x.proto === proto,
   )
   if (!v) return null
-  const ledger = w.state.ipvs
+  const ledger = w.state.memory(IPVS_LEDGER)
   const pick = choose(ledger, ns.node, v, pkt.l3.src, w.rng.int(0, 0x7fffffff))
   const tested = w.natTested
   w.natTested = []
@@ -62,7 +56,7 @@ export function ipvsLocalIn(
   if (!pick) {
     w.emit(
       'drop',
-      w.where(ns, { device: link?.name ?? null, hook: 'INPUT', component: 'ipvs' }),
+      w.where(ns, { device, hook: 'INPUT', component: 'ipvs' }),
       pkt,
       lookups,
       text(

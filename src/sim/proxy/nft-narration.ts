@@ -4,7 +4,7 @@
  */
 import { text, type Text } from '../../model/text.ts'
 import type { Lookup } from '../../model/trace.ts'
-import type { NftWalk } from '../proxy/nft-eval.ts'
+import type { NftWalk } from './nft-eval.ts'
 
 const MAP_PREFIX = 'nft ip kube-proxy map '
 

@@ -9,10 +9,10 @@ import { formatIp } from '../../model/ipv4.ts'
 import { text } from '../../model/text.ts'
 import type { Lookup, Packet } from '../../model/trace.ts'
 import { findLink, type NetNs } from '../net/netns.ts'
-import type { ChainWalk } from '../proxy/netfilter.ts'
-import { userspacePortals } from '../proxy/userspace-rules.ts'
-import { formatConntrack, type CtEntry, type Tuple } from './conntrack.ts'
-import type { Walker, WalkResult } from './walker.ts'
+import type { ChainWalk } from './netfilter.ts'
+import { userspacePortals } from './userspace-rules.ts'
+import { formatConntrack, type CtEntry, type Tuple } from '../walk/conntrack.ts'
+import type { Walk, WalkResult } from '../walk/api.ts'
 
 const LOOPBACK = '127.0.0.1'
 
@@ -31,7 +31,7 @@ export function redirectAddress(
 
 /** Applies a portal rule's REDIRECT or DNAT, records it in conntrack and explains it. */
 export function portalNat(
-  w: Walker,
+  w: Walk,
   ns: NetNs,
   device: string | null,
   pkt: Packet,

@@ -8,15 +8,10 @@ import { text } from '../../model/text.ts'
 import type { Lookup, Packet } from '../../model/trace.ts'
 import { lookupTable } from '../net/fib.ts'
 import { findLink, type NetNs } from '../net/netns.ts'
-import { inIpSet, nodeNft, nodeTables } from '../proxy/kube-proxy.ts'
-import {
-  walkChain,
-  type ChainWalk,
-  type Hook,
-  type NfPacket,
-  type Table,
-} from '../proxy/netfilter.ts'
-import { walkNft, type NftWalk } from '../proxy/nft-eval.ts'
+import { inIpSet, nodeNft, nodeTables } from './kube-proxy.ts'
+import { walkChain, type ChainWalk, type Hook, type NfPacket, type Table } from './netfilter.ts'
+import { walkNft, type NftWalk } from './nft-eval.ts'
+import { RECENT_LISTS } from './recent.ts'
 import {
   nftDnatText,
   nftDropText,
@@ -24,16 +19,16 @@ import {
   nftMasqueradeText,
   nftRejectText,
 } from './nft-narration.ts'
-import { formatConntrack, sameTuple, type CtEntry, type Tuple } from './conntrack.ts'
+import { formatConntrack, sameTuple, type CtEntry, type Tuple } from '../walk/conntrack.ts'
 import { categorizeEndpoints, externalPolicyLocal, loadBalancerVIPs } from '../services/service.ts'
-import type { Walker, WalkResult } from './walker.ts'
+import type { Walk, WalkResult } from '../walk/api.ts'
 import { portalNat } from './portal-nat.ts'
 
 function isLocal(ns: NetNs, ip: number): boolean {
   return lookupTable(ns, 'local', ip)?.type === 'local'
 }
 
-function nfPacket(w: Walker, ns: NetNs, pkt: Packet): NfPacket {
+function nfPacket(w: Walk, ns: NetNs, pkt: Packet): NfPacket {
   const l3 = pkt.l3!
   return {
     src: parseIp(l3.src)!,
@@ -49,8 +44,9 @@ function nfPacket(w: Walker, ns: NetNs, pkt: Packet): NfPacket {
       return inIpSet(w.state.cluster, ns.node, name, flags, this)
     },
     recent(name, op) {
-      if (op === 'check') return w.state.recent.has(ns.node, name, this.src)
-      w.state.recent.set(ns.node, name, this.src)
+      const lists = w.state.memory(RECENT_LISTS)
+      if (op === 'check') return lists.has(ns.node, name, this.src)
+      lists.set(ns.node, name, this.src)
       return true
     },
   }
@@ -65,24 +61,29 @@ function tupleOf(pkt: Packet): Tuple {
   }
 }
 
+/** The rules one hook runs and what they decided, with nftables' own account when nft ran them. */
+type RulesetWalk = ChainWalk & { nft: NftWalk | null }
+
 /**
- * Runs kube-proxy's rules for one hook. iptables and IPVS modes walk the iptables table from the
- * built-in chain; nftables mode runs the base chains of table ip kube-proxy on that hook: those
- * before DNAT (priority up to dstnat) with the nat hooks, the later filter chains with filter.
+ * How one kube-proxy mode meets netfilter on a node: the rules it evaluates at a hook, and what
+ * its nat verdicts mean. Chosen when kube-proxy registers (./register.ts), so no hook asks.
  */
-function run(
-  w: Walker,
-  ns: NetNs,
-  table: Table,
-  hook: Hook,
-  pkt: Packet,
-): ChainWalk & { nft: NftWalk | null } {
-  if (w.state.cluster.decl.kubeProxy.mode === 'nftables') {
-    const stage = table === 'filter' ? 'post-dnat' : hook === 'POSTROUTING' ? 'all' : 'pre-dnat'
-    const r = walkNft(nodeNft(w.state.cluster, ns.node), hook, stage, nfPacket(w, ns, pkt), w.rng)
-    w.mark = r.mark
-    return { ...r, nft: r }
-  }
+export interface ProxyRuleset {
+  /**
+   * The node's rules for one table at one hook. iptables (and the iptables side of IPVS and
+   * userspace modes) walks the table from the built-in chain; nftables runs the base chains of
+   * table ip kube-proxy on that hook: those before DNAT (priority up to dstnat) with the nat
+   * hooks, the later filter chains with filter.
+   */
+  run(w: Walk, ns: NetNs, table: Table, hook: Hook, pkt: Packet): RulesetWalk
+  /** Every nat verdict sends the packet to kube-proxy's own socket (userspace mode's portals). */
+  portals: boolean
+  /** The nat rules only mark; IPVS translates at INPUT and shows them there. */
+  natShownAtInput: boolean
+}
+
+/** iptables-save's tables, walked chain by chain. */
+export function xtablesRun(w: Walk, ns: NetNs, table: Table, hook: Hook, pkt: Packet): RulesetWalk {
   const r = walkChain(
     nodeTables(w.state.cluster, ns.node),
     table,
@@ -94,22 +95,23 @@ function run(
   return { ...r, nft: null }
 }
 
-function applies(w: Walker, ns: NetNs, pkt: Packet): boolean {
-  return (
-    ns.kind === 'host' &&
-    !pkt.outer &&
-    pkt.l3 !== null &&
-    (w.state.cluster.decl.kubeProxy.mode === 'iptables' ||
-      w.state.cluster.decl.kubeProxy.mode === 'ipvs' ||
-      w.state.cluster.decl.kubeProxy.mode === 'nftables' ||
-      w.state.cluster.decl.kubeProxy.mode === 'userspace')
-  )
+/** table ip kube-proxy's base chains for the hook, before or after DNAT. */
+export function nftRun(w: Walk, ns: NetNs, table: Table, hook: Hook, pkt: Packet): RulesetWalk {
+  const stage = table === 'filter' ? 'post-dnat' : hook === 'POSTROUTING' ? 'all' : 'pre-dnat'
+  const r = walkNft(nodeNft(w.state.cluster, ns.node), hook, stage, nfPacket(w, ns, pkt), w.rng)
+  w.mark = r.mark
+  return { ...r, nft: r }
+}
+
+/** Pods' namespaces have no rules; a tunnelled packet is walked by its inner header. */
+function applies(ns: NetNs, pkt: Packet): boolean {
+  return ns.kind === 'host' && !pkt.outer && pkt.l3 !== null
 }
 
 type AddressKind = 'cluster' | 'external' | 'lb' | 'nodePort'
 
 /** The Service port a DNATed destination belonged to: by ClusterIP, external IP, LB IP or node port. */
-export function serviceOf(w: Walker, ns: NetNs, dst: string, port: number) {
+export function serviceOf(w: Walk, ns: NetNs, dst: string, port: number) {
   const ip = parseIp(dst)!
   // One route lookup, not one per Service: in IPVS mode the local table holds every ClusterIP.
   const local = isLocal(ns, ip)
@@ -146,13 +148,14 @@ export function addressName(kind: AddressKind | undefined): { en: string; zh: st
 
 /** PREROUTING (packets arriving) or OUTPUT (packets the node itself sends): DNAT, or the reverse of a masquerade. */
 export function natIn(
-  w: Walker,
+  rs: ProxyRuleset,
+  w: Walk,
   ns: NetNs,
   device: string | null,
   pkt: Packet,
   hook: 'PREROUTING' | 'OUTPUT',
 ): WalkResult | null {
-  if (!applies(w, ns, pkt)) return null
+  if (!applies(ns, pkt)) return null
   const table = w.state.conntrack.get(ns.id) ?? []
   const here = tupleOf(pkt)
   const reply = table.find((e) => sameTuple(e.reply, here))
@@ -178,8 +181,8 @@ export function natIn(
   }
   if (!w.newConnection) return null
   const before = tupleOf(pkt)
-  const r = run(w, ns, 'nat', hook, pkt)
-  if (r.verdict.kind === 'redirect' || w.state.cluster.decl.kubeProxy.mode === 'userspace')
+  const r = rs.run(w, ns, 'nat', hook, pkt)
+  if (r.verdict.kind === 'redirect' || rs.portals)
     return portalNat(w, ns, device, pkt, hook, r, before, table)
   if (r.nft && r.verdict.kind === 'drop') {
     w.emit(
@@ -206,7 +209,7 @@ export function natIn(
     // A KUBE-FW chain the packet fell through: keep its rules for the firewall DROP to show.
     w.natTrail = r.tested.some((l) => l.table.includes('KUBE-FW-')) ? r.tested : null
     // IPVS mode: these rules only mark and accept; IPVS itself translates at LOCAL_IN, and shows them.
-    if (w.state.cluster.decl.kubeProxy.mode === 'ipvs') w.natTested = r.tested
+    if (rs.natShownAtInput) w.natTested = r.tested
     else if (!w.natTrail) w.passed(ns, matchedOf(r.tested))
     return null
   }
@@ -339,14 +342,15 @@ function matchedOf(tested: Lookup[]): Lookup[] {
  * and later packets run these rules too, as ESTABLISHED.
  */
 export function filterHook(
-  w: Walker,
+  rs: ProxyRuleset,
+  w: Walk,
   ns: NetNs,
   device: string | null,
   pkt: Packet,
   hook: 'FORWARD' | 'OUTPUT' | 'INPUT',
 ): WalkResult | null {
-  if (!applies(w, ns, pkt)) return null
-  const r = run(w, ns, 'filter', hook, pkt)
+  if (!applies(ns, pkt)) return null
+  const r = rs.run(w, ns, 'filter', hook, pkt)
   const v = r.verdict
   if (v.kind !== 'reject' && v.kind !== 'drop') {
     w.passed(ns, matchedOf(r.tested))
@@ -485,11 +489,11 @@ export function filterHook(
 }
 
 /** POSTROUTING: MASQUERADE what kube-proxy marked; undo a DNAT on the reply (the source goes back to the ClusterIP). */
-export function natOut(w: Walker, ns: NetNs, outDev: string, pkt: Packet): void {
-  if (!applies(w, ns, pkt)) return
-  if (w.reverse) undoDnat(w, ns, outDev, pkt, 'POSTROUTING')
+export function natOut(rs: ProxyRuleset, w: Walk, ns: NetNs, outDev: string, pkt: Packet): void {
+  if (!applies(ns, pkt)) return
+  if (w.reverse) undoDnat(rs, w, ns, outDev, pkt, 'POSTROUTING')
   if (!w.newConnection) return
-  const r = run(w, ns, 'nat', 'POSTROUTING', pkt)
+  const r = rs.run(w, ns, 'nat', 'POSTROUTING', pkt)
   if (r.verdict.kind !== 'masquerade') {
     w.passed(ns, matchedOf(r.tested), true)
     return
@@ -545,12 +549,19 @@ function cniMasqueradeText(chain: string, rule: string, src: string, dev: string
 }
 
 /** INPUT: a reply for a connection this node itself opened to a ClusterIP. */
-export function natLocalIn(w: Walker, ns: NetNs, device: string | null, pkt: Packet): void {
-  if (applies(w, ns, pkt) && w.reverse) undoDnat(w, ns, device, pkt, 'INPUT')
+export function natLocalIn(
+  rs: ProxyRuleset,
+  w: Walk,
+  ns: NetNs,
+  device: string | null,
+  pkt: Packet,
+): void {
+  if (applies(ns, pkt) && w.reverse) undoDnat(rs, w, ns, device, pkt, 'INPUT')
 }
 
 function undoDnat(
-  w: Walker,
+  rs: ProxyRuleset,
+  w: Walk,
   ns: NetNs,
   device: string | null,
   pkt: Packet,
@@ -577,7 +588,7 @@ function undoDnat(
         zh: `这个应答是由 ${device} 二层交换的，并没有经过路由：它之所以仍然经过 conntrack，是因为 net.bridge.bridge-nf-call-iptables=1（br_netfilter 模块，kubeadm 要求开启）。否则客户端会收到来自 ${e.reply.src} 的应答，这是它从未连接过的对端，连接会被重置。`,
       }
     : { en: '', zh: '' }
-  if (e.nat === 'redirect' || w.state.cluster.decl.kubeProxy.mode === 'userspace') {
+  if (e.nat === 'redirect' || rs.portals) {
     w.emit(
       'unnat',
       w.where(ns, { device, hook }),
