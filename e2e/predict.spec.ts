@@ -229,6 +229,8 @@ test.describe('predict mode', () => {
       ['presenter mode', '&present=1', { width: 1920, height: 1080 }],
     ] as const) {
       test(`a question open in ${view} passes axe and fits, ${lang}`, async ({ page }) => {
+        // Two whole-page scans: on a loaded two-core machine each takes a good part of a minute.
+        test.slow()
         const c = CASES[3]!
         const q = c.asked.find((x) => x.kind === 'rule')!
         await page.setViewportSize(size)

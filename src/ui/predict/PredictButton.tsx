@@ -60,6 +60,8 @@ export function PredictButton() {
         className={on ? 'bar-button predict-button on' : 'bar-button predict-button'}
         disabled={!ready}
         aria-pressed={on}
+        // Named by its word even where only the icon shows (the title is the longer hint).
+        aria-label={t('predict.button')}
         title={t('predict.buttonLong')}
         onClick={() => useAppStore.getState().setPredict(!on)}
       >
