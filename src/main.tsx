@@ -5,6 +5,7 @@ import { parsePage } from './app/page.ts'
 import { startBridge } from './app/embed/bridge.ts'
 import { openLesson, openScenario, retryLast } from './app/session.ts'
 import { decodeScenario, shareValue, SHARE_KEY } from './app/share/share-link.ts'
+import { startPredict } from './app/predict.ts'
 import { useAppStore } from './app/store.ts'
 import { startStageSync } from './app/stage-sync.ts'
 import { parseUrl, syncUrl } from './app/url.ts'
@@ -26,6 +27,7 @@ useAppStore.setState({
   ...(url.layer ? { graphLayer: url.layer } : {}),
   ...(url.camera ? { camera: url.camera } : {}),
   ...(url.view ? { view: url.view } : {}),
+  ...(url.predict ? { predict: true } : {}),
   ...(url.box ? { inspecting: url.box } : {}),
   ...(url.embed || url.origins ? { embedding: { view: url.embed, origins: url.origins } } : {}),
 })
@@ -41,6 +43,8 @@ createRoot(document.getElementById('root')!).render(
 
 // Presenter mode's two windows keep one step (the speaker window is this app, speaker=1).
 startStageSync()
+// Predict mode: moving on past an open question shows its answer, never silently.
+startPredict()
 // A lesson that could not be downloaded opens by itself once the network is back.
 watchNetwork(() => void retryLast())
 

@@ -91,7 +91,8 @@ export type GraphLayer = (typeof GRAPH_LAYERS)[number]
  * explore is the default; present is for a class (`present=1`); speaker is presenter mode's
  * second window (`speaker=1`): the narration, the next step and the tables, no graph; embed is
  * the stage framed by a course page (`embed=1`, docs/embed.md): the graph, the caption and the
- * step controls. Predict (issue 12) is meant to join this list, one entry in views.ts.
+ * step controls. Predict is not a view but a switch that goes
+ * with explore and present (`predict` below).
  */
 export const STAGE_VIEWS = ['explore', 'present', 'speaker', 'embed'] as const
 export type StageView = (typeof STAGE_VIEWS)[number]
@@ -143,6 +144,40 @@ export interface ViewSlice {
   setHelp: (help: boolean) => void
   /** As the address asked it, kept in the address (src/app/url.ts); null: not embedded. */
   embedding: Embedding | null
+  /**
+   * Predict mode (issue 12, `predict=1`): at a step where the quiz asks about the next one, the
+   * stage shows the question first. It is not a view of its own: it goes with explore and with
+   * present (the question large, for a class to answer aloud), so it is a switch beside the view.
+   */
+  predict: boolean
+  setPredict: (predict: boolean) => void
+  /** This visit's answers, by quiz key and question (src/app/predict.ts writes them). */
+  predictAnswers: Readonly<Record<string, PredictAnswer>>
+  /** What the last answer did, shown at the step it leads to until the learner moves on. */
+  predictResult: PredictResult | null
+  /** The choice the pointer or the focus is on, so the graph marks its box (a choice id). */
+  predictPointing: string | null
+}
+
+/** A question answered in this visit: the choice picked, or null when the answer was shown. */
+export interface PredictAnswer {
+  choice: string | null
+  correct: boolean
+}
+
+/** right: moved on to the step; wrong: stayed, with the why; shown: moved on without an answer. */
+export type PredictOutcome = 'right' | 'wrong' | 'shown'
+
+export interface PredictResult {
+  /** `quizKey#questionId`, as in predictAnswers. */
+  answer: string
+  /** The question's own id in the quiz (`N:kind`). */
+  question: string
+  outcome: PredictOutcome
+  /** The trace position it is shown at. */
+  at: number
+  /** Counts answers, so that the screen knows a new one came (and moves the focus to it). */
+  seq: number
 }
 
 /**
@@ -254,6 +289,11 @@ const createViewSlice: StateCreator<AppState, [], [], ViewSlice> = (set) => ({
   help: false,
   setHelp: (help) => set({ help }),
   embedding: null,
+  predict: false,
+  setPredict: (predict) => set({ predict }),
+  predictAnswers: {},
+  predictResult: null,
+  predictPointing: null,
 })
 
 const createStatusSlice: StateCreator<AppState, [], [], StatusSlice> = () => ({
@@ -298,6 +338,8 @@ export const selectInspection = (s: AppState) => s.inspection
 export const selectDrawerOpen = (s: AppState) => s.drawerOpen
 export const selectBlank = (s: AppState) => s.blank
 export const selectHelp = (s: AppState) => s.help
+export const selectPredict = (s: AppState) => s.predict
+export const selectPredictResult = (s: AppState) => s.predictResult
 export const selectFolds = (s: AppState) => s.folds
 export const selectOpenFolds = (s: AppState) => s.openFolds
 

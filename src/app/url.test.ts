@@ -22,6 +22,7 @@ describe('the address', () => {
       view: null,
       embed: false,
       origins: null,
+      predict: false,
       given: {
         lesson: 'mode2-flannel-vxlan',
         traffic: 'back',
@@ -63,6 +64,7 @@ describe('the address', () => {
       view: null,
       embed: false,
       origins: null,
+      predict: false,
       corrections: [
         { param: 'traffic', given: '', now: null, reason: 'malformed' },
         { param: 'step', given: '-2', now: '0', reason: 'malformed' },
@@ -138,6 +140,7 @@ describe('the address', () => {
       view: null,
       embed: false,
       origins: null,
+      predict: false,
       given: {
         lesson: 'mode2-same-node',
         traffic: 'b',
@@ -213,6 +216,25 @@ describe('the address', () => {
     })
     // Only the values it knows: the camera follows unless told `whole`, presenter mode is `1`.
     expect(parseUrl('?camera=zoomed&present=yes')).toMatchObject({ camera: null, view: null })
+  })
+
+  it('holds predict mode beside either view, and for an imported file too', () => {
+    const s = {
+      ...useAppStore.getState(),
+      lessonId: 'mode2-flannel-vxlan',
+      imported: false,
+      lang: 'zh-CN' as const,
+      trace: { steps: [{}, {}] } as never,
+      step: 1,
+      predict: true,
+    }
+    expect(formatUrl(s)).toBe('?lesson=mode2-flannel-vxlan&step=1&predict=1&lang=zh-CN')
+    const both = { ...s, view: 'present' as const }
+    expect(parseUrl(formatUrl(both))).toMatchObject({ predict: true, view: 'present' })
+    // An imported file is in the fragment (#s=), its step and the switch in the query.
+    expect(formatUrl({ ...s, imported: true, page: null })).toBe('?step=1&predict=1&lang=zh-CN')
+    expect(parseUrl('?lesson=x&predict=yes').predict).toBe(false)
+    expect(parseUrl('?lesson=x').predict).toBe(false)
   })
 })
 

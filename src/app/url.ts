@@ -4,9 +4,9 @@
  * second connection of a session on, `cni` and `proxy` when a lesson switch is flipped, and
  * `layer` when the graph brings one layer forward, `page` for the glossary, the four modes or
  * a lesson's handout (src/app/page.ts), `camera=whole` when the graph shows the whole cluster
- * rather than following the packet, `box` for a box opened for inspection, and `present=1` for
+ * rather than following the packet, `box` for a box opened for inspection, `present=1` for
  * presenter mode, so a teacher can bookmark a lesson ready to project, `speaker=1` in its
- * speaker window; `embed=1` and `origin=` for a course page that frames it, src/app/embed).
+ * speaker window; `predict=1` for predict mode, which goes with either view; `embed=1` and `origin=` for a course page that frames it, src/app/embed).
  * A scenario of one's own is in the fragment instead of `lesson` (`#s=...`, src/app/share), the
  * rest of its view in the query as for a lesson. It is read once on
  * load and rewritten with history.replaceState, so stepping does not fill the back button.
@@ -100,6 +100,8 @@ export interface UrlState {
   embed: boolean
   /** The origins the embedding page trusts (`origin=`), null when it names none. */
   origins: string[] | null
+  /** Predict mode: the quiz's questions on the stage. */
+  predict: boolean
   /** Every parameter the address holds, as written. */
   given: Partial<Record<UrlParam, string>>
   /** What could be judged without the lesson: values that are malformed, unknown or out of range. */
@@ -180,6 +182,7 @@ export function parseUrl(search: string): UrlState {
           : given.embed === '1'
             ? 'embed'
             : null,
+    predict: q.get('predict') === '1',
   }
 }
 
@@ -200,6 +203,7 @@ export function formatUrl(s: AppState): string {
   if (s.inspecting) q.set('box', s.inspecting)
   if (s.view === 'present') q.set('present', '1')
   if (s.view === 'speaker') q.set('speaker', '1')
+  if (s.predict) q.set('predict', '1')
   q.set('lang', s.lang)
   // Kept while the page lives: a framed page that reloads still knows whom it answers.
   if (s.embedding?.view) q.set('embed', '1')

@@ -240,3 +240,22 @@ export function ShareIcon() {
     </Icon>
   )
 }
+
+/** A question mark in a circle: predict mode. */
+export function PredictIcon() {
+  return (
+    <Icon size={18}>
+      <circle cx="12" cy="12" r="9" />
+      <path d="M9.5 9.5a2.5 2.5 0 1 1 3.5 2.3c-.6.3-1 .9-1 1.6v.6M12 17h.01" />
+    </Icon>
+  )
+}
+
+/** A circular arrow: start again. */
+export function ResetIcon() {
+  return (
+    <Icon size={16}>
+      <path d="M4 12a8 8 0 1 0 2.3-5.7M4 4v4h4" />
+    </Icon>
+  )
+}

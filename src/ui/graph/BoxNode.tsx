@@ -2,7 +2,7 @@ import { Handle, Position, type Node, type NodeProps } from '@xyflow/react'
 import type { TFunction } from 'i18next'
 import { createContext, memo, useContext } from 'react'
 import { useAppStore } from '../../app/store.ts'
-import { useHere } from './here.ts'
+import { QuizBoxesContext, useHere } from './here.ts'
 import type { GraphBox } from './layout.ts'
 
 export type BoxNodeData = { box: GraphBox }
@@ -101,14 +101,22 @@ export const BoxNode = memo(function BoxNode({ data }: NodeProps<BoxFlowNode>) {
   const current = useHere(box.id)
   // Opened in the drawer: one selector per box, so opening another re-renders just the two.
   const inspected = useAppStore((s) => s.inspecting === box.id)
+  // A choice of the open "where next?" question: marked with its letter, lit while its button is.
+  const choice = useContext(QuizBoxesContext).get(box.id)
+  const pointed = useAppStore((s) => !!choice && s.predictPointing === choice.choice)
   return (
     <div
-      className={`g-box g-${box.kind}${box.deviceKind ? ` dev-${box.deviceKind}` : ''}${box.parent?.startsWith('netns:') ? ' g-in-pod' : ''}${box.l7?.accepted === false ? ' is-detached' : ''}${current ? ` is-current at-${current}` : ''}${inspected ? ' is-inspected' : ''}`}
+      className={`g-box g-${box.kind}${box.deviceKind ? ` dev-${box.deviceKind}` : ''}${box.parent?.startsWith('netns:') ? ' g-in-pod' : ''}${box.l7?.accepted === false ? ' is-detached' : ''}${current ? ` is-current at-${current}` : ''}${inspected ? ' is-inspected' : ''}${choice ? ' is-choice' : ''}${pointed ? ' is-pointed' : ''}`}
       data-box={box.id}
       title={box.label}
     >
       <Handle type="target" position={Position.Top} isConnectable={false} className="g-handle" />
       <Label box={box} />
+      {choice && (
+        <span className="g-choice-letter" aria-hidden="true">
+          {choice.letter}
+        </span>
+      )}
       <Handle type="source" position={Position.Bottom} isConnectable={false} className="g-handle" />
     </div>
   )

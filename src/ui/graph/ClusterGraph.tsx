@@ -20,20 +20,25 @@ import './graph.css'
 import { useContext, useEffect, useMemo } from 'react'
 import { useTranslation } from 'react-i18next'
 import { stepBy } from '../../app/fold.ts'
+import { answerQuestion, selectOpenQuestion } from '../../app/predict.ts'
+import type { Question } from '../../app/quiz/question.ts'
 import {
   selectCamera,
   selectShown,
   selectCluster,
   selectGraphLayer,
+  selectPredict,
   selectTrace,
   selectView,
   STEP_MS,
   useAppStore,
+  type AppState,
 } from '../../app/store.ts'
 import { graphTextPx, VIEWS } from '../stage/views.ts'
 import { followShot } from './camera.ts'
 import { BoxNode, GraphT, type BoxFlowNode } from './BoxNode.tsx'
-import { PlacesContext } from './here.ts'
+import { LETTERS } from '../predict/PredictPanel.tsx'
+import { PlacesContext, QuizBoxesContext, type QuizBox } from './here.ts'
 import { LinkEdge, LinkHistoryContext } from './LinkEdge.tsx'
 import { graphExtras } from './extras.ts'
 import { layoutCluster, type BoxKind, type GraphLayout } from './layout.ts'
@@ -119,6 +124,31 @@ function flowEdges(layout: GraphLayout): Edge[] {
   }))
 }
 
+/** The open "where next?" question, where the view shows questions. */
+function selectWhereQuestion(s: AppState): Question | null {
+  if (!VIEWS[s.view].predict) return null
+  const q = selectOpenQuestion(s)
+  return q?.kind === 'where' ? q : null
+}
+
+/** The boxes its choices name, by box id. */
+function quizBoxes(q: Question | null, ids: ReadonlySet<string>): Map<string, QuizBox> {
+  const boxes = new Map<string, QuizBox>()
+  q?.choices.forEach((c, i) => {
+    const id = c.value.kind === 'place' ? locate(c.value.at, ids) : null
+    if (id) boxes.set(id, { choice: c.id, letter: LETTERS[i]! })
+  })
+  return boxes
+}
+
+/** A click or Enter on a box: the answer to an open "where next?" it is a choice of, else inspect. */
+function pressBox(id: string | null, ids: ReadonlySet<string>): void {
+  const s = useAppStore.getState()
+  const choice = id ? quizBoxes(selectWhereQuestion(s), ids).get(id) : undefined
+  if (choice) answerQuestion(choice.choice)
+  else s.setInspecting(id)
+}
+
 const reducedMotion = () => window.matchMedia('(prefers-reduced-motion: reduce)').matches
 
 /**
@@ -127,13 +157,22 @@ const reducedMotion = () => window.matchMedia('(prefers-reduced-motion: reduce)'
  * for (camera.ts), easing from step to step; "whole" fits the cluster. It moves from a store
  * subscription, so a step re-renders nothing here; the canvas's size re-runs it.
  */
-function Camera({ graph, layout }: { graph: RouteGraph; layout: GraphLayout }) {
+function Camera({
+  graph,
+  layout,
+  ids,
+}: {
+  graph: RouteGraph
+  layout: GraphLayout
+  ids: ReadonlySet<string>
+}) {
   const flow = useReactFlow()
   const places = useContext(PlacesContext)
   const width = useStore((s) => s.width)
   const height = useStore((s) => s.height)
   const camera = useAppStore(selectCamera)
   const view = useAppStore(selectView)
+  const predict = useAppStore(selectPredict)
   useEffect(() => {
     if (width <= 0 || height <= 0) return
     // A large cluster jumps from hop to hop: while the view eases, React Flow works out again
@@ -159,12 +198,12 @@ function Camera({ graph, layout }: { graph: RouteGraph; layout: GraphLayout }) {
       // The steps before and after as they are displayed (a closed fold is one step).
       const shown = selectShown(s)
       const around = [stepBy(shown, s.step, -1), stepBy(shown, s.step, 1)]
-      const near = around
-        .map((i) => places[i])
-        .flatMap((p) => {
-          const b = p ? graph.boxes.get(p) : undefined
-          return b ? [b] : []
-        })
+      // An open "where next?" frames its choices too, as far as they fit.
+      const choices = [...quizBoxes(selectWhereQuestion(s), ids).keys()]
+      const near = [...around.map((i) => places[i]), ...choices].flatMap((p) => {
+        const b = p ? graph.boxes.get(p) : undefined
+        return b ? [b] : []
+      })
       const px = graphTextPx(s.view, width)
       const shot = followShot(hop, near, { width, height }, px, MAX_ZOOM, layout)
       void flow.setCenter(shot.x, shot.y, { zoom: shot.zoom, duration })
@@ -173,7 +212,7 @@ function Camera({ graph, layout }: { graph: RouteGraph; layout: GraphLayout }) {
     return useAppStore.subscribe((s, old) => {
       if (s.step !== old.step && s.trace === old.trace) aim(true)
     })
-  }, [flow, graph, layout, places, width, height, camera, view])
+  }, [flow, graph, layout, ids, places, width, height, camera, view, predict])
   return null
 }
 
@@ -185,6 +224,7 @@ export default function ClusterGraph() {
   const layer = useAppStore(selectGraphLayer)
   // The projector theme is light whatever the system prefers (stage.css).
   const projector = useAppStore((s) => VIEWS[s.view].theme === 'projector')
+  const where = useAppStore(selectWhereQuestion)
 
   const layout = useMemo(
     () => (cluster ? layoutCluster(cluster, graphExtras(cluster, trace)) : null),
@@ -194,6 +234,7 @@ export default function ClusterGraph() {
   // Where each step is, and the way into it from the one before: once per trace.
   const places = useMemo(() => (trace?.steps ?? []).map((s) => locate(s.at, ids)), [trace, ids])
   const graph = useMemo(() => (layout ? routeGraph(layout) : null), [layout])
+  const choiceBoxes = useMemo(() => quizBoxes(where, ids), [where, ids])
   const routes = useMemo<Hop[][]>(() => (graph ? stepRoutes(graph, places) : []), [graph, places])
   const phases = useMemo(() => (trace?.steps ?? []).map((s) => s.phase), [trace])
   const history = useMemo(() => linkHistory(routes, phases), [routes, phases])
@@ -222,56 +263,58 @@ export default function ClusterGraph() {
   return (
     <GraphT.Provider value={t}>
       <PlacesContext value={places}>
-        <LinkHistoryContext value={history}>
-          <div
-            className={`graph-canvas layer-${layer}`}
-            role="figure"
-            aria-label={t('graph.label')}
-            onKeyDown={(e) => {
-              // A box focused with Tab opens with Enter, as a button would.
-              const box = (e.target as HTMLElement).closest('.react-flow__node')
-              if (e.key !== 'Enter' || !box) return
-              e.preventDefault()
-              useAppStore.getState().setInspecting(box.getAttribute('data-id'))
-            }}
-          >
-            <ReactFlow
-              // A new cluster or request is a new picture, fitted afresh.
-              key={picture}
-              nodes={nodes}
-              edges={edges}
-              nodeTypes={nodeTypes}
-              edgeTypes={edgeTypes}
-              colorMode={projector ? 'light' : 'system'}
-              // The Camera places the view, from the first frame on.
-              minZoom={MIN_ZOOM}
-              maxZoom={MAX_ZOOM}
-              nodesDraggable={false}
-              nodesConnectable={false}
-              // Any box opens for inspection: with a click, or focused and Enter (onKeyDown above).
-              nodesFocusable
-              onNodeClick={(_, node) => useAppStore.getState().setInspecting(node.id)}
-              edgesFocusable={false}
-              elementsSelectable={false}
-              zoomOnDoubleClick={false}
-              zIndexMode="manual"
-              // Only the boxes in view are in the page when a big cluster has thousands. A
-              // lesson-sized one keeps them all, so the camera's easing moves one transform and
-              // renders nothing (React Flow otherwise re-works what is in view on every frame).
-              onlyRenderVisibleElements={graph.boxes.size > EASE_BOXES}
-              disableKeyboardA11y
-              ariaLabelConfig={ariaLabelConfig}
+        <QuizBoxesContext value={choiceBoxes}>
+          <LinkHistoryContext value={history}>
+            <div
+              className={`graph-canvas layer-${layer}`}
+              role="figure"
+              aria-label={t('graph.label')}
+              onKeyDown={(e) => {
+                // A box focused with Tab opens with Enter, as a button would.
+                const box = (e.target as HTMLElement).closest('.react-flow__node')
+                if (e.key !== 'Enter' || !box) return
+                e.preventDefault()
+                pressBox(box.getAttribute('data-id'), ids)
+              }}
             >
-              <Background gap={24} size={1} />
-              <Controls showInteractive={false} showFitView={false} position="bottom-left" />
-              <Camera graph={graph} layout={layout} />
-              <OverviewMap layout={layout} label={t('graph.minimap')} />
-              <ViewportPortal>
-                <PacketLayer graph={graph} places={places} routes={routes} />
-              </ViewportPortal>
-            </ReactFlow>
-          </div>
-        </LinkHistoryContext>
+              <ReactFlow
+                // A new cluster or request is a new picture, fitted afresh.
+                key={picture}
+                nodes={nodes}
+                edges={edges}
+                nodeTypes={nodeTypes}
+                edgeTypes={edgeTypes}
+                colorMode={projector ? 'light' : 'system'}
+                // The Camera places the view, from the first frame on.
+                minZoom={MIN_ZOOM}
+                maxZoom={MAX_ZOOM}
+                nodesDraggable={false}
+                nodesConnectable={false}
+                // Any box opens for inspection: with a click, or focused and Enter (onKeyDown above).
+                nodesFocusable
+                onNodeClick={(_, node) => pressBox(node.id, ids)}
+                edgesFocusable={false}
+                elementsSelectable={false}
+                zoomOnDoubleClick={false}
+                zIndexMode="manual"
+                // Only the boxes in view are in the page when a big cluster has thousands. A
+                // lesson-sized one keeps them all, so the camera's easing moves one transform and
+                // renders nothing (React Flow otherwise re-works what is in view on every frame).
+                onlyRenderVisibleElements={graph.boxes.size > EASE_BOXES}
+                disableKeyboardA11y
+                ariaLabelConfig={ariaLabelConfig}
+              >
+                <Background gap={24} size={1} />
+                <Controls showInteractive={false} showFitView={false} position="bottom-left" />
+                <Camera graph={graph} layout={layout} ids={ids} />
+                <OverviewMap layout={layout} label={t('graph.minimap')} />
+                <ViewportPortal>
+                  <PacketLayer graph={graph} places={places} routes={routes} />
+                </ViewportPortal>
+              </ReactFlow>
+            </div>
+          </LinkHistoryContext>
+        </QuizBoxesContext>
       </PlacesContext>
     </GraphT.Provider>
   )

@@ -20,3 +20,12 @@ export function useHere(id: string): Phase | 'stopped' | null {
     return step.action === 'drop' || step.action === 'reject' ? 'stopped' : step.phase
   })
 }
+
+/** A box that answers the open "where next?" question: its choice and the choice's letter. */
+export interface QuizBox {
+  choice: string
+  letter: string
+}
+
+/** The boxes of the open "where next?" question, by box id (ClusterGraph provides them). */
+export const QuizBoxesContext = createContext<ReadonlyMap<string, QuizBox>>(new Map())

@@ -4,6 +4,7 @@ import { selectLang, useAppStore } from '../../app/store.ts'
 import { LESSONS, MODES, type LessonMeta, type ModeMeta } from '../../lessons/catalog.ts'
 import { ArrowRightIcon, ClockIcon } from '../icons.tsx'
 import { ImportSection } from '../import/ImportSection.tsx'
+import { LessonScoreMeter } from '../predict/ScoreMeter.tsx'
 import { LessonLink } from './LessonLink.tsx'
 import './lessons.css'
 
@@ -118,6 +119,7 @@ function LessonLeaf({ lesson }: { lesson: LessonMeta }) {
           {lesson.title[lang]} <small>({t('tree.unavailable')})</small>
         </span>
       )}
+      <LessonScoreMeter lesson={lesson.id} />
     </li>
   )
 }

@@ -6,6 +6,7 @@ import { selectLang, selectLessonId, useAppStore } from '../../app/store.ts'
 import { LESSONS, MODES, type ModeMeta } from '../../lessons/catalog.ts'
 import type { Lang } from '../../model/text.ts'
 import { ClockIcon, SidebarIcon } from '../icons.tsx'
+import { LessonScoreMeter } from '../predict/ScoreMeter.tsx'
 import { LessonLink } from './LessonLink.tsx'
 
 /** The curriculum's tree: cluster networking -> the four modes -> their lessons. */
@@ -98,6 +99,7 @@ const ModeBranch = memo(function ModeBranch({
                   </span>
                 </span>
               )}
+              <LessonScoreMeter lesson={l.id} />
             </li>
           ))}
         </ul>

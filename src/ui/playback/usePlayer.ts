@@ -1,5 +1,6 @@
 import { useEffect } from 'react'
 import { stepBy } from '../../app/fold.ts'
+import { selectOpenQuestion } from '../../app/predict.ts'
 import {
   selectPlaying,
   selectShown,
@@ -11,7 +12,8 @@ import {
 
 /**
  * While playing, moves to the next displayed step every STEP_MS / speed (a closed fold is one
- * step: src/app/fold.ts), and stops after showing the last. A timer in an effect: one store
+ * step: src/app/fold.ts), and stops after showing the last, or at a question predict mode asks
+ * (src/app/predict.ts: the learner answers first). A timer in an effect: one store
  * update per step, nothing per frame.
  */
 export function usePlayer(): void {
@@ -23,7 +25,7 @@ export function usePlayer(): void {
     const id = window.setTimeout(() => {
       const s = useAppStore.getState()
       const next = stepBy(selectShown(s), s.step, 1)
-      if (next === s.step) s.setPlaying(false)
+      if (next === s.step || selectOpenQuestion(s)) s.setPlaying(false)
       else s.setStep(next)
     }, STEP_MS / speed)
     return () => window.clearTimeout(id)

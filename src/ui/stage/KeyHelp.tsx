@@ -1,7 +1,7 @@
 import { useEffect, useRef } from 'react'
 import { useTranslation } from 'react-i18next'
 import { selectHelp, useAppStore } from '../../app/store.ts'
-import { KEY_LIST } from './keymap.ts'
+import { KEY_LIST, PREDICT_KEY_LIST } from './keymap.ts'
 
 /** The list of the stage's keys, opened with `?` or the bar's keyboard button. */
 export function KeyHelp() {
@@ -43,6 +43,22 @@ export function KeyHelp() {
               ))}
             </dt>
             <dd>{t(`help.commands.${command}`)}</dd>
+          </div>
+        ))}
+      </dl>
+      <h3 className="key-help-sub">{t('predict.button')}</h3>
+      <dl className="key-list">
+        {PREDICT_KEY_LIST.map(({ keys, help }) => (
+          <div key={help} className="key-row">
+            <dt>
+              {keys.map((k, i) => (
+                <span key={k}>
+                  {i > 0 && ' '}
+                  <kbd>{k}</kbd>
+                </span>
+              ))}
+            </dt>
+            <dd>{t(`predict.${help}`)}</dd>
           </div>
         ))}
       </dl>

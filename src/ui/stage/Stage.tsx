@@ -1,8 +1,9 @@
 import { useRef } from 'react'
 import { useTranslation } from 'react-i18next'
-import { selectView, useAppStore } from '../../app/store.ts'
+import { selectPredict, selectView, useAppStore } from '../../app/store.ts'
 import { GraphPanel } from '../graph/GraphPanel.tsx'
 import { PlaybackControls } from '../playback/PlaybackControls.tsx'
+import { PredictPanel } from '../predict/PredictPanel.tsx'
 import { Timeline } from '../playback/Timeline.tsx'
 import { Blank } from './Blank.tsx'
 import { Caption } from './Caption.tsx'
@@ -23,11 +24,12 @@ export function Stage() {
   const { t } = useTranslation()
   const view = useAppStore(selectView)
   const parts = VIEWS[view]
+  const predict = useAppStore(selectPredict) && parts.predict !== null
   const area = useRef<HTMLElement>(null)
   return (
     <section
       ref={area}
-      className={`stage view-${view} theme-${parts.theme}`}
+      className={`stage view-${view} theme-${parts.theme}${predict ? ' predicting' : ''}`}
       aria-label={t('stage.label')}
       data-view={view}
     >
@@ -41,6 +43,7 @@ export function Stage() {
       {/* In a caption band the counter stands in the band itself (Caption.tsx). */}
       {parts.counter && parts.caption !== 'band' && <StepCounter />}
       <Caption />
+      {predict && <PredictPanel />}
       {parts.next && <NextStep />}
       {parts.drawer && <Drawer />}
       {parts.controls && (

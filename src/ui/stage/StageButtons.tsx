@@ -1,14 +1,16 @@
 import { useTranslation } from 'react-i18next'
 import { selectTrace, useAppStore } from '../../app/store.ts'
 import { KeyboardIcon, PresentIcon } from '../icons.tsx'
+import { PredictButton } from '../predict/PredictButton.tsx'
 import { enterFullscreen } from './fullscreen.ts'
 
-/** The bar's buttons for the stage: presenter mode, and the list of keys. */
+/** The bar's buttons for the stage: predict mode and its score, presenter mode, the keys. */
 export function StageButtons() {
   const { t } = useTranslation()
   const ready = useAppStore((s) => selectTrace(s) !== null)
   return (
     <>
+      <PredictButton />
       <button
         type="button"
         className="bar-button present-button"

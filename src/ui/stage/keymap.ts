@@ -102,6 +102,15 @@ export const KEY_LIST: { keys: string[]; command: Command }[] = [
   { keys: ['Esc'], command: 'escape' },
 ]
 
+/**
+ * What the keys do in predict mode, for the help overlay: Next with a question open shows the
+ * answer and the step, counted as not answered (src/app/predict.ts), and Play stops at a question.
+ */
+export const PREDICT_KEY_LIST: { keys: string[]; help: 'nextKey' | 'playStops' }[] = [
+  { keys: ['→', '↓', 'PageDown', 'Space'], help: 'nextKey' },
+  { keys: ['P'], help: 'playStops' },
+]
+
 /** Inputs that take keys themselves; a button-like input does not. */
 const TEXT_INPUT =
   /^(text|search|email|url|tel|password|number|date|time|datetime-local|month|week|color|file)$/

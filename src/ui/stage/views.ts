@@ -2,8 +2,8 @@
  * The one place that says what each view of the stage shows. Explore, present and speaker are
  * not pages of their own: each picks which parts of the one stage appear round the graph, how
  * large the graph's text is drawn, and which theme it wears. Embed (`embed=1`, in a course
- * page's iframe) shows the graph, the caption and the step controls only. Predict (issue 12) is
- * meant to be one more entry here.
+ * page's iframe) shows the graph, the caption and the step controls only. Predict mode is a switch that
+ * goes with a view (src/app/store.ts): `predict` says how each view shows its questions.
  */
 import type { StageView } from '../../app/store.ts'
 
@@ -32,6 +32,11 @@ export interface ViewParts {
   /** `projector`: high contrast that survives a washed-out projector. */
   theme: 'default' | 'projector'
   /**
+   * Predict mode's questions: beside the graph (under it on a phone), large in a band over the
+   * caption for a class to answer aloud (presenter mode), or not at all (the speaker window).
+   */
+  predict: 'panel' | 'large' | null
+  /**
    * How large the camera draws the graph's smallest text, in CSS pixels, when it follows the
    * packet: at least 12 on a laptop (11 at 1024 px), 20 on a 1920 px projector.
    */
@@ -52,6 +57,7 @@ export const VIEWS: Record<StageView, ViewParts> = {
     tools: false,
     blanks: true,
     theme: 'default',
+    predict: 'panel',
     graphTextPx: 12.5,
   },
   present: {
@@ -67,6 +73,7 @@ export const VIEWS: Record<StageView, ViewParts> = {
     tools: true,
     blanks: true,
     theme: 'projector',
+    predict: 'large',
     graphTextPx: 21,
   },
   speaker: {
@@ -82,6 +89,7 @@ export const VIEWS: Record<StageView, ViewParts> = {
     tools: false,
     blanks: false,
     theme: 'default',
+    predict: null,
     graphTextPx: 12.5,
   },
   embed: {
@@ -97,6 +105,8 @@ export const VIEWS: Record<StageView, ViewParts> = {
     tools: false,
     blanks: true,
     theme: 'default',
+    // No questions in a course page's frame yet: its layout has no room measured for them.
+    predict: null,
     // Readable in an 800x500 frame: the camera frames the hop at 12 px text.
     graphTextPx: 12,
   },
