@@ -1,29 +1,9 @@
 import { loadScenarioSource } from '../src/cli/load.ts'
 import { trace } from '../src/sim/trace.ts'
+import { TWO_PODS_VXLAN } from './own-scenario.ts'
 import { expect, param, seriousA11yViolations, test } from './fixtures.ts'
 
-const VALID = `apiVersion: podpath.dev/v1alpha1
-kind: Cluster
-metadata: {name: mine}
-spec:
-  cni: {plugin: flannel, backend: vxlan}
-  nodes: [{name: node-1, ip: 192.168.1.11}, {name: node-2, ip: 192.168.1.12}]
----
-apiVersion: v1
-kind: Pod
-metadata: {name: client}
-spec: {nodeName: node-1, containers: [{name: c}]}
----
-apiVersion: v1
-kind: Pod
-metadata: {name: web}
-spec: {nodeName: node-2, containers: [{name: w, ports: [{containerPort: 80}]}]}
----
-apiVersion: podpath.dev/v1alpha1
-kind: Traffic
-metadata: {name: to-web}
-spec: {from: {pod: default/client}, to: "http://web/"}
----
+const VALID = `${TWO_PODS_VXLAN}---
 apiVersion: podpath.dev/v1alpha1
 kind: Traffic
 metadata: {name: back}

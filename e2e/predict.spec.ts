@@ -12,6 +12,7 @@ import { LESSONS } from '../src/lessons/catalog.ts'
 import type { Trace } from '../src/model/trace.ts'
 import { summarize } from '../src/sim/summary.ts'
 import { engineView } from './engine.ts'
+import { TWO_PODS_VXLAN } from './own-scenario.ts'
 import { expect, param, seriousA11yViolations, test } from './fixtures.ts'
 
 const LETTERS = ['A', 'B', 'C', 'D']
@@ -210,7 +211,7 @@ test.describe('predict mode', () => {
 
     await page.getByRole('button', { name: 'Open a scenario' }).click()
     const dialog = page.getByRole('dialog', { name: 'Open your own scenario' })
-    await dialog.getByLabel('Or paste the YAML').fill(CASES_IMPORT)
+    await dialog.getByLabel('Or paste the YAML').fill(TWO_PODS_VXLAN)
     await dialog.getByRole('button', { name: 'Open the pasted text' }).click()
     await expect(page.getByRole('heading', { level: 1 })).toHaveText('pasted.yaml')
     await page.getByRole('button', { name: 'Predict', exact: true }).click()
@@ -261,27 +262,3 @@ test.describe('predict mode', () => {
     }
   }
 })
-
-// A scenario of one's own: two Pods on two nodes, flannel VXLAN.
-const CASES_IMPORT = `apiVersion: podpath.dev/v1alpha1
-kind: Cluster
-metadata: {name: mine}
-spec:
-  cni: {plugin: flannel, backend: vxlan}
-  nodes: [{name: node-1, ip: 192.168.1.11}, {name: node-2, ip: 192.168.1.12}]
----
-apiVersion: v1
-kind: Pod
-metadata: {name: client}
-spec: {nodeName: node-1, containers: [{name: c}]}
----
-apiVersion: v1
-kind: Pod
-metadata: {name: web}
-spec: {nodeName: node-2, containers: [{name: w, ports: [{containerPort: 80}]}]}
----
-apiVersion: podpath.dev/v1alpha1
-kind: Traffic
-metadata: {name: to-web}
-spec: {from: {pod: default/client}, to: "http://web/"}
-`
