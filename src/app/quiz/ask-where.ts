@@ -2,7 +2,8 @@
  * "Where does the packet go next?", asked when the next step happens at another box of the
  * graph. Distractors are the other boxes of the same Pods first (its lo beside its eth0, the
  * sidecar beside the app), then boxes of the same kind on the same nodes (another veth end,
- * another container), then anything else on those nodes, then the rest of the cluster.
+ * another container), then anything else on those nodes, then the rest of the cluster; never the
+ * box it is at now (the question is asked only when the next step is at another box).
  */
 import { text } from '../../model/text.ts'
 import type { Ask } from './context.ts'
@@ -20,7 +21,10 @@ export const askWhere: Ask = (ctx) => {
   const there = ctx.places.of(ctx.next.at)
   if (!here || !there || here.key === there.key) return null
   const nodes = new Set([here.node, there.node])
-  const all = ctx.places.all().filter((p) => p.kind !== 'node' && p.kind !== 'pod')
+  // Never the box the packet is at now: "it stays here" is not a place it goes next.
+  const all = ctx.places
+    .all()
+    .filter((p) => p.kind !== 'node' && p.kind !== 'pod' && p.key !== here.key)
   const near = all.filter((p) => nodes.has(p.node))
   const pods = new Set([here.at.pod, there.at.pod].filter((p) => p !== null))
   const wrong = pickDistractors(

@@ -132,6 +132,18 @@ describe('the predict quiz, generated from each built-in lesson', () => {
           }
         })
 
+        it(`${trace.traffic}: "where next?" never offers the box the packet is at now`, () => {
+          for (const q of buildQuiz(trace, cluster, { seed: 1 }).questions) {
+            if (q.kind !== 'where') continue
+            const now = box(trace.steps[q.step]!.at, cluster)
+            // The question is asked only when the packet moves: the answer is another box.
+            expect(box(trace.steps[q.reveals]!.at, cluster), q.id).not.toBe(now)
+            for (const c of q.choices)
+              if (c.value.kind === 'place')
+                expect([c.label.en, box(c.value.at, cluster)], q.id).not.toEqual([c.label.en, now])
+          }
+        })
+
         it(`${trace.traffic}: speaks both languages, and explains a wrong answer with the step's own words`, () => {
           for (const q of buildQuiz(trace, cluster, { seed: 1 }).questions) {
             const next = trace.steps[q.reveals]!

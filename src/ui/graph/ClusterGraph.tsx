@@ -27,6 +27,7 @@ import {
   selectShown,
   selectCluster,
   selectGraphLayer,
+  selectLang,
   selectPredict,
   selectTrace,
   selectView,
@@ -34,6 +35,7 @@ import {
   useAppStore,
   type AppState,
 } from '../../app/store.ts'
+import type { Lang } from '../../model/text.ts'
 import { graphTextPx, VIEWS } from '../stage/views.ts'
 import { followShot } from './camera.ts'
 import { BoxNode, GraphT, type BoxFlowNode } from './BoxNode.tsx'
@@ -110,6 +112,22 @@ function flowNodes(layout: GraphLayout): BoxFlowNode[] {
   }))
 }
 
+/** A box that is a choice of the open question: a button named by its letter and its place. */
+function asChoice(
+  n: BoxFlowNode,
+  boxes: ReadonlyMap<string, QuizBox>,
+  t: ReturnType<typeof useTranslation>['t'],
+  lang: Lang,
+): BoxFlowNode {
+  const c = boxes.get(n.id)
+  if (!c) return n
+  return {
+    ...n,
+    ariaRole: 'button',
+    ariaLabel: t('predict.choiceBox', { letter: c.letter, label: c.label[lang] }),
+  }
+}
+
 function flowEdges(layout: GraphLayout): Edge[] {
   return layout.links.map((l) => ({
     id: l.id,
@@ -136,7 +154,7 @@ function quizBoxes(q: Question | null, ids: ReadonlySet<string>): Map<string, Qu
   const boxes = new Map<string, QuizBox>()
   q?.choices.forEach((c, i) => {
     const id = c.value.kind === 'place' ? locate(c.value.at, ids) : null
-    if (id) boxes.set(id, { choice: c.id, letter: LETTERS[i]! })
+    if (id) boxes.set(id, { choice: c.id, letter: LETTERS[i]!, label: c.label })
   })
   return boxes
 }
@@ -225,6 +243,7 @@ export default function ClusterGraph() {
   // The projector theme is light whatever the system prefers (stage.css).
   const projector = useAppStore((s) => VIEWS[s.view].theme === 'projector')
   const where = useAppStore(selectWhereQuestion)
+  const lang = useAppStore(selectLang)
 
   const layout = useMemo(
     () => (cluster ? layoutCluster(cluster, graphExtras(cluster, trace)) : null),
@@ -240,7 +259,13 @@ export default function ClusterGraph() {
   const history = useMemo(() => linkHistory(routes, phases), [routes, phases])
   // The same nodes for the whole trace: each box finds out itself whether the packet is there
   // (here.ts), so a step does not hand React Flow some 600 nodes again on a large cluster.
-  const nodes = useMemo(() => (layout ? flowNodes(layout) : []), [layout])
+  const boxNodes = useMemo(() => (layout ? flowNodes(layout) : []), [layout])
+  // While "where next?" is open its boxes are its choices, named so: "Choice B: cni0 on node-2".
+  const nodes = useMemo(
+    () =>
+      choiceBoxes.size === 0 ? boxNodes : boxNodes.map((n) => asChoice(n, choiceBoxes, t, lang)),
+    [boxNodes, choiceBoxes, t, lang],
+  )
   // The same edges for the whole trace too: each link reads its own trail (LinkEdge.tsx).
   const edges = useMemo(() => (layout ? flowEdges(layout) : []), [layout])
   const ariaLabelConfig = useMemo(
@@ -270,9 +295,12 @@ export default function ClusterGraph() {
               role="figure"
               aria-label={t('graph.label')}
               onKeyDown={(e) => {
-                // A box focused with Tab opens with Enter, as a button would.
+                // A box focused with Tab opens with Enter, as a button would; a choice of the
+                // open question is a button, so Space answers with it too.
                 const box = (e.target as HTMLElement).closest('.react-flow__node')
-                if (e.key !== 'Enter' || !box) return
+                const press =
+                  e.key === 'Enter' || (e.key === ' ' && box?.getAttribute('role') === 'button')
+                if (!press || !box) return
                 e.preventDefault()
                 pressBox(box.getAttribute('data-id'), ids)
               }}

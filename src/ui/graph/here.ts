@@ -5,6 +5,7 @@
  */
 import { createContext, useContext } from 'react'
 import { useAppStore } from '../../app/store.ts'
+import type { Text } from '../../model/text.ts'
 import type { Phase } from '../../model/trace.ts'
 
 /** The box of each step of the trace, by position (ClusterGraph provides it once per trace). */
@@ -25,6 +26,8 @@ export function useHere(id: string): Phase | 'stopped' | null {
 export interface QuizBox {
   choice: string
   letter: string
+  /** The choice's own words (the place it names), for the box's accessible name. */
+  label: Text
 }
 
 /** The boxes of the open "where next?" question, by box id (ClusterGraph provides them). */

@@ -18,7 +18,7 @@ describe('the quiz asks where next in boxes of the graph', () => {
   for (const lesson of LESSONS) {
     const golden = JSON.parse(readFileSync(goldenPath(lesson), 'utf8')) as Golden
     if (golden.traces.length === 0) continue
-    it(`${lesson.id}: every choice is its own box, the right one where the next step is drawn`, () => {
+    it(`${lesson.id}: every choice is its own box, the right one where the next step is drawn, none where the packet is`, () => {
       const cluster = summarize(loadScenarioSource(lessonSource(lesson), lesson.file).cluster!)
       for (const trace of golden.traces) {
         const ids = boxIds(layoutCluster(cluster, graphExtras(cluster, trace)))
@@ -31,6 +31,10 @@ describe('the quiz asks where next in boxes of the graph', () => {
           expect(new Set(boxes).size, q.id).toBe(boxes.length)
           const right = boxes[q.choices.findIndex((c) => c.id === q.answer)]
           expect(right, `${trace.traffic} ${q.id}`).toBe(locate(trace.steps[q.reveals]!.at, ids))
+          // The box the packet is at now is never one of them: the packet moves on.
+          expect(boxes, `${trace.traffic} ${q.id}`).not.toContain(
+            locate(trace.steps[q.step]!.at, ids),
+          )
         }
       }
     })

@@ -18,11 +18,17 @@ export const StepItem = memo(function StepItem({
   step,
   position,
   tabbable = false,
+  unreached = false,
 }: {
   step: Step
   position: number
   /** Reachable with Tab although not selected (the selected step is hidden by a filter). */
   tabbable?: boolean
+  /**
+   * Predict mode, a step after the furthest one reached: only its number shows, since its
+   * action, place and narration would answer the question open before it.
+   */
+  unreached?: boolean
 }) {
   const { t } = useTranslation()
   const lang = useAppStore(selectLang)
@@ -43,6 +49,23 @@ export const StepItem = memo(function StepItem({
     button.current.scrollIntoView({ block: 'nearest' })
   }, [selected, position])
 
+  if (unreached && !selected)
+    return (
+      <li className="step unreached" onClick={() => useAppStore.getState().setStep(position)}>
+        <button
+          ref={button}
+          type="button"
+          className="step-head"
+          tabIndex={tabbable ? 0 : -1}
+          aria-expanded={false}
+        >
+          <span className="step-line">
+            <span className="step-index">{step.index}</span>
+            <span className="step-summary">{t('steps.unreached')}</span>
+          </span>
+        </button>
+      </li>
+    )
   return (
     <li
       className={`step phase-${step.phase} action-${step.action}${selected ? ' selected' : ''}`}

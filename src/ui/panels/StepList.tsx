@@ -2,6 +2,7 @@ import { useMemo, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import {
   selectLessonId,
+  selectPredict,
   selectStep,
   selectStepCount,
   selectTrace,
@@ -34,6 +35,14 @@ export function StepList() {
     setChosen(NO_FILTER)
   }
 
+  // Predict mode: the furthest step reached on this trace; the rows after it tell nothing yet
+  // (their action, place and narration would answer the questions before them).
+  const predicting = useAppStore(selectPredict)
+  const [reached, setReached] = useState({ trace, step })
+  if (reached.trace !== trace) setReached({ trace, step })
+  else if (step > reached.step) setReached({ trace, step })
+  const furthest = reached.trace === trace ? Math.max(reached.step, step) : step
+
   const steps = useMemo(() => trace?.steps ?? [], [trace])
   // Another request of the same lesson may lack a chosen value: it then filters nothing.
   const filter = useMemo(() => {
@@ -44,8 +53,12 @@ export function StepList() {
       actions: new Set([...chosen.actions].filter((a) => actions.has(a))),
     }
   }, [chosen, steps])
-  const filtering = isFiltering(filter)
-  const visible = useMemo(() => visiblePositions(steps, filter), [steps, filter])
+  // The filter's counts by action would tell a predicting learner what is to come: no filter.
+  const filtering = !predicting && isFiltering(filter)
+  const visible = useMemo(
+    () => visiblePositions(steps, predicting ? NO_FILTER : filter),
+    [steps, filter, predicting],
+  )
   const selectedHidden = filtering && steps.length > 0 && !visible.includes(step)
 
   if (!trace) return null
@@ -65,12 +78,14 @@ export function StepList() {
         <p className="notice">{t('steps.none')}</p>
       ) : (
         <>
-          <StepFilterBar
-            steps={steps}
-            filter={filter}
-            shown={visible.length}
-            onChange={setChosen}
-          />
+          {!predicting && (
+            <StepFilterBar
+              steps={steps}
+              filter={filter}
+              shown={visible.length}
+              onChange={setChosen}
+            />
+          )}
           {selectedHidden && (
             <p className="notice step-hidden" data-testid="step-hidden">
               {t('stepFilter.hidden', { n: steps[step]?.index ?? step })}{' '}
@@ -100,6 +115,7 @@ export function StepList() {
                   step={steps[i]!}
                   position={i}
                   tabbable={selectedHidden && i === visible[0]}
+                  unreached={predicting && i > furthest}
                 />
               ))}
             </ol>
