@@ -41,6 +41,21 @@ describe('scenario parsing', () => {
     })
   })
 
+  it('reads a v1 Endpoints object without using it, because kube-proxy follows EndpointSlices', () => {
+    const r = parseScenario(
+      'apiVersion: v1\nkind: Endpoints\nmetadata: {name: web}\nsubsets: []\n',
+      'f.yaml',
+    )
+    expect(r.scenario!.ignored).toEqual([
+      expect.objectContaining({ kind: 'Endpoints', name: 'web' }),
+    ])
+    const [d] = r.diagnostics
+    expect(d).toMatchObject({ severity: 'info', object: 'Endpoints/web' })
+    expect(d!.message.en).toMatch(/kube-proxy follows EndpointSlices/)
+    expect(d!.message.en).not.toMatch(/Pod-to-Pod traffic only/)
+    expect(d!.message['zh-CN']).toMatch(/EndpointSlice/)
+  })
+
   it('names the object and position of a wrong type', () => {
     const src =
       'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n  replicas: three\n  selector: {matchLabels: {app: web}}\n  template:\n    metadata: {labels: {app: web}}\n    spec: {containers: [{name: a}]}\n'

@@ -423,8 +423,10 @@ function ignore(r: ObjReader, kind: string, apiVersion: string, c: Collected): v
     ['kind'],
     later
       ? text(
-          `${kind} is read but not simulated yet: this version of PodPath follows Pod-to-Pod traffic only`,
-          `已读取 ${kind}，但暂不模拟：当前版本的 PodPath 只演示 Pod 到 Pod 的流量`,
+          // kube-proxy reads EndpointSlices (GA in 1.21); v1 Endpoints is deprecated since 1.33
+          // (KEP-4974, kubernetes.io/blog/2025/04/24/endpoints-deprecation).
+          `${kind} is read but not used: kube-proxy follows EndpointSlices, not Endpoints (deprecated since Kubernetes 1.33); PodPath derives them from each Service's selector, or reads the EndpointSlices you give`,
+          `已读取 ${kind}，但不使用：kube-proxy 依据的是 EndpointSlice 而非 Endpoints（Endpoints 自 Kubernetes 1.33 起已弃用）；PodPath 按各 Service 的选择器推导出 EndpointSlice，或读取你给出的 EndpointSlice`,
         )
       : unknownKind(kind, apiVersion),
     later ? 'info' : 'warning',
