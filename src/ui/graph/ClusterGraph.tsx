@@ -223,7 +223,8 @@ function Camera({
         return b ? [b] : []
       })
       const px = graphTextPx(s.view, width)
-      const shot = followShot(hop, near, { width, height }, px, MAX_ZOOM, layout)
+      const floor = Math.min(px, VIEWS[s.view].graphTextFloorPx)
+      const shot = followShot(hop, near, { width, height }, px, MAX_ZOOM, layout, floor)
       void flow.setCenter(shot.x, shot.y, { zoom: shot.zoom, duration })
     }
     aim(false)

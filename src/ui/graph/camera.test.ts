@@ -37,6 +37,28 @@ const seen = (s: { x: number; y: number; zoom: number }, w: number, h: number) =
 })
 
 describe('the camera that follows the packet', () => {
+  it("in a 320x240 embed frame keeps every hop's box whole, drawing the text smaller down to its floor", () => {
+    const { layout, byId, places } = lessonPicture('mode2-flannel-vxlan')
+    const canvas = { width: 308, height: 116 }
+    places.forEach((place, i) => {
+      const hop = byId.get(place)!
+      const near = [places[i - 1], places[i + 1]].flatMap((p) => (p ? [byId.get(p)!] : []))
+      const shot = followShot(hop, near, canvas, 12, 2.5, layout, 9)
+      expect(shot.zoom * GRAPH_MIN_FONT, `step ${i}`).toBeGreaterThanOrEqual(9 - 1e-9)
+      expect(shot.zoom * GRAPH_MIN_FONT, `step ${i}`).toBeLessThanOrEqual(12 + 1e-9)
+      const v = seen(shot, canvas.width, canvas.height)
+      if (hop.w * shot.zoom <= canvas.width) {
+        expect(hop.ax, `step ${i}`).toBeGreaterThanOrEqual(v.x1 - 1e-6)
+        expect(hop.ax + hop.w, `step ${i}`).toBeLessThanOrEqual(v.x2 + 1e-6)
+      }
+      const p = restPoint(hop)
+      const top = hop.w >= 400 ? p.y : hop.ay
+      const bottom = hop.w >= 400 ? p.y : hop.ay + hop.h
+      expect(top, `step ${i}`).toBeGreaterThanOrEqual(v.y1 - 1e-6)
+      expect(bottom, `step ${i}`).toBeLessThanOrEqual(v.y2 + 1e-6)
+    })
+  })
+
   it('zooms so the smallest graph text is as large as asked', () => {
     expect(readableZoom(12)).toBeCloseTo(12 / GRAPH_MIN_FONT)
     expect(readableZoom(20) * GRAPH_MIN_FONT).toBeCloseTo(20)

@@ -4,7 +4,7 @@
  * smallest text reads at the size the view asks for (12 px on a laptop, 20 px on a projector).
  * A pure function of the layout and the canvas size, so it is tested without a browser.
  */
-import { isBelow, restPoint } from '../packet/route.ts'
+import { isBelow, isWide, restPoint } from '../packet/route.ts'
 import type { GraphBox } from './layout.ts'
 
 /** The smallest font size in graph.css and packet.css, in graph units (camera.test.ts checks). */
@@ -13,12 +13,16 @@ export const GRAPH_MIN_FONT = 11
 /** The packet's label, its outer header and the rewritten fields stand above its rest point. */
 const PIN_ABOVE = 112
 const PIN_HALF_WIDTH = 200
+/** What of a wide box (a node, the underlay) must show below the packet resting inside it. */
+const WIDE_BAND = 48
 
 /** How far past the readable zoom the camera may go to frame a small hop and its neighbours. */
 const CLOSER = 1.2
 
 /** Screen pixels kept free round what the camera frames. */
 const MARGIN = 24
+/** In a small frame that may squeeze the hop: the margin as a share of the canvas's short side. */
+const SMALL_MARGIN = 0.06
 
 export interface Rect {
   x: number
@@ -76,7 +80,10 @@ const inside = (c: number, half: number, lo: number, hi: number) =>
  * Frames the hop (always, at a readable zoom) and its neighbours (the boxes of the steps just
  * before and after) as far as they fit; closer in when all of it fits, up to CLOSER times the
  * readable zoom and never past `maxZoom`. Given the graph's size (it starts at 0,0), the view
- * shows no more empty canvas past the graph's edges than it must.
+ * shows no more empty canvas past the graph's edges than it must. Given a `floorPx` below
+ * `textPx` (a small frame, the embed view), a hop too tall for the canvas at the readable zoom
+ * is drawn smaller, down to text of `floorPx`, with a narrower margin, so that the packet and
+ * its box stay whole; past that floor the box stays whole and the packet's pin loses its top.
  */
 export function followShot(
   hop: GraphBox,
@@ -85,10 +92,24 @@ export function followShot(
   textPx: number,
   maxZoom: number,
   graph?: { width: number; height: number },
+  floorPx = textPx,
 ): Shot {
-  const readable = Math.min(readableZoom(textPx), maxZoom)
-  const vw = Math.max(1, canvas.width - 2 * MARGIN)
-  const vh = Math.max(1, canvas.height - 2 * MARGIN)
+  const squeeze = floorPx < textPx
+  const margin = squeeze
+    ? Math.min(MARGIN, Math.round(SMALL_MARGIN * Math.min(canvas.width, canvas.height)))
+    : MARGIN
+  const vw = Math.max(1, canvas.width - 2 * margin)
+  const vh = Math.max(1, canvas.height - 2 * margin)
+  let readable = Math.min(readableZoom(textPx), maxZoom)
+  // The hop whole: a wide box (a node, the underlay) holds the packet inside, so only its band
+  // by the packet counts.
+  const whole = hopRect(hop, Infinity, Infinity)
+  const rest = restPoint(hop)
+  if (isWide(hop)) Object.assign(whole, { y: rest.y - PIN_ABOVE, h: PIN_ABOVE + WIDE_BAND })
+  if (squeeze) {
+    const floor = Math.min(readableZoom(floorPx), readable)
+    readable = Math.max(floor, Math.min(readable, vh / Math.max(1, whole.h)))
+  }
   const must = hopRect(hop, vw / readable, vh / readable)
   const nice = neighbours.reduce((r, n) => union(r, hopRect(n, vw / readable, vh / readable)), must)
   const fit = Math.min(vw / Math.max(1, nice.w), vh / Math.max(1, nice.h))
@@ -99,13 +120,17 @@ export function followShot(
   let x = nice.x + nice.w / 2
   let y = nice.y + nice.h / 2
   if (graph) {
-    const pad = MARGIN / zoom
+    const pad = margin / zoom
     x = inside(x, canvas.width / (2 * zoom), -pad, graph.width + pad)
     y = inside(y, canvas.height / (2 * zoom), -pad, graph.height + pad)
   }
+  // A hop taller than the view (squeezed to the floor) keeps its box whole, and the packet's
+  // token next to it; what the pin stacks further out (its outer header) goes first.
+  const tallHop = squeeze && whole.h > 2 * hh
+  const edge = isBelow(hop) ? whole.y + hh : whole.y + whole.h - hh
   return {
     x: clamp(x, must.x + must.w - hw, must.x + hw),
-    y: clamp(y, must.y + must.h - hh, must.y + hh),
+    y: tallHop ? edge : clamp(y, must.y + must.h - hh, must.y + hh),
     zoom,
   }
 }

@@ -41,6 +41,11 @@ export interface ViewParts {
    * packet: at least 12 on a laptop (11 at 1024 px), 20 on a 1920 px projector.
    */
   graphTextPx: number
+  /**
+   * How small the camera may draw that text to keep the whole hop (the packet and its box) in a
+   * graph area too small for it at `graphTextPx`; equal to it where the hop is never squeezed.
+   */
+  graphTextFloorPx: number
 }
 
 export const VIEWS: Record<StageView, ViewParts> = {
@@ -59,6 +64,7 @@ export const VIEWS: Record<StageView, ViewParts> = {
     theme: 'default',
     predict: 'panel',
     graphTextPx: 12.5,
+    graphTextFloorPx: 12.5,
   },
   present: {
     chrome: false,
@@ -75,6 +81,7 @@ export const VIEWS: Record<StageView, ViewParts> = {
     theme: 'projector',
     predict: 'large',
     graphTextPx: 21,
+    graphTextFloorPx: 21,
   },
   speaker: {
     chrome: false,
@@ -91,6 +98,7 @@ export const VIEWS: Record<StageView, ViewParts> = {
     theme: 'default',
     predict: null,
     graphTextPx: 12.5,
+    graphTextFloorPx: 12.5,
   },
   embed: {
     chrome: false,
@@ -109,6 +117,7 @@ export const VIEWS: Record<StageView, ViewParts> = {
     predict: null,
     // Readable in an 800x500 frame: the camera frames the hop at 12 px text.
     graphTextPx: 12,
+    graphTextFloorPx: 9,
   },
 }
 
