@@ -12,6 +12,7 @@ import { parseUrl, syncUrl } from './app/url.ts'
 import { detectLang, initI18n } from './i18n/i18n.ts'
 import { App } from './ui/App.tsx'
 import { AppCrash } from './ui/status/AppCrash.tsx'
+import { loadGraph } from './ui/graph/load-graph.ts'
 import './ui/theme.css'
 import './ui/app.css'
 import './ui/workspace.css'
@@ -32,14 +33,6 @@ useAppStore.setState({
   ...(url.embed || url.origins ? { embedding: { view: url.embed, origins: url.origins } } : {}),
 })
 initI18n(lang)
-
-createRoot(document.getElementById('root')!).render(
-  <StrictMode>
-    <AppCrash>
-      <App />
-    </AppCrash>
-  </StrictMode>,
-)
 
 // Presenter mode's two windows keep one step (the speaker window is this app, speaker=1).
 startStageSync()
@@ -80,7 +73,20 @@ async function openAddress(): Promise<void> {
   })
 }
 
+// Before the first render: the lesson's file, the engine's worker and the graph's chunk download
+// while React draws the page, instead of after it.
 const opening = openAddress()
+// Only a head start: if it fails, the graph's own load tries again and says so.
+if (url.lesson || shared !== null) loadGraph().catch(() => {})
+
+createRoot(document.getElementById('root')!).render(
+  <StrictMode>
+    <AppCrash>
+      <App />
+    </AppCrash>
+  </StrictMode>,
+)
+
 // The course page that frames PodPath drives it by postMessage (docs/embed.md); it hears
 // `ready` once what the address opens is on screen.
 void opening.finally(() => startBridge({ embed: url.embed, origins: url.origins }))

@@ -23,9 +23,10 @@ import {
   type LineCounter,
   type Node,
 } from 'yaml'
+import { MAX_SOURCE_CHARS } from './source-limit.ts'
 
-/** The longest text read: the same 5 MB the app's file chooser takes (the 1,000-Service lesson is 165 KB). */
-export const MAX_SOURCE_CHARS = 5 * 2 ** 20
+export { MAX_SOURCE_CHARS }
+
 /** Collections (maps and lists) nested inside one another: manifests stay under 20, a CRD's schema under 60. */
 export const MAX_DEPTH = 128
 /** YAML nodes (maps, lists, scalars) in the whole file once every alias is replaced by what it names. */

@@ -7,7 +7,7 @@
  */
 import type { Phase } from '../../model/trace.ts'
 import { LANGS, type Lang } from '../../model/text.ts'
-import { MAX_SOURCE_CHARS } from '../../model/yaml-bounds.ts'
+import { MAX_SOURCE_CHARS } from '../../model/source-limit.ts'
 import { SPEEDS, type Speed } from '../store.ts'
 
 /** The protocol's version: bumped when a message changes its meaning. */

@@ -12,7 +12,7 @@
  * the UTF-8 JSON `{"n": file name, "y": scenario text}`.
  */
 import { sha256 } from '@noble/hashes/sha2.js'
-import { MAX_SOURCE_CHARS } from '../../model/yaml-bounds.ts'
+import { MAX_SOURCE_CHARS } from '../../model/source-limit.ts'
 
 export const SHARE_VERSION = 1
 const CHECK_BYTES = 8

@@ -4,9 +4,10 @@ import { selectCamera, useAppStore } from '../../app/store.ts'
 import { FollowIcon } from '../icons.tsx'
 import { LayerSwitch } from './LayerSwitch.tsx'
 import { Legend } from './Legend.tsx'
+import { loadGraph } from './load-graph.ts'
 
-// React Flow is most of the graph's weight: it loads after the lesson text is on screen.
-const ClusterGraph = lazy(() => import('./ClusterGraph.tsx'))
+// React Flow is most of the graph's weight: its own chunk, fetched while the engine works.
+const ClusterGraph = lazy(loadGraph)
 
 /** Follow the packet (pressed, the default) or show the whole cluster: W does the same. */
 function CameraSwitch() {
