@@ -55,8 +55,8 @@ export default defineConfig({
       injectRegister: false,
       manifest: false,
       workbox: {
-        globPatterns: ['**/*.{html,js,css,svg}'],
-        // A lesson with a thousand Services is a large chunk; keep it offline too.
+        globPatterns: ['**/*.{html,js,css,svg,yaml}'],
+        // A lesson with a thousand Services is a large file; keep it offline too.
         maximumFileSizeToCacheInBytes: 8 * 1024 * 1024,
         // Any address in the app's folder opens the app (?lesson=... is the query of index.html).
         navigateFallback: 'index.html',

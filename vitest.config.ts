@@ -5,6 +5,8 @@ export default defineConfig({
   test: {
     include: ['src/**/*.test.ts'],
     environment: 'node',
+    // Lessons are fetched by address (src/app/lesson-sources.ts): served from disk here.
+    setupFiles: ['src/test/fetch-sources.ts'],
     testTimeout: 20000,
   },
 })

@@ -20,7 +20,7 @@ test.describe('the build as a static folder', () => {
   }) => {
     await page.goto(`${host.url}?lesson=mode2-flannel-vxlan&lang=en&step=3`)
     const lesson = LESSONS.find((l) => l.id === 'mode2-flannel-vxlan')!
-    // The graph is a lazily loaded chunk, the lesson's YAML another, the engine a worker. (A
+    // The graph is a lazily loaded chunk, the lesson's YAML a file fetched, the engine a worker. (A
     // first visit on a loaded machine takes long: this is a wait, never a measure.)
     await expect(page.getByRole('figure', { name: /Cluster graph/ })).toBeVisible(FIRST_VISIT)
     await expect(page.getByRole('heading', { level: 1 })).toHaveText(lesson.title.en)
@@ -33,7 +33,7 @@ test.describe('the build as a static folder', () => {
     // Everything came from the app's own folder, and nothing was missing.
     expect(host.missing).toEqual([])
     expect(host.requests.filter((p) => !p.startsWith('/course/podpath/'))).toEqual([])
-    for (const chunk of [/ClusterGraph-[\w-]+\.js$/, /mode2-flannel-vxlan-[\w-]+\.js$/])
+    for (const chunk of [/ClusterGraph-[\w-]+\.js$/, /mode2-flannel-vxlan-[\w-]+\.yaml$/])
       expect(host.requests.filter((p) => chunk.test(p))).not.toEqual([])
   })
 

@@ -7,12 +7,15 @@
 import { useAppStore } from './store.ts'
 
 /**
- * A module or chunk the browser could not fetch (the wording differs: Chromium, Firefox,
- * Safari), as opposed to a failure of the engine itself.
+ * A module, chunk or file the browser could not fetch (the wording differs: Chromium, Firefox,
+ * Safari; a fetch() says "Failed to fetch", "NetworkError when attempting to fetch resource." and
+ * "Load failed"), as opposed to a failure of the engine itself.
  */
 export function isUnreachable(err: unknown): boolean {
   const message = err instanceof Error ? err.message : String(err)
-  return /dynamically imported module|importing a module script failed/i.test(message)
+  return /dynamically imported module|importing a module script failed|failed to fetch|networkerror when attempting to fetch|^load failed$/i.test(
+    message,
+  )
 }
 
 /** Keeps `online` in the store; calls `backOnline` each time the network comes back. */

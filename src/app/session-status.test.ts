@@ -3,7 +3,7 @@ import { isUnreachable } from './offline.ts'
 import { cancelRun, openLesson, retryLast, setConnection, setSwitches } from './session.ts'
 import { useAppStore } from './store.ts'
 
-// Lessons download as chunks; `net.down` makes the download fail as a browser offline does,
+// Lessons download as files; `net.down` makes the download fail as a browser offline does,
 // `net.other` fail in some other way.
 const net = vi.hoisted(() => ({ down: false, other: false }))
 vi.mock('./lesson-sources.ts', async (actual) => {
@@ -12,11 +12,7 @@ vi.mock('./lesson-sources.ts', async (actual) => {
     ...real,
     loadLessonSource: (lesson: Parameters<typeof real.loadLessonSource>[0]) =>
       net.down
-        ? Promise.reject(
-            new TypeError(
-              `Failed to fetch dynamically imported module: ./assets/${lesson.file}.js`,
-            ),
-          )
+        ? Promise.reject(new TypeError('Failed to fetch'))
         : net.other
           ? Promise.reject(new Error('the engine worker stopped'))
           : real.loadLessonSource(lesson),
@@ -29,10 +25,17 @@ describe('a failed download, told from a crash', () => {
       'Failed to fetch dynamically imported module: http://127.0.0.1/assets/x.js',
       'error loading dynamically imported module: http://127.0.0.1/assets/x.js',
       'Importing a module script failed.',
+      // fetch(), in the same three.
+      'Failed to fetch',
+      'NetworkError when attempting to fetch resource.',
+      'Load failed',
       'the engine stopped: Failed to fetch dynamically imported module: ./assets/handler.js',
     ])
       expect(isUnreachable(new TypeError(message))).toBe(true)
     expect(isUnreachable(new Error('no traffic "x" in the scenario'))).toBe(false)
+    expect(
+      isUnreachable(new Error('the worker failed to load the lesson: Load failed twice')),
+    ).toBe(false)
   })
 
   it('shows a lesson that cannot be downloaded as offline, and opens it once back', async () => {
