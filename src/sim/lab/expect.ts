@@ -349,7 +349,8 @@ export function labExpectation(c: Cluster, run: LabRun): LabExpectation {
     const l0 = legOf[s.index]!
     for (const l of s.lookups) {
       const rule = ruleOf(l)
-      if (rule && l.matched) {
+      // A tunnel's outer packet is not the packet the rule monitor follows.
+      if (rule && l.matched && !l.outer) {
         const k = `${s.at.node}\t${l0}\t${rule.table}\t${rule.chain}\t${rule.rule}`
         if (!seenRule.has(k)) {
           seenRule.add(k)
@@ -358,8 +359,7 @@ export function labExpectation(c: Cluster, run: LabRun): LabExpectation {
       }
     }
     // The followed packet on this node's own namespace (Pods have no rules; a hostNetwork Pod
-    // is its node's namespace). Outer headers aside: those are the node's own tunnel packets,
-    // which the trace does not follow through netfilter.
+    // is its node's namespace). Outer headers aside: the rule monitor follows the inner packet.
     const pod = s.at.pod ? c.podByKey.get(s.at.pod) : null
     if (pod && !pod.hostNetwork) continue
     const tuple = tupleOf(s.packet, random)
