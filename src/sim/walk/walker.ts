@@ -121,7 +121,18 @@ export class Walker implements Walk {
     this.bridgeIngress = null
     this.outerRun = true
     try {
-      return this.hooks.runNf(hook, this, ns, device, view, from)
+      // As runNf, function by function: nat rules a function keeps for a later hook to show
+      // (IPVS shows them at INPUT, beside its own choice) no later hook shows for this packet,
+      // so they go on the steps in the order they ran.
+      for (const ops of this.hooks.at(hook)) {
+        if (from !== undefined && ops.priority < from) continue
+        const r = ops.fn(this, ns, device, view, hook)
+        const kept = this.natTested.filter((l) => l.matched)
+        this.natTested = []
+        if (kept.length) this.passed(ns, kept, hook === 'POSTROUTING')
+        if (r) return r
+      }
+      return null
     } finally {
       this.outerRun = false
       Object.assign(this, saved)
