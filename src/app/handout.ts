@@ -21,6 +21,8 @@ export interface HandoutStep {
   narration: Text
   changes: HandoutChange[]
   rules: Pick<Lookup, 'table' | 'rule'>[]
+  /** Rules the tunnel's outer packet matched at this step's hooks: counted, not deciding. */
+  outerRules: Pick<Lookup, 'table' | 'rule'>[]
   /** Draw the cluster here. */
   key: boolean
 }
@@ -90,7 +92,12 @@ export function handoutSteps(trace: Trace): HandoutStep[] {
         before: formatField(before, field),
         after: formatField(s.packet, field),
       })),
-      rules: s.lookups.filter((l) => l.matched).map(({ table, rule }) => ({ table, rule })),
+      rules: s.lookups
+        .filter((l) => l.matched && !l.outer)
+        .map(({ table, rule }) => ({ table, rule })),
+      outerRules: s.lookups
+        .filter((l) => l.matched && l.outer)
+        .map(({ table, rule }) => ({ table, rule })),
       key: isKeyStep(trace, i),
     }
   })

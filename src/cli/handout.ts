@@ -79,6 +79,11 @@ export function handoutMarkdown(trace: Trace, meta: HandoutMeta, lang: Lang): st
       for (const r of step.rules) out.push(`- ${code(r.table)}: ${code(r.rule)}`)
       out.push('')
     }
+    if (step.outerRules.length) {
+      out.push(`**${h.outerRules}**`, '')
+      for (const r of step.outerRules) out.push(`- ${code(r.table)}: ${code(r.rule)}`)
+      out.push('')
+    }
     if (step.key) out.push(`> ${paragraph(h.graphNote)}`, '')
   }
   return `${out.join('\n').trimEnd()}\n`

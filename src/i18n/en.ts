@@ -181,6 +181,7 @@ export const en = {
     step: 'Step {{n}}',
     changed: 'Headers changed',
     rules: 'Decided by',
+    outerRules: 'The tunnel’s own outer packet matched these too (the kernel counts them)',
     graph: 'The cluster at step {{n}}: the packet is at {{where}}.',
     here: 'the packet',
     loading: 'Building the handout…',
@@ -502,6 +503,9 @@ export const en = {
     command: 'print it on the node:',
     noCommand: 'configuration or a log, not a command on the node',
     matched: 'matched',
+    outer: 'by the outer packet',
+    outerTitle:
+      'The tunnel’s own outer packet (VXLAN’s UDP, IP-in-IP) matched this rule as it left or reached the node; it did not decide this step.',
     noneMatched: 'no line matched',
   },
   trace: {

@@ -175,6 +175,7 @@ export const zhCN: Resources = {
     step: '第 {{n}} 步',
     changed: '改变的头部',
     rules: '决定它的规则',
+    outerRules: '隧道自己的外层包也命中了这些规则（内核同样计数）',
     graph: '第 {{n}} 步的集群：包在 {{where}}。',
     here: '包',
     loading: '正在生成讲义……',
@@ -490,6 +491,9 @@ export const zhCN: Resources = {
     command: '在节点上查看：',
     noCommand: '来自配置或日志，不是节点上的命令',
     matched: '命中',
+    outer: '由外层包命中',
+    outerTitle:
+      '隧道自己的外层包（VXLAN 的 UDP、IP-in-IP）在离开或到达节点时命中了这条规则；它并没有决定这一步。',
     noneMatched: '没有任何一行命中',
   },
   trace: {

@@ -117,6 +117,11 @@ export interface Lookup {
   /** The entry exactly as that tool prints it. */
   rule: string
   matched: boolean
+  /**
+   * Set on a netfilter rule the tunnel's outer packet (VXLAN's UDP, IP-in-IP) matched as it
+   * left or reached the node, not the packet the step shows: the kernel counts both.
+   */
+  outer?: true
 }
 
 export interface Step {

@@ -47,12 +47,13 @@ function draft(
 
 /** The next step tests several lines of one table and one matches. */
 export const askRuleMatch: Ask = (ctx) => {
-  const { lookups } = ctx.next
+  // The followed packet's own lines: those a tunnel's outer packet passed decide nothing here.
+  const lookups = ctx.next.lookups.filter((l) => !l.outer)
   const contested = lookups.find(
     (l) => l.matched && lookups.some((o) => o.table === l.table && !o.matched),
   )
   if (!contested) return null
-  const elsewhere = ctx.trace.steps.flatMap((s) => s.lookups)
+  const elsewhere = ctx.trace.steps.flatMap((s) => s.lookups).filter((l) => !l.outer)
   return draft(
     ctx,
     contested,

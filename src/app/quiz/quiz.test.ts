@@ -155,8 +155,11 @@ describe('the predict quiz, generated from each built-in lesson', () => {
             }
             expect(q.why.text.en, q.id).toContain(next.explain.en)
             expect(q.why.text['zh-CN'], q.id).toContain(next.explain['zh-CN'])
+            // What decided the step: the rules its tunnel's outer packet passed are not among them.
             expect(q.why.rules, q.id).toEqual(
-              next.lookups.filter((l) => l.matched).map(({ table, rule }) => ({ table, rule })),
+              next.lookups
+                .filter((l) => l.matched && !l.outer)
+                .map(({ table, rule }) => ({ table, rule })),
             )
           }
         })

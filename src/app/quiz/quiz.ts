@@ -65,7 +65,10 @@ function toQuestion(trace: Trace, n: number, d: Draft, seed: number): Question {
     answer: choices[order.indexOf(d.right)]!.id,
     why: {
       text: why(d.right.label, next.explain),
-      rules: next.lookups.filter((l) => l.matched).map(({ table, rule }) => ({ table, rule })),
+      // What decided the step: not the rules its tunnel's outer packet passed on the way.
+      rules: next.lookups
+        .filter((l) => l.matched && !l.outer)
+        .map(({ table, rule }) => ({ table, rule })),
     },
   }
 }

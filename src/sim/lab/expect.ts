@@ -84,6 +84,19 @@ export interface LabRule {
   tool: 'iptables' | 'nft'
 }
 
+/**
+ * A rule whose counter must move during the traffic (iptables-save -c), and none other on its
+ * node and table: every rule a packet of the trace matched there, the followed packets' and the
+ * tunnel's own outer packets' (VXLAN's UDP, IP-in-IP), whichever leg.
+ */
+export interface LabCounter {
+  node: string
+  nsId: string
+  table: string
+  chain: string
+  rule: string
+}
+
 export interface LabConntrack {
   node: string
   nsId: string
@@ -126,6 +139,7 @@ export interface LabExpectation {
   hops: LabHop[]
   conntrack: LabConntrack[]
   rules: LabRule[]
+  counters: LabCounter[]
   packets: LabPacketAt[]
   frames: LabFrame[]
   /** Devices the trace crosses (tunl0 needs the ipip module). */
@@ -342,6 +356,8 @@ export function labExpectation(c: Cluster, run: LabRun): LabExpectation {
   }
   const rules: LabRule[] = []
   const seenRule = new Set<string>()
+  const counters: LabCounter[] = []
+  const seenCounter = new Set<string>()
   const packets: LabPacketAt[] = []
   for (const s of steps) {
     if (!s.at.node) continue
@@ -349,7 +365,21 @@ export function labExpectation(c: Cluster, run: LabRun): LabExpectation {
     const l0 = legOf[s.index]!
     for (const l of s.lookups) {
       const rule = ruleOf(l)
-      if (rule && l.matched) {
+      if (rule && l.matched && rule.tool === 'iptables') {
+        const k = `${s.at.node}\t${rule.table}\t${rule.chain}\t${rule.rule}`
+        if (!seenCounter.has(k)) {
+          seenCounter.add(k)
+          counters.push({
+            node: s.at.node,
+            nsId,
+            table: rule.table,
+            chain: rule.chain,
+            rule: rule.rule,
+          })
+        }
+      }
+      // A tunnel's outer packet is not the packet the rule monitor follows (`counters` has it).
+      if (rule && l.matched && !l.outer) {
         const k = `${s.at.node}\t${l0}\t${rule.table}\t${rule.chain}\t${rule.rule}`
         if (!seenRule.has(k)) {
           seenRule.add(k)
@@ -358,8 +388,7 @@ export function labExpectation(c: Cluster, run: LabRun): LabExpectation {
       }
     }
     // The followed packet on this node's own namespace (Pods have no rules; a hostNetwork Pod
-    // is its node's namespace). Outer headers aside: those are the node's own tunnel packets,
-    // which the trace does not follow through netfilter.
+    // is its node's namespace). Outer headers aside: the rule monitor follows the inner packet.
     const pod = s.at.pod ? c.podByKey.get(s.at.pod) : null
     if (pod && !pod.hostNetwork) continue
     const tuple = tupleOf(s.packet, random)
@@ -450,6 +479,7 @@ export function labExpectation(c: Cluster, run: LabRun): LabExpectation {
     hops,
     conntrack,
     rules,
+    counters,
     packets,
     frames,
     devices: [...new Set(steps.map((s) => s.at.device).filter((d): d is string => d !== null))],

@@ -208,6 +208,7 @@ function checkJson(c: Cluster, topo: LabTopology, exp: LabExpectation): string {
     hops: exp.hops,
     conntrack: exp.conntrack.map((x) => ({ ...x, ns: nsOf(x.nsId) })),
     rules: exp.rules,
+    counters: exp.counters,
     packets: exp.packets.map((x) => ({ ...x, ns: nsOf(x.nsId) })),
     frames: exp.frames,
     nodes: c.nodes.map((n) => ({ node: n.name, ns: nsOf(n.nsId) })),
@@ -439,19 +440,47 @@ start_monitors() {
   sleep 0.2
 }
 
-# Before each try: no connection tracked, no session-affinity memory, counters at zero, and
-# where the rule traces of this try begin.
+# Before a try, the connections of the one before end: the client reset its own, and a proxy
+# closes its upstream one then, or keeps it idle for reuse (HAProxy does). A packet of one still
+# open after conntrack -F is INVALID to the kernel, and each would move the counters this try
+# zeroes. So: wait until no node's conntrack holds a TCP connection still open; after a second,
+# close what is left in the lab's namespaces (ss -K, an RST to each peer) and wait again, at
+# most three seconds in all. A SYN nobody answered leaves SYN_SENT, quiet once its socket is gone.
+tcp_open() {
+  local ns
+  for ns in $LAB_NODES; do
+    if nsx "$ns" conntrack -L -p tcp 2>/dev/null |
+      grep -qE ' (SYN_RECV|ESTABLISHED|FIN_WAIT|CLOSE_WAIT|LAST_ACK) '; then return 0; fi
+  done
+  return 1
+}
+drain() {
+  local k=0 ns
+  while tcp_open && [ $k -lt 60 ]; do
+    if [ $k = 20 ]; then
+      for ns in $LAB_NS; do nsx "$ns" ss -t -K state connected >/dev/null 2>&1; done
+    fi
+    sleep 0.05; k=$((k + 1))
+  done
+}
+
+# Before each try: no connection open or tracked, no session-affinity memory, counters at
+# zero, and where the rule traces of this try begin. A rule monitor that stopped is started
+# again first: its readiness probe is a packet of the node's own.
 reset_kernel() {
+  drain
+  for ns in $LAB_NODES; do
+    if ! kill -0 "$(cat "$LAB_DIR/mon.$ns.pid")" 2>/dev/null; then
+      say "   (the rule monitor of $ns stopped; starting it again)"
+      start_monitor "$ns"; monitor_ready "$ns"
+    fi
+  done
   nsx "$LAB_UNDERLAY" conntrack -F >/dev/null 2>&1
   for ns in $LAB_NODES; do
     nsx "$ns" sh -c 'conntrack -F >/dev/null 2>&1
       for f in /proc/net/xt_recent/*; do [ -e "$f" ] && echo / > "$f"; done
       [ "$1" = xtables ] && { iptables -Z; iptables -t nat -Z; }
       exit 0' reset "$LAB_TOOL"
-    if ! kill -0 "$(cat "$LAB_DIR/mon.$ns.pid")" 2>/dev/null; then
-      say "   (the rule monitor of $ns stopped; starting it again)"
-      start_monitor "$ns"; monitor_ready "$ns"
-    fi
     stat -c %s "$LAB_DIR/mon.$ns.txt" > "$LAB_DIR/mon.$ns.off"
   done
 }

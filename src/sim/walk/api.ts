@@ -115,7 +115,10 @@ export interface Walk {
   transmit(ns: NetNs, link: Link, pkt: Packet): WalkResult
   receive(ns: NetNs, link: Link, pkt: Packet): WalkResult
   ipReceive(ns: NetNs, link: Link, pkt: Packet): WalkResult
-  /** Runs what registered at a netfilter hook, from priority `from` on (see ./hooks.ts). */
+  /**
+   * Runs what registered at a netfilter hook, from priority `from` on (see ./hooks.ts). A packet
+   * with an outer header meets them as that outer packet (its rules marked `outer`, walker.ts).
+   */
   nfHook(
     hook: NfHook,
     ns: NetNs,

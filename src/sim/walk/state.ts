@@ -20,6 +20,12 @@ export class WalkState {
   private fdbs = new Map<string, Fdb[]>()
   /** Each node's conntrack table, as the trace fills it. */
   readonly conntrack = new Map<string, CtEntry[]>()
+  /**
+   * The flows of the tunnels' own packets (VXLAN's UDP, IP-in-IP) in each node's conntrack, by
+   * original tuple. IP-in-IP has no ports: conntrack's generic tracker keys it by addresses and
+   * protocol (net/netfilter/nf_conntrack_proto_generic.c), so one flow holds both directions.
+   */
+  private readonly tunnelFlows = new Map<string, Set<string>>()
   /** Called after each step is emitted, with its index (a trace stopped at a step: inspect.ts). */
   onStep: ((index: number) => void) | null = null
 
@@ -28,6 +34,29 @@ export class WalkState {
     /** The data planes' memory, shared by the connections of one session (by key). */
     private readonly session: Map<MemoryKey<unknown>, unknown> = new Map(),
   ) {}
+
+  /**
+   * conntrack meets a tunnel's outer packet (at PREROUTING or OUTPUT): whether it opens a flow
+   * (NEW) or belongs to one seen before, in either direction; a new flow is remembered.
+   */
+  tunnelFlowIsNew(
+    nsId: string,
+    t: { proto: string; src: string; dst: string; sport: number; dport: number },
+  ): boolean {
+    const key = (a: string, ap: number, b: string, bp: number) => `${t.proto} ${a}:${ap} ${b}:${bp}`
+    let seen = this.tunnelFlows.get(nsId)
+    if (!seen) {
+      seen = new Set()
+      this.tunnelFlows.set(nsId, seen)
+    }
+    if (
+      seen.has(key(t.src, t.sport, t.dst, t.dport)) ||
+      seen.has(key(t.dst, t.dport, t.src, t.sport))
+    )
+      return false
+    seen.add(key(t.src, t.sport, t.dst, t.dport))
+    return true
+  }
 
   /** A data plane's memory for this session, made on first use. */
   memory<T>(key: MemoryKey<T>): T {

@@ -119,10 +119,14 @@ export function ipipTransmit(
   return sendOuter(w, ns, pkt)
 }
 
-/** Routes the outer packet out of the node like any packet the node itself sends. */
+/**
+ * Sends the outer packet out of the node like any packet the node itself makes: the OUTPUT
+ * hooks (iptunnel_xmit -> ip_local_out, net/ipv4/ip_output.c), then the route and POSTROUTING.
+ */
 function sendOuter(w: Walk, ns: NetNs, pkt: Packet): WalkResult {
-  const dst = pkt.outer!.l3.dst
-  const m = lookupRoute(ns, parseIp(dst)!, null)
+  const stop = w.nfHook('OUTPUT', ns, null, pkt)
+  if (stop) return stop
+  const m = lookupRoute(ns, parseIp(pkt.outer!.l3.dst)!, null)
   if (!m) return w.noRoute(ns, pkt)
   return w.afterRoute(ns, null, pkt, m, true)
 }

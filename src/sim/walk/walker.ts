@@ -64,7 +64,79 @@ export class Walker implements Walk {
     pkt: Packet,
     from?: number,
   ): WalkResult | null {
+    if (pkt.outer) return this.outerHook(hook, ns, device, pkt, from)
     return this.hooks.runNf(hook, this, ns, device, pkt, from)
+  }
+
+  /** While a tunnel's outer packet is at a hook: the rules passed are the outer packet's. */
+  private outerRun = false
+  /** Whether the outer packet now in a namespace opened its flow there (set at its first hook). */
+  private outerNew = new Map<string, boolean>()
+
+  /**
+   * A tunnel's outer packet meets netfilter as a packet of its own. The node sends it like any
+   * packet it makes (vxlan_xmit_one and ip_tunnel_xmit end in iptunnel_xmit -> ip_local_out:
+   * OUTPUT, then ip_output: POSTROUTING; net/ipv4/ip_output.c) and receives it like any packet
+   * for itself (ip_rcv: PREROUTING, ip_local_deliver: INPUT, and only then the VXLAN socket or
+   * ipip_rcv take it; net/ipv4/ip_input.c). The hooks see the outer headers alone, with the
+   * outer flow's own conntrack state: the nat table runs for the first packet of a flow only
+   * (nf_nat_inet_fn walks the rules while the entry has no NAT binding, net/netfilter/
+   * nf_nat_core.c), the other tables for every packet. The rules it matched go on the steps
+   * already there, marked `outer`.
+   */
+  private outerHook(
+    hook: NfHook,
+    ns: NetNs,
+    device: string | null,
+    pkt: Packet,
+    from?: number,
+  ): WalkResult | null {
+    const o = pkt.outer!
+    // The same header objects: a rule that rewrote the outer packet would rewrite it here.
+    const view: Packet = { l2: o.l2, l3: o.l3, l4: o.l4, app: null, outer: null }
+    const first = hook === 'PREROUTING' || hook === 'OUTPUT'
+    if (first || !this.outerNew.has(ns.id)) {
+      const isNew = this.state.tunnelFlowIsNew(ns.id, {
+        proto: o.l3.proto,
+        src: o.l3.src,
+        dst: o.l3.dst,
+        sport: o.l4?.srcPort ?? 0,
+        dport: o.l4?.dstPort ?? 0,
+      })
+      this.outerNew.set(ns.id, isNew)
+    }
+    // A packet off the wire carries no mark; the inner packet keeps the skb's after decap.
+    if (hook === 'PREROUTING') this.mark = 0
+    const saved = {
+      newConnection: this.newConnection,
+      reverse: this.reverse,
+      natTested: this.natTested,
+      natTrail: this.natTrail,
+      bridgeIngress: this.bridgeIngress,
+    }
+    this.newConnection = this.outerNew.get(ns.id)!
+    this.reverse = null
+    this.natTested = []
+    this.natTrail = null
+    this.bridgeIngress = null
+    this.outerRun = true
+    try {
+      // As runNf, function by function: nat rules a function keeps for a later hook to show
+      // (IPVS shows them at INPUT, beside its own choice) no later hook shows for this packet,
+      // so they go on the steps in the order they ran.
+      for (const ops of this.hooks.at(hook)) {
+        if (from !== undefined && ops.priority < from) continue
+        const r = ops.fn(this, ns, device, view, hook)
+        const kept = this.natTested.filter((l) => l.matched)
+        this.natTested = []
+        if (kept.length) this.passed(ns, kept, hook === 'POSTROUTING')
+        if (r) return r
+      }
+      return null
+    } finally {
+      this.outerRun = false
+      Object.assign(this, saved)
+    }
   }
 
   listenerAt(ns: NetNs, proto: string, port: number): ProxyListener | null {
@@ -109,6 +181,7 @@ export class Walker implements Walk {
    */
   passed(ns: NetNs, lookups: Lookup[], after = false): void {
     if (lookups.length === 0) return
+    if (this.outerRun) lookups = lookups.map((l) => ({ ...l, outer: true }))
     const where = placeOf(this.where(ns))
     const last = this.steps.at(-1)
     if (after && last && placeOf(last.at) === where) {
@@ -429,7 +502,12 @@ export class Walker implements Walk {
     const m = lookupRoute(ns, parseIp(l3.dst)!, parseIp(l3.src))
     if (!m) return this.noRoute(ns, pkt)
     if (m.route.type === 'local' || m.route.type === 'broadcast') {
-      if (pkt.outer) return decapsulate(this, ns, pkt, this.routeLookups(m))
+      if (pkt.outer) {
+        // ip_local_deliver runs INPUT before the tunnel's receive function (ip_input.c).
+        const stop = this.nfHook('INPUT', ns, link.name, pkt)
+        if (stop) return stop
+        return decapsulate(this, ns, pkt, this.routeLookups(m))
+      }
       const stop = this.nfHook('INPUT', ns, link.name, pkt)
       if (stop) return stop
       return deliverLocal(this, ns, link, pkt, this.routeLookups(m))

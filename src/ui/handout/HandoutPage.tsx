@@ -143,6 +143,19 @@ export default function HandoutPage() {
                   </ul>
                 </div>
               )}
+              {s.outerRules.length > 0 && (
+                <div className="handout-rules">
+                  <h3>{t('handout.outerRules')}</h3>
+                  <ul>
+                    {s.outerRules.map((r, j) => (
+                      <li key={j}>
+                        <span className="handout-table">{r.table}</span>
+                        <code>{r.rule}</code>
+                      </li>
+                    ))}
+                  </ul>
+                </div>
+              )}
               {drawing}
             </li>
           )

@@ -25,6 +25,11 @@ function LookupRow({ l }: { l: Lookup }) {
       <figcaption>
         <code>{l.table}</code>
         {!l.matched && <span className="no-match">{t('steps.noMatch')}</span>}
+        {l.outer && (
+          <span className="outer-mark" title={t('tables.outerTitle')}>
+            {t('tables.outer')}
+          </span>
+        )}
       </figcaption>
       <pre>
         <Rule text={l.rule} />

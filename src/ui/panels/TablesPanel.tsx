@@ -31,6 +31,11 @@ function Line({ l }: { l: Lookup }) {
           {t('tables.matched')}
         </span>
       )}
+      {l.outer && (
+        <span className="outer-mark" title={t('tables.outerTitle')}>
+          {t('tables.outer')}
+        </span>
+      )}
       <pre>
         <Rule text={l.rule} />
       </pre>
