@@ -373,3 +373,63 @@ test.describe('"which rule matches?" answered in the tables drawer', () => {
     await expect(page.locator('.predict-lines-group')).toHaveCount(0)
   })
 })
+
+test.describe('presenter mode: the speaker window shows the class’s question', () => {
+  const c = CASES[3]!
+  const q = c.asked.find((x) => x.kind === 'rule')!
+  const q2 = c.asked[c.asked.indexOf(q) + 1]!
+  const RIGHT = { en: 'Right.', 'zh-CN': '答对了。' }
+  const WAITING = { en: 'Waiting for the class', 'zh-CN': '等待全班' }
+
+  for (const lang of ['en', 'zh-CN'] as const) {
+    test(`the open question and its choices, then the right answer and why, in step with the stage, ${lang}`, async ({
+      page,
+      context,
+    }) => {
+      test.slow()
+      await page.goto(`/?lesson=${c.id}&step=${q.step}&predict=1&present=1&lang=${lang}`)
+      await expect(group(page, q, lang)).toBeVisible()
+      // The speaker window opens at a step of its own and is brought to the stage's.
+      const speaker = await context.newPage()
+      await speaker.goto(`/?lesson=${c.id}&step=0&speaker=1&lang=${lang}`)
+      const sq = speaker.getByTestId('speaker-predict')
+      await expect(sq.locator(`[data-question="${q.id}"]`)).toBeVisible()
+      await expect(sq).toContainText(q.prompt[lang])
+      for (const [i, ch] of q.choices.entries()) {
+        const line = sq.locator(`li[data-choice="${ch.id}"]`)
+        await expect(line).toContainText(ch.label[lang])
+        await expect(line.locator('.predict-letter')).toHaveText(LETTERS[i]!)
+      }
+      // Not answered yet: nothing marked, no why.
+      await expect(sq.locator('.is-right, .is-wrong')).toHaveCount(0)
+      await expect(sq).toContainText(WAITING[lang])
+      await expect(sq).not.toContainText(c.trace.steps[q.reveals]!.explain[lang])
+      // The speaker window itself asks nothing: no choice to press there.
+      await expect(speaker.locator('.predict-choice')).toHaveCount(0)
+
+      // A wrong answer on the stage: the speaker sees the right one, the class's, and why.
+      await choice(group(page, q, lang), wrong(q).label[lang]).click()
+      await expect(sq.locator(`li[data-choice="${q.answer}"]`)).toHaveClass(/is-right/)
+      await expect(sq.locator(`li[data-choice="${wrong(q).id}"]`)).toHaveClass(/is-wrong/)
+      await expect(sq).toContainText(c.trace.steps[q.reveals]!.explain[lang])
+      for (const r of q.why.rules) await expect(sq).toContainText(r.rule)
+      expect(await seriousA11yViolations(speaker)).toEqual([])
+
+      // The stage goes on to the next question; the speaker window with it.
+      await page.locator('.predict-go-on').click()
+      for (let p = q.reveals; p < q2.step; p++) await page.keyboard.press('PageDown')
+      await expect(group(page, q2, lang)).toBeVisible()
+      await expect(sq.locator(`[data-question="${q2.id}"]`)).toBeVisible()
+      await expect.poll(() => param(speaker, 'step')).toBe(String(q2.step))
+      await expect(sq.locator('.is-right, .is-wrong')).toHaveCount(0)
+
+      // A right answer moves both on; the speaker window says so, with why.
+      await choice(group(page, q2, lang), right(q2).label[lang]).click()
+      await expect.poll(() => param(speaker, 'step')).toBe(String(q2.reveals))
+      const result = sq.locator('.speaker-predict-result')
+      await expect(result).toContainText(RIGHT[lang])
+      await expect(result).toContainText(right(q2).label[lang])
+      await expect(result).toContainText(c.trace.steps[q2.reveals]!.explain[lang])
+    })
+  }
+})
