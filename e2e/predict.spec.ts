@@ -48,12 +48,25 @@ const group = (page: Page, q: Question, lang: 'en' | 'zh-CN' = 'en') =>
 const choice = (g: Locator, label: string) => g.getByRole('button', { name: label, exact: true })
 const score = (page: Page) => page.getByTestId('predict-score')
 
-/** Tabs from the question's group to one of its choices, as a keyboard user does. */
+/**
+ * Tabs from the question's group to one of its choices, as a keyboard user does. A "which
+ * rule?" question answered in the drawer whose lines do not have the focus yet (it came with
+ * an answer shown above it) is reached first by its "Go to the lines" button, the next stop.
+ */
 async function tabTo(page: Page, q: Question, id: string): Promise<void> {
   const index = q.choices.findIndex((c) => c.id === id)
+  const lines = page.locator('#predict-lines')
+  if (q.kind === 'rule' && (await lines.count()) > 0 && !(await isFocused(lines))) {
+    await page.keyboard.press('Tab')
+    await expect(page.locator('.predict-to-lines')).toBeFocused()
+    await page.keyboard.press('Enter')
+    await expect(lines).toBeFocused()
+  }
   for (let i = 0; i <= index; i++) await page.keyboard.press('Tab')
   await expect(page.locator(`.predict-choice[data-choice="${id}"]`)).toBeFocused()
 }
+
+const isFocused = (l: Locator) => l.evaluate((e) => e === document.activeElement)
 
 test.describe('predict mode', () => {
   test('the generated quiz gives each of the four lessons questions to ask', () => {
@@ -260,5 +273,163 @@ test.describe('predict mode', () => {
         expect(await seriousA11yViolations(page)).toEqual([])
       })
     }
+  }
+})
+
+test.describe('"which rule matches?" answered in the tables drawer', () => {
+  // The Ingress lesson asks it twice early on: which KUBE-SERVICES line, then which route.
+  const c = CASES[3]!
+  const [r1, r2] = c.asked.filter((q) => q.kind === 'rule') as [Question, Question]
+  const drawer = (page: Page) => page.locator('#drawer-body')
+  const panel = (page: Page) => page.getByTestId('predict')
+
+  test('the table the next step reads, in the drawer: its lines are the choices; by mouse, wrong then right', async ({
+    page,
+  }) => {
+    await page.goto(`/?lesson=${c.id}&step=${r1.step}&predict=1&lang=en`)
+    const g = drawer(page).getByRole('group', { name: r1.prompt.en, exact: true })
+    await expect(g).toBeVisible()
+    await expect(g).toBeFocused()
+    // One group named by the question, the drawer's; the question box points there.
+    await expect(group(page, r1)).toHaveCount(1)
+    await expect(panel(page).locator('.predict-choice')).toHaveCount(0)
+    await expect(panel(page)).toContainText(r1.prompt.en)
+    await expect(panel(page)).toContainText('Pick the line in the tables drawer.')
+    // Each line a button named by its text as the tool prints it, none marked before the answer.
+    await expect(g.getByRole('button')).toHaveCount(r1.choices.length)
+    for (const ch of r1.choices) await expect(choice(g, ch.label.en)).toBeEnabled()
+    await expect(g.locator('.is-right')).toHaveCount(0)
+    const table = (right(r1).value as { table: string }).table
+    const chain = table.split(' ').at(-1)!
+    const caption = drawer(page).locator('.predict-lines-group figcaption')
+    await expect(caption).toContainText(`iptables -t nat -S ${chain}`)
+    const node = c.trace.steps[r1.reveals]!.at.node!
+    await expect(caption).toContainText(`on node ${node}`)
+
+    await choice(g, wrong(r1).label.en).click()
+    const result = page.getByTestId('predict-result')
+    await expect(result).toContainText('Not quite.')
+    await expect(result).toContainText(c.trace.steps[r1.reveals]!.explain.en)
+    await expect(result).toBeFocused()
+    expect(param(page, 'step')).toBe(String(r1.step))
+    // The lines stay, the right one marked, the pick marked wrong, none to pick again.
+    await expect(choice(g, right(r1).label.en)).toHaveClass(/is-right/)
+    await expect(choice(g, wrong(r1).label.en)).toHaveClass(/is-wrong/)
+    await expect(choice(g, right(r1).label.en)).toBeDisabled()
+    await expect(score(page)).toContainText('Score 0/1')
+
+    await page.goto(`/?lesson=${c.id}&step=${r2.step}&predict=1&lang=en`)
+    const g2 = drawer(page).getByRole('group', { name: r2.prompt.en, exact: true })
+    await choice(g2, right(r2).label.en).click()
+    await expect(result).toContainText('Right.')
+    await expect.poll(() => param(page, 'step')).toBe(String(r2.reveals))
+    await expect(score(page)).toContainText('Score 1/2')
+    // The question is gone with its step: the drawer shows the step's own tables again.
+    await expect(drawer(page).locator('.predict-lines-group')).toHaveCount(0)
+  })
+
+  test('by keyboard alone, zh-CN: Tab to a line, Enter answers it; Space a wrong one', async ({
+    page,
+  }) => {
+    await page.goto(`/?lesson=${c.id}&step=${r1.step}&predict=1&lang=zh-CN`)
+    const g = drawer(page).getByRole('group', { name: r1.prompt['zh-CN'], exact: true })
+    await expect(g).toBeFocused()
+    await expect(drawer(page).locator('.predict-lines-group figcaption')).toContainText(
+      '选出匹配的那一行',
+    )
+    await tabTo(page, r1, r1.answer)
+    await page.keyboard.press('Enter')
+    const result = page.getByTestId('predict-result')
+    await expect(result).toContainText('答对了。')
+    await expect.poll(() => param(page, 'step')).toBe(String(r1.reveals))
+
+    await page.goto(`/?lesson=${c.id}&step=${r2.step}&predict=1&lang=zh-CN`)
+    const g2 = drawer(page).getByRole('group', { name: r2.prompt['zh-CN'], exact: true })
+    await expect(g2).toBeFocused()
+    await tabTo(page, r2, wrong(r2).id)
+    await page.keyboard.press(' ')
+    await expect(result).toContainText('不对。')
+    await expect(result).toContainText(c.trace.steps[r2.reveals]!.explain['zh-CN'])
+    expect(param(page, 'step')).toBe(String(r2.step))
+    await expect(choice(g2, right(r2).label['zh-CN'])).toHaveClass(/is-right/)
+  })
+
+  test('with the drawer closed, and on a phone, the question keeps its own list of lines', async ({
+    page,
+  }) => {
+    await page.goto(`/?lesson=${c.id}&step=${r1.step}&predict=1&lang=en`)
+    await expect(drawer(page).getByRole('group', { name: r1.prompt.en })).toBeFocused()
+    await page.keyboard.press('i')
+    await expect(drawer(page)).toBeHidden()
+    const g = panel(page).getByRole('group', { name: r1.prompt.en, exact: true })
+    await expect(g.getByRole('button')).toHaveCount(r1.choices.length)
+    await choice(g, right(r1).label.en).click()
+    await expect(page.getByTestId('predict-result')).toContainText('Right.')
+
+    await page.setViewportSize({ width: 390, height: 844 })
+    await page.goto(`/?lesson=${c.id}&step=${r2.step}&predict=1&lang=en`)
+    const g2 = panel(page).getByRole('group', { name: r2.prompt.en, exact: true })
+    await expect(g2.getByRole('button')).toHaveCount(r2.choices.length)
+    await expect(page.locator('.predict-lines-group')).toHaveCount(0)
+  })
+})
+
+test.describe('presenter mode: the speaker window shows the class’s question', () => {
+  const c = CASES[3]!
+  const q = c.asked.find((x) => x.kind === 'rule')!
+  const q2 = c.asked[c.asked.indexOf(q) + 1]!
+  const RIGHT = { en: 'Right.', 'zh-CN': '答对了。' }
+  const WAITING = { en: 'Waiting for the class', 'zh-CN': '等待全班' }
+
+  for (const lang of ['en', 'zh-CN'] as const) {
+    test(`the open question and its choices, then the right answer and why, in step with the stage, ${lang}`, async ({
+      page,
+      context,
+    }) => {
+      test.slow()
+      await page.goto(`/?lesson=${c.id}&step=${q.step}&predict=1&present=1&lang=${lang}`)
+      await expect(group(page, q, lang)).toBeVisible()
+      // The speaker window opens at a step of its own and is brought to the stage's.
+      const speaker = await context.newPage()
+      await speaker.goto(`/?lesson=${c.id}&step=0&speaker=1&lang=${lang}`)
+      const sq = speaker.getByTestId('speaker-predict')
+      await expect(sq.locator(`[data-question="${q.id}"]`)).toBeVisible()
+      await expect(sq).toContainText(q.prompt[lang])
+      for (const [i, ch] of q.choices.entries()) {
+        const line = sq.locator(`li[data-choice="${ch.id}"]`)
+        await expect(line).toContainText(ch.label[lang])
+        await expect(line.locator('.predict-letter')).toHaveText(LETTERS[i]!)
+      }
+      // Not answered yet: nothing marked, no why.
+      await expect(sq.locator('.is-right, .is-wrong')).toHaveCount(0)
+      await expect(sq).toContainText(WAITING[lang])
+      await expect(sq).not.toContainText(c.trace.steps[q.reveals]!.explain[lang])
+      // The speaker window itself asks nothing: no choice to press there.
+      await expect(speaker.locator('.predict-choice')).toHaveCount(0)
+
+      // A wrong answer on the stage: the speaker sees the right one, the class's, and why.
+      await choice(group(page, q, lang), wrong(q).label[lang]).click()
+      await expect(sq.locator(`li[data-choice="${q.answer}"]`)).toHaveClass(/is-right/)
+      await expect(sq.locator(`li[data-choice="${wrong(q).id}"]`)).toHaveClass(/is-wrong/)
+      await expect(sq).toContainText(c.trace.steps[q.reveals]!.explain[lang])
+      for (const r of q.why.rules) await expect(sq).toContainText(r.rule)
+      expect(await seriousA11yViolations(speaker)).toEqual([])
+
+      // The stage goes on to the next question; the speaker window with it.
+      await page.locator('.predict-go-on').click()
+      for (let p = q.reveals; p < q2.step; p++) await page.keyboard.press('PageDown')
+      await expect(group(page, q2, lang)).toBeVisible()
+      await expect(sq.locator(`[data-question="${q2.id}"]`)).toBeVisible()
+      await expect.poll(() => param(speaker, 'step')).toBe(String(q2.step))
+      await expect(sq.locator('.is-right, .is-wrong')).toHaveCount(0)
+
+      // A right answer moves both on; the speaker window says so, with why.
+      await choice(group(page, q2, lang), right(q2).label[lang]).click()
+      await expect.poll(() => param(speaker, 'step')).toBe(String(q2.reveals))
+      const result = sq.locator('.speaker-predict-result')
+      await expect(result).toContainText(RIGHT[lang])
+      await expect(result).toContainText(right(q2).label[lang])
+      await expect(result).toContainText(c.trace.steps[q2.reveals]!.explain[lang])
+    })
   }
 })

@@ -13,7 +13,7 @@ import { foldAt, type Fold } from './fold.ts'
 import { buildQuiz, unfoldedQuestions } from './quiz/quiz.ts'
 import type { Question, Quiz } from './quiz/question.ts'
 import { scores, type LessonScore } from './score-store.ts'
-import { useAppStore, type AppState, type PredictOutcome } from './store.ts'
+import { useAppStore, type AppState, type PredictOutcome, type StagePredict } from './store.ts'
 
 let quizCache: { trace: AppState['trace']; cluster: AppState['cluster']; quiz: Quiz } | null = null
 
@@ -156,4 +156,23 @@ export function startPredict(): () => void {
     if (s.predictResult && (s.predictResult.at !== s.step || s.trace !== old.trace))
       useAppStore.setState({ predictResult: null })
   })
+}
+
+/**
+ * Predict mode as the stage tells its speaker window: this trace's answers of this visit and
+ * the result shown at the step; null while not predicting. The speaker window builds the same
+ * quiz from the same trace and seed, so question and choice ids are all it needs.
+ */
+export function stagePredictOf(s: AppState): StagePredict | null {
+  if (!s.predict || !s.trace) return null
+  const key = scoreKeyOf(s)
+  const prefix = `${key}#${s.trace.traffic}/`
+  const answers: Record<string, string | null> = {}
+  for (const [k, a] of Object.entries(s.predictAnswers))
+    if (k.startsWith(prefix)) answers[k.slice(prefix.length)] = a.choice
+  const r = s.predictResult
+  return {
+    answers,
+    result: r && r.at === s.step ? { question: r.question, outcome: r.outcome } : null,
+  }
 }

@@ -88,3 +88,96 @@ describe('presenter mode’s two windows', () => {
     stop()
   })
 })
+
+describe('presenter mode’s two windows, predicting', () => {
+  const key = 'mode2-flannel-vxlan#client-to-web'
+  beforeEach(() =>
+    useAppStore.setState({
+      lessonId: 'mode2-flannel-vxlan',
+      selectedTraffic: 'client-to-web',
+      trafficNames: ['client-to-web'],
+      seed: 1,
+      connection: 1,
+      cniSwitch: null,
+      proxySwitch: null,
+      imported: false,
+      status: 'ready',
+      trace: { ...trace, traffic: 'client-to-web' } as Trace,
+      step: 2,
+      folds: [],
+      openFolds: new Set(),
+      blank: false,
+      view: 'present',
+      predict: true,
+      predictAnswers: {},
+      predictResult: null,
+      stagePredict: null,
+    }),
+  )
+
+  it('the stage tells its answers and the result it shows, at once after each answer', () => {
+    const { channel, posted } = fakeChannel()
+    const stop = startStageSync(channel)
+    expect(sharedStage(useAppStore.getState()).predict).toEqual({ answers: {}, result: null })
+    // A wrong answer: the step stays, the message says which choice and how it went.
+    useAppStore.setState({
+      predictAnswers: { [`${key}/2:rule`]: { choice: '2.3', correct: false } },
+      predictResult: {
+        answer: `${key}/2:rule`,
+        question: '2:rule',
+        outcome: 'wrong',
+        at: 2,
+        seq: 1,
+      },
+    })
+    expect(posted.at(-1)).toMatchObject({
+      type: 'stage',
+      stage: {
+        step: 2,
+        predict: { answers: { '2:rule': '2.3' }, result: { question: '2:rule', outcome: 'wrong' } },
+      },
+    })
+    // Another lesson's answers are not this trace's; a result shown at another step is gone.
+    useAppStore.setState({
+      predictAnswers: {
+        ...useAppStore.getState().predictAnswers,
+        'mode1-localhost#web/0:where': { choice: '0.1', correct: true },
+      },
+      step: 3,
+    })
+    expect(posted.at(-1)).toMatchObject({
+      stage: { step: 3, predict: { answers: { '2:rule': '2.3' }, result: null } },
+    })
+    // Predict mode off: nothing to show.
+    useAppStore.setState({ predict: false })
+    expect(posted.at(-1)).toMatchObject({ stage: { predict: null } })
+    stop()
+  })
+
+  it('the speaker window shows what the stage said, and the stage never takes it back', () => {
+    const said = {
+      ...sharedStage(useAppStore.getState()),
+      predict: { answers: { '2:rule': '2.1' }, result: { question: '2:rule', outcome: 'right' } },
+    } as const
+    useAppStore.setState({ view: 'speaker', predict: false })
+    const speaker = fakeChannel()
+    const stop = startStageSync(speaker.channel)
+    const before = speaker.posted.length
+    speaker.receive({ type: 'stage', from: 'present', stage: said })
+    expect(useAppStore.getState().stagePredict).toEqual(said.predict)
+    expect(speaker.posted).toHaveLength(before)
+    stop()
+
+    // The stage, told another predict state by a speaker window, keeps its own.
+    useAppStore.setState({ view: 'present', predict: true, stagePredict: null })
+    const stage = fakeChannel()
+    const stop2 = startStageSync(stage.channel)
+    stage.receive({ type: 'stage', from: 'speaker', stage: { ...said, step: 4 } })
+    expect(useAppStore.getState()).toMatchObject({
+      step: 4,
+      predictAnswers: {},
+      stagePredict: null,
+    })
+    stop2()
+  })
+})

@@ -3,9 +3,12 @@
  * with BroadcastChannel messages (same origin, no server): a step, a fold opened or the screen
  * blanked in one is done in the other. The speaker window opens the same lesson itself, from its
  * own address; if the stage moves on to another lesson or request, the speaker follows it there.
+ * In predict mode the stage also tells the speaker window its answers (src/app/predict.ts
+ * stagePredictOf), so the teacher sees the question, its choices and, once answered, why.
  */
+import { stagePredictOf } from './predict.ts'
 import { openLesson } from './session.ts'
-import { useAppStore, type AppState, type StageView } from './store.ts'
+import { useAppStore, type AppState, type StagePredict, type StageView } from './store.ts'
 
 export const STAGE_CHANNEL = 'podpath-stage'
 
@@ -20,6 +23,8 @@ export interface SharedStage {
   step: number
   open: string[]
   blank: boolean
+  /** The stage's predict mode; the speaker window repeats what it was last told. */
+  predict: StagePredict | null
 }
 
 export type StageMessage =
@@ -43,6 +48,7 @@ export function sharedStage(s: AppState): SharedStage {
     step: s.step,
     open: [...s.openFolds].sort(),
     blank: s.blank,
+    predict: s.view === 'speaker' ? s.stagePredict : stagePredictOf(s),
   }
 }
 
@@ -59,7 +65,10 @@ export function sameTrace(a: SharedStage, b: SharedStage): boolean {
 }
 
 const sameSpot = (a: SharedStage, b: SharedStage) =>
-  a.step === b.step && a.blank === b.blank && a.open.join() === b.open.join()
+  a.step === b.step &&
+  a.blank === b.blank &&
+  a.open.join() === b.open.join() &&
+  JSON.stringify(a.predict) === JSON.stringify(b.predict)
 
 /** Which windows listen to which: the speaker to the stage, the stage to the speaker. */
 const PARTNER: Partial<Record<StageView, StageView>> = { present: 'speaker', speaker: 'present' }
@@ -90,7 +99,7 @@ export function startStageSync(
       // While its own trace is on its way it waits: it asks for the stage once it has it.
       if (s.view !== 'speaker' || s.status === 'loading') return
       const { lesson, traffic, step, connection, cni, proxy, seed } = m.stage
-      useAppStore.setState({ seed })
+      useAppStore.setState({ seed, stagePredict: null })
       void openLesson(lesson, {
         traffic,
         step,
@@ -107,6 +116,8 @@ export function startStageSync(
       openFolds: new Set(m.stage.open),
       blank: m.stage.blank,
       playing: false,
+      // Predict mode is the stage's: the speaker window shows it, never changes it.
+      ...(s.view === 'speaker' ? { stagePredict: m.stage.predict } : {}),
     })
     applying = false
   }

@@ -157,6 +157,19 @@ export interface ViewSlice {
   predictResult: PredictResult | null
   /** The choice the pointer or the focus is on, so the graph marks its box (a choice id). */
   predictPointing: string | null
+  /**
+   * In the speaker window: the projected stage's predict mode as it last said (src/app/
+   * stage-sync.ts), its answers and the result it shows; null while the stage is not predicting.
+   */
+  stagePredict: StagePredict | null
+}
+
+/** What the stage tells its speaker window of predict mode, for the trace both show. */
+export interface StagePredict {
+  /** The stage's answers in this visit, by question id (`N:kind`); null: shown, not answered. */
+  answers: Readonly<Record<string, string | null>>
+  /** The question whose result the stage shows at its step, and how it went. */
+  result: { question: string; outcome: PredictOutcome } | null
 }
 
 /** A question answered in this visit: the choice picked, or null when the answer was shown. */
@@ -294,6 +307,7 @@ const createViewSlice: StateCreator<AppState, [], [], ViewSlice> = (set) => ({
   predictAnswers: {},
   predictResult: null,
   predictPointing: null,
+  stagePredict: null,
 })
 
 const createStatusSlice: StateCreator<AppState, [], [], StatusSlice> = () => ({

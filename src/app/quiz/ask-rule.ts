@@ -4,11 +4,17 @@
  * other Services, KUBE-SVC's other endpoints, nginx's other locations), those are the
  * distractors. Where it shows a single deciding entry (a route, a neighbour, an fdb entry),
  * entries of the same table that the trace shows elsewhere are.
+ *
+ * Every distractor is a line of the same table in the same network namespace (src/app/quiz/
+ * netns.ts) as the step that reads it: a route of another node or Pod names devices and
+ * addresses this one does not have, so a learner could rule it out without knowing the answer.
+ * With too few such lines the question is not asked.
  */
 import { text } from '../../model/text.ts'
 import type { Lookup } from '../../model/trace.ts'
 import type { Ask, AskContext, Draft } from './context.ts'
 import { MAX_DISTRACTORS, MIN_DISTRACTORS } from './context.ts'
+import { linesInNetns, netnsOf } from './netns.ts'
 import { pickDistractors } from './seeded.ts'
 
 const ruleKey = (l: Pick<Lookup, 'table' | 'rule'>) => l.rule
@@ -53,15 +59,15 @@ export const askRuleMatch: Ask = (ctx) => {
     (l) => l.matched && lookups.some((o) => o.table === l.table && !o.matched),
   )
   if (!contested) return null
-  const elsewhere = ctx.trace.steps.flatMap((s) => s.lookups).filter((l) => !l.outer)
+  const ns = netnsOf(ctx.next.at, ctx.cluster)
   return draft(
     ctx,
     contested,
     [
       lookups.filter((l) => l.table === contested.table),
-      // The same table as another step prints it: the prompt names the table, so a line of
-      // another one would be no choice at all.
-      elsewhere.filter((l) => l.table === contested.table),
+      // The same table as another step in this namespace prints it: the prompt names the
+      // table, so a line of another one would be no choice at all.
+      linesInNetns(ctx.trace, ctx.cluster, ns, contested.table),
     ],
     text(
       `Which line of ${contested.table} matches at the next step?`,
@@ -74,16 +80,11 @@ export const askRuleMatch: Ask = (ctx) => {
 export const askDecidingEntry: Ask = (ctx) => {
   const right = ctx.next.lookups.find((l) => l.matched && DECIDING_TABLES.has(l.table))
   if (!right) return null
-  const elsewhere = ctx.trace.steps.flatMap((s) => s.lookups).filter((l) => l.table === right.table)
-  // Entries of the same namespace first: the same node, and the same Pod or none.
-  const sameNs = ctx.trace.steps
-    .filter((s) => s.at.node === ctx.next.at.node && s.at.pod === ctx.next.at.pod)
-    .flatMap((s) => s.lookups)
-    .filter((l) => l.table === right.table)
+  const ns = netnsOf(ctx.next.at, ctx.cluster)
   return draft(
     ctx,
     right,
-    [sameNs, elsewhere],
+    [linesInNetns(ctx.trace, ctx.cluster, ns, right.table)],
     text(
       `Which ${right.table} entry decides the next step?`,
       `下一步由 ${right.table} 的哪一条表项决定？`,

@@ -47,6 +47,16 @@ function box(at: Location, cluster: ClusterSummary): string {
   return `component ${at.component}`
 }
 
+/**
+ * The network namespace a step acts in: its Pod's own, unless the Pod shares its node's
+ * (hostNetwork) or there is no Pod; then its node's (null: outside every node).
+ */
+function netnsOf(at: Location, cluster: ClusterSummary): string | null {
+  const host = cluster.pods.some((p) => `${p.namespace}/${p.name}` === at.pod && p.hostNetwork)
+  if (at.pod && !host) return `pod ${at.pod}`
+  return at.node ? `node ${at.node}` : null
+}
+
 function digRecord(line: string): string {
   const f = line.trim().split(/\s+/)
   return `${f[3]} ${f.slice(4).join(' ')}`
@@ -141,6 +151,24 @@ describe('the predict quiz, generated from each built-in lesson', () => {
             for (const c of q.choices)
               if (c.value.kind === 'place')
                 expect([c.label.en, box(c.value.at, cluster)], q.id).not.toEqual([c.label.en, now])
+          }
+        })
+
+        it(`${trace.traffic}: "which rule?" offers only lines of that table in the namespace that reads it`, () => {
+          // A route of another node or Pod would be no choice at all: the learner tells it
+          // by its devices and addresses alone, without knowing which rule matches.
+          for (const q of buildQuiz(trace, cluster, { seed: 1 }).questions) {
+            if (q.kind !== 'rule') continue
+            const ns = netnsOf(trace.steps[q.reveals]!.at, cluster)
+            for (const c of q.choices) {
+              const v = c.value as Extract<ChoiceValue, { kind: 'rule' }>
+              const own = trace.steps.some(
+                (s) =>
+                  netnsOf(s.at, cluster) === ns &&
+                  s.lookups.some((l) => l.table === v.table && l.rule === v.rule),
+              )
+              expect([q.id, v.rule, own]).toEqual([q.id, v.rule, true])
+            }
           }
         })
 

@@ -2,6 +2,7 @@ import { useTranslation } from 'react-i18next'
 import { selectStep, selectTrace, useAppStore } from '../../app/store.ts'
 import type { Lookup } from '../../model/trace.ts'
 import { CheckIcon } from '../icons.tsx'
+import { RuleLines } from '../predict/RuleLines.tsx'
 import { FoldedLookups, Rule } from './Lookups.tsx'
 import { printCommand } from './table-command.ts'
 
@@ -86,6 +87,8 @@ export function TablesPanel() {
       <h2 id="tables-heading" className="panel-title">
         {t('tables.heading')}
       </h2>
+      {/* Predicting "which rule?": the next step's table, to pick the line in. */}
+      <RuleLines />
       {groups.length === 0 ? (
         <p className="panel-empty">{t('tables.none')}</p>
       ) : (

@@ -1,6 +1,6 @@
 import { useEffect, useRef } from 'react'
 import { useTranslation } from 'react-i18next'
-import { answerOf, answerQuestion, selectAsked, selectQuestion } from '../../app/predict.ts'
+import { answerOf, selectAsked, selectQuestion } from '../../app/predict.ts'
 import type { Question } from '../../app/quiz/question.ts'
 import {
   selectLang,
@@ -11,13 +11,11 @@ import {
 } from '../../app/store.ts'
 import type { Lang } from '../../model/text.ts'
 import { CheckIcon, CloseIcon } from '../icons.tsx'
+import { ChoiceButton } from './ChoiceButton.tsx'
 import { PredictScore } from './PredictButton.tsx'
+import { useRuleInDrawer } from './rule-in-drawer.ts'
+import { RULE_LINES_ID } from './RuleLines.tsx'
 import './predict.css'
-
-/** Choices are lettered, so a class can answer aloud ("B!"); the letter is not their name. */
-export const LETTERS = ['A', 'B', 'C', 'D', 'E', 'F']
-
-const point = (choice: string | null) => useAppStore.setState({ predictPointing: choice })
 
 /** The learner's answer (or the answer shown) and why, from the step's own narration and rules. */
 function Result({
@@ -99,7 +97,6 @@ function QuestionBox({
   const { t } = useTranslation()
   const answer = useAppStore((s) => answerOf(s, question))
   const asked = useAppStore(selectAsked)
-  const pointing = useAppStore((s) => s.predictPointing)
   const n = asked.indexOf(question) + 1
   const done = answer !== null
   return (
@@ -116,32 +113,42 @@ function QuestionBox({
         {question.kind === 'rule' && <> · {t('predict.ruleHint')}</>}
       </p>
       <div className="predict-choices">
-        {question.choices.map((c, i) => {
-          const isRight = done && c.id === question.answer
-          const isPicked = done && c.id === answer.choice
-          return (
-            <button
-              key={c.id}
-              type="button"
-              className={`predict-choice${isRight ? ' is-right' : ''}${isPicked && !isRight ? ' is-wrong' : ''}${pointing === c.id ? ' is-pointed' : ''}`}
-              disabled={done}
-              data-choice={c.id}
-              onClick={() => answerQuestion(c.id)}
-              onPointerEnter={() => point(c.id)}
-              onPointerLeave={() => point(null)}
-              onFocus={() => point(c.id)}
-              onBlur={() => point(null)}
-            >
-              <span className="predict-letter" aria-hidden="true">
-                {LETTERS[i]}
-              </span>
-              <span className="predict-choice-text">{c.label[lang]}</span>
-              {isRight && <CheckIcon />}
-            </button>
-          )
-        })}
+        {question.choices.map((c, i) => (
+          <ChoiceButton key={c.id} question={question} choice={c} index={i} lang={lang} />
+        ))}
       </div>
     </fieldset>
+  )
+}
+
+/**
+ * "Which rule matches?" with the drawer open beside it: the question's text here, its lines to
+ * pick in the drawer (RuleLines, the group named by the question), and a way there by keyboard.
+ */
+function RuleInDrawerBox({ question, lang }: { question: Question; lang: Lang }) {
+  const { t } = useTranslation()
+  const answer = useAppStore((s) => answerOf(s, question))
+  const asked = useAppStore(selectAsked)
+  const n = asked.indexOf(question) + 1
+  return (
+    <div className="predict-question kind-rule in-drawer" data-question={question.id}>
+      <p className="predict-prompt">{question.prompt[lang]}</p>
+      <p className="predict-meta">
+        {t('predict.questionOf', { n, count: asked.length })} · {t('predict.ruleHint')}
+      </p>
+      {answer === null && (
+        <p className="predict-in-drawer">
+          {t('predict.inDrawer')}{' '}
+          <button
+            type="button"
+            className="predict-to-lines"
+            onClick={() => showTop(document.getElementById(RULE_LINES_ID))}
+          >
+            {t('predict.toLines')}
+          </button>
+        </p>
+      )}
+    </div>
   )
 }
 
@@ -155,6 +162,7 @@ export function PredictPanel() {
   const lang = useAppStore(selectLang)
   const step = useAppStore(selectStep)
   const question = useAppStore(selectQuestion)
+  const inDrawer = useRuleInDrawer() !== null
   const asked = useAppStore(selectAsked)
   const result = useAppStore(selectPredictResult)
   const shownResult = result && result.at === step ? result : null
@@ -168,9 +176,11 @@ export function PredictPanel() {
     const seq = shownResult?.seq ?? last.seq
     const qid = question?.id ?? null
     if (shownResult && seq !== last.seq) showTop(resultRef.current)
-    else if (qid && qid !== last.question) showTop(questionRef.current)
+    // A rule picked in the drawer: the focus goes to its lines, the group named by the question.
+    else if (qid && qid !== last.question)
+      showTop(inDrawer ? document.getElementById(RULE_LINES_ID) : questionRef.current)
     seen.current = { seq, question: qid }
-  }, [shownResult, question])
+  }, [shownResult, question, inDrawer])
 
   const live = shownResult && about ? liveText(t, shownResult, about, lang) : ''
   const later = asked.some((q) => q.step > step)
@@ -190,7 +200,9 @@ export function PredictPanel() {
       </p>
       {/* A wrong answer's why comes under its question; a result that moved on, over the next. */}
       {resultBox && shownResult.outcome !== 'wrong' && resultBox}
-      {question ? (
+      {question && inDrawer ? (
+        <RuleInDrawerBox key={question.id} question={question} lang={lang} />
+      ) : question ? (
         <QuestionBox key={question.id} question={question} lang={lang} focusRef={questionRef} />
       ) : (
         !shownResult && (
@@ -206,13 +218,14 @@ export function PredictPanel() {
 }
 
 /**
- * Focuses an element of the panel with its top in view: the panel scrolls on its own beside the
- * graph (the page does not move); on a phone, where the page scrolls, the page brings it in.
+ * Focuses an element of the panel (or of the drawer) with its top in view: each scrolls on its
+ * own beside the graph (the page does not move); on a phone, where the page scrolls, the page
+ * brings it in.
  */
 function showTop(el: HTMLElement | null): void {
   if (!el) return
   el.focus({ preventScroll: true })
-  const panel = el.closest<HTMLElement>('.stage-predict')
+  const panel = el.closest<HTMLElement>('.stage-predict, .drawer-body')
   if (panel && panel.scrollHeight > panel.clientHeight)
     panel.scrollTop += el.getBoundingClientRect().top - panel.getBoundingClientRect().top - 4
   const r = el.getBoundingClientRect()

@@ -5,6 +5,7 @@ import { DrawerIcon } from '../icons.tsx'
 import { BoxPanel } from '../panels/BoxPanel.tsx'
 import { PacketInspector } from '../panels/PacketInspector.tsx'
 import { TablesPanel } from '../panels/TablesPanel.tsx'
+import { useRuleInDrawer } from '../predict/rule-in-drawer.ts'
 
 /**
  * Keeps the rule that decided the step in view inside the drawer (never the page): after the
@@ -47,14 +48,18 @@ export function Drawer() {
     setTab(inspecting ? 'box' : 'step')
   }
   const current = inspecting ? tab : 'step'
-  // The rule that decided the step; in a box, the first entry this step used.
+  const ruleQuestion = useRuleInDrawer()
+  // The rule that decided the step; in a box, the first entry this step used; a "which rule?"
+  // question's lines while it is open.
   useMatchedInView(
     body,
     !open
       ? null
-      : current === 'step'
-        ? '#drawer-step .table-line.matched'
-        : '#drawer-box .used-now',
+      : ruleQuestion
+        ? '#drawer-step .predict-lines-group'
+        : current === 'step'
+          ? '#drawer-step .table-line.matched'
+          : '#drawer-box .used-now',
   )
   return (
     <section className={open ? 'stage-drawer open' : 'stage-drawer'} aria-label={t('stage.drawer')}>

@@ -4,6 +4,7 @@ import { selectPredict, selectView, useAppStore } from '../../app/store.ts'
 import { GraphPanel } from '../graph/GraphPanel.tsx'
 import { PlaybackControls } from '../playback/PlaybackControls.tsx'
 import { PredictPanel } from '../predict/PredictPanel.tsx'
+import { SpeakerQuestion } from '../predict/SpeakerQuestion.tsx'
 import { Timeline } from '../playback/Timeline.tsx'
 import { Blank } from './Blank.tsx'
 import { Caption } from './Caption.tsx'
@@ -25,11 +26,13 @@ export function Stage() {
   const view = useAppStore(selectView)
   const parts = VIEWS[view]
   const predict = useAppStore(selectPredict) && parts.predict !== null
+  // The speaker window shows the stage's question while the stage predicts.
+  const speakerPredict = useAppStore((s) => view === 'speaker' && s.stagePredict !== null)
   const area = useRef<HTMLElement>(null)
   return (
     <section
       ref={area}
-      className={`stage view-${view} theme-${parts.theme}${predict ? ' predicting' : ''}`}
+      className={`stage view-${view} theme-${parts.theme}${predict ? ' predicting' : ''}${speakerPredict ? ' speaker-predicting' : ''}`}
       aria-label={t('stage.label')}
       data-view={view}
     >
@@ -44,6 +47,7 @@ export function Stage() {
       {parts.counter && parts.caption !== 'band' && <StepCounter />}
       <Caption />
       {predict && <PredictPanel />}
+      {speakerPredict && <SpeakerQuestion />}
       {parts.next && <NextStep />}
       {parts.drawer && <Drawer />}
       {parts.controls && (
