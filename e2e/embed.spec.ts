@@ -1,6 +1,7 @@
 import type { Page } from '@playwright/test'
 import { STEP_MS } from '../src/app/store.ts'
 import { LESSONS } from '../src/lessons/catalog.ts'
+import { askedIn } from './asked.ts'
 import { COURSE_ORIGIN, serveCoursePage, type CoursePage } from './course-page.ts'
 import { engineView } from './engine.ts'
 import { expect, test } from './fixtures.ts'
@@ -98,6 +99,55 @@ test.describe('a course page on another origin embeds a lesson and drives it by 
 
     // Every request stayed on this machine: the course page and PodPath, nothing else.
     expect([...hosts]).toEqual(['127.0.0.1'])
+  })
+
+  test('in predict mode, tells the page each first answer and the score', async ({ page }) => {
+    const { asked } = askedIn(LESSON)
+    const [q1, q2] = asked.filter((q) => q.step >= 3) as [(typeof asked)[0], (typeof asked)[0]]
+    const origin = encodeURIComponent(COURSE_ORIGIN)
+    await page.goto(
+      course.url(`/?lesson=${LESSON}&step=${q1.step}&lang=en&embed=1&predict=1&origin=${origin}`),
+    )
+    const app = page.frameLocator('#podpath')
+    await waitFor(page, 'ready')
+    let seen = (await got(page)).length
+    const group = (q: typeof q1) => app.getByRole('group', { name: q.prompt.en, exact: true })
+    const label = (q: typeof q1, right: boolean) =>
+      q.choices.find((c) => (c.id === q.answer) === right)!.label.en
+    await group(q1)
+      .getByRole('button', { name: label(q1, true), exact: true })
+      .click()
+    const first = (await waitFor(page, 'score', seen)).filter((g) => g.data.type !== 'step')
+    expect(first.map((g) => g.data)).toEqual([
+      {
+        podpath: 1,
+        type: 'quiz-answer',
+        lesson: LESSON,
+        question: `${trace.traffic}/${q1.step}:${q1.kind}`,
+        correct: true,
+      },
+      { podpath: 1, type: 'score', lesson: LESSON, right: 1, wrong: 0, total: asked.length },
+    ])
+    expect(first.every((g) => g.origin.startsWith('http://127.0.0.1:'))).toBe(true)
+    // A wrong answer, then the right one: only the first counts and is told.
+    await send(page, { podpath: 1, type: 'goto', step: q2.step })
+    await expect(group(q2)).toBeVisible()
+    seen = (await got(page)).length
+    await group(q2)
+      .getByRole('button', { name: label(q2, false), exact: true })
+      .click()
+    await expect(app.getByTestId('predict-result')).toContainText('Not quite.')
+    const second = (await waitFor(page, 'score', seen)).filter((g) => g.data.type !== 'step')
+    expect(second.map((g) => g.data)).toEqual([
+      {
+        podpath: 1,
+        type: 'quiz-answer',
+        lesson: LESSON,
+        question: `${trace.traffic}/${q2.step}:${q2.kind}`,
+        correct: false,
+      },
+      { podpath: 1, type: 'score', lesson: LESSON, right: 1, wrong: 1, total: asked.length },
+    ])
   })
 
   test('answers a malformed or unknown message with an error, and changes nothing', async ({

@@ -77,6 +77,7 @@ export const en = {
     embedField: 'Embed code for this view',
     embedOrigin:
       'Replace {{placeholder}} in origin= with your course page’s origin (scheme, host and port): PodPath obeys and answers that page’s messages only (docs/embed.md). The frame shows the graph, the caption and the step controls.',
+    embedQuestions: 'With questions (predict mode)',
     embedUnavailable: 'The link is being prepared… try again in a moment.',
     copied: 'Link copied: it opens this view, at this step.',
     copiedOwn:

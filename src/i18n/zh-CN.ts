@@ -71,6 +71,7 @@ export const zhCN: Resources = {
     embedField: '当前视图的嵌入代码',
     embedOrigin:
       '请把 origin= 中的 {{placeholder}} 换成你的课程页面的源（协议、主机和端口）：PodPath 只响应并回复该页面的消息（见 docs/embed.md）。框架中只显示图、说明和步骤控制。',
+    embedQuestions: '带问题（预测模式）',
     embedUnavailable: '链接正在生成……请稍后再试。',
     copied: '链接已复制：打开它就是当前视图和当前步骤。',
     copiedOwn:

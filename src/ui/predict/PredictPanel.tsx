@@ -112,8 +112,12 @@ function QuestionBox({
       <legend>{question.prompt[lang]}</legend>
       <p className="predict-meta">
         {t('predict.questionOf', { n, count: asked.length })}
-        {question.kind === 'where' && !done && <> · {t('predict.onGraph')}</>}
-        {question.kind === 'rule' && <> · {t('predict.ruleHint')}</>}
+        {question.kind === 'where' && !done && (
+          <span className="predict-hint"> · {t('predict.onGraph')}</span>
+        )}
+        {question.kind === 'rule' && (
+          <span className="predict-hint"> · {t('predict.ruleHint')}</span>
+        )}
       </p>
       <div className="predict-choices">
         {question.choices.map((c, i) => {

@@ -32,8 +32,9 @@ export interface ViewParts {
   /** `projector`: high contrast that survives a washed-out projector. */
   theme: 'default' | 'projector'
   /**
-   * Predict mode's questions: beside the graph (under it on a phone), large in a band over the
-   * caption for a class to answer aloud (presenter mode), or not at all (the speaker window).
+   * Predict mode's questions: beside the graph (under it on a phone or in a small frame), large
+   * in a band over the caption for a class to answer aloud (presenter mode), or not at all (the
+   * speaker window).
    */
   predict: 'panel' | 'large' | null
   /**
@@ -113,8 +114,8 @@ export const VIEWS: Record<StageView, ViewParts> = {
     tools: false,
     blanks: true,
     theme: 'default',
-    // No questions in a course page's frame yet: its layout has no room measured for them.
-    predict: null,
+    // Beside the graph in a wide frame, under it in a small one (stage.css, the embed view).
+    predict: 'panel',
     // Readable in an 800x500 frame: the camera frames the hop at 12 px text.
     graphTextPx: 12,
     graphTextFloorPx: 9,
