@@ -79,6 +79,15 @@ test.describe('the embed view', () => {
         await page.keyboard.press('ArrowLeft')
         await expect(page.getByTestId('packet')).toHaveAttribute('data-step', '5')
 
+        // Export, beside the step controls where the frame has room for it (800x500 and up).
+        const exportSvg = page.getByRole('button', { name: /^SVG/ })
+        if (size.width >= 800) {
+          expect(inWindow(await exportSvg.boundingBox(), page), 'export in the frame').toBe(true)
+          const saved = page.waitForEvent('download')
+          await exportSvg.click()
+          expect((await saved).suggestedFilename()).toBe(`${LESSON}-step-5.svg`)
+        } else await expect(exportSvg).toBeHidden()
+
         const text = await hopText(page)
         console.log(
           `embed ${size.width}x${size.height} ${lang}: graph text ${text.min.toFixed(1)}-${text.max.toFixed(1)} px (zoom ${text.zoom.toFixed(2)})`,

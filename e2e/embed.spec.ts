@@ -150,6 +150,61 @@ test.describe('a course page on another origin embeds a lesson and drives it by 
     ])
   })
 
+  test('export: the page gets the graph as SVG text and as a PNG data: URL of the view’s size', async ({
+    page,
+  }) => {
+    const origin = encodeURIComponent(COURSE_ORIGIN)
+    await page.goto(course.url(`/?lesson=${LESSON}&step=3&lang=en&embed=1&origin=${origin}`))
+    const app = page.frameLocator('#podpath')
+    await waitFor(page, 'ready')
+    await expect(app.locator('.react-flow__node').first()).toBeVisible()
+    let seen = (await got(page)).length
+    await send(page, { podpath: 1, type: 'export', format: 'svg' })
+    const [svg] = (await waitFor(page, 'export', seen)).filter((g) => g.data.type === 'export')
+    const view = await app.locator('.graph-canvas .react-flow').evaluate((e) => {
+      const r = e.getBoundingClientRect()
+      return { width: Math.round(r.width), height: Math.round(r.height) }
+    })
+    expect(svg!.data).toMatchObject({
+      podpath: 1,
+      type: 'export',
+      format: 'svg',
+      mime: 'image/svg+xml',
+      file: `${LESSON}-step-3.svg`,
+      ...view,
+    })
+    // It parses, and holds the packet and the labels of the boxes on screen.
+    const parsed = await page.evaluate((text) => {
+      const doc = new DOMParser().parseFromString(text, 'image/svg+xml')
+      return {
+        error: doc.querySelector('parsererror')?.textContent ?? null,
+        texts: [...doc.querySelectorAll('text')].map((t) => t.textContent),
+      }
+    }, svg!.data.data as string)
+    expect(parsed.error).toBeNull()
+    const packet = await app.getByTestId('packet').locator('.packet-token').innerText()
+    expect(parsed.texts).toContain(packet.trim())
+    for (const label of ['node-1', 'cni0', 'flannel.1']) expect(parsed.texts).toContain(label)
+
+    seen = (await got(page)).length
+    await send(page, { podpath: 1, type: 'export', format: 'png' })
+    const [png] = (await waitFor(page, 'export', seen)).filter((g) => g.data.type === 'export')
+    expect(png!.data).toMatchObject({ format: 'png', mime: 'image/png', ...view })
+    const url = png!.data.data as string
+    expect(url.startsWith('data:image/png;base64,')).toBe(true)
+    const bytes = Buffer.from(url.slice(url.indexOf(',') + 1), 'base64')
+    // The PNG signature, then IHDR's width and height (big-endian).
+    expect(bytes.subarray(1, 4).toString()).toBe('PNG')
+    expect({ width: bytes.readUInt32BE(16), height: bytes.readUInt32BE(20) }).toEqual(view)
+
+    // A format PodPath does not draw is an error, and draws nothing.
+    seen = (await got(page)).length
+    await send(page, { podpath: 1, type: 'export', format: 'gif' })
+    const refused = await waitFor(page, 'error', seen)
+    expect(refused.map((g) => g.data.type)).toEqual(['error'])
+    expect(refused[0]!.data.message).toContain('format must be one of svg, png')
+  })
+
   test('answers a malformed or unknown message with an error, and changes nothing', async ({
     page,
   }) => {

@@ -17,6 +17,8 @@ export interface ViewParts {
   drawer: boolean
   /** Play, step and the timeline. */
   controls: boolean
+  /** Export (SVG, PNG) beside the step controls, where no bar holds the Share menu's. */
+  export: boolean
   /** "Step 6 of 28" standing on its own (the controls say it where they are shown). */
   counter: boolean
   /** The step after this one, in words (for the teacher). */
@@ -56,6 +58,7 @@ export const VIEWS: Record<StageView, ViewParts> = {
     caption: 'side',
     drawer: true,
     controls: true,
+    export: false,
     counter: false,
     next: false,
     title: false,
@@ -73,6 +76,7 @@ export const VIEWS: Record<StageView, ViewParts> = {
     caption: 'band',
     drawer: false,
     controls: false,
+    export: false,
     counter: true,
     next: false,
     title: false,
@@ -90,6 +94,7 @@ export const VIEWS: Record<StageView, ViewParts> = {
     caption: 'full',
     drawer: true,
     controls: true,
+    export: false,
     counter: true,
     next: true,
     title: true,
@@ -107,6 +112,7 @@ export const VIEWS: Record<StageView, ViewParts> = {
     caption: 'band',
     drawer: false,
     controls: true,
+    export: true,
     counter: false,
     next: false,
     title: false,
