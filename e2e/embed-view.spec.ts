@@ -174,6 +174,59 @@ test.describe('the embed view', () => {
         expect(urls.filter((u) => !u.startsWith(`${APP_ORIGIN}/`))).toEqual([])
       })
 
+  for (const size of SIZES.slice(0, 2))
+    for (const lang of ['en', 'zh-CN'] as const)
+      test(`at ${size.width}x${size.height} in ${lang}: the frame says it is offline, compactly, clear of the controls`, async ({
+        page,
+        context,
+      }, info) => {
+        await page.setViewportSize(size)
+        await page.goto(`${APP_ORIGIN}/?lesson=${LESSON}&step=5&lang=${lang}&embed=1`)
+        await expect(page.getByTestId('packet')).toBeVisible()
+        // Saved in this browser (the service worker holds the app): the offline word says so.
+        await page.evaluate(() => navigator.serviceWorker.ready)
+        const status = page.getByRole('status', {
+          name: lang === 'en' ? 'PodPath status' : 'PodPath 状态',
+        })
+        await expect(status).toBeEmpty()
+        await context.setOffline(true)
+        const offline = status.locator('.status-offline')
+        await expect(offline).toHaveText(
+          lang === 'en'
+            ? 'Offline: working from this browser’s copy'
+            : '离线：使用本浏览器中的副本',
+        )
+        await expect(offline).toHaveAttribute(
+          'title',
+          lang === 'en'
+            ? 'You are offline. PodPath and every lesson keep working from the copy in this browser.'
+            : '你已离线。PodPath 和所有课程仍可通过本浏览器中保存的副本继续使用。',
+        )
+        // One line in the frame, clear of the step buttons and the caption; the page does not
+        // scroll, and the frame still steps.
+        const box = (await offline.boundingBox())!
+        expect(inWindow(box, page)).toBe(true)
+        expect(box.height).toBeLessThan(30)
+        const next = page.getByRole('button', { name: lang === 'en' ? 'Next step' : '下一步' })
+        for (const other of [next, page.locator('.stage-caption')]) {
+          const o = (await other.boundingBox())!
+          const apart =
+            o.x >= box.x + box.width ||
+            box.x >= o.x + o.width ||
+            o.y >= box.y + box.height ||
+            box.y >= o.y + o.height
+          expect(apart, 'status clear of the controls and the caption').toBe(true)
+        }
+        await next.click()
+        await expect(page.getByTestId('packet')).toHaveAttribute('data-step', '6')
+        await page.screenshot({
+          path: info.outputPath(`embed-offline-${size.width}x${size.height}-${lang}.png`),
+        })
+        expect(await seriousA11yViolations(page)).toEqual([])
+        await context.setOffline(false)
+        await expect(status).toBeEmpty()
+      })
+
   test('"Embed" copies the iframe for this lesson, step, language and switches', async ({
     page,
     context,

@@ -631,6 +631,12 @@ export const zhCN: Resources = {
     offline: '你已离线。PodPath 和所有课程仍可通过本浏览器中保存的副本继续使用。',
     offlineUnsaved: '你已离线，而 PodPath 还没有在本浏览器中保存完毕：尚未加载的部分要等网络恢复。',
     update: 'PodPath 有新版本可用。',
+    short: {
+      busy: '计算中…',
+      offline: '离线：使用本浏览器中的副本',
+      offlineUnsaved: '离线：PodPath 尚未完全保存',
+      update: '有新版本',
+    },
     reload: '重新加载',
     unreachable:
       '无法下载这部分内容：浏览器处于离线状态，且还没有保存它的副本。网络恢复后会自动打开。',
