@@ -217,8 +217,12 @@ function showTop(el: HTMLElement | null): void {
   if (!el) return
   el.focus({ preventScroll: true })
   const panel = el.closest<HTMLElement>('.stage-predict')
+  // A head that stays at the panel's top (the embed view's) covers what scrolls under it.
+  const head = panel?.querySelector<HTMLElement>('.predict-head')
+  const covered = head && getComputedStyle(head).position === 'sticky' ? head.offsetHeight : 0
   if (panel && panel.scrollHeight > panel.clientHeight)
-    panel.scrollTop += el.getBoundingClientRect().top - panel.getBoundingClientRect().top - 4
+    panel.scrollTop +=
+      el.getBoundingClientRect().top - panel.getBoundingClientRect().top - covered - 4
   const r = el.getBoundingClientRect()
   if (r.top < 0 || r.top > window.innerHeight - 80) el.scrollIntoView({ block: 'start' })
 }
