@@ -88,8 +88,15 @@ createRoot(document.getElementById('root')!).render(
 )
 
 // The course page that frames PodPath drives it by postMessage (docs/embed.md); it hears
-// `ready` once what the address opens is on screen.
-void opening.finally(() => startBridge({ embed: url.embed, origins: url.origins }))
+// `ready` once what the address opens is on screen. `export` draws the graph as the page's
+// Export does (loaded when first asked, not with the page).
+void opening.finally(() =>
+  startBridge({
+    embed: url.embed,
+    origins: url.origins,
+    exporter: (format) => import('./ui/export/view-export.ts').then((m) => m.exportView(format)),
+  }),
+)
 
 void opening
   .then(syncUrl)

@@ -7,7 +7,8 @@
  * questions and the timeline count the fold alike and a lesson's total does not change with it.
  *
  * Every answer goes through `recordAnswer`, the one place that writes it (this visit's answers,
- * the score in localStorage), so that events for an embedding page can hook in there.
+ * the score in localStorage); an embedding page hears each first answer and the score from the
+ * score store it writes (src/app/embed/bridge.ts, `quiz-answer` and `score`).
  */
 import { foldAt, type Fold } from './fold.ts'
 import { buildQuiz, unfoldedQuestions } from './quiz/quiz.ts'

@@ -77,6 +77,7 @@ export const en = {
     embedField: 'Embed code for this view',
     embedOrigin:
       'Replace {{placeholder}} in origin= with your course page’s origin (scheme, host and port): PodPath obeys and answers that page’s messages only (docs/embed.md). The frame shows the graph, the caption and the step controls.',
+    embedQuestions: 'With questions (predict mode)',
     embedUnavailable: 'The link is being prepared… try again in a moment.',
     copied: 'Link copied: it opens this view, at this step.',
     copiedOwn:
@@ -663,6 +664,13 @@ export const en = {
     offlineUnsaved:
       'You are offline, and PodPath has not finished saving itself in this browser: what was not loaded yet waits for the network.',
     update: 'A new version of PodPath is ready.',
+    /** In a course page's frame: the same, in a few words (the sentence is the title). */
+    short: {
+      busy: 'Working…',
+      offline: 'Offline: working from this browser’s copy',
+      offlineUnsaved: 'Offline: not all of PodPath is saved yet',
+      update: 'New version',
+    },
     reload: 'Reload',
     unreachable:
       'This could not be downloaded: the browser is offline and has no saved copy of it yet. It opens by itself when the network is back.',

@@ -71,6 +71,7 @@ export const zhCN: Resources = {
     embedField: '当前视图的嵌入代码',
     embedOrigin:
       '请把 origin= 中的 {{placeholder}} 换成你的课程页面的源（协议、主机和端口）：PodPath 只响应并回复该页面的消息（见 docs/embed.md）。框架中只显示图、说明和步骤控制。',
+    embedQuestions: '带问题（预测模式）',
     embedUnavailable: '链接正在生成……请稍后再试。',
     copied: '链接已复制：打开它就是当前视图和当前步骤。',
     copiedOwn:
@@ -643,6 +644,12 @@ export const zhCN: Resources = {
     offline: '你已离线。PodPath 和所有课程仍可通过本浏览器中保存的副本继续使用。',
     offlineUnsaved: '你已离线，而 PodPath 还没有在本浏览器中保存完毕：尚未加载的部分要等网络恢复。',
     update: 'PodPath 有新版本可用。',
+    short: {
+      busy: '计算中…',
+      offline: '离线：使用本浏览器中的副本',
+      offlineUnsaved: '离线：PodPath 尚未完全保存',
+      update: '有新版本',
+    },
     reload: '重新加载',
     unreachable:
       '无法下载这部分内容：浏览器处于离线状态，且还没有保存它的副本。网络恢复后会自动打开。',

@@ -79,7 +79,8 @@ export function App() {
         </div>
       )}
       <KeyHelp />
-      {chrome && <StatusBar />}
+      {/* A course page's frame says it too, compactly; presenter mode's screen is the class's. */}
+      {chrome ? <StatusBar /> : view === 'embed' && <StatusBar compact />}
     </div>
   )
 }

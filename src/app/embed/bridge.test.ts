@@ -3,7 +3,7 @@ import { createScoreStore } from '../score-store.ts'
 import { openLesson } from '../session.ts'
 import { useAppStore } from '../store.ts'
 import { createBridge, type Bridge } from './bridge.ts'
-import type { EmbedEvent } from './protocol.ts'
+import type { EmbedEvent, ExportedView, ExportFormat } from './protocol.ts'
 
 const COURSE = 'https://course.example'
 
@@ -206,6 +206,73 @@ describe('the embedding bridge', () => {
       { podpath: 1, type: 'score', lesson: 'mode2-flannel-vxlan', right: 1, wrong: 1, total: 4 },
     ])
     scores.reset()
+  })
+})
+
+describe('export, answered to its sender with the drawing', () => {
+  const scores = createScoreStore(null)
+  const drawn: ExportFormat[] = []
+  const view = (format: ExportFormat): ExportedView =>
+    format === 'svg'
+      ? { format, mime: 'image/svg+xml', data: '<svg/>', width: 640, height: 400, file: 'a.svg' }
+      : {
+          format,
+          mime: 'image/png',
+          data: 'data:image/png;base64,AA',
+          width: 640,
+          height: 400,
+          file: 'a.png',
+        }
+  const exporter = (format: ExportFormat) => {
+    drawn.push(format)
+    return Promise.resolve(view(format))
+  }
+
+  it('draws the view in the format asked, once per command', async () => {
+    await openLesson('mode2-flannel-vxlan')
+    const parent = recorder()
+    const bridge = createBridge({ origins: [COURSE], parent, trusts: () => true, scores, exporter })
+    const before = parent.got.length
+    bridge.receive({
+      origin: COURSE,
+      data: { podpath: 1, type: 'export', format: 'svg' },
+      source: parent,
+    })
+    bridge.receive({
+      origin: COURSE,
+      data: { podpath: 1, type: 'export', format: 'png' },
+      source: parent,
+    })
+    await settle()
+    expect(drawn).toEqual(['svg', 'png'])
+    expect(parent.got.slice(before)).toEqual([
+      { origin: COURSE, message: { podpath: 1, type: 'export', ...view('svg') } },
+      { origin: COURSE, message: { podpath: 1, type: 'export', ...view('png') } },
+    ])
+    bridge.stop()
+  })
+
+  it('answers with an error when there is nothing to draw, or no way to draw it', async () => {
+    await openLesson('mode2-flannel-vxlan')
+    const ask = { podpath: 1, type: 'export', format: 'png' }
+    for (const [draw, why] of [
+      [() => Promise.resolve(null), 'no graph is shown'],
+      [undefined, 'cannot draw'],
+    ] as const) {
+      const parent = recorder()
+      const bridge = createBridge({
+        origins: [COURSE],
+        parent,
+        trusts: () => true,
+        scores,
+        ...(draw ? { exporter: draw } : {}),
+      })
+      bridge.receive({ origin: COURSE, data: ask, source: parent })
+      await settle()
+      expect(parent.got.at(-1)!.message).toMatchObject({ type: 'error', request: ask })
+      expect((parent.got.at(-1)!.message as { message: string }).message).toContain(why)
+      bridge.stop()
+    }
   })
 })
 

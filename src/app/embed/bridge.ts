@@ -16,9 +16,17 @@ import {
   parseCommand,
   type Command,
   type EmbedEvent,
+  type ExportedView,
+  type ExportFormat,
   type Position,
   type StateFields,
 } from './protocol.ts'
+
+/**
+ * Draws the graph's view on screen (src/ui/export, passed in by main.tsx: the app layer does not
+ * read the page); null when no graph is shown.
+ */
+export type ViewExporter = (format: ExportFormat) => Promise<ExportedView | null>
 
 /** A window that can be posted to: the parent, the sender of a message. */
 export interface PostTarget {
@@ -33,6 +41,8 @@ export interface BridgeOptions {
   /** The windows whose messages count (the parent, the opener). */
   trusts: (source: unknown) => boolean
   scores?: ScoreStore
+  /** Answers `export`; without one, `export` is answered with an error. */
+  exporter?: ViewExporter
 }
 
 export interface Bridge {
@@ -76,6 +86,7 @@ function cannot(c: Command, s: AppState): string | null {
     case 'next':
     case 'prev':
     case 'play':
+    case 'export':
       return total === 0 ? `${c.type}: no trace is open` : null
     default:
       return null
@@ -83,7 +94,7 @@ function cannot(c: Command, s: AppState): string | null {
 }
 
 /** Does what a command asks; returns an event to answer its sender with, if any. */
-async function act(c: Command): Promise<EmbedEvent | null> {
+async function act(c: Command, exporter: ViewExporter | undefined): Promise<EmbedEvent | null> {
   const s = useAppStore.getState()
   switch (c.type) {
     // As the stage's keys step (src/app/stepping.ts): over a closed fold in one step.
@@ -124,6 +135,12 @@ async function act(c: Command): Promise<EmbedEvent | null> {
     }
     case 'getState':
       return event({ type: 'state', ...stateOf(s) })
+    case 'export': {
+      const view = exporter ? await exporter(c.format) : null
+      if (!exporter) return errorEvent('export: this page cannot draw its graph', c)
+      if (!view) return errorEvent('export: no graph is shown', c)
+      return event({ type: 'export', ...view })
+    }
     default: {
       const never: never = c
       return never
@@ -184,7 +201,7 @@ export function createBridge(opts: BridgeOptions): Bridge {
       if (!parsed.ok) return answer(errorEvent(parsed.message, data))
       const why = cannot(parsed.command, useAppStore.getState())
       if (why) return answer(errorEvent(why, data))
-      void act(parsed.command).then(
+      void act(parsed.command, opts.exporter).then(
         (reply) => reply && answer(reply),
         (err: unknown) => answer(errorEvent(`${parsed.command.type}: ${String(err)}`, data)),
       )
@@ -203,6 +220,7 @@ export function createBridge(opts: BridgeOptions): Bridge {
 export function startBridge(want: {
   embed: boolean
   origins: string[] | null
+  exporter?: ViewExporter
 }): (() => void) | null {
   const framed = window.parent !== window
   if (!framed && !want.embed && want.origins === null) return null
@@ -213,6 +231,7 @@ export function startBridge(want: {
     origins: want.origins ?? [],
     parent,
     trusts: (source) => source === parent,
+    exporter: want.exporter,
   })
   const onMessage = (e: MessageEvent) => bridge.receive(e)
   window.addEventListener('message', onMessage)

@@ -15,6 +15,8 @@ describe('the embedding protocol reads commands against their schema', () => {
       { podpath: 1, type: 'openScenario', yaml: 'kind: Cluster' },
       { podpath: 1, type: 'openScenario', yaml: 'kind: Cluster', name: 'mine.yaml' },
       { podpath: 1, type: 'getState' },
+      { podpath: 1, type: 'export', format: 'svg' },
+      { podpath: 1, type: 'export', format: 'png' },
     ]
     for (const m of good) expect(parseCommand(m)).toEqual({ ok: true, command: m })
     expect(new Set(good.map((m) => m.type))).toEqual(new Set(COMMAND_TYPES))
@@ -37,6 +39,13 @@ describe('the embedding protocol reads commands against their schema', () => {
     ['a scenario that is not text', { podpath: 1, type: 'openScenario', yaml: 1 }, 'yaml must be'],
     ['an empty file name', { podpath: 1, type: 'openScenario', yaml: '', name: '' }, 'name must'],
     ['an unknown field', { podpath: 1, type: 'next', by: 2 }, 'unknown field by'],
+    ['export without a format', { podpath: 1, type: 'export' }, 'format is missing'],
+    ['export as a JPEG', { podpath: 1, type: 'export', format: 'jpeg' }, 'format must be'],
+    [
+      'export with a size',
+      { podpath: 1, type: 'export', format: 'png', scale: 2 },
+      'unknown field',
+    ],
   ])('refuses %s, saying why', (_, data, why) => {
     const parsed = parseCommand(data)
     expect(parsed.ok).toBe(false)

@@ -24,6 +24,26 @@ export type Command =
   | { podpath: 1; type: 'setSpeed'; speed: Speed }
   | { podpath: 1; type: 'openScenario'; yaml: string; name?: string }
   | { podpath: 1; type: 'getState' }
+  | { podpath: 1; type: 'export'; format: ExportFormat }
+
+/** What `export` draws the graph's view as: an SVG document, or a PNG of the view's size. */
+export const EXPORT_FORMATS = ['svg', 'png'] as const
+export type ExportFormat = (typeof EXPORT_FORMATS)[number]
+
+/**
+ * The graph's view as it is on screen, drawn: `data` is the SVG document's text for `svg`, a
+ * `data:image/png;base64,` URL for `png` (a string either way, so that every message stays a
+ * plain object of strings and numbers); `width` and `height` are the view's, in CSS pixels
+ * (the PNG's own pixels: one per CSS pixel); `file` the name the app's Export saves it as.
+ */
+export interface ExportedView {
+  format: ExportFormat
+  mime: 'image/svg+xml' | 'image/png'
+  data: string
+  width: number
+  height: number
+  file: string
+}
 
 export type CommandType = Command['type']
 
@@ -60,6 +80,7 @@ export type EmbedEvent =
   | ({ podpath: 1; type: 'state' } & StateFields)
   | { podpath: 1; type: 'quiz-answer'; lesson: string; question: string; correct: boolean }
   | { podpath: 1; type: 'score'; lesson: string; right: number; wrong: number; total: number }
+  | ({ podpath: 1; type: 'export' } & ExportedView)
   | { podpath: 1; type: 'error'; message: string; request: unknown }
 
 type FieldCheck = (v: unknown) => boolean
@@ -68,6 +89,7 @@ const isStep: FieldCheck = (v) => Number.isSafeInteger(v) && (v as number) >= 0
 const isLang: FieldCheck = (v) => LANGS.includes(v as Lang)
 const isSpeed: FieldCheck = (v) => SPEEDS.includes(v as Speed)
 const isYaml: FieldCheck = (v) => typeof v === 'string' && v.length <= MAX_SOURCE_CHARS
+const isFormat: FieldCheck = (v) => EXPORT_FORMATS.includes(v as ExportFormat)
 const isName: FieldCheck = (v) => typeof v === 'string' && v.length > 0 && v.length <= 200
 
 interface Schema {
@@ -90,6 +112,9 @@ const SCHEMAS: Record<CommandType, Schema> = {
     optional: { name: { check: isName, says: 'a file name of 1 to 200 characters' } },
   },
   getState: { required: {} },
+  export: {
+    required: { format: { check: isFormat, says: `one of ${EXPORT_FORMATS.join(', ')}` } },
+  },
 }
 
 export const COMMAND_TYPES = Object.keys(SCHEMAS) as CommandType[]

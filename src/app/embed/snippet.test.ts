@@ -28,6 +28,15 @@ describe('the embed snippet', () => {
     expect(q.getAll('origin')).toEqual([ORIGIN_PLACEHOLDER])
   })
 
+  it('asks the questions in the frame when the author wants them, as predict=1', () => {
+    const on = embedAddress(PAGE, '?lesson=x&step=3', '', { questions: true })
+    expect(parseUrl(new URL(on).search)).toMatchObject({ predict: true, embed: true, step: 3 })
+    const off = embedAddress(PAGE, '?lesson=x&predict=1', '', { questions: false })
+    expect(parseUrl(new URL(off).search).predict).toBe(false)
+    // Not said: as the view on screen has it.
+    expect(new URL(embedAddress(PAGE, '?predict=1', '')).searchParams.get('predict')).toBe('1')
+  })
+
   it('keeps an own scenario in the fragment, which no server sees', () => {
     expect(embedAddress(PAGE, '?step=2&lang=en', '#s=abc')).toMatch(/\?step=2&.*#s=abc$/)
   })

@@ -20,10 +20,19 @@ const attr = (s: string) =>
  * The address of the embed view: `page` is the app's address without query or fragment,
  * `search` and `hash` the view's (url.ts formatUrl and formatHash); a view only a window of
  * its own can show (presenter mode, the speaker window) is the plain stage in a frame.
+ * `questions` turns predict mode on or off in the frame (left out: as the view has it).
  */
-export function embedAddress(page: string, search: string, hash: string): string {
+export function embedAddress(
+  page: string,
+  search: string,
+  hash: string,
+  opts: { questions?: boolean } = {},
+): string {
   const q = new URLSearchParams(search)
   for (const p of ['present', 'speaker', 'embed', 'origin', 'page']) q.delete(p)
+  // "With questions": predict mode in the frame, whose answers the page hears (docs/embed.md).
+  if (opts.questions !== undefined) q.delete('predict')
+  if (opts.questions) q.set('predict', '1')
   q.set('embed', '1')
   q.set('origin', ORIGIN_PLACEHOLDER)
   // URLSearchParams writes `:` and `/` escaped; an origin reads better as written.

@@ -1,17 +1,7 @@
 import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
-import { useAppStore } from '../../app/store.ts'
-import { toPng } from './png.ts'
-import { readView } from './view-shapes.ts'
-import { toSvg } from './svg.ts'
-
-/**
- * The graph's view on screen (React Flow's pane, as the stage's camera frames it: following the
- * packet or the whole cluster), or null when no graph is shown.
- */
-export function graphView(): HTMLElement | null {
-  return document.querySelector<HTMLElement>('.graph-canvas .react-flow')
-}
+import type { ExportFormat } from '../../app/embed/protocol.ts'
+import { drawView, fileName } from './view-export.ts'
 
 function save(blob: Blob, file: string) {
   const url = URL.createObjectURL(blob)
@@ -23,31 +13,24 @@ function save(blob: Blob, file: string) {
   setTimeout(() => URL.revokeObjectURL(url), 0)
 }
 
-/** The name a saved picture takes: the lesson (or the file), the step, and the camera. */
-function fileName(ext: string): string {
-  const s = useAppStore.getState()
-  const base = (s.lessonId ?? s.file?.replace(/\.ya?ml$/i, '') ?? 'podpath').replace(
-    /[^\w.-]+/g,
-    '-',
-  )
-  return `${base}-step-${s.step}${s.camera === 'whole' ? '-whole' : ''}.${ext}`
+/** Saves the view in a format; returns what to say (the file saved, or that there is no graph). */
+function useExport() {
+  const { t } = useTranslation()
+  const [said, setSaid] = useState('')
+  const run = async (format: ExportFormat) => {
+    const blob = await drawView(format)
+    if (!blob) return setSaid(t('export.nothing'))
+    const file = fileName(format)
+    save(blob, file)
+    setSaid(t('export.done', { file }))
+  }
+  return { said, run }
 }
 
 /** Export: the graph as it is shown, as an SVG with its text, or a PNG of the view's size. */
 export function ExportButtons() {
   const { t } = useTranslation()
-  const [said, setSaid] = useState('')
-  const run = async (kind: 'svg' | 'png') => {
-    const root = graphView()
-    if (!root) return setSaid(t('export.nothing'))
-    const label = root.closest('.graph-canvas')?.getAttribute('aria-label') ?? ''
-    const picture = readView(root, `${document.title} · ${label}`)
-    const file = fileName(kind)
-    const blob =
-      kind === 'svg' ? new Blob([toSvg(picture)], { type: 'image/svg+xml' }) : await toPng(picture)
-    save(blob, file)
-    setSaid(t('export.done', { file }))
-  }
+  const { said, run } = useExport()
   return (
     <div className="share-item" role="group" aria-label={t('export.menu')}>
       <p className="share-heading">{t('export.button')}</p>
@@ -62,6 +45,37 @@ export function ExportButtons() {
       <p role="status" className="share-said">
         {said}
       </p>
+    </div>
+  )
+}
+
+/**
+ * Export in a course page's frame (the embed view has no bar): two small buttons beside the
+ * step controls, named in full for a screen reader; what was saved is said to it alone.
+ */
+export function FrameExport() {
+  const { t } = useTranslation()
+  const { said, run } = useExport()
+  return (
+    <div className="frame-export" role="group" aria-label={t('export.menu')}>
+      <span className="frame-export-word" aria-hidden="true">
+        {t('export.button')}
+      </span>
+      {(['svg', 'png'] as const).map((f) => (
+        <button
+          key={f}
+          type="button"
+          className="frame-export-button"
+          aria-label={t(`export.${f}`)}
+          title={t(`export.${f}`)}
+          onClick={() => void run(f)}
+        >
+          {f.toUpperCase()}
+        </button>
+      ))}
+      <span className="visually-hidden" role="status">
+        {said}
+      </span>
     </div>
   )
 }

@@ -109,8 +109,12 @@ function QuestionBox({
       <legend>{question.prompt[lang]}</legend>
       <p className="predict-meta">
         {t('predict.questionOf', { n, count: asked.length })}
-        {question.kind === 'where' && !done && <> · {t('predict.onGraph')}</>}
-        {question.kind === 'rule' && <> · {t('predict.ruleHint')}</>}
+        {question.kind === 'where' && !done && (
+          <span className="predict-hint"> · {t('predict.onGraph')}</span>
+        )}
+        {question.kind === 'rule' && (
+          <span className="predict-hint"> · {t('predict.ruleHint')}</span>
+        )}
       </p>
       <div className="predict-choices">
         {question.choices.map((c, i) => (
@@ -226,8 +230,12 @@ function showTop(el: HTMLElement | null): void {
   if (!el) return
   el.focus({ preventScroll: true })
   const panel = el.closest<HTMLElement>('.stage-predict, .drawer-body')
+  // A head that stays at the panel's top (the embed view's) covers what scrolls under it.
+  const head = panel?.querySelector<HTMLElement>('.predict-head')
+  const covered = head && getComputedStyle(head).position === 'sticky' ? head.offsetHeight : 0
   if (panel && panel.scrollHeight > panel.clientHeight)
-    panel.scrollTop += el.getBoundingClientRect().top - panel.getBoundingClientRect().top - 4
+    panel.scrollTop +=
+      el.getBoundingClientRect().top - panel.getBoundingClientRect().top - covered - 4
   const r = el.getBoundingClientRect()
   if (r.top < 0 || r.top > window.innerHeight - 80) el.scrollIntoView({ block: 'start' })
 }

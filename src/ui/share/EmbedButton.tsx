@@ -7,35 +7,53 @@ import { copyText } from './copy-text.ts'
 import { currentLink } from './ShareButton.tsx'
 
 /** The iframe for the view on screen, or null while an own scenario's link is being made. */
-function currentSnippet(): string | null {
+function currentSnippet(questions: boolean): string | null {
   const { link } = currentLink()
   if (!link) return null
   const s = useAppStore.getState()
   const u = new URL(link)
   const lesson = LESSONS.find((l) => l.id === s.lessonId)
   const title = lesson?.title[s.lang] ?? s.file ?? 'PodPath'
-  return embedSnippet(embedAddress(`${u.origin}${u.pathname}`, u.search, u.hash), title, s.lang)
+  const address = embedAddress(`${u.origin}${u.pathname}`, u.search, u.hash, { questions })
+  return embedSnippet(address, title, s.lang)
 }
 
 /**
  * "Embed": the iframe that frames the view on screen (this lesson, request, step, language and
- * switches) in the embed view, copied, and shown with what its `origin=` is for.
+ * switches) in the embed view, copied, and shown with what its `origin=` is for. "With
+ * questions" frames it in predict mode (ticked when predicting): the course page then hears
+ * each answer and the score. Changing it after a copy copies the code again.
  */
 export function EmbedButton() {
   const { t } = useTranslation()
   const [said, setSaid] = useState<{ snippet: string; copied: boolean } | 'none' | 'unavailable'>(
     'none',
   )
-  const copy = async () => {
-    const snippet = currentSnippet()
+  const [questions, setQuestions] = useState(() => useAppStore.getState().predict)
+  const copy = async (withQuestions: boolean) => {
+    const snippet = currentSnippet(withQuestions)
     if (!snippet) return setSaid('unavailable')
     setSaid({ snippet, copied: await copyText(snippet) })
   }
   return (
     <div className="share-item">
-      <button type="button" className="share-button" onClick={() => void copy()}>
-        {t('share.embed')}
-      </button>
+      <div className="share-row">
+        <button type="button" className="share-button" onClick={() => void copy(questions)}>
+          {t('share.embed')}
+        </button>
+        <label className="share-check">
+          <input
+            type="checkbox"
+            checked={questions}
+            onChange={(e) => {
+              const on = e.currentTarget.checked
+              setQuestions(on)
+              if (typeof said === 'object') void copy(on)
+            }}
+          />
+          {t('share.embedQuestions')}
+        </label>
+      </div>
       <div role="status" className="share-said">
         {said === 'unavailable' && (
           <div className="share-note">

@@ -1,6 +1,7 @@
 import { useRef } from 'react'
 import { useTranslation } from 'react-i18next'
 import { selectPredict, selectView, useAppStore } from '../../app/store.ts'
+import { FrameExport } from '../export/ExportButton.tsx'
 import { GraphPanel } from '../graph/GraphPanel.tsx'
 import { PlaybackControls } from '../playback/PlaybackControls.tsx'
 import { PredictPanel } from '../predict/PredictPanel.tsx'
@@ -52,7 +53,14 @@ export function Stage() {
       {parts.drawer && <Drawer />}
       {parts.controls && (
         <div className="stage-controls">
-          <PlaybackControls />
+          {parts.export ? (
+            <div className="stage-controls-row">
+              <PlaybackControls />
+              <FrameExport />
+            </div>
+          ) : (
+            <PlaybackControls />
+          )}
           <Timeline />
         </div>
       )}

@@ -17,6 +17,8 @@ export interface ViewParts {
   drawer: boolean
   /** Play, step and the timeline. */
   controls: boolean
+  /** Export (SVG, PNG) beside the step controls, where no bar holds the Share menu's. */
+  export: boolean
   /** "Step 6 of 28" standing on its own (the controls say it where they are shown). */
   counter: boolean
   /** The step after this one, in words (for the teacher). */
@@ -32,8 +34,9 @@ export interface ViewParts {
   /** `projector`: high contrast that survives a washed-out projector. */
   theme: 'default' | 'projector'
   /**
-   * Predict mode's questions: beside the graph (under it on a phone), large in a band over the
-   * caption for a class to answer aloud (presenter mode), or not at all (the speaker window).
+   * Predict mode's questions: beside the graph (under it on a phone or in a small frame), large
+   * in a band over the caption for a class to answer aloud (presenter mode), or not at all (the
+   * speaker window).
    */
   predict: 'panel' | 'large' | null
   /**
@@ -55,6 +58,7 @@ export const VIEWS: Record<StageView, ViewParts> = {
     caption: 'side',
     drawer: true,
     controls: true,
+    export: false,
     counter: false,
     next: false,
     title: false,
@@ -72,6 +76,7 @@ export const VIEWS: Record<StageView, ViewParts> = {
     caption: 'band',
     drawer: false,
     controls: false,
+    export: false,
     counter: true,
     next: false,
     title: false,
@@ -89,6 +94,7 @@ export const VIEWS: Record<StageView, ViewParts> = {
     caption: 'full',
     drawer: true,
     controls: true,
+    export: false,
     counter: true,
     next: true,
     title: true,
@@ -106,6 +112,7 @@ export const VIEWS: Record<StageView, ViewParts> = {
     caption: 'band',
     drawer: false,
     controls: true,
+    export: true,
     counter: false,
     next: false,
     title: false,
@@ -113,8 +120,8 @@ export const VIEWS: Record<StageView, ViewParts> = {
     tools: false,
     blanks: true,
     theme: 'default',
-    // No questions in a course page's frame yet: its layout has no room measured for them.
-    predict: null,
+    // Beside the graph in a wide frame, under it in a small one (stage.css, the embed view).
+    predict: 'panel',
     // Readable in an 800x500 frame: the camera frames the hop at 12 px text.
     graphTextPx: 12,
     graphTextFloorPx: 9,

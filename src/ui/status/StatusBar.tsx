@@ -42,8 +42,10 @@ function NoticeText({ notice }: { notice: EngineNotice }) {
 /**
  * What the engine and the network are doing, in one polite live region at the foot of the
  * screen: a long run and its Cancel, a worker that was restarted, being offline, a new version.
+ * `compact` (a course page's frame, the embed view): short words in a small line at the frame's
+ * top left, over the graph's corner, clear of the caption and the step controls; the whole sentence is the title.
  */
-export function StatusBar() {
+export function StatusBar({ compact = false }: { compact?: boolean }) {
   const { t } = useTranslation()
   const busy = useAppStore(selectBusy)
   const longRun = useLongRun(busy)
@@ -60,11 +62,15 @@ export function StatusBar() {
   }, [notice])
 
   return (
-    <div className="status-bar" role="status" aria-label={t('status.label')}>
+    <div
+      className={compact ? 'status-bar compact' : 'status-bar'}
+      role="status"
+      aria-label={t('status.label')}
+    >
       {longRun && (
-        <p className="status-item status-busy">
+        <p className="status-item status-busy" title={compact ? t('status.busy') : undefined}>
           <span className="status-spinner" aria-hidden="true" />
-          <span>{t('status.busy')}</span>
+          <span>{compact ? t('status.short.busy') : t('status.busy')}</span>
           <button type="button" aria-label={t('status.cancelRun')} onClick={cancelRun}>
             {t('status.cancel')}
           </button>
@@ -83,13 +89,18 @@ export function StatusBar() {
         </p>
       )}
       {!online && (
-        <p className="status-item status-offline">
-          {offlineReady ? t('status.offline') : t('status.offlineUnsaved')}
+        <p
+          className="status-item status-offline"
+          title={compact ? t(offlineReady ? 'status.offline' : 'status.offlineUnsaved') : undefined}
+        >
+          {compact
+            ? t(offlineReady ? 'status.short.offline' : 'status.short.offlineUnsaved')
+            : t(offlineReady ? 'status.offline' : 'status.offlineUnsaved')}
         </p>
       )}
       {updateReady && (
-        <p className="status-item">
-          <span>{t('status.update')}</span>
+        <p className="status-item" title={compact ? t('status.update') : undefined}>
+          <span>{compact ? t('status.short.update') : t('status.update')}</span>
           <button type="button" onClick={() => void applyUpdate()}>
             {t('status.reload')}
           </button>
