@@ -50,7 +50,7 @@ export default defineConfig({
     react(),
     contentSecurityPolicy(),
     // sw.js: precaches every file the build wrote (the app, the engine's worker, every lesson's
-    // chunk), so that once opened PodPath works with no network. Registered by src/app/offline.ts.
+    // file), so that once opened PodPath works with no network. Registered by src/app/offline.ts.
     VitePWA({
       injectRegister: false,
       manifest: false,
