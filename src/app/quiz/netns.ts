@@ -20,9 +20,11 @@ export function linesInNetns(
   ns: string | null,
   table: string,
 ): Lookup[] {
-  return trace.steps
-    .filter((s) => netnsOf(s.at, cluster) === ns)
-    .flatMap((s) => s.lookups)
-    // A tunnel's outer packet passes rules the followed packet never meets (trace-format.md).
-    .filter((l) => l.table === table && !l.outer)
+  return (
+    trace.steps
+      .filter((s) => netnsOf(s.at, cluster) === ns)
+      .flatMap((s) => s.lookups)
+      // A tunnel's outer packet passes rules the followed packet never meets (trace-format.md).
+      .filter((l) => l.table === table && !l.outer)
+  )
 }
