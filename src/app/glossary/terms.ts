@@ -880,6 +880,19 @@ export const GLOSSARY: readonly GlossaryEntry[] = [
       source: PROXIER,
     },
     {
+      id: 'kube-svl',
+      term: text('KUBE-SVL chain', 'KUBE-SVL 链'),
+      match: {
+        en: re(w('KUBE-SVL(?:-[A-Z0-9]{16})?')),
+        'zh-CN': re(w('KUBE-SVL(?:-[A-Z0-9]{16})?')),
+      },
+      short: text(
+        "A Service's local-endpoints chain: like KUBE-SVC, but it lists only the endpoints on this node. kube-proxy writes it for a Service with externalTrafficPolicy or internalTrafficPolicy Local, and sends that policy's traffic there.",
+        'Service 的本地端点链：与 KUBE-SVC 相同，但只列出本节点上的端点。Service 的 externalTrafficPolicy 或 internalTrafficPolicy 为 Local 时，kube-proxy 写出这条链，并把受该策略约束的流量交给它。',
+      ),
+      source: PROXIER,
+    },
+    {
       id: 'kube-sep',
       term: text('KUBE-SEP chain', 'KUBE-SEP 链'),
       match: {

@@ -245,30 +245,53 @@ export function natIn(
   const addr = addressName(hit?.kind)
   const etpLocal = hit ? externalPolicyLocal(hit.svc) : false
   const fw = r.tested.some((l) => l.matched && l.table.includes('KUBE-FW-'))
+  // externalTrafficPolicy Local: KUBE-EXT sends what comes from outside the cluster to the
+  // Service's local-endpoints chain, KUBE-SVL (pkg/proxy/iptables/proxier.go, localPolicyChain);
+  // a Pod's own traffic, and the node's, still goes to KUBE-SVC. Name the chain the packet took.
+  const svl = r.tested.some((l) => l.matched && l.table.includes('KUBE-SVL-'))
+  const chain = svl ? 'KUBE-SVL' : 'KUBE-SVC'
+  const toSvl = {
+    en: "With externalTrafficPolicy Local, KUBE-EXT sends a packet from outside the cluster to KUBE-SVL, the chain of this node's own endpoints only, and does not mark it for masquerade: the client's address is kept.",
+    zh: 'externalTrafficPolicy 为 Local 时，KUBE-EXT 把来自集群外部的包交给 KUBE-SVL（只含本节点端点的链），且不打伪装标记：客户端的地址得以保留。',
+  }
   const how =
     hit?.kind === 'lb'
       ? {
-          en: ` kube-proxy captures a load-balancer IP on every node, so the packet is handled right here and never travels to the cloud load balancer: a short cut inside the cluster.${fw ? ' The Service has loadBalancerSourceRanges, so the rule goes to the KUBE-FW chain first, which lets this source through to KUBE-EXT.' : ''} ${etpLocal ? 'With externalTrafficPolicy Local, KUBE-EXT sends traffic from a Pod of the cluster on to KUBE-SVC unchanged (the same short cut), keeping its source.' : 'KUBE-EXT marks the packet for masquerade (externalTrafficPolicy Cluster: an endpoint may be on another node) and goes on to KUBE-SVC.'}`,
-          zh: `kube-proxy 在每个节点上都截获负载均衡器 IP，所以这个包就在这里处理，根本不会去往云上的负载均衡器：这是集群内部的一条捷径。${fw ? '这个 Service 设置了 loadBalancerSourceRanges，所以规则先进入 KUBE-FW 链，它放行了这个源地址，交给 KUBE-EXT。' : ''}${etpLocal ? 'externalTrafficPolicy 为 Local 时，KUBE-EXT 把来自集群内 Pod 的流量原样交给 KUBE-SVC（同样的捷径），保留其源地址。' : 'KUBE-EXT 给包打上伪装标记（externalTrafficPolicy 为 Cluster：端点可能在别的节点上），再进入 KUBE-SVC。'}`,
+          en: ` kube-proxy captures a load-balancer IP on every node, so the packet is handled right here and never travels to the cloud load balancer: a short cut inside the cluster.${fw ? ' The Service has loadBalancerSourceRanges, so the rule goes to the KUBE-FW chain first, which lets this source through to KUBE-EXT.' : ''} ${svl ? toSvl.en : etpLocal ? 'With externalTrafficPolicy Local, KUBE-EXT sends traffic from a Pod of the cluster on to KUBE-SVC unchanged (the same short cut), keeping its source.' : 'KUBE-EXT marks the packet for masquerade (externalTrafficPolicy Cluster: an endpoint may be on another node) and goes on to KUBE-SVC.'}`,
+          zh: `kube-proxy 在每个节点上都截获负载均衡器 IP，所以这个包就在这里处理，根本不会去往云上的负载均衡器：这是集群内部的一条捷径。${fw ? '这个 Service 设置了 loadBalancerSourceRanges，所以规则先进入 KUBE-FW 链，它放行了这个源地址，交给 KUBE-EXT。' : ''}${svl ? toSvl.zh : etpLocal ? 'externalTrafficPolicy 为 Local 时，KUBE-EXT 把来自集群内 Pod 的流量原样交给 KUBE-SVC（同样的捷径），保留其源地址。' : 'KUBE-EXT 给包打上伪装标记（externalTrafficPolicy 为 Cluster：端点可能在别的节点上），再进入 KUBE-SVC。'}`,
         }
       : hit?.kind === 'nodePort'
-        ? {
-            en: " The last rule of KUBE-SERVICES sends packets for the node's own addresses to KUBE-NODEPORTS, which matches the port and jumps to KUBE-EXT, then KUBE-SVC.",
-            zh: 'KUBE-SERVICES 的最后一条规则把发往节点自身地址的包交给 KUBE-NODEPORTS，它匹配端口后跳转到 KUBE-EXT，再到 KUBE-SVC。',
-          }
-        : hit?.kind === 'external'
+        ? svl
           ? {
-              en: etpLocal
-                ? ' The rule jumps to KUBE-EXT; with externalTrafficPolicy Local, traffic from a Pod of the cluster goes on to KUBE-SVC unchanged, keeping its source.'
-                : ' The rule jumps to KUBE-EXT, which marks the packet for masquerade (externalTrafficPolicy Cluster) and goes on to KUBE-SVC.',
-              zh: etpLocal
-                ? '规则跳转到 KUBE-EXT；externalTrafficPolicy 为 Local 时，来自集群内 Pod 的流量原样进入 KUBE-SVC，保留其源地址。'
-                : '规则跳转到 KUBE-EXT，它给包打上伪装标记（externalTrafficPolicy 为 Cluster），再进入 KUBE-SVC。',
+              en: ` The last rule of KUBE-SERVICES sends packets for the node's own addresses to KUBE-NODEPORTS, which matches the port and jumps to KUBE-EXT. ${toSvl.en}`,
+              zh: `KUBE-SERVICES 的最后一条规则把发往节点自身地址的包交给 KUBE-NODEPORTS，它匹配端口后跳转到 KUBE-EXT。${toSvl.zh}`,
             }
           : {
-              en: " It jumps to the Service's KUBE-SVC chain.",
-              zh: '规则跳转到该 Service 的 KUBE-SVC 链。',
+              en: " The last rule of KUBE-SERVICES sends packets for the node's own addresses to KUBE-NODEPORTS, which matches the port and jumps to KUBE-EXT, then KUBE-SVC.",
+              zh: 'KUBE-SERVICES 的最后一条规则把发往节点自身地址的包交给 KUBE-NODEPORTS，它匹配端口后跳转到 KUBE-EXT，再到 KUBE-SVC。',
             }
+        : hit?.kind === 'external'
+          ? {
+              en: svl
+                ? ` The rule jumps to KUBE-EXT. ${toSvl.en}`
+                : etpLocal
+                  ? ' The rule jumps to KUBE-EXT; with externalTrafficPolicy Local, traffic from a Pod of the cluster goes on to KUBE-SVC unchanged, keeping its source.'
+                  : ' The rule jumps to KUBE-EXT, which marks the packet for masquerade (externalTrafficPolicy Cluster) and goes on to KUBE-SVC.',
+              zh: svl
+                ? `规则跳转到 KUBE-EXT。${toSvl.zh}`
+                : etpLocal
+                  ? '规则跳转到 KUBE-EXT；externalTrafficPolicy 为 Local 时，来自集群内 Pod 的流量原样进入 KUBE-SVC，保留其源地址。'
+                  : '规则跳转到 KUBE-EXT，它给包打上伪装标记（externalTrafficPolicy 为 Cluster），再进入 KUBE-SVC。',
+            }
+          : svl
+            ? {
+                en: " With internalTrafficPolicy Local, it jumps to the Service's KUBE-SVL chain, which lists only this node's endpoints.",
+                zh: 'internalTrafficPolicy 为 Local，规则跳转到该 Service 的 KUBE-SVL 链，其中只有本节点上的端点。',
+              }
+            : {
+                en: " It jumps to the Service's KUBE-SVC chain.",
+                zh: '规则跳转到该 Service 的 KUBE-SVC 链。',
+              }
   const left = hit
     ? hit.port.endpoints.filter((e) => !e.ready && !(fallback && e.serving && e.terminating))
     : []
@@ -281,17 +304,17 @@ export function natIn(
   const remembered = r.tested.some((l) => l.matched && l.rule.includes('--rcheck'))
   const pickText = remembered
     ? {
-        en: ` KUBE-SVC begins with the sessionAffinity checks: the recent list of one KUBE-SEP chain already holds ${before.src}, set by an earlier connection of this client within the timeout, so the client goes back to that same endpoint and the random rules are never reached.`,
-        zh: `KUBE-SVC 最前面是 sessionAffinity 的检查规则：某个 KUBE-SEP 链的 recent 列表里已经有 ${before.src}（由这个客户端在超时之内的一次早先连接记下），所以客户端被送回同一个端点，随机选择的规则根本不会被执行。`,
+        en: ` ${chain} begins with the sessionAffinity checks: the recent list of one KUBE-SEP chain already holds ${before.src}, set by an earlier connection of this client within the timeout, so the client goes back to that same endpoint and the random rules are never reached.`,
+        zh: `${chain} 最前面是 sessionAffinity 的检查规则：某个 KUBE-SEP 链的 recent 列表里已经有 ${before.src}（由这个客户端在超时之内的一次早先连接记下），所以客户端被送回同一个端点，随机选择的规则根本不会被执行。`,
       }
     : n === 1
       ? {
-          en: ' KUBE-SVC has a single endpoint, so it jumps to it without a statistic match.',
-          zh: 'KUBE-SVC 只有一个端点，所以不用 statistic 匹配，直接跳转过去。',
+          en: ` ${chain} has a single endpoint, so it jumps to it without a statistic match.`,
+          zh: `${chain} 只有一个端点，所以不用 statistic 匹配，直接跳转过去。`,
         }
       : {
-          en: ` KUBE-SVC picks one of ${n} endpoints at random with the statistic match (probability 1/${n}, then 1/${n - 1}, ...).`,
-          zh: `KUBE-SVC 用 statistic 匹配从 ${n} 个端点中随机选一个（概率依次为 1/${n}、1/${n - 1}……）。`,
+          en: ` ${chain} picks one of ${n} endpoints at random with the statistic match (probability 1/${n}, then 1/${n - 1}, ...).`,
+          zh: `${chain} 用 statistic 匹配从 ${n} 个端点中随机选一个（概率依次为 1/${n}、1/${n - 1}……）。`,
         }
   const fb = fallback
     ? {
