@@ -34,7 +34,9 @@ function reached(t: Trace): string {
   if (!e) return 'reached no socket'
   const who = e.pod
     ? `${e.pod} (${e.container ? `container ${e.container} ` : ''}on ${e.node})`
-    : `node ${e.node}`
+    : e.node
+      ? `node ${e.node}`
+      : 'a host outside the cluster'
   return `reached ${who} at ${e.ip}:${e.port}`
 }
 

@@ -296,6 +296,7 @@ export const en = {
     error: 'Could not run',
     endpoint: 'reached {{pod}} at {{ip}}:{{port}}',
     endpointNoPod: 'reached node {{node}} at {{ip}}:{{port}}',
+    endpointOutside: 'reached {{ip}}:{{port}}, a host on the Internet',
     dialled: '(the client dialled {{ip}}:{{port}})',
   },
   steps: {

@@ -285,6 +285,7 @@ export const zhCN: Resources = {
     error: '无法运行',
     endpoint: '到达 {{pod}}，地址 {{ip}}:{{port}}',
     endpointNoPod: '到达节点 {{node}}，地址 {{ip}}:{{port}}',
+    endpointOutside: '到达互联网上的主机 {{ip}}:{{port}}',
     dialled: '（客户端连接的是 {{ip}}:{{port}}）',
   },
   steps: {

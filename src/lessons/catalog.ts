@@ -181,6 +181,18 @@ export const LESSONS: LessonMeta[] = [
     ),
   },
   {
+    id: 'mode2-egress-flannel',
+    file: 'mode2-egress-flannel.yaml',
+    mode: 2,
+    section: '2.2',
+    teaches: ['dns'],
+    title: text('A Pod calls the Internet: flannel masquerades', 'Pod 访问互联网：flannel 做伪装'),
+    summary: text(
+      "CoreDNS forwards the name upstream; FLANNEL-POSTRTG rewrites the Pod's source to the node's address on the way out, and conntrack undoes it on the reply.",
+      'CoreDNS 把名字转发给上游；FLANNEL-POSTRTG 在出站时把 Pod 的源地址改成节点的地址，应答回来时由 conntrack 还原。',
+    ),
+  },
+  {
     id: 'mode2-calico-ipip',
     file: 'mode2-calico-ipip.yaml',
     mode: 2,

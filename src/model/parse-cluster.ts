@@ -8,7 +8,7 @@ import type {
   KubeProxyMode,
   NodeDecl,
 } from './scenario.ts'
-import { parseCidr, parseIp, type Cidr } from './ipv4.ts'
+import { cidrContains, formatIp, parseCidr, parseIp, type Cidr } from './ipv4.ts'
 import { text } from './text.ts'
 import { DNS_SUBDOMAIN } from './k8s-names.ts'
 import { noCniAnnotations } from './parse-node-annotations.ts'
@@ -58,9 +58,12 @@ export function defaultCluster(file: string): ClusterDecl {
       port: null,
       blockSize: null,
       instanceType: null,
+      ipMasq: true,
     },
     kubeProxy: { mode: 'iptables', scheduler: 'rr', masqueradeAll: false, portRange: null },
     cloud: 'none',
+    upstreamDNS: null,
+    externalHosts: [],
     where: { file, line: 1, col: 1, object: 'Cluster/cluster' },
   }
 }
@@ -207,7 +210,9 @@ export function readClusterDoc(r: ObjReader, base: ClusterDecl, nodes: NodeDecl[
     c.cni.port = cni.int('port', 1, 65535) ?? c.cni.port
     c.cni.blockSize = cni.int('blockSize', 20, 32) ?? c.cni.blockSize
     c.cni.instanceType = cni.str('instanceType') ?? c.cni.instanceType
+    c.cni.ipMasq = cni.bool('ipMasq') ?? c.cni.ipMasq
   }
+  readEgress(spec, c)
 
   const kp = spec.obj('kubeProxy')
   if (kp) readKubeProxy(kp, c)
@@ -228,6 +233,64 @@ export function readClusterDoc(r: ObjReader, base: ClusterDecl, nodes: NodeDecl[
     })
   }
   return c
+}
+
+/**
+ * What lies outside the cluster: the upstream nameserver of the nodes' resolv.conf and the
+ * Internet's hosts. A host's address must be outside the cluster's own ranges, as the public
+ * address of a server on the Internet is.
+ */
+function readEgress(spec: ObjReader, c: ClusterDecl): void {
+  c.upstreamDNS = readIp(spec, 'upstreamDNS') ?? c.upstreamDNS
+  for (const h of spec.list('externalHosts')) {
+    const raw = h.str('name', true)
+    const ip = readIp(h, 'ip')
+    if (h.has('name') && !h.has('ip'))
+      h.report([], text('required field "ip" is missing', '缺少必填字段 “ip”'), 'error', 'file')
+    if (raw === null || ip === null) continue
+    const name = raw.toLowerCase().replace(/\.$/, '')
+    if (!DNS_SUBDOMAIN.test(name)) {
+      h.report(
+        ['name'],
+        text(
+          `"${raw}" is not a DNS name (labels of letters, digits and "-", separated by dots)`,
+          `“${raw}” 不是 DNS 名字（由字母、数字和 “-” 组成、以点分隔的标签）`,
+        ),
+      )
+      continue
+    }
+    const inside = cidrContains(c.clusterCIDR, ip)
+      ? { en: 'the Pod range (clusterCIDR)', zh: ' Pod 地址段（clusterCIDR）' }
+      : cidrContains(c.serviceCIDR, ip)
+        ? { en: 'the Service range (serviceCIDR)', zh: ' Service 地址段（serviceCIDR）' }
+        : null
+    if (inside) {
+      h.report(
+        ['ip'],
+        text(
+          `${formatIp(ip)} is inside ${inside.en}: a host on the Internet needs an address outside the cluster`,
+          `${formatIp(ip)} 位于集群的${inside.zh}之内：互联网上的主机需要一个集群之外的地址`,
+        ),
+      )
+      continue
+    }
+    if (c.externalHosts.some((x) => x.name === name)) {
+      h.report(
+        ['name'],
+        text(`external host "${name}" is given twice`, `外部主机 “${name}” 出现了两次`),
+      )
+      continue
+    }
+    c.externalHosts.push({ name, ip, where: h.where() })
+  }
+  if (c.externalHosts.length > 0 && c.upstreamDNS === null)
+    spec.report(
+      ['externalHosts'],
+      text(
+        "externalHosts need spec.upstreamDNS: CoreDNS forwards names outside the cluster to the nameserver of the node's /etc/resolv.conf, and that address is what upstreamDNS says",
+        'externalHosts 需要 spec.upstreamDNS：CoreDNS 把集群之外的名字转发给节点 /etc/resolv.conf 中的 nameserver，upstreamDNS 就是那个地址',
+      ),
+    )
 }
 
 /** `Cluster.spec.kubeProxy` and a real KubeProxyConfiguration share these fields. */

@@ -34,6 +34,11 @@ export interface CniSpec {
   blockSize: number | null
   /** AWS VPC CNI: EC2 instance type, which fixes ENIs and IPs per ENI. */
   instanceType: string | null
+  /**
+   * flannel and canal: flanneld's `--ip-masq` (kube-flannel.yml passes it, so true unless the
+   * scenario says otherwise): masquerade what Pods send outside the Pod network.
+   */
+  ipMasq: boolean
 }
 
 export type KubeProxyMode = 'userspace' | 'iptables' | 'ipvs' | 'nftables'
@@ -161,6 +166,21 @@ export interface ClusterDecl {
   cni: CniSpec
   kubeProxy: KubeProxySpec
   cloud: CloudProvider
+  /**
+   * The nameserver in the nodes' /etc/resolv.conf, which CoreDNS forwards names outside the
+   * cluster zone to (`forward . /etc/resolv.conf`); null when the scenario gives none.
+   */
+  upstreamDNS: number | null
+  /** Hosts on the Internet and their public A records (a Traffic to one is an egress request). */
+  externalHosts: ExternalHostDecl[]
+  where: Where
+}
+
+/** A host outside the cluster, as the public DNS answers for it. */
+export interface ExternalHostDecl {
+  /** Its DNS name, lower case, without a trailing dot. */
+  name: string
+  ip: number
   where: Where
 }
 

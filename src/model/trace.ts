@@ -153,6 +153,7 @@ export interface TraceEndpoint {
   /** `namespace/name`, or null for a socket of the node itself. */
   pod: string | null
   container: string | null
+  /** The node of the socket; empty for a host outside the cluster (an egress request). */
   node: string
   /** The destination address and port as the accepting socket sees them. */
   ip: string

@@ -3,11 +3,12 @@
  * IP:port), resolved against the built cluster. Failures carry a reason in both languages.
  */
 import { cidrContains, formatIp, parseIp } from '../model/ipv4.ts'
-import type { TrafficDecl } from '../model/scenario.ts'
+import type { ExternalHostDecl, TrafficDecl } from '../model/scenario.ts'
 import { text, type Text } from '../model/text.ts'
 import type { Cluster, BuiltPod } from './cluster.ts'
 import { publicName, type PublicName } from './ingress/public-dns.ts'
 import { parseTo } from './traffic-to.ts'
+import { externalHostByName } from './dns/coredns.ts'
 
 export interface Target {
   scheme: 'http' | 'https' | null
@@ -22,6 +23,8 @@ export interface Target {
   viaDns: boolean
   /** A public name a client outside the cluster resolves first (through the public DNS). */
   publicDns?: PublicName
+  /** A host on the Internet (Cluster `externalHosts`): the Traffic is an egress request. */
+  outside?: ExternalHostDecl
 }
 
 /** The sending end: a container of a Pod, a process on a node, or a client outside the cluster. */
@@ -114,7 +117,11 @@ export function resolveTarget(
   const ip = parseIp(p.host)
   if (ip !== null) {
     const pod = cluster.pods.find((x) => x.ip === ip && !x.hostNetwork) ?? null
-    return { ok: true, value: { ...base, ip: formatIp(ip), pod, viaDns: false } }
+    const outside = cluster.decl.externalHosts.find((h) => h.ip === ip)
+    return {
+      ok: true,
+      value: { ...base, ip: formatIp(ip), pod, viaDns: false, ...(outside && { outside }) },
+    }
   }
   // A client on the Internet resolves public names: those an Ingress or a Gateway serves.
   let unpublished: Text | null = null
@@ -150,6 +157,17 @@ export function resolveTarget(
     const pod = cluster.podByKey.get(`${ns ?? fromNamespace ?? 'default'}/${name}`)
     if (pod) return { ok: true, value: { ...base, ip: formatIp(pod.ip), pod, viaDns: false } }
   }
+  // A host on the Internet: a Pod asks CoreDNS, which forwards it upstream; a node's own
+  // resolver asks the upstream nameserver itself, so it is given the address directly.
+  const outside = external ? null : externalHostByName(cluster, p.host)
+  if (outside)
+    return {
+      ok: true,
+      value:
+        fromNamespace !== null
+          ? { ...base, ip: '', pod: null, viaDns: true, outside }
+          : { ...base, ip: formatIp(outside.ip), pod: null, viaDns: false, outside },
+    }
   if (unpublished) return { ok: false, reason: unpublished }
   return {
     ok: false,

@@ -198,7 +198,7 @@ function traceOne(cluster: Cluster, traffic: TrafficDecl, seed: number, walk: Wa
       const ip = parseIp(dns.address)
       target.ip = dns.address
       target.pod = cluster.pods.find((p) => p.ip === ip && !p.hostNetwork) ?? null
-      dnsAddress = true
+      dnsAddress = !target.outside
     }
     walker.startPhase('request', true)
   }
@@ -258,21 +258,30 @@ function traceOne(cluster: Cluster, traffic: TrafficDecl, seed: number, walk: Wa
               en: `, the address the DNS answer gave for "${target.host}": a headless Service has no ClusterIP, so the client connects straight to a Pod${target.pod ? ` (${target.pod.namespace}/${target.pod.name})` : ''} and no rule of kube-proxy's will translate it`,
               zh: `，即 DNS 应答为 “${target.host}” 给出的地址：Headless Service 没有 ClusterIP，所以客户端直接连接 Pod${target.pod ? `（${target.pod.namespace}/${target.pod.name}）` : ''}，kube-proxy 不会有任何规则去转换它`,
             }
-          : target.pod && target.host !== target.ip
+          : target.outside
             ? {
-                en: ` (PodPath put Pod ${target.pod.namespace}/${target.pod.name}'s IP here directly; name lookups come with DNS)`,
-                zh: `（这里由 PodPath 直接填入 Pod ${target.pod.namespace}/${target.pod.name} 的 IP；名字解析见 DNS 部分）`,
+                en: source.pod
+                  ? `, the address CoreDNS brought back from upstream for "${target.host}": a host on the Internet, outside every range of the cluster, so no Service rule will translate it`
+                  : `, the public address of "${target.host}" (a node's own resolver asks the upstream nameserver itself, so PodPath puts the address here directly)`,
+                zh: source.pod
+                  ? `，即 CoreDNS 从上游为 “${target.host}” 取回的地址：互联网上的一台主机，不在集群的任何地址段之内，所以不会有任何 Service 规则去转换它`
+                  : `，即 “${target.host}” 的公网地址（节点自己的解析器直接询问上游 nameserver，所以这里由 PodPath 直接填入地址）`,
               }
-            : !target.pod && target.host !== target.ip && target.host !== 'localhost'
+            : target.pod && target.host !== target.ip
               ? {
-                  en: source.pod
-                    ? `, the ClusterIP the DNS answer gave for "${target.host}"`
-                    : `, the ClusterIP of Service "${target.host}" (a node's own resolver does not use the cluster DNS, so PodPath puts the address here directly)`,
-                  zh: source.pod
-                    ? `，即 DNS 应答为 “${target.host}” 给出的 ClusterIP`
-                    : `，即 Service “${target.host}” 的 ClusterIP（节点自己的解析器不使用集群 DNS，所以这里由 PodPath 直接填入地址）`,
+                  en: ` (PodPath put Pod ${target.pod.namespace}/${target.pod.name}'s IP here directly; name lookups come with DNS)`,
+                  zh: `（这里由 PodPath 直接填入 Pod ${target.pod.namespace}/${target.pod.name} 的 IP；名字解析见 DNS 部分）`,
                 }
-              : { en: '', zh: '' }
+              : !target.pod && target.host !== target.ip && target.host !== 'localhost'
+                ? {
+                    en: source.pod
+                      ? `, the ClusterIP the DNS answer gave for "${target.host}"`
+                      : `, the ClusterIP of Service "${target.host}" (a node's own resolver does not use the cluster DNS, so PodPath puts the address here directly)`,
+                    zh: source.pod
+                      ? `，即 DNS 应答为 “${target.host}” 给出的 ClusterIP`
+                      : `，即 Service “${target.host}” 的 ClusterIP（节点自己的解析器不使用集群 DNS，所以这里由 PodPath 直接填入地址）`,
+                  }
+                : { en: '', zh: '' }
   const sendExplain: Text = source.external
     ? text(
         `A client outside the cluster, at ${source.external}, sends ${traffic.protocol.toUpperCase()} to ${target.ip}:${target.port}${viaName.en} from source port ${srcPort}, with TTL ${DEFAULT_TTL}. ${lbOf ? 'That address belongs to no node: the cloud load balancer answers on it and chooses a node.' : "From outside, only the nodes' own addresses are reachable: a NodePort opens the same port on every one of them."}${app?.tls ? ` The request is HTTPS: the client opens TLS with SNI "${app.tls.sni}", and everything after the handshake is encrypted; only the holder of the certificate will read "${app.method} ${app.path}" and its Host header.` : app ? ` It carries the request "${app.method} ${app.path}" with Host: ${app.host}.` : ''}`,
@@ -343,21 +352,31 @@ function traceOne(cluster: Cluster, traffic: TrafficDecl, seed: number, walk: Wa
   const whoZh = server.pod
     ? `Pod ${server.pod.namespace}/${server.pod.name} 的容器 “${server.container}”`
     : `节点 ${server.node}`
-  const answered = walker.send(
-    server,
-    reply,
-    result.answer
-      ? answerText(server, result.answer, reply)
-      : proxied
-        ? text(
-            `${who} answers on the connection it was given, which ${proxied.listener.component} opened: ${reply.l3!.src}:${reply.l4!.srcPort} -> ${reply.l3!.dst}:${reply.l4!.dstPort}. The server only knows ${proxied.listener.component}'s address; the answer goes back to it, not to the original client.`,
-            `${whoZh} 在它收到的那个连接上应答，这个连接是 ${proxied.listener.component} 建立的：${reply.l3!.src}:${reply.l4!.srcPort} -> ${reply.l3!.dst}:${reply.l4!.dstPort}。服务端只知道 ${proxied.listener.component} 的地址；应答回到它那里，而不是回到最初的客户端。`,
-          )
-        : text(
-            `${who} answers on the same connection: source and destination swap, ${reply.l3!.src}:${reply.l4!.srcPort} -> ${reply.l3!.dst}:${reply.l4!.dstPort}. ${translated ? 'The request was translated on the way, so conntrack on the node that translated it will undo that on the reply.' : 'No address was translated on the way, so the reply simply goes back to the address that sent the request.'}`,
-            `${whoZh} 在同一个连接上应答：源和目的互换，${reply.l3!.src}:${reply.l4!.srcPort} -> ${reply.l3!.dst}:${reply.l4!.dstPort}。${translated ? '来程中地址被转换过，所以做过转换的那个节点上的 conntrack 会在应答时把它还原。' : '来程没有任何地址转换，所以应答直接回到发出请求的地址。'}`,
-          ),
-  )
+  const answered = server.external
+    ? internetSend(
+        walker,
+        server,
+        reply,
+        text(
+          `${target.outside?.name ?? server.external} answers on the same connection: source and destination swap, ${server.external}:${reply.l4!.srcPort} -> ${reply.l3!.dst}:${reply.l4!.dstPort}. It answers the address it saw, the node's; it never knew the Pod's.`,
+          `${target.outside?.name ?? server.external} 在同一个连接上应答：源和目的互换，${server.external}:${reply.l4!.srcPort} -> ${reply.l3!.dst}:${reply.l4!.dstPort}。它应答的是它看到的地址，即节点的地址；它从来不知道 Pod 的地址。`,
+        ),
+      )
+    : walker.send(
+        server,
+        reply,
+        result.answer
+          ? answerText(server, result.answer, reply)
+          : proxied
+            ? text(
+                `${who} answers on the connection it was given, which ${proxied.listener.component} opened: ${reply.l3!.src}:${reply.l4!.srcPort} -> ${reply.l3!.dst}:${reply.l4!.dstPort}. The server only knows ${proxied.listener.component}'s address; the answer goes back to it, not to the original client.`,
+                `${whoZh} 在它收到的那个连接上应答，这个连接是 ${proxied.listener.component} 建立的：${reply.l3!.src}:${reply.l4!.srcPort} -> ${reply.l3!.dst}:${reply.l4!.dstPort}。服务端只知道 ${proxied.listener.component} 的地址；应答回到它那里，而不是回到最初的客户端。`,
+              )
+            : text(
+                `${who} answers on the same connection: source and destination swap, ${reply.l3!.src}:${reply.l4!.srcPort} -> ${reply.l3!.dst}:${reply.l4!.dstPort}. ${translated ? 'The request was translated on the way, so conntrack on the node that translated it will undo that on the reply.' : 'No address was translated on the way, so the reply simply goes back to the address that sent the request.'}`,
+                `${whoZh} 在同一个连接上应答：源和目的互换，${reply.l3!.src}:${reply.l4!.srcPort} -> ${reply.l3!.dst}:${reply.l4!.dstPort}。${translated ? '来程中地址被转换过，所以做过转换的那个节点上的 conntrack 会在应答时把它还原。' : '来程没有任何地址转换，所以应答直接回到发出请求的地址。'}`,
+              ),
+      )
   const back =
     answered.kind === 'delivered' && result.via?.length
       ? unwind(walker, { ...answered, via: result.via }, reply.app)

@@ -998,6 +998,32 @@ export const GLOSSARY: readonly GlossaryEntry[] = [
       source: IPT_EXT,
     },
     {
+      id: 'ip-masq',
+      term: text('flanneld --ip-masq (FLANNEL-POSTRTG)', 'flanneld --ip-masq（FLANNEL-POSTRTG）'),
+      match: {
+        en: re(w('--ip-masq'), w('FLANNEL-POSTRTG')),
+        'zh-CN': re(w('--ip-masq'), w('FLANNEL-POSTRTG')),
+      },
+      short: text(
+        "flanneld's option (kube-flannel.yml passes it) to masquerade what Pods send outside the flannel network: its nat chain FLANNEL-POSTRTG returns for Pod-to-Pod traffic and gives everything else the node's address.",
+        'flanneld 的选项（kube-flannel.yml 传了它），对 Pod 发往 flannel 网络之外的流量做伪装：它的 nat 链 FLANNEL-POSTRTG 对 Pod 之间的流量直接返回，其余的都换成节点的地址。',
+      ),
+      source: {
+        title: 'flannel configuration: --ip-masq',
+        url: 'https://github.com/flannel-io/flannel/blob/master/Documentation/configuration.md',
+      },
+    },
+    {
+      id: 'return',
+      term: text('RETURN', 'RETURN'),
+      match: { en: re(w('RETURN')), 'zh-CN': re(w('RETURN')) },
+      short: text(
+        'The iptables target that stops the current chain: the packet goes on at the rule after the jump that led there (at the end of a built-in chain, its policy decides).',
+        'iptables 的目标动作，结束当前链：包回到跳转过来的那条规则之后继续（在内置链的末尾则由链的策略决定）。',
+      ),
+      source: { title: 'iptables(8)', url: `${MAN}/man8/iptables.8.html` },
+    },
+    {
       id: 'redirect',
       term: text('REDIRECT', 'REDIRECT'),
       match: { en: re(w('REDIRECT(?:ed)?')), 'zh-CN': re(w('REDIRECT(?:ed)?')) },
@@ -1066,6 +1092,19 @@ export const GLOSSARY: readonly GlossaryEntry[] = [
       source: RFC(1034),
     },
     {
+      id: 'coredns-forward',
+      term: text('forward . /etc/resolv.conf', 'forward . /etc/resolv.conf'),
+      match: {
+        en: re('forward \\. /etc/resolv\\.conf'),
+        'zh-CN': re('forward \\. /etc/resolv\\.conf'),
+      },
+      short: text(
+        "The line of CoreDNS's Corefile that sends every name outside the cluster zone to the nameservers of its own resolv.conf (the node's, with dnsPolicy Default): the upstream, which answers from the public DNS.",
+        'CoreDNS 的 Corefile 中的这一行把集群域之外的每个名字发给它自己 resolv.conf 中的 nameserver（dnsPolicy 为 Default 时即节点的）：也就是上游，由它从公共 DNS 作答。',
+      ),
+      source: { title: 'CoreDNS: forward plugin', url: 'https://coredns.io/plugins/forward/' },
+    },
+    {
       id: 'coredns',
       term: text('CoreDNS', 'CoreDNS'),
       match: { en: re(w('CoreDNS')), 'zh-CN': re(w('CoreDNS')) },
@@ -1126,8 +1165,8 @@ export const GLOSSARY: readonly GlossaryEntry[] = [
         'zh-CN': re(w('dnsPolicy'), w('ClusterFirst')),
       },
       short: text(
-        "A Pod's DNS setting; the default, ClusterFirst, points its resolv.conf at the cluster DNS Service with the cluster's search list.",
-        'Pod 的 DNS 设置；默认值 ClusterFirst 让它的 resolv.conf 指向集群 DNS Service，并带上集群的搜索列表。',
+        "A Pod's DNS setting; the default, ClusterFirst, points its resolv.conf at the cluster DNS Service with the cluster's search list. Default (as CoreDNS itself runs) gives the Pod its node's own resolv.conf.",
+        'Pod 的 DNS 设置；默认值 ClusterFirst 让它的 resolv.conf 指向集群 DNS Service，并带上集群的搜索列表。Default（CoreDNS 自己就这样运行）则让 Pod 使用所在节点自己的 resolv.conf。',
       ),
       source: DNS,
     },

@@ -1,5 +1,16 @@
 /** The iptables rules a CNI's node agent writes beside kube-proxy's, as the cluster keeps them. */
+import type { Text } from '../../model/text.ts'
 import type { RestoreRule } from '../proxy/iptables-rules.ts'
+
+/** A packet one of the agent's rules masqueraded: the rule, and the addresses before and after. */
+export interface CniMasquerade {
+  rule: string
+  /** The packet's source before, and the address it now has (the out device's). */
+  from: string
+  to: string
+  dev: string
+  dst: string
+}
 
 /** Rules a CNI's node agent keeps in iptables beside kube-proxy's (kindnet's masquerade). */
 export interface CniIptables {
@@ -9,4 +20,6 @@ export interface CniIptables {
   rules: RestoreRule[]
   /** Its jumps from the built-in chains, appended after kube-proxy's. */
   jumps: RestoreRule[]
+  /** How the agent explains its own MASQUERADE; without it, a general account of the chain. */
+  masqueradeText?: (m: CniMasquerade) => Text
 }

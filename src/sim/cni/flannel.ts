@@ -11,6 +11,7 @@ import { newLink, route } from '../net/netns.ts'
 import { nsOf, report, type BuildContext } from '../assemble/context.ts'
 import { addAddress, nextIfindex } from '../assemble/host.ts'
 import type { CniDataplane } from './dataplane.ts'
+import { flannelMasqRules } from './flannel-masq.ts'
 import {
   assignNodePodCIDRs,
   attachPodToBridge,
@@ -38,6 +39,11 @@ export function flannelDataplane(backend: 'vxlan' | 'host-gw'): CniDataplane {
     podAddresses: (_ctx, node) => (node.podCIDR ? hostLocalAddresses(node.podCIDR) : []),
     ownsAddress: (_ctx, node, ip) => hostLocalOwns(node.podCIDR, ip),
     setupNode: (ctx, node) => setupFlannelNode(ctx, node, backend),
+    // --ip-masq: flanneld's FLANNEL-POSTRTG chain on every node that holds a lease.
+    iptables: (ctx, node) =>
+      ctx.decl.cni.ipMasq && node.podCIDR
+        ? flannelMasqRules(ctx.decl.clusterCIDR, node.podCIDR)
+        : { natChains: [], rules: [], jumps: [] },
     setupPod(ctx, node: BuiltNode, pod: BuiltPod) {
       if (!node.podCIDR) return
       attachPodToBridge(ctx, node, pod, {

@@ -10,6 +10,10 @@ import type { Cluster } from '../cluster.ts'
 export const NDOTS = 5
 // kubeadm's Corefile sets `ttl 30` in the kubernetes plugin (its own default is 5 s).
 export const ANSWER_TTL = 30
+// kubeadm's Corefile has `cache 30`: the cache plugin caps the TTL of every answer it passes on
+// at 30 s, the first one too ("Apply capped TTL to this reply", plugin/cache/cache.go WriteMsg).
+// PodPath takes the public record's own TTL as 30 s or more, so the Pod sees 30.
+export const CACHE_TTL = 30
 
 export function dnsServiceIp(c: Cluster): string | null {
   const svc = c.services.find((s) => s.namespace === 'kube-system' && s.name === 'kube-dns')
@@ -49,13 +53,15 @@ export function answer(
 ): {
   status: 'NOERROR' | 'NXDOMAIN'
   records: string[]
-  kind: 'clusterIP' | 'headless' | 'externalName' | null
+  /** upstream: a name outside the cluster zone, answered by the upstream nameserver. */
+  kind: 'clusterIP' | 'headless' | 'externalName' | 'upstream' | null
   /** ExternalName: the name the CNAME points to, fully qualified. */
   cname: string | null
 } {
   const domain = `${c.decl.dnsDomain}.`
   const suffix = `.svc.${domain}`
   const none = { status: 'NXDOMAIN' as const, records: [], kind: null, cname: null }
+  if (!qname.endsWith(`.${domain}`) && qname !== domain) return upstreamAnswer(c, qname) ?? none
   if (!qname.endsWith(suffix)) return none
   const parts = qname.slice(0, -suffix.length).split('.')
   if (parts.length !== 2) return none
@@ -96,4 +102,28 @@ export function answer(
       }
   }
   return none
+}
+
+/**
+ * A name outside the cluster zone: kubeadm's Corefile sends it on with `forward .
+ * /etc/resolv.conf` to the node's nameserver (CoreDNS runs with dnsPolicy Default, so its
+ * resolv.conf is the node's), which answers from the public DNS: the external host's A record.
+ * Null when there is no upstream or it knows no such host (then NXDOMAIN).
+ */
+export function upstreamAnswer(c: Cluster, qname: string): ReturnType<typeof answer> | null {
+  if (c.decl.upstreamDNS === null) return null
+  const host = externalHostByName(c, qname)
+  if (!host) return null
+  return {
+    status: 'NOERROR',
+    records: [`${qname}\t${CACHE_TTL}\tIN\tA\t${formatIp(host.ip)}`],
+    kind: 'upstream',
+    cname: null,
+  }
+}
+
+/** The external host a name (with or without its root dot, any case) names, if any. */
+export function externalHostByName(c: Cluster, name: string) {
+  const n = name.toLowerCase().replace(/\.$/, '')
+  return c.decl.externalHosts.find((h) => h.name === n) ?? null
 }

@@ -9,7 +9,16 @@ import type { Cluster } from '../cluster.ts'
 import type { Source } from '../target.ts'
 import type { Walk, WalkResult } from '../walk/api.ts'
 import { connect, replyTarget, unwind } from '../walk/proxy-process.ts'
-import { ANSWER_TTL, NDOTS, answer, candidates, dnsServiceIp, resolvConf } from './coredns.ts'
+import {
+  ANSWER_TTL,
+  CACHE_TTL,
+  NDOTS,
+  answer,
+  candidates,
+  dnsServiceIp,
+  resolvConf,
+} from './coredns.ts'
+import { formatIp } from '../../model/ipv4.ts'
 
 // Linux's default ephemeral port range, as for every other socket (net.ipv4.ip_local_port_range).
 const EPHEMERAL: [number, number] = [32768, 60999]
@@ -124,14 +133,25 @@ export function dnsPhase(w: Walk, c: Cluster, source: Source, host: string): Dns
     w.where(w.state.ns(dnsPod.nsId), { container: dnsPod.container, component: 'coredns' }),
     sent.packet,
     [
-      {
-        table: 'Corefile',
-        rule: `kubernetes ${c.decl.dnsDomain} in-addr.arpa ip6.arpa`,
-        matched: true,
-      },
+      ...(a.kind === 'upstream'
+        ? [
+            { table: 'Corefile', rule: 'forward . /etc/resolv.conf', matched: true },
+            {
+              table: `cat /etc/resolv.conf (node ${dnsPod.node}; CoreDNS has dnsPolicy Default)`,
+              rule: `nameserver ${formatIp(c.decl.upstreamDNS!)}`,
+              matched: true,
+            },
+          ]
+        : [
+            {
+              table: 'Corefile',
+              rule: `kubernetes ${c.decl.dnsDomain} in-addr.arpa ip6.arpa`,
+              matched: true,
+            },
+          ]),
       ...a.records.map((rule) => ({ table: 'dig (answer section)', rule, matched: true })),
     ],
-    answerExplain(c, qname, a),
+    answerExplain(c, qname, a, dnsPod.node),
     { sideMessage: true },
   )
   w.startPhase('dns', false)
@@ -185,8 +205,15 @@ export function dnsPhase(w: Walk, c: Cluster, source: Source, host: string): Dns
 /** What the client's resolver ends up with: an address to connect to, a CNAME, or a failure. */
 export type DnsResult = { failed: WalkResult } | { address: string } | { cname: string }
 
-function answerExplain(c: Cluster, qname: string, a: ReturnType<typeof answer>) {
+function answerExplain(c: Cluster, qname: string, a: ReturnType<typeof answer>, node: string) {
   const values = a.records.map((r) => r.split('\t').at(-1)!)
+  if (a.kind === 'upstream') {
+    const up = formatIp(c.decl.upstreamDNS!)
+    return text(
+      `${qname} is outside the cluster zone (${c.decl.dnsDomain}), so the kubernetes plugin passes it on and the next plugin of kubeadm's Corefile, forward . /etc/resolv.conf, sends the question to the nameserver in that file: ${up}. CoreDNS runs with dnsPolicy Default, so its /etc/resolv.conf is node ${node}'s own, not the cluster one its clients get. That question is itself a packet from a Pod to an address outside the cluster: it leaves ${node} masqueraded exactly like the request followed next. The upstream answers with the public A record, ${values.join(', ')}; the cache plugin (cache 30) keeps it and caps its TTL at ${CACHE_TTL} s in the answer it passes back.`,
+      `${qname} 不在集群域（${c.decl.dnsDomain}）之内，所以 kubernetes 插件把它交给下一个插件：kubeadm 的 Corefile 中的 forward . /etc/resolv.conf 把问题发给该文件里的 nameserver：${up}。CoreDNS 的 dnsPolicy 是 Default，所以它的 /etc/resolv.conf 就是节点 ${node} 自己的，而不是它的客户端拿到的那份集群 resolv.conf。这个问题本身就是一个从 Pod 发往集群外部地址的包：它离开 ${node} 时同样会被伪装，就像接下来跟踪的请求一样。上游用公共 A 记录作答：${values.join('、')}；cache 插件（cache 30）把它缓存下来，并在转回的应答里把 TTL 限制为 ${CACHE_TTL} 秒。`,
+    )
+  }
   const ttl = `TTL ${ANSWER_TTL} (kubeadm's Corefile sets ttl 30)`
   const ttlZh = `TTL 为 ${ANSWER_TTL}（kubeadm 的 Corefile 设置了 ttl 30）`
   if (a.kind === 'externalName')

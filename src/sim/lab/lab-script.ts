@@ -67,6 +67,12 @@ export function notRunnable(c: Cluster, exp: LabExpectation): Text | null {
       `PodPath could not trace it: ${exp.reason?.en ?? ''}`,
       `PodPath 无法跟踪它：${exp.reason?.['zh-CN'] ?? ''}`,
     )
+  const outside = exp.hops.find((h) => h.component === 'internet')
+  if (outside)
+    return text(
+      `an egress request: the lab's Internet namespace holds only outside clients, not a server at ${outside.local.ip}:${outside.local.port} to answer it`,
+      `这是一个出站请求：实验中的互联网命名空间只容纳外部客户端，没有位于 ${outside.local.ip}:${outside.local.port} 的服务器来应答它`,
+    )
   if (!exp.client.request && exp.outcome !== 'dns-only')
     return text('the trace sends no request', '这个跟踪没有发出请求')
   return null

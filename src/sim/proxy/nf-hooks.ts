@@ -533,7 +533,8 @@ export function natOut(rs: ProxyRuleset, w: Walk, ns: NetNs, outDev: string, pkt
   const chain = rule.split(' ')[1] ?? ''
   const fully = r.nft || rule.includes('--random-fully')
   const newPort = fully ? w.rng.int(1024, 65535) : before.sport
-  const entry = (w.state.conntrack.get(ns.id) ?? []).find(
+  const table = w.state.conntrack.get(ns.id) ?? []
+  let entry = table.find(
     (e) =>
       e.reply.dst === before.src && e.reply.dport === before.sport && e.reply.src === before.dst,
   )
@@ -541,11 +542,23 @@ export function natOut(rs: ProxyRuleset, w: Walk, ns: NetNs, outDev: string, pkt
   pkt.l4!.srcPort = newPort
   if (entry) {
     entry.reply = { ...entry.reply, dst: newSrc, dport: newPort }
+  } else {
+    // No DNAT before it (a Pod to the Internet): the masquerade alone makes the entry whose
+    // reply tuple the answer will match (nf_nat_setup_info on the connection conntrack tracks).
+    entry = {
+      proto: pkt.l3!.proto,
+      orig: before,
+      reply: { src: before.dst, dst: newSrc, sport: before.dport, dport: newPort },
+      replied: false,
+    }
+    table.push(entry)
+    w.state.conntrack.set(ns.id, table)
   }
   const lookups = r.nft
     ? r.tested
     : r.tested.filter((l) => l.table.includes('POSTROUTING') || l.table.endsWith(` ${chain}`))
-  if (entry) lookups.push({ table: 'conntrack -L', rule: formatConntrack(entry), matched: true })
+  lookups.push({ table: 'conntrack -L', rule: formatConntrack(entry), matched: true })
+  const agentText = w.state.cluster.cniIptables.get(ns.node ?? '')?.masqueradeText
   w.emit(
     'masquerade',
     w.where(ns, { device: outDev, hook: 'POSTROUTING' }),
@@ -554,7 +567,9 @@ export function natOut(rs: ProxyRuleset, w: Walk, ns: NetNs, outDev: string, pkt
     r.nft
       ? nftMasqueradeText(newSrc, outDev)
       : chain !== 'KUBE-POSTROUTING'
-        ? cniMasqueradeText(chain, rule, newSrc, outDev, before.dst)
+        ? agentText
+          ? agentText({ rule, from: before.src, to: newSrc, dev: outDev, dst: before.dst })
+          : cniMasqueradeText(chain, rule, newSrc, outDev, before.dst)
         : text(
             `On the way out, nat POSTROUTING reaches KUBE-POSTROUTING: this packet carries kube-proxy's mark 0x4000 (set by KUBE-MARK-MASQ), so it is masqueraded: its source becomes ${newSrc}, the address of ${outDev}, with a random source port. The reply will come back to this node, which undoes it.`,
             `出站时，nat POSTROUTING 到达 KUBE-POSTROUTING：这个包带着 kube-proxy 的标记 0x4000（由 KUBE-MARK-MASQ 打上），所以被伪装：源地址改为 ${outDev} 的地址 ${newSrc}，源端口随机。应答会回到本节点，由它还原。`,

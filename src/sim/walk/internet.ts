@@ -6,7 +6,7 @@
  * client and the nodes reach each other directly, as they do on a routed corporate network or
  * with nodes that have public addresses.
  */
-import { parseIp } from '../../model/ipv4.ts'
+import { cidrContains, parseIp } from '../../model/ipv4.ts'
 import { text, type Text } from '../../model/text.ts'
 import type { Packet } from '../../model/trace.ts'
 import type { Link, NetNs } from '../net/netns.ts'
@@ -74,8 +74,68 @@ export function internetSend(w: Walk, from: Endpoint, pkt: Packet, explain: Text
   return w.receive(owner.ns, owner.link, pkt)
 }
 
-/** The router has a packet for an address outside the node network: the external client's, or nobody's. */
+/**
+ * A request from inside the cluster for a host on the Internet (Cluster `externalHosts`): the
+ * router sends it on, and the host receives it with whatever source it carries by then. The
+ * Internet routes only public addresses back, so a source that is still a Pod's (no masquerade
+ * on the way out) is one its reply could never find.
+ */
+function hostDeliver(w: Walk, pkt: Packet): WalkResult | null {
+  const t = top(pkt)
+  const ip = parseIp(t.l3.dst)
+  const host = w.state.cluster.decl.externalHosts.find((h) => h.ip === ip)
+  if (!host || w.replyTo) return null
+  t.l3.ttl -= 1
+  w.emit(
+    'route',
+    AT_ROUTER,
+    pkt,
+    [],
+    text(
+      `${t.l3.dst} is not on the node network, so its router sends the packet on towards the Internet (TTL ${t.l3.ttl}; PodPath counts only this router, not the routers of the Internet path).`,
+      `${t.l3.dst} 不在节点网络上，所以路由器把包继续发往互联网（TTL ${t.l3.ttl}；PodPath 只计算这一台路由器，不计互联网路径上的路由器）。`,
+    ),
+  )
+  const src = t.l3.src
+  const srcIp = parseIp(src)!
+  const cluster = w.state.cluster.decl
+  if (cidrContains(cluster.clusterCIDR, srcIp)) {
+    return w.drop(
+      null,
+      AT_INTERNET,
+      pkt,
+      text('private source address', '私有源地址'),
+      text(
+        `The packet still carries the Pod's address ${src} as its source: nothing masqueraded it on the way out. ${host.name} (${t.l3.dst}) may even receive it, but its reply to ${src} cannot come back: the Pod range is private to the cluster and no router of the Internet has a route to it. The connection never completes.`,
+        `这个包的源地址仍然是 Pod 的地址 ${src}：出站途中没有任何规则对它做伪装。${host.name}（${t.l3.dst}）也许能收到它，但发往 ${src} 的应答回不来：Pod 地址段是集群私有的，互联网上没有任何路由器有去往它的路由。连接永远无法建立。`,
+      ),
+    )
+  }
+  const port = pkt.l4?.dstPort ?? 0
+  w.emit(
+    'deliver',
+    AT_INTERNET,
+    pkt,
+    [],
+    text(
+      `${host.name} (${t.l3.dst}) receives the request on port ${port}. It comes from ${src}:${pkt.l4?.srcPort ?? 0}: that is all the Internet sees of the sender, an address of the node it left, never the Pod's own.`,
+      `${host.name}（${t.l3.dst}）在端口 ${port} 上收到请求。它来自 ${src}:${pkt.l4?.srcPort ?? 0}：这就是互联网所能看到的发送方，即它离开的那个节点的地址，而不是 Pod 自己的地址。`,
+    ),
+  )
+  return {
+    kind: 'delivered',
+    to: { nsId: '', node: '', pod: null, container: null, external: t.l3.dst },
+    packet: pkt,
+  }
+}
+
+/**
+ * The router has a packet for an address outside the node network: a host on the Internet, the
+ * external client's, or nobody's.
+ */
 export function internetDeliver(w: Walk, pkt: Packet): WalkResult | null {
+  const toHost = hostDeliver(w, pkt)
+  if (toHost) return toHost
   const client = w.replyTo
   const t = top(pkt)
   if (!client?.external || t.l3.dst !== client.external) return null

@@ -65,8 +65,11 @@ describe('the proxy-process step, with an L7 proxy plugged in', () => {
   it('ends the client connection in the process and opens a second one, with the rewritten request', () => {
     const t = trace(cluster, scenario.traffic[0]!, { seed: 3 })
     expect(t.outcome).toBe('delivered')
-    const client = t.steps[0]!.packet.l3!.src
     const i = t.steps.findIndex((s) => s.action === 'proxy')
+    // The client as the proxy sees it: node-2's address, since flanneld's --ip-masq rules
+    // masquerade a Pod's packet for a node address (outside the Pod network).
+    const client = t.steps[i - 1]!.packet.l3!.src
+    expect(client).toBe('192.168.1.12')
     expect(t.steps[i]!.at.component).toBe('test-l7')
     expect(t.steps[i - 1]!.action).toBe('deliver')
     const second = t.steps[i + 1]!

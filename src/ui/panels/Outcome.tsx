@@ -21,7 +21,9 @@ export function Outcome({ trace }: { trace: Trace }) {
         <span data-testid="endpoint">
           {ep.pod
             ? t('outcome.endpoint', { pod: ep.pod, ip: ep.ip, port: ep.port })
-            : t('outcome.endpointNoPod', { node: ep.node, ip: ep.ip, port: ep.port })}
+            : ep.node
+              ? t('outcome.endpointNoPod', { node: ep.node, ip: ep.ip, port: ep.port })
+              : t('outcome.endpointOutside', { ip: ep.ip, port: ep.port })}
           {dialled &&
             (dialled.ip !== ep.ip || dialled.port !== ep.port) &&
             ` ${t('outcome.dialled', { ip: dialled.ip, port: dialled.port })}`}
