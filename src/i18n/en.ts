@@ -119,6 +119,7 @@ export const en = {
     sections: { oneNode: 'On one node', acrossNodes: 'Across nodes' },
   },
   pages: {
+    more: 'More',
     nav: 'More to learn',
     glossary: 'Glossary',
     modes: 'Four modes',

@@ -113,6 +113,7 @@ export const zhCN: Resources = {
     sections: { oneNode: '同一节点', acrossNodes: '跨节点' },
   },
   pages: {
+    more: '更多',
     nav: '延伸学习',
     glossary: '术语表',
     modes: '四种模式',
