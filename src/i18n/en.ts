@@ -390,6 +390,7 @@ export const en = {
     change: '{{field}} {{from}} → {{to}}',
     set: '{{field}} {{to}}',
     headers: 'HTTP headers rewritten: {{count}}',
+    rewritten: 'Fields rewritten: {{count}}',
     why: 'Why',
     field: {
       src: 'src',

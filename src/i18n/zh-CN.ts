@@ -379,6 +379,7 @@ export const zhCN: Resources = {
     change: '{{field}} {{from}} → {{to}}',
     set: '{{field}} {{to}}',
     headers: '改写了 {{count}} 个 HTTP 头部',
+    rewritten: '改写了 {{count}} 个字段',
     why: '原因',
     field: {
       src: '源地址',

@@ -17,7 +17,7 @@ import {
 } from '@xyflow/react'
 import '@xyflow/react/dist/style.css'
 import './graph.css'
-import { useContext, useEffect, useMemo } from 'react'
+import { useContext, useEffect, useMemo, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { stepBy } from '../../app/fold.ts'
 import { answerQuestion, selectOpenQuestion } from '../../app/predict.ts'
@@ -303,7 +303,7 @@ export default function ClusterGraph() {
   const phases = useMemo(() => (trace?.steps ?? []).map((s) => s.phase), [trace])
   const history = useMemo(() => linkHistory(routes, phases), [routes, phases])
   // One per picture: where the packet layer placed the pin, for the camera.
-  const board = useMemo(() => pinBoard(), [layout])
+  const [board] = useState(pinBoard)
   // The same nodes for the whole trace: each box finds out itself whether the packet is there
   // (here.ts), so a step does not hand React Flow some 600 nodes again on a large cluster.
   const boxNodes = useMemo(() => (layout ? flowNodes(layout) : []), [layout])

@@ -23,14 +23,10 @@ import { cameraMargins, canvasOverlays } from '../graph/overlays.ts'
 import { graphTextPx } from '../stage/views.ts'
 import { movePacket, placePacket, stopPacket } from './motion.ts'
 import type { PinBoard } from './pin-board.ts'
-import { clipRect, isEmpty, overlap, placePin } from './pin-place.ts'
+import { BOX_LABELS, clipRect, isEmpty, overlap, placePin } from './pin-place.ts'
 import { rewritesOf, type Rewrite } from './rewrites.ts'
 import { findRoute, isWide, restPoint, routePoints, type Hop, type RouteGraph } from './route.ts'
 import './packet.css'
-
-/** The texts of a box that the pin must leave readable (BoxNode.tsx). */
-export const BOX_LABELS =
-  '.g-label, .g-detail, .g-kind, .g-netns-label, .g-l7-state, .g-choice-letter'
 
 /**
  * The labels of the boxes near `near` as drawn, in graph units: each box's own rectangle comes
@@ -123,6 +119,10 @@ function Envelope({
   )
 }
 
+/**
+ * The fields the step rewrote, a chip each; where the graph has no room for them all by the box
+ * (a phone), the pin folds them into one chip that counts them (PacketLayer's placement).
+ */
 function Changes({ rewrites }: { rewrites: Rewrite[] }) {
   const { t } = useTranslation()
   return (
@@ -138,6 +138,11 @@ function Changes({ rewrites }: { rewrites: Rewrite[] }) {
               })}
         </li>
       ))}
+      {rewrites.length > 1 && (
+        <li className="packet-change packet-change-count">
+          {t('packet.rewritten', { count: rewrites.length })}
+        </li>
+      )}
     </ul>
   )
 }
@@ -228,17 +233,26 @@ export function PacketLayer(props: Props) {
     const follow = camera === 'follow'
     const area = follow ? shownArea(view, width, height) : { w: Infinity, h: Infinity }
     pin.style.setProperty('--pin-max', follow ? `${Math.floor(area.w)}px` : 'none')
-    const size = { w: pin.offsetWidth, h: pin.offsetHeight }
     const own = { x: box.ax, y: box.ay, w: box.w, h: box.h }
-    const reach = Math.max(size.w, size.h) + 160
-    const near = { x: own.x - reach, y: own.y - reach, w: own.w + 2 * reach, h: own.h + 2 * reach }
-    const spot = placePin({
-      box: own,
-      wide: isWide(box),
-      pin: size,
-      labels: drawnLabels(root, graph.boxes, near),
-      view: area,
-    })
+    const place = () => {
+      const size = { w: pin.offsetWidth, h: pin.offsetHeight }
+      const reach = Math.max(size.w, size.h) + 160
+      const near = {
+        x: own.x - reach,
+        y: own.y - reach,
+        w: own.w + 2 * reach,
+        h: own.h + 2 * reach,
+      }
+      const ask = { box: own, wide: isWide(box), pin: size, view: area }
+      return { size, spot: placePin({ ...ask, labels: drawnLabels(root, graph.boxes, near) }) }
+    }
+    pin.classList.remove('folded')
+    let { size, spot } = place()
+    // No free spot for every rewritten field: one chip counts them (the inspector lists them).
+    if (spot.covers > 0 && pin.querySelector('.packet-change-count')) {
+      pin.classList.add('folded')
+      ;({ size, spot } = place())
+    }
     const rest = restPoint(box)
     pin.style.setProperty('--pin-x', `${spot.x - rest.x}px`)
     pin.style.setProperty('--pin-y', `${spot.y - rest.y}px`)

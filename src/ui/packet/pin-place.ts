@@ -7,6 +7,10 @@
  */
 import type { Rect } from '../graph/camera.ts'
 
+/** The texts of a box (BoxNode.tsx) that the pin must leave readable. */
+export const BOX_LABELS =
+  '.g-label, .g-detail, .g-kind, .g-netns-label, .g-l7-state, .g-choice-letter'
+
 /** Graph units between the box and a pin standing next to it. */
 export const PIN_GAP = 4
 /** A pin further from its box than this is tied to it by a line. */
@@ -22,6 +26,8 @@ export interface PinSpot {
   side: PinSide
   /** A line from the box's edge to the pin's, where the pin stands off; null beside it. */
   leader: { x1: number; y1: number; x2: number; y2: number } | null
+  /** The label area the pin covers there: 0 unless no spot in view is free. */
+  covers: number
 }
 
 export interface PinAsk {
@@ -103,13 +109,13 @@ function candidates({ box, wide, pin }: PinAsk): Candidate[] {
 }
 
 /**
- * The pin's spot: of the candidates, the one covering the least label area (none, where there
- * is such a spot), then the one whose box-and-pin fits the camera's view, then the nearest, and
- * of equals the first tried (above the box, centred).
+ * The pin's spot: of the candidates, one whose box-and-pin fits the camera's view, then the one
+ * covering the least label area (none, where there is such a spot), then the nearest, and of
+ * equals the first tried (above the box, centred).
  */
 export function placePin(ask: PinAsk): PinSpot {
   const { box, pin, labels, view } = ask
-  let best: { c: Candidate; score: number } | null = null
+  let best: { c: Candidate; score: number; covered: number } | null = null
   candidates(ask).forEach((c, i) => {
     const r = { x: c.x, y: c.y, w: pin.w, h: pin.h }
     const covered = labels.reduce((sum, l) => sum + overlap(r, l), 0)
@@ -119,13 +125,14 @@ export function placePin(ask: PinAsk): PinSpot {
     const uh = Math.max(r.y + r.h, box.y + box.h) - y1
     // A wide box need not fit whole: only the pin and the box's height count across it.
     const spill = Math.max(0, (ask.wide ? r.w : uw) - view.w) * r.h + Math.max(0, uh - view.h) * r.w
-    const score = covered * 1e6 + spill * 1e3 + distance(r, box) + i * 1e-3
-    if (!best || score < best.score) best = { c, score }
+    // Out of the camera's view is worse than over a label: a tag off screen is not read at all.
+    const score = spill * 1e7 + covered * 1e6 + distance(r, box) + i * 1e-3
+    if (!best || score < best.score) best = { c, score, covered }
   })
-  const c = best!.c
+  const { c, covered } = best!
   const r = { x: c.x, y: c.y, w: pin.w, h: pin.h }
   const leader = c.side !== 'inside' && distance(r, box) > LEADER_FROM ? nearest(box, r) : null
-  return { x: c.x, y: c.y, side: c.side, leader }
+  return { x: c.x, y: c.y, side: c.side, leader, covers: covered }
 }
 
 /** The part of `r` inside `clip`; empty (w or h 0) where they do not meet. */
