@@ -92,9 +92,12 @@ function candidates({ box, wide, pin }: PinAsk): Candidate[] {
       side: 'inside',
     })
   }
+  // Centred, flush with either end, then every 16 units along the box and past its ends.
   const along = [cx - w / 2, box.x, box.x + box.w - w, cx - w, cx]
+  for (let x = box.x - w; x <= box.x + box.w; x += 16) along.push(x)
   const across = [cy - h / 2, box.y, box.y + box.h - h]
-  for (const far of [0, 8, 16, 28, 44, 64, 90, 120]) {
+  for (let y = box.y - h; y <= box.y + box.h; y += 12) across.push(y)
+  for (const far of [0, 8, 16, 28, 44, 64, 90, 120, 150, 180]) {
     const d = PIN_GAP + far
     for (const x of along) {
       out.push({ x, y: box.y - d - h, side: 'above' })
