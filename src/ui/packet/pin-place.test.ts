@@ -35,6 +35,14 @@ describe("the packet's pin beside its box", () => {
     const s = placePin({ box, wide: false, pin, labels, view: wideView })
     for (const l of labels) expect(overlap(rectOf(s), l)).toBe(0)
     expect(s.leader).not.toBeNull()
+    expect(s.covers).toBe(0)
+  })
+
+  it('says how much label it covers where the view has no free spot', () => {
+    // Labels everywhere the camera's view reaches: the least covered spot, and its area.
+    const labels = [{ x: -200, y: -200, w: 600, h: 500 }].map((l) => ({ ...l }))
+    const s = placePin({ box, wide: false, pin, labels, view: { w: 300, h: 200 } })
+    expect(s.covers).toBe(pin.w * pin.h)
   })
 
   it('keeps box and pin within what the camera shows, even if that covers a label', () => {
