@@ -120,6 +120,7 @@ export const en = {
     sections: { oneNode: 'On one node', acrossNodes: 'Across nodes' },
   },
   pages: {
+    more: 'More',
     nav: 'More to learn',
     glossary: 'Glossary',
     modes: 'Four modes',
@@ -392,6 +393,7 @@ export const en = {
     change: '{{field}} {{from}} → {{to}}',
     set: '{{field}} {{to}}',
     headers: 'HTTP headers rewritten: {{count}}',
+    rewritten: 'Fields rewritten: {{count}}',
     why: 'Why',
     field: {
       src: 'src',

@@ -114,6 +114,7 @@ export const zhCN: Resources = {
     sections: { oneNode: '同一节点', acrossNodes: '跨节点' },
   },
   pages: {
+    more: '更多',
     nav: '延伸学习',
     glossary: '术语表',
     modes: '四种模式',
@@ -381,6 +382,7 @@ export const zhCN: Resources = {
     change: '{{field}} {{from}} → {{to}}',
     set: '{{field}} {{to}}',
     headers: '改写了 {{count}} 个 HTTP 头部',
+    rewritten: '改写了 {{count}} 个字段',
     why: '原因',
     field: {
       src: '源地址',

@@ -17,7 +17,7 @@ import {
 } from '@xyflow/react'
 import '@xyflow/react/dist/style.css'
 import './graph.css'
-import { useContext, useEffect, useMemo } from 'react'
+import { useContext, useEffect, useMemo, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { stepBy } from '../../app/fold.ts'
 import { answerQuestion, selectOpenQuestion } from '../../app/predict.ts'
@@ -46,7 +46,9 @@ import { graphExtras } from './extras.ts'
 import { layoutCluster, type BoxKind, type GraphLayout } from './layout.ts'
 import { boxIds, locate } from './locate.ts'
 import { OverviewMap } from './OverviewMap.tsx'
+import { cameraMargins, canvasOverlays, MAP_SIZE } from './overlays.ts'
 import { PacketLayer } from '../packet/PacketLayer.tsx'
+import { pinBoard, type PinBoard } from '../packet/pin-board.ts'
 import { linkHistory, routeGraph, stepRoutes, type Hop, type RouteGraph } from '../packet/route.ts'
 
 const nodeTypes = { box: BoxNode }
@@ -173,16 +175,20 @@ const reducedMotion = () => window.matchMedia('(prefers-reduced-motion: reduce)'
  * The one camera of the stage. Following the packet (the default), it frames the current hop
  * and its neighbours at a zoom where the graph's smallest text reads at the size the view asks
  * for (camera.ts), easing from step to step; "whole" fits the cluster. It moves from a store
- * subscription, so a step re-renders nothing here; the canvas's size re-runs it.
+ * subscription, so a step re-renders nothing here; the canvas's size re-runs it. Once the packet
+ * layer has placed the step's pin (pin-board.ts) it aims again to frame the pin as placed, in
+ * the canvas less what stands over it (overlays.ts).
  */
 function Camera({
   graph,
   layout,
   ids,
+  board,
 }: {
   graph: RouteGraph
   layout: GraphLayout
   ids: ReadonlySet<string>
+  board: PinBoard
 }) {
   const flow = useReactFlow()
   const places = useContext(PlacesContext)
@@ -224,15 +230,52 @@ function Camera({
       })
       const px = graphTextPx(s.view, width)
       const floor = Math.min(px, VIEWS[s.view].graphTextFloorPx)
-      const shot = followShot(hop, near, { width, height }, px, MAX_ZOOM, layout, floor)
+      const pin = board.spot?.step === s.step ? board.spot.rect : undefined
+      const margins = cameraMargins(canvasOverlays(s.view, width), s.view)
+      const shot = followShot(hop, near, { width, height }, px, MAX_ZOOM, layout, floor, {
+        pin,
+        margins,
+      })
       void flow.setCenter(shot.x, shot.y, { zoom: shot.zoom, duration })
     }
     aim(false)
-    return useAppStore.subscribe((s, old) => {
+    // The pin placed (or placed again, its words changed): framed as it stands.
+    let placed = false
+    const unlisten = board.listen(() => {
+      aim(placed)
+      placed = true
+    })
+    const unsubscribe = useAppStore.subscribe((s, old) => {
       if (s.step !== old.step && s.trace === old.trace) aim(true)
     })
-  }, [flow, graph, layout, ids, places, width, height, camera, view, predict])
+    return () => {
+      unlisten()
+      unsubscribe()
+    }
+  }, [flow, graph, layout, ids, places, width, height, camera, view, predict, board])
   return null
+}
+
+/** The zoom buttons and the overview map, where the canvas spares their corners (overlays.ts). */
+function CanvasControls({
+  view,
+  layout,
+  label,
+}: {
+  view: AppState['view']
+  layout: GraphLayout
+  label: string
+}) {
+  const width = useStore((s) => s.width)
+  const shown = canvasOverlays(view, width)
+  return (
+    <>
+      {shown.zoomButtons && (
+        <Controls showInteractive={false} showFitView={false} position="bottom-left" />
+      )}
+      {shown.map && <OverviewMap layout={layout} label={label} {...MAP_SIZE} />}
+    </>
+  )
 }
 
 export default function ClusterGraph() {
@@ -243,6 +286,7 @@ export default function ClusterGraph() {
   const layer = useAppStore(selectGraphLayer)
   // The projector theme is light whatever the system prefers (stage.css).
   const projector = useAppStore((s) => VIEWS[s.view].theme === 'projector')
+  const view = useAppStore(selectView)
   const where = useAppStore(selectWhereQuestion)
   const lang = useAppStore(selectLang)
 
@@ -258,6 +302,8 @@ export default function ClusterGraph() {
   const routes = useMemo<Hop[][]>(() => (graph ? stepRoutes(graph, places) : []), [graph, places])
   const phases = useMemo(() => (trace?.steps ?? []).map((s) => s.phase), [trace])
   const history = useMemo(() => linkHistory(routes, phases), [routes, phases])
+  // One per picture: where the packet layer placed the pin, for the camera.
+  const [board] = useState(pinBoard)
   // The same nodes for the whole trace: each box finds out itself whether the packet is there
   // (here.ts), so a step does not hand React Flow some 600 nodes again on a large cluster.
   const boxNodes = useMemo(() => (layout ? flowNodes(layout) : []), [layout])
@@ -334,11 +380,10 @@ export default function ClusterGraph() {
                 ariaLabelConfig={ariaLabelConfig}
               >
                 <Background gap={24} size={1} />
-                <Controls showInteractive={false} showFitView={false} position="bottom-left" />
-                <Camera graph={graph} layout={layout} ids={ids} />
-                <OverviewMap layout={layout} label={t('graph.minimap')} />
+                <CanvasControls view={view} layout={layout} label={t('graph.minimap')} />
+                <Camera graph={graph} layout={layout} ids={ids} board={board} />
                 <ViewportPortal>
-                  <PacketLayer graph={graph} places={places} routes={routes} />
+                  <PacketLayer graph={graph} places={places} routes={routes} board={board} />
                 </ViewportPortal>
               </ReactFlow>
             </div>

@@ -137,6 +137,24 @@ describe('the camera that follows the packet', () => {
     expect(after).toBeLessThan(before / 2)
   })
 
+  it('frames the pin where the packet layer placed it, clear of the margins kept for controls', () => {
+    const { layout, byId, places } = lessonPicture('mode2-flannel-vxlan')
+    const canvas = { width: 820, height: 520 }
+    const margins = { top: 24, right: 24, bottom: 87, left: 24 }
+    places.forEach((place, i) => {
+      const hop = byId.get(place)!
+      // A wide outer header hung under the box, wider than the estimate the camera makes alone.
+      const pin = { x: hop.ax + hop.w / 2 - 260, y: hop.ay + hop.h + 4, w: 520, h: 34 }
+      const shot = followShot(hop, [], canvas, 12.5, 2.5, layout, 12.5, { pin, margins })
+      const v = seen(shot, canvas.width, canvas.height)
+      const z = shot.zoom
+      expect(pin.x, `step ${i}`).toBeGreaterThanOrEqual(v.x1 + margins.left / z - 1e-6)
+      expect(pin.x + pin.w, `step ${i}`).toBeLessThanOrEqual(v.x2 - margins.right / z + 1e-6)
+      expect(pin.y + pin.h, `step ${i}`).toBeLessThanOrEqual(v.y2 - margins.bottom / z + 1e-6)
+      expect(hop.ay, `step ${i}`).toBeGreaterThanOrEqual(v.y1 + margins.top / z - 1e-6)
+    })
+  })
+
   it('never zooms past the graph’s own limit', () => {
     const { byId, places } = lessonPicture('mode1-localhost')
     const shot = followShot(byId.get(places[0]!)!, [], { width: 3840, height: 2000 }, 40, 2.5)

@@ -20,9 +20,17 @@ const WIDE_BAND = 48
 const CLOSER = 1.2
 
 /** Screen pixels kept free round what the camera frames. */
-const MARGIN = 24
+export const MARGIN = 24
 /** In a small frame that may squeeze the hop: the margin as a share of the canvas's short side. */
 const SMALL_MARGIN = 0.06
+
+/** Screen pixels kept free on each side of the canvas: more where a control stands over it. */
+export interface Margins {
+  top: number
+  right: number
+  bottom: number
+  left: number
+}
 
 export interface Rect {
   x: number
@@ -54,16 +62,20 @@ function around(r: Rect, cx: number, cy: number, w: number, h: number): Rect {
 }
 
 /**
- * What must be seen of a hop: the packet's pin, and the box round it as far as a screen at the
- * readable zoom holds it (a node or the underlay is wider than a phone; its part by the packet).
+ * What must be seen of a hop: the packet's pin (where the packet layer placed it, else where it
+ * would stand above the box), and the box round it as far as a screen at the readable zoom holds
+ * it (a node or the underlay is wider than a phone; its part by the packet).
  */
-function hopRect(box: GraphBox, sw: number, sh: number): Rect {
+function hopRect(box: GraphBox, sw: number, sh: number, placed?: Rect): Rect {
   const p = restPoint(box)
-  const pin = isBelow(box)
-    ? { x: p.x - PIN_HALF_WIDTH, y: p.y, w: 2 * PIN_HALF_WIDTH, h: PIN_ABOVE }
-    : { x: p.x - PIN_HALF_WIDTH, y: p.y - PIN_ABOVE, w: 2 * PIN_HALF_WIDTH, h: PIN_ABOVE }
+  const pin =
+    placed ??
+    (isBelow(box)
+      ? { x: p.x - PIN_HALF_WIDTH, y: p.y, w: 2 * PIN_HALF_WIDTH, h: PIN_ABOVE }
+      : { x: p.x - PIN_HALF_WIDTH, y: p.y - PIN_ABOVE, w: 2 * PIN_HALF_WIDTH, h: PIN_ABOVE })
   const boxRect = around({ x: box.ax, y: box.ay, w: box.w, h: box.h }, p.x, p.y, sw, sh)
-  return around(union(pin, boxRect), p.x, pin.y + PIN_ABOVE / 2, sw, sh)
+  const both = union(pin, boxRect)
+  return around(both, both.x + both.w / 2, both.y + both.h / 2, sw, sh)
 }
 
 const clamp = (v: number, lo: number, hi: number) =>
@@ -84,6 +96,9 @@ const inside = (c: number, half: number, lo: number, hi: number) =>
  * `textPx` (a small frame, the embed view), a hop too tall for the canvas at the readable zoom
  * is drawn smaller, down to text of `floorPx`, with a narrower margin, so that the packet and
  * its box stay whole; past that floor the box stays whole and the packet's pin loses its top.
+ * `frame.pin`: where the packet layer placed the pin (pin-place.ts), framed with the hop;
+ * `frame.margins`: what to keep free on each side, where a control (the overview map, the zoom
+ * buttons, presenter mode's buttons) stands over the canvas.
  */
 export function followShot(
   hop: GraphBox,
@@ -93,44 +108,49 @@ export function followShot(
   maxZoom: number,
   graph?: { width: number; height: number },
   floorPx = textPx,
+  frame: { pin?: Rect; margins?: Margins } = {},
 ): Shot {
   const squeeze = floorPx < textPx
-  const margin = squeeze
-    ? Math.min(MARGIN, Math.round(SMALL_MARGIN * Math.min(canvas.width, canvas.height)))
-    : MARGIN
-  const vw = Math.max(1, canvas.width - 2 * margin)
-  const vh = Math.max(1, canvas.height - 2 * margin)
+  const small = Math.min(MARGIN, Math.round(SMALL_MARGIN * Math.min(canvas.width, canvas.height)))
+  const m: Margins = squeeze
+    ? { top: small, right: small, bottom: small, left: small }
+    : (frame.margins ?? { top: MARGIN, right: MARGIN, bottom: MARGIN, left: MARGIN })
+  const vw = Math.max(1, canvas.width - m.left - m.right)
+  const vh = Math.max(1, canvas.height - m.top - m.bottom)
   let readable = Math.min(readableZoom(textPx), maxZoom)
   // The hop whole: a wide box (a node, the underlay) holds the packet inside, so only its band
   // by the packet counts.
-  const whole = hopRect(hop, Infinity, Infinity)
+  const whole = hopRect(hop, Infinity, Infinity, frame.pin)
   const rest = restPoint(hop)
-  if (isWide(hop)) Object.assign(whole, { y: rest.y - PIN_ABOVE, h: PIN_ABOVE + WIDE_BAND })
+  if (isWide(hop) && !frame.pin)
+    Object.assign(whole, { y: rest.y - PIN_ABOVE, h: PIN_ABOVE + WIDE_BAND })
   if (squeeze) {
     const floor = Math.min(readableZoom(floorPx), readable)
     readable = Math.max(floor, Math.min(readable, vh / Math.max(1, whole.h)))
   }
-  const must = hopRect(hop, vw / readable, vh / readable)
+  const must = hopRect(hop, vw / readable, vh / readable, frame.pin)
   const nice = neighbours.reduce((r, n) => union(r, hopRect(n, vw / readable, vh / readable)), must)
   const fit = Math.min(vw / Math.max(1, nice.w), vh / Math.max(1, nice.h))
   const zoom = Math.min(maxZoom, Math.max(readable, Math.min(fit, readable * CLOSER)))
-  // The neighbours' middle, moved as little as needed to keep all the hop on screen.
+  // The neighbours' middle, moved as little as needed to keep all the hop in the frame (the
+  // canvas less its margins); worked out for the frame's centre, then for the canvas's.
   const hw = vw / (2 * zoom)
   const hh = vh / (2 * zoom)
   let x = nice.x + nice.w / 2
   let y = nice.y + nice.h / 2
   if (graph) {
-    const pad = margin / zoom
-    x = inside(x, canvas.width / (2 * zoom), -pad, graph.width + pad)
-    y = inside(y, canvas.height / (2 * zoom), -pad, graph.height + pad)
+    x = inside(x, hw, 0, graph.width)
+    y = inside(y, hh, 0, graph.height)
   }
   // A hop taller than the view (squeezed to the floor) keeps its box whole, and the packet's
   // token next to it; what the pin stacks further out (its outer header) goes first.
   const tallHop = squeeze && whole.h > 2 * hh
   const edge = isBelow(hop) ? whole.y + hh : whole.y + whole.h - hh
+  const fx = clamp(x, must.x + must.w - hw, must.x + hw)
+  const fy = tallHop ? edge : clamp(y, must.y + must.h - hh, must.y + hh)
   return {
-    x: clamp(x, must.x + must.w - hw, must.x + hw),
-    y: tallHop ? edge : clamp(y, must.y + must.h - hh, must.y + hh),
+    x: fx + (m.right - m.left) / (2 * zoom),
+    y: fy + (m.bottom - m.top) / (2 * zoom),
     zoom,
   }
 }

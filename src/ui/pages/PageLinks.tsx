@@ -1,10 +1,13 @@
+import { useEffect, useId, useRef, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { openPage } from '../../app/page.ts'
 import { selectLang, selectPage, useAppStore, type AppPage } from '../../app/store.ts'
 
 /**
  * The header's way to the pages beside the lessons: the glossary and the four modes always,
- * the open lesson's handout when one is open. Real links (they open in a new tab too).
+ * the open lesson's handout when one is open. Real links (they open in a new tab too). Where the
+ * bar holds a lesson and is narrower than a wide laptop (pages.css), the links fold into one
+ * "More" menu, so the lesson's title keeps its room; Esc or a click outside closes it.
  */
 export function PageLinks() {
   const { t } = useTranslation()
@@ -12,6 +15,20 @@ export function PageLinks() {
   const page = useAppStore(selectPage)
   const lessonId = useAppStore((s) => s.lessonId)
   const lessonOpen = useAppStore((s) => s.lessonId !== null || s.imported)
+  const [open, setOpen] = useState(false)
+  const id = useId()
+  const menu = useRef<HTMLDivElement>(null)
+  const toggle = useRef<HTMLButtonElement>(null)
+
+  useEffect(() => {
+    if (!open) return
+    const outside = (e: PointerEvent) => {
+      if (!menu.current?.contains(e.target as Node)) setOpen(false)
+    }
+    document.addEventListener('pointerdown', outside)
+    return () => document.removeEventListener('pointerdown', outside)
+  }, [open])
+
   const link = (p: AppPage) => {
     const q = new URLSearchParams()
     if (p === 'handout' && lessonId) q.set('lesson', lessonId)
@@ -25,6 +42,7 @@ export function PageLinks() {
         onClick={(e) => {
           if (e.metaKey || e.ctrlKey || e.shiftKey || e.button !== 0) return
           e.preventDefault()
+          setOpen(false)
           openPage(p)
         }}
       >
@@ -32,11 +50,38 @@ export function PageLinks() {
       </a>
     )
   }
+  const links = () => [link('glossary'), link('modes'), lessonOpen && link('handout')]
   return (
     <nav className="page-links" aria-label={t('pages.nav')}>
-      {link('glossary')}
-      {link('modes')}
-      {lessonOpen && link('handout')}
+      <span className="page-links-inline">{links()}</span>
+      <div
+        className="page-links-menu"
+        ref={menu}
+        onKeyDown={(e) => {
+          if (e.key !== 'Escape' || !open) return
+          // The stage's key map leaves a key a control has handled (keymap.ts).
+          e.preventDefault()
+          setOpen(false)
+          toggle.current?.focus()
+        }}
+      >
+        <button
+          ref={toggle}
+          type="button"
+          className="bar-button page-links-toggle"
+          aria-expanded={open}
+          aria-controls={id}
+          onClick={() => setOpen(!open)}
+        >
+          {t('pages.more')}
+          <span className="page-links-caret" aria-hidden="true">
+            ▾
+          </span>
+        </button>
+        <div id={id} className="page-links-panel" hidden={!open}>
+          {open && links()}
+        </div>
+      </div>
     </nav>
   )
 }
