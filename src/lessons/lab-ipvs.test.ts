@@ -166,9 +166,26 @@ describe('the lab of an IPVS lesson (mode3-clusterip-ipvs)', () => {
       expect(t.needs).toContain('ipvs')
     }
     expect(lab.script).toContain(
-      "else say 'lab: not running client-to-service: kube-proxy IPVS mode: ip_vs is not in this kernel",
+      'else say \'lab: not running client-to-service: \'"$(lacking ipvs)"',
     )
     expect(lab.packages).toEqual(expect.arrayContaining(['ipvsadm', 'ipset']))
+    // The reason names only what this kernel lacks (HAVE is what preflight found).
+    const fns = /^have\(\) \{[^\n]*\n(?:[^\n]*\n)*?lacking\(\) \{\n(?:[^\n]*\n)*?\}$/m.exec(
+      lab.script,
+    )![0]
+    const why = (have: string, needs: string) =>
+      spawnSync('bash', ['-c', `${fns}\nHAVE=${JSON.stringify(have)}; lacking ${needs}`], {
+        encoding: 'utf8',
+      }).stdout
+    const noIpvs =
+      'kube-proxy IPVS mode: ip_vs is not in this kernel (modprobe ip_vs fails, no /proc/net/ip_vs)'
+    expect(why(' vxlan dummy', 'ipvs vxlan')).toBe(noIpvs)
+    expect(why(' dummy', 'ipvs vxlan')).toBe(
+      `${noIpvs}; it crosses vxlan, which this kernel does not have`,
+    )
+    expect(why(' ipvs', 'ipip ipvs vxlan')).toBe(
+      'it crosses ipip and vxlan, which this kernel does not have',
+    )
   })
 
   it('is valid bash, and its own --dry-run prints the IPVS commands and builds nothing', () => {

@@ -368,6 +368,17 @@ ipb() {
 nsx() { own "$1"; local ns="$1"; shift; run ip netns exec "$ns" "$@"; }
 addns() { own "$1"; run ip netns add "$1" && CREATED="$1 $CREATED"; }
 have() { case " $HAVE " in *" $1 "*) return 0 ;; *) return 1 ;; esac; }
+# Why a traffic that needs these features cannot run here: the ones this kernel lacks.
+lacking() {
+  local f tunnels= why=
+  for f in "$@"; do
+    have "$f" && continue
+    if [ "$f" = ipvs ]; then why="kube-proxy IPVS mode: ip_vs is not in this kernel (modprobe ip_vs fails, no /proc/net/ip_vs)"
+    else tunnels="@{tunnels:+$tunnels and }$f"; fi
+  done
+  [ -n "$tunnels" ] && why="@{why:+$why; }it crosses $tunnels, which this kernel does not have"
+  printf '%s' "$why"
+}
 bg() { local ns="$1"; shift; own "$ns"; ip netns exec "$ns" "$@" & BG_PIDS="$BG_PIDS $!"; }
 
 teardown() {
@@ -634,21 +645,6 @@ function serverLines(s: LabServer, topo: LabTopology, i: number): string[] {
   }
 }
 
-/** Why a traffic that needs these features cannot run on a kernel without (all of) them. */
-function lacking(needs: Feature[]): string {
-  const tunnels = needs.filter((f) => f !== 'ipvs')
-  return [
-    ...(needs.includes('ipvs')
-      ? [
-          'kube-proxy IPVS mode: ip_vs is not in this kernel (modprobe ip_vs fails, no /proc/net/ip_vs)',
-        ]
-      : []),
-    ...(tunnels.length
-      ? [`it crosses ${tunnels.join(' and ')}, which this kernel does not have`]
-      : []),
-  ].join('; ')
-}
-
 /** The whole script: each run is one traffic's trace and the kernel state it leaves. */
 export function labScript(c: Cluster, runs: LabRun[], opts: LabOptions): string {
   const plan = labPlan(c, runs, opts.prefix)
@@ -795,7 +791,7 @@ export function labScript(c: Cluster, runs: LabRun[], opts: LabOptions): string 
     if (r.never) out.push(`say ${shq(`lab: not running ${label}: ${r.never.en}`)}`)
     else if (r.needs.length > 0)
       out.push(
-        `if ${r.needs.map((f) => `have ${f}`).join(' && ')}; then RUN="$RUN ${i}"; else say ${shq(`lab: not running ${label}: ${lacking(r.needs)}`)}; fi`,
+        `if ${r.needs.map((f) => `have ${f}`).join(' && ')}; then RUN="$RUN ${i}"; else say ${shq(`lab: not running ${label}: `)}"$(lacking ${r.needs.join(' ')})"; fi`,
       )
     else out.push(`RUN="$RUN ${i}"`)
   })
