@@ -563,9 +563,12 @@ collect() {
 
 # One traffic: send it until the kernel's random choices are the trace's (the rules pick an
 # endpoint at random, as PodPath's seeded choice does), then compare what the kernel did.
-# IPVS mode: each traffic starts from IPVS as kube-proxy left it, as each trace starts from a
-# fresh node: the virtual services made again drop the persistence templates and the
-# schedulers' state an earlier traffic left.
+# IPVS mode: each traffic starts with the virtual services made again, as kube-proxy wrote them:
+# each trace starts from a fresh node, and new services start their schedulers afresh (rr at
+# the head of its list). Not a clean slate: the kernel keeps a removed real server a while
+# (ip_vs_ctl.c dest_trash) and reuses it when it is added back, with the connections and
+# persistence templates that still point at it; those of an earlier traffic come from other
+# source ports, and time out.
 ipvs_reload() {
   local ns
   for ns in $LAB_NODES; do
