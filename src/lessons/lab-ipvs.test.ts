@@ -6,7 +6,7 @@
  * its own `--dry-run`; src/lessons/lab.kernel.test.ts runs it where the kernel has ip_vs.
  */
 import { spawnSync } from 'node:child_process'
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
@@ -149,6 +149,36 @@ describe('the lab of an IPVS lesson (mode3-clusterip-ipvs)', () => {
       const used = [...rules.matchAll(/--match-set (\S+)/g)].map((m) => m[1]!)
       expect(used.length).toBeGreaterThan(0)
       for (const s of used) expect(names).toContain(s)
+    }
+  })
+
+  it('compares each node’s `ipvsadm -Ln` after the build with PodPath’s, as ipvsadm pads it', () => {
+    const tables = JSON.parse(written(lab.script, 'tables.json')) as {
+      cmd: string
+      label: string
+      lines: { text: string }[]
+    }[]
+    const ipvs = tables.filter((t) => t.cmd === 'ipvsadm -Ln')
+    expect(ipvs.map((t) => t.label)).toEqual(c.nodes.map((n) => expect.stringContaining(n.name)))
+    const dir = mkdtempSync(join(tmpdir(), 'pp-ipvs-tables-'))
+    try {
+      writeFileSync(join(dir, 'lab.py'), LAB_PY)
+      writeFileSync(join(dir, 'tables.json'), JSON.stringify(ipvs))
+      // What the kernel would list: PodPath's lines, column padding included.
+      c.nodes.forEach((n, i) =>
+        writeFileSync(join(dir, `${i}.txt`), `${ipvsadmList(c, n.name).join('\n')}\n`),
+      )
+      const r = spawnSync(
+        'python3',
+        [join(dir, 'lab.py'), 'tables', join(dir, 'tables.json'), dir],
+        {
+          encoding: 'utf8',
+        },
+      )
+      expect(r.status, r.stderr).toBe(0)
+      expect(readFileSync(join(dir, 'counts'), 'utf8').trim()).toBe(`${c.nodes.length} 0`)
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
     }
   })
 

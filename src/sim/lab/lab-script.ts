@@ -191,7 +191,8 @@ function tableExpects(c: Cluster, topo: LabTopology): TableExpect[] {
           ns: n.name,
           label: n.label,
           cmd: 'ipvsadm -Ln',
-          lines: ipvsadmList(c, ns.node).map((text) => ({ text })),
+          // The checker compares lines without their trailing blanks (ipvsadm pads columns).
+          lines: ipvsadmList(c, ns.node).map((text) => ({ text: text.trimEnd() })),
         })
       if (mode === 'nftables')
         out.push({
