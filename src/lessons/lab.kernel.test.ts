@@ -5,7 +5,7 @@
  * server saw, conntrack, the rules each followed packet matched and the rules' counters per node
  * and table, what crossed the node network, and the tables as the tools list them. Runs as root
  * where `ip netns` works; otherwise it is skipped with the reason. Lessons the kernel cannot run
- * (no ipip, no IPVS here) and traffic no lab can run (the userspace proxy, Envoy) are listed
+ * (no ipip, no ip_vs here: `-t ipvs` runs the IPVS lessons alone) and traffic no lab can run (the userspace proxy, Envoy) are listed
  * with the reason. Then the lab's own safety: it refuses a prefix in use, a dry run builds
  * nothing, and an error or Ctrl-C tears everything down. The namespace the test runs in must be
  * the same after as before.
@@ -186,8 +186,12 @@ function requiredKinds(c: Cluster, run: LabRun): string[] {
   if (e.hops.length) kinds.push('endpoint', 'source')
   if (e.client.dns.length) kinds.push('dns')
   if (e.packets.length) kinds.push('rules')
-  if (c.decl.kubeProxy.mode === 'iptables') kinds.push('counters')
+  // iptables-save -c: kube-proxy's iptables rules, in IPVS mode too (they match its ipsets).
+  if (c.decl.kubeProxy.mode === 'iptables' || c.decl.kubeProxy.mode === 'ipvs')
+    kinds.push('counters')
   if (e.conntrack.length) kinds.push('conntrack')
+  // ipvsadm -Ln --stats on every node, and -Lnc for each connection IPVS scheduled.
+  if (c.decl.kubeProxy.mode === 'ipvs') kinds.push('ipvs')
   if (e.frames.length) kinds.push('underlay')
   return kinds
 }

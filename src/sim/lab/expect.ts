@@ -97,6 +97,20 @@ export interface LabCounter {
   rule: string
 }
 
+/**
+ * A connection IPVS scheduled on a node (the trace's `ipvsadm -Ln` lookups): the virtual
+ * service as ipvsadm names it, the real server it picked, and the client address it saw.
+ */
+export interface LabIpvs {
+  node: string
+  nsId: string
+  /** `TCP 10.96.0.10:80` */
+  service: string
+  /** `10.244.1.2:8080` */
+  server: string
+  source: { ip: string; port: Port }
+}
+
 export interface LabConntrack {
   node: string
   nsId: string
@@ -138,6 +152,8 @@ export interface LabExpectation {
   status: number | null
   hops: LabHop[]
   conntrack: LabConntrack[]
+  /** IPVS mode: each connection a node's IPVS scheduled (`ipvsadm -Lnc`, `--stats`). */
+  ipvs: LabIpvs[]
   rules: LabRule[]
   counters: LabCounter[]
   packets: LabPacketAt[]
@@ -359,10 +375,30 @@ export function labExpectation(c: Cluster, run: LabRun): LabExpectation {
   const counters: LabCounter[] = []
   const seenCounter = new Set<string>()
   const packets: LabPacketAt[] = []
+  const ipvs: LabIpvs[] = []
   for (const s of steps) {
     if (!s.at.node) continue
     const nsId = c.nodeByName.get(s.at.node)?.nsId ?? ''
     const l0 = legOf[s.index]!
+    // IPVS's pick (ipvs-hook.ts): the virtual service's line, then its real servers', the one
+    // it scheduled matched. The packet is the scheduled one; IPVS keeps the client's source.
+    const vsLine = s.lookups.find((l) => l.table === 'ipvsadm -Ln' && !l.rule.startsWith(' '))
+    const rsLine = s.lookups.find(
+      (l) => l.table === 'ipvsadm -Ln' && l.matched && l.rule.startsWith('  ->'),
+    )
+    if (vsLine && rsLine && s.packet.l3 && s.packet.l4) {
+      const [proto, vip] = vsLine.rule.trim().split(/\s+/)
+      ipvs.push({
+        node: s.at.node,
+        nsId,
+        service: `${proto} ${vip}`,
+        server: rsLine.rule.trim().split(/\s+/)[1]!,
+        source: {
+          ip: s.packet.l3.src,
+          port: random.has(s.packet.l4.srcPort) ? ANY : s.packet.l4.srcPort,
+        },
+      })
+    }
     for (const l of s.lookups) {
       const rule = ruleOf(l)
       if (rule && l.matched && rule.tool === 'iptables') {
@@ -430,7 +466,10 @@ export function labExpectation(c: Cluster, run: LabRun): LabExpectation {
     })
   }
 
-  const lbStep = steps.find((s) => s.action === 'lb-select' && s.packet.l3 && s.packet.l4)
+  // The cloud load balancer's pick (IPVS's pick on a node is an lb-select too).
+  const lbStep = steps.find(
+    (s) => s.action === 'lb-select' && !s.at.node && s.packet.l3 && s.packet.l4,
+  )
   const lbBefore = lbStep ? steps[lbStep.index - 1] : undefined
   const lb =
     lbStep && lbBefore?.packet.l3 && lbBefore.packet.l4
@@ -478,6 +517,7 @@ export function labExpectation(c: Cluster, run: LabRun): LabExpectation {
     status,
     hops,
     conntrack,
+    ipvs,
     rules,
     counters,
     packets,

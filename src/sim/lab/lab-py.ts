@@ -599,6 +599,8 @@ def check(exp, d, serve):
             want['timeout'] - waited - 2 <= got['timeout'] <= want['timeout'] + 1
         rep.add('conntrack', 'node %s' % e['node'], e['line'], got['line'] if got else 'no entry',
                 ok)
+    if exp.get('ipvsMode'):
+        check_ipvs(exp, d, rep)
     # The monitors and captures write as the kernel reports, a moment behind: read them until
     # every followed packet and frame is there, for up to three seconds.
     lab = os.path.dirname(os.path.normpath(d))
@@ -645,6 +647,65 @@ def check(exp, d, serve):
         rep.add('underlay', 'on the wire (%s)' % w['phase'], frame_text(w),
                 frame_text(hit) if hit else 'not seen', hit is not None)
     return rep
+
+
+def read_ipvs_stats(path):
+    """'TCP vip:port -> rs:port' once per connection of each real server, from
+    ipvsadm -Ln --stats (Conns, zeroed by ipvsadm -Z before the try)."""
+    out = []
+    vs = None
+    try:
+        lines = open(path).read().splitlines()
+    except OSError:
+        lines = []
+    for line in lines:
+        m = re.match(r'^(TCP|UDP|SCTP)\s+(\S+)\s+(\d+)\s', line)
+        if m:
+            vs = '%s %s' % (m.group(1), m.group(2))
+            continue
+        m = re.match(r'^\s+->\s+(\S+)\s+(\d+)\s', line)
+        if m and vs:
+            out += ['%s -> %s' % (vs, m.group(1))] * int(m.group(2))
+    return sorted(out)
+
+
+def read_ipvs_conns(path):
+    """IPVS's connection entries (ipvsadm -Lnc): protocol, state, source, virtual, destination."""
+    out = []
+    try:
+        lines = open(path).read().splitlines()
+    except OSError:
+        lines = []
+    for line in lines:
+        m = re.match(r'^(TCP|UDP|SCTP)\s+\S+\s+(\S+)\s+(\S+)\s+(\S+)\s+(\S+)\s*$', line)
+        if m:
+            out.append({'proto': m.group(1), 'state': m.group(2), 'source': m.group(3),
+                        'virtual': m.group(4), 'dest': m.group(5), 'line': line.strip()})
+    return out
+
+
+def check_ipvs(exp, d, rep):
+    """IPVS mode: on each node, the real servers IPVS scheduled this try (their Conns in
+    ipvsadm -Ln --stats) are those the trace's IPVS picked, and each picked connection is in
+    ipvsadm -Lnc with the trace's client source, virtual service and real server."""
+    for n in exp['nodes']:
+        want = sorted('%s -> %s' % (x['service'], x['server']) for x in exp['ipvs']
+                      if x['node'] == n['node'])
+        got = read_ipvs_stats(os.path.join(d, 'ipvss.%s.txt' % n['ns']))
+        rep.add('ipvs', 'node %s: ipvsadm -Ln --stats' % n['node'], want, got, want == got,
+                'the real servers whose Conns moved')
+    for e in exp['ipvs']:
+        proto, vaddr = e['service'].split(' ', 1)
+        conns = read_ipvs_conns(os.path.join(d, 'ipvsc.%s.txt' % e['ns']))
+        src = e['source']
+        match = [x for x in conns if x['proto'] == proto and x['virtual'] == vaddr
+                 and x['dest'] == e['server'] and x['source'].rpartition(':')[0] == src['ip']
+                 and port_ok(src['port'], x['source'].rpartition(':')[2])]
+        rep.add('ipvs', 'node %s: ipvsadm -Lnc' % e['node'],
+                '%s %s:%s -> %s -> %s' % (proto, src['ip'], src['port'], vaddr, e['server']),
+                match[0]['line'] if match else
+                ('no entry' if not conns else 'not there: ' + ' | '.join(x['line'] for x in conns)),
+                bool(match), 'port chosen by the kernel' if src['port'] == ANY else '')
 
 
 def read_counters(path):

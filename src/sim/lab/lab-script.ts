@@ -24,6 +24,8 @@ import { labTopology, lineText, type Feature, type LabLine, type LabTopology } f
 import { heredoc, heredocInto, shCmd, shq } from './shell.ts'
 import { LAB_PY } from './lab-py.ts'
 import { labProxyConfig } from './proxy-config.ts'
+import { IPVS_SYSCTLS, ipsetRestore, ipvsadmRestore } from './ipvs-lab.ts'
+import { ipvsadmList } from '../proxy/ipvs.ts'
 
 export interface LabOptions {
   prefix: string
@@ -37,6 +39,7 @@ export interface LabOptions {
  */
 export function labPackages(c: Cluster, plan: LabPlan): string[] {
   const pkgs = ['iproute2', 'iptables', 'nftables', 'conntrack', 'nfacct', 'tcpdump', 'python3']
+  if (c.decl.kubeProxy.mode === 'ipvs') pkgs.push('ipvsadm', 'ipset')
   for (const s of plan.servers) {
     if ((s.kind === 'nginx' || s.kind === 'haproxy') && !pkgs.includes(s.kind)) pkgs.push(s.kind)
     if (
@@ -52,11 +55,6 @@ export function labPackages(c: Cluster, plan: LabPlan): string[] {
 /** Why a traffic cannot run in a lab at all, on any machine (null: it can, given the kernel). */
 export function notRunnable(c: Cluster, exp: LabExpectation): Text | null {
   const mode = c.decl.kubeProxy.mode
-  if (mode === 'ipvs')
-    return text(
-      'kube-proxy IPVS mode: the lab does not program IPVS (ipvsadm) yet, and it needs ip_vs in the kernel',
-      'kube-proxy IPVS 模式：实验还不会配置 IPVS（ipvsadm），而且它需要内核有 ip_vs',
-    )
   if (mode === 'userspace')
     return text(
       'kube-proxy userspace mode: the proxy is kube-proxy itself (removed in Kubernetes 1.26), which the lab cannot run',
@@ -90,6 +88,9 @@ export function trafficNeeds(c: Cluster, exp: LabExpectation): Feature[] {
   }
   if (exp.frames.some((f) => f.outer?.encap === 'ipip')) needs.add('ipip')
   if (exp.frames.some((f) => f.outer?.encap === 'vxlan')) needs.add('vxlan')
+  // IPVS mode: every traffic meets kube-proxy's ipsets and IPVS, even one no virtual service
+  // takes (its iptables rules match the sets, which exist only beside ip_vs here).
+  if (c.decl.kubeProxy.mode === 'ipvs') needs.add('ipvs')
   return [...needs].sort()
 }
 
@@ -174,7 +175,7 @@ function tableExpects(c: Cluster, topo: LabTopology): TableExpect[] {
     })
     if (ns.kind === 'host') {
       const mode = c.decl.kubeProxy.mode
-      if (mode === 'iptables')
+      if (mode === 'iptables' || mode === 'ipvs')
         out.push({
           ns: n.name,
           label: n.label,
@@ -183,6 +184,15 @@ function tableExpects(c: Cluster, topo: LabTopology): TableExpect[] {
             .trimEnd()
             .split('\n')
             .map((text) => ({ text })),
+        })
+      // As `podpath tables` prints it before any traffic (no connection counted yet).
+      if (mode === 'ipvs')
+        out.push({
+          ns: n.name,
+          label: n.label,
+          cmd: 'ipvsadm -Ln',
+          // The checker compares lines without their trailing blanks (ipvsadm pads columns).
+          lines: ipvsadmList(c, ns.node).map((text) => ({ text: text.trimEnd() })),
         })
       if (mode === 'nftables')
         out.push({
@@ -213,6 +223,8 @@ function checkJson(c: Cluster, topo: LabTopology, exp: LabExpectation): string {
     client: exp.client,
     hops: exp.hops,
     conntrack: exp.conntrack.map((x) => ({ ...x, ns: nsOf(x.nsId) })),
+    ipvsMode: c.decl.kubeProxy.mode === 'ipvs',
+    ipvs: exp.ipvs.map((x) => ({ ...x, ns: nsOf(x.nsId) })),
     rules: exp.rules,
     counters: exp.counters,
     packets: exp.packets.map((x) => ({ ...x, ns: nsOf(x.nsId) })),
@@ -281,15 +293,23 @@ export function labCommands(c: Cluster, runs: LabRun[], opts: LabOptions): strin
       lines.push(`${lineText(l)}${l.needs ? `   # only with ${l.needs}` : ''}`)
   }
   const mode = c.decl.kubeProxy.mode
-  if (mode === 'iptables' || mode === 'nftables') {
+  if (mode === 'iptables' || mode === 'nftables' || mode === 'ipvs') {
     lines.push("# kube-proxy's rules, as `podpath tables FILE --node NAME` prints them")
     for (const n of c.nodes) {
       const ns = plan.topo.byId.get(n.nsId)!
+      if (mode === 'ipvs')
+        lines.push(
+          `ip netns exec ${ns} sysctl -qw ${IPVS_SYSCTLS.join(' ')}   # only with ipvs`,
+          `ip netns exec ${ns} ipset restore < ${ns}.ipset   # only with ipvs`,
+        )
       lines.push(
-        mode === 'iptables'
-          ? `ip netns exec ${ns} iptables-restore < ${ns}.iptables`
-          : `ip netns exec ${ns} nft -f ${ns}.nft`,
+        mode === 'nftables'
+          ? `ip netns exec ${ns} nft -f ${ns}.nft`
+          : `ip netns exec ${ns} iptables-restore < ${ns}.iptables${mode === 'ipvs' ? '   # only with ipvs' : ''}`,
       )
+      if (mode === 'ipvs')
+        for (const v of ipvsadmRestore(c, n.name).split('\n').filter(Boolean))
+          lines.push(`ip netns exec ${ns} ipvsadm ${v}   # only with ipvs`)
     }
   }
   return `${lines.join('\n')}\n`
@@ -330,6 +350,12 @@ own() {
   esac
 }
 ipn() { own "$1"; local ns="$1"; shift; run ip -n "$ns" "$@"; }
+# kube-proxy sets net.ipv4.vs.conn_reuse_mode=0 on kernels 4.1 to 5.8 and leaves it as it is
+# from 5.9 on (the kernel fixed connection reuse there; kubernetes#93297).
+old_conn_reuse() {
+  local v maj min; v=$(uname -r); maj=@{v%%.*}; v=@{v#*.}; min=@{v%%[!0-9]*}
+  [ "$maj" -lt 5 ] || { [ "$maj" = 5 ] && [ "@{min:-0}" -lt 9 ]; }
+}
 # ip -batch: the commands on standard input, one a line, in one namespace.
 ipb() {
   own "$1"
@@ -343,6 +369,17 @@ ipb() {
 nsx() { own "$1"; local ns="$1"; shift; run ip netns exec "$ns" "$@"; }
 addns() { own "$1"; run ip netns add "$1" && CREATED="$1 $CREATED"; }
 have() { case " $HAVE " in *" $1 "*) return 0 ;; *) return 1 ;; esac; }
+# Why a traffic that needs these features cannot run here: the ones this kernel lacks.
+lacking() {
+  local f tunnels= why=
+  for f in "$@"; do
+    have "$f" && continue
+    if [ "$f" = ipvs ]; then why="kube-proxy IPVS mode: ip_vs is not in this kernel (modprobe ip_vs fails, no /proc/net/ip_vs)"
+    else tunnels="@{tunnels:+$tunnels and }$f"; fi
+  done
+  [ -n "$tunnels" ] && why="@{why:+$why; }it crosses $tunnels, which this kernel does not have"
+  printf '%s' "$why"
+}
 bg() { local ns="$1"; shift; own "$ns"; ip netns exec "$ns" "$@" & BG_PIDS="$BG_PIDS $!"; }
 
 teardown() {
@@ -389,7 +426,17 @@ preflight() {
   ip -n "$probe" link add t0 type vxlan id 1 dstport 4789 2>/dev/null && HAVE="$HAVE vxlan"
   { ip -n "$probe" link show tunl0 >/dev/null 2>&1 || { ip -n "$probe" link add t1 type ipip 2>/dev/null && ip -n "$probe" link show tunl0 >/dev/null 2>&1; }; } && HAVE="$HAVE ipip"
   ip -n "$probe" link add t2 type dummy 2>/dev/null && HAVE="$HAVE dummy"
+  # ip_vs: a lab in IPVS mode loads it as ipvsadm would (libipvs runs modprobe ip_vs); it is
+  # there when /proc/net/ip_vs is, in the probe namespace too.
+  [ "$LAB_IPVS" = 1 ] && modprobe -q ip_vs 2>/dev/null
   ip netns exec "$probe" sh -c '[ -e /proc/net/ip_vs ]' && HAVE="$HAVE ipvs"
+  if [ "$LAB_IPVS" = 1 ] && have ipvs; then
+    for p in ipvsadm ipvsadm-restore ipset; do
+      command -v "$p" >/dev/null 2>&1 || { ip netns del "$probe"; CREATED=; cannot "$p is missing (apt-get install $LAB_PACKAGES)"; }
+    done
+    ip netns exec "$probe" ipset create podpath-probe hash:ip 2>/dev/null ||
+      { ip netns del "$probe"; CREATED=; cannot "no ip_set (modprobe ip_set): kube-proxy's IPVS rules match ipsets"; }
+  fi
   ip netns exec "$probe" sh -c '[ -e /proc/sys/net/bridge/bridge-nf-call-iptables ]' ||
     { ip netns del "$probe"; CREATED=; cannot "no br_netfilter (modprobe br_netfilter): kube-proxy's rules must see bridged traffic"; }
   ip netns exec "$probe" nfacct add podpath-probe 2>/dev/null ||
@@ -486,7 +533,8 @@ reset_kernel() {
     nsx "$ns" sh -c 'conntrack -F >/dev/null 2>&1
       for f in /proc/net/xt_recent/*; do [ -e "$f" ] && echo / > "$f"; done
       [ "$1" = xtables ] && { iptables -Z; iptables -t nat -Z; }
-      exit 0' reset "$LAB_TOOL"
+      [ "$2" = 1 ] && ipvsadm -Z
+      exit 0' reset "$LAB_TOOL" "$LAB_IPVS"
     stat -c %s "$LAB_DIR/mon.$ns.txt" > "$LAB_DIR/mon.$ns.off"
   done
 }
@@ -509,15 +557,30 @@ collect() {
   for ns in $LAB_NODES; do
     nsx "$ns" sh -c 'conntrack -L > "$1" 2>/dev/null
       [ "$3" = xtables ] && iptables-save -c > "$2"
-      exit 0' collect "$t/ct.$ns.txt" "$t/counters.$ns.txt" "$LAB_TOOL"
+      [ "$4" = 1 ] && { ipvsadm -Lnc > "$5"; ipvsadm -Ln --stats > "$6"; }
+      exit 0' collect "$t/ct.$ns.txt" "$t/counters.$ns.txt" "$LAB_TOOL" "$LAB_IPVS" "$t/ipvsc.$ns.txt" "$t/ipvss.$ns.txt"
   done
 }
 
 # One traffic: send it until the kernel's random choices are the trace's (the rules pick an
 # endpoint at random, as PodPath's seeded choice does), then compare what the kernel did.
+# IPVS mode: each traffic starts with the virtual services made again, as kube-proxy wrote them:
+# each trace starts from a fresh node, and new services start their schedulers afresh (rr at
+# the head of its list). Not a clean slate: the kernel keeps a removed real server a while
+# (ip_vs_ctl.c dest_trash) and reuses it when it is added back, with the connections and
+# persistence templates that still point at it; those of an earlier traffic come from other
+# source ports, and time out.
+ipvs_reload() {
+  local ns
+  for ns in $LAB_NODES; do
+    nsx "$ns" sh -c 'ipvsadm -C && ipvsadm-restore < "$1"' reload "$LAB_DIR/$ns.ipvsadm"
+  done
+}
+
 run_traffic() {
   local i="$1" client_ns="$2" tries="$3" t="$LAB_DIR/t$1" n=0
   mkdir -p "$t"
+  [ "$LAB_IPVS" = 1 ] && ipvs_reload
   while :; do
     n=$((n + 1))
     rm -f "$t/client.json" "$t/release"
@@ -641,6 +704,7 @@ export function labScript(c: Cluster, runs: LabRun[], opts: LabOptions): string 
     `LAB_INTERNET=${shq(topo.internet ?? '')}`,
     `LAB_CAPTURE=${shq(capture.join(' '))}`,
     `LAB_TOOL=${c.decl.kubeProxy.mode === 'nftables' ? 'nft' : 'xtables'}`,
+    `LAB_IPVS=${c.decl.kubeProxy.mode === 'ipvs' ? 1 : 0}`,
     `LAB_PROGRAMS=${shq(programs.join(' '))}`,
     `LAB_PACKAGES=${shq(pkgs.join(' '))}`,
     'PODPATH_LAB_RESULTS="${PODPATH_LAB_RESULTS:-}"',
@@ -686,8 +750,13 @@ export function labScript(c: Cluster, runs: LabRun[], opts: LabOptions): string 
   )
   for (const n of c.nodes) {
     const ns = topo.byId.get(n.nsId)!
-    if (c.decl.kubeProxy.mode === 'iptables')
+    if (c.decl.kubeProxy.mode === 'iptables' || c.decl.kubeProxy.mode === 'ipvs')
       out.push(heredoc(`"$LAB_DIR/${ns}.iptables"`, iptablesSave(nodeIptables(c, n.name))))
+    if (c.decl.kubeProxy.mode === 'ipvs')
+      out.push(
+        heredoc(`"$LAB_DIR/${ns}.ipset"`, ipsetRestore(c, n.name)),
+        heredoc(`"$LAB_DIR/${ns}.ipvsadm"`, ipvsadmRestore(c, n.name)),
+      )
     if (c.decl.kubeProxy.mode === 'nftables')
       out.push(heredoc(`"$LAB_DIR/${ns}.nft"`, nftListTable(nodeNftablesTable(c, n.name))))
   }
@@ -726,7 +795,7 @@ export function labScript(c: Cluster, runs: LabRun[], opts: LabOptions): string 
     if (r.never) out.push(`say ${shq(`lab: not running ${label}: ${r.never.en}`)}`)
     else if (r.needs.length > 0)
       out.push(
-        `if ${r.needs.map((f) => `have ${f}`).join(' && ')}; then RUN="$RUN ${i}"; else say ${shq(`lab: not running ${label}: it crosses ${r.needs.join(' and ')}, which this kernel does not have`)}; fi`,
+        `if ${r.needs.map((f) => `have ${f}`).join(' && ')}; then RUN="$RUN ${i}"; else say ${shq(`lab: not running ${label}: `)}"$(lacking ${r.needs.join(' ')})"; fi`,
       )
     else out.push(`RUN="$RUN ${i}"`)
   })
@@ -750,7 +819,16 @@ export function labScript(c: Cluster, runs: LabRun[], opts: LabOptions): string 
   // counters its rules name (pkg/util/nfacct) before it writes them.
   for (const n of c.nodes) {
     const ns = topo.byId.get(n.nsId)!
-    if (c.decl.kubeProxy.mode === 'iptables') {
+    // IPVS mode, as the proxier starts: its sysctls, the ipsets its iptables rules match, then
+    // (below) the rules, then the virtual services (syncProxyRules writes iptables after IPVS;
+    // the order does not matter to a packet, none flows yet).
+    if (c.decl.kubeProxy.mode === 'ipvs')
+      out.push(
+        nsx(ns, ['sysctl', '-qw', ...IPVS_SYSCTLS]),
+        `if old_conn_reuse; then ${nsx(ns, ['sysctl', '-qw', 'net.ipv4.vs.conn_reuse_mode=0'])}; fi`,
+        `nsx ${shq(ns)} ipset restore -file "$LAB_DIR/${ns}.ipset"`,
+      )
+    if (c.decl.kubeProxy.mode === 'iptables' || c.decl.kubeProxy.mode === 'ipvs') {
       const acct = [
         ...new Set(
           [...iptablesSave(nodeIptables(c, n.name)).matchAll(/--nfacct-name\s+(\S+)/g)].map(
@@ -761,6 +839,8 @@ export function labScript(c: Cluster, runs: LabRun[], opts: LabOptions): string 
       for (const a of acct) out.push(nsx(ns, ['nfacct', 'add', a]))
       out.push(`nsx ${shq(ns)} iptables-restore "$LAB_DIR/${ns}.iptables"`)
     }
+    if (c.decl.kubeProxy.mode === 'ipvs')
+      out.push(`nsx ${shq(ns)} sh -c 'ipvsadm-restore < "$1"' ipvs "$LAB_DIR/${ns}.ipvsadm"`)
     // nft before 1.0.8 names priority dstnat only on prerouting and srcnat only on postrouting
     // (src/rule.c std_prio_family_hook_compat); kube-proxy writes dstnat on output and input too.
     // There the lab loads the same priority as a number.

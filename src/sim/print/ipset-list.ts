@@ -90,18 +90,21 @@ function compare(a: string, b: string): number {
   return 0
 }
 
-export function ipsetList(c: Cluster, node: string): string[] {
+/** One of kube-proxy's sets on a node: its name, type and members, `-sorted`. */
+export interface KubeProxySet {
+  name: string
+  type: string
+  revision: number
+  members: string[]
+  /** Size in memory as PodPath estimates it (see above). */
+  size: number
+}
+
+/** kube-proxy's sets on a node, in the order of its ipsetInfo table, members sorted. */
+export function kubeProxySets(c: Cluster, node: string): KubeProxySet[] {
   const sets = ipSets(c, node)
-  const rules = nodeIptables(c, node)
-  // References: the kernel counts one per iptables rule that matches the set (xt_set).
-  const refs = new Map<string, number>()
-  for (const r of [...rules.jumps, ...rules.rules]) {
-    const i = r.args.indexOf('--match-set')
-    if (i >= 0) refs.set(r.args[i + 1]!, (refs.get(r.args[i + 1]!) ?? 0) + 1)
-  }
   const nodeIp = c.nodeByName.get(node)?.ip ?? null
-  const out: string[] = []
-  for (const [name, t] of SETS) {
+  return SETS.map(([name, t]) => {
     let members: string[]
     if (name === 'KUBE-NODE-PORT-SCTP-HASH' || name === 'KUBE-NODE-PORT-LOCAL-SCTP-HASH') {
       // SCTP node ports go into hash sets as "nodeIP,sctp:port", one entry per node address.
@@ -114,17 +117,37 @@ export function ipsetList(c: Cluster, node: string): string[] {
       )
     } else members = [...sets[name]].map(String)
     members.sort(compare)
+    return {
+      name,
+      type: t.type,
+      revision: t.revision,
+      members,
+      size: t.empty + t.perEntry * members.length,
+    }
+  })
+}
+
+export function ipsetList(c: Cluster, node: string): string[] {
+  const rules = nodeIptables(c, node)
+  // References: the kernel counts one per iptables rule that matches the set (xt_set).
+  const refs = new Map<string, number>()
+  for (const r of [...rules.jumps, ...rules.rules]) {
+    const i = r.args.indexOf('--match-set')
+    if (i >= 0) refs.set(r.args[i + 1]!, (refs.get(r.args[i + 1]!) ?? 0) + 1)
+  }
+  const out: string[] = []
+  for (const { name, type, revision, members, size } of kubeProxySets(c, node)) {
     const header =
-      t.type === 'bitmap:port'
+      type === 'bitmap:port'
         ? 'range 0-65535'
         : `family inet hashsize 1024 maxelem 65536 bucketsize 12 initval 0x${hash32(`${node}/${name}`, 7).toString(16).padStart(8, '0')}`
     if (out.length) out.push('')
     out.push(
       `Name: ${name}`,
-      `Type: ${t.type}`,
-      `Revision: ${t.revision}`,
+      `Type: ${type}`,
+      `Revision: ${revision}`,
       `Header: ${header}`,
-      `Size in memory: ${t.empty + t.perEntry * members.length}`,
+      `Size in memory: ${size}`,
       `References: ${refs.get(name) ?? 0}`,
       `Number of entries: ${members.length}`,
       'Members:',
