@@ -12,6 +12,8 @@ const inputs = [
   'x'.repeat(55),
   'x'.repeat(56),
   'x'.repeat(64),
+  // Longer than the scratch array sha1Hex copies ASCII into.
+  'default.'.repeat(40),
   // Not ASCII: encoded as UTF-8, as Go hashes a string's bytes.
   '命名空间/服务:端口tcp',
   'café/naïve',
@@ -23,6 +25,15 @@ describe('hash', () => {
       expect(hex(sha1(s))).toBe(createHash('sha1').update(s, 'utf8').digest('hex'))
       expect(hex(sha256(s))).toBe(createHash('sha256').update(s, 'utf8').digest('hex'))
     }
+  })
+
+  it('gives each SHA-1 alone: one hasher serves every call, whatever came before', () => {
+    const expected = inputs.map((s) => createHash('sha1').update(s, 'utf8').digest('hex'))
+    expect(inputs.map((s) => sha1Hex(s))).toEqual(expected)
+    expect([...inputs].reverse().map((s) => sha1Hex(s))).toEqual([...expected].reverse())
+    const first = sha1(inputs[1]!)
+    sha1Hex(inputs[2]!)
+    expect(hex(first)).toBe(expected[1])
   })
 
   it('matches the FIPS 180-4 example digests of "abc"', () => {

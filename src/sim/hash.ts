@@ -24,7 +24,36 @@ function utf8(s: string): Uint8Array {
 
 /** SHA-1 (FIPS 180-4) of a UTF-8 string, as bytes. */
 export function sha1(input: string): Uint8Array {
-  return nobleSha1(utf8(input))
+  return sha1Bytes(input).slice()
+}
+
+// A build names a veth after the SHA-1 of every Pod (Calico, the AWS VPC CNI). A fresh hasher
+// per name costs more than the hash itself: an object, a 64-byte buffer and a DataView, which
+// moves the buffer off the JS heap. So one hasher is reset from a pristine one
+// (Hash._cloneInto: "Copies the current hash state into an existing ... instance"), and
+// ASCII input is copied into one scratch array.
+const sha1Empty = nobleSha1.create()
+const sha1Hasher = nobleSha1.create()
+const sha1Out = new Uint8Array(sha1Hasher.outputLen)
+let ascii = new Uint8Array(256)
+
+/** The SHA-1 of `input` in a shared array, valid until the next call. */
+function sha1Bytes(input: string): Uint8Array {
+  const n = input.length
+  if (n > ascii.length) ascii = new Uint8Array(2 * n)
+  let bytes: Uint8Array | null = ascii.subarray(0, n)
+  for (let i = 0; i < n; i++) {
+    const c = input.charCodeAt(i)
+    if (c > 0x7f) {
+      bytes = null
+      break
+    }
+    ascii[i] = c
+  }
+  sha1Empty._cloneInto(sha1Hasher)
+  sha1Hasher.update(bytes ?? encoder.encode(input))
+  sha1Hasher.digestInto(sha1Out)
+  return sha1Out
 }
 
 const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'))
@@ -36,7 +65,7 @@ export function hex(bytes: Uint8Array): string {
 }
 
 export function sha1Hex(input: string): string {
-  return hex(sha1(input))
+  return hex(sha1Bytes(input))
 }
 
 export function formatMac(bytes: ArrayLike<number>): string {
