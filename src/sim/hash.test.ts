@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
-import { base32, formatMac, hex, sha1, sha1Hex, sha256 } from './hash.ts'
+import { base32, formatMac, hash32, hex, sha1, sha1Hex, sha256, stableRandomMac } from './hash.ts'
 
 const inputs = [
   '',
@@ -34,6 +34,21 @@ describe('hash', () => {
     const first = sha1(inputs[1]!)
     sha1Hex(inputs[2]!)
     expect(hex(first)).toBe(expected[1])
+  })
+
+  it('makes a stable MAC from a key: locally administered, unicast, from hash32 with salts 1 and 2', () => {
+    for (const key of ['pod:default/web-0:eth0', 'node:node-1:cni0', '', '命名空间']) {
+      const a = hash32(key, 1)
+      const b = hash32(key, 2)
+      const mac = stableRandomMac(key)
+      expect(mac).toBe(
+        formatMac(
+          [(a >>> 24) & 0xfe, a >>> 16, a >>> 8, a, b >>> 8, b].map((x, i) => (i ? x : x | 2)),
+        ),
+      )
+      expect(parseInt(mac.slice(0, 2), 16) & 0b11).toBe(0b10)
+      expect(stableRandomMac(key)).toBe(mac)
+    }
   })
 
   it('matches the FIPS 180-4 example digests of "abc"', () => {
