@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
-import { base32, formatMac, hex, sha1, sha1Hex, sha256 } from './hash.ts'
+import { base32, formatMac, hash32, hex, sha1, sha1Hex, sha256, stableRandomMac } from './hash.ts'
 
 const inputs = [
   '',
@@ -12,6 +12,8 @@ const inputs = [
   'x'.repeat(55),
   'x'.repeat(56),
   'x'.repeat(64),
+  // Longer than the scratch array sha1Hex copies ASCII into.
+  'default.'.repeat(40),
   // Not ASCII: encoded as UTF-8, as Go hashes a string's bytes.
   '命名空间/服务:端口tcp',
   'café/naïve',
@@ -22,6 +24,30 @@ describe('hash', () => {
     for (const s of inputs) {
       expect(hex(sha1(s))).toBe(createHash('sha1').update(s, 'utf8').digest('hex'))
       expect(hex(sha256(s))).toBe(createHash('sha256').update(s, 'utf8').digest('hex'))
+    }
+  })
+
+  it('gives each SHA-1 alone: one hasher serves every call, whatever came before', () => {
+    const expected = inputs.map((s) => createHash('sha1').update(s, 'utf8').digest('hex'))
+    expect(inputs.map((s) => sha1Hex(s))).toEqual(expected)
+    expect([...inputs].reverse().map((s) => sha1Hex(s))).toEqual([...expected].reverse())
+    const first = sha1(inputs[1]!)
+    sha1Hex(inputs[2]!)
+    expect(hex(first)).toBe(expected[1])
+  })
+
+  it('makes a stable MAC from a key: locally administered, unicast, from hash32 with salts 1 and 2', () => {
+    for (const key of ['pod:default/web-0:eth0', 'node:node-1:cni0', '', '命名空间']) {
+      const a = hash32(key, 1)
+      const b = hash32(key, 2)
+      const mac = stableRandomMac(key)
+      expect(mac).toBe(
+        formatMac(
+          [(a >>> 24) & 0xfe, a >>> 16, a >>> 8, a, b >>> 8, b].map((x, i) => (i ? x : x | 2)),
+        ),
+      )
+      expect(parseInt(mac.slice(0, 2), 16) & 0b11).toBe(0b10)
+      expect(stableRandomMac(key)).toBe(mac)
     }
   })
 

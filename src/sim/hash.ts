@@ -24,7 +24,36 @@ function utf8(s: string): Uint8Array {
 
 /** SHA-1 (FIPS 180-4) of a UTF-8 string, as bytes. */
 export function sha1(input: string): Uint8Array {
-  return nobleSha1(utf8(input))
+  return sha1Bytes(input).slice()
+}
+
+// A build names a veth after the SHA-1 of every Pod (Calico, the AWS VPC CNI). A fresh hasher
+// per name costs more than the hash itself: an object, a 64-byte buffer and a DataView, which
+// moves the buffer off the JS heap. So one hasher is reset from a pristine one
+// (Hash._cloneInto: "Copies the current hash state into an existing ... instance"), and
+// ASCII input is copied into one scratch array.
+const sha1Empty = nobleSha1.create()
+const sha1Hasher = nobleSha1.create()
+const sha1Out = new Uint8Array(sha1Hasher.outputLen)
+let ascii = new Uint8Array(256)
+
+/** The SHA-1 of `input` in a shared array, valid until the next call. */
+function sha1Bytes(input: string): Uint8Array {
+  const n = input.length
+  if (n > ascii.length) ascii = new Uint8Array(2 * n)
+  let bytes: Uint8Array | null = ascii.subarray(0, n)
+  for (let i = 0; i < n; i++) {
+    const c = input.charCodeAt(i)
+    if (c > 0x7f) {
+      bytes = null
+      break
+    }
+    ascii[i] = c
+  }
+  sha1Empty._cloneInto(sha1Hasher)
+  sha1Hasher.update(bytes ?? encoder.encode(input))
+  sha1Hasher.digestInto(sha1Out)
+  return sha1Out
 }
 
 const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'))
@@ -36,7 +65,7 @@ export function hex(bytes: Uint8Array): string {
 }
 
 export function sha1Hex(input: string): string {
-  return hex(sha1(input))
+  return hex(sha1Bytes(input))
 }
 
 export function formatMac(bytes: ArrayLike<number>): string {
@@ -52,6 +81,10 @@ export function hash32(key: string, salt: number): number {
     h ^= key.charCodeAt(i)
     h = Math.imul(h, 0x01000193)
   }
+  return fmix32(h)
+}
+
+function fmix32(h: number): number {
   h ^= h >>> 16
   h = Math.imul(h, 0x85ebca6b)
   h ^= h >>> 13
@@ -63,19 +96,21 @@ export function hash32(key: string, salt: number): number {
 /**
  * A MAC that stands for one the kernel or a plugin picked at random, made deterministic from
  * `key` so the same scenario always gives the same cluster: locally administered, unicast
- * (the rules of Linux eth_random_addr and flannel's pkg/mac NewHardwareAddr).
+ * (the rules of Linux eth_random_addr and flannel's pkg/mac NewHardwareAddr). Its bytes are
+ * hash32(key, 1) and the low half of hash32(key, 2), both hashed in one pass over the key (a
+ * build makes two or three MACs per Pod).
  */
 export function stableRandomMac(key: string): string {
-  const a = hash32(key, 1)
-  const b = hash32(key, 2)
-  return formatMac([
-    ((a >>> 24) & 0xfe) | 0x02,
-    (a >>> 16) & 255,
-    (a >>> 8) & 255,
-    a & 255,
-    (b >>> 8) & 255,
-    b & 255,
-  ])
+  let a = (0x811c9dc5 ^ 1) >>> 0
+  let b = (0x811c9dc5 ^ 2) >>> 0
+  for (let i = 0; i < key.length; i++) {
+    const c = key.charCodeAt(i)
+    a = Math.imul(a ^ c, 0x01000193)
+    b = Math.imul(b ^ c, 0x01000193)
+  }
+  a = fmix32(a)
+  b = fmix32(b)
+  return `${HEX[((a >>> 24) & 0xfe) | 0x02]}:${HEX[(a >>> 16) & 255]}:${HEX[(a >>> 8) & 255]}:${HEX[a & 255]}:${HEX[(b >>> 8) & 255]}:${HEX[b & 255]}`
 }
 
 /** Four "random" bytes in hex for the bridge plugin's veth names, made deterministic from `key`. */

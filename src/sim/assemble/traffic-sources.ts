@@ -13,9 +13,13 @@ type Sender = 'there' | 'refused' | 'unknown'
 
 /** `byOwner`: a name a controller could have given counts as written (the build stopped early). */
 function judge(ctx: BuildContext, s: Scenario, byOwner: boolean): (t: TrafficDecl) => Sender {
-  const placed = new Set(ctx.pods.map((p) => `${p.namespace}/${p.name}`))
-  const written = new Set(s.written?.pods ?? [])
-  for (const d of s.pods) if (d.name !== null) written.add(`${d.namespace}/${d.name}`)
+  // Looked up by a scan, not a set of every Pod's key: a scenario has a handful of Traffic and
+  // may have 5,000 Pods, and building the keys cost more than the scans.
+  const isPlaced = (ns: string, name: string) =>
+    ctx.pods.some((p) => p.name === name && p.namespace === ns)
+  const isWritten = (ns: string, name: string) =>
+    s.pods.some((d) => d.name === name && d.namespace === ns) ||
+    (s.written?.pods.includes(`${ns}/${name}`) ?? false)
   // A controller's Pods are named when they are placed; one that was not placed (its own error)
   // may be the sender, so a name its controller could have given counts as written.
   const owners = byOwner
@@ -29,9 +33,11 @@ function judge(ctx: BuildContext, s: Scenario, byOwner: boolean): (t: TrafficDec
   return (t) => {
     const from = t.from
     if (from.kind === 'pod') {
+      if (isPlaced(from.namespace, from.name)) return 'there'
       const key = `${from.namespace}/${from.name}`
-      if (placed.has(key)) return 'there'
-      return written.has(key) || owners.some((o) => key.startsWith(o)) ? 'refused' : 'unknown'
+      return isWritten(from.namespace, from.name) || owners.some((o) => key.startsWith(o))
+        ? 'refused'
+        : 'unknown'
     }
     if (from.kind === 'node') {
       if (nodes.has(from.node)) return 'there'

@@ -7,7 +7,7 @@ import { cidrContains, formatIp } from '../../model/ipv4.ts'
 import { text } from '../../model/text.ts'
 import type { BuiltNode, BuiltPod } from '../cluster.ts'
 import { sha1Hex, stableRandomMac } from '../hash.ts'
-import { newLink, route, type Link } from '../net/netns.ts'
+import { newLink, route, type Link, type Route } from '../net/netns.ts'
 import { nsOf, report, type BuildContext } from '../assemble/context.ts'
 import { addAddress, nextIfindex } from '../assemble/host.ts'
 import { createVethPair } from '../assemble/veth.ts'
@@ -44,6 +44,13 @@ export function maxPods(instanceType: string): number | null {
   const l = limitsOf(instanceType)
   return l ? l.enis * (l.ipsPerEni - 1) + 2 : null
 }
+
+// The Pod's two routes (driver.go: the default via the gateway, and the gateway as a link
+// route), the same in each Pod: shared, as routes are values (see defaultRules in ../net/netns.ts).
+const AWS_POD_ROUTES: readonly Route[] = [
+  Object.freeze(route({ dst: 'default', via: AWS_POD_GATEWAY, dev: 'eth0' })),
+  Object.freeze(route({ dst: { base: AWS_POD_GATEWAY, prefix: 32 }, dev: 'eth0', scope: 'link' })),
+]
 
 /** GeneratePodHostVethName: "eni" + first 11 hex chars of sha1("<namespace>.<pod>"). */
 export function awsVethName(namespace: string, pod: string): string {
@@ -179,10 +186,7 @@ export function awsVpcDataplane(): CniDataplane {
         mtu: ctx.mtu,
         prefix: 32,
       })
-      podNs.routes.push(
-        route({ dst: 'default', via: AWS_POD_GATEWAY, dev: 'eth0' }),
-        route({ dst: { base: AWS_POD_GATEWAY, prefix: 32 }, dev: 'eth0', scope: 'link' }),
-      )
+      podNs.routes.push(...AWS_POD_ROUTES)
       // driver.go: a static ARP entry for the gateway, pointing at the host veth's MAC.
       podNs.neigh.push({ ip: AWS_POD_GATEWAY, dev: 'eth0', lladdr: hostMac, state: 'PERMANENT' })
       hostNs.routes.push(

@@ -11,7 +11,7 @@ import { text } from '../../model/text.ts'
 import type { CalicoBackend } from '../../model/scenario.ts'
 import type { BuiltNode, BuiltPod } from '../cluster.ts'
 import { sha1, sha1Hex, formatMac, stableRandomMac } from '../hash.ts'
-import { newLink, route } from '../net/netns.ts'
+import { newLink, route, type Route } from '../net/netns.ts'
 import { nsOf, report, type BuildContext } from '../assemble/context.ts'
 import { addAddress, nextIfindex } from '../assemble/host.ts'
 import { createVethPair } from '../assemble/veth.ts'
@@ -204,6 +204,13 @@ export function calicoDataplane(backend: CalicoBackend): CniDataplane {
   }
 }
 
+// Every workload's two routes (dataplane_linux.go: the default via the gateway, and the gateway
+// as a link route), the same in each Pod: shared, as routes are values (see defaultRules in ../net/netns.ts).
+const CALICO_POD_ROUTES: readonly Route[] = [
+  Object.freeze(route({ dst: 'default', via: CALICO_GATEWAY, dev: 'eth0' })),
+  Object.freeze(route({ dst: { base: CALICO_GATEWAY, prefix: 32 }, dev: 'eth0', scope: 'link' })),
+]
+
 /**
  * What the CNI plugin does for every Calico workload (cni-plugin dataplane_linux.go): a veth
  * named cali + hash, the host end at ee:ee:ee:ee:ee:ee with proxy ARP, the Pod address as /32
@@ -218,10 +225,7 @@ export function attachCalicoVeth(ctx: BuildContext, node: BuiltNode, pod: BuiltP
     prefix: 32,
   })
   hostVeth.proxyArp = true
-  podNs.routes.push(
-    route({ dst: 'default', via: CALICO_GATEWAY, dev: 'eth0' }),
-    route({ dst: { base: CALICO_GATEWAY, prefix: 32 }, dev: 'eth0', scope: 'link' }),
-  )
+  podNs.routes.push(...CALICO_POD_ROUTES)
   hostNs.routes.push(
     route({ dst: { base: pod.ip, prefix: 32 }, dev: hostVeth.name, scope: 'link' }),
   )
