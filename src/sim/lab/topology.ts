@@ -97,6 +97,18 @@ function linkFeature(l: Link): Feature | undefined {
   return undefined
 }
 
+/**
+ * Every bridge the lab makes has IGMP snooping off. With it on (the kernel's default) a bridge
+ * joins 224.0.0.106, the all-snoopers group of Multicast Router Discovery, when it comes up
+ * (br_dev_open -> br_multicast_join_snoopers, net/bridge/br_device.c, br_multicast.c); the
+ * namespace then sends IGMPv3 membership reports for it to 224.0.0.22 (net/ipv4/igmp.c),
+ * repeated after random delays. Each is locally generated and, to generic conntrack, NEW: it
+ * moves the node's filter and nat OUTPUT and nat POSTROUTING jumps, counters no followed packet
+ * moves. Snooping only decides which ports a bridge floods multicast to; PodPath follows
+ * unicast. Without it a lab namespace joins only 224.0.0.1, which is never reported.
+ */
+const BRIDGE_OPTIONS = ['mcast_snooping', '0']
+
 function linkCreate(ns: string, l: Link, c: Cluster, byId: Map<string, string>): LabLine[] {
   const common = [
     'index',
@@ -107,7 +119,7 @@ function linkCreate(ns: string, l: Link, c: Cluster, byId: Map<string, string>):
   ]
   switch (l.kind) {
     case 'bridge':
-      return [ip(ns, ['link', 'add', l.name, ...common, 'type', 'bridge'])]
+      return [ip(ns, ['link', 'add', l.name, ...common, 'type', 'bridge', ...BRIDGE_OPTIONS])]
     case 'vxlan': {
       const v = l.vxlan!
       return [
@@ -265,6 +277,7 @@ export function labTopology(c: Cluster, prefix: string, external: string[]): Lab
         String(c.mtu),
         'type',
         'bridge',
+        ...BRIDGE_OPTIONS,
       ]),
     )
     u.push(
