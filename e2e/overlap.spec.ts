@@ -9,7 +9,7 @@ import type { Page } from '@playwright/test'
 import { foldsFor, shownSteps } from '../src/app/fold.ts'
 import { LESSONS } from '../src/lessons/catalog.ts'
 import { BOX_LABELS } from '../src/ui/packet/pin-place.ts'
-import { engineView } from './engine.ts'
+import { engineView, lessonFileExists } from './engine.ts'
 import { expect, test } from './fixtures.ts'
 import { hopText } from './graph-text.ts'
 
@@ -212,21 +212,32 @@ test.describe('nothing covers the graph’s words at the packet’s hop', () => 
 })
 
 test.describe('the lesson’s title in the bar', () => {
-  test('is whole at 1024x768 in one lesson of each mode, in English and Chinese', async ({
-    page,
-  }) => {
-    await page.setViewportSize({ width: 1024, height: 768 })
-    for (const id of ONE_PER_MODE) {
-      for (const lang of ['en', 'zh-CN'] as const) {
-        await page.goto(`/?lesson=${id}&lang=${lang}`)
-        const h1 = page.getByRole('heading', { level: 1 })
-        await expect(h1).toHaveText(byId(id).title[lang])
-        const cut = await h1.evaluate(
-          (e) => e.scrollWidth > e.clientWidth + 1 || e.scrollHeight > e.clientHeight + 1,
-        )
-        expect(cut, `${id} ${lang}: the title cut short`).toBe(false)
-        await expect(h1).toBeInViewport({ ratio: 1 })
+  for (const [width, height] of [
+    [1024, 768],
+    [390, 844],
+  ] as const)
+    test(`is whole at ${width}x${height} in one lesson of each mode, in English and Chinese`, async ({
+      page,
+    }) => {
+      await page.setViewportSize({ width, height })
+      // And the lessons whose titles are longest, in either language.
+      const longest = (['en', 'zh-CN'] as const).map(
+        (lang) =>
+          LESSONS.filter(lessonFileExists).sort(
+            (a, b) => b.title[lang].length - a.title[lang].length,
+          )[0]!.id,
+      )
+      for (const id of new Set([...ONE_PER_MODE, ...longest])) {
+        for (const lang of ['en', 'zh-CN'] as const) {
+          await page.goto(`/?lesson=${id}&lang=${lang}`)
+          const h1 = page.getByRole('heading', { level: 1 })
+          await expect(h1).toHaveText(byId(id).title[lang])
+          const cut = await h1.evaluate(
+            (e) => e.scrollWidth > e.clientWidth + 1 || e.scrollHeight > e.clientHeight + 1,
+          )
+          expect(cut, `${id} ${lang}: the title cut short`).toBe(false)
+          await expect(h1).toBeInViewport({ ratio: 1 })
+        }
       }
-    }
-  })
+    })
 })
