@@ -1,7 +1,7 @@
-import { useEffect, useId, useRef, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { openPage } from '../../app/page.ts'
 import { selectLang, selectPage, useAppStore, type AppPage } from '../../app/store.ts'
+import { useBarMenu } from '../bar-menu.ts'
 
 /**
  * The header's way to the pages beside the lessons: the glossary and the four modes always,
@@ -15,19 +15,7 @@ export function PageLinks() {
   const page = useAppStore(selectPage)
   const lessonId = useAppStore((s) => s.lessonId)
   const lessonOpen = useAppStore((s) => s.lessonId !== null || s.imported)
-  const [open, setOpen] = useState(false)
-  const id = useId()
-  const menu = useRef<HTMLDivElement>(null)
-  const toggle = useRef<HTMLButtonElement>(null)
-
-  useEffect(() => {
-    if (!open) return
-    const outside = (e: PointerEvent) => {
-      if (!menu.current?.contains(e.target as Node)) setOpen(false)
-    }
-    document.addEventListener('pointerdown', outside)
-    return () => document.removeEventListener('pointerdown', outside)
-  }, [open])
+  const { open, setOpen, id, box, toggle, onKeyDown } = useBarMenu()
 
   const link = (p: AppPage) => {
     const q = new URLSearchParams()
@@ -54,17 +42,7 @@ export function PageLinks() {
   return (
     <nav className="page-links" aria-label={t('pages.nav')}>
       <span className="page-links-inline">{links()}</span>
-      <div
-        className="page-links-menu"
-        ref={menu}
-        onKeyDown={(e) => {
-          if (e.key !== 'Escape' || !open) return
-          // The stage's key map leaves a key a control has handled (keymap.ts).
-          e.preventDefault()
-          setOpen(false)
-          toggle.current?.focus()
-        }}
-      >
+      <div className="page-links-menu" ref={box} onKeyDown={onKeyDown}>
         <button
           ref={toggle}
           type="button"

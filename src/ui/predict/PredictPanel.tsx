@@ -12,6 +12,7 @@ import {
 import type { Lang } from '../../model/text.ts'
 import { CheckIcon, CloseIcon } from '../icons.tsx'
 import { ChoiceButton } from './ChoiceButton.tsx'
+import { DecidingRules } from './DecidingRules.tsx'
 import { PredictScore } from './PredictButton.tsx'
 import { useRuleInDrawer } from './rule-in-drawer.ts'
 import { RULE_LINES_ID } from './RuleLines.tsx'
@@ -56,19 +57,7 @@ function Result({
       {result.outcome !== 'right' && (
         <>
           <p className="predict-why">{question.why.text[lang]}</p>
-          {question.why.rules.length > 0 && (
-            <div className="predict-rules">
-              <p>{t('predict.rules')}</p>
-              <ul>
-                {question.why.rules.map((r) => (
-                  <li key={`${r.table}\n${r.rule}`}>
-                    <span className="predict-table">{r.table}</span>
-                    <code>{r.rule}</code>
-                  </li>
-                ))}
-              </ul>
-            </div>
-          )}
+          <DecidingRules question={question} />
         </>
       )}
       {result.outcome === 'wrong' && (

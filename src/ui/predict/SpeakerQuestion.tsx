@@ -5,27 +5,15 @@ import { selectLang, selectStep, useAppStore } from '../../app/store.ts'
 import type { Lang } from '../../model/text.ts'
 import { CheckIcon, CloseIcon } from '../icons.tsx'
 import { LETTERS } from './ChoiceButton.tsx'
+import { DecidingRules } from './DecidingRules.tsx'
 import './predict.css'
 
 /** Why the answer is what it is: the step's own narration and the lines that decided it. */
 function Why({ question, lang }: { question: Question; lang: Lang }) {
-  const { t } = useTranslation()
   return (
     <div className="speaker-predict-why">
       <p>{question.why.text[lang]}</p>
-      {question.why.rules.length > 0 && (
-        <div className="predict-rules">
-          <p>{t('predict.rules')}</p>
-          <ul>
-            {question.why.rules.map((r) => (
-              <li key={`${r.table}\n${r.rule}`}>
-                <span className="predict-table">{r.table}</span>
-                <code>{r.rule}</code>
-              </li>
-            ))}
-          </ul>
-        </div>
-      )}
+      <DecidingRules question={question} />
     </div>
   )
 }

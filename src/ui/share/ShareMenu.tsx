@@ -1,5 +1,5 @@
-import { useEffect, useId, useRef, useState } from 'react'
 import { useTranslation } from 'react-i18next'
+import { useBarMenu } from '../bar-menu.ts'
 import { ShareIcon } from '../icons.tsx'
 import { ExportButtons } from '../export/ExportButton.tsx'
 import { EmbedButton } from './EmbedButton.tsx'
@@ -14,32 +14,10 @@ import './share.css'
  */
 export function ShareMenu() {
   const { t } = useTranslation()
-  const [open, setOpen] = useState(false)
-  const id = useId()
-  const box = useRef<HTMLDivElement>(null)
-  const toggle = useRef<HTMLButtonElement>(null)
-
-  useEffect(() => {
-    if (!open) return
-    const outside = (e: PointerEvent) => {
-      if (!box.current?.contains(e.target as Node)) setOpen(false)
-    }
-    document.addEventListener('pointerdown', outside)
-    return () => document.removeEventListener('pointerdown', outside)
-  }, [open])
+  const { open, setOpen, id, box, toggle, onKeyDown } = useBarMenu()
 
   return (
-    <div
-      className="share-menu"
-      ref={box}
-      onKeyDown={(e) => {
-        if (e.key !== 'Escape' || !open) return
-        // The stage's key map leaves a key a control has handled (keymap.ts).
-        e.preventDefault()
-        setOpen(false)
-        toggle.current?.focus()
-      }}
-    >
+    <div className="share-menu" ref={box} onKeyDown={onKeyDown}>
       <button
         ref={toggle}
         type="button"
