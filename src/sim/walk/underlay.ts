@@ -65,6 +65,7 @@ export function underlayTransmit(w: Walk, ns: NetNs, link: Link, pkt: Packet): W
         `${vpc ? 'VPC' : '路由器'}把 ${t.l3.dst} 转发到 ${owner.ns.node} 的 ${owner.link.name}（TTL 变为 ${t.l3.ttl}）。${encap.zh}`,
       ),
     )
+    w.mark = 0
     return w.receive(owner.ns, owner.link, pkt)
   }
   const owner = ownerOf(w, t.l2!.dst)
@@ -104,5 +105,7 @@ export function underlayTransmit(w: Walk, ns: NetNs, link: Link, pkt: Packet): W
             `帧离开 ${ns.node} 的 ${link.name}，节点网络的交换机按目的 MAC ${t.l2!.dst} 把它送到 ${owner.ns.node} 的 ${owner.link.name}；里面的包仍然发往 ${dst}，由 ${owner.ns.node} 继续路由。${encap.zh}`,
           ),
   )
+  // A frame off the wire carries no skb mark: the mark is the sending kernel's alone.
+  w.mark = 0
   return w.receive(owner.ns, owner.link, pkt)
 }

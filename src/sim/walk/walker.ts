@@ -471,6 +471,9 @@ export class Walker implements Walk {
             `帧穿过 veth 对：写入 ${link.name}@if${peer.ifindex} 的数据从${into === `node ${peerNs.node}` ? `节点 ${peerNs.node}` : ` Pod ${peerNs.pod}`} 的网络命名空间里的 ${peerLink.name}@if${link.ifindex} 出来。veth 对就像一根虚拟网线，两端各在一个命名空间里。`,
           ),
         )
+        // A veth crossing namespaces scrubs the skb, its mark too (veth_xmit -> __dev_forward_skb
+        // -> skb_scrub_packet(skb, xnet), net/core/skbuff.c).
+        if (peerNs !== ns) this.mark = 0
         return this.receive(peerNs, peerLink, pkt)
       }
       case 'bridge':
