@@ -138,4 +138,32 @@ describe('a Pod on EKS calling the Internet', () => {
     expect(last.packet.l3!.src).toBe('10.0.0.13')
     expect(last.explain.en).toContain('AWS_VPC_K8S_CNI_EXTERNALSNAT=true')
   })
+
+  it("reads a real Node's ExternalIP address as its public address", () => {
+    const yaml = eks('', '')
+      .replace(
+        '---\napiVersion: v1\nkind: Pod',
+        `---
+apiVersion: v1
+kind: Node
+metadata: {name: n1}
+status:
+  addresses:
+    - {type: InternalIP, address: 10.0.0.11}
+    - {type: ExternalIP, address: 203.0.113.11}
+---
+apiVersion: v1
+kind: Node
+metadata: {name: n2}
+status:
+  addresses: [{type: InternalIP, address: 10.0.0.12}]
+---
+apiVersion: v1
+kind: Pod`,
+      )
+      .replace(/ {2}nodes:\n( {4}- .*\n)+/, '')
+    const t = traceOf(yaml)
+    expect(t.outcome).toBe('delivered')
+    expect(t.steps.find((s) => s.action === 'snat')!.packet.l3!.src).toBe('203.0.113.11')
+  })
 })
