@@ -193,6 +193,21 @@ export const LESSONS: LessonMeta[] = [
     ),
   },
   {
+    id: 'mode2-egress-aws',
+    file: 'mode2-egress-aws.yaml',
+    mode: 2,
+    section: '2.2',
+    teaches: ['dns'],
+    title: text(
+      'A Pod calls the Internet: the AWS VPC CNI SNATs',
+      'Pod 访问互联网：AWS VPC CNI 做 SNAT',
+    ),
+    summary: text(
+      "AWS-SNAT-CHAIN-0 leaves the VPC's own addresses alone and rewrites the rest to the primary ENI's primary IP; the Internet gateway maps that to the node's public address.",
+      'AWS-SNAT-CHAIN-0 对 VPC 自己的地址不做改动，其余的改写为主 ENI 的主 IP；互联网网关再把它映射为节点的公网地址。',
+    ),
+  },
+  {
     id: 'mode2-calico-ipip',
     file: 'mode2-calico-ipip.yaml',
     mode: 2,

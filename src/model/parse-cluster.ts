@@ -59,6 +59,7 @@ export function defaultCluster(file: string): ClusterDecl {
       blockSize: null,
       instanceType: null,
       ipMasq: true,
+      awsSnat: { externalSNAT: false, excludeCIDRs: [], randomize: 'prng' },
     },
     kubeProxy: { mode: 'iptables', scheduler: 'rr', masqueradeAll: false, portRange: null },
     cloud: 'none',
@@ -211,6 +212,7 @@ export function readClusterDoc(r: ObjReader, base: ClusterDecl, nodes: NodeDecl[
     c.cni.blockSize = cni.int('blockSize', 20, 32) ?? c.cni.blockSize
     c.cni.instanceType = cni.str('instanceType') ?? c.cni.instanceType
     c.cni.ipMasq = cni.bool('ipMasq') ?? c.cni.ipMasq
+    if (cni.has('env')) readAwsEnv(cni, c)
   }
   readEgress(spec, c)
 
@@ -228,11 +230,105 @@ export function readClusterDoc(r: ObjReader, base: ClusterDecl, nodes: NodeDecl[
       labels: n.strMap('labels'),
       real: false,
       providerID: null,
+      externalIP: readIp(n, 'externalIP'),
       annotations: noCniAnnotations(),
       where: n.where(),
     })
   }
   return c
+}
+
+// The aws-node variables PodPath reads (amazon-vpc-cni-k8s pkg/networkutils/network.go).
+const AWS_EXTERNAL_SNAT = 'AWS_VPC_K8S_CNI_EXTERNALSNAT'
+const AWS_EXCLUDE_SNAT_CIDRS = 'AWS_VPC_K8S_CNI_EXCLUDE_SNAT_CIDRS'
+const AWS_RANDOMIZE_SNAT = 'AWS_VPC_K8S_CNI_RANDOMIZESNAT'
+const AWS_ENV = [AWS_EXTERNAL_SNAT, AWS_EXCLUDE_SNAT_CIDRS, AWS_RANDOMIZE_SNAT]
+const RANDOMIZE = ['prng', 'hashrandom', 'none'] as const
+// strconv.ParseBool, which getBoolEnvVar uses.
+const GO_TRUE = ['1', 't', 'T', 'TRUE', 'true', 'True']
+const GO_FALSE = ['0', 'f', 'F', 'FALSE', 'false', 'False']
+
+/**
+ * `cni.env`: the aws-node container's environment, by the variables' own names. Where aws-node
+ * logs an error and falls back (a value ParseBool rejects, a list item that is no IPv4 CIDR),
+ * PodPath reports the same value as an error instead of guessing.
+ */
+function readAwsEnv(cni: ObjReader, c: ClusterDecl): void {
+  if (c.cni.plugin !== 'aws-vpc-cni') {
+    cni.report(
+      ['env'],
+      text(
+        `cni.env holds the aws-node variables of the AWS VPC CNI; ${c.cni.plugin} reads none of them`,
+        `cni.env 存放 AWS VPC CNI 的 aws-node 环境变量；${c.cni.plugin} 不读取其中任何一个`,
+      ),
+    )
+    return
+  }
+  const env = cni.obj('env')
+  if (!env) return
+  const vars = cni.strMap('env')
+  const snat = c.cni.awsSnat
+  for (const [name, value] of Object.entries(vars)) {
+    if (name === AWS_EXTERNAL_SNAT) {
+      if (GO_TRUE.includes(value)) snat.externalSNAT = true
+      else if (GO_FALSE.includes(value)) snat.externalSNAT = false
+      else
+        env.report(
+          [name],
+          text(
+            `${name} is "${value}", which strconv.ParseBool does not read; write true or false`,
+            `${name} 的值 “${value}” 无法被 strconv.ParseBool 解析；请写 true 或 false`,
+          ),
+        )
+    } else if (name === AWS_EXCLUDE_SNAT_CIDRS) {
+      snat.excludeCIDRs = []
+      // parseCIDRString: split on commas, trim, net.ParseCIDR; the network is kept (String()).
+      for (const item of value === '' ? [] : value.split(',')) {
+        const cidr = parseNetwork(item.trim())
+        if (cidr) snat.excludeCIDRs.push(cidr)
+        else
+          env.report(
+            [name],
+            text(
+              `"${item.trim()}" in ${name} is not an IPv4 CIDR such as 172.16.0.0/12`,
+              `${name} 中的 “${item.trim()}” 不是形如 172.16.0.0/12 的 IPv4 CIDR`,
+            ),
+          )
+      }
+    } else if (name === AWS_RANDOMIZE_SNAT) {
+      const r = RANDOMIZE.find((x) => x === value)
+      if (r) snat.randomize = r
+      else
+        env.report(
+          [name],
+          text(
+            `${name} is "${value}"; aws-node takes prng (the default), hashrandom or none`,
+            `${name} 的值为 “${value}”；aws-node 只接受 prng（默认）、hashrandom 或 none`,
+          ),
+        )
+    } else {
+      const near = closest(name, AWS_ENV)
+      env.report(
+        [name],
+        text(
+          `PodPath does not read the aws-node variable "${name}"; it reads ${AWS_ENV.join(', ')}${near ? ` (did you mean ${near}?)` : ''}`,
+          `PodPath 不读取 aws-node 变量 “${name}”；它读取 ${AWS_ENV.join('、')}${near ? `（是不是想写 ${near}？）` : ''}`,
+        ),
+        'warning',
+      )
+    }
+  }
+}
+
+/** net.ParseCIDR's network: "10.1.2.3/16" is 10.1.0.0/16, as parseCIDR.String() gives it. */
+function parseNetwork(s: string): Cidr | null {
+  const m = /^(\d+\.\d+\.\d+\.\d+)\/(\d+)$/.exec(s)
+  if (!m) return null
+  const ip = parseIp(m[1]!)
+  const prefix = Number(m[2])
+  if (ip === null || prefix > 32 || String(prefix) !== m[2]) return null
+  const mask = prefix === 0 ? 0 : (0xffffffff << (32 - prefix)) >>> 0
+  return { base: (ip & mask) >>> 0, prefix }
 }
 
 /**

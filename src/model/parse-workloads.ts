@@ -50,9 +50,11 @@ export function readNode(r: ObjReader, nodes: NodeDecl[]): void {
   if (!meta) return
   const spec = r.obj('spec')
   let ip: number | null = null
+  let externalIP: number | null = null
   const status = r.obj('status')
   for (const a of status?.list('addresses') ?? []) {
     if (a.str('type') === 'InternalIP' && ip === null) ip = readIp(a, 'address')
+    if (a.str('type') === 'ExternalIP' && externalIP === null) externalIP = readIp(a, 'address')
   }
   nodes.push({
     name: meta.name,
@@ -61,6 +63,7 @@ export function readNode(r: ObjReader, nodes: NodeDecl[]): void {
     labels: meta.labels,
     real: true,
     providerID: spec?.str('providerID') ?? null,
+    externalIP,
     annotations: readCniAnnotations(r.obj('metadata')),
     where: r.where(),
   })

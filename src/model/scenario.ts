@@ -39,6 +39,21 @@ export interface CniSpec {
    * scenario says otherwise): masquerade what Pods send outside the Pod network.
    */
   ipMasq: boolean
+  /**
+   * AWS VPC CNI: the aws-node DaemonSet's SNAT variables, from `cni.env` by their own names
+   * (amazon-vpc-cni-k8s pkg/networkutils/network.go).
+   */
+  awsSnat: AwsSnatEnv
+}
+
+/** aws-node's environment as ipamd reads it for the SNAT rules (network.go New()). */
+export interface AwsSnatEnv {
+  /** AWS_VPC_K8S_CNI_EXTERNALSNAT (default false): no SNAT rules; a NAT gateway translates. */
+  externalSNAT: boolean
+  /** AWS_VPC_K8S_CNI_EXCLUDE_SNAT_CIDRS: further destinations that keep the Pod's address. */
+  excludeCIDRs: Cidr[]
+  /** AWS_VPC_K8S_CNI_RANDOMIZESNAT (default prng: --random-fully; hashrandom: --random). */
+  randomize: 'prng' | 'hashrandom' | 'none'
 }
 
 export type KubeProxyMode = 'userspace' | 'iptables' | 'ipvs' | 'nftables'
@@ -89,6 +104,8 @@ export interface NodeDecl {
   real: boolean
   /** spec.providerID: `kind://docker/kind/<node>`, `aws:///<zone>/<instance>`, ... */
   providerID: string | null
+  /** nodes[].externalIP, or a real Node's ExternalIP address: its public IPv4 address, if any. */
+  externalIP: number | null
   annotations: NodeCniAnnotations
   where: Where
 }

@@ -14,6 +14,7 @@ import type { NetNs } from './net/netns.ts'
 import type { BuiltService } from './services/service.ts'
 import type { BuiltLoadBalancer } from './services/load-balancer.ts'
 import type { CniIptables } from './cni/cni-iptables.ts'
+import type { Text } from '../model/text.ts'
 
 /**
  * The node network the plugin runs on: a plain switched segment behind one router, or a cloud
@@ -25,6 +26,8 @@ export interface BuiltNode {
   name: string
   index: number
   ip: number
+  /** Its public IPv4 address (nodes[].externalIP), mapped 1:1 to `ip` by the Internet gateway on AWS. */
+  externalIP: number | null
   /** The underlay subnet of eth0, and its router. */
   subnet: Cidr
   gateway: number
@@ -82,6 +85,8 @@ export interface Cluster {
   loadBalancers: BuiltLoadBalancer[]
   /** iptables rules of the CNI's own agent, by node (kindnet's masquerade), beside kube-proxy's. */
   cniIptables: Map<string, CniIptables>
+  /** By node: why Pods' traffic to the outside leaves it untranslated, where that is by design. */
+  untranslatedEgress: Map<string, Text>
   /** The node network: a switched LAN, or a VPC that routes the ENIs' secondary addresses. */
   underlay: Underlay
   /** MAC of the underlay router (or the VPC's router) that joins the node subnets. */

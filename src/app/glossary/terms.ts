@@ -998,6 +998,48 @@ export const GLOSSARY: readonly GlossaryEntry[] = [
       source: IPT_EXT,
     },
     {
+      id: 'aws-snat-chain',
+      term: text('AWS-SNAT-CHAIN-0', 'AWS-SNAT-CHAIN-0'),
+      match: { en: re(w('AWS-SNAT-CHAIN-0')), 'zh-CN': re(w('AWS-SNAT-CHAIN-0')) },
+      short: text(
+        "aws-node's nat chain, reached from POSTROUTING: RETURN for the VPC's own blocks and any AWS_VPC_K8S_CNI_EXCLUDE_SNAT_CIDRS, then SNAT --to-source the primary private IP of the node's primary ENI for everything else. None of it with AWS_VPC_K8S_CNI_EXTERNALSNAT=true.",
+        'aws-node 的 nat 链，由 POSTROUTING 跳入：对 VPC 自己的地址块和 AWS_VPC_K8S_CNI_EXCLUDE_SNAT_CIDRS 中的地址直接 RETURN，其余的都 SNAT 到节点主 ENI 的主私有 IP。设置 AWS_VPC_K8S_CNI_EXTERNALSNAT=true 时这些规则都不存在。',
+      ),
+      source: {
+        title: 'Amazon EKS: Enable outbound internet access for Pods',
+        url: 'https://docs.aws.amazon.com/eks/latest/userguide/external-snat.html',
+      },
+    },
+    {
+      id: 'external-snat',
+      term: text('AWS_VPC_K8S_CNI_EXTERNALSNAT', 'AWS_VPC_K8S_CNI_EXTERNALSNAT'),
+      match: {
+        en: re(w('AWS_VPC_K8S_CNI_EXTERNALSNAT')),
+        'zh-CN': re(w('AWS_VPC_K8S_CNI_EXTERNALSNAT')),
+      },
+      short: text(
+        "aws-node's variable (default false): true leaves source NAT to a device outside the node, a NAT gateway in a private subnet, so aws-node writes no SNAT rule and Pods' traffic leaves with the Pod's own VPC address.",
+        'aws-node 的环境变量（默认 false）：设为 true 时，源地址转换交给节点之外的设备（私有子网中的 NAT 网关），aws-node 不写 SNAT 规则，Pod 的流量带着 Pod 自己的 VPC 地址离开。',
+      ),
+      source: {
+        title: 'Amazon EKS: Enable outbound internet access for Pods',
+        url: 'https://docs.aws.amazon.com/eks/latest/userguide/external-snat.html',
+      },
+    },
+    {
+      id: 'internet-gateway',
+      term: text('Internet gateway', '互联网网关'),
+      match: { en: rei(w('Internet gateway')), 'zh-CN': re('互联网网关') },
+      short: text(
+        "The VPC's way to the Internet. For an instance with a public IPv4 address it maps that address to the instance's private one, one to one, both ways; a private address with no public one associated gets nothing (a NAT gateway is the way out for those).",
+        'VPC 通往互联网的出口。对拥有公网 IPv4 地址的实例，它把该地址与实例的私有地址一对一地双向映射；没有关联公网地址的私有地址则无法通过（它们要经由 NAT 网关出去）。',
+      ),
+      source: {
+        title: 'Amazon VPC: Enable internet access using an internet gateway',
+        url: 'https://docs.aws.amazon.com/vpc/latest/userguide/VPC_Internet_Gateway.html',
+      },
+    },
+    {
       id: 'ip-masq',
       term: text('flanneld --ip-masq (FLANNEL-POSTRTG)', 'flanneld --ip-masq（FLANNEL-POSTRTG）'),
       match: {
@@ -1012,6 +1054,16 @@ export const GLOSSARY: readonly GlossaryEntry[] = [
         title: 'flannel configuration: --ip-masq',
         url: 'https://github.com/flannel-io/flannel/blob/master/Documentation/configuration.md',
       },
+    },
+    {
+      id: 'addrtype-local',
+      term: text('--dst-type LOCAL', '--dst-type LOCAL'),
+      match: { en: re('--dst-type LOCAL'), 'zh-CN': re('--dst-type LOCAL') },
+      short: text(
+        "The addrtype match: the destination is an address of this host (type local in its local routing table); with ! before it, any address that is not the host's own.",
+        'addrtype 匹配：目的地址是本机的地址（在本机 local 路由表中类型为 local）；前面加 ! 则表示任何不属于本机的地址。',
+      ),
+      source: IPT_EXT,
     },
     {
       id: 'return',

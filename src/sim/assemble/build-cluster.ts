@@ -174,6 +174,9 @@ export function buildCluster(scenario: Scenario): BuildResult {
   provisionLoadBalancers(services, decl.cloud, ctx)
   if (decl.kubeProxy.mode === 'ipvs') bindIpvsAddresses(ctx, services)
   const routerMac = stableRandomMac('underlay:router')
+  const agentRules = new Map<string, CniIptables>(
+    dataplane.iptables ? ctx.nodes.map((n) => [n.name, dataplane.iptables!(ctx, n)]) : [],
+  )
   seedUnderlayNeighbours(ctx, routerMac)
   if (ctx.diagnostics.some((d) => d.severity === 'error')) {
     reportUnknownSenders(ctx, s)
@@ -188,8 +191,9 @@ export function buildCluster(scenario: Scenario): BuildResult {
     netns: ctx.netns,
     nodeByName,
     podByKey: new Map(ctx.pods.map((p) => [podKey(p.namespace, p.name), p])),
-    cniIptables: new Map<string, CniIptables>(
-      dataplane.iptables ? ctx.nodes.map((n) => [n.name, dataplane.iptables!(ctx, n)]) : [],
+    cniIptables: agentRules,
+    untranslatedEgress: new Map(
+      [...agentRules].flatMap(([n, r]) => (r.untranslatedText ? [[n, r.untranslatedText]] : [])),
     ),
     underlay: dataplane.underlay ?? 'lan',
     routerMac,

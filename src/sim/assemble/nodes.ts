@@ -25,6 +25,7 @@ function defaultNodes(s: Scenario): NodeDecl[] {
     labels: {},
     real: false,
     providerID: null,
+    externalIP: null,
     annotations: noCniAnnotations(),
     where: s.cluster.where,
   }))
@@ -94,10 +95,27 @@ export function buildNodes(ctx: BuildContext, s: Scenario): void {
       return
     }
     ips.set(ip, d.name)
+    const cluster = s.cluster
+    const ext = d.externalIP
+    if (
+      ext !== null &&
+      (cidrContains(subnet, ext) ||
+        cidrContains(cluster.clusterCIDR, ext) ||
+        cidrContains(cluster.serviceCIDR, ext))
+    )
+      report(
+        ctx,
+        d.where,
+        text(
+          `externalIP ${formatIp(ext)} of ${d.name} is inside the node, Pod or Service range: a public address lies outside the cluster's networks`,
+          `${d.name} 的 externalIP ${formatIp(ext)} 位于节点、Pod 或 Service 地址段之内：公网地址应在集群的网络之外`,
+        ),
+      )
     const node: BuiltNode = {
       name: d.name,
       index: ctx.nodes.length,
       ip,
+      externalIP: ext,
       subnet,
       // The first usable address is the router: the VPC router on AWS ("base of the subnet plus one").
       gateway: (subnet.base + 1) >>> 0,

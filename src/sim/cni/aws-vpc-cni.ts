@@ -12,6 +12,7 @@ import { nsOf, report, type BuildContext } from '../assemble/context.ts'
 import { addAddress, nextIfindex } from '../assemble/host.ts'
 import { createVethPair } from '../assemble/veth.ts'
 import type { CniDataplane } from './dataplane.ts'
+import { awsSnatRules } from './aws-snat.ts'
 import { whereOf } from './linux-bridge.ts'
 
 /** ENIs and IPv4 addresses per ENI (amazon-vpc-cni-k8s pkg/vpc/vpc_ip_resource_limit.go). */
@@ -142,6 +143,9 @@ export function awsVpcDataplane(): CniDataplane {
         for (const ip of eni.secondaries.slice(warm)) yield ip
       }
     },
+    // aws-node's SNAT for traffic leaving the VPC. PodPath's VPC has one block, the node
+    // network (ipamd reads the VPC's blocks from the instance metadata, vpc-ipv4-cidr-blocks).
+    iptables: (ctx, node) => awsSnatRules([node.subnet], ctx.decl.cni.awsSnat, node.ip),
     ownsAddress(_ctx, node, ip) {
       if (!cidrContains(node.subnet, ip) || used.has(ip)) return false
       const eth0 = enisByNode.get(node.name)![0]!

@@ -22,4 +22,6 @@ export interface CniIptables {
   jumps: RestoreRule[]
   /** How the agent explains its own MASQUERADE; without it, a general account of the chain. */
   masqueradeText?: (m: CniMasquerade) => Text
+  /** Why the agent leaves Pods' traffic to the outside untranslated, when it does so by design. */
+  untranslatedText?: Text
 }

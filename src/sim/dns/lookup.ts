@@ -18,7 +18,7 @@ import {
   dnsServiceIp,
   resolvConf,
 } from './coredns.ts'
-import { formatIp } from '../../model/ipv4.ts'
+import { cidrContains, formatCidr, formatIp } from '../../model/ipv4.ts'
 
 // Linux's default ephemeral port range, as for every other socket (net.ipv4.ip_local_port_range).
 const EPHEMERAL: [number, number] = [32768, 60999]
@@ -209,9 +209,14 @@ function answerExplain(c: Cluster, qname: string, a: ReturnType<typeof answer>, 
   const values = a.records.map((r) => r.split('\t').at(-1)!)
   if (a.kind === 'upstream') {
     const up = formatIp(c.decl.upstreamDNS!)
+    // The AWS VPC CNI's Pods hold VPC addresses: an upstream inside the VPC (the Amazon DNS
+    // server at the VPC base plus two) is reached with the Pod's own address.
+    const subnet = c.nodes.find((n) => n.name === node)?.subnet
+    const inVpc =
+      c.underlay === 'vpc' && subnet && cidrContains(subnet, c.decl.upstreamDNS!) ? subnet : null
     return text(
-      `${qname} is outside the cluster zone (${c.decl.dnsDomain}), so the kubernetes plugin passes it on and the next plugin of kubeadm's Corefile, forward . /etc/resolv.conf, sends the question to the nameserver in that file: ${up}. CoreDNS runs with dnsPolicy Default, so its /etc/resolv.conf is node ${node}'s own, not the cluster one its clients get. That question is itself a packet from a Pod to an address outside the cluster: it leaves ${node} masqueraded exactly like the request followed next. The upstream answers with the public A record, ${values.join(', ')}; the cache plugin (cache 30) keeps it and caps its TTL at ${CACHE_TTL} s in the answer it passes back.`,
-      `${qname} 不在集群域（${c.decl.dnsDomain}）之内，所以 kubernetes 插件把它交给下一个插件：kubeadm 的 Corefile 中的 forward . /etc/resolv.conf 把问题发给该文件里的 nameserver：${up}。CoreDNS 的 dnsPolicy 是 Default，所以它的 /etc/resolv.conf 就是节点 ${node} 自己的，而不是它的客户端拿到的那份集群 resolv.conf。这个问题本身就是一个从 Pod 发往集群外部地址的包：它离开 ${node} 时同样会被伪装，就像接下来跟踪的请求一样。上游用公共 A 记录作答：${values.join('、')}；cache 插件（cache 30）把它缓存下来，并在转回的应答里把 TTL 限制为 ${CACHE_TTL} 秒。`,
+      `${qname} is outside the cluster zone (${c.decl.dnsDomain}), so the kubernetes plugin passes it on and the next plugin of kubeadm's Corefile, forward . /etc/resolv.conf, sends the question to the nameserver in that file: ${up}. CoreDNS runs with dnsPolicy Default, so its /etc/resolv.conf is node ${node}'s own, not the cluster one its clients get. ${inVpc ? `On a VPC the Pods' addresses are the VPC's own, and ${up} is inside it (${formatCidr(inVpc)}): the question keeps CoreDNS's Pod address, since only what leaves the VPC is source-NATed.` : `That question is itself a packet from a Pod to an address outside the cluster: it leaves ${node} masqueraded exactly like the request followed next.`} The upstream answers with the public A record, ${values.join(', ')}; the cache plugin (cache 30) keeps it and caps its TTL at ${CACHE_TTL} s in the answer it passes back.`,
+      `${qname} 不在集群域（${c.decl.dnsDomain}）之内，所以 kubernetes 插件把它交给下一个插件：kubeadm 的 Corefile 中的 forward . /etc/resolv.conf 把问题发给该文件里的 nameserver：${up}。CoreDNS 的 dnsPolicy 是 Default，所以它的 /etc/resolv.conf 就是节点 ${node} 自己的，而不是它的客户端拿到的那份集群 resolv.conf。${inVpc ? `在 VPC 上，Pod 的地址就是 VPC 自己的地址，而 ${up} 位于 VPC 之内（${formatCidr(inVpc)}）：这个问题保留 CoreDNS 的 Pod 地址，因为只有离开 VPC 的流量才会做源地址转换。` : `这个问题本身就是一个从 Pod 发往集群外部地址的包：它离开 ${node} 时同样会被伪装，就像接下来跟踪的请求一样。`}上游用公共 A 记录作答：${values.join('、')}；cache 插件（cache 30）把它缓存下来，并在转回的应答里把 TTL 限制为 ${CACHE_TTL} 秒。`,
     )
   }
   const ttl = `TTL ${ANSWER_TTL} (kubeadm's Corefile sets ttl 30)`

@@ -12,6 +12,9 @@ export interface ParsedRule {
   chain: string
   src: { negate: boolean; value: string } | null
   dst: { negate: boolean; value: string } | null
+  /** `-i` / `-o`: the in and out interface (a trailing + matches any name with that prefix). */
+  inIface: { negate: boolean; value: string } | null
+  outIface: { negate: boolean; value: string } | null
   proto: string | null
   matches: { name: string; opts: string[] }[]
   target: string | null
@@ -40,6 +43,8 @@ export function parseRule(r: RestoreRule): ParsedRule {
     chain: r.chain,
     src: null,
     dst: null,
+    inIface: null,
+    outIface: null,
     proto: null,
     matches: [],
     target: null,
@@ -58,6 +63,10 @@ export function parseRule(r: RestoreRule): ParsedRule {
       const v = { negate, value: t[++i]! }
       if (tok === '-s') p.src = v
       else p.dst = v
+    } else if ((tok === '-i' || tok === '-o') && !inTarget) {
+      const v = { negate, value: t[++i]! }
+      if (tok === '-i') p.inIface = v
+      else p.outIface = v
     } else if (tok === '-p') p.proto = t[++i]!
     else if (tok === '-m') {
       p.matches.push({ name: t[++i]!, opts: [] })
@@ -151,6 +160,9 @@ export function saveRule(p: ParsedRule): string {
   const out = ['-A', p.chain]
   if (p.src) out.push(...(p.src.negate ? ['!'] : []), '-s', withMask(p.src.value))
   if (p.dst) out.push(...(p.dst.negate ? ['!'] : []), '-d', withMask(p.dst.value))
+  // iptables' save_ipv4: the interfaces after the addresses, before the protocol.
+  if (p.inIface) out.push(...(p.inIface.negate ? ['!'] : []), '-i', p.inIface.value)
+  if (p.outIface) out.push(...(p.outIface.negate ? ['!'] : []), '-o', p.outIface.value)
   if (p.proto) out.push('-p', p.proto)
   for (const m of p.matches) out.push(...saveMatch(m))
   if (p.target) out.push(...saveTarget(p.target, p.targetOpts))

@@ -22,6 +22,9 @@ export interface NfPacket {
   /** conntrack state: NEW for the first packet of a connection. */
   ctstate: 'NEW' | 'ESTABLISHED'
   isLocal(ip: number): boolean
+  /** The device the packet came in on and will leave by, where the hook knows it (else null). */
+  inDev: string | null
+  outDev: string | null
   /** Came in through a bridge port (br_netfilter keeps the port: `-m physdev --physdev-is-in`). */
   bridged: boolean
   /** ipset membership for `-m set --match-set NAME dst,dst` (IPVS mode). */
@@ -39,6 +42,8 @@ export type Verdict =
   /** REDIRECT: DNAT to the packet's own node (the address is the hook's to choose), port `port`. */
   | { kind: 'redirect'; port: number; rule: string }
   | { kind: 'masquerade'; rule: string }
+  /** SNAT --to-source: the source becomes `ip`, whatever the out device's address. */
+  | { kind: 'snat'; ip: number; rule: string }
 
 export interface ChainWalk {
   verdict: Verdict
@@ -51,6 +56,8 @@ interface CompiledRule {
   text: string
   src: AddrTest | null
   dst: AddrTest | null
+  inIface: IfaceTest | null
+  outIface: IfaceTest | null
   proto: string | null
   matches: Matcher[]
   target: string | null
@@ -61,6 +68,31 @@ interface CompiledRule {
 interface AddrTest {
   cidr: Cidr | null
   negate: boolean
+}
+
+/** `-i`/`-o`: a name, or a prefix when it ends in + (xtables_parse_interface). */
+interface IfaceTest {
+  name: string
+  prefix: boolean
+  negate: boolean
+}
+
+function ifaceTest(spec: { negate: boolean; value: string } | null): IfaceTest | null {
+  if (!spec) return null
+  const prefix = spec.value.endsWith('+')
+  return { name: prefix ? spec.value.slice(0, -1) : spec.value, prefix, negate: spec.negate }
+}
+
+/**
+ * ip_packet_match compares the rule's name with the device's, or with an empty name where the
+ * hook has no such device (no out device at PREROUTING): a positive test then fails and a
+ * negated one holds.
+ */
+function ifaceMatches(t: IfaceTest | null, dev: string | null): boolean {
+  if (!t) return true
+  const name = dev ?? ''
+  const hit = t.prefix ? name.startsWith(t.name) && name !== '' : name === t.name
+  return t.negate ? !hit : hit
 }
 
 /** One `-m` match, its options read once; called with the mark as it stands at that rule. */
@@ -115,6 +147,8 @@ function compileRule(rule: RestoreRule): CompiledRule {
     text: saveRule(parsed),
     src: addrTest(parsed.src),
     dst: addrTest(parsed.dst),
+    inIface: ifaceTest(parsed.inIface),
+    outIface: ifaceTest(parsed.outIface),
     proto: parsed.proto,
     matches: parsed.matches.map(compileMatch),
     target: parsed.target,
@@ -249,6 +283,8 @@ export function walkChain(
       const ok =
         addrMatches(r.src, p.src) &&
         addrMatches(r.dst, p.dst) &&
+        ifaceMatches(r.inIface, p.inDev) &&
+        ifaceMatches(r.outIface, p.outDev) &&
         (!r.proto || r.proto === p.proto) &&
         r.matches.every((m) => m(p, mark, rng))
       const text = r.text
@@ -265,6 +301,10 @@ export function walkChain(
           return { kind: 'reject', rule: text }
         case 'MASQUERADE':
           return { kind: 'masquerade', rule: text }
+        case 'SNAT': {
+          const to = optValue(r.targetOpts, '--to-source')!.value.split(':')[0]!
+          return { kind: 'snat', ip: parseIp(to)!, rule: text }
+        }
         case 'MARK': {
           const op = r.targetOpts[0]
           const v = Number.parseInt(r.targetOpts[1]!, 16)

@@ -28,9 +28,17 @@ function isLocal(ns: NetNs, ip: number): boolean {
   return lookupTable(ns, 'local', ip)?.type === 'local'
 }
 
-function nfPacket(w: Walk, ns: NetNs, pkt: Packet): NfPacket {
+/** The devices a hook knows: the in device, and at POSTROUTING the out device. */
+export interface HookDevs {
+  inDev?: string | null
+  outDev?: string | null
+}
+
+function nfPacket(w: Walk, ns: NetNs, pkt: Packet, devs: HookDevs = {}): NfPacket {
   const l3 = pkt.l3!
   return {
+    inDev: devs.inDev ?? null,
+    outDev: devs.outDev ?? null,
     src: parseIp(l3.src)!,
     dst: parseIp(l3.dst)!,
     proto: l3.proto,
@@ -75,7 +83,7 @@ export interface ProxyRuleset {
    * table ip kube-proxy on that hook: those before DNAT (priority up to dstnat) with the nat
    * hooks, the later filter chains with filter.
    */
-  run(w: Walk, ns: NetNs, table: Table, hook: Hook, pkt: Packet): RulesetWalk
+  run(w: Walk, ns: NetNs, table: Table, hook: Hook, pkt: Packet, devs?: HookDevs): RulesetWalk
   /** Every nat verdict sends the packet to kube-proxy's own socket (userspace mode's portals). */
   portals: boolean
   /** The nat rules only mark; IPVS translates at INPUT and shows them there. */
@@ -83,12 +91,19 @@ export interface ProxyRuleset {
 }
 
 /** iptables-save's tables, walked chain by chain. */
-export function xtablesRun(w: Walk, ns: NetNs, table: Table, hook: Hook, pkt: Packet): RulesetWalk {
+export function xtablesRun(
+  w: Walk,
+  ns: NetNs,
+  table: Table,
+  hook: Hook,
+  pkt: Packet,
+  devs?: HookDevs,
+): RulesetWalk {
   const r = walkChain(
     nodeTables(w.state.cluster, ns.node),
     table,
     hook,
-    nfPacket(w, ns, pkt),
+    nfPacket(w, ns, pkt, devs),
     w.rng,
   )
   w.mark = r.mark
@@ -96,9 +111,22 @@ export function xtablesRun(w: Walk, ns: NetNs, table: Table, hook: Hook, pkt: Pa
 }
 
 /** table ip kube-proxy's base chains for the hook, before or after DNAT. */
-export function nftRun(w: Walk, ns: NetNs, table: Table, hook: Hook, pkt: Packet): RulesetWalk {
+export function nftRun(
+  w: Walk,
+  ns: NetNs,
+  table: Table,
+  hook: Hook,
+  pkt: Packet,
+  devs?: HookDevs,
+): RulesetWalk {
   const stage = table === 'filter' ? 'post-dnat' : hook === 'POSTROUTING' ? 'all' : 'pre-dnat'
-  const r = walkNft(nodeNft(w.state.cluster, ns.node), hook, stage, nfPacket(w, ns, pkt), w.rng)
+  const r = walkNft(
+    nodeNft(w.state.cluster, ns.node),
+    hook,
+    stage,
+    nfPacket(w, ns, pkt, devs),
+    w.rng,
+  )
   w.mark = r.mark
   return { ...r, nft: r }
 }
@@ -516,8 +544,8 @@ export function natOut(rs: ProxyRuleset, w: Walk, ns: NetNs, outDev: string, pkt
   if (!applies(ns, pkt)) return
   if (w.reverse) undoDnat(rs, w, ns, outDev, pkt, 'POSTROUTING')
   if (!w.newConnection) return
-  const r = rs.run(w, ns, 'nat', 'POSTROUTING', pkt)
-  if (r.verdict.kind !== 'masquerade') {
+  const r = rs.run(w, ns, 'nat', 'POSTROUTING', pkt, { outDev })
+  if (r.verdict.kind !== 'masquerade' && r.verdict.kind !== 'snat') {
     w.passed(ns, matchedOf(r.tested), true)
     return
   }
@@ -526,7 +554,9 @@ export function natOut(rs: ProxyRuleset, w: Walk, ns: NetNs, outDev: string, pkt
     dev?.addrs.find((a) => a.scope === 'global') ??
     ns.links.flatMap((l) => l.addrs).find((a) => a.scope === 'global')
   const before = tupleOf(pkt)
-  const newSrc = addr ? formatIp(addr.ip) : before.src
+  // MASQUERADE takes the out device's address; SNAT the one its --to-source names.
+  const newSrc =
+    r.verdict.kind === 'snat' ? formatIp(r.verdict.ip) : addr ? formatIp(addr.ip) : before.src
   // --random-fully: the source port is chosen at random too (NF_NAT_RANGE_PROTO_RANDOM_FULLY).
   // Without it (kindnet's rule) nf_nat keeps the port when no other connection holds it.
   const rule = r.verdict.rule

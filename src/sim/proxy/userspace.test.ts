@@ -169,6 +169,8 @@ describe('REDIRECT (net/netfilter/nf_nat_redirect.c)', () => {
       mark: 0,
       ctstate: 'NEW',
       isLocal: () => false,
+      inDev: null,
+      outDev: null,
       bridged: false,
       inSet: () => false,
       recent: () => false,

@@ -6,7 +6,7 @@
  * client and the nodes reach each other directly, as they do on a routed corporate network or
  * with nodes that have public addresses.
  */
-import { cidrContains, parseIp } from '../../model/ipv4.ts'
+import { cidrContains, formatIp, parseIp } from '../../model/ipv4.ts'
 import { text, type Text } from '../../model/text.ts'
 import type { Packet } from '../../model/trace.ts'
 import type { Link, NetNs } from '../net/netns.ts'
@@ -46,6 +46,7 @@ export function internetSend(w: Walk, from: Endpoint, pkt: Packet, explain: Text
   w.emit('send', AT_INTERNET, pkt, [], explain)
   const lb = cloudLbForward(w, pkt)
   if (lb !== null && lb !== 'forwarded') return lb
+  internetGatewayIn(w, pkt)
   const owner = nodeInterfaceOf(w, parseIp(l3.dst)!)
   if (!owner) {
     return w.drop(
@@ -75,6 +76,76 @@ export function internetSend(w: Walk, from: Endpoint, pkt: Packet, explain: Text
 }
 
 /**
+ * An Internet gateway on AWS: the VPC's edge, which maps each public IPv4 address to the private
+ * address it is associated with, one to one, both ways ("the internet gateway logically
+ * provides the one-to-one NAT on behalf of your instance", Amazon VPC User Guide, Internet
+ * gateways). A node's public address (nodes[].externalIP, the Node's ExternalIP) belongs to the
+ * primary private IP of its primary ENI. Without one, or from any other private address, there
+ * is nothing to translate to. A NAT gateway (what AWS_VPC_K8S_CNI_EXTERNALSNAT expects in a
+ * private subnet) is not modelled.
+ */
+function internetGatewayOut(w: Walk, pkt: Packet): WalkResult | 'translated' | null {
+  if (w.state.cluster.underlay !== 'vpc') return null
+  const t = top(pkt)
+  const src = t.l3.src
+  const srcIp = parseIp(src)!
+  const node = w.state.cluster.nodes.find((n) => n.ip === srcIp)
+  if (node && node.externalIP !== null) {
+    const pub = formatIp(node.externalIP)
+    t.l3.src = pub
+    w.emit(
+      'snat',
+      AT_ROUTER,
+      pkt,
+      [],
+      text(
+        `The VPC's route table sends 0.0.0.0/0 to the Internet gateway. ${src} is ${node.name}'s primary private IP, and the node has the public IPv4 address ${pub}: the gateway rewrites the source ${src} to ${pub}, one to one and without touching the port, and will rewrite ${pub} back to ${src} on the reply. No conntrack on the node sees this; it is the gateway's own static mapping.`,
+        `VPC 的路由表把 0.0.0.0/0 交给互联网网关。${src} 是 ${node.name} 的主私有 IP，而该节点有公网 IPv4 地址 ${pub}：网关把源地址 ${src} 改写为 ${pub}，一对一，端口不变，应答时再把 ${pub} 改回 ${src}。节点上的 conntrack 看不到这一步，这是网关自己的静态映射。`,
+      ),
+    )
+    return 'translated'
+  }
+  const pod = w.state.cluster.pods.find((p) => p.ip === srcIp && !p.hostNetwork)
+  const why = pod ? w.state.cluster.untranslatedEgress.get(pod.node) : undefined
+  return w.drop(
+    null,
+    AT_ROUTER,
+    pkt,
+    text('no public IPv4 address', '没有公网 IPv4 地址'),
+    node
+      ? text(
+          `The Internet gateway translates only private addresses that have a public IPv4 address associated, and ${node.name} has none (no externalIP): ${src} is private and nothing on the Internet can route a reply to it, so the packet goes no further. A node without a public address reaches the Internet through a NAT gateway, which PodPath does not model.`,
+          `互联网网关只转换关联了公网 IPv4 地址的私有地址，而 ${node.name} 没有（没有 externalIP）：${src} 是私有地址，互联网上没有谁能把应答路由回它，所以包到此为止。没有公网地址的节点要经由 NAT 网关访问互联网，PodPath 没有模拟 NAT 网关。`,
+        )
+      : text(
+          `The packet still carries ${pod ? `Pod ${pod.namespace}/${pod.name}'s` : 'the'} address ${src}.${why ? ` ${why.en}` : ''} The Internet gateway maps only an address that has a public IPv4 address associated, and a Pod's secondary IP has none, so the packet goes no further. PodPath does not model a NAT gateway, which would have translated it to its own Elastic IP.`,
+          `这个包的源地址仍是${pod ? ` Pod ${pod.namespace}/${pod.name} 的` : ''}地址 ${src}。${why?.['zh-CN'] ?? ''}互联网网关只映射关联了公网 IPv4 地址的地址，而 Pod 的辅助 IP 没有，所以包到此为止。PodPath 没有模拟 NAT 网关，否则它会把源地址转换成自己的弹性 IP。`,
+        ),
+  )
+}
+
+/** The reply to a node's public address: the Internet gateway maps it back to the private one. */
+function internetGatewayIn(w: Walk, pkt: Packet): void {
+  if (w.state.cluster.underlay !== 'vpc') return
+  const l3 = pkt.l3!
+  const dst = parseIp(l3.dst)
+  const node = w.state.cluster.nodes.find((n) => n.externalIP !== null && n.externalIP === dst)
+  if (!node) return
+  const pub = l3.dst
+  l3.dst = formatIp(node.ip)
+  w.emit(
+    'unnat',
+    AT_ROUTER,
+    pkt,
+    [],
+    text(
+      `The packet for ${pub} reaches the VPC's Internet gateway, which maps that public address back to ${node.name}'s primary private IP: the destination becomes ${l3.dst}.`,
+      `发往 ${pub} 的包到达 VPC 的互联网网关，网关把这个公网地址映射回 ${node.name} 的主私有 IP：目的地址变为 ${l3.dst}。`,
+    ),
+  )
+}
+
+/**
  * A request from inside the cluster for a host on the Internet (Cluster `externalHosts`): the
  * router sends it on, and the host receives it with whatever source it carries by then. The
  * Internet routes only public addresses back, so a source that is still a Pod's (no masquerade
@@ -96,10 +167,12 @@ function hostDeliver(w: Walk, pkt: Packet): WalkResult | null {
       `${t.l3.dst} 不在节点网络上，所以路由器把包继续发往互联网（TTL ${t.l3.ttl}；PodPath 只计算这一台路由器，不计互联网路径上的路由器）。`,
     ),
   )
+  const igw = internetGatewayOut(w, pkt)
+  if (igw !== null && igw !== 'translated') return igw
   const src = t.l3.src
   const srcIp = parseIp(src)!
   const cluster = w.state.cluster.decl
-  if (cidrContains(cluster.clusterCIDR, srcIp)) {
+  if (igw === null && cidrContains(cluster.clusterCIDR, srcIp)) {
     return w.drop(
       null,
       AT_INTERNET,
@@ -117,10 +190,15 @@ function hostDeliver(w: Walk, pkt: Packet): WalkResult | null {
     AT_INTERNET,
     pkt,
     [],
-    text(
-      `${host.name} (${t.l3.dst}) receives the request on port ${port}. It comes from ${src}:${pkt.l4?.srcPort ?? 0}: that is all the Internet sees of the sender, an address of the node it left, never the Pod's own.`,
-      `${host.name}（${t.l3.dst}）在端口 ${port} 上收到请求。它来自 ${src}:${pkt.l4?.srcPort ?? 0}：这就是互联网所能看到的发送方，即它离开的那个节点的地址，而不是 Pod 自己的地址。`,
-    ),
+    igw
+      ? text(
+          `${host.name} (${t.l3.dst}) receives the request on port ${port}. It comes from ${src}:${pkt.l4?.srcPort ?? 0}: that is all the Internet sees of the sender, the public address of the node it left, never the Pod's own nor any private address.`,
+          `${host.name}（${t.l3.dst}）在端口 ${port} 上收到请求。它来自 ${src}:${pkt.l4?.srcPort ?? 0}：这就是互联网所能看到的发送方，即它离开的那个节点的公网地址，既不是 Pod 自己的地址，也不是任何私有地址。`,
+        )
+      : text(
+          `${host.name} (${t.l3.dst}) receives the request on port ${port}. It comes from ${src}:${pkt.l4?.srcPort ?? 0}: that is all the Internet sees of the sender, an address of the node it left, never the Pod's own.`,
+          `${host.name}（${t.l3.dst}）在端口 ${port} 上收到请求。它来自 ${src}:${pkt.l4?.srcPort ?? 0}：这就是互联网所能看到的发送方，即它离开的那个节点的地址，而不是 Pod 自己的地址。`,
+        ),
   )
   return {
     kind: 'delivered',
