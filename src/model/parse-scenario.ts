@@ -37,6 +37,8 @@ import {
   type Observed,
 } from './infer-cluster.ts'
 import { readEndpointSlice, readService } from './parse-services.ts'
+import { readNetworkPolicy } from './parse-network-policy.ts'
+import type { NetworkPolicyDecl } from './network-policy.ts'
 import { readIngress, readIngressClass } from './parse-ingress.ts'
 import {
   readGateway,
@@ -96,6 +98,7 @@ interface Collected {
   referenceGrants: ReferenceGrantDecl[]
   secrets: SecretDecl[]
   namespaceLabels: Record<string, Record<string, string>>
+  networkPolicies: NetworkPolicyDecl[]
   /** What DaemonSets and control-plane Pods say about the cluster (infer-cluster.ts). */
   observed: Observed
   /** The fields the Cluster document's spec sets: inference leaves them alone. */
@@ -124,6 +127,7 @@ export function parseScenario(source: string, file = 'scenario.yaml'): ParseResu
     referenceGrants: [],
     secrets: [],
     namespaceLabels: {},
+    networkPolicies: [],
     observed: noObservations(),
     clusterKeys: new Set(),
     written: { pods: [], controllers: [], nodes: [] },
@@ -275,6 +279,7 @@ export function parseScenario(source: string, file = 'scenario.yaml'): ParseResu
     referenceGrants: c.referenceGrants,
     secrets: c.secrets,
     namespaceLabels: c.namespaceLabels,
+    networkPolicies: c.networkPolicies,
     written: c.written,
   }
   return { scenario: hasError ? null : draft, draft, diagnostics: ctx.diagnostics }
@@ -338,6 +343,17 @@ function collect(r: ObjReader, c: Collected): void {
   // extensions/v1beta1 was Ingress's first home; readL7 says it is gone.
   if (group === L7_GROUPS[kind] || (kind === 'Ingress' && group === 'extensions')) {
     return readL7(r, kind, apiVersion, c)
+  }
+  if (kind === 'NetworkPolicy' && group === 'networking.k8s.io') {
+    if (apiVersion === 'networking.k8s.io/v1') return readNetworkPolicy(r, c.networkPolicies)
+    r.report(
+      ['apiVersion'],
+      text(
+        `NetworkPolicy ${apiVersion} is not served; write networking.k8s.io/v1`,
+        `NetworkPolicy ${apiVersion} 不再提供；请改用 networking.k8s.io/v1`,
+      ),
+    )
+    return
   }
   observe(r, kind, c.observed)
   switch (kind) {
@@ -462,6 +478,7 @@ const KNOWN_KINDS = [
   'DaemonSet',
   'IPPool',
   'KubeProxyConfiguration',
+  'NetworkPolicy',
   'List',
   ...LATER_KINDS,
   ...QUIET_KINDS,

@@ -4,6 +4,7 @@
  */
 import type { Where } from './diagnostic.ts'
 import type { Cidr } from './ipv4.ts'
+import type { NetworkPolicyDecl } from './network-policy.ts'
 import type {
   GatewayClassDecl,
   GatewayDecl,
@@ -296,6 +297,8 @@ export interface Scenario {
   secrets: SecretDecl[]
   /** Labels of the `kind: Namespace` documents, by name (Gateway allowedRoutes selectors). */
   namespaceLabels: Record<string, Record<string, string>>
+  /** networking.k8s.io/v1 NetworkPolicies (absent: none). */
+  networkPolicies?: NetworkPolicyDecl[]
   /**
    * Every Pod, controller (`namespace/name`) and node the file names, read or refused: a check
    * that finds one of them missing from the cluster is seeing its own error again.
