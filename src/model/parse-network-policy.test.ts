@@ -27,6 +27,15 @@ describe('NetworkPolicy policyTypes default (SetDefaults_NetworkPolicySpec)', ()
   })
 })
 
+describe('a NetworkPolicy PodPath reads', () => {
+  it('warns that no trace enforces it yet, in both languages', () => {
+    const w = read(np('  podSelector: {}\n')).diagnostics.filter((d) => d.severity === 'warning')
+    expect(w).toHaveLength(1)
+    expect(w[0]!.message.en).toContain('does not enforce NetworkPolicy yet')
+    expect(w[0]!.message['zh-CN']).toContain('还不执行 NetworkPolicy')
+  })
+})
+
 describe('NetworkPolicy peers and ports', () => {
   it('reads both selectors in one peer as one AND peer, and two peers as two', () => {
     const and = read(
