@@ -200,8 +200,12 @@ export function natIn(
         pkt,
         [{ table: 'conntrack -L', rule: formatConntrack(reply), matched: true }],
         text(
-          `This is a reply on a tracked connection. Its conntrack entry says the request was masqueraded, so the kernel rewrites the destination back to the original client ${reply.orig.src}:${reply.orig.sport} (de-SNAT, before routing).`,
-          `这是一个已跟踪连接上的应答。conntrack 表项显示请求曾被伪装（MASQUERADE），所以内核在路由之前把目的地址改回原来的客户端 ${reply.orig.src}:${reply.orig.sport}（反向 SNAT）。`,
+          reply.srcNat === 'snat'
+            ? `This is a reply on a tracked connection. Its conntrack entry says the request's source was rewritten by SNAT, so the kernel rewrites the destination back to the original client ${reply.orig.src}:${reply.orig.sport} (de-SNAT, before routing).`
+            : `This is a reply on a tracked connection. Its conntrack entry says the request was masqueraded, so the kernel rewrites the destination back to the original client ${reply.orig.src}:${reply.orig.sport} (de-SNAT, before routing).`,
+          reply.srcNat === 'snat'
+            ? `这是一个已跟踪连接上的应答。conntrack 表项显示请求的源地址曾被 SNAT 改写，所以内核在路由之前把目的地址改回原来的客户端 ${reply.orig.src}:${reply.orig.sport}（反向 SNAT）。`
+            : `这是一个已跟踪连接上的应答。conntrack 表项显示请求曾被伪装（MASQUERADE），所以内核在路由之前把目的地址改回原来的客户端 ${reply.orig.src}:${reply.orig.sport}（反向 SNAT）。`,
         ),
       )
     }
@@ -570,8 +574,10 @@ export function natOut(rs: ProxyRuleset, w: Walk, ns: NetNs, outDev: string, pkt
   )
   pkt.l3!.src = newSrc
   pkt.l4!.srcPort = newPort
+  const srcNat = r.verdict.kind
   if (entry) {
     entry.reply = { ...entry.reply, dst: newSrc, dport: newPort }
+    entry.srcNat = srcNat
   } else {
     // No DNAT before it (a Pod to the Internet): the masquerade alone makes the entry whose
     // reply tuple the answer will match (nf_nat_setup_info on the connection conntrack tracks).
@@ -580,6 +586,7 @@ export function natOut(rs: ProxyRuleset, w: Walk, ns: NetNs, outDev: string, pkt
       orig: before,
       reply: { src: before.dst, dst: newSrc, sport: before.dport, dport: newPort },
       replied: false,
+      srcNat,
     }
     table.push(entry)
     w.state.conntrack.set(ns.id, table)
@@ -590,7 +597,7 @@ export function natOut(rs: ProxyRuleset, w: Walk, ns: NetNs, outDev: string, pkt
   lookups.push({ table: 'conntrack -L', rule: formatConntrack(entry), matched: true })
   const agentText = w.state.cluster.cniIptables.get(ns.node ?? '')?.masqueradeText
   w.emit(
-    'masquerade',
+    srcNat,
     w.where(ns, { device: outDev, hook: 'POSTROUTING' }),
     pkt,
     lookups,
