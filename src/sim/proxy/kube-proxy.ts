@@ -67,7 +67,10 @@ function kubeProxyRules(c: Cluster, node: string): IptablesRules {
 function withCniRules(r: IptablesRules, cni: CniIptables | undefined): IptablesRules {
   if (!cni) return r
   return {
-    chains: { filter: r.chains.filter, nat: [...r.chains.nat, ...cni.natChains] },
+    chains: {
+      filter: [...r.chains.filter, ...(cni.filterChains ?? [])],
+      nat: [...r.chains.nat, ...cni.natChains],
+    },
     rules: [...r.rules, ...cni.rules],
     jumps: [...r.jumps, ...cni.jumps],
   }
