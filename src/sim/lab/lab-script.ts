@@ -16,7 +16,7 @@ import { formatRule } from '../print/ip-rule.ts'
 import { sortRoutes } from '../print/tables.ts'
 import { iptablesSave } from '../print/iptables-save.ts'
 import { nftListTable } from '../print/nft-list.ts'
-import { nodeIptables, nodeNftablesTable } from '../proxy/kube-proxy.ts'
+import { hasIptablesRules, nodeIptables, nodeNftablesTable } from '../proxy/kube-proxy.ts'
 import type { Link, NetNs } from '../net/netns.ts'
 import { labExpectation, type LabExpectation, type LabRun } from './expect.ts'
 import { labServers, type LabServer } from './servers.ts'
@@ -175,7 +175,8 @@ function tableExpects(c: Cluster, topo: LabTopology): TableExpect[] {
     })
     if (ns.kind === 'host') {
       const mode = c.decl.kubeProxy.mode
-      if (mode === 'iptables' || mode === 'ipvs')
+      // nftables mode: a CNI agent's iptables rules (flanneld's) sit beside kube-proxy's table.
+      if (loadsIptables(c, ns.node))
         out.push({
           ns: n.name,
           label: n.label,
@@ -207,6 +208,17 @@ function tableExpects(c: Cluster, topo: LabTopology): TableExpect[] {
     }
   }
   return out
+}
+
+/**
+ * The node's iptables are loaded in iptables and IPVS mode, and in nftables mode where a CNI
+ * agent keeps rules there (flanneld's), beside kube-proxy's table, as on a real node.
+ */
+function loadsIptables(c: Cluster, node: string): boolean {
+  const mode = c.decl.kubeProxy.mode
+  return (
+    mode === 'iptables' || mode === 'ipvs' || (mode === 'nftables' && hasIptablesRules(c, node))
+  )
 }
 
 /** The JSON the embedded checker reads for one traffic. */
@@ -302,11 +314,11 @@ export function labCommands(c: Cluster, runs: LabRun[], opts: LabOptions): strin
           `ip netns exec ${ns} sysctl -qw ${IPVS_SYSCTLS.join(' ')}   # only with ipvs`,
           `ip netns exec ${ns} ipset restore < ${ns}.ipset   # only with ipvs`,
         )
-      lines.push(
-        mode === 'nftables'
-          ? `ip netns exec ${ns} nft -f ${ns}.nft`
-          : `ip netns exec ${ns} iptables-restore < ${ns}.iptables${mode === 'ipvs' ? '   # only with ipvs' : ''}`,
-      )
+      if (loadsIptables(c, n.name))
+        lines.push(
+          `ip netns exec ${ns} iptables-restore < ${ns}.iptables${mode === 'ipvs' ? '   # only with ipvs' : ''}`,
+        )
+      if (mode === 'nftables') lines.push(`ip netns exec ${ns} nft -f ${ns}.nft`)
       if (mode === 'ipvs')
         for (const v of ipvsadmRestore(c, n.name).split('\n').filter(Boolean))
           lines.push(`ip netns exec ${ns} ipvsadm ${v}   # only with ipvs`)
@@ -750,7 +762,7 @@ export function labScript(c: Cluster, runs: LabRun[], opts: LabOptions): string 
   )
   for (const n of c.nodes) {
     const ns = topo.byId.get(n.nsId)!
-    if (c.decl.kubeProxy.mode === 'iptables' || c.decl.kubeProxy.mode === 'ipvs')
+    if (loadsIptables(c, n.name))
       out.push(heredoc(`"$LAB_DIR/${ns}.iptables"`, iptablesSave(nodeIptables(c, n.name))))
     if (c.decl.kubeProxy.mode === 'ipvs')
       out.push(
@@ -828,7 +840,7 @@ export function labScript(c: Cluster, runs: LabRun[], opts: LabOptions): string 
         `if old_conn_reuse; then ${nsx(ns, ['sysctl', '-qw', 'net.ipv4.vs.conn_reuse_mode=0'])}; fi`,
         `nsx ${shq(ns)} ipset restore -file "$LAB_DIR/${ns}.ipset"`,
       )
-    if (c.decl.kubeProxy.mode === 'iptables' || c.decl.kubeProxy.mode === 'ipvs') {
+    if (loadsIptables(c, n.name)) {
       const acct = [
         ...new Set(
           [...iptablesSave(nodeIptables(c, n.name)).matchAll(/--nfacct-name\s+(\S+)/g)].map(
