@@ -9,6 +9,7 @@
  * built (or a usage error); 3 nothing could run on this machine (a missing program or kernel
  * feature), with the reason.
  */
+import { formatIp } from '../../model/ipv4.ts'
 import type { Cluster } from '../cluster.ts'
 import { text, type Text } from '../../model/text.ts'
 import { formatRoute } from '../print/ip-route.ts'
@@ -16,7 +17,7 @@ import { formatRule } from '../print/ip-rule.ts'
 import { sortRoutes } from '../print/tables.ts'
 import { iptablesSave } from '../print/iptables-save.ts'
 import { nftListTable } from '../print/nft-list.ts'
-import { hasIptablesRules, nodeIptables, nodeNftablesTable } from '../proxy/kube-proxy.ts'
+import { nodeIptables, nodeNftablesTable } from '../proxy/kube-proxy.ts'
 import type { Link, NetNs } from '../net/netns.ts'
 import { labExpectation, type LabExpectation, type LabRun } from './expect.ts'
 import { labServers, type LabServer } from './servers.ts'
@@ -41,6 +42,7 @@ export function labPackages(c: Cluster, plan: LabPlan): string[] {
   const pkgs = ['iproute2', 'iptables', 'nftables', 'conntrack', 'nfacct', 'tcpdump', 'python3']
   if (c.decl.kubeProxy.mode === 'ipvs') pkgs.push('ipvsadm', 'ipset')
   for (const s of plan.servers) {
+    if (s.kind === 'tls' && !pkgs.includes('openssl')) pkgs.push('openssl')
     if ((s.kind === 'nginx' || s.kind === 'haproxy') && !pkgs.includes(s.kind)) pkgs.push(s.kind)
     if (
       (s.kind === 'nginx' || s.kind === 'haproxy') &&
@@ -65,11 +67,14 @@ export function notRunnable(c: Cluster, exp: LabExpectation): Text | null {
       `PodPath could not trace it: ${exp.reason?.en ?? ''}`,
       `PodPath 无法跟踪它：${exp.reason?.['zh-CN'] ?? ''}`,
     )
+  // AWS: the Internet gateway maps a node's address 1:1 to its public one (nodes[].externalIP);
+  // the lab's router does no such translation, so the host would see another source.
   const outside = exp.hops.find((h) => h.component === 'internet')
-  if (outside)
+  const publicIps = new Set(c.nodes.flatMap((n) => (n.externalIP ? [formatIp(n.externalIP)] : [])))
+  if (outside && publicIps.has(outside.peer.ip))
     return text(
-      `an egress request: the lab's Internet namespace holds only outside clients, not a server at ${outside.local.ip}:${outside.local.port} to answer it`,
-      `这是一个出站请求：实验中的互联网命名空间只容纳外部客户端，没有位于 ${outside.local.ip}:${outside.local.port} 的服务器来应答它`,
+      `an egress request through the Internet gateway, which gives the node its public address ${outside.peer.ip}: the lab's router does not translate addresses`,
+      `这是一个经过互联网网关的出站请求，网关把节点换成它的公网地址 ${outside.peer.ip}：实验中的路由器不做地址转换`,
     )
   if (!exp.client.request && exp.outcome !== 'dns-only')
     return text('the trace sends no request', '这个跟踪没有发出请求')
@@ -175,8 +180,7 @@ function tableExpects(c: Cluster, topo: LabTopology): TableExpect[] {
     })
     if (ns.kind === 'host') {
       const mode = c.decl.kubeProxy.mode
-      // nftables mode: a CNI agent's iptables rules (flanneld's) sit beside kube-proxy's table.
-      if (loadsIptables(c, ns.node))
+      if (mode === 'iptables' || mode === 'ipvs')
         out.push({
           ns: n.name,
           label: n.label,
@@ -208,17 +212,6 @@ function tableExpects(c: Cluster, topo: LabTopology): TableExpect[] {
     }
   }
   return out
-}
-
-/**
- * The node's iptables are loaded in iptables and IPVS mode, and in nftables mode where a CNI
- * agent keeps rules there (flanneld's), beside kube-proxy's table, as on a real node.
- */
-function loadsIptables(c: Cluster, node: string): boolean {
-  const mode = c.decl.kubeProxy.mode
-  return (
-    mode === 'iptables' || mode === 'ipvs' || (mode === 'nftables' && hasIptablesRules(c, node))
-  )
 }
 
 /** The JSON the embedded checker reads for one traffic. */
@@ -280,7 +273,15 @@ export interface LabPlan {
 
 export function labPlan(c: Cluster, runs: LabRun[], prefix: string): LabPlan {
   const exps = runs.map((r) => labExpectation(c, r))
-  const external = [...new Set(exps.map((x) => x.client.external).filter((x): x is string => !!x))]
+  // The Internet namespace holds the outside clients and the hosts egress requests reach.
+  const external = [
+    ...new Set(
+      exps.flatMap((x) => [
+        ...(x.client.external ? [x.client.external] : []),
+        ...x.hops.filter((h) => h.component === 'internet').map((h) => h.local.ip),
+      ]),
+    ),
+  ]
   const topo = labTopology(c, prefix, external)
   const { servers, missing } = labServers(c, exps)
   const runnable = exps.map((exp) => {
@@ -314,11 +315,11 @@ export function labCommands(c: Cluster, runs: LabRun[], opts: LabOptions): strin
           `ip netns exec ${ns} sysctl -qw ${IPVS_SYSCTLS.join(' ')}   # only with ipvs`,
           `ip netns exec ${ns} ipset restore < ${ns}.ipset   # only with ipvs`,
         )
-      if (loadsIptables(c, n.name))
-        lines.push(
-          `ip netns exec ${ns} iptables-restore < ${ns}.iptables${mode === 'ipvs' ? '   # only with ipvs' : ''}`,
-        )
-      if (mode === 'nftables') lines.push(`ip netns exec ${ns} nft -f ${ns}.nft`)
+      lines.push(
+        mode === 'nftables'
+          ? `ip netns exec ${ns} nft -f ${ns}.nft`
+          : `ip netns exec ${ns} iptables-restore < ${ns}.iptables${mode === 'ipvs' ? '   # only with ipvs' : ''}`,
+      )
       if (mode === 'ipvs')
         for (const v of ipvsadmRestore(c, n.name).split('\n').filter(Boolean))
           lines.push(`ip netns exec ${ns} ipvsadm ${v}   # only with ipvs`)
@@ -632,6 +633,15 @@ function serverLines(s: LabServer, topo: LabTopology, i: number): string[] {
       return [
         `bg ${shq(ns)} env ${env} "$PY" "$LAB_DIR/lab.py" serve ${shq(s.who)} "${log}" ${s.ports.map((p) => `tcp:${p}`).join(' ')}`,
       ]
+    case 'tls': {
+      // A self-signed certificate for the host, made now (the client does not verify it).
+      const cert = `$LAB_DIR/tls.${i}.crt`
+      const key = `$LAB_DIR/tls.${i}.key`
+      return [
+        `openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj ${shq(`/CN=${s.host ?? 'localhost'}`)} -keyout "${key}" -out "${cert}" 2>/dev/null || fail "openssl could not make the certificate of ${s.host ?? ''}"`,
+        `bg ${shq(ns)} env ${env} PODPATH_TLS_CERT="${cert}" PODPATH_TLS_KEY="${key}" "$PY" "$LAB_DIR/lab.py" serve ${shq(s.who)} "${log}" ${s.ports.map((p) => `tls:${p}`).join(' ')}`,
+      ]
+    }
     case 'dns':
       return [
         ...(s.bind ? [`ipn ${shCmd([ns, 'addr', 'add', `${s.bind}/32`, 'dev', 'lo'])}`] : []),
@@ -762,7 +772,7 @@ export function labScript(c: Cluster, runs: LabRun[], opts: LabOptions): string 
   )
   for (const n of c.nodes) {
     const ns = topo.byId.get(n.nsId)!
-    if (loadsIptables(c, n.name))
+    if (c.decl.kubeProxy.mode === 'iptables' || c.decl.kubeProxy.mode === 'ipvs')
       out.push(heredoc(`"$LAB_DIR/${ns}.iptables"`, iptablesSave(nodeIptables(c, n.name))))
     if (c.decl.kubeProxy.mode === 'ipvs')
       out.push(
@@ -840,7 +850,7 @@ export function labScript(c: Cluster, runs: LabRun[], opts: LabOptions): string 
         `if old_conn_reuse; then ${nsx(ns, ['sysctl', '-qw', 'net.ipv4.vs.conn_reuse_mode=0'])}; fi`,
         `nsx ${shq(ns)} ipset restore -file "$LAB_DIR/${ns}.ipset"`,
       )
-    if (loadsIptables(c, n.name)) {
+    if (c.decl.kubeProxy.mode === 'iptables' || c.decl.kubeProxy.mode === 'ipvs') {
       const acct = [
         ...new Set(
           [...iptablesSave(nodeIptables(c, n.name)).matchAll(/--nfacct-name\s+(\S+)/g)].map(
