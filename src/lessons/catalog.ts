@@ -193,6 +193,21 @@ export const LESSONS: LessonMeta[] = [
     ),
   },
   {
+    id: 'mode2-egress-calico',
+    file: 'mode2-egress-calico.yaml',
+    mode: 2,
+    section: '2.2',
+    teaches: ['dns'],
+    title: text(
+      'A Pod calls the Internet: Calico natOutgoing',
+      'Pod 访问互联网：Calico 的 natOutgoing',
+    ),
+    summary: text(
+      "felix's cali-nat-outgoing masquerades what leaves the IPPool for an address in no pool (the ipsets cali40masq-ipam-pools and cali40network-ip-pools); a Pod in the pool keeps its own address, and conntrack undoes the masquerade on the reply.",
+      'felix 的 cali-nat-outgoing 对从 IPPool 发往任何池之外地址的包做伪装（ipset cali40masq-ipam-pools 和 cali40network-ip-pools）；发往池内 Pod 的包保留自己的地址，应答回来时由 conntrack 撤销伪装。',
+    ),
+  },
+  {
     id: 'mode2-egress-aws',
     file: 'mode2-egress-aws.yaml',
     mode: 2,
