@@ -409,12 +409,15 @@ export const LESSONS: LessonMeta[] = [
     section: '3',
     // The answer (a CNAME) is the lesson.
     teaches: ['dns'],
-    // kube-proxy serves only the DNS query here (the kube-dns ClusterIP), in any mode.
-    switches: { cni: CROSS_NODE, proxy: PROXY },
+    // kube-proxy serves only the DNS query here (the kube-dns ClusterIP). Not nftables: the
+    // request leaves the cluster masqueraded by the CNI agent's iptables rules, which PodPath
+    // walks only beside kube-proxy's own iptables (in nftables mode it walks kube-proxy's
+    // table alone, and the packet would leave with the Pod's address).
+    switches: { cni: CROSS_NODE, proxy: ['iptables', 'ipvs'] },
     title: text('ExternalName: a DNS alias, no proxying', 'ExternalName：只是 DNS 别名，不做代理'),
     summary: text(
-      'No ClusterIP and no kube-proxy rule: the cluster DNS answers a CNAME to a name outside the cluster.',
-      '没有 ClusterIP，也没有 kube-proxy 规则：集群 DNS 回答一条指向集群外部名字的 CNAME。',
+      'No ClusterIP and no kube-proxy rule: the cluster DNS answers a CNAME to a name outside the cluster, CoreDNS adds its address from upstream, and the client connects straight to it, masqueraded on the way out.',
+      '没有 ClusterIP，也没有 kube-proxy 规则：集群 DNS 回答一条指向集群外部名字的 CNAME，CoreDNS 从上游补上它的地址，客户端直接连接这个地址，出站时被伪装。',
     ),
   },
   {
