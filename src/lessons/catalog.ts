@@ -193,6 +193,21 @@ export const LESSONS: LessonMeta[] = [
     ),
   },
   {
+    id: 'mode2-egress-calico',
+    file: 'mode2-egress-calico.yaml',
+    mode: 2,
+    section: '2.2',
+    teaches: ['dns'],
+    title: text(
+      'A Pod calls the Internet: Calico natOutgoing',
+      'Pod 访问互联网：Calico 的 natOutgoing',
+    ),
+    summary: text(
+      "felix's cali-nat-outgoing masquerades what leaves the IPPool for an address in no pool (the ipsets cali40masq-ipam-pools and cali40network-ip-pools); a Pod in the pool keeps its own address, and conntrack undoes the masquerade on the reply.",
+      'felix 的 cali-nat-outgoing 对从 IPPool 发往任何池之外地址的包做伪装（ipset cali40masq-ipam-pools 和 cali40network-ip-pools）；发往池内 Pod 的包保留自己的地址，应答回来时由 conntrack 撤销伪装。',
+    ),
+  },
+  {
     id: 'mode2-egress-aws',
     file: 'mode2-egress-aws.yaml',
     mode: 2,
@@ -394,12 +409,15 @@ export const LESSONS: LessonMeta[] = [
     section: '3',
     // The answer (a CNAME) is the lesson.
     teaches: ['dns'],
-    // kube-proxy serves only the DNS query here (the kube-dns ClusterIP), in any mode.
-    switches: { cni: CROSS_NODE, proxy: PROXY },
+    // kube-proxy serves only the DNS query here (the kube-dns ClusterIP). Not nftables: the
+    // request leaves the cluster masqueraded by felix, and beside kube-proxy's nftables mode
+    // felix may program nftables itself (FelixConfiguration nftablesMode), which PodPath does
+    // not model; it would print felix's iptables rules there.
+    switches: { cni: CROSS_NODE, proxy: ['iptables', 'ipvs'] },
     title: text('ExternalName: a DNS alias, no proxying', 'ExternalName：只是 DNS 别名，不做代理'),
     summary: text(
-      'No ClusterIP and no kube-proxy rule: the cluster DNS answers a CNAME to a name outside the cluster.',
-      '没有 ClusterIP，也没有 kube-proxy 规则：集群 DNS 回答一条指向集群外部名字的 CNAME。',
+      'No ClusterIP and no kube-proxy rule: the cluster DNS answers a CNAME to a name outside the cluster, CoreDNS adds its address from upstream, and the client connects straight to it, masqueraded on the way out.',
+      '没有 ClusterIP，也没有 kube-proxy 规则：集群 DNS 回答一条指向集群外部名字的 CNAME，CoreDNS 从上游补上它的地址，客户端直接连接这个地址，出站时被伪装。',
     ),
   },
   {

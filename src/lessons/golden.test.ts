@@ -88,7 +88,6 @@ describe('built-in lessons', () => {
           ['from-node-without-endpoint', 'dropped', 'has no local endpoints'],
         ])
       else if (lesson.id === 'mode3-source-ranges') expect(g.traces[0]!.outcome).toBe('dropped')
-      else if (lesson.id === 'mode3-externalname') expect(g.traces[0]!.outcome).toBe('dns-only')
       else if (lesson.id === 'mode3-not-ready')
         expect(g.traces.map((t) => t.outcome)).toEqual(['delivered', 'rejected'])
       else

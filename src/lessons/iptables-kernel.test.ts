@@ -9,6 +9,7 @@ import { iptablesSave } from '../sim/print/iptables-save.ts'
 import { NFACCT_CT_STATE_INVALID, NFACCT_LOCALHOST_NODEPORTS } from '../sim/proxy/iptables-rules.ts'
 import { nodeIptables } from '../sim/proxy/kube-proxy.ts'
 import { LESSONS } from './catalog.ts'
+import { felixIpsetRestore } from '../sim/cni/felix/ipsets.ts'
 import { acquireKernelLock, releaseKernelLock } from '../test/kernel-lock.ts'
 
 /**
@@ -65,9 +66,9 @@ function unavailable(): string | null {
 interface Case {
   name: string
   save: string
-  /** `ipset list -sorted` as PodPath prints it, in IPVS mode. */
+  /** `ipset list -sorted` as PodPath prints it, in IPVS mode or with a CNI's sets. */
   ipsets: string[] | null
-  /** The `ipset restore` input the lab loads (src/sim/lab/ipvs-lab.ts), in IPVS mode. */
+  /** The `ipset restore` input the lab loads (src/sim/lab/ipvs-lab.ts) in IPVS mode, and felix's. */
   ipsetInput: string | null
 }
 
@@ -85,7 +86,9 @@ function cases(): Case[] {
       for (const node of c.nodes) {
         const save = iptablesSave(nodeIptables(c, node.name))
         const ipvs = c.decl.kubeProxy.mode === 'ipvs'
-        const ipsets = ipvs ? ipsetList(c, node.name) : null
+        // The CNI agent's sets (felix's pool sets), made as felix makes them.
+        const cniSets = c.cniIptables.get(node.name)?.ipsets ?? []
+        const ipsets = ipvs || cniSets.length ? ipsetList(c, node.name) : null
         const key = `${save}\0${ipsets?.join('\n') ?? ''}`
         const same = bySave.get(key)
         if (same && same.name.startsWith(`${lesson.id} `)) same.name += `, ${node.name}`
@@ -94,7 +97,10 @@ function cases(): Case[] {
             name: `${lesson.id} (${c.decl.kubeProxy.mode}) ${node.name}`,
             save,
             ipsets,
-            ipsetInput: ipvs ? labIpsetRestore(c, node.name) : null,
+            ipsetInput:
+              ipvs || cniSets.length
+                ? `${ipvs ? labIpsetRestore(c, node.name) : ''}${cniSets.length ? felixIpsetRestore(cniSets) : ''}`
+                : null,
           })
       }
     }

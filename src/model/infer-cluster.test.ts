@@ -97,6 +97,27 @@ items:${node('a', '10.0.0.11', '10.244.0.0/24')}
     expect(formatCidr(c.clusterCIDR)).toBe('172.16.0.0/16')
   })
 
+  it("reads the default pool's natOutgoing from calico-node's CALICO_IPV4POOL_NAT_OUTGOING (evaluateENVBool)", () => {
+    const dump = (env: string) => `apiVersion: v1
+kind: List
+items:${node('a', '10.0.0.11', '10.244.0.0/24')}
+- apiVersion: apps/v1
+  kind: DaemonSet
+  metadata: {name: calico-node, namespace: kube-system}
+  spec:
+    selector: {matchLabels: {k8s-app: calico-node}}
+    template:
+      metadata: {labels: {k8s-app: calico-node}}
+      spec:
+        hostNetwork: true
+        containers: [{name: calico-node, image: node, env: [${env}]}]
+`
+    const nat = (env: string) => parseScenario(dump(env)).scenario!.cluster.cni.natOutgoing
+    expect(nat('{name: CALICO_IPV4POOL_CIDR, value: 10.244.0.0/16}')).toBe(true)
+    expect(nat('{name: CALICO_IPV4POOL_NAT_OUTGOING, value: "No"}')).toBe(false)
+    expect(nat('{name: CALICO_IPV4POOL_NAT_OUTGOING, value: "off"}')).toBe(true)
+  })
+
   it('recognises kind from its providerIDs when the dump has no DaemonSets', () => {
     const yaml = `apiVersion: v1
 kind: List

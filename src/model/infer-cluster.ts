@@ -332,6 +332,16 @@ function inferCni(i: InferInput, c: ClusterDecl, note: Note): void {
           '后端 IP-in-IP（calico.yaml 设置 CALICO_IPV4POOL_IPIP=Always）',
         )
     }
+    // calico-node's evaluateENVBool (node/pkg/lifecycle/startup/startup.go): false, 0, no, n
+    // or f (any case) is false, anything else set is true; unset, the default pool's true.
+    const nat = env.CALICO_IPV4POOL_NAT_OUTGOING
+    if (nat !== undefined) {
+      c.cni.natOutgoing = !['false', '0', 'no', 'n', 'f'].includes(nat.toLowerCase())
+      add(
+        `natOutgoing ${c.cni.natOutgoing} from CALICO_IPV4POOL_NAT_OUTGOING=${nat}`,
+        `natOutgoing ${c.cni.natOutgoing} 取自 CALICO_IPV4POOL_NAT_OUTGOING=${nat}`,
+      )
+    }
     const size = Number(env.CALICO_IPV4POOL_BLOCK_SIZE)
     if (Number.isInteger(size) && size >= 20 && size <= 32) {
       c.cni.blockSize = size

@@ -59,6 +59,7 @@ export function defaultCluster(file: string): ClusterDecl {
       blockSize: null,
       instanceType: null,
       ipMasq: true,
+      natOutgoing: true,
       awsSnat: { externalSNAT: false, excludeCIDRs: [], randomize: 'prng' },
     },
     kubeProxy: { mode: 'iptables', scheduler: 'rr', masqueradeAll: false, portRange: null },
@@ -212,6 +213,7 @@ export function readClusterDoc(r: ObjReader, base: ClusterDecl, nodes: NodeDecl[
     c.cni.blockSize = cni.int('blockSize', 20, 32) ?? c.cni.blockSize
     c.cni.instanceType = cni.str('instanceType') ?? c.cni.instanceType
     c.cni.ipMasq = cni.bool('ipMasq') ?? c.cni.ipMasq
+    c.cni.natOutgoing = cni.bool('natOutgoing') ?? c.cni.natOutgoing
     if (cni.has('env')) readAwsEnv(cni, c)
   }
   readEgress(spec, c)

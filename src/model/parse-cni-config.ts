@@ -81,7 +81,9 @@ export function readFlannelConfigMap(
 
 /**
  * Calico IPPool (crd.projectcalico.org/v1 or projectcalico.org/v3): cidr, blockSize (default 26),
- * ipipMode and vxlanMode (Always | CrossSubnet | Never). Both Never means plain BGP routing.
+ * ipipMode and vxlanMode (Always | CrossSubnet | Never), natOutgoing (a bool the v3 API leaves
+ * false when omitted; only the pool calico-node creates itself defaults to true). Both Never
+ * means plain BGP routing.
  */
 export function readCalicoIPPool(r: ObjReader, c: ClusterDecl): void {
   const spec = r.obj('spec', true)
@@ -90,6 +92,7 @@ export function readCalicoIPPool(r: ObjReader, c: ClusterDecl): void {
   const cidr = readCidr(spec, 'cidr')
   if (cidr) c.clusterCIDR = cidr
   c.cni.blockSize = spec.int('blockSize', 20, 32) ?? c.cni.blockSize
+  c.cni.natOutgoing = spec.bool('natOutgoing') ?? false
   const ipip = spec.str('ipipMode') ?? 'Never'
   const vxlan = spec.str('vxlanMode') ?? 'Never'
   for (const [key, v] of [

@@ -41,6 +41,13 @@ export interface CniSpec {
    */
   ipMasq: boolean
   /**
+   * Calico: the IPPool's `natOutgoing`. true when the pool is calico-node's default one
+   * (CALICO_IPV4POOL_NAT_OUTGOING defaults to true, node/pkg/lifecycle/startup/startup.go);
+   * false for an IPPool document that leaves it out (the v3 API field is a plain bool,
+   * api/pkg/apis/projectcalico/v3/ippool.go).
+   */
+  natOutgoing: boolean
+  /**
    * AWS VPC CNI: the aws-node DaemonSet's SNAT variables, from `cni.env` by their own names
    * (amazon-vpc-cni-k8s pkg/networkutils/network.go).
    */

@@ -57,8 +57,24 @@ describe("a trace's dialled address and its endpoint", () => {
     expect(t.endpoint).toBeNull()
   })
 
-  it('a name that leads out of the cluster opens no connection: both null', () => {
+  it('ExternalName: dialled and endpoint are the outside address CoreDNS appended to the CNAME', () => {
     const t = lessonTrace('mode3-externalname', 'checkout-to-payments')
+    expect(t.outcome).toBe('delivered')
+    expect(t.dialled).toEqual({ ip: '192.0.2.10', port: 443 })
+    expect(t.endpoint).toMatchObject({ pod: null, ip: '192.0.2.10', port: 443 })
+    const answer = t.steps.filter((s) => s.action === 'dns-answer').at(-1)!
+    expect(answer.lookups.map((l) => l.rule)).toEqual([
+      'payments.shop.svc.cluster.local.\t30\tIN\tCNAME\tapi.payments.example.com.',
+      'api.payments.example.com.\t30\tIN\tA\t192.0.2.10',
+    ])
+  })
+
+  it('a CNAME whose outside name CoreDNS cannot resolve opens no connection: both null', () => {
+    const lesson = LESSONS.find((l) => l.id === 'mode3-externalname')!
+    // No external host: the upstream knows no address for the name, so the answer is the CNAME.
+    const source = lessonSource(lesson).replace(/^ {2}externalHosts:\n.*\n/m, '')
+    const loaded = loadScenarioSource(source, lesson.file)
+    const t = trace(loaded.cluster!, loaded.scenario!.traffic[0]!, { seed: 1 })
     expect([t.outcome, t.dialled, t.endpoint]).toEqual(['dns-only', null, null])
   })
 })

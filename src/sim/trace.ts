@@ -20,6 +20,7 @@ import { resolveSource, resolveTarget } from './target.ts'
 import { WalkState, type MemoryKey } from './walk/state.ts'
 import { Walker } from './walk/walker.ts'
 import { dnsPhase } from './dns/lookup.ts'
+import { externalHostByName } from './dns/coredns.ts'
 import { internetSend } from './walk/internet.ts'
 import { IPVS_LEDGER, IpvsLedger } from './proxy/ipvs-ledger.ts'
 import { dataPlaneHooks } from './assemble/data-planes.ts'
@@ -177,7 +178,7 @@ function traceOne(cluster: Cluster, traffic: TrafficDecl, seed: number, walk: Wa
         steps: walker.steps,
       }
     }
-    if (dns && 'cname' in dns) {
+    if (dns && 'cname' in dns && !('address' in dns)) {
       // ExternalName: the name leads out of the cluster; PodPath has no Internet to follow.
       return {
         format: TRACE_FORMAT,
@@ -193,7 +194,12 @@ function traceOne(cluster: Cluster, traffic: TrafficDecl, seed: number, walk: Wa
         steps: walker.steps,
       }
     }
-    if (dns && 'address' in dns && target.ip === '') {
+    if (dns && 'address' in dns && dns.cname) {
+      // ExternalName whose outside name CoreDNS resolved upstream: an egress request.
+      target.ip = dns.address
+      target.pod = null
+      target.outside = externalHostByName(cluster, dns.cname) ?? undefined
+    } else if (dns && 'address' in dns && target.ip === '') {
       // Headless: the answer is a Pod's own address.
       const ip = parseIp(dns.address)
       target.ip = dns.address

@@ -1056,6 +1056,48 @@ export const GLOSSARY: readonly GlossaryEntry[] = [
       },
     },
     {
+      id: 'nat-outgoing',
+      term: text(
+        'Calico natOutgoing (cali-nat-outgoing)',
+        'Calico natOutgoing（cali-nat-outgoing）',
+      ),
+      match: {
+        en: re(w('natOutgoing'), w('cali-nat-outgoing'), w('cali-POSTROUTING')),
+        'zh-CN': re(w('natOutgoing'), w('cali-nat-outgoing'), w('cali-POSTROUTING')),
+      },
+      short: text(
+        "An IPPool field: Pods of a pool with natOutgoing: true leave the cluster with the node's address. felix writes one MASQUERADE rule in cali-nat-outgoing (reached from POSTROUTING through cali-POSTROUTING) for a source in such a pool and a destination in no pool; with no such pool the chain is empty. calico-node's default pool has it true; an IPPool that leaves it out, false.",
+        'IPPool 的字段：natOutgoing: true 的池中的 Pod 以节点的地址离开集群。felix 在 cali-nat-outgoing（由 POSTROUTING 经 cali-POSTROUTING 跳入）中写一条 MASQUERADE 规则，匹配源地址在这种池中、目的地址不在任何池中的包；没有这种池时链是空的。calico-node 创建的默认池为 true；IPPool 不写这个字段时为 false。',
+      ),
+      source: {
+        title: 'Calico: Configure outgoing NAT',
+        url: 'https://docs.tigera.io/calico/latest/networking/configuring/workloads-outside-cluster',
+      },
+    },
+    {
+      id: 'calico-pool-ipsets',
+      term: text(
+        'cali40masq-ipam-pools, cali40network-ip-pools',
+        'cali40masq-ipam-pools、cali40network-ip-pools',
+      ),
+      match: {
+        en: re(w('cali40masq-ipam-pools'), w('cali40network-ip-pools'), w('cali40all-ipam-pools')),
+        'zh-CN': re(
+          w('cali40masq-ipam-pools'),
+          w('cali40network-ip-pools'),
+          w('cali40all-ipam-pools'),
+        ),
+      },
+      short: text(
+        "felix's two hash:net ipsets for outgoing NAT: the CIDRs of the pools with natOutgoing, and of every pool (Calico v3.31.7 and v3.32.1 renamed the second from cali40all-ipam-pools when they left LoadBalancer-only pools out of it). A destination in the second is a Pod or tunnel address Calico routes itself, so it is never masqueraded.",
+        'felix 用于出站 NAT 的两个 hash:net ipset：设置了 natOutgoing 的池的 CIDR，以及所有池的 CIDR（Calico v3.31.7 和 v3.32.1 把后者不再包含仅用于 LoadBalancer 的池，并把它从 cali40all-ipam-pools 改名）。目的地址在后者之中的是 Calico 自己路由的 Pod 或隧道地址，所以从不做伪装。',
+      ),
+      source: {
+        title: 'Calico: IP pool',
+        url: 'https://docs.tigera.io/calico/latest/reference/resources/ippool',
+      },
+    },
+    {
       id: 'addrtype-local',
       term: text('--dst-type LOCAL', '--dst-type LOCAL'),
       match: { en: re('--dst-type LOCAL'), 'zh-CN': re('--dst-type LOCAL') },

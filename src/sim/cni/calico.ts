@@ -16,6 +16,7 @@ import { nsOf, report, type BuildContext } from '../assemble/context.ts'
 import { addAddress, nextIfindex } from '../assemble/host.ts'
 import { createVethPair } from '../assemble/veth.ts'
 import type { CniDataplane, GivenAddress } from './dataplane.ts'
+import { felixNatTable } from './felix/nat.ts'
 import { requireOneL2 } from './flannel.ts'
 import { whereOf } from './linux-bridge.ts'
 
@@ -201,6 +202,12 @@ export function calicoDataplane(backend: CalicoBackend): CniDataplane {
       }
     },
     setupPod: (ctx, node, pod) => attachCalicoVeth(ctx, node, pod, ctx.mtu - overhead),
+    // felix's nat table: cali-nat-outgoing and the pool ipsets (./felix/nat.ts).
+    iptables: (ctx, node) =>
+      felixNatTable(
+        [{ cidr: ctx.decl.clusterCIDR, natOutgoing: ctx.decl.cni.natOutgoing }],
+        node.tunnelIp === null ? null : backend === 'ipip' ? 'tunl0' : 'vxlan.calico',
+      ),
   }
 }
 

@@ -1,4 +1,5 @@
 /** The iptables rules a CNI's node agent writes beside kube-proxy's, as the cluster keeps them. */
+import type { Cidr } from '../../model/ipv4.ts'
 import type { Text } from '../../model/text.ts'
 import type { RestoreRule } from '../proxy/iptables-rules.ts'
 
@@ -22,6 +23,12 @@ export interface CniIptables {
   rules: RestoreRule[]
   /** Its jumps from the built-in chains, appended after kube-proxy's. */
   jumps: RestoreRule[]
+  /** Its jumps inserted at the top of the built-in chains, before kube-proxy's (felix's). */
+  insertedJumps?: RestoreRule[]
+  /** Chains whose rules a packet was tested against are listed even when none matched. */
+  shownUnmatched?: string[]
+  /** The ipsets its rules match (`-m set --match-set NAME src|dst`). */
+  ipsets?: CniIpSet[]
   /** How the agent explains its own MASQUERADE; without it, a general account of the chain. */
   masqueradeText?: (m: CniMasquerade) => Text
   /** Why the agent leaves Pods' traffic to the outside untranslated, when it does so by design. */
@@ -35,7 +42,17 @@ export function joinCniIptables(a: CniIptables, b: CniIptables): CniIptables {
     filterChains: [...(a.filterChains ?? []), ...(b.filterChains ?? [])],
     rules: [...a.rules, ...b.rules],
     jumps: [...a.jumps, ...b.jumps],
+    insertedJumps: [...(a.insertedJumps ?? []), ...(b.insertedJumps ?? [])],
+    shownUnmatched: [...(a.shownUnmatched ?? []), ...(b.shownUnmatched ?? [])],
+    ipsets: [...(a.ipsets ?? []), ...(b.ipsets ?? [])],
     masqueradeText: a.masqueradeText ?? b.masqueradeText,
     untranslatedText: a.untranslatedText ?? b.untranslatedText,
   }
+}
+
+/** An ipset a CNI's agent keeps: a hash:net set of CIDRs (felix's pool sets). */
+export interface CniIpSet {
+  name: string
+  type: 'hash:net'
+  members: Cidr[]
 }

@@ -73,9 +73,13 @@ export function answer(
     const target = svc.decl.externalName.endsWith('.')
       ? svc.decl.externalName
       : `${svc.decl.externalName}.`
+    // The target is outside the zone, so A() looks it up through CoreDNS's upstream
+    // (b.Lookup, plugin/pkg/upstream) and appends its answer after the CNAME; when that fails
+    // the answer is the CNAME alone.
+    const up = upstreamAnswer(c, target)
     return {
       status: 'NOERROR',
-      records: [`${qname}\t${ANSWER_TTL}\tIN\tCNAME\t${target}`],
+      records: [`${qname}\t${ANSWER_TTL}\tIN\tCNAME\t${target}`, ...(up?.records ?? [])],
       kind: 'externalName',
       cname: target,
     }

@@ -184,6 +184,22 @@ export function dnsPhase(w: Walk, c: Cluster, source: Source, host: string): Dns
       : answered
   w.replyTo = null
   if (back.kind !== 'delivered') return { failed: back }
+  if (a.cname && a.records.length > 1) {
+    // The CNAME and, after it, the A record CoreDNS fetched upstream: the client connects to it.
+    const address = a.records.at(-1)!.split('\t').at(-1)!
+    w.emit(
+      'dns-answer',
+      w.where(w.state.ns(source.nsId), { container: source.container }),
+      back.packet,
+      a.records.map((rule) => ({ table: 'dig (answer section)', rule, matched: true })),
+      text(
+        `The client's resolver has its answer: "${host}" is another name (a CNAME) for ${a.cname} and that name's address, which CoreDNS fetched from upstream, is ${address}. The client opens its connection to ${address}: a host on the Internet, reached through the node with no Service rule involved.`,
+        `客户端的解析器拿到了答案：“${host}” 是 ${a.cname} 的别名（CNAME），而 CoreDNS 从上游查到这个名字的地址是 ${address}。客户端向 ${address} 建立连接：这是互联网上的一台主机，经由节点到达，不涉及任何 Service 规则。`,
+      ),
+      { sideMessage: true },
+    )
+    return { address, cname: a.cname }
+  }
   if (a.cname) {
     // The resolver reads the answer; what follows is outside the cluster and outside PodPath.
     w.emit(
@@ -203,7 +219,8 @@ export function dnsPhase(w: Walk, c: Cluster, source: Source, host: string): Dns
 }
 
 /** What the client's resolver ends up with: an address to connect to, a CNAME, or a failure. */
-export type DnsResult = { failed: WalkResult } | { address: string } | { cname: string }
+export type DnsResult =
+  { failed: WalkResult } | { address: string; cname?: string } | { cname: string }
 
 function answerExplain(c: Cluster, qname: string, a: ReturnType<typeof answer>, node: string) {
   const values = a.records.map((r) => r.split('\t').at(-1)!)
@@ -221,6 +238,11 @@ function answerExplain(c: Cluster, qname: string, a: ReturnType<typeof answer>, 
   }
   const ttl = `TTL ${ANSWER_TTL} (kubeadm's Corefile sets ttl 30)`
   const ttlZh = `TTL 为 ${ANSWER_TTL}（kubeadm 的 Corefile 设置了 ttl 30）`
+  if (a.kind === 'externalName' && a.records.length > 1)
+    return text(
+      `${qname} is an ExternalName Service: it has no ClusterIP, no endpoints, and kube-proxy writes no rule for it. CoreDNS's kubernetes plugin answers with a CNAME to ${a.cname}, ${ttl}. That name is outside the cluster zone, so CoreDNS then asks for its address itself, through its upstream (forward . /etc/resolv.conf: the nameserver ${formatIp(c.decl.upstreamDNS!)} in node ${node}'s resolv.conf), and appends what comes back after the CNAME: ${values.at(-1)}. The client will connect straight to that address, leaving the cluster without any Service translation.`,
+      `${qname} 是一个 ExternalName 类型的 Service：它没有 ClusterIP、没有端点，kube-proxy 也不会为它写任何规则。CoreDNS 的 kubernetes 插件用一条指向 ${a.cname} 的 CNAME 作答，${ttlZh}。这个名字在集群域之外，所以 CoreDNS 会自己通过上游（forward . /etc/resolv.conf：节点 ${node} 的 resolv.conf 中的 nameserver ${formatIp(c.decl.upstreamDNS!)}）查询它的地址，并把结果附加在 CNAME 之后：${values.at(-1)}。客户端将直接连接这个地址，离开集群时不经过任何 Service 转换。`,
+    )
   if (a.kind === 'externalName')
     return text(
       `${qname} is an ExternalName Service: it has no ClusterIP, no endpoints, and kube-proxy writes no rule for it. CoreDNS's kubernetes plugin answers with a CNAME to ${a.cname}, ${ttl}. That name is outside the cluster zone, so CoreDNS then asks for its address itself, through its upstream (forward . /etc/resolv.conf, the node's resolver), and appends what comes back to the answer. PodPath has no Internet and cannot know that address, so the trace stops here: the client would connect straight to whatever address the outside name has, leaving the cluster without any Service translation.`,

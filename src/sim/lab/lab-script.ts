@@ -26,6 +26,7 @@ import { heredoc, heredocInto, shCmd, shq } from './shell.ts'
 import { LAB_PY } from './lab-py.ts'
 import { labProxyConfig } from './proxy-config.ts'
 import { IPVS_SYSCTLS, ipsetRestore, ipvsadmRestore } from './ipvs-lab.ts'
+import { felixIpsetRestore } from '../cni/felix/ipsets.ts'
 import { ipvsadmList } from '../proxy/ipvs.ts'
 
 export interface LabOptions {
@@ -41,6 +42,7 @@ export interface LabOptions {
 export function labPackages(c: Cluster, plan: LabPlan): string[] {
   const pkgs = ['iproute2', 'iptables', 'nftables', 'conntrack', 'nfacct', 'tcpdump', 'python3']
   if (c.decl.kubeProxy.mode === 'ipvs') pkgs.push('ipvsadm', 'ipset')
+  else if (c.nodes.some((n) => labIpsetInput(c, n.name) !== null)) pkgs.push('ipset')
   for (const s of plan.servers) {
     if (s.kind === 'tls' && !pkgs.includes('openssl')) pkgs.push('openssl')
     if ((s.kind === 'nginx' || s.kind === 'haproxy') && !pkgs.includes(s.kind)) pkgs.push(s.kind)
@@ -52,6 +54,17 @@ export function labPackages(c: Cluster, plan: LabPlan): string[] {
       pkgs.push('openssl')
   }
   return pkgs
+}
+
+/**
+ * `ipset restore` input for a node: kube-proxy's sets in IPVS mode, then the CNI agent's
+ * (felix's pool sets, made as felix makes them); null when the node's rules match no set.
+ */
+export function labIpsetInput(c: Cluster, node: string): string | null {
+  const cni = c.cniIptables.get(node)?.ipsets ?? []
+  const ipvs = c.decl.kubeProxy.mode === 'ipvs'
+  if (!ipvs && cni.length === 0) return null
+  return `${ipvs ? ipsetRestore(c, node) : ''}${cni.length ? felixIpsetRestore(cni) : ''}`
 }
 
 /** Why a traffic cannot run in a lab at all, on any machine (null: it can, given the kernel). */
@@ -315,6 +328,8 @@ export function labCommands(c: Cluster, runs: LabRun[], opts: LabOptions): strin
           `ip netns exec ${ns} sysctl -qw ${IPVS_SYSCTLS.join(' ')}   # only with ipvs`,
           `ip netns exec ${ns} ipset restore < ${ns}.ipset   # only with ipvs`,
         )
+      else if (mode === 'iptables' && labIpsetInput(c, n.name) !== null)
+        lines.push(`ip netns exec ${ns} ipset restore < ${ns}.ipset   # the CNI agent's sets`)
       lines.push(
         mode === 'nftables'
           ? `ip netns exec ${ns} nft -f ${ns}.nft`
@@ -774,11 +789,10 @@ export function labScript(c: Cluster, runs: LabRun[], opts: LabOptions): string 
     const ns = topo.byId.get(n.nsId)!
     if (c.decl.kubeProxy.mode === 'iptables' || c.decl.kubeProxy.mode === 'ipvs')
       out.push(heredoc(`"$LAB_DIR/${ns}.iptables"`, iptablesSave(nodeIptables(c, n.name))))
+    const sets = labIpsetInput(c, n.name)
+    if (sets !== null) out.push(heredoc(`"$LAB_DIR/${ns}.ipset"`, sets))
     if (c.decl.kubeProxy.mode === 'ipvs')
-      out.push(
-        heredoc(`"$LAB_DIR/${ns}.ipset"`, ipsetRestore(c, n.name)),
-        heredoc(`"$LAB_DIR/${ns}.ipvsadm"`, ipvsadmRestore(c, n.name)),
-      )
+      out.push(heredoc(`"$LAB_DIR/${ns}.ipvsadm"`, ipvsadmRestore(c, n.name)))
     if (c.decl.kubeProxy.mode === 'nftables')
       out.push(heredoc(`"$LAB_DIR/${ns}.nft"`, nftListTable(nodeNftablesTable(c, n.name))))
   }
@@ -848,8 +862,10 @@ export function labScript(c: Cluster, runs: LabRun[], opts: LabOptions): string 
       out.push(
         nsx(ns, ['sysctl', '-qw', ...IPVS_SYSCTLS]),
         `if old_conn_reuse; then ${nsx(ns, ['sysctl', '-qw', 'net.ipv4.vs.conn_reuse_mode=0'])}; fi`,
-        `nsx ${shq(ns)} ipset restore -file "$LAB_DIR/${ns}.ipset"`,
       )
+    // The sets the rules match (kube-proxy's in IPVS mode, the CNI agent's: felix's pools).
+    if (labIpsetInput(c, n.name) !== null && c.decl.kubeProxy.mode !== 'nftables')
+      out.push(`nsx ${shq(ns)} ipset restore -file "$LAB_DIR/${ns}.ipset"`)
     if (c.decl.kubeProxy.mode === 'iptables' || c.decl.kubeProxy.mode === 'ipvs') {
       const acct = [
         ...new Set(

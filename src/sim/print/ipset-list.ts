@@ -12,7 +12,8 @@
  * bucket, read off a real node) and assumes no two entries share a bucket, which holds for a few
  * entries in 1024 buckets but not for thousands.
  */
-import { formatIp, parseIp } from '../../model/ipv4.ts'
+import { formatCidr, formatIp, parseIp } from '../../model/ipv4.ts'
+import { FELIX_IPSET_MAXELEM } from '../cni/felix/ipsets.ts'
 import type { Cluster } from '../cluster.ts'
 import { hash32 } from '../hash.ts'
 import { ipSets, type IpSets } from '../proxy/ipvs-iptables.ts'
@@ -98,6 +99,8 @@ export interface KubeProxySet {
   members: string[]
   /** Size in memory as PodPath estimates it (see above). */
   size: number
+  /** maxelem when it is not kube-proxy's 65536 (felix's sets). */
+  maxelem?: number
 }
 
 /** kube-proxy's sets on a node, in the order of its ipsetInfo table, members sorted. */
@@ -127,6 +130,36 @@ export function kubeProxySets(c: Cluster, node: string): KubeProxySet[] {
   })
 }
 
+/**
+ * The CNI agent's sets (felix's pool sets), as ipset 7.17 lists them on a 6.x x86-64 kernel:
+ * hash:net revision 7, felix's header (family inet, the default hashsize 1024, maxelem 1048576)
+ * with the kernel's bucketsize 12 and random initval; Size in memory 456 bytes empty and 48 more
+ * per entry, as a real namespace reported for these sets made with felix's create line.
+ */
+const HASH_NET: SetType = { type: 'hash:net', revision: 7, empty: 456, perEntry: 48 }
+
+// Only the sets of the CNI agent's nat rules: felix keeps others for its filter rules (cali40all-hosts-net,
+// cali40this-host, ...), which PodPath does not model yet, so a real node lists more.
+function cniSets(c: Cluster, node: string): KubeProxySet[] {
+  return (c.cniIptables.get(node)?.ipsets ?? []).map((s) => {
+    const members = s.members.map(formatCidr).sort(compare)
+    return {
+      name: s.name,
+      type: s.type,
+      revision: HASH_NET.revision,
+      members,
+      size: HASH_NET.empty + HASH_NET.perEntry * members.length,
+      maxelem: FELIX_IPSET_MAXELEM,
+    }
+  })
+}
+
+/** True when `ipset list` on the node has something to show beside kube-proxy's IPVS sets. */
+export function hasCniSets(c: Cluster, node: string): boolean {
+  return (c.cniIptables.get(node)?.ipsets?.length ?? 0) > 0
+}
+
+/** `ipset list -sorted`: kube-proxy's sets in IPVS mode, then the CNI agent's. */
 export function ipsetList(c: Cluster, node: string): string[] {
   const rules = nodeIptables(c, node)
   // References: the kernel counts one per iptables rule that matches the set (xt_set).
@@ -136,11 +169,15 @@ export function ipsetList(c: Cluster, node: string): string[] {
     if (i >= 0) refs.set(r.args[i + 1]!, (refs.get(r.args[i + 1]!) ?? 0) + 1)
   }
   const out: string[] = []
-  for (const { name, type, revision, members, size } of kubeProxySets(c, node)) {
+  const sets = [
+    ...(c.decl.kubeProxy.mode === 'ipvs' ? kubeProxySets(c, node) : []),
+    ...cniSets(c, node),
+  ]
+  for (const { name, type, revision, members, size, maxelem } of sets) {
     const header =
       type === 'bitmap:port'
         ? 'range 0-65535'
-        : `family inet hashsize 1024 maxelem 65536 bucketsize 12 initval 0x${hash32(`${node}/${name}`, 7).toString(16).padStart(8, '0')}`
+        : `family inet hashsize 1024 maxelem ${maxelem ?? 65536} bucketsize 12 initval 0x${hash32(`${node}/${name}`, 7).toString(16).padStart(8, '0')}`
     if (out.length) out.push('')
     out.push(
       `Name: ${name}`,

@@ -13,7 +13,7 @@ import { iptablesSave } from './iptables-save.ts'
 import { hasIptablesRules, nodeIptables, nodeNftablesTable } from '../proxy/kube-proxy.ts'
 import { nftListTable } from './nft-list.ts'
 import { ipvsadmList } from '../proxy/ipvs.ts'
-import { ipsetList } from './ipset-list.ts'
+import { hasCniSets, ipsetList } from './ipset-list.ts'
 import type { IpvsLedger } from '../proxy/ipvs-ledger.ts'
 import { formatConntrack, type CtEntry } from '../walk/conntrack.ts'
 
@@ -117,10 +117,9 @@ export function namespaceSections(
       )
     }
     if (mode === 'ipvs')
-      out.push(
-        section(`${prefix}ipvsadm -Ln`, ipvsadmList(c, ns.node, after?.ipvs)),
-        section(`${prefix}ipset list -sorted`, ipsetList(c, ns.node)),
-      )
+      out.push(section(`${prefix}ipvsadm -Ln`, ipvsadmList(c, ns.node, after?.ipvs)))
+    if (mode === 'ipvs' || hasCniSets(c, ns.node))
+      out.push(section(`${prefix}ipset list -sorted`, ipsetList(c, ns.node)))
     // nftables mode: kube-proxy removes its iptables and IPVS rules at start-up (cmd/kube-proxy
     // server_linux.go platformCleanup) and keeps everything in its own table. `nft list ruleset`
     // would also show tables other components own (and ip6 kube-proxy), so list just this one.

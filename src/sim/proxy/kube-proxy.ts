@@ -85,13 +85,13 @@ function withCniRules(r: IptablesRules, cni: CniIptables | undefined): IptablesR
       nat: [...r.chains.nat, ...cni.natChains],
     },
     rules: [...r.rules, ...cni.rules],
-    jumps: [...r.jumps, ...cni.jumps],
+    jumps: [...(cni.insertedJumps ?? []), ...r.jumps, ...cni.jumps],
   }
 }
 
 const nodeIpSets = perNode((c, node): IpSets => ipSets(c, node))
 
-/** Membership test for the ipsets kube-proxy keeps in IPVS mode on `node`. */
+/** Membership test for the ipsets on `node`: kube-proxy's in IPVS mode, and the CNI agent's. */
 export function inIpSet(
   c: Cluster,
   node: string,
@@ -130,8 +130,12 @@ export function inIpSet(
       return p.proto === 'tcp' && sets[name].has(p.dport)
     case 'KUBE-IPVS-IPS':
       return sets[name].has(formatIp(p.dst))
-    default:
-      return false
+    default: {
+      // The CNI agent's hash:net sets (felix's pools): the address is in one of the members.
+      const set = c.cniIptables.get(node)?.ipsets?.find((s) => s.name === name)
+      const ip = flags.startsWith('src') ? p.src : p.dst
+      return set ? set.members.some((m) => cidrContains(m, ip)) : false
+    }
   }
 }
 

@@ -21,7 +21,12 @@ export interface NfPacket {
   mark: number
   /** conntrack state: NEW for the first packet of a connection. */
   ctstate: 'NEW' | 'ESTABLISHED'
-  isLocal(ip: number): boolean
+  /**
+   * The address is local (its route in table local has type local); with `onDev`, local on that
+   * device (__inet_dev_addr_type in net/ipv4/fib_frontend.c: the local route's device must be
+   * it), as addrtype's --limit-iface-out asks.
+   */
+  isLocal(ip: number, onDev?: string | null): boolean
   /** The device the packet came in on and will leave by, where the hook knows it (else null). */
   inDev: string | null
   outDev: string | null
@@ -200,9 +205,14 @@ function compileMatch(m: { name: string; opts: string[] }): Matcher {
       const srcLocal = src ? src.value === 'LOCAL' : null
       const dstNeg = dst?.negate ?? false
       const srcNeg = src?.negate ?? false
+      // --limit-iface-out (felix's tunnel masquerade): the type as seen on the out device only
+      // (addrtype_mt_v1 passes par->state->out to inet_dev_addr_type).
+      const limitOut = m.opts.includes('--limit-iface-out')
+      const local = (p: NfPacket, ip: number) =>
+        limitOut ? p.isLocal(ip, p.outDev) : p.isLocal(ip)
       return (p) =>
-        (dstLocal === null || (p.isLocal(p.dst) === dstLocal) !== dstNeg) &&
-        (srcLocal === null || (p.isLocal(p.src) === srcLocal) !== srcNeg)
+        (dstLocal === null || (local(p, p.dst) === dstLocal) !== dstNeg) &&
+        (srcLocal === null || (local(p, p.src) === srcLocal) !== srcNeg)
     }
     case 'mark': {
       const v = optValue(m.opts, '--mark')!

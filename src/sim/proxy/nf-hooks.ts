@@ -24,8 +24,9 @@ import { categorizeEndpoints, externalPolicyLocal, loadBalancerVIPs } from '../s
 import type { Walk, WalkResult } from '../walk/api.ts'
 import { portalNat } from './portal-nat.ts'
 
-function isLocal(ns: NetNs, ip: number): boolean {
-  return lookupTable(ns, 'local', ip)?.type === 'local'
+function isLocal(ns: NetNs, ip: number, onDev?: string | null): boolean {
+  const r = lookupTable(ns, 'local', ip)
+  return r?.type === 'local' && (onDev === undefined || r.dev === onDev)
 }
 
 /** The devices a hook knows: the in device, and at POSTROUTING the out device. */
@@ -46,7 +47,7 @@ function nfPacket(w: Walk, ns: NetNs, pkt: Packet, devs: HookDevs = {}): NfPacke
     dport: pkt.l4?.dstPort ?? 0,
     mark: w.mark,
     ctstate: w.newConnection ? 'NEW' : 'ESTABLISHED',
-    isLocal: (ip) => isLocal(ns, ip),
+    isLocal: (ip, onDev) => isLocal(ns, ip, onDev),
     bridged: w.bridgeIngress?.nsId === ns.id,
     inSet(name, flags) {
       return inIpSet(w.state.cluster, ns.node, name, flags, this)
@@ -565,7 +566,11 @@ export function natOut(rs: ProxyRuleset, w: Walk, ns: NetNs, outDev: string, pkt
   if (!w.newConnection) return
   const r = rs.run(w, ns, 'nat', 'POSTROUTING', pkt, { outDev })
   if (r.verdict.kind !== 'masquerade' && r.verdict.kind !== 'snat') {
-    w.passed(ns, matchedOf(r.tested), true)
+    // The agent's masquerade chain shows the rules the packet did not match too: they are why
+    // it keeps its source (felix's cali-nat-outgoing for a destination in a pool).
+    const shown = w.state.cluster.cniIptables.get(ns.node ?? '')?.shownUnmatched ?? []
+    const keep = (l: Lookup) => l.matched || shown.some((c) => l.table.endsWith(` ${c}`))
+    w.passed(ns, r.tested.filter(keep), true)
     return
   }
   const dev = findLink(ns, outDev)

@@ -173,14 +173,17 @@ function hostDeliver(w: Walk, pkt: Packet): WalkResult | null {
   const srcIp = parseIp(src)!
   const cluster = w.state.cluster.decl
   if (igw === null && cidrContains(cluster.clusterCIDR, srcIp)) {
+    // The CNI's own account of why it left the source alone, when it does so by design.
+    const sender = w.state.cluster.pods.find((p) => p.ip === srcIp && !p.hostNetwork)
+    const why = sender ? w.state.cluster.untranslatedEgress.get(sender.node) : undefined
     return w.drop(
       null,
       AT_INTERNET,
       pkt,
       text('private source address', '私有源地址'),
       text(
-        `The packet still carries the Pod's address ${src} as its source: nothing masqueraded it on the way out. ${host.name} (${t.l3.dst}) may even receive it, but its reply to ${src} cannot come back: the Pod range is private to the cluster and no router of the Internet has a route to it. The connection never completes.`,
-        `这个包的源地址仍然是 Pod 的地址 ${src}：出站途中没有任何规则对它做伪装。${host.name}（${t.l3.dst}）也许能收到它，但发往 ${src} 的应答回不来：Pod 地址段是集群私有的，互联网上没有任何路由器有去往它的路由。连接永远无法建立。`,
+        `The packet still carries the Pod's address ${src} as its source: nothing masqueraded it on the way out.${why ? ` ${why.en}` : ''} ${host.name} (${t.l3.dst}) may even receive it, but its reply to ${src} cannot come back: the Pod range is private to the cluster and no router of the Internet has a route to it. The connection never completes.`,
+        `这个包的源地址仍然是 Pod 的地址 ${src}：出站途中没有任何规则对它做伪装。${why?.['zh-CN'] ?? ''}${host.name}（${t.l3.dst}）也许能收到它，但发往 ${src} 的应答回不来：Pod 地址段是集群私有的，互联网上没有任何路由器有去往它的路由。连接永远无法建立。`,
       ),
     )
   }
