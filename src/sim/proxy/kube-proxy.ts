@@ -63,7 +63,7 @@ function kubeProxyRules(c: Cluster, node: string): IptablesRules {
   if (c.decl.kubeProxy.mode === 'userspace') return userspaceIptables(c, node)
   const o = kubeProxyOptions(c, node)
   return c.decl.kubeProxy.mode === 'ipvs'
-    ? kubeProxyIpvsIptables(c, o)
+    ? kubeProxyIpvsIptables(c, o, nodeIpSets(c, node))
     : kubeProxyIptables(c.services, o)
 }
 
