@@ -4,9 +4,14 @@ import type { CniIptables } from '../cni/cni-iptables.ts'
 import { cidrContains, formatIp, parseCidr } from '../../model/ipv4.ts'
 import { ipSets, kubeProxyIpvsIptables, type IpSets } from './ipvs-iptables.ts'
 import { compile, compileChains, type CompiledTables } from './netfilter.ts'
-import { compileNft, type CompiledNft } from './nft-eval.ts'
+import { compiledNft, type CompiledNft } from './nft-eval.ts'
 import type { NftTable } from './nft-table.ts'
-import { goHexMark, kubeProxyNftables, type NftablesOptions } from './nftables-rules.ts'
+import {
+  goHexMark,
+  kubeProxyNftables,
+  kubeProxyNftablesOnDemand,
+  type NftablesOptions,
+} from './nftables-rules.ts'
 import { userspaceIptables } from './userspace-rules.ts'
 import {
   chainsOf,
@@ -160,5 +165,10 @@ export const nodeNftablesTable = perNode((c, node): NftTable =>
   kubeProxyNftables(c.services, nftablesOptions(c, node)),
 )
 
-/** The node's `ip kube-proxy` table, indexed once per built cluster. */
-export const nodeNft = perNode((c, node): CompiledNft => compileNft(nodeNftablesTable(c, node)))
+/**
+ * The node's `ip kube-proxy` table for walks, once per built cluster: written as the walks need
+ * it (kubeProxyNftablesOnDemand), each element and chain as nodeNftablesTable has it.
+ */
+export const nodeNft = perNode((c, node): CompiledNft =>
+  compiledNft(kubeProxyNftablesOnDemand(c.services, nftablesOptions(c, node))),
+)

@@ -1,0 +1,46 @@
+import { readdirSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { LESSONS_DIR } from '../../cli/golden.ts'
+import { loadScenarioSource } from '../../cli/load.ts'
+import type { Cluster } from '../cluster.ts'
+import { nftablesOptions } from './kube-proxy.ts'
+import { elementKey } from './nft-table.ts'
+import { kubeProxyNftables, kubeProxyNftablesOnDemand } from './nftables-rules.ts'
+
+const clusters: [string, Cluster][] = readdirSync(LESSONS_DIR)
+  .filter((f) => f.endsWith('.yaml'))
+  .flatMap((f) => {
+    // A lesson about an error (two containers on one port) builds no cluster.
+    const c = loadScenarioSource(readFileSync(join(LESSONS_DIR, f), 'utf8'), f).cluster
+    return c ? [[f, c] as [string, Cluster]] : []
+  })
+
+describe("kube-proxy's nftables table written as a walk reads it", () => {
+  it('gives every element and chain kubeProxyNftables writes, whichever is read first', () => {
+    let read = 0
+    for (const [f, c] of clusters)
+      for (const node of c.nodes) {
+        const o = nftablesOptions(c, node.name)
+        const table = kubeProxyNftables(c.services, o)
+        const elements = table.sets.flatMap((s) =>
+          s.elements.map((e) => [s.name, elementKey(e.key), e] as const),
+        )
+        // Elements first (the last Service's first), then chains; or chains first.
+        const byElements = kubeProxyNftablesOnDemand(c.services, o)
+        for (const [set, key, e] of [...elements].reverse())
+          expect(byElements.element(set, key), `${f} ${set} ${key}`).toEqual(e)
+        for (const ch of table.chains) expect(byElements.chain(ch.name), f).toEqual(ch)
+        const byChains = kubeProxyNftablesOnDemand(c.services, o)
+        for (const ch of [...table.chains].reverse()) expect(byChains.chain(ch.name), f).toEqual(ch)
+        for (const [set, key, e] of elements) expect(byChains.element(set, key), f).toEqual(e)
+        expect(byChains.bases).toEqual(table.chains.filter((ch) => ch.base))
+        for (const t of [byElements, byChains]) {
+          expect(t.element('service-ips', '192.0.2.1 . tcp . 1')).toBeUndefined()
+          expect(t.chain('service-NOSUCHCH-default/none/tcp/')).toBeUndefined()
+        }
+        read += elements.length + table.chains.length
+      }
+    expect(read).toBeGreaterThan(1000)
+  })
+})
