@@ -27,13 +27,26 @@ describe("kube-proxy's nftables table written as a walk reads it", () => {
           s.elements.map((e) => [s.name, elementKey(e.key), e] as const),
         )
         // Elements first (the last Service's first), then chains; or chains first.
+        const rev = [...elements].reverse()
         const byElements = kubeProxyNftablesOnDemand(c.services, o)
-        for (const [set, key, e] of [...elements].reverse())
-          expect(byElements.element(set, key), `${f} ${set} ${key}`).toEqual(e)
-        for (const ch of table.chains) expect(byElements.chain(ch.name), f).toEqual(ch)
+        expect(
+          rev.map(([set, key]) => byElements.element(set, key)),
+          f,
+        ).toEqual(rev.map(([, , e]) => e))
+        expect(
+          table.chains.map((ch) => byElements.chain(ch.name)),
+          f,
+        ).toEqual(table.chains)
         const byChains = kubeProxyNftablesOnDemand(c.services, o)
-        for (const ch of [...table.chains].reverse()) expect(byChains.chain(ch.name), f).toEqual(ch)
-        for (const [set, key, e] of elements) expect(byChains.element(set, key), f).toEqual(e)
+        const chainsRev = [...table.chains].reverse()
+        expect(
+          chainsRev.map((ch) => byChains.chain(ch.name)),
+          f,
+        ).toEqual(chainsRev)
+        expect(
+          elements.map(([set, key]) => byChains.element(set, key)),
+          f,
+        ).toEqual(elements.map(([, , e]) => e))
         expect(byChains.bases).toEqual(table.chains.filter((ch) => ch.base))
         for (const t of [byElements, byChains]) {
           expect(t.element('service-ips', '192.0.2.1 . tcp . 1')).toBeUndefined()
