@@ -12,10 +12,12 @@ export interface CniMasquerade {
   dst: string
 }
 
-/** Rules a CNI's node agent keeps in iptables beside kube-proxy's (kindnet's masquerade). */
+/** Rules a CNI's node agent keeps in iptables beside kube-proxy's (kindnet's masquerade, flanneld's). */
 export interface CniIptables {
   /** User chains of the nat table it creates. */
   natChains: string[]
+  /** User chains of the filter table it creates (flanneld's FLANNEL-FWD). */
+  filterChains?: string[]
   /** Rules in its own chains. */
   rules: RestoreRule[]
   /** Its jumps from the built-in chains, appended after kube-proxy's. */
@@ -24,4 +26,16 @@ export interface CniIptables {
   masqueradeText?: (m: CniMasquerade) => Text
   /** Why the agent leaves Pods' traffic to the outside untranslated, when it does so by design. */
   untranslatedText?: Text
+}
+
+/** Two sets of an agent's rules as one, `a`'s first in each chain (flanneld's nat and filter rules). */
+export function joinCniIptables(a: CniIptables, b: CniIptables): CniIptables {
+  return {
+    natChains: [...a.natChains, ...b.natChains],
+    filterChains: [...(a.filterChains ?? []), ...(b.filterChains ?? [])],
+    rules: [...a.rules, ...b.rules],
+    jumps: [...a.jumps, ...b.jumps],
+    masqueradeText: a.masqueradeText ?? b.masqueradeText,
+    untranslatedText: a.untranslatedText ?? b.untranslatedText,
+  }
 }
