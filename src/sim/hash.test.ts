@@ -1,6 +1,16 @@
 import { createHash } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
-import { base32, formatMac, hash32, hex, sha1, sha1Hex, sha256, stableRandomMac } from './hash.ts'
+import {
+  base32,
+  formatMac,
+  hash32,
+  hex,
+  sha1,
+  sha1Hex,
+  sha256,
+  sha256Base32,
+  stableRandomMac,
+} from './hash.ts'
 
 const inputs = [
   '',
@@ -34,6 +44,19 @@ describe('hash', () => {
     const first = sha1(inputs[1]!)
     sha1Hex(inputs[2]!)
     expect(hex(first)).toBe(expected[1])
+  })
+
+  it('gives each SHA-256 alone, and base32 prefixes of it as kube-proxy keeps them', () => {
+    const expected = inputs.map((s) => createHash('sha256').update(s, 'utf8').digest())
+    const b32 = expected.map((d) => base32(new Uint8Array(d)))
+    expect([...inputs].reverse().map((s) => hex(sha256(s)))).toEqual(
+      [...expected].reverse().map((d) => d.toString('hex')),
+    )
+    const first = sha256(inputs[1]!)
+    sha256Base32(inputs[2]!, 16)
+    expect(hex(first)).toBe(expected[1]!.toString('hex'))
+    for (const chars of [16, 8, 13, 56])
+      expect(inputs.map((s) => sha256Base32(s, chars))).toEqual(b32.map((x) => x.slice(0, chars)))
   })
 
   it('makes a stable MAC from a key: locally administered, unicast, from hash32 with salts 1 and 2', () => {

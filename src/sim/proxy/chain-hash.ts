@@ -1,13 +1,14 @@
 /**
  * The digest kube-proxy starts its chain names with: base32 (Go base32.StdEncoding) of the
  * SHA-256 of a name. iptables mode keeps 16 characters (proxier.go portProtoHash and
- * servicePortEndpointChainName), nftables mode 8 (proxier.go hashAndTruncate).
+ * servicePortEndpointChainName), nftables mode 8 (proxier.go hashAndTruncate), so these are
+ * the first 16 characters, the most either keeps.
  */
-import { base32, sha256 } from '../hash.ts'
+import { sha256Base32 } from '../hash.ts'
 import type { BuiltService } from '../services/service.ts'
 
 export function chainHash(name: string): string {
-  return base32(sha256(name))
+  return sha256Base32(name, 16)
 }
 
 const memo = new WeakMap<readonly BuiltService[], Map<string, string>>()

@@ -13,7 +13,7 @@ import {
   formatRealServer,
   formatVirtualService,
   rsKey,
-  virtualServices,
+  firstVirtualService,
   vsKey,
   type VirtualService,
 } from './ipvs.ts'
@@ -33,9 +33,7 @@ export function ipvsLocalIn(
   if (ns.kind !== 'host' || !w.newConnection || !pkt.l3 || !pkt.l4) return null
   const dst = parseIp(pkt.l3.dst)!
   const proto = pkt.l3.proto.toUpperCase()
-  const v = virtualServices(c, ns.node).find(
-    (x) => x.vip === dst && x.port === pkt.l4!.dstPort && x.proto === proto,
-  )
+  const v = firstVirtualService(c, ns.node, proto, dst, pkt.l4.dstPort)
   if (!v) return null
   const ledger = w.state.memory(IPVS_LEDGER)
   const pick = choose(ledger, ns.node, v, pkt.l3.src, w.rng.int(0, 0x7fffffff))

@@ -227,8 +227,12 @@ const SET_CHAINS: {
 ]
 
 /** writeIptablesRules in pkg/proxy/ipvs/proxier.go, rule for rule. */
-export function kubeProxyIpvsIptables(cl: Cluster, o: KubeProxyOptions): IptablesRules {
-  const sets = ipSets(cl, o.node)
+/** `sets`: the node's ipsets, when the caller already has them (kube-proxy.ts keeps them per node). */
+export function kubeProxyIpvsIptables(
+  cl: Cluster,
+  o: KubeProxyOptions,
+  sets: IpSets = ipSets(cl, o.node),
+): IptablesRules {
   const rules: RestoreRule[] = []
   const n = (chain: string, ...args: string[]) => rules.push({ table: 'nat', chain, args })
   const f = (chain: string, ...args: string[]) => rules.push({ table: 'filter', chain, args })

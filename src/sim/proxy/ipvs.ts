@@ -11,6 +11,8 @@ import {
   externalPolicyLocal,
   loadBalancerVIPs,
   servicePortName,
+  type BuiltService,
+  type BuiltServicePort,
 } from '../services/service.ts'
 import type { IpvsLedger } from './ipvs-ledger.ts'
 
@@ -71,46 +73,109 @@ export function findVirtualService(
   return indexed(c, node).byKey.get(`${proto} ${vip}:${port}`)
 }
 
-function buildVirtualServices(c: Cluster, node: string): VirtualService[] {
+/** One Service port's virtual services: its ClusterIP, external IPs, LB VIPs and node port. */
+function portVirtualServices(
+  c: Cluster,
+  node: string,
+  svc: BuiltService,
+  p: BuiltServicePort,
+): VirtualService[] {
   const n = c.nodeByName.get(node)
+  const out: VirtualService[] = []
+  // syncEndpoint: a Local policy uses this node's endpoints, or every usable one when the
+  // node has none (so that local Pods still get through; kubernetes#97081).
+  const cat = categorizeEndpoints(svc, p, node)
+  const pickFor = (onlyLocal: boolean) =>
+    (onlyLocal && cat.local.length > 0 ? cat.local : cat.cluster).map((e) => ({
+      ip: e.ip,
+      port: e.port,
+      weight: 1,
+      pod: e.pod,
+    }))
+  const base = {
+    proto: p.protocol,
+    port: p.port,
+    scheduler: c.decl.kubeProxy.scheduler,
+    persistent: svc.decl.sessionAffinity === 'ClientIP' ? svc.decl.sessionAffinityTimeout : null,
+    name: servicePortName(svc, p),
+  }
+  const local = externalPolicyLocal(svc)
+  out.push({
+    ...base,
+    vip: svc.clusterIP!,
+    dests: pickFor(svc.decl.internalTrafficPolicy === 'Local'),
+  })
+  for (const ip of svc.externalIPs) out.push({ ...base, vip: ip, dests: pickFor(local) })
+  for (const ip of loadBalancerVIPs(svc)) out.push({ ...base, vip: ip, dests: pickFor(local) })
+  if (p.nodePort !== null && n)
+    out.push({ ...base, vip: n.ip, port: p.nodePort, dests: pickFor(local) })
+  // libipvs sorts real servers by address, then port.
+  for (const v of out) v.dests.sort((a, b) => a.ip - b.ip || a.port - b.port)
+  return out
+}
+
+function buildVirtualServices(c: Cluster, node: string): VirtualService[] {
   const out: VirtualService[] = []
   for (const svc of c.services) {
     if (svc.clusterIP === null) continue
-    for (const p of svc.ports) {
-      // syncEndpoint: a Local policy uses this node's endpoints, or every usable one when the
-      // node has none (so that local Pods still get through; kubernetes#97081).
-      const cat = categorizeEndpoints(svc, p, node)
-      const pickFor = (onlyLocal: boolean) =>
-        (onlyLocal && cat.local.length > 0 ? cat.local : cat.cluster).map((e) => ({
-          ip: e.ip,
-          port: e.port,
-          weight: 1,
-          pod: e.pod,
-        }))
-      const base = {
-        proto: p.protocol,
-        port: p.port,
-        scheduler: c.decl.kubeProxy.scheduler,
-        persistent:
-          svc.decl.sessionAffinity === 'ClientIP' ? svc.decl.sessionAffinityTimeout : null,
-        name: servicePortName(svc, p),
-      }
-      const local = externalPolicyLocal(svc)
-      out.push({
-        ...base,
-        vip: svc.clusterIP,
-        dests: pickFor(svc.decl.internalTrafficPolicy === 'Local'),
-      })
-      for (const ip of svc.externalIPs) out.push({ ...base, vip: ip, dests: pickFor(local) })
-      for (const ip of loadBalancerVIPs(svc)) out.push({ ...base, vip: ip, dests: pickFor(local) })
-      if (p.nodePort !== null && n)
-        out.push({ ...base, vip: n.ip, port: p.nodePort, dests: pickFor(local) })
-    }
+    for (const p of svc.ports) out.push(...portVirtualServices(c, node, svc, p))
   }
-  // libipvs sorts services by protocol number, then address, then port; real servers by address, port.
+  // libipvs sorts services by protocol number, then address, then port (a stable sort: of two
+  // with the same key, the Service listed first comes first).
   out.sort((a, b) => PROTO_NUM[a.proto] - PROTO_NUM[b.proto] || a.vip - b.vip || a.port - b.port)
-  for (const v of out) v.dests.sort((a, b) => a.ip - b.ip || a.port - b.port)
   return out
+}
+
+const vsKeyOf = (proto: string, vip: number, port: number) => `${proto} ${vip}:${port}`
+
+/** Per node: each virtual service key, and the first Service port (in list order) that has it. */
+const keyIndex = new WeakMap<
+  Cluster,
+  Map<string, Map<string, { svc: BuiltService; port: BuiltServicePort }>>
+>()
+
+/**
+ * The first virtual service of `virtualServices(c, node)` for protocol, address and port, the
+ * one a walk meets, built alone: a trace to one Service of 10,000 builds one virtual service,
+ * not all of them. The key index is made once per cluster and node, without endpoints.
+ */
+export function firstVirtualService(
+  c: Cluster,
+  node: string,
+  proto: string,
+  vip: number,
+  port: number,
+): VirtualService | undefined {
+  let byNode = keyIndex.get(c)
+  if (!byNode) {
+    byNode = new Map()
+    keyIndex.set(c, byNode)
+  }
+  let index = byNode.get(node)
+  if (!index) {
+    index = new Map()
+    const nodeIp = c.nodeByName.get(node)?.ip
+    for (const svc of c.services) {
+      if (svc.clusterIP === null) continue
+      for (const p of svc.ports) {
+        const keys = [
+          vsKeyOf(p.protocol, svc.clusterIP, p.port),
+          ...svc.externalIPs.map((ip) => vsKeyOf(p.protocol, ip, p.port)),
+          ...loadBalancerVIPs(svc).map((ip) => vsKeyOf(p.protocol, ip, p.port)),
+          ...(p.nodePort !== null && nodeIp !== undefined
+            ? [vsKeyOf(p.protocol, nodeIp, p.nodePort)]
+            : []),
+        ]
+        for (const k of keys) if (!index.has(k)) index.set(k, { svc, port: p })
+      }
+    }
+    byNode.set(node, index)
+  }
+  const at = index.get(vsKeyOf(proto, vip, port))
+  if (!at) return undefined
+  return portVirtualServices(c, node, at.svc, at.port).find(
+    (v) => v.proto === proto && v.vip === vip && v.port === port,
+  )
 }
 
 export function formatVirtualService(v: VirtualService): string {

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { build } from '../../test/scenario.ts'
 import { nodeTables as tablesText } from '../print/tables.ts'
 import { trace } from '../trace.ts'
+import { base32, sha256 } from '../hash.ts'
 import { chainHash, chainHasher } from './chain-hash.ts'
 import { nodeIptables, nodeNftablesTable, nodeTables } from './kube-proxy.ts'
 
@@ -78,11 +79,12 @@ describe("kube-proxy's rules, built once per cluster and node", () => {
 })
 
 describe('chain-name hashes', () => {
-  it('remembers base32(sha256(name)) per Service list, giving what chainHash computes', () => {
+  it('remembers the first 16 characters of base32(sha256(name)) per Service list, as chainHash computes them', () => {
     const services = build(scenario('iptables')).cluster.services
     const h = chainHasher(services)
     expect(h('default/web:tcp')).toBe(chainHash('default/web:tcp'))
     expect(h('default/web:tcp')).toBe(chainHasher(services)('default/web:tcp'))
+    expect(chainHash('default/web:tcp')).toBe(base32(sha256('default/web:tcp')).slice(0, 16))
     // kube-proxy's own test value (pkg/proxy/iptables/proxier_test.go): KUBE-SVC-XPGD46QRK7WJZT7O.
     expect(h('ns1/svc1:p80tcp').slice(0, 16)).toBe('XPGD46QRK7WJZT7O')
   })

@@ -3,14 +3,23 @@ import type { Cluster } from '../cluster.ts'
 import type { CniIptables } from '../cni/cni-iptables.ts'
 import { cidrContains, formatIp, parseCidr } from '../../model/ipv4.ts'
 import { ipSets, kubeProxyIpvsIptables, type IpSets } from './ipvs-iptables.ts'
-import { compile, type CompiledTables } from './netfilter.ts'
-import { compileNft, type CompiledNft } from './nft-eval.ts'
+import { compile, compileChains, type CompiledTables } from './netfilter.ts'
+import { compiledNft, type CompiledNft } from './nft-eval.ts'
 import type { NftTable } from './nft-table.ts'
-import { goHexMark, kubeProxyNftables, type NftablesOptions } from './nftables-rules.ts'
+import {
+  goHexMark,
+  kubeProxyNftables,
+  kubeProxyNftablesOnDemand,
+  type NftablesOptions,
+} from './nftables-rules.ts'
 import { userspaceIptables } from './userspace-rules.ts'
 import {
+  chainsOf,
+  concatChains,
   DEFAULT_MARK,
+  JUMP_RULES,
   kubeProxyIptables,
+  kubeProxyIptablesChains,
   type IptablesRules,
   type KubeProxyOptions,
 } from './iptables-rules.ts'
@@ -72,7 +81,7 @@ function kubeProxyRules(c: Cluster, node: string): IptablesRules {
   if (c.decl.kubeProxy.mode === 'userspace') return userspaceIptables(c, node)
   const o = kubeProxyOptions(c, node)
   return c.decl.kubeProxy.mode === 'ipvs'
-    ? kubeProxyIpvsIptables(c, o)
+    ? kubeProxyIpvsIptables(c, o, nodeIpSets(c, node))
     : kubeProxyIptables(c.services, o)
 }
 
@@ -139,8 +148,22 @@ export function inIpSet(
   }
 }
 
-/** The node's rules, parsed (chain by chain, as packets enter them) once per built cluster. */
-export const nodeTables = perNode((c, node): CompiledTables => compile(nodeIptables(c, node)))
+/**
+ * The node's rules, parsed (chain by chain, as packets enter them) once per built cluster. In
+ * iptables mode they are also written chain by chain (kubeProxyIptablesChains): the same rules
+ * as `nodeIptables` in each chain, kube-proxy's jumps first and the CNI agent's rules last.
+ */
+export const nodeTables = perNode((c, node): CompiledTables => {
+  if (c.decl.kubeProxy.mode !== 'iptables') return compile(nodeIptables(c, node))
+  const cni = c.cniIptables.get(node)
+  return compileChains(
+    concatChains(
+      chainsOf(JUMP_RULES, cni?.jumps ?? []),
+      kubeProxyIptablesChains(c.services, kubeProxyOptions(c, node)),
+      chainsOf(cni?.rules ?? []),
+    ),
+  )
+})
 
 /** nftables mode: kube-proxy's options on this node (KubeProxyConfiguration defaults). */
 export function nftablesOptions(c: Cluster, node: string): NftablesOptions {
@@ -162,5 +185,10 @@ export const nodeNftablesTable = perNode((c, node): NftTable =>
   kubeProxyNftables(c.services, nftablesOptions(c, node)),
 )
 
-/** The node's `ip kube-proxy` table, indexed once per built cluster. */
-export const nodeNft = perNode((c, node): CompiledNft => compileNft(nodeNftablesTable(c, node)))
+/**
+ * The node's `ip kube-proxy` table for walks, once per built cluster: written as the walks need
+ * it (kubeProxyNftablesOnDemand), each element and chain as nodeNftablesTable has it.
+ */
+export const nodeNft = perNode((c, node): CompiledNft =>
+  compiledNft(kubeProxyNftablesOnDemand(c.services, nftablesOptions(c, node))),
+)

@@ -7,7 +7,12 @@ import { cidrContains, parseCidr, parseIp, type Cidr } from '../../model/ipv4.ts
 import type { Lookup } from '../../model/trace.ts'
 import type { Rng } from '../rng.ts'
 import { parseRule, saveRule } from '../print/iptables-save.ts'
-import type { IptablesRules, RestoreRule } from './iptables-rules.ts'
+import {
+  chainsOf,
+  type ChainRules,
+  type IptablesRules,
+  type RestoreRule,
+} from './iptables-rules.ts'
 
 export type Table = 'filter' | 'nat'
 export type Hook = 'PREROUTING' | 'INPUT' | 'FORWARD' | 'OUTPUT' | 'POSTROUTING'
@@ -114,13 +119,12 @@ export interface CompiledTables {
 }
 
 export function compile(r: IptablesRules): CompiledTables {
-  const raw = { filter: new Map<string, RestoreRule[]>(), nat: new Map<string, RestoreRule[]>() }
-  for (const list of [r.jumps, r.rules])
-    for (const rule of list) {
-      const chain = raw[rule.table].get(rule.chain)
-      if (chain) chain.push(rule)
-      else raw[rule.table].set(rule.chain, [rule])
-    }
+  // The jumps kube-proxy prepends to the built-in chains come before any other rule there.
+  return compileChains(chainsOf(r.jumps, r.rules))
+}
+
+/** `compile` over rules that come chain by chain (a chain's rules asked for once, when entered). */
+export function compileChains(raw: ChainRules): CompiledTables {
   const parsed = {
     filter: new Map<string, CompiledRule[]>(),
     nat: new Map<string, CompiledRule[]>(),
@@ -130,7 +134,7 @@ export function compile(r: IptablesRules): CompiledTables {
     chain(table, name) {
       let c = parsed[table].get(name)
       if (!c) {
-        c = (raw[table].get(name) ?? []).map(compileRule)
+        c = raw.rules(table, name).map(compileRule)
         parsed[table].set(name, c)
       }
       return c

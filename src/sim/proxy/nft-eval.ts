@@ -10,14 +10,10 @@ import type { Lookup } from '../../model/trace.ts'
 import { listElement, listRule } from '../print/nft-list.ts'
 import type { Rng } from '../rng.ts'
 import type { ChainWalk, Hook, NfPacket, Verdict } from './netfilter.ts'
-import type { NftChain, NftElement, NftHook, NftMatch, NftRule, NftTable } from './nft-table.ts'
+import type { NftElement, NftHook, NftLookup, NftMatch, NftRule, NftTable } from './nft-table.ts'
 import { elementKey } from './nft-table.ts'
 
-export interface CompiledNft {
-  table: NftTable
-  chains: Map<string, NftChain>
-  /** Each set or map, indexed by its element key ("172.30.0.41 . tcp . 80"). */
-  index: Map<string, Map<string, NftElement>>
+export interface CompiledNft extends NftLookup {
   /** Each rule as `nft list` prints it, computed the first time a packet meets it. */
   listed: Map<NftRule, string>
 }
@@ -27,7 +23,16 @@ export function compileNft(table: NftTable): CompiledNft {
   const index = new Map(
     table.sets.map((s) => [s.name, new Map(s.elements.map((e) => [elementKey(e.key), e]))]),
   )
-  return { table, chains, index, listed: new Map<NftRule, string>() }
+  return compiledNft({
+    bases: table.chains.filter((c) => c.base),
+    chain: (name) => chains.get(name),
+    element: (set, key) => index.get(set)?.get(key),
+  })
+}
+
+/** A table a walk reads through `t` (written whole, or as the walk needs it). */
+export function compiledNft(t: NftLookup): CompiledNft {
+  return { ...t, listed: new Map<NftRule, string>() }
 }
 
 /** Which of kube-proxy's base chains on a hook run: before DNAT, after it, or all. */
@@ -87,8 +92,7 @@ export function walkNft(
         return addrMatches(m.value, field(m.field)) !== m.negate
       case 'addr-set': {
         // Affinity sets start empty in a fresh trace: no earlier connection was recorded.
-        const set = c.index.get(m.set)
-        return set?.has(elementKey([formatIp(field(m.field))])) ?? false
+        return c.element(m.set, elementKey([formatIp(field(m.field))])) !== undefined
       }
       case 'addr-anon':
         return m.values.some((v) => addrMatches(v, field(m.field))) !== m.negate
@@ -104,7 +108,7 @@ export function walkNft(
   }
 
   const visit = (name: string, depth: number): Verdict => {
-    const chain = c.chains.get(name)
+    const chain = c.chain(name)
     if (!chain || depth > 16) return { kind: 'continue' }
     if (!chain.base) path.push(name)
     for (const r of chain.rules) {
@@ -120,7 +124,7 @@ export function walkNft(
           s.key === 'daddr-proto-port'
             ? [formatIp(p.dst), p.proto, String(p.dport)]
             : [p.proto, String(p.dport)]
-        const hit = ok ? c.index.get(s.map)?.get(elementKey(key)) : undefined
+        const hit = ok ? c.element(s.map, elementKey(key)) : undefined
         tested.push({ table: where(name), rule: text, matched: hit !== undefined })
         if (!hit?.verdict) continue
         element = hit
@@ -168,7 +172,7 @@ export function walkNft(
   }
 
   const nfHook = HOOKS[hook]
-  const bases = c.table.chains
+  const bases = c.bases
     .filter((ch) => ch.base?.hook === nfHook)
     .filter((ch) =>
       stage === 'all'

@@ -106,3 +106,12 @@ export interface NftTable {
 export function elementKey(key: readonly string[]): string {
   return key.join(' . ')
 }
+
+/** A table as a walk reads it: its base chains, a chain by name, an element by set and key. */
+export interface NftLookup {
+  /** The base chains, in the table's order. */
+  bases: readonly NftChain[]
+  chain(name: string): NftChain | undefined
+  /** The element of set or map `set` with key `key` (elementKey of its parts). */
+  element(set: string, key: string): NftElement | undefined
+}
