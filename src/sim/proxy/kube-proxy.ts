@@ -151,14 +151,15 @@ export function inIpSet(
 /**
  * The node's rules, parsed (chain by chain, as packets enter them) once per built cluster. In
  * iptables mode they are also written chain by chain (kubeProxyIptablesChains): the same rules
- * as `nodeIptables` in each chain, kube-proxy's jumps first and the CNI agent's rules last.
+ * as `nodeIptables` in each chain: the jumps the CNI agent inserts (felix's), kube-proxy's, those
+ * it appends, then kube-proxy's rules and the agent's own last.
  */
 export const nodeTables = perNode((c, node): CompiledTables => {
   if (c.decl.kubeProxy.mode !== 'iptables') return compile(nodeIptables(c, node))
   const cni = c.cniIptables.get(node)
   return compileChains(
     concatChains(
-      chainsOf(JUMP_RULES, cni?.jumps ?? []),
+      chainsOf(cni?.insertedJumps ?? [], JUMP_RULES, cni?.jumps ?? []),
       kubeProxyIptablesChains(c.services, kubeProxyOptions(c, node)),
       chainsOf(cni?.rules ?? []),
     ),
