@@ -101,6 +101,7 @@ export function buildCluster(scenario: Scenario): BuildResult {
     pods: [],
     netns: new Map(),
     diagnostics: [],
+    policy: { policies: s.networkPolicies ?? [], namespaceLabels: s.namespaceLabels },
   }
   if (cidrsOverlap(decl.clusterCIDR, decl.serviceCIDR)) {
     report(

@@ -16,6 +16,7 @@ import { nsOf, report, type BuildContext } from '../assemble/context.ts'
 import { addAddress, nextIfindex } from '../assemble/host.ts'
 import { createVethPair } from '../assemble/veth.ts'
 import type { CniDataplane, GivenAddress } from './dataplane.ts'
+import { felixIptables } from './felix/felix-iptables.ts'
 import { requireOneL2 } from './flannel.ts'
 import { whereOf } from './linux-bridge.ts'
 
@@ -201,6 +202,8 @@ export function calicoDataplane(backend: CalicoBackend): CniDataplane {
       }
     },
     setupPod: (ctx, node, pod) => attachCalicoVeth(ctx, node, pod, ctx.mtu - overhead),
+    // felix's filter chains: NetworkPolicy on the Pods' veths (./felix/).
+    iptables: felixIptables,
   }
 }
 

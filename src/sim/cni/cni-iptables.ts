@@ -1,5 +1,6 @@
 /** The iptables rules a CNI's node agent writes beside kube-proxy's, as the cluster keeps them. */
 import type { Text } from '../../model/text.ts'
+import type { Lookup, Packet } from '../../model/trace.ts'
 import type { RestoreRule } from '../proxy/iptables-rules.ts'
 
 /** A packet one of the agent's rules masqueraded: the rule, and the addresses before and after. */
@@ -12,14 +13,31 @@ export interface CniMasquerade {
   dst: string
 }
 
+/** A packet one of the agent's filter rules dropped: the rule and what the packet went through. */
+export interface CniFilterDrop {
+  /** The DROP rule as iptables-save prints it. */
+  rule: string
+  /** The chain it is in. */
+  chain: string
+  /** Every rule the packet was tested against at this hook, in order. */
+  tested: Lookup[]
+  pkt: Packet
+}
+
 /** Rules a CNI's node agent keeps in iptables beside kube-proxy's (kindnet's masquerade). */
 export interface CniIptables {
   /** User chains of the nat table it creates. */
   natChains: string[]
+  /** User chains of the filter table it creates (felix's policy chains). */
+  filterChains?: string[]
   /** Rules in its own chains. */
   rules: RestoreRule[]
   /** Its jumps from the built-in chains, appended after kube-proxy's. */
   jumps: RestoreRule[]
+  /** Its jumps inserted at the top of the built-in chains, before kube-proxy's (felix's). */
+  inserts?: RestoreRule[]
+  /** How the agent explains a DROP by one of its own filter rules (null: not one of its own). */
+  filterDrop?: (d: CniFilterDrop) => { explain: Text; reason: Text } | null
   /** How the agent explains its own MASQUERADE; without it, a general account of the chain. */
   masqueradeText?: (m: CniMasquerade) => Text
   /** Why the agent leaves Pods' traffic to the outside untranslated, when it does so by design. */

@@ -67,9 +67,13 @@ function kubeProxyRules(c: Cluster, node: string): IptablesRules {
 function withCniRules(r: IptablesRules, cni: CniIptables | undefined): IptablesRules {
   if (!cni) return r
   return {
-    chains: { filter: r.chains.filter, nat: [...r.chains.nat, ...cni.natChains] },
+    chains: {
+      filter: [...r.chains.filter, ...(cni.filterChains ?? [])],
+      nat: [...r.chains.nat, ...cni.natChains],
+    },
     rules: [...r.rules, ...cni.rules],
-    jumps: [...r.jumps, ...cni.jumps],
+    // An agent that inserts (felix) keeps its jumps above kube-proxy's in the built-in chains.
+    jumps: [...(cni.inserts ?? []), ...r.jumps, ...cni.jumps],
   }
 }
 

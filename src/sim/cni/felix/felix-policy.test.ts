@@ -1,0 +1,99 @@
+import { describe, expect, it } from 'vitest'
+import { build, traceOf, twoNodes } from '../../../test/scenario.ts'
+import { iptablesSave } from '../../print/iptables-save.ts'
+import { nodeIptables } from '../../proxy/kube-proxy.ts'
+import { calicoVethName } from '../calico.ts'
+
+const policy = (spec: string, name = 'p') => `---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: ${name}, namespace: default}
+spec:
+${spec}`
+
+const calico = (extra: string) => twoNodes('{plugin: calico, backend: ipip}') + extra
+
+const denyIngress = policy('  podSelector: {}\n  policyTypes: [Ingress]\n', 'deny-ingress')
+const webVeth = calicoVethName('default', 'web')
+
+describe('NetworkPolicy on Calico: felix drops in the Pod veth chains', () => {
+  it('without a policy, the request passes cali-tw and the profile accepts it', () => {
+    const t = traceOf(calico(''), 'cross')
+    expect(t.outcome).toBe('delivered')
+    const rules = t.steps.flatMap((s) => s.lookups.map((l) => l.rule))
+    expect(
+      rules.some(
+        (r) => r.startsWith(`-A cali-tw-${webVeth} `) && r.includes('-j cali-pri-kns.default'),
+      ),
+    ).toBe(true)
+  })
+
+  it('a default-deny ingress policy drops the request at cali-tw-<veth>, naming the policy', () => {
+    const t = traceOf(calico(denyIngress), 'cross')
+    expect(t.outcome).toBe('dropped')
+    const drop = t.steps.find((s) => s.action === 'drop')!
+    expect(drop.at.node).toBe('node-2')
+    const last = drop.lookups.filter((l) => l.table.startsWith('iptables -t filter')).at(-1)!
+    expect(last.rule).toMatch(
+      new RegExp(
+        `^-A cali-tw-${webVeth} .*"End of tier default\\. Drop if no policies passed packet" -m mark --mark 0x0/0x20000 -j DROP$`,
+      ),
+    )
+    expect(drop.explain.en).toContain('NetworkPolicy default/deny-ingress')
+    expect(drop.explain['zh-CN']).toContain('NetworkPolicy default/deny-ingress')
+    expect(t.reason?.en ?? '').toContain('default/deny-ingress')
+  })
+
+  it('an ingress rule for port 80 lets the request in, and the reply passes by conntrack', () => {
+    const allow = policy('  podSelector: {}\n  ingress:\n    - ports: [{port: 80}]\n', 'web-80')
+    const t = traceOf(calico(denyIngress + allow), 'cross')
+    expect(t.outcome).toBe('delivered')
+    const rules = t.steps.flatMap((s) => s.lookups.map((l) => l.rule))
+    expect(rules).toContainEqual(
+      expect.stringMatching(
+        /^-A cali-pi-_\S+ -p tcp .*"Policy default\/knp\.default\.web-80 ingress" -m multiport --dports 80 -j MARK --set-xmark 0x10000\/0x10000$/,
+      ),
+    )
+    const replies = t.steps.filter((s) => s.phase === 'reply')
+    expect(replies.length).toBeGreaterThan(0)
+    expect(
+      replies
+        .flatMap((s) => s.lookups.map((l) => l.rule))
+        .some((r) => r.includes('--ctstate RELATED,ESTABLISHED -j ACCEPT')),
+    ).toBe(true)
+  })
+
+  it('an ingress rule for another port does not', () => {
+    const allow = policy('  podSelector: {}\n  ingress:\n    - ports: [{port: 8080}]\n', 'web-8080')
+    expect(traceOf(calico(allow), 'cross').outcome).toBe('dropped')
+  })
+
+  it('a default-deny egress policy drops at the client side, in cali-fw-<veth>', () => {
+    const deny = policy('  podSelector: {}\n  policyTypes: [Egress]\n', 'deny-egress')
+    const t = traceOf(calico(deny), 'cross')
+    expect(t.outcome).toBe('dropped')
+    const drop = t.steps.find((s) => s.action === 'drop')!
+    expect(drop.at.node).toBe('node-1')
+    expect(drop.lookups.at(-1)?.rule ?? '').not.toBe('')
+    const felix = drop.lookups.filter((l) => l.table.startsWith('iptables -t filter')).at(-1)!
+    expect(felix.rule.startsWith(`-A cali-fw-${calicoVethName('default', 'client')} `)).toBe(true)
+  })
+
+  it('canal runs felix too: the same drop', () => {
+    const yaml = twoNodes('{plugin: canal, backend: vxlan}') + denyIngress
+    expect(traceOf(yaml, 'cross').outcome).toBe('dropped')
+  })
+
+  it("prints the policy's chains only on the nodes where it selects a workload", () => {
+    const selective = policy(
+      '  podSelector: {matchLabels: {app: none}}\n  policyTypes: [Ingress]\n',
+    )
+    const { cluster } = build(calico(denyIngress + selective))
+    const save = iptablesSave(nodeIptables(cluster, 'node-2'))
+    expect(save).toContain('"Policy default/knp.default.deny-ingress ingress"')
+    expect(save).not.toContain('knp.default.p ')
+    expect(save.indexOf('-j cali-FORWARD')).toBeLessThan(
+      save.indexOf('-A FORWARD -m comment --comment "kubernetes forwarding rules"'),
+    )
+  })
+})
