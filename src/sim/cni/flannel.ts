@@ -11,6 +11,7 @@ import { newLink, route } from '../net/netns.ts'
 import { nsOf, report, type BuildContext } from '../assemble/context.ts'
 import { addAddress, nextIfindex } from '../assemble/host.ts'
 import type { CniDataplane } from './dataplane.ts'
+import { POLICY_NOT_ENFORCED } from './policy-support.ts'
 import { flannelMasqRules } from './flannel-masq.ts'
 import {
   assignNodePodCIDRs,
@@ -32,6 +33,7 @@ export function flannelDataplane(backend: 'vxlan' | 'host-gw'): CniDataplane {
   const overhead = backend === 'vxlan' ? VXLAN_OVERHEAD : 0
   return {
     overhead,
+    policyNotEnforced: POLICY_NOT_ENFORCED.flannel,
     prepareNodes(ctx) {
       assignNodePodCIDRs(ctx)
       prepareFlannelNodes(ctx, backend)

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { loadScenarioSource } from '../../../cli/load.ts'
 import { build, traceOf, twoNodes } from '../../../test/scenario.ts'
 import { iptablesSave } from '../../print/iptables-save.ts'
 import { nodeIptables } from '../../proxy/kube-proxy.ts'
@@ -95,5 +96,24 @@ describe('NetworkPolicy on Calico: felix drops in the Pod veth chains', () => {
     expect(save.indexOf('-j cali-FORWARD')).toBeLessThan(
       save.indexOf('-A FORWARD -m comment --comment "kubernetes forwarding rules"'),
     )
+  })
+})
+
+describe('where NetworkPolicy is not enforced, the build says which plugin and why', () => {
+  const warnings = (cni: string) =>
+    loadScenarioSource(twoNodes(cni) + denyIngress, 'test.yaml')
+      .diagnostics.filter((d) => d.severity === 'warning' && d.message.en.includes('NetworkPolicy'))
+      .map((d) => d.message)
+  it('flannel, bridge, kindnet and the AWS VPC CNI warn in both languages; Calico does not', () => {
+    expect(warnings('{plugin: flannel, backend: vxlan}')[0]?.en).toContain(
+      'flannel enforces no NetworkPolicy',
+    )
+    expect(warnings('{plugin: kindnet}')[0]?.en).toContain(
+      'kindnet enforces NetworkPolicy since kind v0.24.0',
+    )
+    expect(warnings('{plugin: bridge}')[0]?.['zh-CN']).toContain(
+      'bridge CNI 插件不执行 NetworkPolicy',
+    )
+    expect(warnings('{plugin: calico, backend: ipip}')).toEqual([])
   })
 })
