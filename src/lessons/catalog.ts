@@ -256,6 +256,21 @@ export const LESSONS: LessonMeta[] = [
     ),
   },
   {
+    id: 'mode2-policy-default-deny',
+    file: 'mode2-policy-default-deny.yaml',
+    mode: 2,
+    section: '2.2',
+    switches: { cni: CROSS_NODE },
+    title: text(
+      'A default-deny NetworkPolicy: felix drops it at cali-tw',
+      '默认拒绝的 NetworkPolicy：felix 在 cali-tw 丢弃它',
+    ),
+    summary: text(
+      "A policy with podSelector {} and no ingress rules isolates every Pod of its namespace: on the web Pod's node, felix's chain for its veth finds no policy that passes the packet and drops it. Switch to flannel, which enforces no policy, and it gets through.",
+      'podSelector 为 {} 且没有入站规则的策略会隔离其命名空间中的所有 Pod：在 web Pod 所在节点上，felix 为其 veth 建的链找不到放行这个包的策略，于是丢弃它。切换到不执行策略的 flannel，包就能通过。',
+    ),
+  },
+  {
     id: 'mode2-aws-vpc-cni',
     file: 'mode2-aws-vpc-cni.yaml',
     mode: 2,

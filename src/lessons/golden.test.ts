@@ -75,6 +75,11 @@ describe('built-in lessons', () => {
       if (lesson.id === 'mode1-port-conflict')
         expect(g.diagnostics[0]).toMatch(/both declare port 8080\/TCP/)
       else if (lesson.id === 'mode2-bridge-no-route') expect(g.traces[0]!.outcome).toBe('dropped')
+      else if (lesson.id === 'mode2-policy-default-deny')
+        expect([g.traces[0]!.outcome, g.traces[0]!.reason?.en]).toEqual([
+          'dropped',
+          'NetworkPolicy default/default-deny-ingress: no rule allows ingress from 10.244.0.1 for default/web',
+        ])
       else if (lesson.id === 'mode3-no-endpoints') expect(g.traces[0]!.outcome).toBe('rejected')
       else if (lesson.id === 'mode4-nodeport-traffic-policy')
         expect(g.traces.map((t) => [t.traffic, t.outcome, t.reason?.en ?? null])).toEqual([
