@@ -527,6 +527,19 @@ export const LESSONS: LessonMeta[] = [
     ),
   },
   {
+    id: 'mode3-policy-forgot-dns',
+    file: 'mode3-policy-forgot-dns.yaml',
+    mode: 3,
+    section: '3',
+    // The lookup that is dropped is the lesson.
+    teaches: ['dns'],
+    title: text('An egress policy that forgets DNS', '忘了放行 DNS 的出站策略'),
+    summary: text(
+      "The client's policy allows TCP port 80 out, and nothing else: its DNS query to CoreDNS (UDP 53, already DNATed to the CoreDNS Pod when the filter table sees it) is dropped in cali-fw-<veth>, so the Service's name never resolves.",
+      '客户端的策略只放行出站 TCP 80 端口：它发往 CoreDNS 的 DNS 查询（UDP 53，filter 表看到它时已被 DNAT 到 CoreDNS Pod）在 cali-fw-<veth> 中被丢弃，所以 Service 的名字始终解析不出来。',
+    ),
+  },
+  {
     id: 'mode4-nodeport-traffic-policy',
     file: 'mode4-nodeport-traffic-policy.yaml',
     mode: 4,

@@ -92,6 +92,11 @@ describe('built-in lessons', () => {
           ['from-node-with-endpoint', 'delivered', null],
           ['from-node-without-endpoint', 'dropped', 'has no local endpoints'],
         ])
+      else if (lesson.id === 'mode3-policy-forgot-dns')
+        expect([g.traces[0]!.outcome, g.traces[0]!.reason?.en]).toEqual([
+          'dropped',
+          'dns: NetworkPolicy default/client-http-only: no rule allows egress to 10.244.0.66:53 for default/client',
+        ])
       else if (lesson.id === 'mode3-source-ranges') expect(g.traces[0]!.outcome).toBe('dropped')
       else if (lesson.id === 'mode3-externalname') expect(g.traces[0]!.outcome).toBe('dns-only')
       else if (lesson.id === 'mode3-not-ready')

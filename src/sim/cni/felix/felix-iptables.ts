@@ -63,10 +63,22 @@ export function felixIptables(ctx: BuildContext, node: BuiltNode): CniIptables {
       const none = isolating.every((p) => (ep.ingress ? p.ingress : p.egress).length === 0)
       const peer = ep.ingress ? `from ${l3.src}` : `to ${l3.dst}:${d.pkt.l4?.dstPort ?? 0}`
       const peerZh = ep.ingress ? `来自 ${l3.src}` : `发往 ${l3.dst}:${d.pkt.l4?.dstPort ?? 0}`
+      // A DROP sends nothing back: TCP's SYN is retried until connect() times out; a DNS query
+      // over UDP is retried, then the lookup fails.
+      const silence =
+        l3.proto === 'udp'
+          ? {
+              en: 'Nothing answers: the sender hears nothing back (a DNS client retries, then gives up).',
+              zh: '没有任何应答：发送方什么也收不到（DNS 客户端会重试，然后放弃）。',
+            }
+          : {
+              en: "Nothing answers: the client's connection attempt goes unanswered until it times out.",
+              zh: '没有任何应答：客户端的连接请求得不到回应，直到超时。',
+            }
       return {
         explain: text(
-          `felix, Calico's agent on this node, drops the packet in ${d.chain}, the chain for traffic ${ep.ingress ? 'to' : 'from'} Pod ${pod}. NetworkPolicy ${names(refs)} selects the Pod with ${dir} in its policyTypes, so the Pod is isolated for ${dir.toLowerCase()}: only what one of those policies allows gets ${ep.ingress ? 'in' : 'out'}. ${none ? `${refs.length > 1 ? 'They have' : 'It has'} no ${dir.toLowerCase()} rule at all (a default deny), so` : 'No rule of them allows this packet'} ${none ? 'nothing is allowed: ' : `(${what}): `}the policy chain ${chains} returns without setting the accept mark 0x10000, and felix's rule "${comment}" drops it. Nothing answers: the client's connection attempt goes unanswered until it times out.`,
-          `felix（本节点上的 Calico 代理）在 ${d.chain} 中丢弃了这个包，这条链处理${ep.ingress ? '进入' : '离开'} Pod ${pod} 的流量。NetworkPolicy ${names(refs)} 选中了这个 Pod，且其 policyTypes 含 ${dir}，所以这个 Pod 在${ep.ingress ? '入站' : '出站'}方向被隔离：只有这些策略之一允许的流量才能${ep.ingress ? '进入' : '出去'}。${none ? '策略里根本没有' + (ep.ingress ? '入站' : '出站') + '规则（默认拒绝），所以什么都不允许：' : `没有任何规则允许这个${peerZh}的包（${what}）：`}策略链 ${chains} 返回时没有设置接受标记 0x10000，于是 felix 的规则“${comment}”把它丢弃。没有任何应答：客户端的连接请求得不到回应，直到超时。`,
+          `felix, Calico's agent on this node, drops the packet in ${d.chain}, the chain for traffic ${ep.ingress ? 'to' : 'from'} Pod ${pod}. NetworkPolicy ${names(refs)} selects the Pod with ${dir} in its policyTypes, so the Pod is isolated for ${dir.toLowerCase()}: only what one of those policies allows gets ${ep.ingress ? 'in' : 'out'}. ${none ? `${refs.length > 1 ? 'They have' : 'It has'} no ${dir.toLowerCase()} rule at all (a default deny), so` : 'None of their rules allows this packet'} ${none ? 'nothing is allowed: ' : `(${what}): `}the policy chain ${chains} returns without setting the accept mark 0x10000, and felix's rule "${comment}" drops it. ${silence.en}`,
+          `felix（本节点上的 Calico 代理）在 ${d.chain} 中丢弃了这个包，这条链处理${ep.ingress ? '进入' : '离开'} Pod ${pod} 的流量。NetworkPolicy ${names(refs)} 选中了这个 Pod，且其 policyTypes 含 ${dir}，所以这个 Pod 在${ep.ingress ? '入站' : '出站'}方向被隔离：只有这些策略之一允许的流量才能${ep.ingress ? '进入' : '出去'}。${none ? '策略里根本没有' + (ep.ingress ? '入站' : '出站') + '规则（默认拒绝），所以什么都不允许：' : `没有任何规则允许这个${peerZh}的包（${what}）：`}策略链 ${chains} 返回时没有设置接受标记 0x10000，于是 felix 的规则“${comment}”把它丢弃。${silence.zh}`,
         ),
         reason: text(
           `NetworkPolicy ${names(refs)}: no rule allows ${dir.toLowerCase()} ${peer} for ${pod}`,
