@@ -117,3 +117,41 @@ describe('where NetworkPolicy is not enforced, the build says which plugin and w
     expect(warnings('{plugin: calico, backend: ipip}')).toEqual([])
   })
 })
+
+describe('ipBlock peers, as felix renders them', () => {
+  // 10.244.0.1 is the client (node-1's first Pod); web2 on node-1 is 10.244.0.2.
+  const fromBlock = (cidr: string, except: string) =>
+    policy(
+      `  podSelector: {}\n  ingress:\n    - from: [{ipBlock: {cidr: ${cidr}, except: [${except}]}}]\n`,
+      'from-block',
+    )
+  it('admits a source inside the block and outside its except', () => {
+    const t = traceOf(calico(fromBlock('10.244.0.0/16', '10.244.0.2/32')), 'cross')
+    expect(t.outcome).toBe('delivered')
+    const rules = t.steps.flatMap((s) => s.lookups.map((l) => l.rule))
+    expect(rules).toContainEqual(
+      expect.stringMatching(
+        /^-A cali-pi-_\S+ -s 10\.244\.0\.0\/16 -m comment --comment "cali:\S+" -m mark --mark 0x80000\/0x80000 -j MARK --set-xmark 0x10000\/0x10000$/,
+      ),
+    )
+  })
+  it('drops a source in the except', () => {
+    expect(traceOf(calico(fromBlock('10.244.0.0/16', '10.244.0.1/32')), 'cross').outcome).toBe(
+      'dropped',
+    )
+  })
+})
+
+describe('what PodPath does not render yet says so', () => {
+  it('a selector peer: no chain for that policy, and a warning in both languages', () => {
+    const sel = policy(
+      '  podSelector: {}\n  ingress:\n    - from: [{podSelector: {matchLabels: {app: x}}}]\n',
+      'from-x',
+    )
+    const l = loadScenarioSource(calico(sel), 'test.yaml')
+    const w = l.diagnostics.find((d) => d.message.en.includes('default/from-x'))!
+    expect(w.severity).toBe('warning')
+    expect(w.message['zh-CN']).toContain('不执行这条策略')
+    expect(traceOf(calico(sel), 'cross').outcome).toBe('delivered')
+  })
+})

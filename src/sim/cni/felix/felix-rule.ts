@@ -53,11 +53,6 @@ export const m = {
   }),
   srcNet: (cidr: string): Frag => ({ felix: `--source ${cidr}`, save: ['-s', cidr] }),
   dstNet: (cidr: string): Frag => ({ felix: `--destination ${cidr}`, save: ['-d', cidr] }),
-  notSrcNet: (cidr: string): Frag => ({ felix: `! --source ${cidr}`, save: ['!', '-s', cidr] }),
-  notDstNet: (cidr: string): Frag => ({
-    felix: `! --destination ${cidr}`,
-    save: ['!', '-d', cidr],
-  }),
 }
 
 // felix/iptables/actions.go
@@ -71,6 +66,11 @@ export const a = {
   clearMark: (mask: number): Frag => ({
     felix: `--jump MARK --set-mark 0/${hex(mask)}`,
     save: ['-j', 'MARK', '--set-xmark', `0x0/${hex(mask)}`],
+  }),
+  /** SetMaskedMarkAction: "--set-mark <mark>/<mask>". */
+  setMaskedMark: (mark: number, mask: number): Frag => ({
+    felix: `--jump MARK --set-mark ${hex(mark)}/${hex(mask)}`,
+    save: ['-j', 'MARK', '--set-xmark', `${hex(mark)}/${hex(mask)}`],
   }),
   /** SetMarkAction: "--set-mark <bit>/<bit>". */
   setMark: (bit: number): Frag => ({

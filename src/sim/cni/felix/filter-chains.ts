@@ -100,18 +100,12 @@ export interface Unsupported {
 
 /** Why felix would need something PodPath does not render (an ipset), or null if it can render it. */
 export function unsupportedRule(rule: PolicyRuleDecl): Unsupported | null {
-  for (const p of rule.peers) {
+  for (const p of rule.peers)
     if (p.kind === 'selector')
       return {
         why: 'a pod or namespace selector peer (felix matches it with an ipset)',
         whyZh: 'Pod 或命名空间选择器对端（felix 用 ipset 匹配它）',
       }
-    if (p.except.length > 1)
-      return {
-        why: 'an ipBlock with more than one except (felix renders match blocks)',
-        whyZh: '带多个 except 的 ipBlock（felix 会生成匹配块）',
-      }
-  }
   for (const p of rule.ports)
     if (typeof p.port === 'string')
       return {
@@ -159,14 +153,22 @@ function policyRules(rule: PolicyRuleDecl, ingress: boolean): FelixRule[] {
     const peers = rule.peers.length === 0 ? [null] : rule.peers
     for (const peer of peers) {
       const match = []
-      // CalculateRuleMatch: protocol, source net, ports, destination net, then the negations.
-      if (proto) match.push(m.proto(proto.toLowerCase()))
       const net = peer && peer.kind === 'ipBlock' ? formatCidr(peer.cidr) : null
       const except = peer && peer.kind === 'ipBlock' ? peer.except.map(formatCidr) : []
-      if (net && ingress) match.push(m.srcNet(net))
-      if (net && !ingress) match.push(m.dstNet(net))
+      const onNet = ingress ? m.srcNet : m.dstNet
+      // iptables takes one -s (and one -d) per rule, so a block's cidr with its excepts becomes a
+      // negated match block (ProtoRuleToIptablesRules, AppendNegatedCIDRMatchBlock): set the
+      // all-blocks bit (scratch0, masked with scratch1), clear it for each except, and let the
+      // rule itself require the bit.
+      if (except.length) {
+        out.push({ action: a.setMaskedMark(MARK_SCRATCH0, MARK_SCRATCH0 | MARK_SCRATCH1) })
+        for (const e of except) out.push({ match: [onNet(e)], action: a.clearMark(MARK_SCRATCH0) })
+      }
+      // CalculateRuleMatch: protocol, source net, destination net, ports; then the block's bit.
+      if (proto) match.push(m.proto(proto.toLowerCase()))
+      if (net) match.push(onNet(net))
       if (ports) match.push(m.dports(ports))
-      for (const e of except) match.push(ingress ? m.notSrcNet(e) : m.notDstNet(e))
+      if (except.length) match.push(m.markSet(MARK_SCRATCH0))
       out.push({ match, action: a.setMark(MARK_ACCEPT) })
       out.push({ match: [m.markSet(MARK_ACCEPT)], action: a.return })
     }
