@@ -35,11 +35,32 @@ export interface CniIptables {
   /** Its jumps from the built-in chains, appended after kube-proxy's. */
   jumps: RestoreRule[]
   /** Its jumps inserted at the top of the built-in chains, before kube-proxy's (felix's). */
-  inserts?: RestoreRule[]
+  insertedJumps?: RestoreRule[]
   /** How the agent explains a DROP by one of its own filter rules (null: not one of its own). */
   filterDrop?: (d: CniFilterDrop) => { explain: Text; reason: Text } | null
   /** How the agent explains its own MASQUERADE; without it, a general account of the chain. */
   masqueradeText?: (m: CniMasquerade) => Text
   /** Why the agent leaves Pods' traffic to the outside untranslated, when it does so by design. */
   untranslatedText?: Text
+}
+
+/**
+ * One agent's rules from several parts (felix's nat table and its filter table): the lists
+ * joined in order, the first part's texts and narrations kept where the parts both have one.
+ */
+export function combineCniIptables(...parts: CniIptables[]): CniIptables {
+  const all = <K extends keyof CniIptables>(k: K) =>
+    parts.flatMap((p) => (p[k] as unknown[] | undefined) ?? [])
+  const drops = parts.flatMap((p) => (p.filterDrop ? [p.filterDrop] : []))
+  return {
+    ...Object.assign({}, ...[...parts].reverse()),
+    natChains: all('natChains') as string[],
+    filterChains: all('filterChains') as string[],
+    rules: all('rules') as RestoreRule[],
+    jumps: all('jumps') as RestoreRule[],
+    insertedJumps: all('insertedJumps') as RestoreRule[],
+    filterDrop: drops.length
+      ? (d: CniFilterDrop) => drops.reduce<ReturnType<(typeof drops)[0]>>((r, f) => r ?? f(d), null)
+      : undefined,
+  }
 }

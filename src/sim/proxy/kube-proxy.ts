@@ -72,8 +72,7 @@ function withCniRules(r: IptablesRules, cni: CniIptables | undefined): IptablesR
       nat: [...r.chains.nat, ...cni.natChains],
     },
     rules: [...r.rules, ...cni.rules],
-    // An agent that inserts (felix) keeps its jumps above kube-proxy's in the built-in chains.
-    jumps: [...(cni.inserts ?? []), ...r.jumps, ...cni.jumps],
+    jumps: [...(cni.insertedJumps ?? []), ...r.jumps, ...cni.jumps],
   }
 }
 

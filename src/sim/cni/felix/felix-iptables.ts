@@ -108,7 +108,7 @@ export function felixIptables(ctx: BuildContext, node: BuiltNode): CniIptables {
     natChains: [],
     filterChains: f.chains,
     rules: f.rules,
-    inserts: f.inserts,
+    insertedJumps: f.inserts,
     jumps: f.appends,
     filterDrop,
   }
