@@ -31,6 +31,14 @@ export { expect }
 
 /** Serious and critical accessibility violations (axe), described one per line. */
 export async function seriousA11yViolations(page: Page): Promise<string[]> {
+  // The scan judges what stays on screen. A fade caught half-way reads as text of low contrast
+  // (presenter mode's tools fade out from 4.5 s to 6 s, and a slow machine scanned them at
+  // opacity 0.16), so every CSS animation and transition with an end is run to it first.
+  await page.evaluate(() => {
+    for (const a of document.getAnimations()) {
+      if (Number.isFinite(Number(a.effect?.getComputedTiming().endTime))) a.finish()
+    }
+  })
   const { violations } = await new AxeBuilder({ page }).analyze()
   return violations
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')

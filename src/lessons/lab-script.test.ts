@@ -94,6 +94,22 @@ describe('the lab of a lesson', () => {
     ])
   })
 
+  it("serves an egress request's host in the Internet namespace, with TLS for https://", () => {
+    const lab = labOf('mode2-egress-flannel')
+    expect(lab.traffic.map((t) => t.never)).toEqual([null])
+    expect(lab.packages).toContain('openssl')
+    // The ip -batch input of the Internet namespace: the host's own address.
+    expect(lab.script).toContain('\naddr add 140.82.112.6/32 dev eth0\n')
+    expect(lab.script).toMatch(/openssl req -x509 .* -subj \/CN=api\.github\.com /)
+    expect(lab.script).toMatch(/lab\.py" serve 'the Internet host' "[^"]+" tls:443\n/)
+  })
+
+  it("lists AWS egress as not run: the lab's router does not map a node to its public address", () => {
+    const never = labOf('mode2-egress-aws').traffic.map((t) => t.never)
+    expect(never[0]?.en).toMatch(/^an egress request through the Internet gateway/)
+    expect(never[0]?.['zh-CN']).toMatch(/互联网网关/)
+  })
+
   it('is the same script for the same scenario, seed and prefix', () => {
     expect(labOf('mode3-clusterip-iptables').script).toBe(labOf('mode3-clusterip-iptables').script)
     expect(labOf('mode3-clusterip-iptables', 'pp-u-').script).not.toContain('pp-t-')

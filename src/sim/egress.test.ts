@@ -2,13 +2,18 @@ import { describe, expect, it } from 'vitest'
 import { traceOf } from '../test/scenario.ts'
 
 /** A Pod on node-1 calling a host on the Internet, with flannel VXLAN. */
-function egress(cni = '{plugin: flannel, backend: vxlan}', to = 'https://api.github.com/') {
+function egress(
+  cni = '{plugin: flannel, backend: vxlan}',
+  to = 'https://api.github.com/',
+  kubeProxy = 'iptables',
+) {
   return `
 apiVersion: podpath.dev/v1alpha1
 kind: Cluster
 metadata: {name: t}
 spec:
   cni: ${cni}
+  kubeProxy: {mode: ${kubeProxy}}
   upstreamDNS: 192.168.1.1
   externalHosts:
     - {name: api.github.com, ip: 140.82.112.6}
@@ -97,5 +102,37 @@ describe('a Pod calling a host on the Internet, flannel with --ip-masq', () => {
     expect(byIp.steps.some((s) => s.phase === 'dns')).toBe(false)
     expect(byIp.outcome).toBe('delivered')
     expect(byIp.steps.find((s) => s.action === 'masquerade')!.packet.l3!.src).toBe('192.168.1.11')
+  })
+})
+
+describe('the same egress with kube-proxy in nftables mode: flanneld still writes iptables', () => {
+  // flanneld's traffic manager is iptables unless net-conf.json sets EnableNFTables (main.go
+  // newTrafficManager); kube-proxy keeps its own `table ip kube-proxy`. Both hook the node.
+  const t = traceOf(egress(undefined, undefined, 'nftables'))
+  const request = t.steps.filter((s) => s.phase === 'request')
+
+  it("accepts the request in flanneld's FLANNEL-FWD and kube-proxy's filter-forward alike", () => {
+    const forward = request.find(
+      (s) => s.at.node === 'node-1' && s.lookups.some((l) => l.table.includes('filter-forward')),
+    )!
+    const tables = forward.lookups.map((l) => l.table)
+    // iptables-nft's FORWARD chain ties with filter-forward at priority 0 and was registered
+    // later, so it runs first.
+    expect(tables.indexOf('iptables -t filter FLANNEL-FWD')).toBeGreaterThanOrEqual(0)
+    expect(tables.indexOf('iptables -t filter FLANNEL-FWD')).toBeLessThan(
+      tables.indexOf('nft ip kube-proxy filter-forward'),
+    )
+  })
+
+  it("masquerades on node-1's eth0 with FLANNEL-POSTRTG, not with kube-proxy's nat-postrouting", () => {
+    const masq = request.find((s) => s.action === 'masquerade')!
+    expect(masq.at).toMatchObject({ node: 'node-1', device: 'eth0', hook: 'POSTROUTING' })
+    expect(masq.packet.l3!.src).toBe('192.168.1.11')
+    expect(masq.lookups.filter((l) => l.matched).map((l) => l.rule)).toContain(
+      '-A FLANNEL-POSTRTG -s 10.244.0.0/16 ! -d 224.0.0.0/4 -m comment --comment "flanneld masq" -j MASQUERADE --random-fully',
+    )
+    // The first nat chain that translates ends the hook: kube-proxy's never runs for it.
+    expect(masq.lookups.some((l) => l.table.startsWith('nft '))).toBe(false)
+    expect(t.outcome).toBe('delivered')
   })
 })

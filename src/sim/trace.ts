@@ -317,7 +317,13 @@ function traceOne(cluster: Cluster, traffic: TrafficDecl, seed: number, walk: Wa
   }
 
   // The reply: same connection, addresses and ports swapped, from the socket that accepted it.
-  const translated = walker.steps.some((x) => x.action === 'dnat' || x.action === 'masquerade')
+  // Translated by a node's conntrack (the Internet gateway's own SNAT is at no node).
+  const translated = walker.steps.some(
+    (x) =>
+      x.action === 'dnat' ||
+      x.action === 'masquerade' ||
+      (x.action === 'snat' && x.at.node !== null),
+  )
   const proxied = result.via?.length ? result.via.at(-1)! : null
   walker.startPhase('reply', false)
   walker.replyTo = replyTarget(result, source)

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process'
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
@@ -22,5 +22,14 @@ describe('the kernel tests’ lock', () => {
     expect(taken).toBe(true)
     releaseKernelLock(LOCK)
     expect(existsSync(LOCK)).toBe(false)
+  })
+
+  it('refuses, instead of waiting forever, where a file stands at its path (as `flock` leaves)', async () => {
+    writeFileSync(LOCK, '')
+    try {
+      await expect(acquireKernelLock(50, LOCK)).rejects.toThrow(/not the kernel tests' lock/)
+    } finally {
+      rmSync(LOCK, { force: true })
+    }
   })
 })

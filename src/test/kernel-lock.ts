@@ -6,7 +6,7 @@
  * holds this lock for its whole run: a directory made atomically by mkdir, with the holder's pid
  * so that a lock left by a killed run is taken over.
  */
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 
@@ -26,6 +26,11 @@ function tryTake(lock: string): boolean {
     mkdirSync(lock)
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e
+    // A file there (`flock` on the same path makes one) would be waited on forever: say so.
+    if (!isDirectory(lock))
+      throw new Error(`${lock} is not the kernel tests' lock (a directory): remove it`, {
+        cause: e,
+      })
     const holder = holderPid(lock)
     if (holder === null) return false // being made or removed this very moment: try again
     if (holder === process.pid) return true
@@ -43,6 +48,14 @@ export async function acquireKernelLock(pollMs = 250, lock = KERNEL_LOCK): Promi
 
 export function releaseKernelLock(lock = KERNEL_LOCK): void {
   if (holderPid(lock) === process.pid) rmSync(lock, { recursive: true, force: true })
+}
+
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory()
+  } catch {
+    return true // removed meanwhile: the next try makes it
+  }
 }
 
 function holderPid(lock: string): number | null {

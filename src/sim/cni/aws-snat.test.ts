@@ -104,19 +104,23 @@ describe('a Pod on EKS calling the Internet', () => {
   it('is SNATed to the primary ENI IP, then mapped to the public IP by the Internet gateway', () => {
     const t = traceOf(eks())
     const request = t.steps.filter((s) => s.phase === 'request')
-    const snat = request.find((s) => s.action === 'masquerade')!
+    // An SNAT rule, not MASQUERADE: the step says so, and so does the reply's un-SNAT.
+    const snat = request.find((s) => s.action === 'snat' && s.at.node === 'n1')!
     expect(snat.at).toMatchObject({ node: 'n1', device: 'eth0', hook: 'POSTROUTING' })
     expect(snat.packet.l3!.src).toBe('10.0.0.11')
     expect(snat.lookups.filter((l) => l.matched).map((l) => l.rule)).toContain(
       '-A AWS-SNAT-CHAIN-0 ! -o vlan+ -m comment --comment "AWS, SNAT" -m addrtype ! --dst-type LOCAL -j SNAT --to-source 10.0.0.11 --random-fully',
     )
-    const igw = request.find((s) => s.action === 'snat')!
+    const igw = request.find((s) => s.action === 'snat' && s.at.node === null)!
     expect(igw.packet.l3!.src).toBe('203.0.113.11')
     expect(request.at(-1)).toMatchObject({ action: 'deliver', at: { component: 'internet' } })
     expect(request.at(-1)!.packet.l3!.src).toBe('203.0.113.11')
     const reply = t.steps.filter((s) => s.phase === 'reply')
     const back = reply.find((s) => s.action === 'unnat' && s.at.node === null)!
     expect(back.packet.l3!.dst).toBe('10.0.0.11')
+    const unSnat = reply.find((s) => s.action === 'unnat' && s.at.node === 'n1')!
+    expect(unSnat.explain.en).toContain('rewritten by SNAT')
+    expect(unSnat.explain.en).not.toContain('masqueraded')
     expect(t.outcome).toBe('delivered')
     expect(reply.at(-1)).toMatchObject({ action: 'deliver', at: { pod: 'default/client' } })
   })
@@ -131,7 +135,7 @@ describe('a Pod on EKS calling the Internet', () => {
   it("leaves the Pod's address with EXTERNALSNAT=true, which no Internet gateway maps", () => {
     const t = traceOf(eks('AWS_VPC_K8S_CNI_EXTERNALSNAT: "true"'))
     const request = t.steps.filter((s) => s.phase === 'request')
-    expect(request.some((s) => s.action === 'masquerade')).toBe(false)
+    expect(request.some((s) => s.action === 'masquerade' || s.action === 'snat')).toBe(false)
     expect(t.outcome).toBe('dropped')
     expect(t.reason!.en).toBe('no public IPv4 address')
     const last = t.steps.at(-1)!
@@ -164,6 +168,7 @@ kind: Pod`,
       .replace(/ {2}nodes:\n( {4}- .*\n)+/, '')
     const t = traceOf(yaml)
     expect(t.outcome).toBe('delivered')
-    expect(t.steps.find((s) => s.action === 'snat')!.packet.l3!.src).toBe('203.0.113.11')
+    const igw = t.steps.find((s) => s.action === 'snat' && s.at.node === null)!
+    expect(igw.packet.l3!.src).toBe('203.0.113.11')
   })
 })

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest'
 import { text } from '../../model/text.ts'
-import { combineCniIptables, type CniIptables } from './cni-iptables.ts'
+import { joinCniIptables, type CniIptables } from './cni-iptables.ts'
 
 const rule = (chain: string) => ({ table: 'nat' as const, chain, args: ['-j', 'RETURN'] })
 
-describe('combineCniIptables', () => {
+describe('joinCniIptables', () => {
   it("joins an agent's parts in order and asks each part's drop narration in turn", () => {
     const nat: CniIptables = { natChains: ['A'], rules: [rule('A')], jumps: [rule('POSTROUTING')] }
     const filter: CniIptables = {
@@ -16,7 +16,7 @@ describe('combineCniIptables', () => {
       filterDrop: (d) =>
         d.chain === 'F' ? { explain: text('e', 'e'), reason: text('r', 'r') } : null,
     }
-    const c = combineCniIptables(nat, filter)
+    const c = joinCniIptables(nat, filter)
     expect(c.natChains).toEqual(['A'])
     expect(c.filterChains).toEqual(['F'])
     expect(c.rules.map((r) => r.chain)).toEqual(['A', 'F'])

@@ -24,11 +24,11 @@ export interface CniFilterDrop {
   pkt: Packet
 }
 
-/** Rules a CNI's node agent keeps in iptables beside kube-proxy's (kindnet's masquerade). */
+/** Rules a CNI's node agent keeps in iptables beside kube-proxy's (kindnet's masquerade, flanneld's). */
 export interface CniIptables {
   /** User chains of the nat table it creates. */
   natChains: string[]
-  /** User chains of the filter table it creates (felix's policy chains). */
+  /** User chains of the filter table it creates (flanneld's FLANNEL-FWD, felix's policy chains). */
   filterChains?: string[]
   /** Rules in its own chains. */
   rules: RestoreRule[]
@@ -45,22 +45,21 @@ export interface CniIptables {
 }
 
 /**
- * One agent's rules from several parts (felix's nat table and its filter table): the lists
- * joined in order, the first part's texts and narrations kept where the parts both have one.
+ * Two sets of an agent's rules as one, `a`'s first in each chain (flanneld's nat and filter
+ * rules; felix's nat and filter tables): a drop is narrated by the part that owns the rule.
  */
-export function combineCniIptables(...parts: CniIptables[]): CniIptables {
-  const all = <K extends keyof CniIptables>(k: K) =>
-    parts.flatMap((p) => (p[k] as unknown[] | undefined) ?? [])
-  const drops = parts.flatMap((p) => (p.filterDrop ? [p.filterDrop] : []))
+export function joinCniIptables(a: CniIptables, b: CniIptables): CniIptables {
   return {
-    ...Object.assign({}, ...[...parts].reverse()),
-    natChains: all('natChains') as string[],
-    filterChains: all('filterChains') as string[],
-    rules: all('rules') as RestoreRule[],
-    jumps: all('jumps') as RestoreRule[],
-    insertedJumps: all('insertedJumps') as RestoreRule[],
-    filterDrop: drops.length
-      ? (d: CniFilterDrop) => drops.reduce<ReturnType<(typeof drops)[0]>>((r, f) => r ?? f(d), null)
-      : undefined,
+    natChains: [...a.natChains, ...b.natChains],
+    filterChains: [...(a.filterChains ?? []), ...(b.filterChains ?? [])],
+    rules: [...a.rules, ...b.rules],
+    jumps: [...a.jumps, ...b.jumps],
+    insertedJumps: [...(a.insertedJumps ?? []), ...(b.insertedJumps ?? [])],
+    filterDrop:
+      a.filterDrop || b.filterDrop
+        ? (d) => a.filterDrop?.(d) ?? b.filterDrop?.(d) ?? null
+        : undefined,
+    masqueradeText: a.masqueradeText ?? b.masqueradeText,
+    untranslatedText: a.untranslatedText ?? b.untranslatedText,
   }
 }

@@ -11,6 +11,8 @@ import { newLink, route } from '../net/netns.ts'
 import { nsOf, report, type BuildContext } from '../assemble/context.ts'
 import { addAddress, nextIfindex } from '../assemble/host.ts'
 import type { CniDataplane } from './dataplane.ts'
+import { joinCniIptables } from './cni-iptables.ts'
+import { flannelForwardRules } from './flannel-forward.ts'
 import { POLICY_NOT_ENFORCED } from './policy-support.ts'
 import { flannelMasqRules } from './flannel-masq.ts'
 import {
@@ -41,11 +43,14 @@ export function flannelDataplane(backend: 'vxlan' | 'host-gw'): CniDataplane {
     podAddresses: (_ctx, node) => (node.podCIDR ? hostLocalAddresses(node.podCIDR) : []),
     ownsAddress: (_ctx, node, ip) => hostLocalOwns(node.podCIDR, ip),
     setupNode: (ctx, node) => setupFlannelNode(ctx, node, backend),
-    // --ip-masq: flanneld's FLANNEL-POSTRTG chain on every node that holds a lease.
-    iptables: (ctx, node) =>
-      ctx.decl.cni.ipMasq && node.podCIDR
-        ? flannelMasqRules(ctx.decl.clusterCIDR, node.podCIDR)
-        : { natChains: [], rules: [], jumps: [] },
+    // On every node that holds a lease: --ip-masq's FLANNEL-POSTRTG chain (main.go sets it up
+    // first), then the FLANNEL-FWD chain of --iptables-forward-rules (default true).
+    iptables: (ctx, node) => {
+      const none = { natChains: [], rules: [], jumps: [] }
+      if (!node.podCIDR) return none
+      const masq = ctx.decl.cni.ipMasq ? flannelMasqRules(ctx.decl.clusterCIDR, node.podCIDR) : none
+      return joinCniIptables(masq, flannelForwardRules(ctx.decl.clusterCIDR))
+    },
     setupPod(ctx, node: BuiltNode, pod: BuiltPod) {
       if (!node.podCIDR) return
       attachPodToBridge(ctx, node, pod, {

@@ -65,7 +65,7 @@ def tcp_conn(pod, log, conn, local, peer):
         conn.close()
 
 
-def tcp_server(pod, log, port):
+def tcp_server(pod, log, port, tls=None):
     s = socket.socket()
     s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     s.bind(('0.0.0.0', port))
@@ -73,8 +73,22 @@ def tcp_server(pod, log, port):
     while True:
         conn, peer = s.accept()
         local = addr(conn.getsockname())
-        threading.Thread(target=tcp_conn, args=(pod, log, conn, local, addr(peer)),
+        threading.Thread(target=tls_conn if tls else tcp_conn,
+                         args=(pod, log, conn, local, addr(peer)) + ((tls,) if tls else ()),
                          daemon=True).start()
+
+
+def tls_conn(pod, log, conn, local, peer, ctx):
+    # A host on the Internet that speaks TLS (an egress request's https://): the handshake with
+    # the lab's own certificate, then the same answer as a plain server.
+    try:
+        conn.settimeout(5)
+        conn = ctx.wrap_socket(conn, server_side=True)
+    except OSError:
+        jline(log, {'pod': pod, 'proto': 'tcp', 'local': local, 'peer': peer, 't': time.time()})
+        conn.close()
+        return
+    tcp_conn(pod, log, conn, local, peer)
 
 
 def dns_name(buf, off):
@@ -178,6 +192,12 @@ def cmd_serve(args):
         proto, port = spec.split(':')
         if proto == 'tcp':
             threading.Thread(target=tcp_server, args=(pod, log, int(port)), daemon=True).start()
+        if proto == 'tls':
+            import ssl
+            ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            ctx.load_cert_chain(os.environ['PODPATH_TLS_CERT'], os.environ['PODPATH_TLS_KEY'])
+            threading.Thread(target=tcp_server, args=(pod, log, int(port), ctx),
+                             daemon=True).start()
     ready(args)
     while True:
         time.sleep(3600)
@@ -521,6 +541,11 @@ def fmt_peer(p):
     return '%s:%s' % (p['ip'], p['port'])
 
 
+def hop_label(h):
+    """Who a hop's server logs itself as: its Pod, its node, or an egress request's host."""
+    return h['pod'] or ('node %s' % h['node'] if h['node'] else 'the Internet host')
+
+
 def serve_logs(serve, since):
     logs = []
     for name in sorted(os.listdir(serve)):
@@ -562,7 +587,7 @@ def check(exp, d, serve):
     rep.add('outcome', 'what the client got', want_s, got_s, want_s == got_s)
     # Every socket that accepted the request, and the address it saw.
     for h in exp['hops']:
-        label = h['pod'] or 'node %s' % h['node']
+        label = hop_label(h)
         want_local = '%s:%d' % (h['local']['ip'], h['local']['port'])
         seen = [x for x in logs if x['pod'] == label and x['local'] == want_local
                 and x['proto'] == h['proto']]
@@ -850,8 +875,7 @@ def cmd_picked(args):
     logs = serve_logs(args[2], since)
     want = set()
     for h in exp['hops']:
-        want.add((h['pod'] or 'node %s' % h['node'], '%s:%d' % (h['local']['ip'],
-                                                              h['local']['port'])))
+        want.add((hop_label(h), '%s:%d' % (h['local']['ip'], h['local']['port'])))
     have = set((x['pod'], x['local']) for x in logs)
     got = sorted('%s %s' % x for x in have)
     print(', '.join(got) or 'nobody', file=open(os.path.join(d, 'picked'), 'w'))

@@ -9,6 +9,7 @@
  * built (or a usage error); 3 nothing could run on this machine (a missing program or kernel
  * feature), with the reason.
  */
+import { formatIp } from '../../model/ipv4.ts'
 import type { Cluster } from '../cluster.ts'
 import { text, type Text } from '../../model/text.ts'
 import { formatRoute } from '../print/ip-route.ts'
@@ -41,6 +42,7 @@ export function labPackages(c: Cluster, plan: LabPlan): string[] {
   const pkgs = ['iproute2', 'iptables', 'nftables', 'conntrack', 'nfacct', 'tcpdump', 'python3']
   if (c.decl.kubeProxy.mode === 'ipvs') pkgs.push('ipvsadm', 'ipset')
   for (const s of plan.servers) {
+    if (s.kind === 'tls' && !pkgs.includes('openssl')) pkgs.push('openssl')
     if ((s.kind === 'nginx' || s.kind === 'haproxy') && !pkgs.includes(s.kind)) pkgs.push(s.kind)
     if (
       (s.kind === 'nginx' || s.kind === 'haproxy') &&
@@ -65,11 +67,14 @@ export function notRunnable(c: Cluster, exp: LabExpectation): Text | null {
       `PodPath could not trace it: ${exp.reason?.en ?? ''}`,
       `PodPath 无法跟踪它：${exp.reason?.['zh-CN'] ?? ''}`,
     )
+  // AWS: the Internet gateway maps a node's address 1:1 to its public one (nodes[].externalIP);
+  // the lab's router does no such translation, so the host would see another source.
   const outside = exp.hops.find((h) => h.component === 'internet')
-  if (outside)
+  const publicIps = new Set(c.nodes.flatMap((n) => (n.externalIP ? [formatIp(n.externalIP)] : [])))
+  if (outside && publicIps.has(outside.peer.ip))
     return text(
-      `an egress request: the lab's Internet namespace holds only outside clients, not a server at ${outside.local.ip}:${outside.local.port} to answer it`,
-      `这是一个出站请求：实验中的互联网命名空间只容纳外部客户端，没有位于 ${outside.local.ip}:${outside.local.port} 的服务器来应答它`,
+      `an egress request through the Internet gateway, which gives the node its public address ${outside.peer.ip}: the lab's router does not translate addresses`,
+      `这是一个经过互联网网关的出站请求，网关把节点换成它的公网地址 ${outside.peer.ip}：实验中的路由器不做地址转换`,
     )
   if (!exp.client.request && exp.outcome !== 'dns-only')
     return text('the trace sends no request', '这个跟踪没有发出请求')
@@ -268,7 +273,15 @@ export interface LabPlan {
 
 export function labPlan(c: Cluster, runs: LabRun[], prefix: string): LabPlan {
   const exps = runs.map((r) => labExpectation(c, r))
-  const external = [...new Set(exps.map((x) => x.client.external).filter((x): x is string => !!x))]
+  // The Internet namespace holds the outside clients and the hosts egress requests reach.
+  const external = [
+    ...new Set(
+      exps.flatMap((x) => [
+        ...(x.client.external ? [x.client.external] : []),
+        ...x.hops.filter((h) => h.component === 'internet').map((h) => h.local.ip),
+      ]),
+    ),
+  ]
   const topo = labTopology(c, prefix, external)
   const { servers, missing } = labServers(c, exps)
   const runnable = exps.map((exp) => {
@@ -620,6 +633,15 @@ function serverLines(s: LabServer, topo: LabTopology, i: number): string[] {
       return [
         `bg ${shq(ns)} env ${env} "$PY" "$LAB_DIR/lab.py" serve ${shq(s.who)} "${log}" ${s.ports.map((p) => `tcp:${p}`).join(' ')}`,
       ]
+    case 'tls': {
+      // A self-signed certificate for the host, made now (the client does not verify it).
+      const cert = `$LAB_DIR/tls.${i}.crt`
+      const key = `$LAB_DIR/tls.${i}.key`
+      return [
+        `openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj ${shq(`/CN=${s.host ?? 'localhost'}`)} -keyout "${key}" -out "${cert}" 2>/dev/null || fail "openssl could not make the certificate of ${s.host ?? ''}"`,
+        `bg ${shq(ns)} env ${env} PODPATH_TLS_CERT="${cert}" PODPATH_TLS_KEY="${key}" "$PY" "$LAB_DIR/lab.py" serve ${shq(s.who)} "${log}" ${s.ports.map((p) => `tls:${p}`).join(' ')}`,
+      ]
+    }
     case 'dns':
       return [
         ...(s.bind ? [`ipn ${shCmd([ns, 'addr', 'add', `${s.bind}/32`, 'dev', 'lo'])}`] : []),

@@ -17,12 +17,15 @@ export interface LabServer {
   nsId: string
   /** Who answers: `namespace/name` of the Pod, or "node NAME". */
   who: string
-  kind: 'tcp' | 'dns' | 'nginx' | 'haproxy' | 'vpc-arp'
+  /** tls: a TCP server behind a TLS handshake, with a certificate the lab makes for `host`. */
+  kind: 'tcp' | 'tls' | 'dns' | 'nginx' | 'haproxy' | 'vpc-arp'
   ports: number[]
   /** dns: the address to bind (public resolver) or null for every address. */
   bind: string | null
   /** dns: the records it answers, by lower-case name. */
   records: Record<string, { status: string; records: string[] }>
+  /** tls: the name its certificate is for (the request's SNI). */
+  host?: string
   /** vpc-arp: the MAC of the ENI that holds each secondary IP. */
   owners?: Record<string, string>
 }
@@ -126,6 +129,23 @@ export function labServers(c: Cluster, exps: LabExpectation[]): LabServers {
     }))
   servers.push(...proxies.values())
 
+  // An egress request's host on the Internet (a Traffic to an outside name or address): it
+  // answers on the host's own address in the lab's Internet namespace, with TLS for https://.
+  for (const x of exps)
+    for (const h of x.hops) {
+      if (h.component !== 'internet' || h.proto !== 'tcp') continue
+      const tls = x.client.request?.sni ?? null
+      if (servers.some((y) => y.nsId === 'internet' && y.bind === h.local.ip)) continue
+      servers.push({
+        nsId: 'internet',
+        who: 'the Internet host',
+        kind: tls ? 'tls' : 'tcp',
+        ports: [h.local.port],
+        bind: h.local.ip,
+        records: {},
+        ...(tls ? { host: tls } : {}),
+      })
+    }
   // CoreDNS: every name a client asks, answered as PodPath's CoreDNS answers it.
   const names = new Set(
     exps.flatMap((x) => (x.client.external ? [] : x.client.dns.map((q) => q.qname))),

@@ -227,7 +227,12 @@ export function labTopology(c: Cluster, prefix: string, external: string[]): Lab
   const under = underlayNs(prefix)
   namespaces.push({ name: under, label: 'the node network (switch and router)', source: null })
   const inet = external.length > 0 ? internetNs(prefix) : null
-  if (inet) namespaces.push({ name: inet, label: 'the Internet (outside clients)', source: null })
+  if (inet)
+    namespaces.push({
+      name: inet,
+      label: 'the Internet (outside clients, and the hosts egress requests reach)',
+      source: null,
+    })
   for (const node of c.nodes) {
     const ns = c.netns.get(node.nsId)!
     const name = labNsName(prefix, ns)
@@ -326,7 +331,7 @@ export function labTopology(c: Cluster, prefix: string, external: string[]): Lab
     u.push(ip(inet, ['link', 'set', 'eth0', 'up']))
     u.push(ip(inet, ['route', 'add', 'default', 'via', INTERNET_GATEWAY, 'dev', 'eth0', 'onlink']))
     notes.push(
-      `Outside clients live in their own namespace behind the router (default via ${INTERNET_GATEWAY}), which routes their addresses to them: PodPath does not model the Internet hop by hop.`,
+      `Outside clients, and the hosts egress requests reach, live in their own namespace behind the router (default via ${INTERNET_GATEWAY}), which routes their addresses to them: PodPath does not model the Internet hop by hop.`,
     )
   }
   sections.push({ title: 'the node network', lines: u })

@@ -10,7 +10,7 @@ import { formatFdb } from './bridge-fdb.ts'
 import { formatRule } from './ip-rule.ts'
 import { formatLink, netnsName } from './ip-link.ts'
 import { iptablesSave } from './iptables-save.ts'
-import { nodeIptables, nodeNftablesTable } from '../proxy/kube-proxy.ts'
+import { hasIptablesRules, nodeIptables, nodeNftablesTable } from '../proxy/kube-proxy.ts'
 import { nftListTable } from './nft-list.ts'
 import { ipvsadmList } from '../proxy/ipvs.ts'
 import { ipsetList } from './ipset-list.ts'
@@ -107,7 +107,8 @@ export function namespaceSections(
   if (ns.kind === 'host') {
     out.push(section(`${prefix}bridge fdb show`, (after?.fdb?.get(ns.id) ?? ns.fdb).map(formatFdb)))
     const mode = c.decl.kubeProxy.mode
-    if (mode === 'iptables' || mode === 'ipvs' || mode === 'userspace') {
+    // In nftables mode only a CNI agent's rules are left in iptables (flanneld's, for one).
+    if (mode !== 'nftables' || hasIptablesRules(c, ns.node)) {
       out.push(
         section(
           `${prefix}iptables-save -t filter -t nat`,

@@ -50,12 +50,25 @@ function perNode<T>(make: (c: Cluster, node: string) => T): (c: Cluster, node: s
   }
 }
 
-/** The node's iptables: kube-proxy's (iptables, IPVS or userspace mode), then the CNI agent's. */
+/**
+ * The node's iptables: kube-proxy's (iptables, IPVS or userspace mode), then the CNI agent's.
+ * In nftables mode kube-proxy writes none (it removes its iptables rules at start-up: cmd/kube-proxy
+ * server_linux.go platformCleanup), so only the agent's are left, such as flanneld's, whose
+ * default backend is iptables (EnableNFTables is false unless net-conf.json sets it).
+ */
 export const nodeIptables = perNode((c, node): IptablesRules =>
   withCniRules(kubeProxyRules(c, node), c.cniIptables.get(node)),
 )
 
+/** True when the node's iptables hold any rule (in nftables mode, only an agent's can). */
+export const hasIptablesRules = perNode((c, node): boolean => {
+  const r = nodeIptables(c, node)
+  return r.rules.length + r.jumps.length > 0
+})
+
 function kubeProxyRules(c: Cluster, node: string): IptablesRules {
+  if (c.decl.kubeProxy.mode === 'nftables')
+    return { chains: { filter: [], nat: [] }, rules: [], jumps: [] }
   if (c.decl.kubeProxy.mode === 'userspace') return userspaceIptables(c, node)
   const o = kubeProxyOptions(c, node)
   return c.decl.kubeProxy.mode === 'ipvs'

@@ -4,11 +4,11 @@
  * every later packet, and every reply, follows the conntrack entry instead.
  */
 import { formatCidr, formatIp, parseIp } from '../../model/ipv4.ts'
-import { text } from '../../model/text.ts'
+import { text, type Text } from '../../model/text.ts'
 import type { Lookup, Packet } from '../../model/trace.ts'
 import { lookupTable } from '../net/fib.ts'
 import { findLink, type NetNs } from '../net/netns.ts'
-import { inIpSet, nodeNft, nodeTables } from './kube-proxy.ts'
+import { hasIptablesRules, inIpSet, nodeNft, nodeTables } from './kube-proxy.ts'
 import { walkChain, type ChainWalk, type Hook, type NfPacket, type Table } from './netfilter.ts'
 import { walkNft, type NftWalk } from './nft-eval.ts'
 import { RECENT_LISTS } from './recent.ts'
@@ -110,7 +110,20 @@ export function xtablesRun(
   return { ...r, nft: null }
 }
 
-/** table ip kube-proxy's base chains for the hook, before or after DNAT. */
+/**
+ * table ip kube-proxy's base chains for the hook, before or after DNAT; on a node where a CNI
+ * agent keeps iptables rules (flanneld's default backend), iptables-nft's own base chain of the
+ * same table and hook too. That chain (filter at priority filter, 0; nat POSTROUTING at srcnat,
+ * 100) ties with kube-proxy's filter-input/forward/output (0) and nat-postrouting (100) chains
+ * (pkg/proxy/nftables/proxier.go). At a tie the hook registered last runs first
+ * (nf_hook_entries_grow in net/netfilter/core.c inserts a new hook before the first of equal
+ * priority; nf_nat_register_fn orders the nat chains the same way), and iptables-nft registers a
+ * built-in chain only when a rule first goes into it (iptables 1.8.9 here: `iptables -t nat -N`
+ * makes no base chain), so flanneld's `-A FORWARD` and `-A POSTROUTING`, written after
+ * kube-proxy made its table (kubeadm installs kube-proxy before the CNI), run first. Filter
+ * chains all run unless one drops; of the nat chains only the first that translates does
+ * (nf_nat_inet_fn stops once nf_nat_initialized).
+ */
 export function nftRun(
   w: Walk,
   ns: NetNs,
@@ -119,16 +132,18 @@ export function nftRun(
   pkt: Packet,
   devs?: HookDevs,
 ): RulesetWalk {
+  const c = w.state.cluster
+  let before: ChainWalk | null = null
+  if (hasIptablesRules(c, ns.node) && (table === 'filter' || hook === 'POSTROUTING')) {
+    before = walkChain(nodeTables(c, ns.node), table, hook, nfPacket(w, ns, pkt, devs), w.rng)
+    w.mark = before.mark
+    const v = before.verdict.kind
+    if (v !== 'continue' && v !== 'accept') return { ...before, nft: null }
+  }
   const stage = table === 'filter' ? 'post-dnat' : hook === 'POSTROUTING' ? 'all' : 'pre-dnat'
-  const r = walkNft(
-    nodeNft(w.state.cluster, ns.node),
-    hook,
-    stage,
-    nfPacket(w, ns, pkt, devs),
-    w.rng,
-  )
+  const r = walkNft(nodeNft(c, ns.node), hook, stage, nfPacket(w, ns, pkt, devs), w.rng)
   w.mark = r.mark
-  return { ...r, nft: r }
+  return { ...r, tested: before ? [...before.tested, ...r.tested] : r.tested, nft: r }
 }
 
 /** Pods' namespaces have no rules; a tunnelled packet is walked by its inner header. */
@@ -200,8 +215,12 @@ export function natIn(
         pkt,
         [{ table: 'conntrack -L', rule: formatConntrack(reply), matched: true }],
         text(
-          `This is a reply on a tracked connection. Its conntrack entry says the request was masqueraded, so the kernel rewrites the destination back to the original client ${reply.orig.src}:${reply.orig.sport} (de-SNAT, before routing).`,
-          `这是一个已跟踪连接上的应答。conntrack 表项显示请求曾被伪装（MASQUERADE），所以内核在路由之前把目的地址改回原来的客户端 ${reply.orig.src}:${reply.orig.sport}（反向 SNAT）。`,
+          reply.srcNat === 'snat'
+            ? `This is a reply on a tracked connection. Its conntrack entry says the request's source was rewritten by SNAT, so the kernel rewrites the destination back to the original client ${reply.orig.src}:${reply.orig.sport} (de-SNAT, before routing).`
+            : `This is a reply on a tracked connection. Its conntrack entry says the request was masqueraded, so the kernel rewrites the destination back to the original client ${reply.orig.src}:${reply.orig.sport} (de-SNAT, before routing).`,
+          reply.srcNat === 'snat'
+            ? `这是一个已跟踪连接上的应答。conntrack 表项显示请求的源地址曾被 SNAT 改写，所以内核在路由之前把目的地址改回原来的客户端 ${reply.orig.src}:${reply.orig.sport}（反向 SNAT）。`
+            : `这是一个已跟踪连接上的应答。conntrack 表项显示请求曾被伪装（MASQUERADE），所以内核在路由之前把目的地址改回原来的客户端 ${reply.orig.src}:${reply.orig.sport}（反向 SNAT）。`,
         ),
       )
     }
@@ -588,8 +607,10 @@ export function natOut(rs: ProxyRuleset, w: Walk, ns: NetNs, outDev: string, pkt
   )
   pkt.l3!.src = newSrc
   pkt.l4!.srcPort = newPort
+  const srcNat = r.verdict.kind
   if (entry) {
     entry.reply = { ...entry.reply, dst: newSrc, dport: newPort }
+    entry.srcNat = srcNat
   } else {
     // No DNAT before it (a Pod to the Internet): the masquerade alone makes the entry whose
     // reply tuple the answer will match (nf_nat_setup_info on the connection conntrack tracks).
@@ -598,6 +619,7 @@ export function natOut(rs: ProxyRuleset, w: Walk, ns: NetNs, outDev: string, pkt
       orig: before,
       reply: { src: before.dst, dst: newSrc, sport: before.dport, dport: newPort },
       replied: false,
+      srcNat,
     }
     table.push(entry)
     w.state.conntrack.set(ns.id, table)
@@ -607,21 +629,32 @@ export function natOut(rs: ProxyRuleset, w: Walk, ns: NetNs, outDev: string, pkt
     : r.tested.filter((l) => l.table.includes('POSTROUTING') || l.table.endsWith(` ${chain}`))
   lookups.push({ table: 'conntrack -L', rule: formatConntrack(entry), matched: true })
   const agentText = w.state.cluster.cniIptables.get(ns.node ?? '')?.masqueradeText
+  const agent = agentText
+    ? agentText({ rule, from: before.src, to: newSrc, dev: outDev, dst: before.dst })
+    : cniMasqueradeText(chain, rule, newSrc, outDev, before.dst)
   w.emit(
-    'masquerade',
+    srcNat,
     w.where(ns, { device: outDev, hook: 'POSTROUTING' }),
     pkt,
     lookups,
     r.nft
       ? nftMasqueradeText(newSrc, outDev)
       : chain !== 'KUBE-POSTROUTING'
-        ? agentText
-          ? agentText({ rule, from: before.src, to: newSrc, dev: outDev, dst: before.dst })
-          : cniMasqueradeText(chain, rule, newSrc, outDev, before.dst)
+        ? w.state.cluster.decl.kubeProxy.mode === 'nftables'
+          ? beside(agent)
+          : agent
         : text(
             `On the way out, nat POSTROUTING reaches KUBE-POSTROUTING: this packet carries kube-proxy's mark 0x4000 (set by KUBE-MARK-MASQ), so it is masqueraded: its source becomes ${newSrc}, the address of ${outDev}, with a random source port. The reply will come back to this node, which undoes it.`,
             `出站时，nat POSTROUTING 到达 KUBE-POSTROUTING：这个包带着 kube-proxy 的标记 0x4000（由 KUBE-MARK-MASQ 打上），所以被伪装：源地址改为 ${outDev} 的地址 ${newSrc}，源端口随机。应答会回到本节点，由它还原。`,
           ),
+  )
+}
+
+/** kube-proxy in nftables mode, the agent's rules in iptables: which of the two translated, and why. */
+function beside(agent: Text): Text {
+  return text(
+    `kube-proxy runs in nftables mode here, but the CNI agent still writes iptables rules, into iptables-nft's nat table. Its POSTROUTING chain hooks postrouting at srcnat (100), as kube-proxy's nat-postrouting does; registered after kube-proxy's table, it runs before it. ${agent.en} Once one nat chain has translated a connection, the kernel runs no other for it, so kube-proxy's masquerading chain is not reached.`,
+    `这里 kube-proxy 运行在 nftables 模式，但 CNI 代理仍然写 iptables 规则，写进 iptables-nft 的 nat 表。它的 POSTROUTING 链和 kube-proxy 的 nat-postrouting 一样挂在 postrouting 钩子的 srcnat（100）优先级上，它在 kube-proxy 的表之后注册，因而先于它执行。${agent['zh-CN']}一旦某条 nat 链已为连接做了转换，内核就不再为它执行别的 nat 链，所以不会走到 kube-proxy 的 masquerading 链。`,
   )
 }
 

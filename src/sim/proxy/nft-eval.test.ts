@@ -225,11 +225,14 @@ spec:
     expect(many(300)).toBe(8)
   })
 
-  it('podpath tables lists table ip kube-proxy, not iptables rules kube-proxy no longer keeps', () => {
+  it("podpath tables lists table ip kube-proxy, and in iptables only flanneld's rules, none of kube-proxy's", () => {
     const { cluster } = build(lesson('mode3-clusterip-iptables'))
     const out = nodeTables(cluster, 'node-1')!
     expect(out).toContain('$ nft list table ip kube-proxy\ntable ip kube-proxy {\n')
-    expect(out).not.toContain('iptables-save')
+    const save = out.slice(out.indexOf('$ iptables-save'), out.indexOf('$ nft list'))
+    expect(save).toContain('-A FORWARD -m comment --comment "flanneld forward" -j FLANNEL-FWD')
+    expect(save).toContain('-A POSTROUTING -m comment --comment "flanneld masq" -j FLANNEL-POSTRTG')
+    expect(save).not.toContain('KUBE-')
     expect(out).toMatch(
       /\t\tnumgen random mod 3 vmap \{ 0 : goto endpoint-[A-Z2-7]{8}-default\/web\/tcp\/http__/,
     )

@@ -14,6 +14,8 @@ export interface CtEntry {
   replied: boolean
   /** How the destination was translated: REDIRECT (to the node itself) or DNAT (the default). */
   nat?: 'redirect' | 'dnat'
+  /** How the source was translated: MASQUERADE (the out device's address) or SNAT --to-source. */
+  srcNat?: 'masquerade' | 'snat'
 }
 
 const PROTO_NUM: Record<string, number> = { tcp: 6, udp: 17, sctp: 132 }

@@ -1,7 +1,7 @@
 /**
  * The hook points of the walk and how a data plane registers at them, as netfilter's
- * nf_register_net_hook does: each function runs at its hook in ascending priority (ties in the
- * order they registered), and the first that returns a result stops the packet there. The walk
+ * nf_register_net_hook does: each function runs at its hook in ascending priority (of equal
+ * priorities the later registered first), and the first that returns a result stops the packet there. The walk
  * calls `runNf` at each hook and `listenerAt` when a packet reaches a socket; it never asks which
  * data plane is loaded. A cluster's registry is filled once, when the engine first walks it
  * (../assemble/data-planes.ts).
@@ -42,8 +42,9 @@ export class HookRegistry {
   /** nf_register_net_hook: `fn` runs at `hook` in the order of `priority`. */
   registerNf(ops: NfHookOps): void {
     const list = this.nf.get(ops.hook) ?? []
-    // Stable: equal priorities keep the order they registered in, as the kernel's list does.
-    const at = list.findIndex((o) => o.priority > ops.priority)
+    // Before the first of priority >= its own, as nf_hook_entries_grow (net/netfilter/core.c)
+    // inserts: of equal priorities the one registered later runs first.
+    const at = list.findIndex((o) => o.priority >= ops.priority)
     if (at < 0) list.push(ops)
     else list.splice(at, 0, ops)
     this.nf.set(ops.hook, list)

@@ -48,16 +48,6 @@ export function felixIptables(ctx: BuildContext, node: BuiltNode): CniIptables {
     if (!ctx.diagnostics.some((d) => d.message.en === message.en))
       report(ctx, u.policy.where, message, 'warning')
   }
-  // kube-proxy's nftables mode runs its own table at the filter hooks; PodPath walks the
-  // agent's iptables filter rules only with the modes whose rules are in iptables.
-  if (ctx.decl.kubeProxy.mode === 'nftables' && world.policies.length) {
-    const message = text(
-      "with kube-proxy in nftables mode PodPath does not walk felix's iptables chains yet: the traces do not enforce NetworkPolicy",
-      'kube-proxy 为 nftables 模式时，PodPath 还不遍历 felix 的 iptables 链：追踪不执行 NetworkPolicy',
-    )
-    if (!ctx.diagnostics.some((d) => d.message.en === message.en))
-      report(ctx, world.policies[0]!.where, message, 'warning')
-  }
   const filterDrop = (d: CniFilterDrop): { explain: Text; reason: Text } | null => {
     const ep = f.endpointOf.get(d.chain)
     const comment = [...d.rule.matchAll(/--comment "([^"]*)"/g)].map((x) => x[1]!).at(-1) ?? ''
