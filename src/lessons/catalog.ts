@@ -271,6 +271,21 @@ export const LESSONS: LessonMeta[] = [
     ),
   },
   {
+    id: 'mode2-policy-default-deny',
+    file: 'mode2-policy-default-deny.yaml',
+    mode: 2,
+    section: '2.2',
+    switches: { cni: CROSS_NODE },
+    title: text(
+      'A default-deny NetworkPolicy: felix drops it at cali-tw',
+      '默认拒绝的 NetworkPolicy：felix 在 cali-tw 丢弃它',
+    ),
+    summary: text(
+      "A policy with podSelector {} and no ingress rules isolates every Pod of its namespace: on the web Pod's node, felix's chain for its veth finds no policy that passes the packet and drops it. Switch to flannel, which enforces no policy, and it gets through.",
+      'podSelector 为 {} 且没有入站规则的策略会隔离其命名空间中的所有 Pod：在 web Pod 所在节点上，felix 为其 veth 建的链找不到放行这个包的策略，于是丢弃它。切换到不执行策略的 flannel，包就能通过。',
+    ),
+  },
+  {
     id: 'mode2-aws-vpc-cni',
     file: 'mode2-aws-vpc-cni.yaml',
     mode: 2,
@@ -527,6 +542,19 @@ export const LESSONS: LessonMeta[] = [
     summary: text(
       'A short name in the same namespace resolves at once; a name in another namespace pays an NXDOMAIN round trip first.',
       '同一命名空间里的短名字一次就能解析；另一个命名空间里的名字要先白跑一趟 NXDOMAIN。',
+    ),
+  },
+  {
+    id: 'mode3-policy-forgot-dns',
+    file: 'mode3-policy-forgot-dns.yaml',
+    mode: 3,
+    section: '3',
+    // The lookup that is dropped is the lesson.
+    teaches: ['dns'],
+    title: text('An egress policy that forgets DNS', '忘了放行 DNS 的出站策略'),
+    summary: text(
+      "The client's policy allows TCP port 80 out, and nothing else: its DNS query to CoreDNS (UDP 53, already DNATed to the CoreDNS Pod when the filter table sees it) is dropped in cali-fw-<veth>, so the Service's name never resolves.",
+      '客户端的策略只放行出站 TCP 80 端口：它发往 CoreDNS 的 DNS 查询（UDP 53，filter 表看到它时已被 DNAT 到 CoreDNS Pod）在 cali-fw-<veth> 中被丢弃，所以 Service 的名字始终解析不出来。',
     ),
   },
   {

@@ -75,6 +75,11 @@ describe('built-in lessons', () => {
       if (lesson.id === 'mode1-port-conflict')
         expect(g.diagnostics[0]).toMatch(/both declare port 8080\/TCP/)
       else if (lesson.id === 'mode2-bridge-no-route') expect(g.traces[0]!.outcome).toBe('dropped')
+      else if (lesson.id === 'mode2-policy-default-deny')
+        expect([g.traces[0]!.outcome, g.traces[0]!.reason?.en]).toEqual([
+          'dropped',
+          'NetworkPolicy default/default-deny-ingress: no rule allows ingress from 10.244.0.1 for default/web',
+        ])
       else if (lesson.id === 'mode3-no-endpoints') expect(g.traces[0]!.outcome).toBe('rejected')
       else if (lesson.id === 'mode4-nodeport-traffic-policy')
         expect(g.traces.map((t) => [t.traffic, t.outcome, t.reason?.en ?? null])).toEqual([
@@ -86,6 +91,11 @@ describe('built-in lessons', () => {
         expect(g.traces.map((t) => [t.traffic, t.outcome, t.reason?.en ?? null])).toEqual([
           ['from-node-with-endpoint', 'delivered', null],
           ['from-node-without-endpoint', 'dropped', 'has no local endpoints'],
+        ])
+      else if (lesson.id === 'mode3-policy-forgot-dns')
+        expect([g.traces[0]!.outcome, g.traces[0]!.reason?.en]).toEqual([
+          'dropped',
+          'dns: NetworkPolicy default/client-http-only: no rule allows egress to 10.244.0.66:53 for default/client',
         ])
       else if (lesson.id === 'mode3-source-ranges') expect(g.traces[0]!.outcome).toBe('dropped')
       else if (lesson.id === 'mode3-not-ready')

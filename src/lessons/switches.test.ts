@@ -21,10 +21,13 @@ function load(lesson: LessonMeta, overrides?: ClusterOverrides) {
   return { cluster: loaded.cluster!, traces }
 }
 
+// An iptables rule is kube-proxy's when it names one of its KUBE- chains: a CNI agent (felix,
+// flanneld) keeps its own rules in iptables beside kube-proxy's nftables table.
 const kubeProxyTables = (t: Trace) =>
   new Set(
     t.steps.flatMap((s) =>
       s.lookups
+        .filter((l) => !l.table.startsWith('iptables') || l.rule.includes('KUBE-'))
         .map((l) => /^(iptables|ipvsadm|nft ip kube-proxy)/.exec(l.table)?.[1])
         .filter((x): x is string => x !== undefined),
     ),

@@ -241,16 +241,6 @@ export function readNetworkPolicy(r: ObjReader, out: NetworkPolicyDecl[]): void 
     )
     return
   }
-  // Read and checked, but no data plane enforces it yet: say so, so nobody takes a trace that
-  // passes it for one that a Calico or Cilium cluster would let through.
-  r.report(
-    ['kind'],
-    text(
-      `NetworkPolicy "${meta.namespace}/${meta.name}" is read and checked, but PodPath does not enforce NetworkPolicy yet: the traces ignore it`,
-      `NetworkPolicy “${meta.namespace}/${meta.name}” 已读取并检查，但 PodPath 还不执行 NetworkPolicy：追踪会忽略它`,
-    ),
-    'warning',
-  )
   out.push({
     namespace: meta.namespace,
     name: meta.name,

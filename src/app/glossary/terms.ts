@@ -1158,6 +1158,38 @@ export const GLOSSARY: readonly GlossaryEntry[] = [
       source: { title: 'conntrack-tools', url: 'https://conntrack-tools.netfilter.org/' },
     },
     {
+      id: 'network-policy',
+      term: text('NetworkPolicy', 'NetworkPolicy（网络策略）'),
+      match: {
+        en: re(w('NetworkPolicy'), w('policyTypes'), '\\bdefault deny\\b'),
+        'zh-CN': re(w('NetworkPolicy'), w('policyTypes'), '默认拒绝'),
+      },
+      short: text(
+        'A Kubernetes object that lists what may reach (Ingress) or leave (Egress) the Pods its podSelector picks. Once one policy selects a Pod for a direction, that direction admits only what some selecting policy allows; a policy with no rules for it is a default deny. The network plugin enforces it, or nothing does.',
+        'Kubernetes 对象，列出哪些流量可以进入（Ingress）或离开（Egress）其 podSelector 选中的 Pod。一旦有策略在某个方向选中了 Pod，这个方向就只放行某条选中它的策略所允许的流量；对该方向没有任何规则的策略就是默认拒绝。由网络插件执行它，插件不执行就没有谁执行。',
+      ),
+      source: {
+        title: 'Kubernetes: Network Policies',
+        url: `${K8S}/concepts/services-networking/network-policies/`,
+      },
+    },
+    {
+      id: 'felix',
+      term: text('felix (cali-tw, cali-fw)', 'felix（cali-tw、cali-fw）'),
+      match: {
+        en: re(w('[Ff]elix'), 'cali-[tf]w-', 'cali-p[io]-'),
+        'zh-CN': re(w('[Ff]elix'), 'cali-[tf]w-', 'cali-p[io]-'),
+      },
+      short: text(
+        "Calico's agent on every node. It writes iptables chains for each Pod's veth: cali-tw-<veth> for traffic to the Pod (ingress policy), cali-fw-<veth> for traffic from it (egress), each jumping to a cali-pi-/cali-po- chain per policy and dropping what no policy passed.",
+        'Calico 在每个节点上的代理。它为每个 Pod 的 veth 写 iptables 链：cali-tw-<veth> 处理进入 Pod 的流量（入站策略），cali-fw-<veth> 处理从 Pod 出来的流量（出站策略），每条链为每个策略跳转到一条 cali-pi-/cali-po- 链，并丢弃没有任何策略放行的包。',
+      ),
+      source: {
+        title: 'Calico source: felix/rules/endpoints.go',
+        url: 'https://github.com/projectcalico/calico/blob/master/felix/rules/endpoints.go',
+      },
+    },
+    {
       id: 'br-netfilter',
       term: text('br_netfilter', 'br_netfilter'),
       match: {

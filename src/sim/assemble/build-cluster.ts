@@ -101,6 +101,7 @@ export function buildCluster(scenario: Scenario): BuildResult {
     pods: [],
     netns: new Map(),
     diagnostics: [],
+    policy: { policies: s.networkPolicies ?? [], namespaceLabels: s.namespaceLabels },
   }
   if (cidrsOverlap(decl.clusterCIDR, decl.serviceCIDR)) {
     report(
@@ -153,6 +154,19 @@ export function buildCluster(scenario: Scenario): BuildResult {
     }
   }
   const dataplane = selectDataplane(s)
+  // A NetworkPolicy the cluster's data plane does not enforce: say so, and why, so nobody takes
+  // a trace that passes it for one the plugin would let through.
+  if (dataplane.policyNotEnforced)
+    for (const p of ctx.policy.policies)
+      report(
+        ctx,
+        p.where,
+        text(
+          `NetworkPolicy "${p.namespace}/${p.name}" is read and checked, but ${dataplane.policyNotEnforced.en}: the traces ignore it`,
+          `NetworkPolicy “${p.namespace}/${p.name}” 已读取并检查，但${dataplane.policyNotEnforced['zh-CN']}：追踪会忽略它`,
+        ),
+        'warning',
+      )
   dataplane.prepareNodes(ctx, givenAddresses(s))
   for (const n of ctx.nodes) buildHostNamespace(ctx, n)
   assignPods(ctx, s, dataplane)

@@ -4,6 +4,7 @@ import type { ClusterDecl } from '../../model/scenario.ts'
 import type { Text } from '../../model/text.ts'
 import type { BuiltNode, BuiltPod } from '../cluster.ts'
 import type { NetNs } from '../net/netns.ts'
+import type { PolicyWorld } from '../policy/verdict.ts'
 
 export interface BuildContext {
   decl: ClusterDecl
@@ -12,6 +13,8 @@ export interface BuildContext {
   pods: BuiltPod[]
   netns: Map<string, NetNs>
   diagnostics: Diagnostic[]
+  /** The NetworkPolicies and Namespace labels, for a data plane that enforces policy. */
+  policy: PolicyWorld
 }
 
 export function report(

@@ -12,6 +12,7 @@ import { nsOf, report, type BuildContext } from '../assemble/context.ts'
 import { addAddress, nextIfindex } from '../assemble/host.ts'
 import { createVethPair } from '../assemble/veth.ts'
 import type { CniDataplane } from './dataplane.ts'
+import { POLICY_NOT_ENFORCED } from './policy-support.ts'
 import { awsSnatRules } from './aws-snat.ts'
 import { whereOf } from './linux-bridge.ts'
 
@@ -95,6 +96,7 @@ export function awsVpcDataplane(): CniDataplane {
   return {
     underlay: 'vpc',
     overhead: 0,
+    policyNotEnforced: POLICY_NOT_ENFORCED.awsVpcCni,
     prepareNodes(ctx) {
       const type = ctx.decl.cni.instanceType ?? DEFAULT_INSTANCE_TYPE
       if (!limitsOf(type)) {

@@ -4,6 +4,7 @@
  * nodes' Pods: that is the job of a cluster network plugin such as flannel or Calico.
  */
 import type { CniDataplane } from './dataplane.ts'
+import { POLICY_NOT_ENFORCED } from './policy-support.ts'
 import {
   assignNodePodCIDRs,
   attachPodToBridge,
@@ -14,6 +15,7 @@ import {
 export function bridgeDataplane(): CniDataplane {
   return {
     overhead: 0,
+    policyNotEnforced: POLICY_NOT_ENFORCED.bridge,
     prepareNodes: (ctx) => assignNodePodCIDRs(ctx),
     podAddresses: (_ctx, node) => (node.podCIDR ? hostLocalAddresses(node.podCIDR) : []),
     ownsAddress: (_ctx, node, ip) => hostLocalOwns(node.podCIDR, ip),

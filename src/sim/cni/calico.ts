@@ -16,7 +16,9 @@ import { nsOf, report, type BuildContext } from '../assemble/context.ts'
 import { addAddress, nextIfindex } from '../assemble/host.ts'
 import { createVethPair } from '../assemble/veth.ts'
 import type { CniDataplane, GivenAddress } from './dataplane.ts'
+import { joinCniIptables } from './cni-iptables.ts'
 import { felixNatTable } from './felix/nat.ts'
+import { felixIptables } from './felix/felix-iptables.ts'
 import { requireOneL2 } from './flannel.ts'
 import { whereOf } from './linux-bridge.ts'
 
@@ -202,11 +204,15 @@ export function calicoDataplane(backend: CalicoBackend): CniDataplane {
       }
     },
     setupPod: (ctx, node, pod) => attachCalicoVeth(ctx, node, pod, ctx.mtu - overhead),
-    // felix's nat table: cali-nat-outgoing and the pool ipsets (./felix/nat.ts).
+    // felix's nat table (cali-nat-outgoing and the pool ipsets, ./felix/nat.ts) and its filter
+    // chains (NetworkPolicy on the Pods' veths, ./felix/).
     iptables: (ctx, node) =>
-      felixNatTable(
-        [{ cidr: ctx.decl.clusterCIDR, natOutgoing: ctx.decl.cni.natOutgoing }],
-        node.tunnelIp === null ? null : backend === 'ipip' ? 'tunl0' : 'vxlan.calico',
+      joinCniIptables(
+        felixNatTable(
+          [{ cidr: ctx.decl.clusterCIDR, natOutgoing: ctx.decl.cni.natOutgoing }],
+          node.tunnelIp === null ? null : backend === 'ipip' ? 'tunl0' : 'vxlan.calico',
+        ),
+        felixIptables(ctx, node),
       ),
   }
 }

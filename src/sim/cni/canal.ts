@@ -10,6 +10,7 @@
 import type { FlannelBackend } from '../../model/scenario.ts'
 import type { CniDataplane } from './dataplane.ts'
 import { attachCalicoVeth } from './calico.ts'
+import { felixIptables } from './felix/felix-iptables.ts'
 import { prepareFlannelNodes, setupFlannelNode, VXLAN_OVERHEAD } from './flannel.ts'
 import { assignNodePodCIDRs, hostLocalAddresses, hostLocalOwns } from './linux-bridge.ts'
 
@@ -31,5 +32,7 @@ export function canalDataplane(backend: FlannelBackend): CniDataplane {
     // encapsulations enabled, writes the host interface's (int_dataplane.go determinePodMTU).
     // flannel.1 is 50 bytes smaller, so a full-size Pod packet does not fit the tunnel.
     podMtu: (ctx) => ctx.mtu,
+    // canal runs felix for policy: the same filter chains as Calico (./felix/).
+    iptables: felixIptables,
   }
 }

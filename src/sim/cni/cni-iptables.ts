@@ -1,6 +1,7 @@
 /** The iptables rules a CNI's node agent writes beside kube-proxy's, as the cluster keeps them. */
 import type { Cidr } from '../../model/ipv4.ts'
 import type { Text } from '../../model/text.ts'
+import type { Lookup, Packet } from '../../model/trace.ts'
 import type { RestoreRule } from '../proxy/iptables-rules.ts'
 
 /** A packet one of the agent's rules masqueraded: the rule, and the addresses before and after. */
@@ -13,11 +14,22 @@ export interface CniMasquerade {
   dst: string
 }
 
+/** A packet one of the agent's filter rules dropped: the rule and what the packet went through. */
+export interface CniFilterDrop {
+  /** The DROP rule as iptables-save prints it. */
+  rule: string
+  /** The chain it is in. */
+  chain: string
+  /** Every rule the packet was tested against at this hook, in order. */
+  tested: Lookup[]
+  pkt: Packet
+}
+
 /** Rules a CNI's node agent keeps in iptables beside kube-proxy's (kindnet's masquerade, flanneld's). */
 export interface CniIptables {
   /** User chains of the nat table it creates. */
   natChains: string[]
-  /** User chains of the filter table it creates (flanneld's FLANNEL-FWD). */
+  /** User chains of the filter table it creates (flanneld's FLANNEL-FWD, felix's policy chains). */
   filterChains?: string[]
   /** Rules in its own chains. */
   rules: RestoreRule[]
@@ -29,13 +41,18 @@ export interface CniIptables {
   shownUnmatched?: string[]
   /** The ipsets its rules match (`-m set --match-set NAME src|dst`). */
   ipsets?: CniIpSet[]
+  /** How the agent explains a DROP by one of its own filter rules (null: not one of its own). */
+  filterDrop?: (d: CniFilterDrop) => { explain: Text; reason: Text } | null
   /** How the agent explains its own MASQUERADE; without it, a general account of the chain. */
   masqueradeText?: (m: CniMasquerade) => Text
   /** Why the agent leaves Pods' traffic to the outside untranslated, when it does so by design. */
   untranslatedText?: Text
 }
 
-/** Two sets of an agent's rules as one, `a`'s first in each chain (flanneld's nat and filter rules). */
+/**
+ * Two sets of an agent's rules as one, `a`'s first in each chain (flanneld's nat and filter
+ * rules; felix's nat and filter tables): a drop is narrated by the part that owns the rule.
+ */
 export function joinCniIptables(a: CniIptables, b: CniIptables): CniIptables {
   return {
     natChains: [...a.natChains, ...b.natChains],
@@ -45,6 +62,10 @@ export function joinCniIptables(a: CniIptables, b: CniIptables): CniIptables {
     insertedJumps: [...(a.insertedJumps ?? []), ...(b.insertedJumps ?? [])],
     shownUnmatched: [...(a.shownUnmatched ?? []), ...(b.shownUnmatched ?? [])],
     ipsets: [...(a.ipsets ?? []), ...(b.ipsets ?? [])],
+    filterDrop:
+      a.filterDrop || b.filterDrop
+        ? (d) => a.filterDrop?.(d) ?? b.filterDrop?.(d) ?? null
+        : undefined,
     masqueradeText: a.masqueradeText ?? b.masqueradeText,
     untranslatedText: a.untranslatedText ?? b.untranslatedText,
   }

@@ -36,6 +36,8 @@ export interface CniDataplane {
   setupPod(ctx: BuildContext, node: BuiltNode, pod: BuiltPod): void
   /** MTU of the Pods' eth0 (default: the underlay MTU less `overhead`). */
   podMtu?(ctx: BuildContext): number
+  /** Why NetworkPolicy is not enforced in the traces (absent: the plugin's agent enforces it). */
+  readonly policyNotEnforced?: Text
   /** iptables rules the plugin's agent writes on `node`, if any. */
   iptables?(ctx: BuildContext, node: BuiltNode): CniIptables
 }

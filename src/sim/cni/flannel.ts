@@ -13,6 +13,7 @@ import { addAddress, nextIfindex } from '../assemble/host.ts'
 import type { CniDataplane } from './dataplane.ts'
 import { joinCniIptables } from './cni-iptables.ts'
 import { flannelForwardRules } from './flannel-forward.ts'
+import { POLICY_NOT_ENFORCED } from './policy-support.ts'
 import { flannelMasqRules } from './flannel-masq.ts'
 import {
   assignNodePodCIDRs,
@@ -34,6 +35,7 @@ export function flannelDataplane(backend: 'vxlan' | 'host-gw'): CniDataplane {
   const overhead = backend === 'vxlan' ? VXLAN_OVERHEAD : 0
   return {
     overhead,
+    policyNotEnforced: POLICY_NOT_ENFORCED.flannel,
     prepareNodes(ctx) {
       assignNodePodCIDRs(ctx)
       prepareFlannelNodes(ctx, backend)

@@ -14,6 +14,7 @@ import { nsOf, type BuildContext } from '../assemble/context.ts'
 import { addAddress } from '../assemble/host.ts'
 import { createVethPair } from '../assemble/veth.ts'
 import type { CniDataplane } from './dataplane.ts'
+import { POLICY_NOT_ENFORCED } from './policy-support.ts'
 import type { CniIptables } from './cni-iptables.ts'
 import { requireOneL2 } from './flannel.ts'
 import { assignNodePodCIDRs, gatewayOf, hostLocalAddresses, hostLocalOwns } from './linux-bridge.ts'
@@ -24,6 +25,7 @@ export const KIND_MASQ_CHAIN = 'KIND-MASQ-AGENT'
 export function kindnetDataplane(): CniDataplane {
   return {
     overhead: 0,
+    policyNotEnforced: POLICY_NOT_ENFORCED.kindnet,
     prepareNodes(ctx) {
       assignNodePodCIDRs(ctx)
       // A route "via <node IP>" without a device needs the node IP on a connected network.

@@ -19,6 +19,8 @@ export interface ParsedRule {
   matches: { name: string; opts: string[] }[]
   target: string | null
   targetOpts: string[]
+  /** `-g`: the target chain is gone to, not jumped to (no return to this chain). */
+  goto?: boolean
 }
 
 function unquote(s: string): string {
@@ -71,8 +73,9 @@ export function parseRule(r: RestoreRule): ParsedRule {
     else if (tok === '-m') {
       p.matches.push({ name: t[++i]!, opts: [] })
       inTarget = false
-    } else if (tok === '-j') {
+    } else if (tok === '-j' || tok === '-g') {
       p.target = t[++i]!
+      if (tok === '-g') p.goto = true
       inTarget = true
     } else if (inTarget) p.targetOpts.push(tok)
     else {
@@ -165,7 +168,8 @@ export function saveRule(p: ParsedRule): string {
   if (p.outIface) out.push(...(p.outIface.negate ? ['!'] : []), '-o', p.outIface.value)
   if (p.proto) out.push('-p', p.proto)
   for (const m of p.matches) out.push(...saveMatch(m))
-  if (p.target) out.push(...saveTarget(p.target, p.targetOpts))
+  if (p.target && p.goto) out.push('-g', p.target)
+  else if (p.target) out.push(...saveTarget(p.target, p.targetOpts))
   return out.join(' ')
 }
 

@@ -72,6 +72,7 @@ interface CompiledRule {
   matches: Matcher[]
   target: string | null
   targetOpts: string[]
+  goto: boolean
 }
 
 /** `-s`/`-d`: the block to test (null for a value that is not an address, which never matches). */
@@ -162,6 +163,7 @@ function compileRule(rule: RestoreRule): CompiledRule {
     matches: parsed.matches.map(compileMatch),
     target: parsed.target,
     targetOpts: parsed.targetOpts,
+    goto: parsed.goto ?? false,
   }
 }
 
@@ -200,6 +202,17 @@ function compileMatch(m: { name: string; opts: string[] }): Matcher {
       const port = d ? Number(d.value) : null
       const proto = m.name
       return (p) => p.proto === proto && (port === null || port === p.dport)
+    }
+    case 'multiport': {
+      // libxt_multiport: a comma list of ports and first:last ranges (with -p before it).
+      const d = optValue(m.opts, '--dports') ?? optValue(m.opts, '--destination-ports')
+      if (!d) return never
+      const ranges = d.value.split(',').map((r) => r.split(':').map(Number))
+      const negate = d.negate
+      return (p) => {
+        const hit = ranges.some(([lo, hi]) => p.dport >= lo! && p.dport <= (hi ?? lo!))
+        return negate ? !hit : hit
+      }
     }
     case 'addrtype': {
       const dst = optValue(m.opts, '--dst-type')
@@ -321,8 +334,11 @@ export function walkChain(
         }
         case 'MARK': {
           const op = r.targetOpts[0]
-          const v = Number.parseInt(r.targetOpts[1]!, 16)
-          mark = op === '--or-mark' ? mark | v : op === '--xor-mark' ? mark ^ v : v
+          const [value, mask] = r.targetOpts[1]!.split('/').map((x) => Number.parseInt(x, 16))
+          const v = value!
+          // xt_MARK: --set-xmark value/mask is mark = (mark & ~mask) ^ value (felix's marks).
+          if (op === '--set-xmark' && mask !== undefined) mark = ((mark & ~mask) ^ v) >>> 0
+          else mark = op === '--or-mark' ? mark | v : op === '--xor-mark' ? mark ^ v : v
           continue
         }
         case 'DNAT': {
@@ -336,7 +352,8 @@ export function walkChain(
         }
         default: {
           const v = visit(r.target, depth + 1)
-          if (v.kind !== 'continue') return v
+          // -g: when the chain gone to returns, so does this one (to the chain that jumped here).
+          if (v.kind !== 'continue' || r.goto) return v
         }
       }
     }

@@ -419,9 +419,13 @@ export function filterHook(
   device: string | null,
   pkt: Packet,
   hook: 'FORWARD' | 'OUTPUT' | 'INPUT',
+  out: string | null = null,
 ): WalkResult | null {
   if (!applies(ns, pkt)) return null
-  const r = rs.run(w, ns, 'filter', hook, pkt)
+  const r = rs.run(w, ns, 'filter', hook, pkt, {
+    inDev: hook === 'OUTPUT' ? null : device,
+    outDev: out,
+  })
   const v = r.verdict
   if (v.kind !== 'reject' && v.kind !== 'drop') {
     w.passed(ns, matchedOf(r.tested))
@@ -429,6 +433,20 @@ export function filterHook(
   }
   if (!w.newConnection)
     throw new Error(`filter ${hook} would drop an ESTABLISHED packet: ${v.rule}`)
+  // A DROP in the CNI agent's own chains (felix's policy): the agent tells what it means.
+  const own =
+    v.kind === 'drop'
+      ? (w.state.cluster.cniIptables.get(ns.node)?.filterDrop?.({
+          rule: v.rule,
+          chain: v.rule.split(' ')[1]!,
+          tested: r.tested,
+          pkt,
+        }) ?? null)
+      : null
+  if (own) {
+    w.emit('drop', w.where(ns, { device, hook }), pkt, matchedOf(r.tested), own.explain)
+    return { kind: 'dropped', reason: own.reason }
+  }
   const tested = r.nft
     ? r.tested
     : r.tested.filter(

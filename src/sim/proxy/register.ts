@@ -43,7 +43,7 @@ export function registerKubeProxy(reg: HookRegistry, mode: KubeProxyMode): void 
       hook,
       priority: NF_IP_PRI.FILTER,
       owner,
-      fn: (w, ns, device, pkt) => filterHook(rs, w, ns, device, pkt, hook),
+      fn: (w, ns, device, pkt, _hook, out) => filterHook(rs, w, ns, device, pkt, hook, out),
     })
   if (mode === 'ipvs')
     reg.registerNf({

@@ -43,8 +43,9 @@ export type NfHook = 'PREROUTING' | 'INPUT' | 'FORWARD' | 'OUTPUT' | 'POSTROUTIN
 /**
  * A function a data plane registers at a netfilter hook (nf_hookfn): it sees the packet in `ns`,
  * on `device` (the in device before routing, the out device at POSTROUTING; null where the
- * kernel has none), may rewrite it and emit steps, and returns a result to stop the walk there
- * (NF_DROP, or a packet it took over: NF_STOLEN) or null to let it go on (NF_ACCEPT).
+ * kernel has none) and at FORWARD also `out`, the device it will leave by; it may rewrite it
+ * and emit steps, and returns a result to stop the walk there (NF_DROP, or a packet it took
+ * over: NF_STOLEN) or null to let it go on (NF_ACCEPT).
  */
 export type NfHookFn = (
   w: Walk,
@@ -52,6 +53,7 @@ export type NfHookFn = (
   device: string | null,
   pkt: Packet,
   hook: NfHook,
+  out?: string | null,
 ) => WalkResult | null
 
 /** The connection a cloud load balancer forwarded (to rewrite its reply). */
@@ -125,6 +127,7 @@ export interface Walk {
     device: string | null,
     pkt: Packet,
     from?: number,
+    out?: string | null,
   ): WalkResult | null
   /** The process listening on `proto` port `port` in `ns`, if one registered. */
   listenerAt(ns: NetNs, proto: string, port: number): ProxyListener | null

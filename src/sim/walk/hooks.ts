@@ -68,10 +68,11 @@ export class HookRegistry {
     device: string | null,
     pkt: Packet,
     from = -Infinity,
+    out: string | null = null,
   ): WalkResult | null {
     for (const ops of this.at(hook)) {
       if (ops.priority < from) continue
-      const r = ops.fn(w, ns, device, pkt, hook)
+      const r = ops.fn(w, ns, device, pkt, hook, out)
       if (r) return r
     }
     return null

@@ -63,9 +63,10 @@ export class Walker implements Walk {
     device: string | null,
     pkt: Packet,
     from?: number,
+    out: string | null = null,
   ): WalkResult | null {
     if (pkt.outer) return this.outerHook(hook, ns, device, pkt, from)
-    return this.hooks.runNf(hook, this, ns, device, pkt, from)
+    return this.hooks.runNf(hook, this, ns, device, pkt, from, out)
   }
 
   /** While a tunnel's outer packet is at a hook: the rules passed are the outer packet's. */
@@ -527,7 +528,8 @@ export class Walker implements Walk {
         ),
       )
     }
-    const stop = this.nfHook('FORWARD', ns, link.name, pkt)
+    // FORWARD knows both devices (nf_hook_state in and out): the route's is the way out.
+    const stop = this.nfHook('FORWARD', ns, link.name, pkt, undefined, m.route.dev)
     if (stop) return stop
     return this.afterRoute(ns, link, pkt, m, false)
   }

@@ -1,0 +1,105 @@
+/**
+ * felix's filter rules on one node, as the CNI agent's iptables beside kube-proxy's, and how a
+ * drop by one of them reads: the Pod, the direction, the policies that isolate it, and felix's
+ * own DROP rule. Used by the data planes whose Pods felix polices (calico, canal).
+ */
+import { text, type Text } from '../../../model/text.ts'
+import type { BuiltNode, BuiltPod } from '../../cluster.ts'
+import { report, type BuildContext } from '../../assemble/context.ts'
+import { selectingPolicies, type PolicyPod, type PolicyRef } from '../../policy/verdict.ts'
+import type { CniFilterDrop, CniIptables } from '../cni-iptables.ts'
+import { felixFilter, policyChainName, type FelixEndpoint } from './filter-chains.ts'
+
+export function policyPodOf(p: BuiltPod): PolicyPod {
+  return {
+    namespace: p.namespace,
+    name: p.name,
+    labels: p.labels,
+    ip: p.ip,
+    hostNetwork: p.hostNetwork,
+    node: p.node,
+    ports: p.containers.flatMap((c) => c.ports),
+  }
+}
+
+/** The node's workload endpoints: every Pod with a Calico veth (hostNetwork Pods have none). */
+function endpointsOn(ctx: BuildContext, node: BuiltNode): FelixEndpoint[] {
+  return ctx.pods
+    .filter((p) => p.node === node.name && !p.hostNetwork && p.hostVeth !== null)
+    .map((p) => ({
+      pod: policyPodOf(p),
+      iface: p.hostVeth!,
+      // The ServiceAccount admission plugin sets spec.serviceAccountName to "default" when unset.
+      serviceAccount: 'default',
+    }))
+}
+
+const names = (refs: PolicyRef[]) => refs.map((r) => `${r.namespace}/${r.name}`).join(', ')
+
+/** felix's filter table on `node`, with the narration of its drops. */
+export function felixIptables(ctx: BuildContext, node: BuiltNode): CniIptables {
+  const world = ctx.policy
+  const f = felixFilter(world, endpointsOn(ctx, node))
+  for (const u of f.unsupported) {
+    const message = text(
+      `NetworkPolicy "${u.policy.namespace}/${u.policy.name}" has ${u.why}; PodPath does not render felix's ipsets and match blocks yet, so it programs no chain for this policy and the traces do not enforce it`,
+      `NetworkPolicy “${u.policy.namespace}/${u.policy.name}” 含有 ${u.whyZh}；PodPath 还不生成 felix 的 ipset 和匹配块，所以不为它编写链，追踪不执行这条策略`,
+    )
+    if (!ctx.diagnostics.some((d) => d.message.en === message.en))
+      report(ctx, u.policy.where, message, 'warning')
+  }
+  const filterDrop = (d: CniFilterDrop): { explain: Text; reason: Text } | null => {
+    const ep = f.endpointOf.get(d.chain)
+    const comment = [...d.rule.matchAll(/--comment "([^"]*)"/g)].map((x) => x[1]!).at(-1) ?? ''
+    if (!d.chain.startsWith('cali-')) return null
+    const l3 = d.pkt.l3!
+    const what = `${l3.proto.toUpperCase()} ${l3.src}:${d.pkt.l4?.srcPort ?? 0} -> ${l3.dst}:${d.pkt.l4?.dstPort ?? 0}`
+    if (ep && comment.startsWith('End of tier')) {
+      const pod = `${ep.endpoint.pod.namespace}/${ep.endpoint.pod.name}`
+      const dir = ep.ingress ? 'Ingress' : 'Egress'
+      const isolating = selectingPolicies(world, ep.endpoint.pod, dir)
+      const refs = isolating.map((p) => ({ namespace: p.namespace, name: p.name }))
+      const chains = isolating.map((p) => policyChainName(ep.ingress ? 'pi' : 'po', p)).join(', ')
+      const none = isolating.every((p) => (ep.ingress ? p.ingress : p.egress).length === 0)
+      const peer = ep.ingress ? `from ${l3.src}` : `to ${l3.dst}:${d.pkt.l4?.dstPort ?? 0}`
+      const peerZh = ep.ingress ? `来自 ${l3.src}` : `发往 ${l3.dst}:${d.pkt.l4?.dstPort ?? 0}`
+      // A DROP sends nothing back: TCP's SYN is retried until connect() times out; a DNS query
+      // over UDP is retried, then the lookup fails.
+      const silence =
+        l3.proto === 'udp'
+          ? {
+              en: 'Nothing answers: the sender hears nothing back (a DNS client retries, then gives up).',
+              zh: '没有任何应答：发送方什么也收不到（DNS 客户端会重试，然后放弃）。',
+            }
+          : {
+              en: "Nothing answers: the client's connection attempt goes unanswered until it times out.",
+              zh: '没有任何应答：客户端的连接请求得不到回应，直到超时。',
+            }
+      return {
+        explain: text(
+          `felix, Calico's agent on this node, drops the packet in ${d.chain}, the chain for traffic ${ep.ingress ? 'to' : 'from'} Pod ${pod}. NetworkPolicy ${names(refs)} selects the Pod with ${dir} in its policyTypes, so the Pod is isolated for ${dir.toLowerCase()}: only what one of those policies allows gets ${ep.ingress ? 'in' : 'out'}. ${none ? `${refs.length > 1 ? 'They have' : 'It has'} no ${dir.toLowerCase()} rule at all (a default deny), so` : 'None of their rules allows this packet'} ${none ? 'nothing is allowed: ' : `(${what}): `}the policy chain ${chains} returns without setting the accept mark 0x10000, and felix's rule "${comment}" drops it. ${silence.en}`,
+          `felix（本节点上的 Calico 代理）在 ${d.chain} 中丢弃了这个包，这条链处理${ep.ingress ? '进入' : '离开'} Pod ${pod} 的流量。NetworkPolicy ${names(refs)} 选中了这个 Pod，且其 policyTypes 含 ${dir}，所以这个 Pod 在${ep.ingress ? '入站' : '出站'}方向被隔离：只有这些策略之一允许的流量才能${ep.ingress ? '进入' : '出去'}。${none ? '策略里根本没有' + (ep.ingress ? '入站' : '出站') + '规则（默认拒绝），所以什么都不允许：' : `没有任何规则允许这个${peerZh}的包（${what}）：`}策略链 ${chains} 返回时没有设置接受标记 0x10000，于是 felix 的规则“${comment}”把它丢弃。${silence.zh}`,
+        ),
+        reason: text(
+          `NetworkPolicy ${names(refs)}: no rule allows ${dir.toLowerCase()} ${peer} for ${pod}`,
+          `NetworkPolicy ${names(refs)}：没有规则允许 ${pod} 的这个${ep.ingress ? '入站' : '出站'}流量（${peerZh}）`,
+        ),
+      }
+    }
+    return {
+      explain: text(
+        `felix, Calico's agent on this node, drops the packet in ${d.chain} at its rule "${comment}" (${what}).`,
+        `felix（本节点上的 Calico 代理）在 ${d.chain} 中用它的规则“${comment}”丢弃了这个包（${what}）。`,
+      ),
+      reason: text(`dropped by felix: ${comment}`, `被 felix 丢弃：${comment}`),
+    }
+  }
+  return {
+    natChains: [],
+    filterChains: f.chains,
+    rules: f.rules,
+    insertedJumps: f.inserts,
+    jumps: f.appends,
+    filterDrop,
+  }
+}

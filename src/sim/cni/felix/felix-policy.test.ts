@@ -1,0 +1,157 @@
+import { describe, expect, it } from 'vitest'
+import { loadScenarioSource } from '../../../cli/load.ts'
+import { build, traceOf, twoNodes } from '../../../test/scenario.ts'
+import { iptablesSave } from '../../print/iptables-save.ts'
+import { nodeIptables } from '../../proxy/kube-proxy.ts'
+import { calicoVethName } from '../calico.ts'
+
+const policy = (spec: string, name = 'p') => `---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: ${name}, namespace: default}
+spec:
+${spec}`
+
+const calico = (extra: string) => twoNodes('{plugin: calico, backend: ipip}') + extra
+
+const denyIngress = policy('  podSelector: {}\n  policyTypes: [Ingress]\n', 'deny-ingress')
+const webVeth = calicoVethName('default', 'web')
+
+describe('NetworkPolicy on Calico: felix drops in the Pod veth chains', () => {
+  it('without a policy, the request passes cali-tw and the profile accepts it', () => {
+    const t = traceOf(calico(''), 'cross')
+    expect(t.outcome).toBe('delivered')
+    const rules = t.steps.flatMap((s) => s.lookups.map((l) => l.rule))
+    expect(
+      rules.some(
+        (r) => r.startsWith(`-A cali-tw-${webVeth} `) && r.includes('-j cali-pri-kns.default'),
+      ),
+    ).toBe(true)
+  })
+
+  it('a default-deny ingress policy drops the request at cali-tw-<veth>, naming the policy', () => {
+    const t = traceOf(calico(denyIngress), 'cross')
+    expect(t.outcome).toBe('dropped')
+    const drop = t.steps.find((s) => s.action === 'drop')!
+    expect(drop.at.node).toBe('node-2')
+    const last = drop.lookups.filter((l) => l.table.startsWith('iptables -t filter')).at(-1)!
+    expect(last.rule).toMatch(
+      new RegExp(
+        `^-A cali-tw-${webVeth} .*"End of tier default\\. Drop if no policies passed packet" -m mark --mark 0x0/0x20000 -j DROP$`,
+      ),
+    )
+    expect(drop.explain.en).toContain('NetworkPolicy default/deny-ingress')
+    expect(drop.explain['zh-CN']).toContain('NetworkPolicy default/deny-ingress')
+    expect(t.reason?.en ?? '').toContain('default/deny-ingress')
+  })
+
+  it('an ingress rule for port 80 lets the request in, and the reply passes by conntrack', () => {
+    const allow = policy('  podSelector: {}\n  ingress:\n    - ports: [{port: 80}]\n', 'web-80')
+    const t = traceOf(calico(denyIngress + allow), 'cross')
+    expect(t.outcome).toBe('delivered')
+    const rules = t.steps.flatMap((s) => s.lookups.map((l) => l.rule))
+    expect(rules).toContainEqual(
+      expect.stringMatching(
+        /^-A cali-pi-_\S+ -p tcp .*"Policy default\/knp\.default\.web-80 ingress" -m multiport --dports 80 -j MARK --set-xmark 0x10000\/0x10000$/,
+      ),
+    )
+    const replies = t.steps.filter((s) => s.phase === 'reply')
+    expect(replies.length).toBeGreaterThan(0)
+    expect(
+      replies
+        .flatMap((s) => s.lookups.map((l) => l.rule))
+        .some((r) => r.includes('--ctstate RELATED,ESTABLISHED -j ACCEPT')),
+    ).toBe(true)
+  })
+
+  it('an ingress rule for another port does not', () => {
+    const allow = policy('  podSelector: {}\n  ingress:\n    - ports: [{port: 8080}]\n', 'web-8080')
+    expect(traceOf(calico(allow), 'cross').outcome).toBe('dropped')
+  })
+
+  it('a default-deny egress policy drops at the client side, in cali-fw-<veth>', () => {
+    const deny = policy('  podSelector: {}\n  policyTypes: [Egress]\n', 'deny-egress')
+    const t = traceOf(calico(deny), 'cross')
+    expect(t.outcome).toBe('dropped')
+    const drop = t.steps.find((s) => s.action === 'drop')!
+    expect(drop.at.node).toBe('node-1')
+    expect(drop.lookups.at(-1)?.rule ?? '').not.toBe('')
+    const felix = drop.lookups.filter((l) => l.table.startsWith('iptables -t filter')).at(-1)!
+    expect(felix.rule.startsWith(`-A cali-fw-${calicoVethName('default', 'client')} `)).toBe(true)
+  })
+
+  it('canal runs felix too: the same drop', () => {
+    const yaml = twoNodes('{plugin: canal, backend: vxlan}') + denyIngress
+    expect(traceOf(yaml, 'cross').outcome).toBe('dropped')
+  })
+
+  it("prints the policy's chains only on the nodes where it selects a workload", () => {
+    const selective = policy(
+      '  podSelector: {matchLabels: {app: none}}\n  policyTypes: [Ingress]\n',
+    )
+    const { cluster } = build(calico(denyIngress + selective))
+    const save = iptablesSave(nodeIptables(cluster, 'node-2'))
+    expect(save).toContain('"Policy default/knp.default.deny-ingress ingress"')
+    expect(save).not.toContain('knp.default.p ')
+    expect(save.indexOf('-j cali-FORWARD')).toBeLessThan(
+      save.indexOf('-A FORWARD -m comment --comment "kubernetes forwarding rules"'),
+    )
+  })
+})
+
+describe('where NetworkPolicy is not enforced, the build says which plugin and why', () => {
+  const warnings = (cni: string) =>
+    loadScenarioSource(twoNodes(cni) + denyIngress, 'test.yaml')
+      .diagnostics.filter((d) => d.severity === 'warning' && d.message.en.includes('NetworkPolicy'))
+      .map((d) => d.message)
+  it('flannel, bridge, kindnet and the AWS VPC CNI warn in both languages; Calico does not', () => {
+    expect(warnings('{plugin: flannel, backend: vxlan}')[0]?.en).toContain(
+      'flannel enforces no NetworkPolicy',
+    )
+    expect(warnings('{plugin: kindnet}')[0]?.en).toContain(
+      'kindnet enforces NetworkPolicy since kind v0.24.0',
+    )
+    expect(warnings('{plugin: bridge}')[0]?.['zh-CN']).toContain(
+      'bridge CNI 插件不执行 NetworkPolicy',
+    )
+    expect(warnings('{plugin: calico, backend: ipip}')).toEqual([])
+  })
+})
+
+describe('ipBlock peers, as felix renders them', () => {
+  // 10.244.0.1 is the client (node-1's first Pod); web2 on node-1 is 10.244.0.2.
+  const fromBlock = (cidr: string, except: string) =>
+    policy(
+      `  podSelector: {}\n  ingress:\n    - from: [{ipBlock: {cidr: ${cidr}, except: [${except}]}}]\n`,
+      'from-block',
+    )
+  it('admits a source inside the block and outside its except', () => {
+    const t = traceOf(calico(fromBlock('10.244.0.0/16', '10.244.0.2/32')), 'cross')
+    expect(t.outcome).toBe('delivered')
+    const rules = t.steps.flatMap((s) => s.lookups.map((l) => l.rule))
+    expect(rules).toContainEqual(
+      expect.stringMatching(
+        /^-A cali-pi-_\S+ -s 10\.244\.0\.0\/16 -m comment --comment "cali:\S+" -m mark --mark 0x80000\/0x80000 -j MARK --set-xmark 0x10000\/0x10000$/,
+      ),
+    )
+  })
+  it('drops a source in the except', () => {
+    expect(traceOf(calico(fromBlock('10.244.0.0/16', '10.244.0.1/32')), 'cross').outcome).toBe(
+      'dropped',
+    )
+  })
+})
+
+describe('what PodPath does not render yet says so', () => {
+  it('a selector peer: no chain for that policy, and a warning in both languages', () => {
+    const sel = policy(
+      '  podSelector: {}\n  ingress:\n    - from: [{podSelector: {matchLabels: {app: x}}}]\n',
+      'from-x',
+    )
+    const l = loadScenarioSource(calico(sel), 'test.yaml')
+    const w = l.diagnostics.find((d) => d.message.en.includes('default/from-x'))!
+    expect(w.severity).toBe('warning')
+    expect(w.message['zh-CN']).toContain('不执行这条策略')
+    expect(traceOf(calico(sel), 'cross').outcome).toBe('delivered')
+  })
+})
