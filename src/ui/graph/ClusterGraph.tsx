@@ -228,7 +228,7 @@ const reducedMotion = () => window.matchMedia('(prefers-reduced-motion: reduce)'
  * for (camera.ts), easing from step to step; "whole" fits the cluster. It moves from a store
  * subscription, so a step re-renders nothing here; the canvas's size re-runs it. Once the packet
  * layer has placed the step's pin (pin-board.ts) it aims again to frame the pin as placed, in
- * the canvas less what stands over it (overlays.ts).
+ * the canvas less what stands over it (overlays.ts): once per step.
  */
 function Camera({
   graph,
@@ -292,14 +292,27 @@ function Camera({
     aim(false)
     // The pin placed (or placed again, its words changed): framed as it stands.
     let placed = false
+    // A new step: the packet layer places its pin in the render the step causes (a microtask
+    // after the store's change, or the end of the click that stepped), before the next frame; the
+    // camera moves once, then, to frame the hop with the pin. Only where no pin is placed for the
+    // step (no box for it) does it move by itself, at the next frame.
+    let waiting: number | null = null
     const unlisten = board.listen(() => {
+      if (waiting !== null) cancelAnimationFrame(waiting)
+      waiting = null
       aim(placed)
       placed = true
     })
     const unsubscribe = useAppStore.subscribe((s, old) => {
-      if (s.step !== old.step && s.trace === old.trace) aim(true)
+      if (s.step === old.step || s.trace !== old.trace) return
+      if (waiting !== null) cancelAnimationFrame(waiting)
+      waiting = requestAnimationFrame(() => {
+        waiting = null
+        aim(true)
+      })
     })
     return () => {
+      if (waiting !== null) cancelAnimationFrame(waiting)
       unlisten()
       unsubscribe()
     }
