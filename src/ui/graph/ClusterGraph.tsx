@@ -8,12 +8,15 @@ import {
   Controls,
   Position,
   ReactFlow,
+  ReactFlowProvider,
   useReactFlow,
   useStore,
   getViewportForBounds,
   ViewportPortal,
   type Edge,
   type FitViewOptions,
+  type ReactFlowProps,
+  type ReactFlowState,
 } from '@xyflow/react'
 import '@xyflow/react/dist/style.css'
 import './graph.css'
@@ -42,6 +45,7 @@ import { BoxNode, GraphT, type BoxFlowNode } from './BoxNode.tsx'
 import { LETTERS } from '../predict/ChoiceButton.tsx'
 import { PlacesContext, QuizBoxesContext, type QuizBox } from './here.ts'
 import { LinkEdge, LinkHistoryContext } from './LinkEdge.tsx'
+import { cullIndex, cullWindow, parseWindowKey, viewOf, windowKey } from './cull.ts'
 import { graphExtras } from './extras.ts'
 import { layoutCluster, type BoxKind, type GraphLayout } from './layout.ts'
 import { boxIds, locate } from './locate.ts'
@@ -144,6 +148,53 @@ function flowEdges(layout: GraphLayout): Edge[] {
   }))
 }
 
+/** The window around the view that a large cluster's boxes are culled to (cull.ts). */
+const selectCullKey = (s: ReactFlowState) =>
+  windowKey(cullWindow(viewOf(s.transform[0], s.transform[1], s.transform[2], s.width, s.height)))
+
+/**
+ * The boxes and links React Flow holds: all of a lesson-sized cluster, or, for a large one, those
+ * near the view (cull.ts). Read inside the picture's ReactFlowProvider, so that the window changes
+ * in the same render as the viewport that moved it: a pan never shows a frame without the boxes.
+ */
+function useCulled<N extends { id: string }>(
+  nodes: N[],
+  edges: Edge[],
+  layout: GraphLayout,
+  cull: boolean,
+): { nodes: N[]; edges: Edge[] } {
+  const index = useMemo(() => (cull ? cullIndex(layout) : null), [cull, layout])
+  const key = useStore((s) => (index ? selectCullKey(s) : ''))
+  return useMemo(() => {
+    const window = parseWindowKey(key)
+    if (!index) return { nodes, edges }
+    if (!window) return { nodes: [], edges: [] }
+    const boxes = index.boxesIn(window)
+    const links = index.linksIn(window)
+    return {
+      nodes: nodes.filter((n) => boxes.has(n.id)),
+      edges: edges.filter((e) => links.has(e.id)),
+    }
+  }, [index, key, nodes, edges])
+}
+
+/** React Flow with the boxes and links useCulled leaves it. */
+function Flow({
+  nodes,
+  edges,
+  layout,
+  cull,
+  ...props
+}: Omit<ReactFlowProps<BoxFlowNode>, 'nodes' | 'edges'> & {
+  nodes: BoxFlowNode[]
+  edges: Edge[]
+  layout: GraphLayout
+  cull: boolean
+}) {
+  const culled = useCulled(nodes, edges, layout, cull)
+  return <ReactFlow {...props} nodes={culled.nodes} edges={culled.edges} />
+}
+
 /** The open "where next?" question, where the view shows questions. */
 function selectWhereQuestion(s: AppState): Question | null {
   if (!VIEWS[s.view].predict) return null
@@ -177,7 +228,7 @@ const reducedMotion = () => window.matchMedia('(prefers-reduced-motion: reduce)'
  * for (camera.ts), easing from step to step; "whole" fits the cluster. It moves from a store
  * subscription, so a step re-renders nothing here; the canvas's size re-runs it. Once the packet
  * layer has placed the step's pin (pin-board.ts) it aims again to frame the pin as placed, in
- * the canvas less what stands over it (overlays.ts).
+ * the canvas less what stands over it (overlays.ts): once per step.
  */
 function Camera({
   graph,
@@ -241,14 +292,27 @@ function Camera({
     aim(false)
     // The pin placed (or placed again, its words changed): framed as it stands.
     let placed = false
+    // A new step: the packet layer places its pin in the render the step causes (a microtask
+    // after the store's change, or the end of the click that stepped), before the next frame; the
+    // camera moves once, then, to frame the hop with the pin. Only where no pin is placed for the
+    // step (no box for it) does it move by itself, at the next frame.
+    let waiting: number | null = null
     const unlisten = board.listen(() => {
+      if (waiting !== null) cancelAnimationFrame(waiting)
+      waiting = null
       aim(placed)
       placed = true
     })
     const unsubscribe = useAppStore.subscribe((s, old) => {
-      if (s.step !== old.step && s.trace === old.trace) aim(true)
+      if (s.step === old.step || s.trace !== old.trace) return
+      if (waiting !== null) cancelAnimationFrame(waiting)
+      waiting = requestAnimationFrame(() => {
+        waiting = null
+        aim(true)
+      })
     })
     return () => {
+      if (waiting !== null) cancelAnimationFrame(waiting)
       unlisten()
       unsubscribe()
     }
@@ -352,40 +416,44 @@ export default function ClusterGraph() {
                 pressBox(box.getAttribute('data-id'), ids)
               }}
             >
-              <ReactFlow
-                // A new cluster or request is a new picture, fitted afresh.
-                key={picture}
-                nodes={nodes}
-                edges={edges}
-                nodeTypes={nodeTypes}
-                edgeTypes={edgeTypes}
-                colorMode={projector ? 'light' : 'system'}
-                // The Camera places the view, from the first frame on.
-                minZoom={MIN_ZOOM}
-                maxZoom={MAX_ZOOM}
-                nodesDraggable={false}
-                nodesConnectable={false}
-                // Any box opens for inspection: with a click, or focused and Enter (onKeyDown above).
-                nodesFocusable
-                onNodeClick={(_, node) => pressBox(node.id, ids)}
-                edgesFocusable={false}
-                elementsSelectable={false}
-                zoomOnDoubleClick={false}
-                zIndexMode="manual"
-                // Only the boxes in view are in the page when a big cluster has thousands. A
-                // lesson-sized one keeps them all, so the camera's easing moves one transform and
-                // renders nothing (React Flow otherwise re-works what is in view on every frame).
-                onlyRenderVisibleElements={graph.boxes.size > EASE_BOXES}
-                disableKeyboardA11y
-                ariaLabelConfig={ariaLabelConfig}
-              >
-                <Background gap={24} size={1} />
-                <CanvasControls view={view} layout={layout} label={t('graph.minimap')} />
-                <Camera graph={graph} layout={layout} ids={ids} board={board} />
-                <ViewportPortal>
-                  <PacketLayer graph={graph} places={places} routes={routes} board={board} />
-                </ViewportPortal>
-              </ReactFlow>
+              {/* A new cluster or request is a new picture, fitted afresh. */}
+              <ReactFlowProvider key={picture}>
+                <Flow
+                  nodes={nodes}
+                  edges={edges}
+                  layout={layout}
+                  // Above a lesson's size React Flow holds only the boxes near the view (cull.ts).
+                  cull={graph.boxes.size > EASE_BOXES}
+                  nodeTypes={nodeTypes}
+                  edgeTypes={edgeTypes}
+                  colorMode={projector ? 'light' : 'system'}
+                  // The Camera places the view, from the first frame on.
+                  minZoom={MIN_ZOOM}
+                  maxZoom={MAX_ZOOM}
+                  nodesDraggable={false}
+                  nodesConnectable={false}
+                  // Any box opens for inspection: with a click, or focused and Enter (onKeyDown above).
+                  nodesFocusable
+                  onNodeClick={(_, node) => pressBox(node.id, ids)}
+                  edgesFocusable={false}
+                  elementsSelectable={false}
+                  zoomOnDoubleClick={false}
+                  zIndexMode="manual"
+                  // Only the boxes in view are in the page when a big cluster has thousands. A
+                  // lesson-sized one keeps them all, so the camera's easing moves one transform and
+                  // renders nothing (React Flow otherwise re-works what is in view on every frame).
+                  onlyRenderVisibleElements={graph.boxes.size > EASE_BOXES}
+                  disableKeyboardA11y
+                  ariaLabelConfig={ariaLabelConfig}
+                >
+                  <Background gap={24} size={1} />
+                  <CanvasControls view={view} layout={layout} label={t('graph.minimap')} />
+                  <Camera graph={graph} layout={layout} ids={ids} board={board} />
+                  <ViewportPortal>
+                    <PacketLayer graph={graph} places={places} routes={routes} board={board} />
+                  </ViewportPortal>
+                </Flow>
+              </ReactFlowProvider>
             </div>
           </LinkHistoryContext>
         </QuizBoxesContext>

@@ -1,7 +1,7 @@
 /**
  * Where the packet layer placed the pin for a step, told to the camera, which frames it with the
  * hop: the pin's size is known only once it is drawn (its words, the fields rewritten, the outer
- * header), so the camera aims once on the step and again when the pin is placed.
+ * header), so on a step the camera aims once the pin is placed (ClusterGraph's Camera).
  */
 import type { Rect } from '../graph/camera.ts'
 
