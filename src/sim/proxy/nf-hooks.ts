@@ -604,14 +604,23 @@ export function natOut(rs: ProxyRuleset, w: Walk, ns: NetNs, outDev: string, pkt
   const rule = r.verdict.rule
   const chain = rule.split(' ')[1] ?? ''
   const fully = r.nft || rule.includes('--random-fully')
-  const newPort = fully ? w.rng.int(1024, 65535) : before.sport
+  if (!pkt.l4 && newSrc === before.src) {
+    // No ports to pick (an IP-in-IP outer packet, tracked by the generic protocol) and the
+    // address it already has: the rule matched, but the new tuple equals the old one, so
+    // nf_nat_setup_info sets up no translation. (A node's outer packet keeps a mark 0x4000
+    // the inner packet's nat never cleared: felix's tunnel MASQUERADE ran before kube-proxy's
+    // nftables chain, and one nat chain's translation ends the hook.)
+    w.passed(ns, matchedOf(r.tested), true)
+    return
+  }
+  const newPort = pkt.l4 && fully ? w.rng.int(1024, 65535) : before.sport
   const table = w.state.conntrack.get(ns.id) ?? []
   let entry = table.find(
     (e) =>
       e.reply.dst === before.src && e.reply.dport === before.sport && e.reply.src === before.dst,
   )
   pkt.l3!.src = newSrc
-  pkt.l4!.srcPort = newPort
+  if (pkt.l4) pkt.l4.srcPort = newPort
   const srcNat = r.verdict.kind
   if (entry) {
     entry.reply = { ...entry.reply, dst: newSrc, dport: newPort }
