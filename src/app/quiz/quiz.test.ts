@@ -316,6 +316,48 @@ describe('what the quiz asks, lesson by lesson', () => {
   })
 })
 
+describe('what the quiz asks in the NetworkPolicy and egress lessons', () => {
+  const dropQuestion = (id: string) => {
+    const { quiz, trace } = quizOf(id)
+    return quiz.questions.find(
+      (q) => q.kind === 'fate' && trace.steps[q.reveals]!.action === 'drop',
+    )!
+  }
+
+  for (const [id, chain] of [
+    ['mode2-policy-default-deny', 'cali-tw-cali68caf03a5f4'],
+    ['mode3-policy-forgot-dns', 'cali-fw-calia7a3e029a7b'],
+  ] as const) {
+    it(`${id}: asks what felix's chain ${chain} does with the packet, and the choices name its rules`, () => {
+      const q = dropQuestion(id)
+      expect(q.prompt.en).toContain(`felix's chain ${chain}`)
+      expect(q.prompt['zh-CN']).toContain(`felix 的链 ${chain}`)
+      expect(rightOf(q).value).toEqual({ kind: 'fate', fate: 'dropped', source: null })
+      // The rule that decides, as felix writes its comment (felix/rules/endpoints.go).
+      for (const l of ['en', 'zh-CN'] as const)
+        expect(rightOf(q).label[l]).toContain(
+          '"End of tier default. Drop if no policies passed packet"'.replace(
+            /"/g,
+            l === 'en' ? '"' : '',
+          ),
+        )
+      const wrong = q.choices.filter((c) => c.id !== q.answer)
+      // Let through: a policy's own chain (cali-pi- / cali-po-) would have set the accept mark.
+      const through = wrong.find((c) => c.value.kind === 'fate' && c.value.fate === 'delivered')!
+      expect(through.label.en).toMatch(/cali-p[io]- chain sets the accept mark/)
+      expect(through.label['zh-CN']).toMatch(/cali-p[io]- 链设置了接受标记/)
+      expect(wrong.map((c) => c.value)).toContainEqual({
+        kind: 'fate',
+        fate: 'rejected',
+        source: null,
+      })
+      // A wrong answer is explained with the step's narration, which names felix's chain.
+      expect(q.why.text.en).toContain(chain)
+      expect(q.why.text['zh-CN']).toContain(chain)
+    })
+  }
+})
+
 describe('questions in a folded phase', () => {
   it('are left out when the step they are shown at or reveal is folded', () => {
     const { quiz, trace } = quizOf('mode3-clusterip-iptables')
