@@ -104,6 +104,11 @@ const WATCH: Record<Lang, RegExp[]> = {
         'Envoy',
         'API server',
         'Lua',
+        // NetworkPolicy's directions and felix's verdict (mode2-policy-default-deny,
+        // mode3-policy-forgot-dns).
+        'Egress',
+        'End of tier',
+        'accept mark',
       ]
         .map(asWord)
         .join('|'),
@@ -177,6 +182,9 @@ const WATCH: Record<Lang, RegExp[]> = {
         'Envoy',
         'Lua',
         '端口不可达',
+        'Egress',
+        'End of tier',
+        '接受标记',
       ]
         .map(asWord)
         .join('|'),
@@ -255,12 +263,41 @@ describe('the glossary covers every term the narrations use', () => {
       'TLS termination',
       'SNI',
       'externalTrafficPolicy',
+      // The NetworkPolicy and egress lessons (issue 15).
+      'NetworkPolicy',
+      'policyTypes',
+      'default deny',
+      'Egress',
+      'cali-tw-cali68caf03a5f4',
+      'cali-fw-calia7a3e029a7b',
+      'cali-pi-_gXPaCB1t-SWHb8oA9OT',
+      'cali-po-_PsuMb9rqQaYYGX3SKT9',
+      'End of tier default. Drop if no policies passed packet',
+      'natOutgoing',
+      'cali-nat-outgoing',
+      'cali40masq-ipam-pools',
+      'FLANNEL-POSTRTG',
+      'FLANNEL-FWD',
+      'AWS-SNAT-CHAIN-0',
     ]
     for (const term of named) expect([term, findTerms(term, 'en').length]).not.toEqual([term, 0])
     const ids = (t: string) => findTerms(t, 'en').map((h) => h.id)
     expect(ids('nftables verdict map')).toEqual(['nftables', 'verdict-map'])
     expect(ids('Ingress controller')).toEqual(['ingress-controller'])
     expect(ids('TLS termination')).toEqual(['tls-termination'])
+  })
+
+  it("reads Ingress in a NetworkPolicy's policyTypes as the policy's direction, not the Ingress API", () => {
+    // The narrations of mode2-policy-default-deny and mode3-policy-forgot-dns, in both languages.
+    const en = 'NetworkPolicy default/x selects the Pod with Ingress in its policyTypes, so'
+    const zh = 'NetworkPolicy default/x 选中了这个 Pod，且其 policyTypes 含 Ingress，所以'
+    const at = (t: string, lang: Lang, word: string) =>
+      findTerms(t, lang).find((h) => h.start <= t.indexOf(word) && h.end > t.indexOf(word))?.id
+    expect(at(en, 'en', 'Ingress')).toBe('policy-types')
+    expect(at(zh, 'zh-CN', 'Ingress')).toBe('policy-types')
+    expect(at(en.replace('Ingress', 'Egress'), 'en', 'Egress')).toBe('policy-types')
+    // The Ingress object keeps its own entry.
+    expect(at('The Ingress routes by host.', 'en', 'Ingress')).toBe('ingress')
   })
 })
 

@@ -1056,6 +1056,21 @@ export const GLOSSARY: readonly GlossaryEntry[] = [
       },
     },
     {
+      // flannel pkg/trafficmngr/iptables (ForwardRules): FORWARD jumps to FLANNEL-FWD, which
+      // accepts a source or a destination in the flannel network ("flanneld forward").
+      id: 'flannel-fwd',
+      term: text('FLANNEL-FWD', 'FLANNEL-FWD'),
+      match: { en: re(w('FLANNEL-FWD')), 'zh-CN': re(w('FLANNEL-FWD')) },
+      short: text(
+        "flanneld's filter chain, jumped to from FORWARD: it accepts what comes from or goes to the flannel network, so Pod traffic is forwarded even where FORWARD's policy is DROP (as Docker sets it).",
+        'flanneld 的 filter 链，由 FORWARD 跳入：它接受来自或发往 flannel 网络的流量，这样即使 FORWARD 的默认策略是 DROP（Docker 会这样设），Pod 的流量也能被转发。',
+      ),
+      source: {
+        title: 'flannel source: pkg/trafficmngr/iptables',
+        url: 'https://github.com/flannel-io/flannel/tree/master/pkg/trafficmngr/iptables',
+      },
+    },
+    {
       id: 'nat-outgoing',
       term: text(
         'Calico natOutgoing (cali-nat-outgoing)',
@@ -1161,8 +1176,8 @@ export const GLOSSARY: readonly GlossaryEntry[] = [
       id: 'network-policy',
       term: text('NetworkPolicy', 'NetworkPolicy（网络策略）'),
       match: {
-        en: re(w('NetworkPolicy'), w('policyTypes'), '\\bdefault deny\\b'),
-        'zh-CN': re(w('NetworkPolicy'), w('policyTypes'), '默认拒绝'),
+        en: re(w('NetworkPolicy'), '\\bdefault deny\\b'),
+        'zh-CN': re(w('NetworkPolicy'), '默认拒绝'),
       },
       short: text(
         'A Kubernetes object that lists what may reach (Ingress) or leave (Egress) the Pods its podSelector picks. Once one policy selects a Pod for a direction, that direction admits only what some selecting policy allows; a policy with no rules for it is a default deny. The network plugin enforces it, or nothing does.',
@@ -1183,6 +1198,53 @@ export const GLOSSARY: readonly GlossaryEntry[] = [
       short: text(
         "Calico's agent on every node. It writes iptables chains for each Pod's veth: cali-tw-<veth> for traffic to the Pod (ingress policy), cali-fw-<veth> for traffic from it (egress), each jumping to a cali-pi-/cali-po- chain per policy and dropping what no policy passed.",
         'Calico 在每个节点上的代理。它为每个 Pod 的 veth 写 iptables 链：cali-tw-<veth> 处理进入 Pod 的流量（入站策略），cali-fw-<veth> 处理从 Pod 出来的流量（出站策略），每条链为每个策略跳转到一条 cali-pi-/cali-po- 链，并丢弃没有任何策略放行的包。',
+      ),
+      source: {
+        title: 'Calico source: felix/rules/endpoints.go',
+        url: 'https://github.com/projectcalico/calico/blob/master/felix/rules/endpoints.go',
+      },
+    },
+    {
+      // Kubernetes API reference, NetworkPolicySpec.policyTypes: "Ingress", "Egress" or both;
+      // left out, Ingress always, and Egress when the policy has an egress section.
+      id: 'policy-types',
+      term: text('policyTypes (Ingress, Egress)', 'policyTypes（Ingress、Egress）'),
+      match: {
+        // "Ingress in its policyTypes" is the policy's direction, not the Ingress object: the
+        // longer match wins over the 'ingress' entry.
+        en: re(`${B}(?:Ingress|Egress) in its policyTypes${E}`, w('policyTypes'), w('Egress')),
+        'zh-CN': re(`${B}policyTypes 含 (?:Ingress|Egress)${E}`, w('policyTypes'), w('Egress')),
+      },
+      short: text(
+        'The directions a NetworkPolicy isolates the Pods it selects in: Ingress (what reaches them), Egress (what they send), or both. Left out, it is Ingress, plus Egress if the policy has an egress section. It has nothing to do with the Ingress object that routes HTTP.',
+        'NetworkPolicy 隔离其选中 Pod 的方向：Ingress（进入 Pod 的流量）、Egress（Pod 发出的流量），或两者都有。不写时为 Ingress，策略含 egress 部分时再加上 Egress。它与按 HTTP 路由的 Ingress 对象毫无关系。',
+      ),
+      source: {
+        title: 'Kubernetes: Network Policies',
+        url: `${K8S}/concepts/services-networking/network-policies/`,
+      },
+    },
+    {
+      // felix/rules/endpoints.go (projectcalico/calico): per tier, "Start of tier <name>" clears
+      // the pass mark, each policy's chain is jumped to while it is clear and "Return if policy
+      // accepted" returns once the accept mark is set; the tier's last rule drops what is left.
+      id: 'felix-end-of-tier',
+      term: text("End of tier (felix's accept mark)", 'End of tier（felix 的接受标记）'),
+      match: {
+        en: re(
+          'End of tier \\w+\\. Drop if no policies passed packet',
+          w('End of tier'),
+          '\\baccept mark\\b',
+        ),
+        'zh-CN': re(
+          'End of tier \\w+\\. Drop if no policies passed packet',
+          w('End of tier'),
+          '接受标记',
+        ),
+      },
+      short: text(
+        'How felix decides in a cali-tw-/cali-fw- chain: it jumps to each selecting policy\'s cali-pi-/cali-po- chain in turn; a rule there that allows the packet sets the accept mark (0x10000 here) and the chain returns at once. If no policy did, the tier\'s last rule, "End of tier default. Drop if no policies passed packet", drops it.',
+        'felix 在 cali-tw-/cali-fw- 链中如何裁决：依次跳转到每个选中该 Pod 的策略的 cali-pi-/cali-po- 链；那里允许这个包的规则会设置接受标记（这里是 0x10000），链随即返回。如果没有任何策略这样做，这一层（tier）的最后一条规则“End of tier default. Drop if no policies passed packet”就把它丢弃。',
       ),
       source: {
         title: 'Calico source: felix/rules/endpoints.go',

@@ -5,7 +5,7 @@
  * or the node's after a masquerade, which is what externalTrafficPolicy is about.
  */
 import { text, type Text } from '../../model/text.ts'
-import type { Location } from '../../model/trace.ts'
+import type { Location, Step } from '../../model/trace.ts'
 import type { Ask } from './context.ts'
 import type { ChoiceValue } from './question.ts'
 import { pickDistractors } from './seeded.ts'
@@ -19,6 +19,7 @@ function receiver(at: Location): Text {
       `Pod ${at.pod} 的容器 "${at.container}"`,
     )
   if (at.pod) return text(`Pod ${at.pod}`, `Pod ${at.pod}`)
+  if (at.component === 'internet') return text('the Internet', '互联网')
   const who = at.component ?? at.node ?? '?'
   return text(who, who)
 }
@@ -47,6 +48,65 @@ function label(v: FateValue, at: Location): Text {
   }
 }
 
+/**
+ * felix's verdict in a workload endpoint's filter chain: cali-tw-<veth> (to the Pod) or
+ * cali-fw-<veth> (from it) ends each tier with the rule commented "End of tier <tier>. Drop if
+ * no policies passed packet" (felix/rules/endpoints.go, projectcalico/calico); the policies'
+ * own chains are cali-pi- (ingress) and cali-po- (egress).
+ */
+interface PolicyVerdict {
+  chain: string
+  comment: string
+  policyChain: 'cali-pi-' | 'cali-po-'
+  /** The veth the chain is for: the packet would go on into (tw) or out of (fw) its Pod. */
+  veth: string
+}
+
+function policyVerdict(next: Step): PolicyVerdict | null {
+  const drop = next.lookups.find(
+    (l) =>
+      l.matched &&
+      /^iptables -t filter cali-[tf]w-/.test(l.table) &&
+      /Drop if no policies passed packet/.test(l.rule) &&
+      / -j DROP$/.test(l.rule),
+  )
+  if (!drop) return null
+  const chain = drop.table.slice('iptables -t filter '.length)
+  const comment = /--comment "(End of tier [^"]*)"/.exec(drop.rule)?.[1]
+  if (!comment) return null
+  return {
+    chain,
+    comment,
+    policyChain: chain.startsWith('cali-tw-') ? 'cali-pi-' : 'cali-po-',
+    veth: chain.slice('cali-tw-'.length),
+  }
+}
+
+function policyLabel(v: FateValue, p: PolicyVerdict): Text {
+  switch (v.fate) {
+    case 'dropped':
+      return text(
+        `It is dropped by felix's rule "${p.comment}": no policy let it through, and the sender hears nothing`,
+        `被 felix 的规则“${p.comment}”丢弃：没有任何策略放行它，发送方收不到任何回应`,
+      )
+    case 'rejected':
+      return text(
+        'It is rejected: felix sends the sender an error back at once',
+        '被拒绝：felix 立即给发送方回一个错误',
+      )
+    case 'delivered':
+      return p.policyChain === 'cali-pi-'
+        ? text(
+            `It goes on into the Pod behind ${p.veth}: a policy's cali-pi- chain sets the accept mark`,
+            `它继续进入 ${p.veth} 后面的 Pod：某个策略的 cali-pi- 链设置了接受标记`,
+          )
+        : text(
+            `It goes on out of the Pod behind ${p.veth}: a policy's cali-po- chain sets the accept mark`,
+            `它继续离开 ${p.veth} 后面的 Pod：某个策略的 cali-po- 链设置了接受标记`,
+          )
+  }
+}
+
 const fate = (f: FateValue['fate'], source: string | null = null): FateValue => ({
   kind: 'fate',
   fate: f,
@@ -69,23 +129,41 @@ export const askFate: Ask = (ctx) => {
     wrong = [fate('dropped'), fate('delivered')]
   } else if (next === lastRequestDeliver && next.packet.l3) {
     const seen = next.packet.l3.src
-    // The most tempting other source: the client's own address when it was masqueraded on the
-    // way; else an address of a node it passed.
-    const first = steps.find((s) => s.phase === 'request' && s.packet.l3)!.packet.l3!.src
-    const [other] = pickDistractors(
+    // The most tempting other sources: the ones the packet had on the way when it was
+    // rewritten (the client's own, then a node's, as on AWS before the Internet gateway); else
+    // an address of a node it passed.
+    const upTo = steps.indexOf(next)
+    const earlier = [
+      ...new Set(
+        steps
+          .slice(0, upTo)
+          .filter((s) => s.phase === 'request' && s.packet.l3)
+          .map((s) => s.packet.l3!.src),
+      ),
+    ]
+    const others = pickDistractors(
       ctx.rng,
-      [[first], ctx.pool.nodeIps, ctx.pool.gatewayIps],
+      [earlier, ctx.pool.nodeIps, ctx.pool.gatewayIps],
       (ip) => ip,
       seen,
-      1,
+      earlier.filter((ip) => ip !== seen).length > 1 ? 2 : 1,
     )
     right = fate('delivered', seen)
-    wrong = [...(other ? [fate('delivered', other)] : []), fate('dropped'), fate('rejected')]
+    wrong = [...others.map((ip) => fate('delivered', ip)), fate('dropped'), fate('rejected')]
   } else return null
-  const choice = (v: FateValue) => ({ label: label(v, next.at), value: v })
+  const verdict = policyVerdict(next)
+  const choice = (v: FateValue) => ({
+    label: verdict ? policyLabel(v, verdict) : label(v, next.at),
+    value: v,
+  })
   return {
     kind: 'fate',
-    prompt: text('What happens to the packet at the next step?', '下一步这个包会怎样？'),
+    prompt: verdict
+      ? text(
+          `What happens to the packet in felix's chain ${verdict.chain} at the next step?`,
+          `下一步这个包在 felix 的链 ${verdict.chain} 中会怎样？`,
+        )
+      : text('What happens to the packet at the next step?', '下一步这个包会怎样？'),
     right: choice(right),
     wrong: wrong.map(choice),
   }

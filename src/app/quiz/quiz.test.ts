@@ -316,6 +316,113 @@ describe('what the quiz asks, lesson by lesson', () => {
   })
 })
 
+describe('what the quiz asks in the NetworkPolicy and egress lessons', () => {
+  const dropQuestion = (id: string) => {
+    const { quiz, trace } = quizOf(id)
+    return quiz.questions.find(
+      (q) => q.kind === 'fate' && trace.steps[q.reveals]!.action === 'drop',
+    )!
+  }
+
+  for (const [id, chain] of [
+    ['mode2-policy-default-deny', 'cali-tw-cali68caf03a5f4'],
+    ['mode3-policy-forgot-dns', 'cali-fw-calia7a3e029a7b'],
+  ] as const) {
+    it(`${id}: asks what felix's chain ${chain} does with the packet, and the choices name its rules`, () => {
+      const q = dropQuestion(id)
+      expect(q.prompt.en).toContain(`felix's chain ${chain}`)
+      expect(q.prompt['zh-CN']).toContain(`felix 的链 ${chain}`)
+      expect(rightOf(q).value).toEqual({ kind: 'fate', fate: 'dropped', source: null })
+      // The rule that decides, as felix writes its comment (felix/rules/endpoints.go).
+      for (const l of ['en', 'zh-CN'] as const)
+        expect(rightOf(q).label[l]).toContain(
+          '"End of tier default. Drop if no policies passed packet"'.replace(
+            /"/g,
+            l === 'en' ? '"' : '',
+          ),
+        )
+      const wrong = q.choices.filter((c) => c.id !== q.answer)
+      // Let through: a policy's own chain (cali-pi- / cali-po-) would have set the accept mark.
+      const through = wrong.find((c) => c.value.kind === 'fate' && c.value.fate === 'delivered')!
+      expect(through.label.en).toMatch(/cali-p[io]- chain sets the accept mark/)
+      expect(through.label['zh-CN']).toMatch(/cali-p[io]- 链设置了接受标记/)
+      expect(wrong.map((c) => c.value)).toContainEqual({
+        kind: 'fate',
+        fate: 'rejected',
+        source: null,
+      })
+      // A wrong answer is explained with the step's narration, which names felix's chain.
+      expect(q.why.text.en).toContain(chain)
+      expect(q.why.text['zh-CN']).toContain(chain)
+    })
+  }
+
+  const nodeIp = (id: string, node: string) =>
+    CASES.find((c) => c.lesson.id === id)!.cluster.nodes.find((n) => n.name === node)!.ip
+  const masqueradeQuestions = (id: string) =>
+    quizOf(id).quiz.questions.filter((q) => q.kind === 'masquerade')
+  const offered = (q: Question) =>
+    q.choices.map((c) => (c.value as Extract<ChoiceValue, { kind: 'masquerade' }>).to)
+
+  for (const id of ['mode2-egress-flannel', 'mode2-egress-calico']) {
+    it(`${id}: asks which source the Internet will see: the node's, not the Pod's`, () => {
+      const { trace } = quizOf(id)
+      const q = masqueradeQuestions(id).at(-1)!
+      expect(q.prompt.en).toBe('Which source address will the Internet see after the next step?')
+      expect(q.prompt['zh-CN']).toBe('下一步之后，互联网看到的源地址是什么？')
+      expect(rightOf(q).value).toEqual({ kind: 'masquerade', to: nodeIp(id, 'node-1') })
+      // Left alone, it would be the Pod's own address.
+      const pod = before(trace.steps, q.reveals)!.packet.l3!.src
+      expect(q.choices.find((c) => (c.value as { to: string | null }).to === null)!.label.en).toBe(
+        `${pod}: the source is left as it is`,
+      )
+    })
+  }
+
+  it("mode2-egress-aws: the node SNATs to its primary ENI's IP, then the Internet gateway to the public IP", () => {
+    const { trace } = quizOf('mode2-egress-aws')
+    const toInternet = masqueradeQuestions('mode2-egress-aws').filter(
+      (q) => trace.steps[q.reveals]!.packet.l3!.dst === '140.82.112.6',
+    )
+    expect(toInternet.length).toBe(2)
+    const [node, gateway] = toInternet as [Question, Question]
+    const pod = trace.steps.find((s) => s.packet.l3?.dst === '140.82.112.6')!.packet.l3!.src
+    const publicIp = trace.steps[gateway.reveals]!.packet.l3!.src
+    // On the node: aws-node's SNAT gives the node's own address; the public IP is the tempting
+    // wrong answer, since no device of the node has it.
+    expect(node.prompt.en).toContain('an address of the node')
+    expect(rightOf(node).value).toEqual({
+      kind: 'masquerade',
+      to: nodeIp('mode2-egress-aws', 'ip-10-0-0-11'),
+    })
+    expect(offered(node)).toContain(publicIp)
+    // At the Internet gateway: the public IP; the node's and the Pod's addresses are wrong.
+    expect(gateway.prompt.en).toBe(
+      'Which source address will the Internet see after the next step?',
+    )
+    expect(rightOf(gateway).value).toEqual({ kind: 'masquerade', to: publicIp })
+    expect(offered(gateway)).toContain(null) // left as the node's address
+    expect(offered(gateway)).toContain(pod)
+  })
+
+  it('mode2-egress-aws: "delivered" to the Internet offers every source the packet had on the way', () => {
+    const { quiz, trace } = quizOf('mode2-egress-aws')
+    const q = quiz.questions
+      .filter((x) => x.kind === 'fate')
+      .find((x) => trace.steps[x.reveals]!.at.component === 'internet')!
+    const sources = q.choices.map((c) => (c.value as { source: string | null }).source)
+    expect(sources).toContain('203.0.113.11')
+    expect(sources).toContain(nodeIp('mode2-egress-aws', 'ip-10-0-0-11'))
+    expect(sources).toContain(
+      trace.steps.find((s) => s.packet.l3?.dst === '140.82.112.6')!.packet.l3!.src,
+    )
+    expect(rightOf(q).label.en).toBe(
+      'It is delivered to the Internet, which sees the source 203.0.113.11',
+    )
+    expect(rightOf(q).label['zh-CN']).toBe('送达互联网，它看到的源地址是 203.0.113.11')
+  })
+})
+
 describe('questions in a folded phase', () => {
   it('are left out when the step they are shown at or reveal is folded', () => {
     const { quiz, trace } = quizOf('mode3-clusterip-iptables')
