@@ -9,6 +9,7 @@
 import type { Lookup, Packet, Step, Trace } from '../../model/trace.ts'
 import type { Text } from '../../model/text.ts'
 import type { Cluster } from '../cluster.ts'
+import { nodeTables } from '../proxy/kube-proxy.ts'
 import { formatConntrack, type CtEntry } from '../walk/conntrack.ts'
 
 /** A port the lab cannot fix in advance: the kernel or a proxy picks it (masquerade, connect()). */
@@ -445,6 +446,15 @@ export function labExpectation(c: Cluster, run: LabRun): LabExpectation {
     if (!at.tuples.some((x) => sameTuple(x, tuple))) at.tuples.push(tuple)
   }
 
+  if (t.outcome === 'delivered')
+    for (const k of laterPacketCounters(c, steps, legOf)) {
+      const key = `${k.node}\t${k.table}\t${k.chain}\t${k.rule}`
+      if (!seenCounter.has(key)) {
+        seenCounter.add(key)
+        counters.push(k)
+      }
+    }
+
   const frames: LabFrame[] = []
   for (const s of steps) {
     if (s.at.component !== 'underlay' || s.action !== 'bridge') continue
@@ -530,6 +540,54 @@ export function labExpectation(c: Cluster, run: LabRun): LabExpectation {
     lb,
   }
 }
+
+/**
+ * The counters a TCP connection's later packets move beyond its first one's: the client's ACKs,
+ * data and FIN are ESTABLISHED (nf_conntrack_tcp.c), so on each node, in the first filter chain
+ * the request's first packet entered that holds a `--ctstate RELATED,ESTABLISHED -j ACCEPT`
+ * rule (kube-proxy's KUBE-FORWARD, felix's cali-fw-/cali-tw-), they are accepted by it. Not so
+ * where a rule before it that the first packet matched already ended the chain for it.
+ */
+function laterPacketCounters(c: Cluster, steps: readonly Step[], legOf: number[]): LabCounter[] {
+  const entered = new Map<string, { node: string; chains: string[]; matched: Set<string> }>()
+  for (const s of steps) {
+    if (s.phase !== 'request' || !s.at.node || s.packet.l3?.proto !== 'tcp') continue
+    const key = `${s.at.node}\t${legOf[s.index]}`
+    let e = entered.get(key)
+    if (!e) entered.set(key, (e = { node: s.at.node, chains: [], matched: new Set() }))
+    for (const l of s.lookups) {
+      const rule = ruleOf(l)
+      if (!rule || rule.tool !== 'iptables' || rule.table !== 'filter' || !l.matched || l.outer)
+        continue
+      e.matched.add(l.rule)
+      if (!e.chains.includes(rule.chain)) e.chains.push(rule.chain)
+      const to = / -[jg] (\S+)/.exec(l.rule)?.[1]
+      if (to && !e.chains.includes(to)) e.chains.push(to)
+    }
+  }
+  const out: LabCounter[] = []
+  for (const e of entered.values()) {
+    const node = c.nodeByName.get(e.node)
+    if (!node) continue
+    const tables = nodeTables(c, e.node)
+    for (const chain of e.chains) {
+      const rules = tables.chain('filter', chain)
+      const at = rules.findIndex(
+        (r) => r.target === 'ACCEPT' && r.text.includes('--ctstate RELATED,ESTABLISHED'),
+      )
+      if (at < 0) continue
+      const ended = rules
+        .slice(0, at)
+        .some((r) => e.matched.has(r.text) && (r.goto || ENDS_CHAIN.has(r.target ?? '')))
+      if (!ended)
+        out.push({ node: e.node, nsId: node.nsId, table: 'filter', chain, rule: rules[at]!.text })
+      break
+    }
+  }
+  return out
+}
+
+const ENDS_CHAIN = new Set(['ACCEPT', 'DROP', 'REJECT', 'RETURN'])
 
 function ruleOf(l: Lookup): Omit<LabRule, 'node' | 'nsId' | 'leg'> | null {
   const ipt = IPTABLES.exec(l.table)
