@@ -73,4 +73,15 @@ describe('a lesson opened from an address the page cannot take as written', () =
     await openLesson('mode2-docker0')
     expect(useAppStore.getState().urlNotices).toEqual([])
   })
+
+  it('does not bring back a notice dismissed while the lesson still loads', async () => {
+    const url = parseUrl('?lesson=mode2-same-node&lang=fr&traffic=nosuch')
+    const opening = openLesson(url.lesson, { traffic: url.traffic, url })
+    // The language's notice shows at once, before the engine has the lesson.
+    expect(useAppStore.getState().urlNotices.map((n) => n.param)).toEqual(['lang'])
+    dismissUrlNotices()
+    await opening
+    // What was read stays closed; what the load found later (no such request) is news.
+    expect(useAppStore.getState().urlNotices.map((n) => n.param)).toEqual(['traffic'])
+  })
 })

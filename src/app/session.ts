@@ -38,6 +38,12 @@ type Settled = Pick<AppState, keyof ScenarioSlice | 'step'>
 let settled: Settled | null = null
 /** The last thing the learner asked for, to try again once the network is back. */
 let lastAction: (() => Promise<void>) | null = null
+/** What of the address the learner dismissed while the action under way still runs. */
+let dismissed = new Set<UrlParam>()
+
+/** The notices of the address not yet dismissed: a later stage of a load does not bring back
+ * what the learner already read and closed. */
+const unread = (notices: UrlCorrection[]) => notices.filter((n) => !dismissed.has(n.param))
 
 /** Starts an action: newer than any under way, and remembered for a cancel or a retry. */
 function begin(action: () => Promise<void>): number {
@@ -46,6 +52,7 @@ function begin(action: () => Promise<void>): number {
   lastAction = action
   // A new request: what the engine said about an earlier one is old news.
   if (s.engineNotice) useAppStore.setState({ engineNotice: null })
+  dismissed = new Set()
   return ++generation
 }
 
@@ -127,10 +134,10 @@ async function showTrace(
     step: shown,
     playing: false,
     ...(past && {
-      urlNotices: [
+      urlNotices: unread([
         ...notices,
         { param: 'step', given: String(step), now: String(shown), reason: 'range' },
-      ],
+      ]),
     }),
   })
 }
@@ -193,7 +200,7 @@ export async function openLesson(
     const switches = overridesFor(lesson, want.cni, want.proxy)
     if (want.cni && !switches.cniSwitch) note('cni', 'notOffered')
     if (want.proxy && !switches.proxySwitch) note('proxy', 'notOffered')
-    setScenario({ file, source, ...switches, urlNotices: [...notices] })
+    setScenario({ file, source, ...switches, urlNotices: unread(notices) })
     const loaded = await getEngine().load(file, source, engineOverrides(switches))
     if (gen !== generation) return
     if (!loaded.ok) return setScenario({ status: 'invalid', diagnostics: loaded.diagnostics })
@@ -209,7 +216,7 @@ export async function openLesson(
       trafficNames: loaded.traffic,
       selectedTraffic: traffic,
       ...asWrittenSwitches(loaded.asWritten, switches),
-      urlNotices: [...notices],
+      urlNotices: unread(notices),
     })
     await showTrace(gen, traffic, want.step ?? 0, want.url ? notices : undefined)
   } catch (err) {
@@ -219,6 +226,7 @@ export async function openLesson(
 
 /** The learner has read what the page changed of the address. */
 export function dismissUrlNotices(): void {
+  for (const n of useAppStore.getState().urlNotices) dismissed.add(n.param)
   useAppStore.setState({ urlNotices: [] })
 }
 
@@ -257,7 +265,7 @@ export async function openScenario(
     imported: true,
     file,
     source,
-    urlNotices: [...notices],
+    urlNotices: unread(notices),
   })
   void shareScenario(file, source)
   try {
@@ -275,7 +283,7 @@ export async function openScenario(
       cluster: loaded.cluster,
       trafficNames: loaded.traffic,
       selectedTraffic: traffic,
-      urlNotices: [...notices],
+      urlNotices: unread(notices),
     })
     await showTrace(gen, traffic, want.step ?? 0, want.url ? notices : undefined)
   } catch (err) {
