@@ -39,7 +39,7 @@ let settled: Settled | null = null
 /** The last thing the learner asked for, to try again once the network is back. */
 let lastAction: (() => Promise<void>) | null = null
 /** What of the address the learner dismissed while the action under way still runs. */
-let dismissed = new Set<UrlParam>()
+let dismissed = new Set<UrlCorrection['param']>()
 
 /** The notices of the address not yet dismissed: a later stage of a load does not bring back
  * what the learner already read and closed. */
