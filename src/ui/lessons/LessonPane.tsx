@@ -1,3 +1,4 @@
+import { useDeferredValue } from 'react'
 import { useTranslation } from 'react-i18next'
 import {
   selectEngineError,
@@ -36,6 +37,10 @@ export function LessonPane() {
   const view = useAppStore(selectView)
   const lesson = LESSONS.find((l) => l.id === id)
   const below = VIEWS[view].chrome
+  // What lies under the stage (the whole step list, the facts, the files) is drawn in a render of
+  // its own after the stage's: one task less long when a trace arrives (React renders a deferred
+  // value in slices it can interrupt). It follows the stage's trace a render behind.
+  const belowTrace = useDeferredValue(trace, null)
 
   if (!id && !imported) return <Landing />
   if (!lesson && !imported) return <p className="notice">{t('lesson.unknown', { id })}</p>
@@ -60,7 +65,7 @@ export function LessonPane() {
           {trace && <Stage />}
           {below && (
             <div className="below-stage">
-              {trace && (
+              {belowTrace && (
                 <>
                   <ConnectionControl />
                   <StepList />
@@ -68,10 +73,10 @@ export function LessonPane() {
               )}
               <Diagnostics />
               <ClusterFacts />
-              {trace && (
+              {belowTrace && (
                 <>
                   <ScenarioSource />
-                  <TraceJson trace={trace} />
+                  <TraceJson trace={belowTrace} />
                   <LabDownload />
                 </>
               )}
