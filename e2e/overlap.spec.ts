@@ -213,6 +213,7 @@ test.describe('nothing covers the graph’s words at the packet’s hop', () => 
 
 test.describe('the lesson’s title in the bar', () => {
   for (const [width, height] of [
+    [1280, 800],
     [1024, 768],
     [390, 844],
   ] as const)
@@ -240,4 +241,31 @@ test.describe('the lesson’s title in the bar', () => {
         }
       }
     })
+
+  test('shares the bar with every switch and the request picker, whole, from 1024 to 1920 px', async ({
+    page,
+  }) => {
+    // Lessons with both switches and a request picker; the Ingress lesson has the longest names.
+    const busiest = ['mode3-loadbalancer', 'mode4-ingress-nginx', 'mode4-gateway-httproute'].map(
+      byId,
+    )
+    expect(busiest.every((l) => l.switches?.cni && l.switches.proxy)).toBe(true)
+    for (const width of [1024, 1280, 1440, 1920]) {
+      await page.setViewportSize({ width, height: 800 })
+      for (const lesson of busiest)
+        for (const lang of ['en', 'zh-CN'] as const) {
+          await page.goto(`/?lesson=${lesson.id}&lang=${lang}`)
+          await expect(page.getByTestId('packet')).toBeVisible()
+          const selects = page.locator('header select')
+          expect(await selects.count(), `${lesson.id}: switches and picker`).toBeGreaterThan(1)
+          for (const select of await selects.all())
+            await expect(select, `${lesson.id} ${lang} at ${width}`).toBeInViewport({ ratio: 1 })
+          // Nothing of the bar's lesson part is scrolled out of sight.
+          const hidden = await page
+            .locator('.header-lesson')
+            .evaluate((e) => e.scrollWidth - e.clientWidth)
+          expect(hidden, `${lesson.id} ${lang} at ${width}: the bar scrolls`).toBeLessThanOrEqual(1)
+        }
+    }
+  })
 })
