@@ -22,6 +22,11 @@ describe('what stands over the graph’s canvas, and the camera’s margins roun
     })
   })
 
+  it('leaves them out of an embedded lesson as narrow as a phone, and keeps them in a wider one', () => {
+    expect(canvasOverlays('embed', 370)).toEqual({ map: false, zoomButtons: false })
+    expect(canvasOverlays('embed', 780)).toEqual({ map: true, zoomButtons: true })
+  })
+
   it('has none over presenter mode’s graph (its buttons stand in a row above it)', () => {
     expect(canvasOverlays('present', 1920)).toEqual({ map: false, zoomButtons: false })
     expect(cameraMargins(canvasOverlays('present', 1920), 'present').bottom).toBe(MARGIN)

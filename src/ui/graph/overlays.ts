@@ -1,8 +1,8 @@
 /**
  * What stands over the graph's canvas in each view, and so what the camera keeps its hop clear
- * of: the overview map (bottom right) and the zoom buttons (bottom left), in the explore view on
- * a canvas wide enough to spare their corners and in the embed view. A phone's canvas keeps
- * neither: it pans and zooms under the finger. Presenter mode has none (its own buttons stand in
+ * of: the overview map (bottom right) and the zoom buttons (bottom left), in the explore and
+ * embed views on a canvas wide enough to spare their corners. A phone-wide canvas keeps neither:
+ * it pans and zooms under the finger. Presenter mode has none (its own buttons stand in
  * a row above the graph, stage.css).
  */
 import type { StageView } from '../../app/store.ts'
@@ -22,7 +22,9 @@ export interface CanvasOverlays {
 }
 
 export function canvasOverlays(view: StageView, canvasWidth: number): CanvasOverlays {
-  const corners = view !== 'present' && (view === 'embed' || canvasWidth >= OVERLAYS_FROM_WIDTH)
+  // An embedded lesson as narrow as a phone keeps neither too: in a 390 px frame the buttons and
+  // the map stood over the VXLAN header's box and the packet's tag.
+  const corners = view !== 'present' && canvasWidth >= OVERLAYS_FROM_WIDTH
   return { map: corners, zoomButtons: corners }
 }
 
