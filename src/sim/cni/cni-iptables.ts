@@ -71,9 +71,17 @@ export function joinCniIptables(a: CniIptables, b: CniIptables): CniIptables {
   }
 }
 
-/** An ipset a CNI's agent keeps: a hash:net set of CIDRs (felix's pool sets). */
-export interface CniIpSet {
-  name: string
-  type: 'hash:net'
-  members: Cidr[]
+/**
+ * An ipset a CNI's agent keeps: a hash:net set of CIDRs (felix's pool sets, and its selector
+ * sets of Pod addresses as /32s), or a hash:ip,port set (felix's named-port sets).
+ */
+export type CniIpSet =
+  | { name: string; type: 'hash:net'; members: Cidr[] }
+  | { name: string; type: 'hash:ip,port'; members: IpPortMember[] }
+
+/** An entry of a hash:ip,port set: an address, a protocol and a port (`10.244.1.2,tcp:80`). */
+export interface IpPortMember {
+  ip: number
+  proto: 'tcp' | 'udp' | 'sctp'
+  port: number
 }

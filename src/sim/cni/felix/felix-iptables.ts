@@ -22,11 +22,12 @@ export function policyPodOf(p: BuiltPod): PolicyPod {
   }
 }
 
-/** The node's workload endpoints: every Pod with a Calico veth (hostNetwork Pods have none). */
-function endpointsOn(ctx: BuildContext, node: BuiltNode): FelixEndpoint[] {
+/** The cluster's workload endpoints: every Pod with a Calico veth (hostNetwork Pods have none). */
+function workloadEndpoints(ctx: BuildContext): (FelixEndpoint & { node: string })[] {
   return ctx.pods
-    .filter((p) => p.node === node.name && !p.hostNetwork && p.hostVeth !== null)
+    .filter((p) => !p.hostNetwork && p.hostVeth !== null)
     .map((p) => ({
+      node: p.node,
       pod: policyPodOf(p),
       iface: p.hostVeth!,
       // The ServiceAccount admission plugin sets spec.serviceAccountName to "default" when unset.
@@ -39,11 +40,16 @@ const names = (refs: PolicyRef[]) => refs.map((r) => `${r.namespace}/${r.name}`)
 /** felix's filter table on `node`, with the narration of its drops. */
 export function felixIptables(ctx: BuildContext, node: BuiltNode): CniIptables {
   const world = ctx.policy
-  const f = felixFilter(world, endpointsOn(ctx, node))
+  const all = workloadEndpoints(ctx)
+  const f = felixFilter(
+    world,
+    all.filter((e) => e.node === node.name),
+    all,
+  )
   for (const u of f.unsupported) {
     const message = text(
-      `NetworkPolicy "${u.policy.namespace}/${u.policy.name}" has ${u.why}; PodPath does not render felix's ipsets and match blocks yet, so it programs no chain for this policy and the traces do not enforce it`,
-      `NetworkPolicy “${u.policy.namespace}/${u.policy.name}” 含有 ${u.whyZh}；PodPath 还不生成 felix 的 ipset 和匹配块，所以不为它编写链，追踪不执行这条策略`,
+      `NetworkPolicy "${u.policy.namespace}/${u.policy.name}" has ${u.why}; PodPath does not render felix's port match blocks yet, so it programs no chain for this policy and the traces do not enforce it`,
+      `NetworkPolicy “${u.policy.namespace}/${u.policy.name}” 含有 ${u.whyZh}；PodPath 还不生成 felix 的端口匹配块，所以不为它编写链，追踪不执行这条策略`,
     )
     if (!ctx.diagnostics.some((d) => d.message.en === message.en))
       report(ctx, u.policy.where, message, 'warning')
@@ -100,6 +106,7 @@ export function felixIptables(ctx: BuildContext, node: BuiltNode): CniIptables {
     rules: f.rules,
     insertedJumps: f.inserts,
     jumps: f.appends,
+    ipsets: f.ipsets.map((s) => s.set),
     filterDrop,
   }
 }
