@@ -67,6 +67,25 @@ export function felixIptables(ctx: BuildContext, node: BuiltNode): CniIptables {
       const refs = isolating.map((p) => ({ namespace: p.namespace, name: p.name }))
       const chains = isolating.map((p) => policyChainName(ep.ingress ? 'pi' : 'po', p)).join(', ')
       const none = isolating.every((p) => (ep.ingress ? p.ingress : p.egress).length === 0)
+      // The IP sets those policies' rules match (their selector peers), and the address they test.
+      const chainNames = new Set(isolating.map((p) => policyChainName(ep.ingress ? 'pi' : 'po', p)))
+      const setNames = [
+        ...new Set(
+          f.rules
+            .filter((r) => chainNames.has(r.chain))
+            .flatMap((r) => {
+              const i = r.args.indexOf('--match-set')
+              return i >= 0 && r.args[i + 2] !== 'dst,dst' ? [r.args[i + 1]!] : []
+            }),
+        ),
+      ]
+      const addr = ep.ingress ? l3.src : l3.dst
+      const sets = setNames.length
+        ? {
+            en: ` Their rules match the ${ep.ingress ? 'source' : 'destination'} against the IP ${setNames.length > 1 ? 'sets' : 'set'} ${setNames.join(', ')} (the Pods their selectors select, kept by felix); ${addr} is ${setNames.length > 1 ? 'in none of them' : 'not in it'}.`,
+            zh: `这些规则用 IP 集合 ${setNames.join('、')}（felix 维护的、其选择器选中的 Pod 的地址）匹配${ep.ingress ? '源' : '目的'}地址；${addr} ${setNames.length > 1 ? '不在其中任何一个里' : '不在其中'}。`,
+          }
+        : { en: '', zh: '' }
       const peer = ep.ingress ? `from ${l3.src}` : `to ${l3.dst}:${d.pkt.l4?.dstPort ?? 0}`
       const peerZh = ep.ingress ? `来自 ${l3.src}` : `发往 ${l3.dst}:${d.pkt.l4?.dstPort ?? 0}`
       // A DROP sends nothing back: TCP's SYN is retried until connect() times out; a DNS query
@@ -83,8 +102,8 @@ export function felixIptables(ctx: BuildContext, node: BuiltNode): CniIptables {
             }
       return {
         explain: text(
-          `felix, Calico's agent on this node, drops the packet in ${d.chain}, the chain for traffic ${ep.ingress ? 'to' : 'from'} Pod ${pod}. NetworkPolicy ${names(refs)} selects the Pod with ${dir} in its policyTypes, so the Pod is isolated for ${dir.toLowerCase()}: only what one of those policies allows gets ${ep.ingress ? 'in' : 'out'}. ${none ? `${refs.length > 1 ? 'They have' : 'It has'} no ${dir.toLowerCase()} rule at all (a default deny), so` : 'None of their rules allows this packet'} ${none ? 'nothing is allowed: ' : `(${what}): `}the policy chain ${chains} returns without setting the accept mark 0x10000, and felix's rule "${comment}" drops it. ${silence.en}`,
-          `felix（本节点上的 Calico 代理）在 ${d.chain} 中丢弃了这个包，这条链处理${ep.ingress ? '进入' : '离开'} Pod ${pod} 的流量。NetworkPolicy ${names(refs)} 选中了这个 Pod，且其 policyTypes 含 ${dir}，所以这个 Pod 在${ep.ingress ? '入站' : '出站'}方向被隔离：只有这些策略之一允许的流量才能${ep.ingress ? '进入' : '出去'}。${none ? '策略里根本没有' + (ep.ingress ? '入站' : '出站') + '规则（默认拒绝），所以什么都不允许：' : `没有任何规则允许这个${peerZh}的包（${what}）：`}策略链 ${chains} 返回时没有设置接受标记 0x10000，于是 felix 的规则“${comment}”把它丢弃。${silence.zh}`,
+          `felix, Calico's agent on this node, drops the packet in ${d.chain}, the chain for traffic ${ep.ingress ? 'to' : 'from'} Pod ${pod}. NetworkPolicy ${names(refs)} ${refs.length > 1 ? 'select' : 'selects'} the Pod with ${dir} in ${refs.length > 1 ? 'their' : 'its'} policyTypes, so the Pod is isolated for ${dir.toLowerCase()}: only what one of those policies allows gets ${ep.ingress ? 'in' : 'out'}. ${none ? `${refs.length > 1 ? 'They have' : 'It has'} no ${dir.toLowerCase()} rule at all (a default deny), so` : 'None of their rules allows this packet'} ${none ? 'nothing is allowed: ' : setNames.length ? `(${what}).${sets.en} So ` : `(${what}): `}the policy ${isolating.length > 1 ? 'chains' : 'chain'} ${chains} ${isolating.length > 1 ? 'return' : 'returns'} without setting the accept mark 0x10000, and felix's rule "${comment}" drops it. ${silence.en}`,
+          `felix（本节点上的 Calico 代理）在 ${d.chain} 中丢弃了这个包，这条链处理${ep.ingress ? '进入' : '离开'} Pod ${pod} 的流量。NetworkPolicy ${names(refs)} 选中了这个 Pod，且其 policyTypes 含 ${dir}，所以这个 Pod 在${ep.ingress ? '入站' : '出站'}方向被隔离：只有这些策略之一允许的流量才能${ep.ingress ? '进入' : '出去'}。${none ? '策略里根本没有' + (ep.ingress ? '入站' : '出站') + '规则（默认拒绝），所以什么都不允许：' : setNames.length ? `没有任何规则允许这个${peerZh}的包（${what}）。${sets.zh}因此` : `没有任何规则允许这个${peerZh}的包（${what}）：`}策略链 ${chains} 返回时没有设置接受标记 0x10000，于是 felix 的规则“${comment}”把它丢弃。${silence.zh}`,
         ),
         reason: text(
           `NetworkPolicy ${names(refs)}: no rule allows ${dir.toLowerCase()} ${peer} for ${pod}`,

@@ -96,6 +96,42 @@ describe('a Kubernetes peer as the selector felix gets', () => {
   })
 })
 
+describe('the AND and OR forms of from, as selectors', () => {
+  const sel = (matchLabels: Record<string, string>) => ({ matchLabels, matchExpressions: [] })
+  it('one element is one selector over namespace and pod labels; two elements are two', () => {
+    const and = peerSelector(
+      {
+        kind: 'selector',
+        namespaceSelector: sel({ user: 'alice' }),
+        podSelector: sel({ role: 'client' }),
+      },
+      'web',
+    )
+    expect(canon(and)).toBe(
+      '(pcns.user == "alice" && (projectcalico.org/orchestrator == "k8s" && role == "client"))',
+    )
+    const ns = peerSelector(
+      { kind: 'selector', namespaceSelector: sel({ user: 'alice' }), podSelector: null },
+      'web',
+    )
+    const pod = peerSelector(
+      { kind: 'selector', namespaceSelector: null, podSelector: sel({ role: 'client' }) },
+      'web',
+    )
+    expect(canon(ns)).toBe('(pcns.user == "alice" && projectcalico.org/orchestrator == "k8s")')
+    expect(canon(pod)).toBe(
+      '(projectcalico.org/namespace == "web" && (projectcalico.org/orchestrator == "k8s" && role == "client"))',
+    )
+    const tool = {
+      'pcns.user': 'alice',
+      'projectcalico.org/orchestrator': 'k8s',
+      'projectcalico.org/namespace': 'alice',
+    }
+    expect(selectorMatches(parseSelector(and), tool)).toBe(false)
+    expect(selectorMatches(parseSelector(ns), tool)).toBe(true)
+  })
+})
+
 describe("felix's IP set names", () => {
   it('is cali40 + the set ID, cut to 31 characters (ipsets_test.go: s:qMt7... -> cali40s:qMt7...)', () => {
     // felix/ipsets/ipsets_test.go: ipSetID "s:qMt7iLlGDhvLnCjM0l9nzxbabcd", v4MainIPSetName.
