@@ -126,6 +126,8 @@ export function felixIptables(ctx: BuildContext, node: BuiltNode): CniIptables {
     insertedJumps: f.inserts,
     jumps: f.appends,
     ipsets: f.ipsets.map((s) => s.set),
+    // A drop lists the policy rules the packet was tested against and did not match.
+    shownUnmatched: f.chains.filter((c) => c.startsWith('cali-pi-') || c.startsWith('cali-po-')),
     filterDrop,
   }
 }
