@@ -43,6 +43,8 @@ export interface CniIptables {
   ipsets?: CniIpSet[]
   /** How the agent explains a DROP by one of its own filter rules (null: not one of its own). */
   filterDrop?: (d: CniFilterDrop) => { explain: Text; reason: Text } | null
+  /** What the agent says of a packet its own filter rules let through (null: nothing to add). */
+  filterPass?: (d: { tested: Lookup[]; pkt: Packet }) => Text | null
   /** How the agent explains its own MASQUERADE; without it, a general account of the chain. */
   masqueradeText?: (m: CniMasquerade) => Text
   /** Why the agent leaves Pods' traffic to the outside untranslated, when it does so by design. */
@@ -65,6 +67,10 @@ export function joinCniIptables(a: CniIptables, b: CniIptables): CniIptables {
     filterDrop:
       a.filterDrop || b.filterDrop
         ? (d) => a.filterDrop?.(d) ?? b.filterDrop?.(d) ?? null
+        : undefined,
+    filterPass:
+      a.filterPass || b.filterPass
+        ? (d) => a.filterPass?.(d) ?? b.filterPass?.(d) ?? null
         : undefined,
     masqueradeText: a.masqueradeText ?? b.masqueradeText,
     untranslatedText: a.untranslatedText ?? b.untranslatedText,

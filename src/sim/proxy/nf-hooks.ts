@@ -428,7 +428,8 @@ export function filterHook(
   })
   const v = r.verdict
   if (v.kind !== 'reject' && v.kind !== 'drop') {
-    w.passed(ns, matchedOf(r.tested))
+    const pass = w.state.cluster.cniIptables.get(ns.node)?.filterPass
+    w.passed(ns, matchedOf(r.tested), false, pass ? pass({ tested: r.tested, pkt }) : null)
     return null
   }
   if (!w.newConnection)

@@ -7,6 +7,7 @@ import { text, type Text } from '../../../model/text.ts'
 import type { BuiltNode, BuiltPod } from '../../cluster.ts'
 import { report, type BuildContext } from '../../assemble/context.ts'
 import { selectingPolicies, type PolicyPod, type PolicyRef } from '../../policy/verdict.ts'
+import type { Lookup, Packet } from '../../../model/trace.ts'
 import type { CniFilterDrop, CniIptables } from '../cni-iptables.ts'
 import { felixFilter, policyChainName, type FelixEndpoint } from './filter-chains.ts'
 
@@ -119,8 +120,49 @@ export function felixIptables(ctx: BuildContext, node: BuiltNode): CniIptables {
       reason: text(`dropped by felix: ${comment}`, `被 felix 丢弃：${comment}`),
     }
   }
+  // The policy each cali-pi-/cali-po- chain is for.
+  const policyOf = new Map<string, { ref: PolicyRef; ingress: boolean }>()
+  for (const p of world.policies) {
+    const ref = { namespace: p.namespace, name: p.name }
+    policyOf.set(policyChainName('pi', p), { ref, ingress: true })
+    policyOf.set(policyChainName('po', p), { ref, ingress: false })
+  }
+  const filterPass = (d: { tested: Lookup[]; pkt: Packet }): Text | null => {
+    // The allow rule that set the accept mark (policy.go: match -> --set-mark 0x10000/0x10000).
+    const hit = d.tested.find(
+      (l) =>
+        l.matched &&
+        /^iptables -t filter cali-p[io]-/.test(l.table) &&
+        / -j MARK --set-xmark 0x10000\/0x10000$/.test(l.rule),
+    )
+    const l3 = d.pkt.l3
+    if (!hit || !l3) return null
+    const chain = hit.table.slice('iptables -t filter '.length)
+    const pol = policyOf.get(chain)
+    if (!pol) return null
+    const set = / -m set --match-set (\S+) (src|dst|dst,dst) /.exec(hit.rule)
+    const addr = set?.[2] === 'src' ? l3.src : l3.dst
+    const what =
+      set === null
+        ? { en: '', zh: '' }
+        : set[2] === 'dst,dst'
+          ? {
+              en: ` (${addr},${l3.proto}:${d.pkt.l4?.dstPort ?? 0} is in the named-port IP set ${set[1]})`,
+              zh: `（${addr},${l3.proto}:${d.pkt.l4?.dstPort ?? 0} 在命名端口 IP 集合 ${set[1]} 中）`,
+            }
+          : {
+              en: ` (its ${set[2] === 'src' ? 'source' : 'destination'} ${addr} is in the IP set ${set[1]}, the Pods the rule's selector selects)`,
+              zh: `（它的${set[2] === 'src' ? '源' : '目的'}地址 ${addr} 在 IP 集合 ${set[1]} 中，即这条规则的选择器选中的 Pod）`,
+            }
+    const name = `${pol.ref.namespace}/${pol.ref.name}`
+    return text(
+      `felix lets it ${pol.ingress ? 'in' : 'out'}: a rule of NetworkPolicy ${name} in ${chain} matches it${what.en} and sets the accept mark 0x10000, which felix's rule "Policy explicitly accepted packet." at the end of FORWARD accepts.`,
+      `felix 放行了它：NetworkPolicy ${name} 在 ${chain} 中的一条规则匹配它${what.zh}，并设置接受标记 0x10000，FORWARD 末尾 felix 的规则“Policy explicitly accepted packet.”据此接受它。`,
+    )
+  }
   return {
     natChains: [],
+    filterPass,
     filterChains: f.chains,
     rules: f.rules,
     insertedJumps: f.inserts,

@@ -169,6 +169,19 @@ describe('pod and namespace selector peers, matched with an IP set', () => {
     expect(l.diagnostics.filter((d) => d.message.en.includes('from-role'))).toEqual([])
   })
 
+  it('narrates why felix let it in: the policy, its chain and the IP set, in both languages', () => {
+    const t = traceOf(labelled(fromRole('api')), 'cross')
+    const s = t.steps.find((x) => x.explain.en.includes('felix lets it in'))!
+    expect(s.explain.en).toMatch(
+      /a rule of NetworkPolicy default\/from-role in cali-pi-_\S+ matches it \(its source 10\.244\.0\.1 is in the IP set cali40s:\S+, the Pods/,
+    )
+    expect(s.explain['zh-CN']).toContain('felix 放行了它：NetworkPolicy default/from-role')
+    // Without a policy, the profile accepts it and felix says nothing more.
+    expect(
+      traceOf(calico(''), 'cross').steps.some((x) => x.explain.en.includes('felix lets')),
+    ).toBe(false)
+  })
+
   it('drops a source the selector does not match (another label), naming the policy', () => {
     const t = traceOf(labelled(fromRole('db')), 'cross')
     expect(t.outcome).toBe('dropped')
