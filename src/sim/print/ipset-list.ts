@@ -169,12 +169,13 @@ export function hasCniSets(c: Cluster, node: string): boolean {
 /** `ipset list -sorted`: kube-proxy's sets in IPVS mode, then the CNI agent's. */
 export function ipsetList(c: Cluster, node: string): string[] {
   const rules = nodeIptables(c, node)
-  // References: the kernel counts one per iptables rule that matches the set (xt_set).
+  // References: the kernel counts one per --match-set of an iptables rule (xt_set), so a rule
+  // that matches two sets (felix's cali-nat-outgoing) counts for each.
   const refs = new Map<string, number>()
-  for (const r of [...rules.jumps, ...rules.rules]) {
-    const i = r.args.indexOf('--match-set')
-    if (i >= 0) refs.set(r.args[i + 1]!, (refs.get(r.args[i + 1]!) ?? 0) + 1)
-  }
+  for (const r of [...rules.jumps, ...rules.rules])
+    r.args.forEach((a, i) => {
+      if (a === '--match-set') refs.set(r.args[i + 1]!, (refs.get(r.args[i + 1]!) ?? 0) + 1)
+    })
   const out: string[] = []
   const sets = [
     ...(c.decl.kubeProxy.mode === 'ipvs' ? kubeProxySets(c, node) : []),
