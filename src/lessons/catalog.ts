@@ -286,6 +286,33 @@ export const LESSONS: LessonMeta[] = [
     ),
   },
   {
+    id: 'mode2-policy-from-namespace',
+    file: 'mode2-policy-from-namespace.yaml',
+    mode: 2,
+    section: '2.2',
+    switches: { cni: CROSS_NODE },
+    title: text(
+      'Allow from a namespace: felix matches an IP set',
+      '允许来自某个命名空间：felix 用 IP 集合匹配',
+    ),
+    summary: text(
+      'The backend namespace denies all ingress but from namespaces labelled kubernetes.io/metadata.name: frontend. felix keeps the addresses of the Pods that selector selects in an ipset (cali40s:…) and its policy rule matches the source against it: the client in frontend gets in, the one in other is dropped, and the drop names the policies that isolate the Pod.',
+      'backend 命名空间拒绝所有入站流量，只允许标签为 kubernetes.io/metadata.name: frontend 的命名空间。felix 把这个选择器选中的 Pod 的地址放进一个 ipset（cali40s:…），它的策略规则用这个集合匹配源地址：frontend 里的客户端能进入，other 里的被丢弃，丢弃说明了隔离这个 Pod 的策略。',
+    ),
+  },
+  {
+    id: 'mode2-policy-and-or',
+    file: 'mode2-policy-and-or.yaml',
+    mode: 2,
+    section: '2.2',
+    switches: { cni: CROSS_NODE },
+    title: text('The AND/OR trap: one from element or two', 'AND/OR 陷阱：一个 from 元素还是两个'),
+    summary: text(
+      'namespaceSelector and podSelector in one from element must both match (AND); as two elements either may (OR). The same Pod without role=client is dropped by the first form and let in by the second: felix renders the first as one rule with one ipset, the second as two rules.',
+      '同一个 from 元素里的 namespaceSelector 和 podSelector 必须同时匹配（AND）；写成两个元素则匹配其一即可（OR）。同一个没有 role=client 标签的 Pod 被第一种写法丢弃，却被第二种放行：felix 把第一种写成一条规则、一个 ipset，把第二种写成两条规则。',
+    ),
+  },
+  {
     id: 'mode2-aws-vpc-cni',
     file: 'mode2-aws-vpc-cni.yaml',
     mode: 2,

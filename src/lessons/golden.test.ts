@@ -80,6 +80,25 @@ describe('built-in lessons', () => {
           'dropped',
           'NetworkPolicy default/default-deny-ingress: no rule allows ingress from 10.244.0.1 for default/web',
         ])
+      else if (lesson.id === 'mode2-policy-from-namespace')
+        expect(g.traces.map((t) => [t.traffic, t.outcome, t.reason?.en ?? null])).toEqual([
+          ['from-frontend', 'delivered', null],
+          [
+            'from-other',
+            'dropped',
+            'NetworkPolicy backend/default-deny-ingress, backend/allow-from-frontend: no rule allows ingress from 10.244.0.2 for backend/web',
+          ],
+        ])
+      else if (lesson.id === 'mode2-policy-and-or')
+        expect(g.traces.map((t) => [t.traffic, t.outcome, t.reason?.en ?? null])).toEqual([
+          ['client-to-and-form', 'delivered', null],
+          [
+            'tool-to-and-form',
+            'dropped',
+            'NetworkPolicy and-form/alice-clients: no rule allows ingress from 10.244.0.2 for and-form/web',
+          ],
+          ['tool-to-or-form', 'delivered', null],
+        ])
       else if (lesson.id === 'mode3-no-endpoints') expect(g.traces[0]!.outcome).toBe('rejected')
       else if (lesson.id === 'mode4-nodeport-traffic-policy')
         expect(g.traces.map((t) => [t.traffic, t.outcome, t.reason?.en ?? null])).toEqual([

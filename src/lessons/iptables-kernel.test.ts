@@ -11,6 +11,7 @@ import { nodeIptables } from '../sim/proxy/kube-proxy.ts'
 import { LESSONS } from './catalog.ts'
 import { felixIpsetRestore } from '../sim/cni/felix/ipsets.ts'
 import { acquireKernelLock, releaseKernelLock } from '../test/kernel-lock.ts'
+import { twoNodes } from '../test/scenario.ts'
 
 /**
  * The real kernel as the judge of PodPath's `iptables-save`: each node's text, for every lesson
@@ -22,6 +23,7 @@ import { acquireKernelLock, releaseKernelLock } from '../test/kernel-lock.ts'
  * Before the rules: the nfacct counters kube-proxy creates (iptables-restore refuses a rule that
  * names a missing one) and, in IPVS mode, the ipsets its rules match, made by the `ipset restore`
  * input the lab loads; the kernel's sets must then hold the members PodPath lists.
+ * Besides the lessons, a test scenario with felix's named-port sets, which no lesson uses.
  * Needs root, iptables 1.8.9 or 1.8.10 (the version PodPath prints as), nfacct and ipset; skipped
  * with the reason elsewhere, but never under CI (.ci/run installs them).
  */
@@ -72,15 +74,51 @@ interface Case {
   ipsetInput: string | null
 }
 
+/**
+ * Beside the lessons, felix's named-port sets (hash:ip,port, matched `dst,dst`), which no lesson
+ * uses: an ingress rule to a named port, and an egress rule to a selector with one.
+ */
+const NAMED_PORTS = {
+  id: 'felix named ports (test scenario)',
+  file: 'named-ports.yaml',
+  source: twoNodes('{plugin: calico, backend: vxlan}')
+    .replace('ports: [{containerPort: 80}]', 'ports: [{name: http, containerPort: 80}]')
+    .replace('metadata: {name: web}', 'metadata: {name: web, labels: {app: web}}').concat(`---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: web-http, namespace: default}
+spec:
+  podSelector: {matchLabels: {app: web}}
+  ingress: [{ports: [{port: http}]}]
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: to-web-http, namespace: default}
+spec:
+  podSelector: {}
+  policyTypes: [Egress]
+  egress: [{to: [{podSelector: {matchLabels: {app: web}}}], ports: [{port: http}]}]
+`),
+}
+
 function cases(): Case[] {
   // Nodes whose text is the same (a lesson's nodes often are) share one case.
   const bySave = new Map<string, Case>()
-  for (const lesson of LESSONS) {
-    const own = loadScenarioSource(lessonSource(lesson), lesson.file).cluster?.decl.kubeProxy.mode
+  const sources = [
+    ...LESSONS.map((l) => ({
+      id: l.id,
+      file: l.file,
+      switches: l.switches,
+      source: lessonSource(l),
+    })),
+    { ...NAMED_PORTS, switches: undefined },
+  ]
+  for (const lesson of sources) {
+    const own = loadScenarioSource(lesson.source, lesson.file).cluster?.decl.kubeProxy.mode
     const modes = new Set<KubeProxyMode | undefined>([undefined, ...(lesson.switches?.proxy ?? [])])
     for (const proxyMode of modes) {
       if (proxyMode === own) continue
-      const loaded = loadScenarioSource(lessonSource(lesson), lesson.file, { proxyMode })
+      const loaded = loadScenarioSource(lesson.source, lesson.file, { proxyMode })
       const c = loaded.cluster
       if (!c || c.decl.kubeProxy.mode === 'nftables') continue
       for (const node of c.nodes) {
@@ -192,6 +230,13 @@ describe("every lesson's iptables-save, loaded into a real kernel and saved back
     const names = all.map((c) => c.name)
     for (const mode of ['(iptables)', '(ipvs)', '(userspace)'])
       expect(names.some((n) => n.includes(mode))).toBe(true)
+  })
+
+  it("covers felix's selector sets (hash:net) and named-port sets (hash:ip,port)", () => {
+    const inputs = all.map((c) => c.ipsetInput ?? '')
+    expect(inputs.some((i) => /^create cali40s:\S{23} hash:net /m.test(i))).toBe(true)
+    expect(inputs.some((i) => /^create cali40n:\S{23} hash:ip,port /m.test(i))).toBe(true)
+    expect(all.some((c) => / --match-set cali40n:\S+ dst,dst /.test(c.save))).toBe(true)
   })
 
   all.forEach((c, i) => {

@@ -279,12 +279,22 @@ describe('the glossary covers every term the narrations use', () => {
       'FLANNEL-POSTRTG',
       'FLANNEL-FWD',
       'AWS-SNAT-CHAIN-0',
+      // mode2-policy-from-namespace and mode2-policy-and-or.
+      'cali40s:KgEiWMLoFtVf3ir44vb4QuN',
+      'IP set',
+      'namespaceSelector',
+      'podSelector',
+      'AND/OR',
     ]
     for (const term of named) expect([term, findTerms(term, 'en').length]).not.toEqual([term, 0])
     const ids = (t: string) => findTerms(t, 'en').map((h) => h.id)
     expect(ids('nftables verdict map')).toEqual(['nftables', 'verdict-map'])
     expect(ids('Ingress controller')).toEqual(['ingress-controller'])
     expect(ids('TLS termination')).toEqual(['tls-termination'])
+    expect(ids('the IP set cali40s:KgEiWMLoFtVf3ir44vb4QuN')).toEqual([
+      'ipset',
+      'felix-selector-ipset',
+    ])
   })
 
   it("reads Ingress in a NetworkPolicy's policyTypes as the policy's direction, not the Ingress API", () => {
@@ -296,6 +306,9 @@ describe('the glossary covers every term the narrations use', () => {
     expect(at(en, 'en', 'Ingress')).toBe('policy-types')
     expect(at(zh, 'zh-CN', 'Ingress')).toBe('policy-types')
     expect(at(en.replace('Ingress', 'Egress'), 'en', 'Egress')).toBe('policy-types')
+    // Two policies (mode2-policy-from-namespace): "select the Pod with Ingress in their policyTypes".
+    const two = 'NetworkPolicy b/x, b/y select the Pod with Ingress in their policyTypes, so'
+    expect(at(two, 'en', 'Ingress')).toBe('policy-types')
     // The Ingress object keeps its own entry.
     expect(at('The Ingress routes by host.', 'en', 'Ingress')).toBe('ingress')
   })

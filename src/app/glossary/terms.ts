@@ -713,10 +713,13 @@ export const GLOSSARY: readonly GlossaryEntry[] = [
     {
       id: 'ipset',
       term: text('ipset', 'ipset'),
-      match: { en: re(w('ipsets?')), 'zh-CN': re(w('ipsets?')) },
+      match: {
+        en: re(w('ipsets?'), w('IP sets?')),
+        'zh-CN': re(w('ipsets?'), w('IP 集合')),
+      },
       short: text(
-        "Named sets of addresses (or address-port pairs) that one iptables rule can match with a hash lookup; kube-proxy's IPVS mode keeps its Services in them.",
-        '命名的地址（或地址-端口）集合，一条 iptables 规则就能用哈希查找匹配它；kube-proxy 的 IPVS 模式把 Service 放在其中。',
+        "Named sets of addresses (or address-port pairs) that one iptables rule can match with a hash lookup (-m set --match-set NAME src|dst); kube-proxy's IPVS mode keeps its Services in them, Calico's felix the Pods a policy's selectors select.",
+        '命名的地址（或地址-端口）集合，一条 iptables 规则就能用哈希查找匹配它（-m set --match-set 名字 src|dst）；kube-proxy 的 IPVS 模式把 Service 放在其中，Calico 的 felix 把策略选择器选中的 Pod 放在其中。',
       ),
       source: { title: 'ipset(8)', url: 'https://ipset.netfilter.org/ipset.man.html' },
     },
@@ -1212,7 +1215,11 @@ export const GLOSSARY: readonly GlossaryEntry[] = [
       match: {
         // "Ingress in its policyTypes" is the policy's direction, not the Ingress object: the
         // longer match wins over the 'ingress' entry.
-        en: re(`${B}(?:Ingress|Egress) in its policyTypes${E}`, w('policyTypes'), w('Egress')),
+        en: re(
+          `${B}(?:Ingress|Egress) in (?:its|their) policyTypes${E}`,
+          w('policyTypes'),
+          w('Egress'),
+        ),
         'zh-CN': re(`${B}policyTypes 含 (?:Ingress|Egress)${E}`, w('policyTypes'), w('Egress')),
       },
       short: text(
@@ -1249,6 +1256,60 @@ export const GLOSSARY: readonly GlossaryEntry[] = [
       source: {
         title: 'Calico source: felix/rules/endpoints.go',
         url: 'https://github.com/projectcalico/calico/blob/master/felix/rules/endpoints.go',
+      },
+    },
+    {
+      // felix/ipsets/ipset_defs.go NameForMainIPSet (cali + 4 + 0 + set ID, cut to 31);
+      // libcalico-go/lib/selector UniqueID (s: + base64url SHA-224 of the canonical selector);
+      // felix/calc/rule_scanner.go (named-port sets, n:).
+      id: 'felix-selector-ipset',
+      term: text("cali40s: (felix's selector IP sets)", 'cali40s:（felix 的选择器 IP 集合）'),
+      match: {
+        en: re('\\bcali40[sn]:[A-Za-z0-9_-]*'),
+        'zh-CN': re('\\bcali40[sn]:[A-Za-z0-9_-]*'),
+      },
+      short: text(
+        "felix's ipset for one selector of a policy rule. Its name is cali40s: (IPv4, a main set, a selector) plus the start of the selector's ID, a SHA-224 hash of the selector in Calico's canonical form, cut to ipset's 31 characters. Its members are the addresses of the Pods the selector selects, in any namespace and on any node; felix adds and removes them as Pods come and go, so the iptables rule never changes. A cali40n: set holds address,protocol:port pairs for a named port.",
+        'felix 为策略规则中的一个选择器建的 ipset。名字是 cali40s:（IPv4、主集合、选择器）加上选择器 ID 的开头；这个 ID 是 Calico 规范形式的选择器的 SHA-224 哈希，截断到 ipset 名字的 31 个字符。成员是该选择器选中的 Pod 的地址，不论在哪个命名空间、哪个节点；Pod 来去时 felix 增删成员，iptables 规则本身不变。cali40n: 集合则为命名端口存放 地址,协议:端口。',
+      ),
+      source: {
+        title: 'Calico source: felix/ipsets/ipset_defs.go',
+        url: 'https://github.com/projectcalico/calico/blob/master/felix/ipsets/ipset_defs.go',
+      },
+    },
+    {
+      // Kubernetes API reference, NetworkPolicyPeer.namespaceSelector; libcalico-go
+      // NamespaceToProfile copies the labels as pcns.<key>.
+      id: 'namespace-selector',
+      term: text('namespaceSelector', 'namespaceSelector'),
+      match: {
+        en: re(w('namespaceSelector'), '\\bpcns\\.'),
+        'zh-CN': re(w('namespaceSelector'), '\\bpcns\\.'),
+      },
+      short: text(
+        "A peer of a NetworkPolicy rule that picks namespaces by their labels; every Namespace has kubernetes.io/metadata.name set to its name by the API server, so a policy can name one. Alone it admits every Pod of those namespaces; a podSelector without it picks Pods of the policy's own namespace. Calico gives every Pod its namespace's labels as pcns.<label>, so one selector tests both.",
+        'NetworkPolicy 规则的一种对端，按标签选择命名空间；API server 给每个 Namespace 设置 kubernetes.io/metadata.name 为它的名字，所以策略可以按名字选一个命名空间。单独使用时放行这些命名空间里的所有 Pod；不带它的 podSelector 只选策略所在命名空间的 Pod。Calico 把命名空间的标签以 pcns.<标签> 的形式加到每个 Pod 上，这样一个选择器就能同时检查两者。',
+      ),
+      source: {
+        title: 'Kubernetes: Network Policies',
+        url: `${K8S}/concepts/services-networking/network-policies/`,
+      },
+    },
+    {
+      // kubernetes.io network-policies, "Behavior of to and from selectors".
+      id: 'policy-and-or',
+      term: text('AND/OR in from and to', 'from 和 to 中的 AND/OR'),
+      match: {
+        en: re(w('AND/OR'), w('podSelector')),
+        'zh-CN': re(w('AND/OR'), w('podSelector')),
+      },
+      short: text(
+        "In one element of a rule's from (or to), namespaceSelector and podSelector must both match: Pods with those labels in those namespaces (AND). Written as two elements, a leading dash apart, either is enough: every Pod of those namespaces, or Pods with those labels in the policy's own namespace (OR).",
+        '在规则的 from（或 to）的同一个元素里，namespaceSelector 和 podSelector 必须同时匹配：这些命名空间中带这些标签的 Pod（AND）。写成两个元素（YAML 里多一个短横线）时，满足其一即可：这些命名空间里的所有 Pod，或策略所在命名空间中带这些标签的 Pod（OR）。',
+      ),
+      source: {
+        title: 'Kubernetes: Network Policies, Behavior of to and from selectors',
+        url: `${K8S}/concepts/services-networking/network-policies/#behavior-of-to-and-from-selectors`,
       },
     },
     {

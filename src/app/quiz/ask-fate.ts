@@ -1,6 +1,7 @@
 /**
- * "What happens to the packet at the next step?", asked where it is dropped or rejected, and
- * where the request reaches the process it was for (the last delivery of the request phase).
+ * "What happens to the packet at the next step?", asked where it is dropped or rejected, where
+ * felix lets it through because its peer is in a policy selector's IP set, and where the request
+ * reaches the process it was for (the last delivery of the request phase).
  * There the right choice also says which source address the receiver sees: the client's own,
  * or the node's after a masquerade, which is what externalTrafficPolicy is about.
  */
@@ -60,6 +61,28 @@ interface PolicyVerdict {
   policyChain: 'cali-pi-' | 'cali-po-'
   /** The veth the chain is for: the packet would go on into (tw) or out of (fw) its Pod. */
   veth: string
+  /**
+   * The first IP set of a policy's selector (felix's cali40s:) the policy chains tested the
+   * packet against, and the address they tested: the peer's, source on ingress, destination on
+   * egress. Null where no rule of theirs matches a selector.
+   */
+  set: { name: string; addr: string } | null
+}
+
+const SET_MATCH = / -m set --match-set (cali40s:\S+) (src|dst) /
+
+/** The IP set a felix policy rule tested the packet against at `next`, and whether it matched. */
+function testedSet(next: Step): { name: string; addr: string; matched: boolean } | null {
+  const tested = next.lookups.filter(
+    (x) => /^iptables -t filter cali-p[io]-/.test(x.table) && SET_MATCH.test(x.rule),
+  )
+  // The set whose rule let the packet through, else the first one it was tested against.
+  const hit = tested.find((x) => x.matched && / -j MARK --set-xmark 0x10000\/0x10000$/.test(x.rule))
+  const l = hit ?? tested[0]
+  const m = l && SET_MATCH.exec(l.rule)
+  const l3 = next.packet.l3
+  if (!m || !l3) return null
+  return { name: m[1]!, addr: m[2] === 'src' ? l3.src : l3.dst, matched: hit !== undefined }
 }
 
 function policyVerdict(next: Step): PolicyVerdict | null {
@@ -70,7 +93,21 @@ function policyVerdict(next: Step): PolicyVerdict | null {
       /Drop if no policies passed packet/.test(l.rule) &&
       / -j DROP$/.test(l.rule),
   )
-  if (!drop) return null
+  const set = testedSet(next)
+  if (!drop) {
+    // Let through by a policy whose selector's IP set holds the peer: the chain that jumped to it.
+    if (!set?.matched) return null
+    const tw = next.lookups.find((l) => /^iptables -t filter cali-[tf]w-/.test(l.table))
+    if (!tw) return null
+    const chain = tw.table.slice('iptables -t filter '.length)
+    return {
+      chain,
+      comment: 'End of tier default. Drop if no policies passed packet',
+      policyChain: chain.startsWith('cali-tw-') ? 'cali-pi-' : 'cali-po-',
+      veth: chain.slice('cali-tw-'.length),
+      set,
+    }
+  }
   const chain = drop.table.slice('iptables -t filter '.length)
   const comment = /--comment "(End of tier [^"]*)"/.exec(drop.rule)?.[1]
   if (!comment) return null
@@ -79,10 +116,25 @@ function policyVerdict(next: Step): PolicyVerdict | null {
     comment,
     policyChain: chain.startsWith('cali-tw-') ? 'cali-pi-' : 'cali-po-',
     veth: chain.slice('cali-tw-'.length),
+    set,
   }
 }
 
 function policyLabel(v: FateValue, p: PolicyVerdict): Text {
+  if (p.set) {
+    const { name, addr } = p.set
+    const into = p.policyChain === 'cali-pi-'
+    if (v.fate === 'dropped')
+      return text(
+        `It is dropped by felix's rule "${p.comment}": ${addr} is not in the IP set ${name} that the policy's rule matches`,
+        `被 felix 的规则“${p.comment}”丢弃：${addr} 不在策略规则匹配的 IP 集合 ${name} 中`,
+      )
+    if (v.fate === 'delivered')
+      return text(
+        `It goes on ${into ? 'into' : 'out of'} the Pod behind ${p.veth}: ${addr} is in the IP set ${name}, so the policy's ${p.policyChain} chain sets the accept mark`,
+        `它继续${into ? '进入' : '离开'} ${p.veth} 后面的 Pod：${addr} 在 IP 集合 ${name} 中，所以策略的 ${p.policyChain} 链设置了接受标记`,
+      )
+  }
   switch (v.fate) {
     case 'dropped':
       return text(
@@ -150,6 +202,10 @@ export const askFate: Ask = (ctx) => {
     )
     right = fate('delivered', seen)
     wrong = [...others.map((ip) => fate('delivered', ip)), fate('dropped'), fate('rejected')]
+  } else if (policyVerdict(next)?.set) {
+    // felix lets the packet through because its peer is in a selector's IP set.
+    right = fate('delivered')
+    wrong = [fate('dropped'), fate('rejected')]
   } else return null
   const verdict = policyVerdict(next)
   const choice = (v: FateValue) => ({

@@ -357,6 +357,41 @@ describe('what the quiz asks in the NetworkPolicy and egress lessons', () => {
     })
   }
 
+  // felix's rule for a selector peer matches an IP set (cali40s:): the choices say whether the
+  // peer's address is in it, on the AND form's drop and on the OR form's admission alike.
+  const felixQuestion = (traffic: string) => {
+    const { quiz, trace } = quizOf('mode2-policy-and-or', traffic)
+    const q = quiz.questions.find(
+      (x) => x.kind === 'fate' && x.prompt.en.includes("felix's chain cali-tw-"),
+    )!
+    return { q, trace }
+  }
+  it('mode2-policy-and-or: the AND form drops alice/tool, not being in its IP set', () => {
+    const { q, trace } = felixQuestion('tool-to-and-form')
+    expect(trace.steps[q.reveals]!.action).toBe('drop')
+    expect(rightOf(q).value).toEqual({ kind: 'fate', fate: 'dropped', source: null })
+    expect(rightOf(q).label.en).toMatch(/: 10\.244\.0\.2 is not in the IP set cali40s:\S+ that/)
+    expect(rightOf(q).label['zh-CN']).toMatch(/10\.244\.0\.2 不在策略规则匹配的 IP 集合 cali40s:/)
+    const through = q.choices.find((c) => c.value.kind === 'fate' && c.value.fate === 'delivered')!
+    expect(through.label.en).toMatch(/10\.244\.0\.2 is in the IP set cali40s:\S+, so/)
+  })
+  it('mode2-policy-and-or: the OR form lets alice/tool in, its address being in the namespace set', () => {
+    const { q, trace } = felixQuestion('tool-to-or-form')
+    expect(trace.steps[q.reveals]!.action).not.toBe('drop')
+    expect(rightOf(q).value).toEqual({ kind: 'fate', fate: 'delivered', source: null })
+    // The set of the element that matched (the namespaceSelector's), not the first one tested.
+    const hit = trace.steps[q.reveals]!.lookups.find(
+      (l) => l.matched && l.rule.includes('--match-set') && l.table.includes('cali-pi-'),
+    )!
+    const name = / --match-set (\S+) src/.exec(hit.rule)![1]!
+    expect(rightOf(q).label.en).toContain(`10.244.0.2 is in the IP set ${name}, so`)
+    expect(q.choices.map((c) => c.value)).toContainEqual({
+      kind: 'fate',
+      fate: 'dropped',
+      source: null,
+    })
+  })
+
   const nodeIp = (id: string, node: string) =>
     CASES.find((c) => c.lesson.id === id)!.cluster.nodes.find((n) => n.name === node)!.ip
   const masqueradeQuestions = (id: string) =>

@@ -43,6 +43,8 @@ export interface CniIptables {
   ipsets?: CniIpSet[]
   /** How the agent explains a DROP by one of its own filter rules (null: not one of its own). */
   filterDrop?: (d: CniFilterDrop) => { explain: Text; reason: Text } | null
+  /** What the agent says of a packet its own filter rules let through (null: nothing to add). */
+  filterPass?: (d: { tested: Lookup[]; pkt: Packet }) => Text | null
   /** How the agent explains its own MASQUERADE; without it, a general account of the chain. */
   masqueradeText?: (m: CniMasquerade) => Text
   /** Why the agent leaves Pods' traffic to the outside untranslated, when it does so by design. */
@@ -66,14 +68,26 @@ export function joinCniIptables(a: CniIptables, b: CniIptables): CniIptables {
       a.filterDrop || b.filterDrop
         ? (d) => a.filterDrop?.(d) ?? b.filterDrop?.(d) ?? null
         : undefined,
+    filterPass:
+      a.filterPass || b.filterPass
+        ? (d) => a.filterPass?.(d) ?? b.filterPass?.(d) ?? null
+        : undefined,
     masqueradeText: a.masqueradeText ?? b.masqueradeText,
     untranslatedText: a.untranslatedText ?? b.untranslatedText,
   }
 }
 
-/** An ipset a CNI's agent keeps: a hash:net set of CIDRs (felix's pool sets). */
-export interface CniIpSet {
-  name: string
-  type: 'hash:net'
-  members: Cidr[]
+/**
+ * An ipset a CNI's agent keeps: a hash:net set of CIDRs (felix's pool sets, and its selector
+ * sets of Pod addresses as /32s), or a hash:ip,port set (felix's named-port sets).
+ */
+export type CniIpSet =
+  | { name: string; type: 'hash:net'; members: Cidr[] }
+  | { name: string; type: 'hash:ip,port'; members: IpPortMember[] }
+
+/** An entry of a hash:ip,port set: an address, a protocol and a port (`10.244.1.2,tcp:80`). */
+export interface IpPortMember {
+  ip: number
+  proto: 'tcp' | 'udp' | 'sctp'
+  port: number
 }

@@ -138,17 +138,24 @@ export function kubeProxySets(c: Cluster, node: string): KubeProxySet[] {
  */
 const HASH_NET: SetType = { type: 'hash:net', revision: 7, empty: 456, perEntry: 48 }
 
-// Only the sets of the CNI agent's nat rules: felix keeps others for its filter rules (cali40all-hosts-net,
-// cali40this-host, ...), which PodPath does not model yet, so a real node lists more.
+// The sets of felix's nat rules and of its policy rules: felix keeps others (cali40all-hosts-net,
+// cali40this-host, ...), which PodPath does not model yet, so a real node lists more. A hash:net
+// entry of a single address prints without its /32 (ipset's print of a host prefix; felix's
+// CanonicaliseMember notes the same); a hash:ip,port one as `10.244.1.2,tcp:80`.
 function cniSets(c: Cluster, node: string): KubeProxySet[] {
   return (c.cniIptables.get(node)?.ipsets ?? []).map((s) => {
-    const members = s.members.map(formatCidr).sort(compare)
+    const t = s.type === 'hash:net' ? HASH_NET : HASH_IP_PORT
+    const members = (
+      s.type === 'hash:net'
+        ? s.members.map((m) => (m.prefix === 32 ? formatIp(m.base) : formatCidr(m)))
+        : s.members.map((m) => `${formatIp(m.ip)},${m.proto}:${m.port}`)
+    ).sort(compare)
     return {
       name: s.name,
       type: s.type,
-      revision: HASH_NET.revision,
+      revision: t.revision,
       members,
-      size: HASH_NET.empty + HASH_NET.perEntry * members.length,
+      size: t.empty + t.perEntry * members.length,
       maxelem: FELIX_IPSET_MAXELEM,
     }
   })
@@ -162,12 +169,13 @@ export function hasCniSets(c: Cluster, node: string): boolean {
 /** `ipset list -sorted`: kube-proxy's sets in IPVS mode, then the CNI agent's. */
 export function ipsetList(c: Cluster, node: string): string[] {
   const rules = nodeIptables(c, node)
-  // References: the kernel counts one per iptables rule that matches the set (xt_set).
+  // References: the kernel counts one per --match-set of an iptables rule (xt_set), so a rule
+  // that matches two sets (felix's cali-nat-outgoing) counts for each.
   const refs = new Map<string, number>()
-  for (const r of [...rules.jumps, ...rules.rules]) {
-    const i = r.args.indexOf('--match-set')
-    if (i >= 0) refs.set(r.args[i + 1]!, (refs.get(r.args[i + 1]!) ?? 0) + 1)
-  }
+  for (const r of [...rules.jumps, ...rules.rules])
+    r.args.forEach((a, i) => {
+      if (a === '--match-set') refs.set(r.args[i + 1]!, (refs.get(r.args[i + 1]!) ?? 0) + 1)
+    })
   const out: string[] = []
   const sets = [
     ...(c.decl.kubeProxy.mode === 'ipvs' ? kubeProxySets(c, node) : []),

@@ -106,7 +106,7 @@ export function inIpSet(
   node: string,
   name: string,
   flags: string,
-  p: { src: number; dst: number; proto: string; dport: number },
+  p: { src: number; dst: number; proto: string; sport?: number; dport: number },
 ): boolean {
   const sets = nodeIpSets(c, node)
   const dst = `${formatIp(p.dst)},${p.proto}:${p.dport}`
@@ -140,10 +140,15 @@ export function inIpSet(
     case 'KUBE-IPVS-IPS':
       return sets[name].has(formatIp(p.dst))
     default: {
-      // The CNI agent's hash:net sets (felix's pools): the address is in one of the members.
+      // The CNI agent's sets: hash:net (felix's pools and selectors), the address is in one of
+      // the members; hash:ip,port (felix's named ports), `dst,dst` is the destination address,
+      // protocol and port (xt_set with two flags).
       const set = c.cniIptables.get(node)?.ipsets?.find((s) => s.name === name)
       const ip = flags.startsWith('src') ? p.src : p.dst
-      return set ? set.members.some((m) => cidrContains(m, ip)) : false
+      if (!set) return false
+      if (set.type === 'hash:net') return set.members.some((m) => cidrContains(m, ip))
+      const port = flags === 'src,src' ? p.sport : p.dport
+      return set.members.some((m) => m.ip === ip && m.proto === p.proto && m.port === port)
     }
   }
 }

@@ -428,7 +428,8 @@ export function filterHook(
   })
   const v = r.verdict
   if (v.kind !== 'reject' && v.kind !== 'drop') {
-    w.passed(ns, matchedOf(r.tested))
+    const pass = w.state.cluster.cniIptables.get(ns.node)?.filterPass
+    w.passed(ns, matchedOf(r.tested), false, pass ? pass({ tested: r.tested, pkt }) : null)
     return null
   }
   if (!w.newConnection)
@@ -444,7 +445,11 @@ export function filterHook(
         }) ?? null)
       : null
   if (own) {
-    w.emit('drop', w.where(ns, { device, hook }), pkt, matchedOf(r.tested), own.explain)
+    // The agent's chains it lists in full: the rules of felix's policy chains the packet did
+    // not match are why it was dropped (a port or an IP set that does not hold its peer).
+    const shown = w.state.cluster.cniIptables.get(ns.node)?.shownUnmatched ?? []
+    const keep = (l: Lookup) => l.matched || shown.some((c) => l.table.endsWith(` ${c}`))
+    w.emit('drop', w.where(ns, { device, hook }), pkt, r.tested.filter(keep), own.explain)
     return { kind: 'dropped', reason: own.reason }
   }
   const tested = r.nft

@@ -91,7 +91,8 @@ export interface Walk {
   bridgeIngress: { nsId: string; bridge: string; port: string; dnatted: boolean } | null
 
   startPhase(phase: Phase, newConnection: boolean, keepLast?: boolean): void
-  passed(ns: NetNs, lookups: Lookup[], after?: boolean): void
+  /** `note`: what the data plane that let the packet pass says of it, added to that step's narration. */
+  passed(ns: NetNs, lookups: Lookup[], after?: boolean, note?: Text | null): void
   where(ns: NetNs, extra?: Partial<Location>): Location
   emit(
     action: Action,

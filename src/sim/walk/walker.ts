@@ -25,6 +25,15 @@ import type { CtEntry } from './conntrack.ts'
 import type { Endpoint, LbFlow, NfHook, ProxyListener, Walk, WalkResult } from './api.ts'
 import { NF_IP_PRI, type HookRegistry } from './hooks.ts'
 
+/** A step's narration with what the hooks that let the packet pass said of it, after. */
+function withNotes(explain: Text, notes: readonly Text[]): Text {
+  if (notes.length === 0) return explain
+  return text(
+    [explain.en, ...notes.map((n) => n.en)].join(' '),
+    [explain['zh-CN'], ...notes.map((n) => n['zh-CN'])].join(''),
+  )
+}
+
 export class Walker implements Walk {
   readonly steps: Step[] = []
   private last: Packet | null = null
@@ -47,7 +56,7 @@ export class Walker implements Walk {
    * returned, a RETURN, an ACCEPT), waiting for the next step in that namespace to show them:
    * the kernel counts them (iptables-save -c) and traces them (nft monitor trace) like any other.
    */
-  private passedRules: { where: string; lookups: Lookup[] } | null = null
+  private passedRules: { where: string; lookups: Lookup[]; notes: Text[] } | null = null
 
   constructor(
     readonly state: WalkState,
@@ -180,20 +189,23 @@ export class Walker implements Walk {
    * (POSTROUTING, `after`) on the last one there, the step that chose the way out. Either way
    * after that step's own entries, which are what decided the hop.
    */
-  passed(ns: NetNs, lookups: Lookup[], after = false): void {
+  passed(ns: NetNs, lookups: Lookup[], after = false, note: Text | null = null): void {
     if (lookups.length === 0) return
     if (this.outerRun) lookups = lookups.map((l) => ({ ...l, outer: true }))
+    const notes = note ? [note] : []
     const where = placeOf(this.where(ns))
     const last = this.steps.at(-1)
     if (after && last && placeOf(last.at) === where) {
       last.lookups = [...last.lookups, ...lookups]
+      last.explain = withNotes(last.explain, notes)
       return
     }
-    if (this.passedRules && this.passedRules.where === where)
+    if (this.passedRules && this.passedRules.where === where) {
       this.passedRules.lookups.push(...lookups)
-    else {
+      this.passedRules.notes.push(...notes)
+    } else {
       this.flushPassed()
-      this.passedRules = { where, lookups: [...lookups] }
+      this.passedRules = { where, lookups: [...lookups], notes }
     }
   }
 
@@ -203,7 +215,10 @@ export class Walker implements Walk {
     if (!p) return
     this.passedRules = null
     const step = [...this.steps].reverse().find((x) => placeOf(x.at) === p.where)
-    if (step) step.lookups = [...step.lookups, ...p.lookups]
+    if (step) {
+      step.lookups = [...step.lookups, ...p.lookups]
+      step.explain = withNotes(step.explain, p.notes)
+    }
   }
 
   /** Where a namespace is, for a step's `at`. */
@@ -232,6 +247,7 @@ export class Walker implements Walk {
     if (this.passedRules && this.passedRules.where === here) {
       // After the step's own deciding entries: they say what decided the hop.
       lookups = [...lookups, ...this.passedRules.lookups]
+      explain = withNotes(explain, this.passedRules.notes)
       this.passedRules = null
     } else this.flushPassed()
     this.steps.push({

@@ -7,6 +7,7 @@ import { text, type Text } from '../../../model/text.ts'
 import type { BuiltNode, BuiltPod } from '../../cluster.ts'
 import { report, type BuildContext } from '../../assemble/context.ts'
 import { selectingPolicies, type PolicyPod, type PolicyRef } from '../../policy/verdict.ts'
+import type { Lookup, Packet } from '../../../model/trace.ts'
 import type { CniFilterDrop, CniIptables } from '../cni-iptables.ts'
 import { felixFilter, policyChainName, type FelixEndpoint } from './filter-chains.ts'
 
@@ -22,11 +23,12 @@ export function policyPodOf(p: BuiltPod): PolicyPod {
   }
 }
 
-/** The node's workload endpoints: every Pod with a Calico veth (hostNetwork Pods have none). */
-function endpointsOn(ctx: BuildContext, node: BuiltNode): FelixEndpoint[] {
+/** The cluster's workload endpoints: every Pod with a Calico veth (hostNetwork Pods have none). */
+function workloadEndpoints(ctx: BuildContext): (FelixEndpoint & { node: string })[] {
   return ctx.pods
-    .filter((p) => p.node === node.name && !p.hostNetwork && p.hostVeth !== null)
+    .filter((p) => !p.hostNetwork && p.hostVeth !== null)
     .map((p) => ({
+      node: p.node,
       pod: policyPodOf(p),
       iface: p.hostVeth!,
       // The ServiceAccount admission plugin sets spec.serviceAccountName to "default" when unset.
@@ -39,11 +41,16 @@ const names = (refs: PolicyRef[]) => refs.map((r) => `${r.namespace}/${r.name}`)
 /** felix's filter table on `node`, with the narration of its drops. */
 export function felixIptables(ctx: BuildContext, node: BuiltNode): CniIptables {
   const world = ctx.policy
-  const f = felixFilter(world, endpointsOn(ctx, node))
+  const all = workloadEndpoints(ctx)
+  const f = felixFilter(
+    world,
+    all.filter((e) => e.node === node.name),
+    all,
+  )
   for (const u of f.unsupported) {
     const message = text(
-      `NetworkPolicy "${u.policy.namespace}/${u.policy.name}" has ${u.why}; PodPath does not render felix's ipsets and match blocks yet, so it programs no chain for this policy and the traces do not enforce it`,
-      `NetworkPolicy “${u.policy.namespace}/${u.policy.name}” 含有 ${u.whyZh}；PodPath 还不生成 felix 的 ipset 和匹配块，所以不为它编写链，追踪不执行这条策略`,
+      `NetworkPolicy "${u.policy.namespace}/${u.policy.name}" has ${u.why}; PodPath does not render felix's port match blocks yet, so it programs no chain for this policy and the traces do not enforce it`,
+      `NetworkPolicy “${u.policy.namespace}/${u.policy.name}” 含有 ${u.whyZh}；PodPath 还不生成 felix 的端口匹配块，所以不为它编写链，追踪不执行这条策略`,
     )
     if (!ctx.diagnostics.some((d) => d.message.en === message.en))
       report(ctx, u.policy.where, message, 'warning')
@@ -61,6 +68,25 @@ export function felixIptables(ctx: BuildContext, node: BuiltNode): CniIptables {
       const refs = isolating.map((p) => ({ namespace: p.namespace, name: p.name }))
       const chains = isolating.map((p) => policyChainName(ep.ingress ? 'pi' : 'po', p)).join(', ')
       const none = isolating.every((p) => (ep.ingress ? p.ingress : p.egress).length === 0)
+      // The IP sets those policies' rules match (their selector peers), and the address they test.
+      const chainNames = new Set(isolating.map((p) => policyChainName(ep.ingress ? 'pi' : 'po', p)))
+      const setNames = [
+        ...new Set(
+          f.rules
+            .filter((r) => chainNames.has(r.chain))
+            .flatMap((r) => {
+              const i = r.args.indexOf('--match-set')
+              return i >= 0 && r.args[i + 2] !== 'dst,dst' ? [r.args[i + 1]!] : []
+            }),
+        ),
+      ]
+      const addr = ep.ingress ? l3.src : l3.dst
+      const sets = setNames.length
+        ? {
+            en: ` Their rules match the ${ep.ingress ? 'source' : 'destination'} against the IP ${setNames.length > 1 ? 'sets' : 'set'} ${setNames.join(', ')} (the Pods their selectors select, kept by felix); ${addr} is ${setNames.length > 1 ? 'in none of them' : 'not in it'}.`,
+            zh: `这些规则用 IP 集合 ${setNames.join('、')}（felix 维护的、其选择器选中的 Pod 的地址）匹配${ep.ingress ? '源' : '目的'}地址；${addr} ${setNames.length > 1 ? '不在其中任何一个里' : '不在其中'}。`,
+          }
+        : { en: '', zh: '' }
       const peer = ep.ingress ? `from ${l3.src}` : `to ${l3.dst}:${d.pkt.l4?.dstPort ?? 0}`
       const peerZh = ep.ingress ? `来自 ${l3.src}` : `发往 ${l3.dst}:${d.pkt.l4?.dstPort ?? 0}`
       // A DROP sends nothing back: TCP's SYN is retried until connect() times out; a DNS query
@@ -77,8 +103,8 @@ export function felixIptables(ctx: BuildContext, node: BuiltNode): CniIptables {
             }
       return {
         explain: text(
-          `felix, Calico's agent on this node, drops the packet in ${d.chain}, the chain for traffic ${ep.ingress ? 'to' : 'from'} Pod ${pod}. NetworkPolicy ${names(refs)} selects the Pod with ${dir} in its policyTypes, so the Pod is isolated for ${dir.toLowerCase()}: only what one of those policies allows gets ${ep.ingress ? 'in' : 'out'}. ${none ? `${refs.length > 1 ? 'They have' : 'It has'} no ${dir.toLowerCase()} rule at all (a default deny), so` : 'None of their rules allows this packet'} ${none ? 'nothing is allowed: ' : `(${what}): `}the policy chain ${chains} returns without setting the accept mark 0x10000, and felix's rule "${comment}" drops it. ${silence.en}`,
-          `felix（本节点上的 Calico 代理）在 ${d.chain} 中丢弃了这个包，这条链处理${ep.ingress ? '进入' : '离开'} Pod ${pod} 的流量。NetworkPolicy ${names(refs)} 选中了这个 Pod，且其 policyTypes 含 ${dir}，所以这个 Pod 在${ep.ingress ? '入站' : '出站'}方向被隔离：只有这些策略之一允许的流量才能${ep.ingress ? '进入' : '出去'}。${none ? '策略里根本没有' + (ep.ingress ? '入站' : '出站') + '规则（默认拒绝），所以什么都不允许：' : `没有任何规则允许这个${peerZh}的包（${what}）：`}策略链 ${chains} 返回时没有设置接受标记 0x10000，于是 felix 的规则“${comment}”把它丢弃。${silence.zh}`,
+          `felix, Calico's agent on this node, drops the packet in ${d.chain}, the chain for traffic ${ep.ingress ? 'to' : 'from'} Pod ${pod}. NetworkPolicy ${names(refs)} ${refs.length > 1 ? 'select' : 'selects'} the Pod with ${dir} in ${refs.length > 1 ? 'their' : 'its'} policyTypes, so the Pod is isolated for ${dir.toLowerCase()}: only what one of those policies allows gets ${ep.ingress ? 'in' : 'out'}. ${none ? `${refs.length > 1 ? 'They have' : 'It has'} no ${dir.toLowerCase()} rule at all (a default deny), so` : 'None of their rules allows this packet'} ${none ? 'nothing is allowed: ' : setNames.length ? `(${what}).${sets.en} So ` : `(${what}): `}the policy ${isolating.length > 1 ? 'chains' : 'chain'} ${chains} ${isolating.length > 1 ? 'return' : 'returns'} without setting the accept mark 0x10000, and felix's rule "${comment}" drops it. ${silence.en}`,
+          `felix（本节点上的 Calico 代理）在 ${d.chain} 中丢弃了这个包，这条链处理${ep.ingress ? '进入' : '离开'} Pod ${pod} 的流量。NetworkPolicy ${names(refs)} 选中了这个 Pod，且其 policyTypes 含 ${dir}，所以这个 Pod 在${ep.ingress ? '入站' : '出站'}方向被隔离：只有这些策略之一允许的流量才能${ep.ingress ? '进入' : '出去'}。${none ? '策略里根本没有' + (ep.ingress ? '入站' : '出站') + '规则（默认拒绝），所以什么都不允许：' : setNames.length ? `没有任何规则允许这个${peerZh}的包（${what}）。${sets.zh}因此` : `没有任何规则允许这个${peerZh}的包（${what}）：`}策略链 ${chains} 返回时没有设置接受标记 0x10000，于是 felix 的规则“${comment}”把它丢弃。${silence.zh}`,
         ),
         reason: text(
           `NetworkPolicy ${names(refs)}: no rule allows ${dir.toLowerCase()} ${peer} for ${pod}`,
@@ -94,12 +120,56 @@ export function felixIptables(ctx: BuildContext, node: BuiltNode): CniIptables {
       reason: text(`dropped by felix: ${comment}`, `被 felix 丢弃：${comment}`),
     }
   }
+  // The policy each cali-pi-/cali-po- chain is for.
+  const policyOf = new Map<string, { ref: PolicyRef; ingress: boolean }>()
+  for (const p of world.policies) {
+    const ref = { namespace: p.namespace, name: p.name }
+    policyOf.set(policyChainName('pi', p), { ref, ingress: true })
+    policyOf.set(policyChainName('po', p), { ref, ingress: false })
+  }
+  const filterPass = (d: { tested: Lookup[]; pkt: Packet }): Text | null => {
+    // The allow rule that set the accept mark (policy.go: match -> --set-mark 0x10000/0x10000).
+    const hit = d.tested.find(
+      (l) =>
+        l.matched &&
+        /^iptables -t filter cali-p[io]-/.test(l.table) &&
+        / -j MARK --set-xmark 0x10000\/0x10000$/.test(l.rule),
+    )
+    const l3 = d.pkt.l3
+    if (!hit || !l3) return null
+    const chain = hit.table.slice('iptables -t filter '.length)
+    const pol = policyOf.get(chain)
+    if (!pol) return null
+    const set = / -m set --match-set (\S+) (src|dst|dst,dst) /.exec(hit.rule)
+    const addr = set?.[2] === 'src' ? l3.src : l3.dst
+    const what =
+      set === null
+        ? { en: '', zh: '' }
+        : set[2] === 'dst,dst'
+          ? {
+              en: ` (${addr},${l3.proto}:${d.pkt.l4?.dstPort ?? 0} is in the named-port IP set ${set[1]})`,
+              zh: `（${addr},${l3.proto}:${d.pkt.l4?.dstPort ?? 0} 在命名端口 IP 集合 ${set[1]} 中）`,
+            }
+          : {
+              en: ` (its ${set[2] === 'src' ? 'source' : 'destination'} ${addr} is in the IP set ${set[1]}, the Pods the rule's selector selects)`,
+              zh: `（它的${set[2] === 'src' ? '源' : '目的'}地址 ${addr} 在 IP 集合 ${set[1]} 中，即这条规则的选择器选中的 Pod）`,
+            }
+    const name = `${pol.ref.namespace}/${pol.ref.name}`
+    return text(
+      `felix lets it ${pol.ingress ? 'in' : 'out'}: a rule of NetworkPolicy ${name} in ${chain} matches it${what.en} and sets the accept mark 0x10000, which felix's rule "Policy explicitly accepted packet." at the end of FORWARD accepts.`,
+      `felix 放行了它：NetworkPolicy ${name} 在 ${chain} 中的一条规则匹配它${what.zh}，并设置接受标记 0x10000，FORWARD 末尾 felix 的规则“Policy explicitly accepted packet.”据此接受它。`,
+    )
+  }
   return {
     natChains: [],
+    filterPass,
     filterChains: f.chains,
     rules: f.rules,
     insertedJumps: f.inserts,
     jumps: f.appends,
+    ipsets: f.ipsets.map((s) => s.set),
+    // A drop lists the policy rules the packet was tested against and did not match.
+    shownUnmatched: f.chains.filter((c) => c.startsWith('cali-pi-') || c.startsWith('cali-po-')),
     filterDrop,
   }
 }

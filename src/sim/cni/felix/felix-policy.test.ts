@@ -142,10 +142,115 @@ describe('ipBlock peers, as felix renders them', () => {
   })
 })
 
+describe('pod and namespace selector peers, matched with an IP set', () => {
+  // The client gets a label; a Namespace "frontend" holds a second client.
+  const labelled = (extra: string) =>
+    calico(extra).replace(
+      'metadata: {name: client}',
+      'metadata: {name: client, labels: {role: api}}',
+    )
+  const fromRole = (role: string) =>
+    policy(
+      `  podSelector: {}\n  ingress:\n    - from: [{podSelector: {matchLabels: {role: ${role}}}}]\n`,
+      'from-role',
+    )
+  const lookups = (yaml: string) =>
+    traceOf(yaml, 'cross').steps.flatMap((s) => s.lookups.map((l) => l.rule))
+
+  it("admits a source in the set, with felix's --match-set rule, and no warning", () => {
+    const yaml = labelled(fromRole('api'))
+    expect(traceOf(yaml, 'cross').outcome).toBe('delivered')
+    expect(lookups(yaml)).toContainEqual(
+      expect.stringMatching(
+        /^-A cali-pi-_\S+ -m comment --comment "cali:\S+" -m comment --comment "Policy default\/knp\.default\.from-role ingress" -m set --match-set cali40s:[A-Za-z0-9_-]{23} src -j MARK --set-xmark 0x10000\/0x10000$/,
+      ),
+    )
+    const l = loadScenarioSource(yaml, 'test.yaml')
+    expect(l.diagnostics.filter((d) => d.message.en.includes('from-role'))).toEqual([])
+  })
+
+  it('narrates why felix let it in: the policy, its chain and the IP set, in both languages', () => {
+    const t = traceOf(labelled(fromRole('api')), 'cross')
+    const s = t.steps.find((x) => x.explain.en.includes('felix lets it in'))!
+    expect(s.explain.en).toMatch(
+      /a rule of NetworkPolicy default\/from-role in cali-pi-_\S+ matches it \(its source 10\.244\.0\.1 is in the IP set cali40s:\S+, the Pods/,
+    )
+    expect(s.explain['zh-CN']).toContain('felix 放行了它：NetworkPolicy default/from-role')
+    // Without a policy, the profile accepts it and felix says nothing more.
+    expect(
+      traceOf(calico(''), 'cross').steps.some((x) => x.explain.en.includes('felix lets')),
+    ).toBe(false)
+  })
+
+  it('drops a source the selector does not match (another label), naming the policy', () => {
+    const t = traceOf(labelled(fromRole('db')), 'cross')
+    expect(t.outcome).toBe('dropped')
+    expect(t.reason?.en).toContain('default/from-role')
+  })
+
+  it("the set holds the selected Pods' addresses, as ipset list prints them, on the node that needs it", () => {
+    const { cluster } = build(labelled(fromRole('api')))
+    const sets = cluster.cniIptables
+      .get('node-2')!
+      .ipsets!.filter((s) => s.name.startsWith('cali40s:'))
+    expect(sets).toHaveLength(1)
+    const client = cluster.pods.find((p) => p.name === 'client')!
+    expect(sets[0]!.members).toEqual([{ base: client.ip, prefix: 32 }])
+    const save = iptablesSave(nodeIptables(cluster, 'node-2'))
+    expect(save).toContain(`--match-set ${sets[0]!.name} src`)
+  })
+
+  it('a namespaceSelector matches the namespace labels felix copies as pcns.', () => {
+    const fromNs = (ns: string) =>
+      policy(
+        `  podSelector: {}\n  ingress:\n    - from: [{namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: ${ns}}}}]\n`,
+        'from-ns',
+      )
+    expect(traceOf(calico(fromNs('default')), 'cross').outcome).toBe('delivered')
+    expect(traceOf(calico(fromNs('frontend')), 'cross').outcome).toBe('dropped')
+  })
+
+  it('an egress rule to a selector matches the destination (dst)', () => {
+    const deny = policy(
+      `  podSelector: {matchLabels: {role: api}}\n  policyTypes: [Egress]\n  egress:\n    - to: [{podSelector: {matchLabels: {app: none}}}]\n`,
+      'to-none',
+    )
+    const yaml = labelled(deny)
+    expect(traceOf(yaml, 'cross').outcome).toBe('dropped')
+    const { cluster } = build(yaml)
+    expect(iptablesSave(nodeIptables(cluster, 'node-1'))).toMatch(
+      /-m set --match-set cali40s:\S+ dst -j MARK --set-xmark 0x10000\/0x10000/,
+    )
+  })
+
+  it("a named port is felix's hash:ip,port set of the Pods' container ports (dst,dst)", () => {
+    const named = (port: string) =>
+      calico(
+        policy(`  podSelector: {}\n  ingress:\n    - ports: [{port: ${port}}]\n`, 'named'),
+      ).replace(
+        'ports: [{containerPort: 80}]}]\n---\napiVersion: v1\nkind: Pod\nmetadata: {name: web2}',
+        'ports: [{name: http, containerPort: 80}]}]\n---\napiVersion: v1\nkind: Pod\nmetadata: {name: web2}',
+      )
+    const yaml = named('http')
+    expect(traceOf(yaml, 'cross').outcome).toBe('delivered')
+    const { cluster } = build(yaml)
+    const set = cluster.cniIptables
+      .get('node-2')!
+      .ipsets!.find((s) => s.name.startsWith('cali40n:'))!
+    expect(set.type).toBe('hash:ip,port')
+    const web = cluster.pods.find((p) => p.name === 'web')!
+    expect(set.members).toEqual([{ ip: web.ip, proto: 'tcp', port: 80 }])
+    expect(iptablesSave(nodeIptables(cluster, 'node-2'))).toContain(
+      `"Policy default/knp.default.named ingress" -m set --match-set ${set.name} dst,dst -j MARK`,
+    )
+    expect(traceOf(named('metrics'), 'cross').outcome).toBe('dropped')
+  })
+})
+
 describe('what PodPath does not render yet says so', () => {
-  it('a selector peer: no chain for that policy, and a warning in both languages', () => {
+  it('a named port beside another port: no chain for that policy, and a warning in both languages', () => {
     const sel = policy(
-      '  podSelector: {}\n  ingress:\n    - from: [{podSelector: {matchLabels: {app: x}}}]\n',
+      '  podSelector: {}\n  ingress:\n    - ports: [{port: http}, {port: 8080}]\n',
       'from-x',
     )
     const l = loadScenarioSource(calico(sel), 'test.yaml')

@@ -51,6 +51,11 @@ export const m = {
     felix: `-m multiport --destination-ports ${ports}`,
     save: ['-m', 'multiport', '--dports', ports],
   }),
+  /** SourceIPSet / DestIPSet / DestIPPortSet: `-m set --match-set <name> src|dst|dst,dst`. */
+  set: (name: string, flags: 'src' | 'dst' | 'dst,dst'): Frag => ({
+    felix: `-m set --match-set ${name} ${flags}`,
+    save: ['-m', 'set', '--match-set', name, flags],
+  }),
   srcNet: (cidr: string): Frag => ({ felix: `--source ${cidr}`, save: ['-s', cidr] }),
   dstNet: (cidr: string): Frag => ({ felix: `--destination ${cidr}`, save: ['-d', cidr] }),
 }

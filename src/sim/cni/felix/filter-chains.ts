@@ -14,9 +14,12 @@
  *   cali-pri-/cali-pro- per profile (policy.go).
  * Mark bits, allocated from IptablesMarkMask 0xffff0000 in order (dataplane/driver.go): accept
  * 0x10000, pass 0x20000, drop 0x40000, scratch0 0x80000, scratch1 0x100000.
- * Host endpoints, cali-INPUT / cali-OUTPUT (traffic to and from the node itself) and ipsets are
- * not modelled: a policy whose rules need an ipset (pod or namespace selectors, named ports) is
- * returned in `unsupported`, and no chain is programmed for it.
+ * A pod or namespace selector peer is matched with an IP set of the Pods it selects (./selector.ts,
+ * ./k8s-selectors.ts: `-m set --match-set cali40s:<id> src` on ingress, `dst` on egress), a named
+ * port with a hash:ip,port set of the selected Pods' addresses and ports (`cali40n:<id> dst,dst`).
+ * Host endpoints and cali-INPUT / cali-OUTPUT (traffic to and from the node itself) are not
+ * modelled; a rule with several named ports, or named and numeric ports of one protocol (felix's
+ * port match block), is returned in `unsupported`, and no chain is programmed for its policy.
  */
 import { sha256 } from '@noble/hashes/sha2.js'
 import { formatCidr } from '../../../model/ipv4.ts'
@@ -26,9 +29,13 @@ import type {
   PolicyRuleDecl,
 } from '../../../model/network-policy.ts'
 import type { RestoreRule } from '../../proxy/iptables-rules.ts'
+import type { CniIpSet } from '../cni-iptables.ts'
 import { selectingPolicies, type PolicyPod, type PolicyWorld } from '../../policy/verdict.ts'
 import { a, felixChain, m, type FelixRule } from './felix-rule.ts'
+import { mainIpSetName, namedPortSetId } from './ipsets.ts'
+import { peerSelector, workloadLabels } from './k8s-selectors.ts'
 import { base64url } from './rule-hash.ts'
+import { parseSelector, selectorMatches, selectorString, selectorUniqueId } from './selector.ts'
 
 export const MARK_ACCEPT = 0x10000
 export const MARK_PASS = 0x20000
@@ -98,21 +105,75 @@ export interface Unsupported {
   whyZh: string
 }
 
-/** Why felix would need something PodPath does not render (an ipset), or null if it can render it. */
+/** Why felix would render something PodPath does not (a port match block), or null. */
 export function unsupportedRule(rule: PolicyRuleDecl): Unsupported | null {
-  for (const p of rule.peers)
-    if (p.kind === 'selector')
+  for (const proto of new Set(rule.ports.map((p) => p.protocol))) {
+    const ports = rule.ports.filter((p) => p.protocol === proto && p.port !== null)
+    const named = ports.filter((p) => typeof p.port === 'string')
+    if (named.length > 1 || (named.length === 1 && ports.length > 1))
       return {
-        why: 'a pod or namespace selector peer (felix matches it with an ipset)',
-        whyZh: 'Pod 或命名空间选择器对端（felix 用 ipset 匹配它）',
+        why: 'a named port beside other ports of its protocol (felix matches them in a match block)',
+        whyZh: '与同协议其他端口并列的命名端口（felix 用匹配块匹配它们）',
       }
-  for (const p of rule.ports)
-    if (typeof p.port === 'string')
-      return {
-        why: 'a named port (felix matches it with an ipset)',
-        whyZh: '命名端口（felix 用 ipset 匹配它）',
-      }
+  }
   return null
+}
+
+/** A Pod as felix's IP sets see it: its workload endpoint's labels, address and named ports. */
+export interface SetMemberPod {
+  labels: Record<string, string>
+  ip: number
+  ports: PolicyPod['ports']
+}
+
+/** One IP set a policy rule references: its kernel name, ID, selector and members. */
+export interface FelixIpSet {
+  name: string
+  id: string
+  /** The selector, canonical, as felix logs it. */
+  selector: string
+  set: CniIpSet
+}
+
+/** The IP sets of the rules being rendered, by name, with their members from `pods`. */
+class IpSetRegistry {
+  readonly sets = new Map<string, FelixIpSet>()
+  constructor(private readonly pods: readonly SetMemberPod[]) {}
+
+  /** rule_scanner.go selectorsToIPSets: a hash:net set of the matching Pods' /32s. */
+  selector(raw: string): string {
+    const sel = parseSelector(raw)
+    const id = selectorUniqueId(sel)
+    const name = mainIpSetName(id)
+    if (!this.sets.has(name)) {
+      const members = this.pods
+        .filter((p) => selectorMatches(sel, p.labels))
+        .map((p) => ({ base: p.ip, prefix: 32 }))
+      const set: CniIpSet = { name, type: 'hash:net', members }
+      this.sets.set(name, { name, id, selector: selectorString(sel), set })
+    }
+    return name
+  }
+
+  /** namedPortsToIPSets: the matching Pods' container ports of that name and protocol. */
+  namedPort(raw: string, protocol: 'TCP' | 'UDP' | 'SCTP', port: string): string {
+    const sel = parseSelector(raw)
+    const id = namedPortSetId(selectorUniqueId(sel), protocol, port)
+    const name = mainIpSetName(id)
+    if (!this.sets.has(name)) {
+      const proto = protocol.toLowerCase() as 'tcp' | 'udp' | 'sctp'
+      const members = this.pods
+        .filter((p) => selectorMatches(sel, p.labels))
+        .flatMap((p) =>
+          p.ports
+            .filter((c) => c.name === port && c.protocol === protocol)
+            .map((c) => ({ ip: p.ip, proto, port: c.containerPort })),
+        )
+      const set: CniIpSet = { name, type: 'hash:ip,port', members }
+      this.sets.set(name, { name, id, selector: selectorString(sel), set })
+    }
+    return name
+  }
 }
 
 /** conversion.go SimplifyPorts: numeric ports sorted, adjacent ones joined into ranges. */
@@ -139,7 +200,12 @@ function multiport(ports: PolicyPortDecl[]): string | null {
  * per protocol (sorted) and peer, and policy.go turns each allow rule into "match -> set the
  * accept mark" and "accept mark set -> RETURN" (the last RETURN of a chain is dropped).
  */
-function policyRules(rule: PolicyRuleDecl, ingress: boolean): FelixRule[] {
+function policyRules(
+  rule: PolicyRuleDecl,
+  ingress: boolean,
+  ns: string,
+  sets: IpSetRegistry,
+): FelixRule[] {
   const protocols = new Map<string, PolicyPortDecl[]>()
   for (const p of rule.ports) {
     const list = protocols.get(p.protocol) ?? []
@@ -149,13 +215,24 @@ function policyRules(rule: PolicyRuleDecl, ingress: boolean): FelixRule[] {
   const protoList = rule.ports.length === 0 ? [null] : [...protocols.keys()].sort()
   const out: FelixRule[] = []
   for (const proto of protoList) {
-    const ports = proto ? multiport(protocols.get(proto)!) : null
+    const all = proto ? protocols.get(proto)! : []
+    const named = all.find((p) => typeof p.port === 'string')?.port as string | undefined
+    const ports = proto && !named ? multiport(all) : null
     const peers = rule.peers.length === 0 ? [null] : rule.peers
     for (const peer of peers) {
       const match = []
       const net = peer && peer.kind === 'ipBlock' ? formatCidr(peer.cidr) : null
       const except = peer && peer.kind === 'ipBlock' ? peer.except.map(formatCidr) : []
       const onNet = ingress ? m.srcNet : m.dstNet
+      // The peer's selector (rules.go getEndpointSelector), on the source for ingress and on the
+      // destination for egress; the rule's destination is the local Pod on ingress (no selector).
+      const peerSel = peer && peer.kind === 'selector' ? peerSelector(peer, ns) : null
+      // rule_scanner.go ruleToParsedRule: a named port is an IP set filtered by the destination
+      // selector (all() without one), and then the destination's selector set is left out.
+      const dstSel = ingress ? null : peerSel
+      const namedSet = named
+        ? sets.namedPort(dstSel ?? '', proto as PolicyPortDecl['protocol'], named)
+        : null
       // iptables takes one -s (and one -d) per rule, so a block's cidr with its excepts becomes a
       // negated match block (ProtoRuleToIptablesRules, AppendNegatedCIDRMatchBlock): set the
       // all-blocks bit (scratch0, masked with scratch1), clear it for each except, and let the
@@ -164,10 +241,15 @@ function policyRules(rule: PolicyRuleDecl, ingress: boolean): FelixRule[] {
         out.push({ action: a.setMaskedMark(MARK_SCRATCH0, MARK_SCRATCH0 | MARK_SCRATCH1) })
         for (const e of except) out.push({ match: [onNet(e)], action: a.clearMark(MARK_SCRATCH0) })
       }
-      // CalculateRuleMatch: protocol, source net, destination net, ports; then the block's bit.
+      // CalculateRuleMatch: protocol, source net, source sets, destination net, destination
+      // sets, destination ports, the destination named-port set; then the block's bit.
       if (proto) match.push(m.proto(proto.toLowerCase()))
-      if (net) match.push(onNet(net))
+      if (net && ingress) match.push(onNet(net))
+      if (ingress && peerSel) match.push(m.set(sets.selector(peerSel), 'src'))
+      if (net && !ingress) match.push(onNet(net))
+      if (dstSel && !namedSet) match.push(m.set(sets.selector(dstSel), 'dst'))
       if (ports) match.push(m.dports(ports))
+      if (namedSet) match.push(m.set(namedSet, 'dst,dst'))
       if (except.length) match.push(m.markSet(MARK_SCRATCH0))
       out.push({ match, action: a.setMark(MARK_ACCEPT) })
       out.push({ match: [m.markSet(MARK_ACCEPT)], action: a.return })
@@ -177,8 +259,10 @@ function policyRules(rule: PolicyRuleDecl, ingress: boolean): FelixRule[] {
 }
 
 /** policy.go PolicyToIptablesChains: a chain per direction, commented on its first rule. */
-function policyChain(p: NetworkPolicyDecl, ingress: boolean): FelixRule[] {
-  const rules = (ingress ? p.ingress : p.egress).flatMap((r) => policyRules(r, ingress))
+function policyChain(p: NetworkPolicyDecl, ingress: boolean, sets: IpSetRegistry): FelixRule[] {
+  const rules = (ingress ? p.ingress : p.egress).flatMap((r) =>
+    policyRules(r, ingress, p.namespace, sets),
+  )
   // ProtoRulesToIptablesRules strips trailing RETURNs, then comments the first rule.
   while (rules.length && rules.at(-1)!.action === a.return) rules.pop()
   if (rules.length === 0) rules.push({ action: null })
@@ -301,10 +385,26 @@ export interface FelixFilter {
   unsupported: ({ policy: NetworkPolicyDecl } & Unsupported)[]
   /** Which endpoint and direction each endpoint chain is for (to narrate a drop there). */
   endpointOf: Map<string, { endpoint: FelixEndpoint; ingress: boolean }>
+  /** The IP sets the active policies' rules match, in the order the rules first use them. */
+  ipsets: FelixIpSet[]
 }
 
-/** The filter table felix programs on a node for `endpoints` (its local workloads). */
-export function felixFilter(world: PolicyWorld, endpoints: readonly FelixEndpoint[]): FelixFilter {
+/**
+ * The filter table felix programs on a node for `endpoints` (its local workloads); `cluster` is
+ * every workload endpoint of the cluster, the members of the IP sets its rules match.
+ */
+export function felixFilter(
+  world: PolicyWorld,
+  endpoints: readonly FelixEndpoint[],
+  cluster: readonly FelixEndpoint[] = endpoints,
+): FelixFilter {
+  const sets = new IpSetRegistry(
+    cluster.map((e) => ({
+      labels: workloadLabels(e.pod, e.serviceAccount, world.namespaceLabels),
+      ip: e.pod.ip,
+      ports: e.pod.ports,
+    })),
+  )
   const unsupported = new Map<NetworkPolicyDecl, Unsupported>()
   const supported = (p: NetworkPolicyDecl) => {
     if (unsupported.has(p)) return false
@@ -338,8 +438,8 @@ export function felixFilter(world: PolicyWorld, endpoints: readonly FelixEndpoin
     endpointOf.set(fw, { endpoint: ep, ingress: false })
   }
   for (const p of active) {
-    chains.set(policyChainName('pi', p), policyChain(p, true))
-    chains.set(policyChainName('po', p), policyChain(p, false))
+    chains.set(policyChainName('pi', p), policyChain(p, true, sets))
+    chains.set(policyChainName('po', p), policyChain(p, false, sets))
   }
   for (const prof of profiles) {
     chains.set(profileChainName('pri', prof), profileChain(prof, true))
@@ -384,5 +484,6 @@ export function felixFilter(world: PolicyWorld, endpoints: readonly FelixEndpoin
     rules,
     unsupported: [...unsupported].map(([policy, u]) => ({ policy, ...u })),
     endpointOf,
+    ipsets: [...sets.sets.values()],
   }
 }

@@ -101,6 +101,9 @@ spec: {cidr: 10.244.0.0/16, ipipMode: Always}`
     const { cluster } = build(twoNodes('{plugin: calico, backend: ipip}'))
     const list = ipsetList(cluster, 'node-1')
     expect(list.slice(0, 2)).toEqual(['Name: cali40network-ip-pools', 'Type: hash:net'])
+    // cali-nat-outgoing's one rule matches both sets (the second negated): each counts it, as a
+    // kernel's ipset list shows for a rule with two --match-set (xt_set takes a reference per match).
+    expect(list[5]).toBe('References: 1')
     expect(list).toContain('Name: cali40masq-ipam-pools')
     const masq = list.slice(list.indexOf('Name: cali40masq-ipam-pools'))
     expect(masq.slice(2, 9)).toEqual([
