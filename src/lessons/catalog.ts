@@ -309,6 +309,17 @@ export const LESSONS: LessonMeta[] = [
     ),
   },
   {
+    id: 'mode3-clusterip-cilium',
+    file: 'mode3-clusterip-cilium.yaml',
+    mode: 3,
+    section: '3',
+    title: text('ClusterIP, Cilium replacing kube-proxy', 'ClusterIP：Cilium 取代 kube-proxy'),
+    summary: text(
+      "No kube-proxy and no DNAT: Cilium's BPF program on the socket's connect() picks a backend, so the first packet already goes to it; BPF programs on the Pods' lxc devices and cilium_vxlan carry it across the nodes.",
+      '没有 kube-proxy，也没有 DNAT：Cilium 挂在套接字 connect() 上的 BPF 程序挑选后端，第一个包就直接发往它；Pod 的 lxc 设备和 cilium_vxlan 上的 BPF 程序把它送过节点。',
+    ),
+  },
+  {
     id: 'mode3-clusterip-nftables',
     file: 'mode3-clusterip-nftables.yaml',
     mode: 3,
