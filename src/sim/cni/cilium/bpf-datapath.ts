@@ -74,9 +74,11 @@ export function fromOverlay(w: Walk, ns: NetNs, link: Link, pkt: Packet): WalkRe
 }
 
 /**
- * ipv4_local_delivery (bpf/lib/l3.h): the MACs become the endpoint's (from its host-side
- * device's), the TTL drops by one as a router's would (ipv4_l3), and the packet is redirected
- * out of the endpoint's lxc device, which hands it to the Pod's eth0.
+ * ipv4_local_delivery (bpf/lib/local_delivery.h; l3.h in older releases): ipv4_l3 sets the
+ * endpoint's MACs (source its node_mac, the host side's; destination its mac) and drops the TTL
+ * by one as a router would; local_delivery then tail-calls the endpoint's policy program, which
+ * redirects the packet out of its lxc device to the Pod's eth0 (the policy verdict is not
+ * modelled yet).
  */
 function deliver(
   w: Walk,
