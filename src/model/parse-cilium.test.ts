@@ -57,6 +57,19 @@ describe('Cilium in the Cluster document, by its Helm value names', () => {
     )
   })
 
+  it('warns that spec.kubeProxy is not used when Cilium replaces kube-proxy', () => {
+    const r = parseScenario(
+      'apiVersion: podpath.dev/v1alpha1\nkind: Cluster\nmetadata: {name: demo}\nspec:\n  cni: {plugin: cilium, kubeProxyReplacement: true}\n  kubeProxy: {mode: ipvs}\n',
+      'f.yaml',
+    )
+    expect(r.diagnostics.map((d) => [d.severity, d.message.en])).toEqual([
+      [
+        'warning',
+        'with kubeProxyReplacement: true no kube-proxy runs (Cilium implements the Services), so spec.kubeProxy is not used',
+      ],
+    ])
+  })
+
   it('refuses a Cilium Helm value on another plugin', () => {
     const [e] = errors('{plugin: flannel, kubeProxyReplacement: true}')
     expect(e!.message.en).toBe(

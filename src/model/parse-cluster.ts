@@ -226,6 +226,16 @@ export function readClusterDoc(r: ObjReader, base: ClusterDecl, nodes: NodeDecl[
 
   const kp = spec.obj('kubeProxy')
   if (kp) readKubeProxy(kp, c)
+  if (kp && c.cni.plugin === 'cilium' && c.cni.cilium.kubeProxyReplacement)
+    spec.report(
+      ['kubeProxy'],
+      text(
+        'with kubeProxyReplacement: true no kube-proxy runs (Cilium implements the Services), so spec.kubeProxy is not used',
+        'kubeProxyReplacement: true 时不运行 kube-proxy（由 Cilium 实现 Service），所以 spec.kubeProxy 不会被使用',
+      ),
+      'warning',
+      'file',
+    )
 
   for (const n of spec.list('nodes')) {
     const name = n.str('name', true)
