@@ -301,7 +301,9 @@ export const LESSONS: LessonMeta[] = [
     file: 'mode3-clusterip-iptables.yaml',
     mode: 3,
     section: '3',
-    switches: { cni: CROSS_NODE },
+    // Cilium here replaces kube-proxy too: the same request without iptables (its own lesson is
+    // mode3-clusterip-cilium).
+    switches: { cni: [...CROSS_NODE, 'cilium'] },
     title: text('ClusterIP, kube-proxy iptables mode', 'ClusterIP：kube-proxy 的 iptables 模式'),
     summary: text(
       "The ClusterIP is bound to no interface: the client node's nat rules pick an endpoint and DNAT to it; conntrack undoes it on the reply.",

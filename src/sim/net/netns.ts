@@ -35,7 +35,7 @@ export interface Link {
     external?: boolean
   } | null
   /** The BPF programs attached on tc to this device, by program name (bpftool net). */
-  tc?: { ingress?: string }
+  tc?: { ingress?: string; egress?: string }
   /** Bridge-port hairpin mode: the bridge may send a frame back out the port it came in on. */
   hairpin: boolean
   /** The link answers ARP for addresses it routes elsewhere (net.ipv4.conf.IF.proxy_arp). */

@@ -71,6 +71,13 @@ export class HookRegistry {
     return prog ? prog.fn(w, ns, link, pkt) : null
   }
 
+  /** The program attached on `link`'s tc egress, if one is and it registered. */
+  runTcEgress(w: Walk, ns: NetNs, link: Link, pkt: Packet): WalkResult | null {
+    const name = link.tc?.egress
+    const prog = name === undefined ? undefined : this.tc.get(name)
+    return prog ? prog.fn(w, ns, link, pkt) : null
+  }
+
   /** The connect() programs, in registration order; the first result fails the connect(). */
   runConnect(w: Walk, from: Endpoint, ns: NetNs, pkt: Packet): WalkResult | null {
     for (const op of this.connectOps) {

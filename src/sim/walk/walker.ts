@@ -456,6 +456,9 @@ export class Walker implements Walk {
 
   /** Puts a frame on a link. */
   transmit(ns: NetNs, link: Link, pkt: Packet): WalkResult {
+    // tc egress runs as the device transmits (sch_handle_egress in __dev_queue_xmit).
+    const tc = this.hooks.runTcEgress(this, ns, link, pkt)
+    if (tc) return tc
     switch (link.kind) {
       case 'veth': {
         const peer = link.peer!

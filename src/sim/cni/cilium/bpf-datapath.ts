@@ -23,30 +23,60 @@ import {
   remoteNode,
   type LocalEndpoint,
 } from './endpoints.ts'
-import { CILIUM_VXLAN, FROM_CONTAINER, FROM_OVERLAY } from './names.ts'
+import { CILIUM_VXLAN, FROM_CONTAINER, FROM_HOST, FROM_OVERLAY } from './names.ts'
 
-const at = (w: Walk, ns: NetNs, device: string) =>
-  w.where(ns, { device, component: 'cilium', hook: 'tc ingress' })
+const at = (w: Walk, ns: NetNs, device: string, hook = 'tc ingress') =>
+  w.where(ns, { device, component: 'cilium', hook })
 
 export function fromContainer(w: Walk, ns: NetNs, link: Link, pkt: Packet): WalkResult | null {
+  return handleIpv4(w, ns, link, pkt, FROM_CONTAINER, 'ingress')
+}
+
+/**
+ * cil_from_host (bpf/bpf_host.c, on cilium_host's tc egress): what the node itself sends to a
+ * Pod address (its routes send every Pod CIDR via the router on cilium_host) is delivered or
+ * tunnelled by the same lookups.
+ */
+export function fromHost(w: Walk, ns: NetNs, link: Link, pkt: Packet): WalkResult | null {
+  return handleIpv4(w, ns, link, pkt, FROM_HOST, 'egress')
+}
+
+function handleIpv4(
+  w: Walk,
+  ns: NetNs,
+  link: Link,
+  pkt: Packet,
+  program: string,
+  dir: 'ingress' | 'egress',
+): WalkResult | null {
   if (!pkt.l3 || pkt.outer) return null
   const c = w.state.cluster
-  const attached = attachedLookup(link, FROM_CONTAINER)
+  const attached = attachedLookup(link, program, dir)
   const local = localEndpoint(c, ns, pkt.l3.dst)
-  if (local) return deliver(w, ns, pkt, local, [attached], FROM_CONTAINER)
+  if (local) return deliver(w, ns, pkt, local, [attached], program)
   const remote = remoteNode(c, ns, pkt.l3.dst)
   if (!remote) return null
   const dev = findLink(ns, CILIUM_VXLAN)
   if (!dev) return null
   const node = formatIp(remote.node.ip)
+  const where =
+    dir === 'ingress'
+      ? {
+          en: `The packet leaves the Pod through ${link.name}, where Cilium's BPF program ${program} runs on tc ingress before the node's routing table is consulted.`,
+          zh: `包经 ${link.name} 离开 Pod，Cilium 的 BPF 程序 ${program} 在这里的 tc ingress 上运行，早于节点路由表的查找。`,
+        }
+      : {
+          en: `The node's route sent the packet to ${link.name}, where Cilium's BPF program ${program} runs on tc egress.`,
+          zh: `节点的路由把包交给 ${link.name}，Cilium 的 BPF 程序 ${program} 在它的 tc egress 上运行。`,
+        }
   w.emit(
     'route',
-    at(w, ns, link.name),
+    at(w, ns, link.name, `tc ${dir}`),
     pkt,
     [attached, ipcacheLookup(remote)],
     text(
-      `The packet leaves the Pod through ${link.name}, where Cilium's BPF program ${FROM_CONTAINER} runs on tc ingress before the node's routing table is consulted. Its ipcache says ${pkt.l3.dst} (${remote.prefix}) lives behind node ${remote.node.name}, tunnel endpoint ${node}: the program writes a tunnel key with remote ${node} into the packet and redirects it to ${CILIUM_VXLAN}. No route and no iptables rule decided this hop.`,
-      `包经 ${link.name} 离开 Pod，Cilium 的 BPF 程序 ${FROM_CONTAINER} 在这里的 tc ingress 上运行，早于节点路由表的查找。它的 ipcache 表明 ${pkt.l3.dst}（${remote.prefix}）位于节点 ${remote.node.name} 之后，隧道端点为 ${node}：程序把远端为 ${node} 的隧道键（tunnel key）写进包里，并把包重定向到 ${CILIUM_VXLAN}。决定这一跳的既不是路由，也不是 iptables 规则。`,
+      `${where.en} Its ipcache says ${pkt.l3.dst} (${remote.prefix}) lives behind node ${remote.node.name}, tunnel endpoint ${node}: the program writes a tunnel key with remote ${node} into the packet and redirects it to ${CILIUM_VXLAN}. No iptables rule decided this hop.`,
+      `${where.zh}它的 ipcache 表明 ${pkt.l3.dst}（${remote.prefix}）位于节点 ${remote.node.name} 之后，隧道端点为 ${node}：程序把远端为 ${node} 的隧道键（tunnel key）写进包里，并把包重定向到 ${CILIUM_VXLAN}。决定这一跳的不是 iptables 规则。`,
     ),
   )
   const lookups: Lookup[] = [
@@ -60,8 +90,8 @@ export function fromContainer(w: Walk, ns: NetNs, link: Link, pkt: Packet): Walk
     pkt,
     lookups,
     text(
-      `${dev.name} is a flow-based VXLAN device ("external"): it has no FDB of remote VTEPs; it takes the remote from the tunnel key ${FROM_CONTAINER} set. The kernel wraps the Pod's frame in VXLAN + UDP (port ${dev.vxlan!.port}, Cilium's default) + an outer IP header to ${node}. The VNI carries the sender's security identity, which PodPath does not model yet.`,
-      `${dev.name} 是基于流的 VXLAN 设备（“external”）：它没有远端 VTEP 的 FDB，而是从 ${FROM_CONTAINER} 设置的隧道键中取得远端。内核把 Pod 的帧封装进 VXLAN + UDP（端口 ${dev.vxlan!.port}，Cilium 的默认值）+ 发往 ${node} 的外层 IP 头。VNI 携带发送方的安全身份（identity），PodPath 还没有模拟它。`,
+      `${dev.name} is a flow-based VXLAN device ("external"): it has no FDB of remote VTEPs; it takes the remote from the tunnel key ${program} set. The kernel wraps the frame in VXLAN + UDP (port ${dev.vxlan!.port}, Cilium's default) + an outer IP header to ${node}. The VNI carries the sender's security identity, which PodPath does not model yet.`,
+      `${dev.name} 是基于流的 VXLAN 设备（“external”）：它没有远端 VTEP 的 FDB，而是从 ${program} 设置的隧道键中取得远端。内核把这个帧封装进 VXLAN + UDP（端口 ${dev.vxlan!.port}，Cilium 的默认值）+ 发往 ${node} 的外层 IP 头。VNI 携带发送方的安全身份（identity），PodPath 还没有模拟它。`,
     ),
   )
 }

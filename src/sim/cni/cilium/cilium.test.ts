@@ -153,6 +153,26 @@ describe('a ClusterIP request across nodes, Cilium replacing kube-proxy', () => 
   })
 })
 
+describe("what a node itself sends to a Pod, Cilium's cil_from_host", () => {
+  it('is translated at connect() too, routed to cilium_host, and tunnelled by cil_from_host on its tc egress', () => {
+    const fromNode = lesson.replace(
+      'spec:\n  from: { pod: default/client }',
+      'spec:\n  from: { node: node-1 }',
+    )
+    const t = traceOf(fromNode, 'client-to-service')
+    expect(t.outcome).toBe('delivered')
+    const req = t.steps.filter((s) => s.phase === 'request')
+    expect(req[0]!.at).toMatchObject({ hook: 'cgroup/connect4', node: 'node-1', pod: null })
+    const n1 = cluster.nodeByName.get('node-1')!
+    // The route via the router on cilium_host gives the node's packet the router address as source.
+    expect(req[1]!.packet.l3!.src).toBe(formatIp(n1.routerIp!))
+    const fromHost = req.find((s) => s.at.hook === 'tc egress')!
+    expect(fromHost.at.device).toBe('cilium_host')
+    expect(fromHost.lookups[0]!.rule).toMatch(/^cilium_host\(\d+\) tcx\/egress cil_from_host$/)
+    expect(req.some((s) => s.action === 'encapsulate' && s.at.node === 'node-1')).toBe(true)
+  })
+})
+
 describe('cilium-dbg service list', () => {
   it('prints the Services as the agent holds them, in its tabwriter columns, and no iptables', () => {
     const t = nodeTables(cluster, 'node-1')!

@@ -22,6 +22,7 @@ import {
   CILIUM_VXLAN,
   CILIUM_VXLAN_PORT,
   FROM_CONTAINER,
+  FROM_HOST,
   FROM_OVERLAY,
   lxcName,
   sandboxContainerId,
@@ -75,6 +76,8 @@ function setupNode(ctx: BuildContext, node: BuiltNode): void {
   host.peer = { ns: ns.id, ifname: net.name, ifindex: net.ifindex }
   net.peer = { ns: ns.id, ifname: host.name, ifindex: host.ifindex }
   addAddress(ns, host, node.routerIp, 32)
+  // bpf/bpf_host.c: cil_from_host runs on cilium_host's tc egress, for what the host routes there.
+  host.tc = { egress: FROM_HOST }
   // The tunnel device is flow-based (netlink.Vxlan FlowBased, "external"): the BPF programs set
   // each packet's remote in its tunnel key (pkg/datapath/linux/tunnel setupTunnelDevice).
   const vx = newLink(

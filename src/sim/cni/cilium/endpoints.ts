@@ -61,10 +61,14 @@ export function ipcacheLookup(r: { node: BuiltNode; prefix: string }): Lookup {
 }
 
 /** The attachment, as `bpftool net` lists a tcx program (its ids left out). */
-export function attachedLookup(link: Link, program: string): Lookup {
+export function attachedLookup(
+  link: Link,
+  program: string,
+  dir: 'ingress' | 'egress' = 'ingress',
+): Lookup {
   return {
     table: `bpftool net show dev ${link.name}`,
-    rule: `${link.name}(${link.ifindex}) tcx/ingress ${program}`,
+    rule: `${link.name}(${link.ifindex}) tcx/${dir} ${program}`,
     matched: true,
   }
 }

@@ -13,6 +13,7 @@ export const CILIUM_VXLAN_PORT = 8472
 // The BPF programs by their entry names (bpf/bpf_lxc.c, bpf/bpf_overlay.c, bpf/bpf_sock.c).
 export const FROM_CONTAINER = 'cil_from_container'
 export const FROM_OVERLAY = 'cil_from_overlay'
+export const FROM_HOST = 'cil_from_host'
 export const SOCK4_CONNECT = 'cil_sock4_connect'
 export const SOCK4_SENDMSG = 'cil_sock4_sendmsg'
 
