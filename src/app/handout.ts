@@ -69,7 +69,10 @@ export function formatField(packet: Packet | null, path: string): string {
   if (typeof v !== 'object') return String(v)
   if (path === 'outer') {
     const o = packet!.outer!
-    const how = o.encap === 'vxlan' ? `VXLAN VNI ${o.vni}, UDP ${o.l4?.dstPort}` : 'IP-in-IP'
+    const how =
+      o.encap === 'vxlan'
+        ? `VXLAN${o.vni === undefined ? '' : ` VNI ${o.vni}`}, UDP ${o.l4?.dstPort}`
+        : 'IP-in-IP'
     return `${how}: ${o.l3.src} > ${o.l3.dst}`
   }
   const r = v as Record<string, unknown>

@@ -48,7 +48,7 @@ describe('the address', () => {
 
   it('corrects what it does not understand, defaulting the seed to 1, and lists each correction', () => {
     expect(
-      parseUrl('?step=-2&lang=fr&seed=x&conn=two&cni=cilium&proxy=ebpf&layer=l7&traffic='),
+      parseUrl('?step=-2&lang=fr&seed=x&conn=two&cni=weave&proxy=ebpf&layer=l7&traffic='),
     ).toMatchObject({
       lesson: null,
       traffic: null,
@@ -71,7 +71,7 @@ describe('the address', () => {
         { param: 'lang', given: 'fr', now: null, reason: 'unknown' },
         { param: 'seed', given: 'x', now: '1', reason: 'malformed' },
         { param: 'conn', given: 'two', now: '1', reason: 'malformed' },
-        { param: 'cni', given: 'cilium', now: null, reason: 'unknown' },
+        { param: 'cni', given: 'weave', now: null, reason: 'unknown' },
         { param: 'proxy', given: 'ebpf', now: null, reason: 'unknown' },
         { param: 'layer', given: 'l7', now: 'all', reason: 'unknown' },
       ],
@@ -159,7 +159,7 @@ describe('the address', () => {
       proxy: 'nftables',
       layer: 'l3',
     })
-    expect(parseUrl('?cni=cilium&proxy=ebpf&layer=l7')).toMatchObject({
+    expect(parseUrl('?cni=weave&proxy=ebpf&layer=l7')).toMatchObject({
       cni: null,
       proxy: null,
       layer: null,

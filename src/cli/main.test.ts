@@ -87,7 +87,7 @@ describe('the lesson switches on the command line', () => {
   })
 
   it('refuses a choice it does not know', () => {
-    const r = cli('trace', lesson('mode2-flannel-vxlan'), '--cni', 'cilium')
+    const r = cli('trace', lesson('mode2-flannel-vxlan'), '--cni', 'weave')
     expect(r.code).toBe(2)
     expect(r.err).toContain('--cni must be one of flannel-vxlan, flannel-host-gw')
     expect(cli('trace', lesson('mode2-flannel-vxlan'), '--proxy-mode', 'ebpf').code).toBe(2)

@@ -25,7 +25,7 @@ function headers(s: Step): string {
     : ''
   if (!p.outer) return inner
   const o = p.outer
-  const outer = `${o.l3.src} > ${o.l3.dst} ${o.encap === 'vxlan' ? `udp/${o.l4?.dstPort} vni ${o.vni}` : 'ipip'}`
+  const outer = `${o.l3.src} > ${o.l3.dst} ${o.encap === 'vxlan' ? `udp/${o.l4?.dstPort}${o.vni === undefined ? '' : ` vni ${o.vni}`}` : 'ipip'}`
   return `[${outer}] ${inner}`
 }
 

@@ -244,6 +244,7 @@ export const en = {
       bridge: 'bridge only',
       kindnet: 'kindnet (kind)',
       canal: 'canal (Calico + flannel)',
+      cilium: 'Cilium (replacing kube-proxy)',
       iptables: 'iptables',
       ipvs: 'IPVS',
       nftables: 'nftables',

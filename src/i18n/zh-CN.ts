@@ -235,6 +235,7 @@ export const zhCN: Resources = {
       bridge: '仅网桥',
       kindnet: 'kindnet（kind）',
       canal: 'canal（Calico + flannel）',
+      cilium: 'Cilium（取代 kube-proxy）',
       iptables: 'iptables',
       ipvs: 'IPVS',
       nftables: 'nftables',

@@ -328,11 +328,24 @@ export const LESSONS: LessonMeta[] = [
     file: 'mode3-clusterip-iptables.yaml',
     mode: 3,
     section: '3',
-    switches: { cni: CROSS_NODE },
+    // Cilium here replaces kube-proxy too: the same request without iptables (its own lesson is
+    // mode3-clusterip-cilium).
+    switches: { cni: [...CROSS_NODE, 'cilium'] },
     title: text('ClusterIP, kube-proxy iptables mode', 'ClusterIP：kube-proxy 的 iptables 模式'),
     summary: text(
       "The ClusterIP is bound to no interface: the client node's nat rules pick an endpoint and DNAT to it; conntrack undoes it on the reply.",
       'ClusterIP 不绑定在任何网卡上：客户端所在节点的 nat 规则挑选一个端点并 DNAT 过去；应答时由 conntrack 还原。',
+    ),
+  },
+  {
+    id: 'mode3-clusterip-cilium',
+    file: 'mode3-clusterip-cilium.yaml',
+    mode: 3,
+    section: '3',
+    title: text('ClusterIP, Cilium replacing kube-proxy', 'ClusterIP：Cilium 取代 kube-proxy'),
+    summary: text(
+      "No kube-proxy and no DNAT: Cilium's BPF program on the socket's connect() picks a backend, so the first packet already goes to it; BPF programs on the Pods' lxc devices and cilium_vxlan carry it across the nodes.",
+      '没有 kube-proxy，也没有 DNAT：Cilium 挂在套接字 connect() 上的 BPF 程序挑选后端，第一个包就直接发往它；Pod 的 lxc 设备和 cilium_vxlan 上的 BPF 程序把它送过节点。',
     ),
   },
   {

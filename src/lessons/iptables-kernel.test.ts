@@ -9,6 +9,7 @@ import { iptablesSave } from '../sim/print/iptables-save.ts'
 import { NFACCT_CT_STATE_INVALID, NFACCT_LOCALHOST_NODEPORTS } from '../sim/proxy/iptables-rules.ts'
 import { nodeIptables } from '../sim/proxy/kube-proxy.ts'
 import { LESSONS } from './catalog.ts'
+import { kubeProxyReplaced } from '../sim/cni/cilium/service-list.ts'
 import { felixIpsetRestore } from '../sim/cni/felix/ipsets.ts'
 import { acquireKernelLock, releaseKernelLock } from '../test/kernel-lock.ts'
 import { twoNodes } from '../test/scenario.ts'
@@ -120,7 +121,8 @@ function cases(): Case[] {
       if (proxyMode === own) continue
       const loaded = loadScenarioSource(lesson.source, lesson.file, { proxyMode })
       const c = loaded.cluster
-      if (!c || c.decl.kubeProxy.mode === 'nftables') continue
+      // nftables mode keeps no rules in iptables; with Cilium replacing it no kube-proxy runs.
+      if (!c || c.decl.kubeProxy.mode === 'nftables' || kubeProxyReplaced(c.decl)) continue
       for (const node of c.nodes) {
         const save = iptablesSave(nodeIptables(c, node.name))
         const ipvs = c.decl.kubeProxy.mode === 'ipvs'

@@ -94,6 +94,21 @@ describe('the lab of a lesson', () => {
     ])
   })
 
+  it('lists a Cilium lesson as not runnable, since no agent loads its BPF programs, and still builds its devices', () => {
+    const lab = labOf('mode3-clusterip-cilium')
+    expect(lab.traffic.map((t) => t.never?.en)).toEqual([
+      expect.stringMatching(/^Cilium's data plane is BPF programs .* the lab runs no Cilium agent/),
+    ])
+    expect(lab.traffic[0]!.never!['zh-CN']).toMatch(/实验不运行 Cilium agent/)
+    expect(lab.script).toMatch(
+      /link add cilium_vxlan .*type vxlan external dstport 8472 nolearning/,
+    )
+    expect(lab.script.match(/link add cilium_(host|net) /g)).toEqual([
+      'link add cilium_host ',
+      'link add cilium_host ',
+    ])
+  })
+
   it("serves an egress request's host in the Internet namespace, with TLS for https://", () => {
     const lab = labOf('mode2-egress-flannel')
     expect(lab.traffic.map((t) => t.never)).toEqual([null])

@@ -24,6 +24,8 @@ export const CNI_CHOICES = [
   'bridge',
   'kindnet',
   'canal',
+  // Cilium as the issue spells it: VXLAN tunnelling, kube-proxy replaced by its BPF programs.
+  'cilium',
 ] as const
 export type CniChoice = (typeof CNI_CHOICES)[number]
 
@@ -52,7 +54,9 @@ export function cniChoiceOf(c: ClusterDecl): CniChoice {
   return plugin
 }
 
-function splitChoice(choice: CniChoice): Pick<ClusterDecl['cni'], 'plugin' | 'backend'> {
+function splitChoice(
+  choice: CniChoice,
+): Pick<ClusterDecl['cni'], 'plugin' | 'backend'> & Partial<Pick<ClusterDecl['cni'], 'cilium'>> {
   switch (choice) {
     case 'flannel-vxlan':
     case 'flannel-host-gw':
@@ -67,6 +71,17 @@ function splitChoice(choice: CniChoice): Pick<ClusterDecl['cni'], 'plugin' | 'ba
       return { plugin: choice, backend: null }
     case 'canal':
       return { plugin: 'canal', backend: 'vxlan' }
+    case 'cilium':
+      return {
+        plugin: 'cilium',
+        backend: null,
+        cilium: {
+          routingMode: 'tunnel',
+          tunnelProtocol: 'vxlan',
+          kubeProxyReplacement: true,
+          loadBalancerMode: 'snat',
+        },
+      }
   }
 }
 

@@ -12,9 +12,9 @@ describe('the Cluster document, written wrong', () => {
     expect(e).toHaveLength(1)
     expect(e[0]).toMatchObject({ line: 5, col: 17, cause: 'file' })
     expect(e[0]!.message).toEqual({
-      en: '"plugin: calicoo" is not one of flannel, calico, aws-vpc-cni, bridge, kindnet, canal; did you mean calico?',
+      en: '"plugin: calicoo" is not one of flannel, calico, aws-vpc-cni, bridge, kindnet, canal, cilium; did you mean calico?',
       'zh-CN':
-        '“plugin: calicoo” 不是可选值之一：flannel、calico、aws-vpc-cni、bridge、kindnet、canal；是不是想写 calico？',
+        '“plugin: calicoo” 不是可选值之一：flannel、calico、aws-vpc-cni、bridge、kindnet、canal、cilium；是不是想写 calico？',
     })
   })
 

@@ -13,6 +13,7 @@ import { text } from './text.ts'
 import { DNS_SUBDOMAIN } from './k8s-names.ts'
 import { noCniAnnotations } from './parse-node-annotations.ts'
 import { closest } from './suggest.ts'
+import { defaultCiliumValues, readCiliumValues } from './parse-cilium.ts'
 
 const CNI_PLUGINS: readonly CniPlugin[] = [
   'flannel',
@@ -21,6 +22,7 @@ const CNI_PLUGINS: readonly CniPlugin[] = [
   'bridge',
   'kindnet',
   'canal',
+  'cilium',
 ]
 const BACKENDS: Record<CniPlugin, readonly string[]> = {
   flannel: ['vxlan', 'host-gw'],
@@ -30,6 +32,8 @@ const BACKENDS: Record<CniPlugin, readonly string[]> = {
   kindnet: [],
   // canal: Calico's policy and veths, flannel's network (its backend).
   canal: ['vxlan', 'host-gw'],
+  // Cilium names its routing by its own Helm values (routingMode, tunnelProtocol).
+  cilium: [],
 }
 const PROXY_MODES: readonly KubeProxyMode[] = ['userspace', 'iptables', 'ipvs', 'nftables']
 // The IPVS schedulers kube-proxy accepts (kubernetes pkg/proxy/ipvs; `ipvsadm --scheduler`).
@@ -39,7 +43,7 @@ const CLOUDS: readonly CloudProvider[] = ['none', 'aws', 'generic']
 const IFNAME = /^[A-Za-z0-9_.-]{1,15}$/
 // Devices a node already has, which the bridge must not be confused with.
 const RESERVED_IFNAMES =
-  /^(lo|eth\d+|tunl0|flannel\.\d+|vxlan\.calico|kube-ipvs0|(veth|cali|eni)[0-9a-f]+)$/
+  /^(lo|eth\d+|tunl0|flannel\.\d+|vxlan\.calico|cilium_(host|net|vxlan)|kube-ipvs0|(veth|cali|eni|lxc)[0-9a-f]+)$/
 
 /** The defaults a kubeadm cluster with flannel has (kube-flannel.yml; kubeadm's serviceSubnet). */
 export function defaultCluster(file: string): ClusterDecl {
@@ -61,6 +65,7 @@ export function defaultCluster(file: string): ClusterDecl {
       ipMasq: true,
       natOutgoing: true,
       awsSnat: { externalSNAT: false, excludeCIDRs: [], randomize: 'prng' },
+      cilium: defaultCiliumValues(),
     },
     kubeProxy: { mode: 'iptables', scheduler: 'rr', masqueradeAll: false, portRange: null },
     cloud: 'none',
@@ -215,11 +220,22 @@ export function readClusterDoc(r: ObjReader, base: ClusterDecl, nodes: NodeDecl[
     c.cni.ipMasq = cni.bool('ipMasq') ?? c.cni.ipMasq
     c.cni.natOutgoing = cni.bool('natOutgoing') ?? c.cni.natOutgoing
     if (cni.has('env')) readAwsEnv(cni, c)
+    readCiliumValues(cni, c)
   }
   readEgress(spec, c)
 
   const kp = spec.obj('kubeProxy')
   if (kp) readKubeProxy(kp, c)
+  if (kp && c.cni.plugin === 'cilium' && c.cni.cilium.kubeProxyReplacement)
+    spec.report(
+      ['kubeProxy'],
+      text(
+        'with kubeProxyReplacement: true no kube-proxy runs (Cilium implements the Services), so spec.kubeProxy is not used',
+        'kubeProxyReplacement: true 时不运行 kube-proxy（由 Cilium 实现 Service），所以 spec.kubeProxy 不会被使用',
+      ),
+      'warning',
+      'file',
+    )
 
   for (const n of spec.list('nodes')) {
     const name = n.str('name', true)

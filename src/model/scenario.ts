@@ -16,7 +16,8 @@ import type {
 } from './l7-decls.ts'
 
 /** The CNI plugin that implements the Kubernetes network model on this cluster. */
-export type CniPlugin = 'flannel' | 'calico' | 'aws-vpc-cni' | 'bridge' | 'kindnet' | 'canal'
+export type CniPlugin =
+  'flannel' | 'calico' | 'aws-vpc-cni' | 'bridge' | 'kindnet' | 'canal' | 'cilium'
 /** flannel's backends; canal runs flannel too, so it takes the same ones. */
 export type FlannelBackend = 'vxlan' | 'host-gw'
 export type CalicoBackend = 'ipip' | 'vxlan' | 'bgp'
@@ -52,6 +53,22 @@ export interface CniSpec {
    * (amazon-vpc-cni-k8s pkg/networkutils/network.go).
    */
   awsSnat: AwsSnatEnv
+  /** Cilium: its Helm values, by their own names (install/kubernetes/cilium/values.yaml). */
+  cilium: CiliumValues
+}
+
+/**
+ * The Cilium Helm values PodPath reads. The chart's defaults: `routingMode` tunnel and
+ * `tunnelProtocol` vxlan (both "" in values.yaml, which the agent reads as its defaults),
+ * `kubeProxyReplacement` false, `loadBalancer.mode` snat.
+ */
+export interface CiliumValues {
+  routingMode: 'tunnel' | 'native'
+  tunnelProtocol: 'vxlan' | 'geneve'
+  /** true: no kube-proxy runs; Cilium's BPF programs implement Services. */
+  kubeProxyReplacement: boolean
+  /** loadBalancer.mode: how BPF NodePort forwards to a backend on another node. */
+  loadBalancerMode: 'snat' | 'dsr' | 'hybrid'
 }
 
 /** aws-node's environment as ipamd reads it for the SNAT rules (network.go New()). */

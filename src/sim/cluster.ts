@@ -40,6 +40,8 @@ export interface BuiltNode {
   annotations: NodeCniAnnotations
   /** Address of the tunnel device (flannel.1, tunl0, vxlan.calico), if any. */
   tunnelIp: number | null
+  /** Cilium: the router address on cilium_host, the gateway of the node's Pods; else null. */
+  routerIp: number | null
   /** MAC of the VXLAN device (flannel VtepMAC, Calico VTEP MAC), if any. */
   vtepMac: string | null
   /** AWS: the most Pods this instance type can hold (ENIs * (IPs per ENI - 1) + 2). */

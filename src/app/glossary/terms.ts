@@ -636,6 +636,19 @@ export const GLOSSARY: readonly GlossaryEntry[] = [
       source: VIRTUAL_IPS,
     },
     {
+      id: 'bpf',
+      term: text('BPF (eBPF)', 'BPF（eBPF）'),
+      match: { en: re(w('e?BPF')), 'zh-CN': re(w('e?BPF')) },
+      short: text(
+        "Small programs the kernel verifies and runs at hook points: on a device's tc ingress or egress, at a socket's connect(), and more. Cilium's data plane is such programs (cil_from_container on each Pod's lxc device, cil_sock4_connect on the cgroup), with maps for its endpoints and Services instead of iptables rules.",
+        '由内核校验后在挂载点上运行的小程序：设备的 tc ingress 或 egress、套接字的 connect() 等。Cilium 的数据面就是这样的程序（每个 Pod 的 lxc 设备上的 cil_from_container，cgroup 上的 cil_sock4_connect），用 BPF map 保存端点和 Service，而不是 iptables 规则。',
+      ),
+      source: {
+        title: 'Cilium: kube-proxy replacement',
+        url: 'https://docs.cilium.io/en/stable/network/kubernetes/kubeproxy-free/',
+      },
+    },
+    {
       id: 'userspace',
       term: text('userspace mode', 'userspace 模式'),
       match: { en: re(w('userspace')), 'zh-CN': re(w('userspace')) },

@@ -33,6 +33,12 @@ function label(v: EncapValue): Text {
         '不封装：带着原样的 Pod 地址穿过',
       )
     case 'vxlan':
+      // A flow-based device (Cilium's cilium_vxlan) sets the VNI per packet; PodPath leaves it out.
+      if (v.vni === null)
+        return text(
+          `VXLAN, in UDP to port ${v.port} (the VNI set per packet by the sender)`,
+          `VXLAN，封装在发往 ${v.port} 端口的 UDP 中（VNI 由发送方逐包设置）`,
+        )
       return text(
         `VXLAN: VNI ${v.vni}, in UDP to port ${v.port}`,
         `VXLAN：VNI ${v.vni}，封装在发往 ${v.port} 端口的 UDP 中`,

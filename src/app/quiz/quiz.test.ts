@@ -82,7 +82,9 @@ function holds(v: ChoiceValue, steps: Step[], n: number, cluster: ClusterSummary
     case 'encap':
       if (!p.outer) return v.encap === 'none'
       if (p.outer.encap === 'ipip') return v.encap === 'ipip'
-      return v.encap === 'vxlan' && v.vni === p.outer.vni && v.port === p.outer.l4?.dstPort
+      return (
+        v.encap === 'vxlan' && v.vni === (p.outer.vni ?? null) && v.port === p.outer.l4?.dstPort
+      )
     case 'masquerade': {
       const was = before(steps, n + 1)!.packet.l3!.src
       return v.to === (p.l3!.src === was ? null : p.l3!.src)

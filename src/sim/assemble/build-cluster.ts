@@ -18,6 +18,7 @@ import { awsVpcDataplane, AWS_ENI_MTU } from '../cni/aws-vpc-cni.ts'
 import { bridgeDataplane } from '../cni/bridge.ts'
 import { kindnetDataplane } from '../cni/kindnet.ts'
 import { canalDataplane } from '../cni/canal.ts'
+import { ciliumDataplane } from '../cni/cilium/cilium.ts'
 import { stableRandomMac } from '../hash.ts'
 import { checkTraffic } from '../target.ts'
 import { buildServices } from '../services/build-services.ts'
@@ -53,6 +54,8 @@ export function selectDataplane(s: Scenario): CniDataplane {
       return kindnetDataplane()
     case 'canal':
       return canalDataplane(backend === 'host-gw' ? 'host-gw' : 'vxlan')
+    case 'cilium':
+      return ciliumDataplane()
   }
 }
 

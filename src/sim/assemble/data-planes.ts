@@ -7,6 +7,8 @@ import type { Cluster } from '../cluster.ts'
 import { gatewayListeners } from '../gateway/gateway-listener.ts'
 import { ingressListeners } from '../ingress/controller-listener.ts'
 import { registerKubeProxy } from '../proxy/register.ts'
+import { registerCilium } from '../cni/cilium/register.ts'
+import { kubeProxyReplaced } from '../cni/cilium/service-list.ts'
 import { HookRegistry } from '../walk/hooks.ts'
 
 const registries = new WeakMap<Cluster, HookRegistry>()
@@ -17,7 +19,10 @@ export function dataPlaneHooks(cluster: Cluster): HookRegistry {
   if (known) return known
   const reg = new HookRegistry()
   // kube-proxy: its netfilter hooks, and in userspace mode its own sockets (the first listeners).
-  registerKubeProxy(reg, cluster.decl.kubeProxy.mode)
+  // kube-proxy does not run where Cilium replaces it.
+  if (!kubeProxyReplaced(cluster.decl)) registerKubeProxy(reg, cluster.decl.kubeProxy.mode)
+  // Cilium's BPF programs: on tc of the devices it set up, and at connect().
+  if (cluster.decl.cni.plugin === 'cilium') registerCilium(reg, cluster)
   // The L7 proxies: Ingress controllers and Gateways, as processes listening in their Pods.
   reg.registerListeners(ingressListeners)
   reg.registerListeners(gatewayListeners)

@@ -124,6 +124,7 @@ export function buildNodes(ctx: BuildContext, s: Scenario): void {
       blocks: [],
       annotations: d.annotations,
       tunnelIp: null,
+      routerIp: null,
       vtepMac: null,
       maxPods: null,
       labels: { 'kubernetes.io/hostname': d.name, ...d.labels },

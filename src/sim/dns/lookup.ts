@@ -9,6 +9,7 @@ import type { Cluster } from '../cluster.ts'
 import type { Source } from '../target.ts'
 import type { Walk, WalkResult } from '../walk/api.ts'
 import { connect, replyTarget, unwind } from '../walk/proxy-process.ts'
+import { kubeProxyReplaced } from '../cni/cilium/service-list.ts'
 import {
   ANSWER_TTL,
   CACHE_TTL,
@@ -107,14 +108,22 @@ export function dnsPhase(w: Walk, c: Cluster, source: Source, host: string): Dns
     app: ask(qname),
     outer: null,
   }
+  // With Cilium's socket load balancer the datagram leaves already addressed to a CoreDNS Pod,
+  // and cil_sock4_recvmsg gives the answer the ClusterIP back as its source.
+  const socketLb = kubeProxyReplaced(c.decl)
   const sent = connect(
     w,
     source,
     query,
-    text(
-      `The resolver sends the question "${qname} A?" in a UDP datagram to ${server}:53, the ClusterIP of Service kube-system/kube-dns. That address is a Service like any other: kube-proxy's rules will send it to one of the CoreDNS Pods.`,
-      `解析器把问题“${qname} A?”放进 UDP 数据报发往 ${server}:53，即 Service kube-system/kube-dns 的 ClusterIP。这个地址和其他 Service 一样：kube-proxy 的规则会把它送到某个 CoreDNS Pod。`,
-    ),
+    socketLb
+      ? text(
+          `The resolver sends the question "${qname} A?" in a UDP datagram to ${server}:53, the ClusterIP of Service kube-system/kube-dns. That address is a Service like any other: Cilium's socket program has just put one CoreDNS Pod's address into the datagram instead.`,
+          `解析器把问题“${qname} A?”放进 UDP 数据报发往 ${server}:53，即 Service kube-system/kube-dns 的 ClusterIP。这个地址和其他 Service 一样：Cilium 的套接字程序刚刚已把数据报的目的换成了某个 CoreDNS Pod 的地址。`,
+        )
+      : text(
+          `The resolver sends the question "${qname} A?" in a UDP datagram to ${server}:53, the ClusterIP of Service kube-system/kube-dns. That address is a Service like any other: kube-proxy's rules will send it to one of the CoreDNS Pods.`,
+          `解析器把问题“${qname} A?”放进 UDP 数据报发往 ${server}:53，即 Service kube-system/kube-dns 的 ClusterIP。这个地址和其他 Service 一样：kube-proxy 的规则会把它送到某个 CoreDNS Pod。`,
+        ),
   )
   if (sent.kind !== 'delivered') return { failed: sent }
   const a = answer(c, qname)
@@ -173,10 +182,15 @@ export function dnsPhase(w: Walk, c: Cluster, source: Source, host: string): Dns
           `CoreDNS sends the answer back on the same UDP flow, which ${via.at(-1)!.listener.component} opened: the answer goes to ${via.at(-1)!.listener.component}, which will pass it on to the resolver.`,
           `CoreDNS 沿同一个 UDP 流把答案发回；这个流是 ${via.at(-1)!.listener.component} 建立的，所以答案先到 ${via.at(-1)!.listener.component}，再由它转给解析器。`,
         )
-      : text(
-          `CoreDNS sends the answer back on the same UDP flow. On the client's node, conntrack will restore the source to ${server}, the address the resolver asked.`,
-          `CoreDNS 沿同一个 UDP 流把答案发回。在客户端所在节点，conntrack 会把源地址还原为解析器所询问的 ${server}。`,
-        ),
+      : socketLb
+        ? text(
+            `CoreDNS sends the answer back on the same UDP flow, from its own address. No node translates it: when the resolver reads it, Cilium's cil_sock4_recvmsg program (cgroup/recvmsg4) gives it the source ${server}, the address the resolver asked.`,
+            `CoreDNS 沿同一个 UDP 流、从它自己的地址把答案发回。没有任何节点会转换它：解析器读取时，Cilium 的 cil_sock4_recvmsg 程序（cgroup/recvmsg4）把源地址换回解析器所询问的 ${server}。`,
+          )
+        : text(
+            `CoreDNS sends the answer back on the same UDP flow. On the client's node, conntrack will restore the source to ${server}, the address the resolver asked.`,
+            `CoreDNS 沿同一个 UDP 流把答案发回。在客户端所在节点，conntrack 会把源地址还原为解析器所询问的 ${server}。`,
+          ),
   )
   const back =
     answered.kind === 'delivered' && via.length

@@ -70,6 +70,13 @@ export function labIpsetInput(c: Cluster, node: string): string | null {
 /** Why a traffic cannot run in a lab at all, on any machine (null: it can, given the kernel). */
 export function notRunnable(c: Cluster, exp: LabExpectation): Text | null {
   const mode = c.decl.kubeProxy.mode
+  // Cilium's data plane is BPF its agent compiles and attaches (bpf/bpf_lxc.c, bpf_overlay.c,
+  // bpf_sock.c); the lab builds namespaces, routes and netfilter rules, and has no agent.
+  if (c.decl.cni.plugin === 'cilium')
+    return text(
+      "Cilium's data plane is BPF programs its agent compiles and attaches (cil_from_container and cil_from_overlay on tc, cil_sock4_connect on the cgroup), and the lab runs no Cilium agent: it builds namespaces, routes and netfilter rules only",
+      'Cilium 的数据面是由其 agent 编译并挂载的 BPF 程序（tc 上的 cil_from_container 和 cil_from_overlay，cgroup 上的 cil_sock4_connect），而实验不运行 Cilium agent：它只构建命名空间、路由和 netfilter 规则',
+    )
   if (mode === 'userspace')
     return text(
       'kube-proxy userspace mode: the proxy is kube-proxy itself (removed in Kubernetes 1.26), which the lab cannot run',

@@ -122,6 +122,26 @@ function linkCreate(ns: string, l: Link, c: Cluster, byId: Map<string, string>):
       return [ip(ns, ['link', 'add', l.name, ...common, 'type', 'bridge', ...BRIDGE_OPTIONS])]
     case 'vxlan': {
       const v = l.vxlan!
+      // A flow-based device (collect metadata): no VNI, local address or lower device of its own.
+      if (v.external)
+        return [
+          ip(
+            ns,
+            [
+              'link',
+              'add',
+              l.name,
+              ...common,
+              'type',
+              'vxlan',
+              'external',
+              'dstport',
+              String(v.port),
+              v.learning ? 'learning' : 'nolearning',
+            ],
+            'vxlan',
+          ),
+        ]
       return [
         ip(
           ns,
@@ -388,6 +408,8 @@ export function labTopology(c: Cluster, prefix: string, external: string[]): Lab
     for (const l of links) {
       if (l.kind === 'loopback' || l.kind === 'ether') continue
       if (l.kind === 'veth' && ns.kind === 'pod') continue
+      // A veth pair with both ends here (Cilium's cilium_host and cilium_net) is made once.
+      if (l.kind === 'veth' && l.peer?.ns === ns.id && l.peer.ifindex < l.ifindex) continue
       lines.push(...linkCreate(name, l, c, byId))
     }
     for (const l of links) lines.push(...addrLines(name, l))

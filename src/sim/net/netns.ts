@@ -25,7 +25,17 @@ export interface Link {
   master: string | null
   /** The other end of a veth pair. */
   peer: { ns: string; ifname: string; ifindex: number } | null
-  vxlan: { vni: number; port: number; local: number; dev: string; learning: boolean } | null
+  vxlan: {
+    vni: number
+    port: number
+    local: number
+    dev: string
+    learning: boolean
+    /** A collect-metadata device (`ip link add ... external`): the VNI and remote come per packet. */
+    external?: boolean
+  } | null
+  /** The BPF programs attached on tc to this device, by program name (bpftool net). */
+  tc?: { ingress?: string; egress?: string }
   /** Bridge-port hairpin mode: the bridge may send a frame back out the port it came in on. */
   hairpin: boolean
   /** The link answers ARP for addresses it routes elsewhere (net.ipv4.conf.IF.proxy_arp). */

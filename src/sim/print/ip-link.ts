@@ -32,6 +32,10 @@ export function linkDetail(l: Link): string | null {
   switch (l.kind) {
     case 'vxlan': {
       const v = l.vxlan!
+      // A flow-based device has no fixed VNI, local address or lower device (iproute2 prints
+      // "external" for IFLA_VXLAN_COLLECT_METADATA, and the id the kernel reports, 0).
+      if (v.external)
+        return `vxlan external id 0 srcport 0 0 dstport ${v.port} ${v.learning ? '' : 'no'}learning ttl auto ageing 300 udpcsum noudp6zerocsumtx noudp6zerocsumrx`
       return `vxlan id ${v.vni} local ${formatIp(v.local)} dev ${v.dev} srcport 0 0 dstport ${v.port} ${v.learning ? '' : 'no'}learning ttl auto ageing 300 udpcsum noudp6zerocsumtx noudp6zerocsumrx`
     }
     case 'ipip':

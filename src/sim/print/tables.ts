@@ -16,6 +16,7 @@ import { ipvsadmList } from '../proxy/ipvs.ts'
 import { hasCniSets, ipsetList } from './ipset-list.ts'
 import type { IpvsLedger } from '../proxy/ipvs-ledger.ts'
 import { formatConntrack, type CtEntry } from '../walk/conntrack.ts'
+import { ciliumServiceList, kubeProxyReplaced } from '../cni/cilium/service-list.ts'
 
 /** Kernel dump order: by destination address, the longer prefix first for the same address. */
 export function sortRoutes(routes: readonly Route[]): Route[] {
@@ -107,29 +108,35 @@ export function namespaceSections(
   if (ns.kind === 'host') {
     out.push(section(`${prefix}bridge fdb show`, (after?.fdb?.get(ns.id) ?? ns.fdb).map(formatFdb)))
     const mode = c.decl.kubeProxy.mode
-    // In nftables mode only a CNI agent's rules are left in iptables (flanneld's, for one).
-    if (mode !== 'nftables' || hasIptablesRules(c, ns.node)) {
-      out.push(
-        section(
-          `${prefix}iptables-save -t filter -t nat`,
-          iptablesSave(nodeIptables(c, ns.node)).trimEnd().split('\n'),
-        ),
-      )
+    if (kubeProxyReplaced(c.decl)) {
+      // No kube-proxy: Cilium's agent holds the Services in its BPF maps. Cilium's own iptables
+      // chains (CILIUM_*) are not modelled, so no iptables section is printed.
+      out.push(section('cilium-dbg service list', ciliumServiceList(c)))
+    } else {
+      // In nftables mode only a CNI agent's rules are left in iptables (flanneld's, for one).
+      if (mode !== 'nftables' || hasIptablesRules(c, ns.node)) {
+        out.push(
+          section(
+            `${prefix}iptables-save -t filter -t nat`,
+            iptablesSave(nodeIptables(c, ns.node)).trimEnd().split('\n'),
+          ),
+        )
+      }
+      if (mode === 'ipvs')
+        out.push(section(`${prefix}ipvsadm -Ln`, ipvsadmList(c, ns.node, after?.ipvs)))
+      if (mode === 'ipvs' || hasCniSets(c, ns.node))
+        out.push(section(`${prefix}ipset list -sorted`, ipsetList(c, ns.node)))
+      // nftables mode: kube-proxy removes its iptables and IPVS rules at start-up (cmd/kube-proxy
+      // server_linux.go platformCleanup) and keeps everything in its own table. `nft list ruleset`
+      // would also show tables other components own (and ip6 kube-proxy), so list just this one.
+      if (mode === 'nftables')
+        out.push(
+          section(
+            `${prefix}nft list table ip kube-proxy`,
+            nftListTable(nodeNftablesTable(c, ns.node)).trimEnd().split('\n'),
+          ),
+        )
     }
-    if (mode === 'ipvs')
-      out.push(section(`${prefix}ipvsadm -Ln`, ipvsadmList(c, ns.node, after?.ipvs)))
-    if (mode === 'ipvs' || hasCniSets(c, ns.node))
-      out.push(section(`${prefix}ipset list -sorted`, ipsetList(c, ns.node)))
-    // nftables mode: kube-proxy removes its iptables and IPVS rules at start-up (cmd/kube-proxy
-    // server_linux.go platformCleanup) and keeps everything in its own table. `nft list ruleset`
-    // would also show tables other components own (and ip6 kube-proxy), so list just this one.
-    if (mode === 'nftables')
-      out.push(
-        section(
-          `${prefix}nft list table ip kube-proxy`,
-          nftListTable(nodeNftablesTable(c, ns.node)).trimEnd().split('\n'),
-        ),
-      )
   }
   if (after && ns.kind === 'host') {
     const entries = after.conntrack.get(ns.id) ?? []

@@ -56,6 +56,19 @@ export type NfHookFn = (
   out?: string | null,
 ) => WalkResult | null
 
+/**
+ * A BPF program attached on tc to a device (a tc/tcx filter in direct-action mode): it sees
+ * each frame the device receives before the stack does, and returns a result when it took the
+ * packet (TC_ACT_REDIRECT, a drop) or null to hand it to the stack (TC_ACT_OK).
+ */
+export type TcProgramFn = (w: Walk, ns: NetNs, link: Link, pkt: Packet) => WalkResult | null
+
+/**
+ * A program at a socket's connect() (a cgroup/connect4 or sendmsg4 BPF program): it may
+ * rewrite the destination before any packet exists, and returns a result when connect() fails.
+ */
+export type SockConnectFn = (w: Walk, from: Endpoint, ns: NetNs, pkt: Packet) => WalkResult | null
+
 /** The connection a cloud load balancer forwarded (to rewrite its reply). */
 export interface LbFlow {
   lb: BuiltLoadBalancer
@@ -130,6 +143,8 @@ export interface Walk {
     from?: number,
     out?: string | null,
   ): WalkResult | null
+  /** Runs the BPF program attached on tc ingress of `link`, if any (see ./hooks.ts). */
+  tcIngress(ns: NetNs, link: Link, pkt: Packet): WalkResult | null
   /** The process listening on `proto` port `port` in `ns`, if one registered. */
   listenerAt(ns: NetNs, proto: string, port: number): ProxyListener | null
 }

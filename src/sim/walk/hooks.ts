@@ -8,8 +8,18 @@
  */
 import type { Packet } from '../../model/trace.ts'
 import type { Cluster } from '../cluster.ts'
-import type { NetNs } from '../net/netns.ts'
-import type { ListenerSource, NfHook, NfHookFn, ProxyListener, Walk, WalkResult } from './api.ts'
+import type { Link, NetNs } from '../net/netns.ts'
+import type {
+  Endpoint,
+  ListenerSource,
+  NfHook,
+  NfHookFn,
+  ProxyListener,
+  SockConnectFn,
+  TcProgramFn,
+  Walk,
+  WalkResult,
+} from './api.ts'
 
 /**
  * The IPv4 hook priorities of the kernel (enum nf_ip_hook_priorities, in
@@ -38,6 +48,44 @@ export interface NfHookOps {
 export class HookRegistry {
   private readonly nf = new Map<NfHook, NfHookOps[]>()
   private readonly sources: ListenerSource[] = []
+  private readonly tc = new Map<string, { owner: string; fn: TcProgramFn }>()
+  private readonly connectOps: { owner: string; fn: SockConnectFn }[] = []
+
+  /**
+   * A BPF program a device may have attached on tc, by its name: the device names what is
+   * attached (`Link.tc`, as bpftool net lists it), the registry holds the program's code.
+   */
+  registerTc(program: string, owner: string, fn: TcProgramFn): void {
+    this.tc.set(program, { owner, fn })
+  }
+
+  /** A program on every socket's connect() (a cgroup BPF program on the root cgroup). */
+  registerConnect(owner: string, fn: SockConnectFn): void {
+    this.connectOps.push({ owner, fn })
+  }
+
+  /** The program attached on `link`'s tc ingress, if one is and it registered. */
+  runTcIngress(w: Walk, ns: NetNs, link: Link, pkt: Packet): WalkResult | null {
+    const name = link.tc?.ingress
+    const prog = name === undefined ? undefined : this.tc.get(name)
+    return prog ? prog.fn(w, ns, link, pkt) : null
+  }
+
+  /** The program attached on `link`'s tc egress, if one is and it registered. */
+  runTcEgress(w: Walk, ns: NetNs, link: Link, pkt: Packet): WalkResult | null {
+    const name = link.tc?.egress
+    const prog = name === undefined ? undefined : this.tc.get(name)
+    return prog ? prog.fn(w, ns, link, pkt) : null
+  }
+
+  /** The connect() programs, in registration order; the first result fails the connect(). */
+  runConnect(w: Walk, from: Endpoint, ns: NetNs, pkt: Packet): WalkResult | null {
+    for (const op of this.connectOps) {
+      const r = op.fn(w, from, ns, pkt)
+      if (r) return r
+    }
+    return null
+  }
 
   /** nf_register_net_hook: `fn` runs at `hook` in the order of `priority`. */
   registerNf(ops: NfHookOps): void {

@@ -4,7 +4,7 @@
  * the inner IP packet goes inside an outer IPv4 header, protocol 4, to the route's gateway.
  */
 import { formatIp, parseIp } from '../../model/ipv4.ts'
-import { text } from '../../model/text.ts'
+import { text, type Text } from '../../model/text.ts'
 import type { Lookup, Packet } from '../../model/trace.ts'
 import { lookupRoute } from '../net/fib.ts'
 import { findLink, type Link, type NetNs } from '../net/netns.ts'
@@ -137,7 +137,10 @@ export function decapsulate(w: Walk, ns: NetNs, pkt: Packet, routeLookups: Looku
   let dev: Link | undefined
   if (o.encap === 'vxlan')
     dev = ns.links.find(
-      (l) => l.kind === 'vxlan' && l.vxlan!.port === o.l4?.dstPort && l.vxlan!.vni === o.vni,
+      (l) =>
+        l.kind === 'vxlan' &&
+        l.vxlan!.port === o.l4?.dstPort &&
+        (l.vxlan!.external === true || l.vxlan!.vni === o.vni),
     )
   else dev = ns.links.find((l) => l.kind === 'ipip')
   if (!dev) {
@@ -154,17 +157,49 @@ export function decapsulate(w: Walk, ns: NetNs, pkt: Packet, routeLookups: Looku
     )
   }
   const what =
-    o.encap === 'vxlan'
+    o.encap === 'vxlan' && dev.vxlan!.external
       ? text(
-          `The outer packet is addressed to this node and to UDP port ${o.l4!.dstPort}, where the VXLAN device ${dev.name} (VNI ${o.vni}) listens. It strips the outer Ethernet, IP, UDP and VXLAN headers; the original frame from the Pod comes out of ${dev.name} unchanged.`,
-          `外层包的目的地是本节点的 UDP 端口 ${o.l4!.dstPort}，VXLAN 设备 ${dev.name}（VNI ${o.vni}）就在这里监听。它剥掉外层的以太网、IP、UDP 和 VXLAN 头；Pod 发出的原始帧原封不动地从 ${dev.name} 出来。`,
+          `The outer packet is addressed to this node and to UDP port ${o.l4!.dstPort}, where the flow-based VXLAN device ${dev.name} listens (it takes any VNI and hands it up with the packet). It strips the outer Ethernet, IP, UDP and VXLAN headers; the original frame comes out of ${dev.name} unchanged.`,
+          `外层包的目的地是本节点的 UDP 端口 ${o.l4!.dstPort}，基于流的 VXLAN 设备 ${dev.name} 在这里监听（它接受任何 VNI，并把 VNI 随包交给上层）。它剥掉外层的以太网、IP、UDP 和 VXLAN 头；原始帧原封不动地从 ${dev.name} 出来。`,
         )
-      : text(
-          `The outer packet is addressed to this node with IP protocol 4 (IP-in-IP), so ${dev.name} takes it and strips the outer IP header; the Pod's original packet comes out of ${dev.name}.`,
-          `外层包的目的地是本节点，IP 协议号为 4（IP-in-IP），所以由 ${dev.name} 接收并剥掉外层 IP 头；Pod 的原始包从 ${dev.name} 出来。`,
-        )
+      : o.encap === 'vxlan'
+        ? text(
+            `The outer packet is addressed to this node and to UDP port ${o.l4!.dstPort}, where the VXLAN device ${dev.name} (VNI ${o.vni}) listens. It strips the outer Ethernet, IP, UDP and VXLAN headers; the original frame from the Pod comes out of ${dev.name} unchanged.`,
+            `外层包的目的地是本节点的 UDP 端口 ${o.l4!.dstPort}，VXLAN 设备 ${dev.name}（VNI ${o.vni}）就在这里监听。它剥掉外层的以太网、IP、UDP 和 VXLAN 头；Pod 发出的原始帧原封不动地从 ${dev.name} 出来。`,
+          )
+        : text(
+            `The outer packet is addressed to this node with IP protocol 4 (IP-in-IP), so ${dev.name} takes it and strips the outer IP header; the Pod's original packet comes out of ${dev.name}.`,
+            `外层包的目的地是本节点，IP 协议号为 4（IP-in-IP），所以由 ${dev.name} 接收并剥掉外层 IP 头；Pod 的原始包从 ${dev.name} 出来。`,
+          )
   pkt.outer = null
   if (o.encap === 'vxlan' && pkt.l2) pkt.l2 = { ...pkt.l2 }
   w.emit('decapsulate', w.where(ns, { device: dev.name }), pkt, routeLookups, what)
-  return w.ipReceive(ns, findLink(ns, dev.name)!, pkt)
+  // Up through the device like any frame it receives: its tc programs first, then IP.
+  return w.receive(ns, findLink(ns, dev.name)!, pkt)
+}
+
+/**
+ * A flow-based VXLAN device (`external`, collect metadata) encapsulates to the remote a BPF
+ * program set in the packet's tunnel key (bpf_skb_set_tunnel_key), not to one found in an FDB:
+ * vxlan_xmit takes the remote from the skb's tunnel info. `lookups` and `explain` say who chose it.
+ */
+export function vxlanTransmitTo(
+  w: Walk,
+  ns: NetNs,
+  dev: Link,
+  remote: number,
+  pkt: Packet,
+  lookups: Lookup[],
+  explain: Text,
+): WalkResult {
+  const m = lookupRoute(ns, remote, null)
+  const outerSrc = m ? w.selectSource(ns, m.route) : '0.0.0.0'
+  pkt.outer = {
+    encap: 'vxlan',
+    l2: null,
+    l3: { src: outerSrc, dst: formatIp(remote), proto: 'udp', ttl: DEFAULT_TTL },
+    l4: { proto: 'udp', srcPort: vxlanSourcePort(w), dstPort: dev.vxlan!.port },
+  }
+  w.emit('encapsulate', w.where(ns, { device: dev.name }), pkt, lookups, explain)
+  return sendOuter(w, ns, pkt)
 }

@@ -149,6 +149,10 @@ export class Walker implements Walk {
     }
   }
 
+  tcIngress(ns: NetNs, link: Link, pkt: Packet): WalkResult | null {
+    return this.hooks.runTcIngress(this, ns, link, pkt)
+  }
+
   listenerAt(ns: NetNs, proto: string, port: number): ProxyListener | null {
     return this.hooks.listenerAt(this.state.cluster, ns, proto, port)
   }
@@ -300,6 +304,11 @@ export class Walker implements Walk {
   /** An application in `from` writes the packet to its socket. */
   send(from: Endpoint, pkt: Packet, sendExplain: Text): WalkResult {
     const ns = this.state.ns(from.nsId)
+    // connect() (or a datagram's sendmsg) runs the socket programs before any packet exists.
+    if (this.newConnection) {
+      const failed = this.hooks.runConnect(this, from, ns, pkt)
+      if (failed) return failed
+    }
     const l3 = pkt.l3!
     let m = lookupRoute(ns, parseIp(l3.dst)!, null)
     if (m && l3.src === '') l3.src = this.selectSource(ns, m.route)
@@ -463,6 +472,9 @@ export class Walker implements Walk {
 
   /** Puts a frame on a link. */
   transmit(ns: NetNs, link: Link, pkt: Packet): WalkResult {
+    // tc egress runs as the device transmits (sch_handle_egress in __dev_queue_xmit).
+    const tc = this.hooks.runTcEgress(this, ns, link, pkt)
+    if (tc) return tc
     switch (link.kind) {
       case 'veth': {
         const peer = link.peer!
@@ -510,6 +522,9 @@ export class Walker implements Walk {
 
   /** A frame arrives on a link: to its bridge if it is a port, else up to IP. */
   receive(ns: NetNs, link: Link, pkt: Packet): WalkResult {
+    // tc ingress runs before the bridge and IP (sch_handle_ingress in __netif_receive_skb_core).
+    const tc = this.tcIngress(ns, link, pkt)
+    if (tc) return tc
     if (link.master) return bridgeInput(this, ns, findLink(ns, link.master)!, link, pkt)
     return this.ipReceive(ns, link, pkt)
   }

@@ -1,0 +1,136 @@
+/**
+ * Cilium's tc programs as the walk runs them. cil_from_container (bpf/bpf_lxc.c, on the tc
+ * ingress of each Pod's lxc device: "packets leaving the container") looks the destination up:
+ * a local endpoint gets the packet redirected straight to its lxc device (ipv4_local_delivery);
+ * an address behind another node gets a tunnel key with that node as the remote and is
+ * redirected to cilium_vxlan (encap_and_redirect_lxc); anything else goes up the host's stack
+ * (TC_ACT_OK). cil_from_overlay (bpf/bpf_overlay.c, on cilium_vxlan's tc ingress: "packets
+ * entering the node via the tunnel") delivers to the local endpoint the same way. No iptables
+ * rule and no route decides these hops: the programs do.
+ */
+import { formatIp } from '../../../model/ipv4.ts'
+import { text } from '../../../model/text.ts'
+import type { Lookup, Packet } from '../../../model/trace.ts'
+import { findLink, type Link, type NetNs } from '../../net/netns.ts'
+import { linkDetail } from '../../print/ip-link.ts'
+import type { Walk, WalkResult } from '../../walk/api.ts'
+import { vxlanTransmitTo } from '../../walk/tunnel.ts'
+import {
+  attachedLookup,
+  endpointLookup,
+  ipcacheLookup,
+  localEndpoint,
+  remoteNode,
+  type LocalEndpoint,
+} from './endpoints.ts'
+import { CILIUM_VXLAN, FROM_CONTAINER, FROM_HOST, FROM_OVERLAY } from './names.ts'
+
+const at = (w: Walk, ns: NetNs, device: string, hook = 'tc ingress') =>
+  w.where(ns, { device, component: 'cilium', hook })
+
+export function fromContainer(w: Walk, ns: NetNs, link: Link, pkt: Packet): WalkResult | null {
+  return handleIpv4(w, ns, link, pkt, FROM_CONTAINER, 'ingress')
+}
+
+/**
+ * cil_from_host (bpf/bpf_host.c, on cilium_host's tc egress): what the node itself sends to a
+ * Pod address (its routes send every Pod CIDR via the router on cilium_host) is delivered or
+ * tunnelled by the same lookups.
+ */
+export function fromHost(w: Walk, ns: NetNs, link: Link, pkt: Packet): WalkResult | null {
+  return handleIpv4(w, ns, link, pkt, FROM_HOST, 'egress')
+}
+
+function handleIpv4(
+  w: Walk,
+  ns: NetNs,
+  link: Link,
+  pkt: Packet,
+  program: string,
+  dir: 'ingress' | 'egress',
+): WalkResult | null {
+  if (!pkt.l3 || pkt.outer) return null
+  const c = w.state.cluster
+  const attached = attachedLookup(link, program, dir)
+  const local = localEndpoint(c, ns, pkt.l3.dst)
+  if (local) return deliver(w, ns, pkt, local, [attached], program)
+  const remote = remoteNode(c, ns, pkt.l3.dst)
+  if (!remote) return null
+  const dev = findLink(ns, CILIUM_VXLAN)
+  if (!dev) return null
+  const node = formatIp(remote.node.ip)
+  const where =
+    dir === 'ingress'
+      ? {
+          en: `The packet leaves the Pod through ${link.name}, where Cilium's BPF program ${program} runs on tc ingress before the node's routing table is consulted.`,
+          zh: `包经 ${link.name} 离开 Pod，Cilium 的 BPF 程序 ${program} 在这里的 tc ingress 上运行，早于节点路由表的查找。`,
+        }
+      : {
+          en: `The node's route sent the packet to ${link.name}, where Cilium's BPF program ${program} runs on tc egress.`,
+          zh: `节点的路由把包交给 ${link.name}，Cilium 的 BPF 程序 ${program} 在它的 tc egress 上运行。`,
+        }
+  w.emit(
+    'route',
+    at(w, ns, link.name, `tc ${dir}`),
+    pkt,
+    [attached, ipcacheLookup(remote)],
+    text(
+      `${where.en} Its ipcache says ${pkt.l3.dst} (${remote.prefix}) lives behind node ${remote.node.name}, tunnel endpoint ${node}: the program writes a tunnel key with remote ${node} into the packet and redirects it to ${CILIUM_VXLAN}. No iptables rule decided this hop.`,
+      `${where.zh}它的 ipcache 表明 ${pkt.l3.dst}（${remote.prefix}）位于节点 ${remote.node.name} 之后，隧道端点为 ${node}：程序把远端为 ${node} 的隧道键（tunnel key）写进包里，并把包重定向到 ${CILIUM_VXLAN}。决定这一跳的不是 iptables 规则。`,
+    ),
+  )
+  const lookups: Lookup[] = [
+    { table: `ip -d link show ${dev.name}`, rule: linkDetail(dev)!, matched: true },
+  ]
+  return vxlanTransmitTo(
+    w,
+    ns,
+    dev,
+    remote.node.ip,
+    pkt,
+    lookups,
+    text(
+      `${dev.name} is a flow-based VXLAN device ("external"): it has no FDB of remote VTEPs; it takes the remote from the tunnel key ${program} set. The kernel wraps the frame in VXLAN + UDP (port ${dev.vxlan!.port}, Cilium's default) + an outer IP header to ${node}. The VNI carries the sender's security identity, which PodPath does not model yet.`,
+      `${dev.name} 是基于流的 VXLAN 设备（“external”）：它没有远端 VTEP 的 FDB，而是从 ${program} 设置的隧道键中取得远端。内核把这个帧封装进 VXLAN + UDP（端口 ${dev.vxlan!.port}，Cilium 的默认值）+ 发往 ${node} 的外层 IP 头。VNI 携带发送方的安全身份（identity），PodPath 还没有模拟它。`,
+    ),
+  )
+}
+
+export function fromOverlay(w: Walk, ns: NetNs, link: Link, pkt: Packet): WalkResult | null {
+  if (!pkt.l3 || pkt.outer) return null
+  const local = localEndpoint(w.state.cluster, ns, pkt.l3.dst)
+  if (!local) return null
+  return deliver(w, ns, pkt, local, [attachedLookup(link, FROM_OVERLAY)], FROM_OVERLAY)
+}
+
+/**
+ * ipv4_local_delivery (bpf/lib/local_delivery.h; l3.h in older releases): ipv4_l3 sets the
+ * endpoint's MACs (source its node_mac, the host side's; destination its mac) and drops the TTL
+ * by one as a router would; local_delivery then tail-calls the endpoint's policy program, which
+ * redirects the packet out of its lxc device to the Pod's eth0 (the policy verdict is not
+ * modelled yet).
+ */
+function deliver(
+  w: Walk,
+  ns: NetNs,
+  pkt: Packet,
+  ep: LocalEndpoint,
+  lookups: Lookup[],
+  program: string,
+): WalkResult {
+  const l3 = pkt.l3!
+  l3.ttl -= 1
+  pkt.l2 = { src: ep.lxc.mac!, dst: ep.podMac }
+  const pod = `${ep.pod.namespace}/${ep.pod.name}`
+  w.emit(
+    'route',
+    at(w, ns, ep.lxc.name),
+    pkt,
+    [...lookups, endpointLookup(ep)],
+    text(
+      `Cilium's BPF program ${program} finds ${l3.dst} in its endpoint map: Pod ${pod} on this node, behind ${ep.lxc.name}. It rewrites the Ethernet header (source ${ep.lxc.mac}, destination the Pod's ${ep.podMac}), lowers the TTL to ${l3.ttl} as a router would, and redirects the packet out of ${ep.lxc.name}, without the node's routing table or iptables.`,
+      `Cilium 的 BPF 程序 ${program} 在它的端点表中找到 ${l3.dst}：本节点上的 Pod ${pod}，位于 ${ep.lxc.name} 之后。它改写以太网头（源为 ${ep.lxc.mac}，目的为该 Pod 的 ${ep.podMac}），像路由器一样把 TTL 减为 ${l3.ttl}，并把包从 ${ep.lxc.name} 重定向出去，不经过节点的路由表和 iptables。`,
+    ),
+  )
+  return w.transmit(ns, ep.lxc, pkt)
+}
