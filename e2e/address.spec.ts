@@ -49,10 +49,10 @@ test.describe('an address the page cannot take as written', () => {
   test('an unknown language and layer are named, and the notice can be dismissed', async ({
     page,
   }) => {
-    await page.goto('/?lesson=mode2-same-node&lang=fr&layer=l7&cni=cilium')
+    await page.goto('/?lesson=mode2-same-node&lang=fr&layer=l7&cni=weave')
     await expect(notice(page).getByRole('listitem')).toHaveText([
       '“lang=fr”: PodPath speaks English and Simplified Chinese, so the page is in English.',
-      '“cni=cilium” is not a CNI choice PodPath has, so the lesson runs as written.',
+      '“cni=weave” is not a CNI choice PodPath has, so the lesson runs as written.',
       '“layer=l7” is not a layer of the graph, so every layer is shown.',
     ])
     await notice(page).getByRole('button', { name: 'Dismiss' }).click()
