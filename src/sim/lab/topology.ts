@@ -122,48 +122,13 @@ function linkCreate(ns: string, l: Link, c: Cluster, byId: Map<string, string>):
       return [ip(ns, ['link', 'add', l.name, ...common, 'type', 'bridge', ...BRIDGE_OPTIONS])]
     case 'vxlan': {
       const v = l.vxlan!
-      // A flow-based device (collect metadata): no VNI, local address or lower device of its own.
-      if (v.external)
-        return [
-          ip(
-            ns,
-            [
-              'link',
-              'add',
-              l.name,
-              ...common,
-              'type',
-              'vxlan',
-              'external',
-              'dstport',
-              String(v.port),
-              v.learning ? 'learning' : 'nolearning',
-            ],
-            'vxlan',
-          ),
-        ]
+      // A flow-based device (collect metadata) has no VNI, local address or lower device of its own.
+      const own = v.external
+        ? ['external']
+        : ['id', String(v.vni), 'local', formatIp(v.local), 'dev', v.dev]
+      const dstport = ['dstport', String(v.port), v.learning ? 'learning' : 'nolearning']
       return [
-        ip(
-          ns,
-          [
-            'link',
-            'add',
-            l.name,
-            ...common,
-            'type',
-            'vxlan',
-            'id',
-            String(v.vni),
-            'local',
-            formatIp(v.local),
-            'dev',
-            v.dev,
-            'dstport',
-            String(v.port),
-            v.learning ? 'learning' : 'nolearning',
-          ],
-          'vxlan',
-        ),
+        ip(ns, ['link', 'add', l.name, ...common, 'type', 'vxlan', ...own, ...dstport], 'vxlan'),
       ]
     }
     case 'ipip':

@@ -56,23 +56,20 @@ export function ciliumDataplane(): CniDataplane {
 function setupNode(ctx: BuildContext, node: BuiltNode): void {
   if (!node.podCIDR || node.routerIp === null) return
   const ns = nsOf(ctx, node.nsId)
+  const device = (name: string, kind: 'veth' | 'vxlan') => {
+    const l = newLink(
+      nextIfindex(ns),
+      name,
+      kind,
+      ctx.mtu,
+      stableRandomMac(`node:${node.name}:${name}`),
+    )
+    ns.links.push(l)
+    return l
+  }
   // cilium_host and cilium_net: a veth pair with both ends on the host (pkg/datapath/loader).
-  const host = newLink(
-    nextIfindex(ns),
-    CILIUM_HOST,
-    'veth',
-    ctx.mtu,
-    stableRandomMac(`node:${node.name}:cilium_host`),
-  )
-  ns.links.push(host)
-  const net = newLink(
-    nextIfindex(ns),
-    CILIUM_NET,
-    'veth',
-    ctx.mtu,
-    stableRandomMac(`node:${node.name}:cilium_net`),
-  )
-  ns.links.push(net)
+  const host = device(CILIUM_HOST, 'veth')
+  const net = device(CILIUM_NET, 'veth')
   host.peer = { ns: ns.id, ifname: net.name, ifindex: net.ifindex }
   net.peer = { ns: ns.id, ifname: host.name, ifindex: host.ifindex }
   addAddress(ns, host, node.routerIp, 32)
@@ -80,16 +77,9 @@ function setupNode(ctx: BuildContext, node: BuiltNode): void {
   host.tc = { egress: FROM_HOST }
   // The tunnel device is flow-based (netlink.Vxlan FlowBased, "external"): the BPF programs set
   // each packet's remote in its tunnel key (pkg/datapath/linux/tunnel setupTunnelDevice).
-  const vx = newLink(
-    nextIfindex(ns),
-    CILIUM_VXLAN,
-    'vxlan',
-    ctx.mtu,
-    stableRandomMac(`node:${node.name}:cilium_vxlan`),
-  )
+  const vx = device(CILIUM_VXLAN, 'vxlan')
   vx.vxlan = { vni: 0, port: CILIUM_VXLAN_PORT, local: 0, dev: '', learning: false, external: true }
   vx.tc = { ingress: FROM_OVERLAY }
-  ns.links.push(vx)
   // createNodeRouteSpec (pkg/datapath/linux/node.go): each node's Pod CIDR "via <router> dev
   // cilium_host src <router>", with the route MTU for the other nodes' (the host's own traffic).
   for (const other of ctx.nodes) {

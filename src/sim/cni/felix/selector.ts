@@ -103,22 +103,18 @@ export function parseSelector(input: string): SelectorNode {
   const toks = tokenize(input)
   let i = 0
   const peek = () => toks[i]!
-  const orExpr = (): SelectorNode => {
-    const ops = [andExpr()]
-    while (peek().k === '||') {
-      i++
-      ops.push(andExpr())
+  // A run of `next` joined by one operator: || of &&-runs, && of operations.
+  const joined =
+    (tok: '||' | '&&', op: 'or' | 'and', next: () => SelectorNode) => (): SelectorNode => {
+      const ops = [next()]
+      while (peek().k === tok) {
+        i++
+        ops.push(next())
+      }
+      return ops.length === 1 ? ops[0]! : { op, operands: ops }
     }
-    return ops.length === 1 ? ops[0]! : { op: 'or', operands: ops }
-  }
-  const andExpr = (): SelectorNode => {
-    const ops = [operation()]
-    while (peek().k === '&&') {
-      i++
-      ops.push(operation())
-    }
-    return ops.length === 1 ? ops[0]! : { op: 'and', operands: ops }
-  }
+  const andExpr = joined('&&', 'and', () => operation())
+  const orExpr = joined('||', 'or', andExpr)
   const operation = (): SelectorNode => {
     // Leading "!"s collapse to one negation.
     let negated = false
