@@ -598,6 +598,20 @@ export const LESSONS: LessonMeta[] = [
     ),
   },
   {
+    id: 'mode4-nodeport-cilium',
+    file: 'mode4-nodeport-cilium.yaml',
+    mode: 4,
+    section: '4',
+    title: text(
+      'From the Internet to a NodePort, Cilium replacing kube-proxy',
+      '从互联网访问 NodePort：Cilium 取代 kube-proxy',
+    ),
+    summary: text(
+      "Cilium's BPF program on node-1's eth0 finds the NodePort in its Services map, picks the backend on node-2, SNATs the packet to node-1's router address and tunnels it there; the reply returns through node-1, where BPF undoes both translations from Cilium's own NAT and conntrack maps, not netfilter's.",
+      'Cilium 挂在 node-1 的 eth0 上的 BPF 程序在 Services 表中找到这个 NodePort，挑选 node-2 上的后端，把包 SNAT 为 node-1 的路由器地址并经隧道送过去；应答经 node-1 返回，BPF 用 Cilium 自己的 NAT 表和 conntrack 表（不是 netfilter 的）撤销这两次转换。',
+    ),
+  },
+  {
     id: 'mode4-nodeport-traffic-policy',
     file: 'mode4-nodeport-traffic-policy.yaml',
     mode: 4,

@@ -50,6 +50,19 @@ describe('Cilium in the Cluster document, by its Helm value names', () => {
     ).toHaveLength(1)
   })
 
+  it("refuses DSR over VXLAN for Cilium's own reason, in both languages", () => {
+    for (const mode of ['dsr', 'hybrid']) {
+      const [e, ...rest] = errors(
+        `{plugin: cilium, kubeProxyReplacement: true, loadBalancer: {mode: ${mode}}}`,
+      )
+      expect(rest).toEqual([])
+      expect(e!.message.en).toBe(
+        `Cilium's agent refuses loadBalancer.mode: ${mode} with VXLAN tunnelling and does not start ("Node Port "${mode}" mode cannot be used with vxlan tunneling."): direct server return needs routingMode: native, or tunnelProtocol: geneve with loadBalancer.dsrDispatch: geneve, which PodPath does not model yet; use loadBalancer.mode: snat (the default)`,
+      )
+      expect(e!.message['zh-CN']).toMatch(/拒绝在 VXLAN 隧道下使用 loadBalancer\.mode/)
+    }
+  })
+
   it('names the value a misspelt one is closest to', () => {
     const [e] = errors('{plugin: cilium, kubeProxyReplacement: true, tunnelProtocol: vxaln}')
     expect(e!.message.en).toBe(

@@ -85,7 +85,22 @@ export function readCiliumValues(cni: ObjReader, c: ClusterDecl): void {
       'set kubeProxyReplacement: true',
       '请设置 kubeProxyReplacement: true',
     )
-  if (lb && v.loadBalancerMode !== 'snat')
+  // daemon/cmd/kube_proxy_replacement.go initKubeProxyReplacementOptions (cilium/cilium):
+  // with VXLAN tunnelling and any DSR mode (dsr, hybrid) the agent fails to start with
+  // `Node Port "dsr" mode cannot be used with vxlan tunneling.`; tunnel routing needs Geneve
+  // dispatch on a Geneve tunnel, and native routing takes DSR with the IP option dispatch.
+  const vxlan = v.routingMode === 'tunnel' && v.tunnelProtocol === 'vxlan'
+  if (lb && v.loadBalancerMode !== 'snat' && vxlan)
+    lb.report(
+      ['mode'],
+      text(
+        `Cilium's agent refuses loadBalancer.mode: ${v.loadBalancerMode} with VXLAN tunnelling and does not start ("Node Port "${v.loadBalancerMode}" mode cannot be used with vxlan tunneling."): direct server return needs routingMode: native, or tunnelProtocol: geneve with loadBalancer.dsrDispatch: geneve, which PodPath does not model yet; use loadBalancer.mode: snat (the default)`,
+        `Cilium 的 agent 拒绝在 VXLAN 隧道下使用 loadBalancer.mode: ${v.loadBalancerMode}，无法启动（“Node Port "${v.loadBalancerMode}" mode cannot be used with vxlan tunneling.”）：直接服务器返回（DSR）需要 routingMode: native，或者 tunnelProtocol: geneve 加 loadBalancer.dsrDispatch: geneve，PodPath 还没有模拟它们；请使用 loadBalancer.mode: snat（默认值）`,
+      ),
+      'error',
+      'file',
+    )
+  else if (lb && v.loadBalancerMode !== 'snat')
     notYet(
       lb,
       'mode',

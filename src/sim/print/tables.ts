@@ -17,6 +17,7 @@ import { hasCniSets, ipsetList } from './ipset-list.ts'
 import type { IpvsLedger } from '../proxy/ipvs-ledger.ts'
 import { formatConntrack, type CtEntry } from '../walk/conntrack.ts'
 import { ciliumServiceList, kubeProxyReplaced } from '../cni/cilium/service-list.ts'
+import { bpfLbList, nodeFrontends } from '../cni/cilium/bpf-lb-list.ts'
 
 /** Kernel dump order: by destination address, the longer prefix first for the same address. */
 export function sortRoutes(routes: readonly Route[]): Route[] {
@@ -111,7 +112,10 @@ export function namespaceSections(
     if (kubeProxyReplaced(c.decl)) {
       // No kube-proxy: Cilium's agent holds the Services in its BPF maps. Cilium's own iptables
       // chains (CILIUM_*) are not modelled, so no iptables section is printed.
-      out.push(section('cilium-dbg service list', ciliumServiceList(c)))
+      out.push(
+        section('cilium-dbg service list', ciliumServiceList(c, nodeFrontends(c, ns.node))),
+        section('cilium-dbg bpf lb list', bpfLbList(c, ns.node)),
+      )
     } else {
       // In nftables mode only a CNI agent's rules are left in iptables (flanneld's, for one).
       if (mode !== 'nftables' || hasIptablesRules(c, ns.node)) {

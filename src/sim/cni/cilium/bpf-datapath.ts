@@ -110,7 +110,7 @@ export function fromOverlay(w: Walk, ns: NetNs, link: Link, pkt: Packet): WalkRe
  * redirects the packet out of its lxc device to the Pod's eth0 (the policy verdict is not
  * modelled yet).
  */
-function deliver(
+export function deliver(
   w: Walk,
   ns: NetNs,
   pkt: Packet,

@@ -16,6 +16,7 @@ import { POLICY_NOT_ENFORCED } from '../policy-support.ts'
 import { assignNodePodCIDRs } from '../linux-bridge.ts'
 import { VXLAN_OVERHEAD } from '../flannel.ts'
 import { ciliumAllocations, ciliumRangeOwns } from './ipam.ts'
+import { FROM_NETDEV } from './bpf-nodeport.ts'
 import {
   CILIUM_HOST,
   CILIUM_NET,
@@ -68,6 +69,9 @@ function setupNode(ctx: BuildContext, node: BuiltNode): void {
     return l
   }
   // cilium_host and cilium_net: a veth pair with both ends on the host (pkg/datapath/loader).
+  // bpf/bpf_host.c: cil_from_netdev on the native device's tc ingress (BPF NodePort).
+  const eth0 = ns.links.find((l) => l.kind === 'ether')
+  if (eth0) eth0.tc = { ...eth0.tc, ingress: FROM_NETDEV }
   const host = device(CILIUM_HOST, 'veth')
   const net = device(CILIUM_NET, 'veth')
   host.peer = { ns: ns.id, ifname: net.name, ifindex: net.ifindex }

@@ -21,6 +21,10 @@ export interface CiliumFrontend {
   id: number
   svc: BuiltService
   port: BuiltServicePort
+  /** ClusterIP, or a NodePort frontend (./bpf-lb-list.ts: on 0.0.0.0 or a node address). */
+  type?: 'ClusterIP' | 'NodePort'
+  /** A NodePort frontend's address (0 for the 0.0.0.0 surrogate); a ClusterIP's is the Service's. */
+  address?: number
   /** The backends in slot order (slot = index + 1): active, then terminating. */
   backends: { ep: BuiltEndpoint; state: 'active' | 'terminating' }[]
 }
@@ -47,7 +51,9 @@ export function ciliumFrontends(c: Cluster): CiliumFrontend[] {
 }
 
 export const frontendAddress = (f: CiliumFrontend): string =>
-  `${formatIp(f.svc.clusterIP!)}:${f.port.port}/${f.port.protocol}`
+  f.type === 'NodePort'
+    ? `${formatIp(f.address!)}:${f.port.nodePort}/${f.port.protocol}`
+    : `${formatIp(f.svc.clusterIP!)}:${f.port.port}/${f.port.protocol}`
 
 export const backendCell = (f: CiliumFrontend, i: number): string => {
   const b = f.backends[i]!
@@ -59,7 +65,7 @@ function rows(frontends: readonly CiliumFrontend[]): string[][] {
   const out: string[][] = [['ID', 'Frontend', 'Service Type', 'Backend']]
   for (const f of frontends) {
     const first = f.backends.length ? backendCell(f, 0) : ''
-    out.push([String(f.id), frontendAddress(f), 'ClusterIP', first])
+    out.push([String(f.id), frontendAddress(f), f.type ?? 'ClusterIP', first])
     for (let i = 1; i < f.backends.length; i++) out.push(['', '', '', backendCell(f, i)])
   }
   return out
@@ -69,15 +75,22 @@ function rows(frontends: readonly CiliumFrontend[]): string[][] {
  * Go's text/tabwriter with every cell tab-terminated: a column is as wide as its widest cell
  * plus the padding, at least minwidth; each cell is padded with spaces to it.
  */
-function tabwrite(table: string[][], minwidth: number, padding: number): string[] {
+export function tabwrite(table: string[][], minwidth: number, padding: number): string[] {
   const widths: number[] = []
   for (const row of table)
     row.forEach((cell, j) => (widths[j] = Math.max(widths[j] ?? minwidth, cell.length + padding)))
   return table.map((row) => row.map((cell, j) => cell.padEnd(widths[j]!)).join(''))
 }
 
-export function ciliumServiceList(c: Cluster): string[] {
-  return tabwrite(rows(ciliumFrontends(c)), 5, 3)
+/**
+ * The list on one node: the ClusterIP frontends and, with `frontends` (./bpf-lb-list.ts
+ * nodeFrontends), that node's NodePort frontends too, as the agent lists every frontend it holds.
+ */
+export function ciliumServiceList(
+  c: Cluster,
+  frontends: readonly CiliumFrontend[] = ciliumFrontends(c),
+): string[] {
+  return tabwrite(rows(frontends), 5, 3)
 }
 
 /** The rows of one frontend, as the list prints them (for a step's lookups). */
