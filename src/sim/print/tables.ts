@@ -17,6 +17,7 @@ import { hasCniSets, ipsetList } from './ipset-list.ts'
 import type { IpvsLedger } from '../proxy/ipvs-ledger.ts'
 import { formatConntrack, type CtEntry } from '../walk/conntrack.ts'
 import { ciliumServiceList, kubeProxyReplaced } from '../cni/cilium/service-list.ts'
+import { ciliumIdentityList } from '../cni/cilium/identity.ts'
 
 /** Kernel dump order: by destination address, the longer prefix first for the same address. */
 export function sortRoutes(routes: readonly Route[]): Route[] {
@@ -112,6 +113,7 @@ export function namespaceSections(
       // No kube-proxy: Cilium's agent holds the Services in its BPF maps. Cilium's own iptables
       // chains (CILIUM_*) are not modelled, so no iptables section is printed.
       out.push(section('cilium-dbg service list', ciliumServiceList(c)))
+      out.push(section('cilium-dbg identity list', ciliumIdentityList(c)))
     } else {
       // In nftables mode only a CNI agent's rules are left in iptables (flanneld's, for one).
       if (mode !== 'nftables' || hasIptablesRules(c, ns.node)) {
