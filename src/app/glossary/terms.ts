@@ -669,7 +669,7 @@ export const GLOSSARY: readonly GlossaryEntry[] = [
       term: text('policy map (Cilium)', '策略表（Cilium）'),
       match: { en: re(w('policy map')), 'zh-CN': re('策略表', '策略程序') },
       short: text(
-        "A BPF map per endpoint that Cilium's agent writes from the policies selecting it, keyed by the peer's security identity, the port, the protocol and the direction. Its BPF programs look the first packet of a connection up there; no entry means a drop, \"Policy denied\".",
+        'A BPF map per endpoint that Cilium\'s agent writes from the policies selecting it, keyed by the peer\'s security identity, the port, the protocol and the direction. Its BPF programs look the first packet of a connection up there; no entry means a drop, "Policy denied".',
         'Cilium 代理为每个端点写的 BPF map，内容来自选中它的策略，键是对端的安全身份、端口、协议和方向。它的 BPF 程序在这里查找连接的第一个包；查不到就丢弃，原因为 “Policy denied”。',
       ),
       source: {

@@ -212,11 +212,7 @@ export const askFate: Ask = (ctx) => {
   const verdict = policyVerdict(next)
   const bpf = verdict ? null : bpfPolicyVerdict(next)
   const choice = (v: FateValue) => ({
-    label: verdict
-      ? policyLabel(v, verdict)
-      : bpf
-        ? bpfPolicyLabel(v, bpf)
-        : label(v, next.at),
+    label: verdict ? policyLabel(v, verdict) : bpf ? bpfPolicyLabel(v, bpf) : label(v, next.at),
     value: v,
   })
   return {

@@ -411,12 +411,16 @@ describe('what the quiz asks in the NetworkPolicy and egress lessons', () => {
     const through = q.choices.find((c) => c.value.kind === 'fate' && c.value.fate === 'delivered')!
     expect(through.label['zh-CN']).toMatch(/策略表里写入了（入站，身份 \d+，TCP 端口 80）/)
   })
-  it('mode2-policy-cilium: asks the same where the frontend client\'s identity has an entry, and it goes on', () => {
+  it("mode2-policy-cilium: asks the same where the frontend client's identity has an entry, and it goes on", () => {
     const { quiz, trace } = quizOf('mode2-policy-cilium', 'from-frontend')
-    const q = quiz.questions.find((x) => x.kind === 'fate' && x.prompt.en.includes('policy lookup'))!
+    const q = quiz.questions.find(
+      (x) => x.kind === 'fate' && x.prompt.en.includes('policy lookup'),
+    )!
     expect(trace.steps[q.reveals]!.action).not.toBe('drop')
     expect(rightOf(q).value).toEqual({ kind: 'fate', fate: 'delivered', source: null })
-    expect(rightOf(q).label.en).toMatch(/^It goes on: a policy put an entry for \(ingress, identity \d+, TCP port 80\)/)
+    expect(rightOf(q).label.en).toMatch(
+      /^It goes on: a policy put an entry for \(ingress, identity \d+, TCP port 80\)/,
+    )
   })
 
   const nodeIp = (id: string, node: string) =>

@@ -56,7 +56,10 @@ function handleIpv4(
   const c = w.state.cluster
   const attached = attachedLookup(link, program, dir)
   // The sending endpoint: the Pod behind this lxc device (none for what the host sends).
-  const sender = dir === 'ingress' ? c.pods.find((p) => p.hostVeth === link.name && p.node === ns.node) : undefined
+  const sender =
+    dir === 'ingress'
+      ? c.pods.find((p) => p.hostVeth === link.name && p.node === ns.node)
+      : undefined
   const egress = sender
     ? policyCheck(w, ns, pkt, sender, 'Egress', { device: link.name, hook: 'tc ingress' })
     : null

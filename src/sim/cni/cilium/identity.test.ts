@@ -36,7 +36,9 @@ describe("Cilium's security identities", () => {
   })
 
   it("labels a Pod with its own labels, its namespace's labels, its namespace, service account and cluster, sorted as Cilium prints them", () => {
-    expect(identityLabels(pod('web'), { 'kubernetes.io/metadata.name': 'default', team: 'a' })).toEqual([
+    expect(
+      identityLabels(pod('web'), { 'kubernetes.io/metadata.name': 'default', team: 'a' }),
+    ).toEqual([
       'k8s:app=web',
       'k8s:io.cilium.k8s.namespace.labels.kubernetes.io/metadata.name=default',
       'k8s:io.cilium.k8s.namespace.labels.team=a',
@@ -65,8 +67,17 @@ describe("Cilium's security identities", () => {
       expect(id).toBeGreaterThanOrEqual(256)
       expect(id).toBeLessThanOrEqual(65535)
     }
-    const twin = build(lesson.replace('name: other, namespace: default, labels: { role: batch }', 'name: other, namespace: default, labels: { role: frontend }')).cluster
-    const t = (n: string) => podIdentity(twin, twin.pods.find((p) => p.name === n)!)!.id
+    const twin = build(
+      lesson.replace(
+        'name: other, namespace: default, labels: { role: batch }',
+        'name: other, namespace: default, labels: { role: frontend }',
+      ),
+    ).cluster
+    const t = (n: string) =>
+      podIdentity(
+        twin,
+        twin.pods.find((p) => p.name === n)!,
+      )!.id
     expect(t('other')).toBe(t('frontend'))
   })
 
@@ -76,7 +87,9 @@ describe("Cilium's security identities", () => {
     const web = podIdentity(cluster, pod('web'))!
     const at = list.findIndex((l) => l.startsWith(`${web.id} `))
     expect(list[at]).toBe(`${String(web.id).padEnd(8)}k8s:app=web`)
-    expect(list[at + 1]).toBe(`${''.padEnd(8)}k8s:io.cilium.k8s.namespace.labels.kubernetes.io/metadata.name=default`)
+    expect(list[at + 1]).toBe(
+      `${''.padEnd(8)}k8s:io.cilium.k8s.namespace.labels.kubernetes.io/metadata.name=default`,
+    )
     expect(ciliumIdentities(cluster).list.map((i) => i.id)).toEqual(
       [...ciliumIdentities(cluster).list.map((i) => i.id)].sort((a, b) => a - b),
     )

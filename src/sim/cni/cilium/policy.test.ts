@@ -10,12 +10,18 @@ const lesson = readFileSync(
   'utf8',
 )
 const { cluster } = build(lesson)
-const id = (name: string) => podIdentity(cluster, cluster.pods.find((p) => p.name === name)!)!.id
+const id = (name: string) =>
+  podIdentity(
+    cluster,
+    cluster.pods.find((p) => p.name === name)!,
+  )!.id
 
 describe('NetworkPolicy enforced by Cilium: an allow-from-label policy on the web Pod', () => {
-  it('carries the sender\'s security identity in the VXLAN VNI, both ways', () => {
+  it("carries the sender's security identity in the VXLAN VNI, both ways", () => {
     const t = traceOf(lesson, 'from-frontend')
-    const vnis = t.steps.filter((s) => s.action === 'encapsulate').map((s) => [s.phase, s.packet.outer!.vni])
+    const vnis = t.steps
+      .filter((s) => s.action === 'encapsulate')
+      .map((s) => [s.phase, s.packet.outer!.vni])
     expect(vnis).toEqual([
       ['request', id('frontend')],
       ['reply', id('web')],
@@ -25,7 +31,9 @@ describe('NetworkPolicy enforced by Cilium: an allow-from-label policy on the we
   it('lets the frontend client in: the policy map has an entry for its identity on TCP 80, and Hubble shows it forwarded to the endpoint', () => {
     const t = traceOf(lesson, 'from-frontend')
     expect(t.outcome).toBe('delivered')
-    const step = t.steps.find((s) => s.lookups.some((l) => l.table.startsWith('Cilium policy map')))!
+    const step = t.steps.find((s) =>
+      s.lookups.some((l) => l.table.startsWith('Cilium policy map')),
+    )!
     expect(step.at).toMatchObject({ node: 'node-2', component: 'cilium' })
     expect(step.lookups[0]!.rule).toMatch(/^cilium_vxlan\(\d+\) tcx\/ingress cil_from_overlay$/)
     const map = step.lookups.find((l) => l.table.startsWith('Cilium policy map'))!
@@ -34,7 +42,9 @@ describe('NetworkPolicy enforced by Cilium: an allow-from-label policy on the we
       `ingress identity=${id('frontend')} dport=80 protocol=TCP -> allow (NetworkPolicy default/allow-from-frontend, ingress rule 1)`,
     )
     expect(step.lookups.find((l) => l.table === 'hubble observe')!.rule).toMatch(
-      new RegExp(`: default/frontend:\\d+ \\(ID:${id('frontend')}\\) -> default/web:80 \\(ID:${id('web')}\\) to-endpoint FORWARDED \\(TCP Flags: SYN\\)$`),
+      new RegExp(
+        `: default/frontend:\\d+ \\(ID:${id('frontend')}\\) -> default/web:80 \\(ID:${id('web')}\\) to-endpoint FORWARDED \\(TCP Flags: SYN\\)$`,
+      ),
     )
     expect(step.explain.en).toContain(`VNI of the tunnel key, ${id('frontend')}`)
     expect(step.explain['zh-CN']).toContain('NetworkPolicy default/allow-from-frontend')
@@ -43,7 +53,9 @@ describe('NetworkPolicy enforced by Cilium: an allow-from-label policy on the we
   it('lets the reply back by conntrack, with no policy lookup', () => {
     const t = traceOf(lesson, 'from-frontend')
     const reply = t.steps.filter((s) => s.phase === 'reply')
-    expect(reply.some((s) => s.lookups.some((l) => l.table.startsWith('Cilium policy map')))).toBe(false)
+    expect(reply.some((s) => s.lookups.some((l) => l.table.startsWith('Cilium policy map')))).toBe(
+      false,
+    )
     expect(reply.at(-1)!.action).toBe('deliver')
   })
 
@@ -56,7 +68,9 @@ describe('NetworkPolicy enforced by Cilium: an allow-from-label policy on the we
     expect(drop.lookups.map((l) => l.rule)).toEqual([
       `ingress identity=${id('other')} dport=80 protocol=TCP -> no entry: DROP_POLICY (Policy denied)`,
       expect.stringMatching(
-        new RegExp(`: default/other:\\d+ \\(ID:${id('other')}\\) <> default/web:80 \\(ID:${id('web')}\\) Policy denied DROPPED \\(TCP Flags: SYN\\)$`),
+        new RegExp(
+          `: default/other:\\d+ \\(ID:${id('other')}\\) <> default/web:80 \\(ID:${id('web')}\\) Policy denied DROPPED \\(TCP Flags: SYN\\)$`,
+        ),
       ),
     ])
     expect(t.reason?.en).toBe(
@@ -98,7 +112,12 @@ spec:
 })
 
 describe("Hubble's compact line (hubble/pkg/printer WriteProtoFlow)", () => {
-  const end = (pod: string | null, ip: string, port: number, identity: number) => ({ pod, ip, port, identity })
+  const end = (pod: string | null, ip: string, port: number, identity: number) => ({
+    pod,
+    ip,
+    port,
+    identity,
+  })
   it('names reserved identities, and numbers the others as ID:n', () => {
     expect([fmtIdentity(1), fmtIdentity(2), fmtIdentity(6), fmtIdentity(4242)]).toEqual([
       '(host)',

@@ -176,7 +176,8 @@ export function policyCheck(
     const p = c.policy.policies.find((x) => x.namespace === r.namespace && x.name === r.name)
     return (dir === 'Ingress' ? p?.ingress : p?.egress)?.length === 0
   })
-  const program = dir === 'Ingress' ? `the policy program of ${pod}'s endpoint` : 'cil_from_container'
+  const program =
+    dir === 'Ingress' ? `the policy program of ${pod}'s endpoint` : 'cil_from_container'
   const programZh = dir === 'Ingress' ? `${pod} 端点的策略程序` : 'cil_from_container'
   const lookups: Lookup[] = [
     { table, rule: `${key} -> no entry: DROP_POLICY (Policy denied)`, matched: true },
