@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { build } from '../../../test/scenario.ts'
+import { nodeTables } from '../../print/tables.ts'
 import {
   ciliumIdentities,
   ciliumIdentityList,
@@ -92,6 +93,15 @@ describe("Cilium's security identities", () => {
     )
     expect(ciliumIdentities(cluster).list.map((i) => i.id)).toEqual(
       [...ciliumIdentities(cluster).list.map((i) => i.id)].sort((a, b) => a - b),
+    )
+  })
+
+  it("is shown in a node's tables, after `cilium-dbg service list`", () => {
+    const lines = nodeTables(cluster, 'node-2')!.split('\n')
+    const at = lines.indexOf('$ cilium-dbg identity list')
+    expect(at).toBeGreaterThan(lines.indexOf('$ cilium-dbg service list'))
+    expect(lines.slice(at + 1, at + 1 + ciliumIdentityList(cluster).length)).toEqual(
+      ciliumIdentityList(cluster),
     )
   })
 })
