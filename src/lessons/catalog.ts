@@ -275,7 +275,7 @@ export const LESSONS: LessonMeta[] = [
     file: 'mode2-policy-default-deny.yaml',
     mode: 2,
     section: '2.2',
-    switches: { cni: CROSS_NODE },
+    switches: { cni: [...CROSS_NODE, 'cilium'] },
     title: text(
       'A default-deny NetworkPolicy: felix drops it at cali-tw',
       '默认拒绝的 NetworkPolicy：felix 在 cali-tw 丢弃它',
@@ -290,7 +290,7 @@ export const LESSONS: LessonMeta[] = [
     file: 'mode2-policy-from-namespace.yaml',
     mode: 2,
     section: '2.2',
-    switches: { cni: CROSS_NODE },
+    switches: { cni: [...CROSS_NODE, 'cilium'] },
     title: text(
       'Allow from a namespace: felix matches an IP set',
       '允许来自某个命名空间：felix 用 IP 集合匹配',
@@ -310,6 +310,20 @@ export const LESSONS: LessonMeta[] = [
     summary: text(
       'namespaceSelector and podSelector in one from element must both match (AND); as two elements either may (OR). The same Pod without role=client is dropped by the first form and let in by the second: felix renders the first as one rule with one ipset, the second as two rules.',
       '同一个 from 元素里的 namespaceSelector 和 podSelector 必须同时匹配（AND）；写成两个元素则匹配其一即可（OR）。同一个没有 role=client 标签的 Pod 被第一种写法丢弃，却被第二种放行：felix 把第一种写成一条规则、一个 ipset，把第二种写成两条规则。',
+    ),
+  },
+  {
+    id: 'mode2-policy-cilium',
+    file: 'mode2-policy-cilium.yaml',
+    mode: 2,
+    section: '2.2',
+    title: text(
+      'NetworkPolicy on Cilium: identities and the policy map',
+      'Cilium 上的 NetworkPolicy：身份与策略表',
+    ),
+    summary: text(
+      "Cilium gives each Pod a security identity from its labels and carries the sender's in the VXLAN VNI. On the web Pod's node its endpoint's policy map is looked up by (identity, port, protocol): the frontend client's identity has an entry and gets in, the other client's has none and is dropped, \"Policy denied\", as hubble observe shows.",
+      'Cilium 根据标签给每个 Pod 一个安全身份，并把发送方的身份放在 VXLAN 的 VNI 里。在 web Pod 所在节点上，它的端点策略表按（身份，端口，协议）查找：frontend 客户端的身份有对应条目，可以进入；另一个客户端的没有，被丢弃，原因 “Policy denied”，hubble observe 显示了这一点。',
     ),
   },
   {

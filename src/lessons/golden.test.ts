@@ -89,6 +89,15 @@ describe('built-in lessons', () => {
             'NetworkPolicy backend/default-deny-ingress, backend/allow-from-frontend: no rule allows ingress from 10.244.0.2 for backend/web',
           ],
         ])
+      else if (lesson.id === 'mode2-policy-cilium')
+        expect(g.traces.map((t) => [t.traffic, t.outcome, t.reason?.en ?? null])).toEqual([
+          ['from-frontend', 'delivered', null],
+          [
+            'from-other',
+            'dropped',
+            'NetworkPolicy default/allow-from-frontend: no rule allows ingress from default/other for default/web (Cilium: Policy denied)',
+          ],
+        ])
       else if (lesson.id === 'mode2-policy-and-or')
         expect(g.traces.map((t) => [t.traffic, t.outcome, t.reason?.en ?? null])).toEqual([
           ['client-to-and-form', 'delivered', null],

@@ -15,6 +15,7 @@ import type { BuiltService } from './services/service.ts'
 import type { BuiltLoadBalancer } from './services/load-balancer.ts'
 import type { CniIptables } from './cni/cni-iptables.ts'
 import type { Text } from '../model/text.ts'
+import type { PolicyWorld } from './policy/verdict.ts'
 
 /**
  * The node network the plugin runs on: a plain switched segment behind one router, or a cloud
@@ -93,6 +94,8 @@ export interface Cluster {
   underlay: Underlay
   /** MAC of the underlay router (or the VPC's router) that joins the node subnets. */
   routerMac: string
+  /** The NetworkPolicies and Namespace labels, for a data plane that enforces policy as packets pass. */
+  policy: PolicyWorld
   /** The layer 7 objects (Ingress, Gateway API) that controllers and Gateways route by. */
   l7: Pick<
     Scenario,

@@ -78,6 +78,9 @@ const WATCH: Record<Lang, RegExp[]> = {
         'kubeadm',
         'network namespaces?',
         'sandbox',
+        'security identit(?:y|ies)',
+        'policy map',
+        '[Hh]ubble',
         'pause container',
         'loopback',
         'localhost',
@@ -185,6 +188,8 @@ const WATCH: Record<Lang, RegExp[]> = {
         'Egress',
         'End of tier',
         '接受标记',
+        '安全身份',
+        '策略表',
       ]
         .map(asWord)
         .join('|'),
@@ -285,6 +290,10 @@ describe('the glossary covers every term the narrations use', () => {
       'namespaceSelector',
       'podSelector',
       'AND/OR',
+      // mode2-policy-cilium.
+      'security identity',
+      'policy map',
+      'Hubble',
     ]
     for (const term of named) expect([term, findTerms(term, 'en').length]).not.toEqual([term, 0])
     const ids = (t: string) => findTerms(t, 'en').map((h) => h.id)

@@ -649,6 +649,48 @@ export const GLOSSARY: readonly GlossaryEntry[] = [
       },
     },
     {
+      id: 'security-identity',
+      term: text('security identity (Cilium)', '安全身份（Cilium）'),
+      match: {
+        en: rei(w('security identit(?:y|ies)'), w('identity list')),
+        'zh-CN': re('安全身份', w('identity list')),
+      },
+      short: text(
+        "The number Cilium gives every set of identity-relevant labels (a Pod's labels, its namespace and its namespace's labels, its service account): Pods with the same labels share it. Policy maps are keyed by it, not by addresses, and a tunnelled packet carries the sender's in its VNI. 1 to 8 are reserved (host, world, remote-node...); cluster-wide ones start at 256.",
+        'Cilium 为每一组与身份相关的标签（Pod 的标签、命名空间及其标签、服务账号）分配的编号：标签相同的 Pod 共用一个。策略表以它为键，而不是以地址为键；隧道中的包在 VNI 里带着发送方的身份。1 到 8 是保留的（host、world、remote-node……），集群范围的身份从 256 开始。',
+      ),
+      source: {
+        title: 'Cilium: identity-relevant labels',
+        url: 'https://docs.cilium.io/en/stable/operations/performance/scalability/identity-relevant-labels/',
+      },
+    },
+    {
+      id: 'cilium-policy-map',
+      term: text('policy map (Cilium)', '策略表（Cilium）'),
+      match: { en: re(w('policy map')), 'zh-CN': re('策略表', '策略程序') },
+      short: text(
+        'A BPF map per endpoint that Cilium\'s agent writes from the policies selecting it, keyed by the peer\'s security identity, the port, the protocol and the direction. Its BPF programs look the first packet of a connection up there; no entry means a drop, "Policy denied".',
+        'Cilium 代理为每个端点写的 BPF map，内容来自选中它的策略，键是对端的安全身份、端口、协议和方向。它的 BPF 程序在这里查找连接的第一个包；查不到就丢弃，原因为 “Policy denied”。',
+      ),
+      source: {
+        title: 'Cilium: policy enforcement',
+        url: 'https://docs.cilium.io/en/stable/security/policy/intro/',
+      },
+    },
+    {
+      id: 'hubble',
+      term: text('Hubble', 'Hubble'),
+      match: { en: re(w('[Hh]ubble')), 'zh-CN': re(w('[Hh]ubble')) },
+      short: text(
+        "Cilium's flow observer: its BPF programs report each packet they forward or drop, with both ends' identities and the verdict, and `hubble observe` prints one line per event (FORWARDED to-endpoint, or DROPPED with the reason, such as Policy denied).",
+        'Cilium 的流量观测工具：它的 BPF 程序报告自己转发或丢弃的每个包，附带两端的身份和判定结果，`hubble observe` 为每个事件打印一行（FORWARDED to-endpoint，或带原因的 DROPPED，例如 Policy denied）。',
+      ),
+      source: {
+        title: 'Cilium: Hubble',
+        url: 'https://docs.cilium.io/en/stable/observability/hubble/',
+      },
+    },
+    {
       id: 'userspace',
       term: text('userspace mode', 'userspace 模式'),
       match: { en: re(w('userspace')), 'zh-CN': re(w('userspace')) },

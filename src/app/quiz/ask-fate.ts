@@ -10,6 +10,7 @@ import type { Location, Step } from '../../model/trace.ts'
 import type { Ask } from './context.ts'
 import type { ChoiceValue } from './question.ts'
 import { pickDistractors } from './seeded.ts'
+import { bpfPolicyLabel, bpfPolicyPrompt, bpfPolicyVerdict } from './bpf-policy-verdict.ts'
 
 type FateValue = Extract<ChoiceValue, { kind: 'fate' }>
 
@@ -202,14 +203,16 @@ export const askFate: Ask = (ctx) => {
     )
     right = fate('delivered', seen)
     wrong = [...others.map((ip) => fate('delivered', ip)), fate('dropped'), fate('rejected')]
-  } else if (policyVerdict(next)?.set) {
-    // felix lets the packet through because its peer is in a selector's IP set.
+  } else if (policyVerdict(next)?.set || bpfPolicyVerdict(next)?.allowed) {
+    // felix lets the packet through because its peer is in a selector's IP set; Cilium because
+    // its policy map has an entry for the peer's identity.
     right = fate('delivered')
     wrong = [fate('dropped'), fate('rejected')]
   } else return null
   const verdict = policyVerdict(next)
+  const bpf = verdict ? null : bpfPolicyVerdict(next)
   const choice = (v: FateValue) => ({
-    label: verdict ? policyLabel(v, verdict) : label(v, next.at),
+    label: verdict ? policyLabel(v, verdict) : bpf ? bpfPolicyLabel(v, bpf) : label(v, next.at),
     value: v,
   })
   return {
@@ -219,7 +222,9 @@ export const askFate: Ask = (ctx) => {
           `What happens to the packet in felix's chain ${verdict.chain} at the next step?`,
           `下一步这个包在 felix 的链 ${verdict.chain} 中会怎样？`,
         )
-      : text('What happens to the packet at the next step?', '下一步这个包会怎样？'),
+      : bpf
+        ? bpfPolicyPrompt(bpf)
+        : text('What happens to the packet at the next step?', '下一步这个包会怎样？'),
     right: choice(right),
     wrong: wrong.map(choice),
   }

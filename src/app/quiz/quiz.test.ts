@@ -394,6 +394,35 @@ describe('what the quiz asks in the NetworkPolicy and egress lessons', () => {
     })
   })
 
+  // Cilium decides by its policy map: the choices name the key (direction, identity, port).
+  it('mode2-policy-cilium: asks what the web endpoint\'s policy lookup does, dropping the other client "Policy denied"', () => {
+    const { quiz, trace } = quizOf('mode2-policy-cilium', 'from-other')
+    const q = quiz.questions.find(
+      (x) => x.kind === 'fate' && trace.steps[x.reveals]!.action === 'drop',
+    )!
+    expect(q.prompt.en).toBe(
+      "What does the ingress policy lookup of default/web's endpoint do with the packet at the next step?",
+    )
+    expect(q.prompt['zh-CN']).toContain('default/web 端点的入站策略查找')
+    expect(rightOf(q).value).toEqual({ kind: 'fate', fate: 'dropped', source: null })
+    expect(rightOf(q).label.en).toMatch(
+      /^It is dropped, "Policy denied": the policy map has no entry for \(ingress, identity \d+, TCP port 80\)/,
+    )
+    const through = q.choices.find((c) => c.value.kind === 'fate' && c.value.fate === 'delivered')!
+    expect(through.label['zh-CN']).toMatch(/策略表里写入了（入站，身份 \d+，TCP 端口 80）/)
+  })
+  it("mode2-policy-cilium: asks the same where the frontend client's identity has an entry, and it goes on", () => {
+    const { quiz, trace } = quizOf('mode2-policy-cilium', 'from-frontend')
+    const q = quiz.questions.find(
+      (x) => x.kind === 'fate' && x.prompt.en.includes('policy lookup'),
+    )!
+    expect(trace.steps[q.reveals]!.action).not.toBe('drop')
+    expect(rightOf(q).value).toEqual({ kind: 'fate', fate: 'delivered', source: null })
+    expect(rightOf(q).label.en).toMatch(
+      /^It goes on: a policy put an entry for \(ingress, identity \d+, TCP port 80\)/,
+    )
+  })
+
   const nodeIp = (id: string, node: string) =>
     CASES.find((c) => c.lesson.id === id)!.cluster.nodes.find((n) => n.name === node)!.ip
   const masqueradeQuestions = (id: string) =>

@@ -216,6 +216,7 @@ export function buildCluster(scenario: Scenario): BuildResult {
     routerMac,
     services,
     loadBalancers: describeLoadBalancers(services, ctx.nodes),
+    policy: ctx.policy,
     l7: {
       ingresses: s.ingresses,
       ingressClasses: s.ingressClasses,

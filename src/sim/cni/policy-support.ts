@@ -1,7 +1,7 @@
 /**
  * Why a CNI data plane PodPath models enforces no NetworkPolicy in its traces: the plugin itself
  * enforces none, or enforces it with a component PodPath does not run. Calico and canal (felix)
- * enforce it and have no entry here.
+ * and Cilium (its BPF policy maps, cni/cilium/policy.ts) enforce it and have no entry here.
  */
 import { text, type Text } from '../../model/text.ts'
 
@@ -27,10 +27,5 @@ export const POLICY_NOT_ENFORCED = {
   awsVpcCni: text(
     "the AWS VPC CNI enforces NetworkPolicy only with its network policy agent turned on (off by default; eBPF programs on the Pod's host veth), which PodPath does not model",
     'AWS VPC CNI 只有在开启其网络策略代理（默认关闭；在 Pod 的宿主机端 veth 上挂 eBPF 程序）时才执行 NetworkPolicy，而 PodPath 不模拟这个代理',
-  ),
-  // Cilium enforces NetworkPolicy with its identities and BPF policy maps; PodPath has neither yet.
-  cilium: text(
-    'Cilium enforces NetworkPolicy with security identities and BPF policy maps, which PodPath does not model yet',
-    'Cilium 借助安全身份（identity）和 BPF 策略表执行 NetworkPolicy，而 PodPath 还没有模拟它们',
   ),
 } satisfies Record<string, Text>

@@ -18,6 +18,7 @@ import type { IpvsLedger } from '../proxy/ipvs-ledger.ts'
 import { formatConntrack, type CtEntry } from '../walk/conntrack.ts'
 import { ciliumServiceList, kubeProxyReplaced } from '../cni/cilium/service-list.ts'
 import { bpfLbList, nodeFrontends } from '../cni/cilium/bpf-lb-list.ts'
+import { ciliumIdentityList } from '../cni/cilium/identity.ts'
 
 /** Kernel dump order: by destination address, the longer prefix first for the same address. */
 export function sortRoutes(routes: readonly Route[]): Route[] {
@@ -115,6 +116,7 @@ export function namespaceSections(
       out.push(
         section('cilium-dbg service list', ciliumServiceList(c, nodeFrontends(c, ns.node))),
         section('cilium-dbg bpf lb list', bpfLbList(c, ns.node)),
+        section('cilium-dbg identity list', ciliumIdentityList(c)),
       )
     } else {
       // In nftables mode only a CNI agent's rules are left in iptables (flanneld's, for one).

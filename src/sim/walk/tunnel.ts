@@ -181,7 +181,8 @@ export function decapsulate(w: Walk, ns: NetNs, pkt: Packet, routeLookups: Looku
 /**
  * A flow-based VXLAN device (`external`, collect metadata) encapsulates to the remote a BPF
  * program set in the packet's tunnel key (bpf_skb_set_tunnel_key), not to one found in an FDB:
- * vxlan_xmit takes the remote from the skb's tunnel info. `lookups` and `explain` say who chose it.
+ * vxlan_xmit takes the remote, and the VNI (`vni`, the key's tunnel_id), from the skb's tunnel
+ * info. `lookups` and `explain` say who chose them.
  */
 export function vxlanTransmitTo(
   w: Walk,
@@ -191,11 +192,13 @@ export function vxlanTransmitTo(
   pkt: Packet,
   lookups: Lookup[],
   explain: Text,
+  vni?: number,
 ): WalkResult {
   const m = lookupRoute(ns, remote, null)
   const outerSrc = m ? w.selectSource(ns, m.route) : '0.0.0.0'
   pkt.outer = {
     encap: 'vxlan',
+    ...(vni === undefined ? {} : { vni }),
     l2: null,
     l3: { src: outerSrc, dst: formatIp(remote), proto: 'udp', ttl: DEFAULT_TTL },
     l4: { proto: 'udp', srcPort: vxlanSourcePort(w), dstPort: dev.vxlan!.port },

@@ -161,7 +161,7 @@ export function fromNetdev(w: Walk, ns: NetNs, link: Link, pkt: Packet): WalkRes
   )
   if (local) {
     w.state.memory(FLOWS).push(flow)
-    return deliver(w, ns, pkt, local, [ctLookup(flow)], FROM_NETDEV)
+    return deliver(w, ns, pkt, local, [ctLookup(flow)], FROM_NETDEV, { link, hook: 'tc ingress' })
   }
   const dev = findLink(ns, CILIUM_VXLAN)
   const node = c.nodeByName.get(ns.node)!

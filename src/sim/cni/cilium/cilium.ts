@@ -12,7 +12,6 @@ import { nsOf, type BuildContext } from '../../assemble/context.ts'
 import { addAddress, nextIfindex } from '../../assemble/host.ts'
 import { createVethPair } from '../../assemble/veth.ts'
 import type { CniDataplane } from '../dataplane.ts'
-import { POLICY_NOT_ENFORCED } from '../policy-support.ts'
 import { assignNodePodCIDRs } from '../linux-bridge.ts'
 import { VXLAN_OVERHEAD } from '../flannel.ts'
 import { ciliumAllocations, ciliumRangeOwns } from './ipam.ts'
@@ -32,7 +31,6 @@ import {
 export function ciliumDataplane(): CniDataplane {
   return {
     overhead: VXLAN_OVERHEAD,
-    policyNotEnforced: POLICY_NOT_ENFORCED.cilium,
     prepareNodes(ctx) {
       // The operator's cluster-pool hands out node CIDRs (clusterPoolIPv4MaskSize 24 by default).
       assignNodePodCIDRs(ctx)
