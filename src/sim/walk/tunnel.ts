@@ -131,6 +131,19 @@ function sendOuter(w: Walk, ns: NetNs, pkt: Packet): WalkResult {
   return w.afterRoute(ns, null, pkt, m, true)
 }
 
+/**
+ * What a flow-based VXLAN device ("external", collect metadata) hands up with a packet it
+ * decapsulated: the skb's tunnel info (a metadata dst, ip_tunnel_info; vxlan_rcv), the VNI as the
+ * key's tunnel_id and the outer source as its remote, for a BPF program to read
+ * (bpf_skb_get_tunnel_key). Kept beside the packet object while it goes up the device.
+ */
+const received = new WeakMap<Packet, { id: number; remote: string }>()
+
+/** The tunnel key a flow-based device received `pkt` with, or null. */
+export function receivedTunnelKey(pkt: Packet): { id: number; remote: string } | null {
+  return received.get(pkt) ?? null
+}
+
 /** A packet for one of our addresses arrives wrapped: hand it to the tunnel device that owns it. */
 export function decapsulate(w: Walk, ns: NetNs, pkt: Packet, routeLookups: Lookup[]): WalkResult {
   const o = pkt.outer!
@@ -172,6 +185,8 @@ export function decapsulate(w: Walk, ns: NetNs, pkt: Packet, routeLookups: Looku
             `外层包的目的地是本节点，IP 协议号为 4（IP-in-IP），所以由 ${dev.name} 接收并剥掉外层 IP 头；Pod 的原始包从 ${dev.name} 出来。`,
           )
   pkt.outer = null
+  if (o.encap === 'vxlan' && dev.vxlan!.external === true)
+    received.set(pkt, { id: o.vni ?? 0, remote: o.l3.src })
   if (o.encap === 'vxlan' && pkt.l2) pkt.l2 = { ...pkt.l2 }
   w.emit('decapsulate', w.where(ns, { device: dev.name }), pkt, routeLookups, what)
   // Up through the device like any frame it receives: its tc programs first, then IP.

@@ -15,7 +15,7 @@ import type { Lookup, Packet } from '../../../model/trace.ts'
 import { findLink, type Link, type NetNs } from '../../net/netns.ts'
 import { linkDetail } from '../../print/ip-link.ts'
 import type { Walk, WalkResult } from '../../walk/api.ts'
-import { vxlanTransmitTo } from '../../walk/tunnel.ts'
+import { receivedTunnelKey, vxlanTransmitTo } from '../../walk/tunnel.ts'
 import {
   attachedLookup,
   endpointLookup,
@@ -24,7 +24,7 @@ import {
   remoteNode,
   type LocalEndpoint,
 } from './endpoints.ts'
-import { RESERVED_IDENTITIES, podIdentity } from './identity.ts'
+import { RESERVED_IDENTITIES, podIdentity, reservedName } from './identity.ts'
 import { CILIUM_VXLAN, FROM_CONTAINER, FROM_HOST, FROM_OVERLAY } from './names.ts'
 import { identityOfAddress, policyCheck, type PolicyCheck } from './policy.ts'
 
@@ -125,7 +125,7 @@ export function fromOverlay(w: Walk, ns: NetNs, link: Link, pkt: Packet): WalkRe
   return deliver(w, ns, pkt, local, [attachedLookup(link, FROM_OVERLAY)], FROM_OVERLAY, {
     link,
     hook: 'tc ingress',
-    overlay: true,
+    tunnelId: receivedTunnelKey(pkt)?.id ?? 0,
   })
 }
 
@@ -143,13 +143,14 @@ export function deliver(
   ep: LocalEndpoint,
   lookups: Lookup[],
   program: string,
-  via: { link: Link; hook: string; egress?: PolicyCheck | null; overlay?: boolean },
+  via: { link: Link; hook: string; egress?: PolicyCheck | null; tunnelId?: number },
 ): WalkResult {
   const l3 = pkt.l3!
   const c = w.state.cluster
   // From the tunnel, the source identity is the VNI cil_from_overlay read from the tunnel key:
   // the one the sender's node wrote, the identity of the source address.
-  const fromTunnel = via.overlay ? identityNote(c, ns, l3.src) : null
+  const tunnelId = via.tunnelId ?? null
+  const fromTunnel = tunnelId === null ? null : identityNote(c, ns, l3.src, tunnelId)
   const ingress = policyCheck(
     w,
     ns,
@@ -158,6 +159,7 @@ export function deliver(
     'Ingress',
     { device: via.link.name, hook: via.hook },
     fromTunnel,
+    tunnelId,
   )
   if (ingress.dropped) return ingress.dropped
   const notes = [via.egress?.note, fromTunnel, ingress.note].filter((x): x is Text => !!x)
@@ -178,11 +180,19 @@ export function deliver(
 }
 
 /** What cil_from_overlay learnt from the VNI: the source's security identity. */
-function identityNote(c: Cluster, ns: NetNs, src: string): Text {
+function identityNote(c: Cluster, ns: NetNs, src: string, vni: number): Text {
   const id = identityOfAddress(c, ns.node!, src)
+  if (id.id !== vni) {
+    // The sending node chose the identity (a NodePort request from outside goes as world).
+    const name = reservedName(vni) ?? `${vni}`
+    return text(
+      `cil_from_overlay reads the VNI of the tunnel key, ${vni}: the sender's security identity is ${name}, as the sending node's program set it, not what the source address ${src} would give (${id.id}), and it tail-calls the destination endpoint's policy program with it.`,
+      `cil_from_overlay 读出隧道键的 VNI ${vni}：发送方的安全身份是 ${name}，由发送节点的程序设定，而不是按源地址 ${src} 查得的身份（${id.id}）；它带着这个身份尾调用（tail call）目的端点的策略程序。`,
+    )
+  }
   const who = id.pod ? `Pod ${id.pod.namespace}/${id.pod.name}` : src
   return text(
-    `cil_from_overlay reads the VNI of the tunnel key, ${id.id}: the security identity of the sender, ${who}, and tail-calls the destination endpoint's policy program.`,
-    `cil_from_overlay 读出隧道键的 VNI ${id.id}：发送方 ${who} 的安全身份，并尾调用（tail call）目的端点的策略程序。`,
+    `cil_from_overlay reads the VNI of the tunnel key, ${vni}: the security identity of the sender, ${who}, and tail-calls the destination endpoint's policy program.`,
+    `cil_from_overlay 读出隧道键的 VNI ${vni}：发送方 ${who} 的安全身份，并尾调用（tail call）目的端点的策略程序。`,
   )
 }

@@ -37,6 +37,10 @@ import { deliver, fromContainer, fromOverlay } from './bpf-datapath.ts'
 import { attachedLookup, ipcacheLookup, localEndpoint, remoteNode } from './endpoints.ts'
 import { CILIUM_VXLAN, FROM_CONTAINER, FROM_OVERLAY } from './names.ts'
 import { kubeProxyReplaced } from './service-list.ts'
+import { RESERVED_IDENTITIES } from './identity.ts'
+
+/** The tunnel key's identity for a request from outside (nodeport.h tail_nodeport_nat_egress_ipv4: __encap_with_nodeid(..., WORLD_ID, ...)). */
+const WORLD = RESERVED_IDENTITIES.world
 
 /** bpf_host's program on the native devices' tc ingress (bpf/bpf_host.c). */
 export const FROM_NETDEV = 'cil_from_netdev'
@@ -191,9 +195,10 @@ export function fromNetdev(w: Walk, ns: NetNs, link: Link, pkt: Packet): WalkRes
     pkt,
     [{ table: `ip -d link show ${dev.name}`, rule: linkDetail(dev)!, matched: true }],
     text(
-      `__encap_with_nodeid sets a tunnel key with remote ${tep} and the security identity reserved:world (the request came from outside the cluster, so the remote node must not take it for a cluster node's) and redirects the packet to ${dev.name}, a flow-based VXLAN device: the kernel wraps it in VXLAN + UDP (port ${dev.vxlan!.port}) + an outer IP header to ${tep}. No route and no iptables rule decided this hop.`,
-      `__encap_with_nodeid 设置远端为 ${tep}、安全身份为 reserved:world 的隧道键（请求来自集群之外，远端节点不能把它当作集群节点发来的），并把包重定向到基于流的 VXLAN 设备 ${dev.name}：内核把它封装进 VXLAN + UDP（端口 ${dev.vxlan!.port}）+ 发往 ${tep} 的外层 IP 头。决定这一跳的既不是路由，也不是 iptables 规则。`,
+      `__encap_with_nodeid sets a tunnel key with remote ${tep} and the security identity reserved:world, ${WORLD} (the request came from outside the cluster, so the remote node must not take it for a cluster node's) and redirects the packet to ${dev.name}, a flow-based VXLAN device: the kernel wraps it in VXLAN (VNI ${WORLD}) + UDP (port ${dev.vxlan!.port}) + an outer IP header to ${tep}. No route and no iptables rule decided this hop.`,
+      `__encap_with_nodeid 设置远端为 ${tep}、安全身份为 reserved:world（${WORLD}）的隧道键（请求来自集群之外，远端节点不能把它当作集群节点发来的），并把包重定向到基于流的 VXLAN 设备 ${dev.name}：内核把它封装进 VXLAN（VNI ${WORLD}）+ UDP（端口 ${dev.vxlan!.port}）+ 发往 ${tep} 的外层 IP 头。决定这一跳的既不是路由，也不是 iptables 规则。`,
     ),
+    WORLD,
   )
 }
 

@@ -37,6 +37,12 @@ export const RESERVED_IDENTITIES = {
 
 export type ReservedIdentity = keyof typeof RESERVED_IDENTITIES
 
+/** `reserved:<name>` of a reserved identity number, or null for an allocated one. */
+export function reservedName(id: number): string | null {
+  const name = Object.entries(RESERVED_IDENTITIES).find(([, n]) => n === id)?.[0]
+  return name ? `reserved:${name}` : null
+}
+
 export const MIN_ALLOCATION_IDENTITY = 256
 export const MAX_ALLOCATION_IDENTITY = (1 << 16) - 1
 

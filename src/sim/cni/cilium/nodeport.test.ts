@@ -87,6 +87,43 @@ describe('a NodePort from outside the cluster, Cilium replacing kube-proxy (snat
   })
 })
 
+describe("the tunnelled NodePort request carries the world's identity, not the router address's", () => {
+  const policy = (spec: string) => `${lesson}
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: web-in, namespace: default}
+spec:
+  podSelector: {matchLabels: {app: web}}
+  ingress:
+${spec}`
+  // nodeport.h tail_nodeport_nat_egress_ipv4: __encap_with_nodeid(..., WORLD_ID, ...).
+  it('node-1 writes VNI 2 (reserved:world); node-2 reads it from the tunnel key and Hubble says world', () => {
+    const t = traceOf(lesson, 'internet-to-node-1')
+    const encap = t.steps.find((s) => s.phase === 'request' && s.action === 'encapsulate')!
+    expect(encap.packet.outer!.vni).toBe(2)
+    const route = t.steps.find(
+      (s) => s.phase === 'request' && s.at.node === 'node-2' && s.at.component === 'cilium',
+    )!
+    expect(route.explain.en).toContain('reads the VNI of the tunnel key, 2')
+    const hubble = route.lookups.find((l) => l.table === 'hubble observe')!.rule
+    expect(hubble).toMatch(/:\d+ \(world\) -> default\/web:80 \(ID:\d+\) to-endpoint FORWARDED/)
+  })
+
+  it('so a policy admitting only Pods drops it, naming identity 2, and one admitting 0.0.0.0/0 lets it in', () => {
+    const pods = traceOf(policy('    - from: [{podSelector: {}}]\n'), 'internet-to-node-1')
+    expect(pods.outcome).toBe('dropped')
+    const drop = pods.steps.find((s) => s.action === 'drop')!
+    expect(drop.at.node).toBe('node-2')
+    expect(drop.lookups[0]!.rule).toMatch(/^ingress identity=2 dport=80 protocol=TCP -> no entry/)
+    const world = traceOf(
+      policy('    - from: [{ipBlock: {cidr: 0.0.0.0/0}}]\n'),
+      'internet-to-node-1',
+    )
+    expect(world.outcome).toBe('delivered')
+  })
+})
+
 describe('a NodePort whose backend is on the node called', () => {
   const local = lesson.replace('to: http://192.168.1.11:30080/', 'to: http://192.168.1.12:30080/')
   const t = traceOf(local)

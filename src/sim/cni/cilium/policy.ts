@@ -64,8 +64,11 @@ function policyPod(p: BuiltPod): PolicyPod {
   }
 }
 
-function policyEnd(c: Cluster, ip: string): PolicyEnd {
+function policyEnd(c: Cluster, ip: string, identity: number | null = null): PolicyEnd {
   const n = parseIp(ip) ?? 0
+  // A packet the tunnel key says is from outside the cluster (a NodePort request SNATed to the
+  // router address) is the world's to policy, whatever address it carries.
+  if (identity === RESERVED_IDENTITIES.world) return { kind: 'ip', ip: n }
   const pod = c.pods.find((p) => p.ip === n && !p.hostNetwork)
   if (pod) return { kind: 'pod', pod: policyPod(pod) }
   const node = c.nodes.find((x) => x.ip === n || x.routerIp === n)
@@ -74,8 +77,29 @@ function policyEnd(c: Cluster, ip: string): PolicyEnd {
 }
 
 const names = (refs: PolicyRef[]) => refs.map((r) => `${r.namespace}/${r.name}`).join(', ')
-const hubbleEnd = (c: Cluster, node: string, ip: string, port: number): HubbleEnd => {
-  const id = identityOfAddress(c, node, ip)
+/**
+ * The identity of a packet's source: the tunnel key's, when cil_from_overlay read one (the
+ * sender's node wrote it, bpf/lib/overloadable_skb.h ctx_set_encap_info4), else the ipcache's.
+ */
+function sourceIdentity(
+  c: Cluster,
+  node: string,
+  ip: string,
+  tunnelId: number | null,
+): { id: number; pod: BuiltPod | null } {
+  const byAddress = identityOfAddress(c, node, ip)
+  if (tunnelId === null || tunnelId === byAddress.id) return byAddress
+  return { id: tunnelId, pod: null }
+}
+
+const hubbleEnd = (
+  c: Cluster,
+  node: string,
+  ip: string,
+  port: number,
+  tunnelId: number | null = null,
+): HubbleEnd => {
+  const id = sourceIdentity(c, node, ip, tunnelId)
   return { pod: id.pod ? `${id.pod.namespace}/${id.pod.name}` : null, ip, port, identity: id.id }
 }
 
@@ -101,6 +125,8 @@ export function policyCheck(
   at: { device: string; hook: string },
   /** What the program learnt before the lookup (the source identity from the VNI), for a drop. */
   before: Text | null = null,
+  /** The source identity from the tunnel key, for a packet that came over the tunnel. */
+  tunnelId: number | null = null,
 ): PolicyCheck {
   const c = w.state.cluster
   const l3 = pkt.l3!
@@ -124,19 +150,22 @@ export function policyCheck(
     }
   const proto = (l3.proto.toUpperCase() === 'UDP' ? 'UDP' : 'TCP') as 'TCP' | 'UDP'
   const port = pkt.l4?.dstPort ?? 0
-  const src = policyEnd(c, l3.src)
+  const src = policyEnd(c, l3.src, tunnelId)
   const dst = policyEnd(c, l3.dst)
   const v = policyVerdict(c.policy, { src, dst, protocol: proto, port })
   const d: DirectionVerdict = dir === 'Ingress' ? v.ingress : v.egress
   const peerIp = dir === 'Ingress' ? l3.src : l3.dst
-  const peer = identityOfAddress(c, ns.node!, peerIp)
+  const peer =
+    dir === 'Ingress'
+      ? sourceIdentity(c, ns.node!, peerIp, tunnelId)
+      : identityOfAddress(c, ns.node!, peerIp)
   const selfId = podIdentity(c, self)!.id
   const key = `${dir === 'Ingress' ? 'ingress' : 'egress'} identity=${peer.id} dport=${port} protocol=${proto}`
   const table = `Cilium policy map of ${pod} (identity ${selfId})`
   const hubble = (verdict: 'FORWARDED' | 'DROPPED'): Lookup => ({
     table: 'hubble observe',
     rule: hubbleCompact({
-      src: hubbleEnd(c, ns.node!, l3.src, pkt.l4?.srcPort ?? 0),
+      src: hubbleEnd(c, ns.node!, l3.src, pkt.l4?.srcPort ?? 0, tunnelId),
       dst: hubbleEnd(c, ns.node!, l3.dst, port),
       type: verdict === 'DROPPED' ? 'Policy denied' : 'to-endpoint',
       verdict,
