@@ -62,7 +62,7 @@ export function LessonPane() {
       )}
       {(status === 'ready' || (status === 'loading' && trace)) && (
         <>
-          {trace && <Stage />}
+          {trace && belowTrace && <Stage />}
           {below && (
             <div className="below-stage">
               {belowTrace && (
