@@ -1,4 +1,4 @@
-import { StrictMode } from 'react'
+import { StrictMode, startTransition } from 'react'
 import { createRoot } from 'react-dom/client'
 import { registerServiceWorker, watchNetwork } from './app/offline.ts'
 import { parsePage } from './app/page.ts'
@@ -79,12 +79,17 @@ const opening = openAddress()
 // Only a head start: if it fails, the graph's own load tries again and says so.
 if (url.lesson || shared !== null) loadGraph().catch(() => {})
 
-createRoot(document.getElementById('root')!).render(
-  <StrictMode>
-    <AppCrash>
-      <App />
-    </AppCrash>
-  </StrictMode>,
+// In a transition: React renders the first page in slices of a few milliseconds, yielding to the
+// browser between them, instead of in one long task (only the commit cannot be split).
+const root = createRoot(document.getElementById('root')!)
+startTransition(() =>
+  root.render(
+    <StrictMode>
+      <AppCrash>
+        <App />
+      </AppCrash>
+    </StrictMode>,
+  ),
 )
 
 // The course page that frames PodPath drives it by postMessage (docs/embed.md); it hears

@@ -395,6 +395,8 @@ export default function ClusterGraph() {
     [t],
   )
   if (!layout || !graph) return null
+  // Above a lesson's size React Flow holds only the boxes near the view (cull.ts).
+  const cull = graph.boxes.size > EASE_BOXES
 
   return (
     <GraphT.Provider value={t}>
@@ -417,13 +419,23 @@ export default function ClusterGraph() {
               }}
             >
               {/* A new cluster or request is a new picture, fitted afresh. */}
-              <ReactFlowProvider key={picture}>
+              {/* A lesson-sized picture's boxes are in React Flow's store from its first render:
+                  given only as props, they come in by an effect after it, and all the boxes are
+                  drawn in a second, synchronous render (a long task) instead of the first, which
+                  React can split. */}
+              <ReactFlowProvider
+                key={picture}
+                initialNodes={cull ? undefined : nodes}
+                initialEdges={cull ? undefined : edges}
+                initialMinZoom={MIN_ZOOM}
+                initialMaxZoom={MAX_ZOOM}
+                zIndexMode="manual"
+              >
                 <Flow
                   nodes={nodes}
                   edges={edges}
                   layout={layout}
-                  // Above a lesson's size React Flow holds only the boxes near the view (cull.ts).
-                  cull={graph.boxes.size > EASE_BOXES}
+                  cull={cull}
                   nodeTypes={nodeTypes}
                   edgeTypes={edgeTypes}
                   colorMode={projector ? 'light' : 'system'}
@@ -442,7 +454,7 @@ export default function ClusterGraph() {
                   // Only the boxes in view are in the page when a big cluster has thousands. A
                   // lesson-sized one keeps them all, so the camera's easing moves one transform and
                   // renders nothing (React Flow otherwise re-works what is in view on every frame).
-                  onlyRenderVisibleElements={graph.boxes.size > EASE_BOXES}
+                  onlyRenderVisibleElements={cull}
                   disableKeyboardA11y
                   ariaLabelConfig={ariaLabelConfig}
                 >

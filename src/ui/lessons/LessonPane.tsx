@@ -37,9 +37,9 @@ export function LessonPane() {
   const view = useAppStore(selectView)
   const lesson = LESSONS.find((l) => l.id === id)
   const below = VIEWS[view].chrome
-  // What lies under the stage (the whole step list, the facts, the files) is drawn in a render of
-  // its own after the stage's: one task less long when a trace arrives (React renders a deferred
-  // value in slices it can interrupt). It follows the stage's trace a render behind.
+  // The stage and what lies under it (the whole step list, the facts, the files) mount with the
+  // trace a render behind, in a render React splits into slices it can interrupt: the render when
+  // a trace arrives from the worker is no long task (a store update is rendered in one piece).
   const belowTrace = useDeferredValue(trace, null)
 
   if (!id && !imported) return <Landing />
@@ -62,7 +62,7 @@ export function LessonPane() {
       )}
       {(status === 'ready' || (status === 'loading' && trace)) && (
         <>
-          {trace && <Stage />}
+          {trace && belowTrace && <Stage />}
           {below && (
             <div className="below-stage">
               {belowTrace && (

@@ -246,28 +246,39 @@ export function PacketLayer(props: Props) {
       const ask = { box: own, wide: isWide(box), pin: size, view: area }
       return { size, spot: placePin({ ...ask, labels: drawnLabels(root, graph.boxes, near) }) }
     }
-    pin.classList.remove('folded')
-    let { size, spot } = place()
-    // No free spot for every rewritten field: one chip counts them (the inspector lists them).
-    if (spot.covers > 0 && pin.querySelector('.packet-change-count')) {
-      pin.classList.add('folded')
-      ;({ size, spot } = place())
-    }
-    const rest = restPoint(box)
-    pin.style.setProperty('--pin-x', `${spot.x - rest.x}px`)
-    pin.style.setProperty('--pin-y', `${spot.y - rest.y}px`)
-    el.dataset.side = spot.side
-    const line = leaderRef.current
-    if (line) {
-      line.parentElement!.toggleAttribute('data-shown', !!spot.leader)
-      if (spot.leader) {
-        line.setAttribute('x1', String(spot.leader.x1 - rest.x))
-        line.setAttribute('y1', String(spot.leader.y1 - rest.y))
-        line.setAttribute('x2', String(spot.leader.x2 - rest.x))
-        line.setAttribute('y2', String(spot.leader.y2 - rest.y))
+    const put = () => {
+      pin.classList.remove('folded')
+      let { size, spot } = place()
+      // No free spot for every rewritten field: one chip counts them (the inspector lists them).
+      if (spot.covers > 0 && pin.querySelector('.packet-change-count')) {
+        pin.classList.add('folded')
+        ;({ size, spot } = place())
       }
+      const rest = restPoint(box)
+      pin.style.setProperty('--pin-x', `${spot.x - rest.x}px`)
+      pin.style.setProperty('--pin-y', `${spot.y - rest.y}px`)
+      el.dataset.side = spot.side
+      const line = leaderRef.current
+      if (line) {
+        line.parentElement!.toggleAttribute('data-shown', !!spot.leader)
+        if (spot.leader) {
+          line.setAttribute('x1', String(spot.leader.x1 - rest.x))
+          line.setAttribute('y1', String(spot.leader.y1 - rest.y))
+          line.setAttribute('x2', String(spot.leader.x2 - rest.x))
+          line.setAttribute('y2', String(spot.leader.y2 - rest.y))
+        }
+      }
+      board.set(pos, { x: spot.x, y: spot.y, ...size })
     }
-    board.set(pos, { x: spot.x, y: spot.y, ...size })
+    // Measured once the browser has laid the page out for its next frame (a ResizeObserver's first
+    // report comes after that layout, before the paint), not here: reading a size here forces the
+    // layout of everything React just wrote, the whole graph when it mounts, inside React's task.
+    const measured = new ResizeObserver(() => {
+      measured.disconnect()
+      put()
+    })
+    measured.observe(pin)
+    return () => measured.disconnect()
   }, [box, step, pos, graph, board, width, height, view, camera, lang, choices])
 
   const stopped = step?.action === 'drop' || step?.action === 'reject'
