@@ -77,7 +77,9 @@ interface Case {
 
 /**
  * Beside the lessons, felix's named-port sets (hash:ip,port, matched `dst,dst`), which no lesson
- * uses: an ingress rule to a named port, and an egress rule to a selector with one.
+ * uses: an ingress rule to a named port, an egress rule to a selector with one, and an ingress
+ * rule whose ports need felix's port match block (a named port beside numeric ones, and more
+ * numeric ports than one multiport match holds).
  */
 const NAMED_PORTS = {
   id: 'felix named ports (test scenario)',
@@ -99,6 +101,16 @@ spec:
   podSelector: {}
   policyTypes: [Egress]
   egress: [{to: [{podSelector: {matchLabels: {app: web}}}], ports: [{port: http}]}]
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: web-many-ports, namespace: default}
+spec:
+  podSelector: {matchLabels: {app: web}}
+  ingress:
+    - ports: [{port: http}, {port: 8080}, {port: 1, endPort: 2}, {port: 4, endPort: 5},
+        {port: 7, endPort: 8}, {port: 10, endPort: 11}, {port: 13, endPort: 14},
+        {port: 16, endPort: 17}, {port: 19, endPort: 20}, {port: 9090}]
 `),
 }
 
@@ -239,6 +251,15 @@ describe("every lesson's iptables-save, loaded into a real kernel and saved back
     expect(inputs.some((i) => /^create cali40s:\S{23} hash:net /m.test(i))).toBe(true)
     expect(inputs.some((i) => /^create cali40n:\S{23} hash:ip,port /m.test(i))).toBe(true)
     expect(all.some((c) => / --match-set cali40n:\S+ dst,dst /.test(c.save))).toBe(true)
+    // The port match block: two multiport splits and the named port's set, each setting scratch0.
+    expect(
+      all.some(
+        (c) =>
+          /--dports 1:2,4:5,7:8,10:11,13:14,16:17,19:20,8080 -j MARK --set-xmark 0x80000\/0x80000/.test(
+            c.save,
+          ) && /--dports 9090 -j MARK --set-xmark 0x80000\/0x80000/.test(c.save),
+      ),
+    ).toBe(true)
   })
 
   all.forEach((c, i) => {

@@ -5,7 +5,7 @@
  */
 import { text, type Text } from '../../../model/text.ts'
 import type { BuiltNode, BuiltPod } from '../../cluster.ts'
-import { report, type BuildContext } from '../../assemble/context.ts'
+import type { BuildContext } from '../../assemble/context.ts'
 import { selectingPolicies, type PolicyPod, type PolicyRef } from '../../policy/verdict.ts'
 import type { Lookup, Packet } from '../../../model/trace.ts'
 import type { CniFilterDrop, CniIptables } from '../cni-iptables.ts'
@@ -47,14 +47,6 @@ export function felixIptables(ctx: BuildContext, node: BuiltNode): CniIptables {
     all.filter((e) => e.node === node.name),
     all,
   )
-  for (const u of f.unsupported) {
-    const message = text(
-      `NetworkPolicy "${u.policy.namespace}/${u.policy.name}" has ${u.why}; PodPath does not render felix's port match blocks yet, so it programs no chain for this policy and the traces do not enforce it`,
-      `NetworkPolicy “${u.policy.namespace}/${u.policy.name}” 含有 ${u.whyZh}；PodPath 还不生成 felix 的端口匹配块，所以不为它编写链，追踪不执行这条策略`,
-    )
-    if (!ctx.diagnostics.some((d) => d.message.en === message.en))
-      report(ctx, u.policy.where, message, 'warning')
-  }
   const filterDrop = (d: CniFilterDrop): { explain: Text; reason: Text } | null => {
     const ep = f.endpointOf.get(d.chain)
     const comment = [...d.rule.matchAll(/--comment "([^"]*)"/g)].map((x) => x[1]!).at(-1) ?? ''

@@ -4,6 +4,7 @@ import { build, traceOf, twoNodes } from '../../../test/scenario.ts'
 import { iptablesSave } from '../../print/iptables-save.ts'
 import { nodeIptables } from '../../proxy/kube-proxy.ts'
 import { calicoVethName } from '../calico.ts'
+import { portSplits } from './filter-chains.ts'
 
 const policy = (spec: string, name = 'p') => `---
 apiVersion: networking.k8s.io/v1
@@ -247,16 +248,86 @@ describe('pod and namespace selector peers, matched with an IP set', () => {
   })
 })
 
-describe('what PodPath does not render yet says so', () => {
-  it('a named port beside another port: no chain for that policy, and a warning in both languages', () => {
-    const sel = policy(
-      '  podSelector: {}\n  ingress:\n    - ports: [{port: http}, {port: 8080}]\n',
-      'from-x',
+describe("felix's port match block: ports one multiport match cannot hold are or-ed", () => {
+  const withNamedWeb = (spec: string, name: string) =>
+    calico(policy(spec, name)).replace(
+      'ports: [{containerPort: 80}]}]\n---\napiVersion: v1\nkind: Pod\nmetadata: {name: web2}',
+      'ports: [{name: http, containerPort: 80}]}]\n---\napiVersion: v1\nkind: Pod\nmetadata: {name: web2}',
     )
-    const l = loadScenarioSource(calico(sel), 'test.yaml')
-    const w = l.diagnostics.find((d) => d.message.en.includes('default/from-x'))!
-    expect(w.severity).toBe('warning')
-    expect(w.message['zh-CN']).toContain('不执行这条策略')
-    expect(traceOf(calico(sel), 'cross').outcome).toBe('delivered')
+
+  it('a named port beside a numeric one: clear both scratch bits, set scratch0 on either, then require it', () => {
+    const yaml = withNamedWeb(
+      '  podSelector: {}\n  ingress:\n    - ports: [{port: http}, {port: 8080}]\n',
+      'mixed',
+    )
+    const l = loadScenarioSource(yaml, 'test.yaml')
+    expect(l.diagnostics.filter((d) => d.message.en.includes('default/mixed'))).toEqual([])
+    expect(traceOf(yaml, 'cross').outcome).toBe('delivered')
+    const { cluster } = build(yaml)
+    const set = cluster.cniIptables
+      .get('node-2')!
+      .ipsets!.find((s) => s.name.startsWith('cali40n:'))!
+    const chain = iptablesSave(nodeIptables(cluster, 'node-2'))
+      .split('\n')
+      .filter((r) => r.startsWith('-A cali-pi-_'))
+      .map((r) => r.replace(/ -m comment --comment "cali:[^"]+"/, ''))
+    // felix/rules/policy_test.go "Named + numeric ports need a block", with felix's real marks
+    // (scratch0 0x80000, scratch1 0x100000, accept 0x10000).
+    expect(chain.map((r) => r.replace(/^-A \S+ /, ''))).toEqual([
+      '-m comment --comment "Policy default/knp.default.mixed ingress" -j MARK --set-xmark 0x0/0x180000',
+      '-p tcp -m multiport --dports 8080 -j MARK --set-xmark 0x80000/0x80000',
+      `-m set --match-set ${set.name} dst,dst -j MARK --set-xmark 0x80000/0x80000`,
+      '-p tcp -m mark --mark 0x80000/0x80000 -j MARK --set-xmark 0x10000/0x10000',
+    ])
+  })
+
+  it('neither the named port nor the numeric one: the request is dropped', () => {
+    const yaml = withNamedWeb(
+      '  podSelector: {}\n  ingress:\n    - ports: [{port: metrics}, {port: 8080}]\n',
+      'mixed',
+    )
+    expect(traceOf(yaml, 'cross').outcome).toBe('dropped')
+  })
+
+  it('the numeric port of the pair still opens its port', () => {
+    const yaml = withNamedWeb(
+      '  podSelector: {}\n  ingress:\n    - ports: [{port: metrics}, {port: 80}]\n',
+      'mixed',
+    )
+    expect(traceOf(yaml, 'cross').outcome).toBe('delivered')
+  })
+
+  it('an egress rule with a pod selector keeps its selector set beside the numeric ports', () => {
+    const yaml = withNamedWeb(
+      '  podSelector: {}\n  policyTypes: [Egress]\n  egress:\n    - to: [{podSelector: {}}]\n      ports: [{port: http}, {port: 8080}]\n',
+      'eg',
+    )
+    const { cluster } = build(yaml)
+    const main = iptablesSave(nodeIptables(cluster, 'node-1'))
+      .split('\n')
+      .find((r) => r.startsWith('-A cali-po-_') && r.includes('--set-xmark 0x10000/0x10000'))!
+      .replace(/ -m comment --comment "cali:[^"]+"/, '')
+    expect(main).toMatch(
+      /-p tcp -m set --match-set cali40s:\S+ dst -m mark --mark 0x80000\/0x80000 -j MARK/,
+    )
+  })
+})
+
+describe("felix's multiport splits (policy.go SplitPortList)", () => {
+  it('joins adjacent ports, and starts a new match past 15 slots (a range takes two)', () => {
+    const ports = [1, 3, 5, 7, 9, 11, 13, 15].map((p) => ({
+      protocol: 'TCP' as const,
+      port: p,
+      endPort: p + 1,
+    }))
+    // Adjacent ranges join (1:16) as conversion.go SimplifyPorts does before the split.
+    expect(portSplits(ports)).toEqual(['1:16'])
+    const apart = [1, 4, 7, 10, 13, 16, 19, 22].map((p) => ({
+      protocol: 'TCP' as const,
+      port: p,
+      endPort: p + 1,
+    }))
+    expect(portSplits(apart)).toEqual(['1:2,4:5,7:8,10:11,13:14,16:17,19:20', '22:23'])
+    expect(portSplits([{ protocol: 'TCP', port: 'http', endPort: null }])).toEqual([])
   })
 })

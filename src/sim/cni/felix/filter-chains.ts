@@ -18,8 +18,8 @@
  * ./k8s-selectors.ts: `-m set --match-set cali40s:<id> src` on ingress, `dst` on egress), a named
  * port with a hash:ip,port set of the selected Pods' addresses and ports (`cali40n:<id> dst,dst`).
  * Host endpoints and cali-INPUT / cali-OUTPUT (traffic to and from the node itself) are not
- * modelled; a rule with several named ports, or named and numeric ports of one protocol (felix's
- * port match block), is returned in `unsupported`, and no chain is programmed for its policy.
+ * modelled. Ports one multiport match cannot hold (named ports beside other ports, more than 15
+ * slots) are or-ed in felix's port match block.
  */
 import { sha256 } from '@noble/hashes/sha2.js'
 import { formatCidr } from '../../../model/ipv4.ts'
@@ -100,25 +100,6 @@ export function profilesOf(ep: FelixEndpoint): string[] {
   return [`kns.${ep.pod.namespace}`, `ksa.${ep.pod.namespace}.${ep.serviceAccount}`]
 }
 
-export interface Unsupported {
-  why: string
-  whyZh: string
-}
-
-/** Why felix would render something PodPath does not (a port match block), or null. */
-export function unsupportedRule(rule: PolicyRuleDecl): Unsupported | null {
-  for (const proto of new Set(rule.ports.map((p) => p.protocol))) {
-    const ports = rule.ports.filter((p) => p.protocol === proto && p.port !== null)
-    const named = ports.filter((p) => typeof p.port === 'string')
-    if (named.length > 1 || (named.length === 1 && ports.length > 1))
-      return {
-        why: 'a named port beside other ports of its protocol (felix matches them in a match block)',
-        whyZh: '与同协议其他端口并列的命名端口（felix 用匹配块匹配它们）',
-      }
-  }
-  return null
-}
-
 /** A Pod as felix's IP sets see it: its workload endpoint's labels, address and named ports. */
 export interface SetMemberPod {
   labels: Record<string, string>
@@ -176,23 +157,37 @@ class IpSetRegistry {
   }
 }
 
-/** conversion.go SimplifyPorts: numeric ports sorted, adjacent ones joined into ranges. */
-function multiport(ports: PolicyPortDecl[]): string | null {
-  if (ports.some((p) => p.port === null)) return null
+/**
+ * A rule's numeric ports as felix matches them: conversion.go SimplifyPorts sorts them and joins
+ * adjacent ones into ranges, and policy.go SplitPortList cuts the list into multiport matches of
+ * at most 15 slots (iptables' limit; a single port takes one slot, a range two). Empty when the
+ * rule names no numeric port.
+ */
+export function portSplits(ports: readonly PolicyPortDecl[]): string[] {
   const nums = new Set<number>()
   for (const p of ports) {
-    const first = p.port as number
-    for (let i = first; i <= (p.endPort ?? first); i++) nums.add(i)
+    if (typeof p.port !== 'number') continue
+    for (let i = p.port; i <= (p.endPort ?? p.port); i++) nums.add(i)
   }
   const sorted = [...nums].sort((x, y) => x - y)
-  const out: string[] = []
+  const splits: string[][] = []
+  let split: string[] = []
+  let slots = 15
   for (let i = 0; i < sorted.length;) {
     let j = i
     while (j + 1 < sorted.length && sorted[j + 1] === sorted[j]! + 1) j++
-    out.push(i === j ? `${sorted[i]}` : `${sorted[i]}:${sorted[j]}`)
+    const need = i === j ? 1 : 2
+    if (slots < need) {
+      splits.push(split)
+      split = []
+      slots = 15
+    }
+    split.push(i === j ? `${sorted[i]}` : `${sorted[i]}:${sorted[j]}`)
+    slots -= need
     i = j + 1
   }
-  return out.join(',')
+  if (split.length) splits.push(split)
+  return splits.map((x) => x.join(','))
 }
 
 /**
@@ -216,8 +211,13 @@ function policyRules(
   const out: FelixRule[] = []
   for (const proto of protoList) {
     const all = proto ? protocols.get(proto)! : []
-    const named = all.find((p) => typeof p.port === 'string')?.port as string | undefined
-    const ports = proto && !named ? multiport(all) : null
+    // A port entry without a port opens every port of its protocol (the rule matches no port).
+    const anyPort = all.some((p) => p.port === null)
+    const named = anyPort ? [] : all.flatMap((p) => (typeof p.port === 'string' ? [p.port] : []))
+    const splits = anyPort ? [] : portSplits(all)
+    // ProtoRuleToIptablesRules: ports that one multiport match cannot hold (more than one split,
+    // or a named port beside another port) are or-ed in a port match block.
+    const portBlock = splits.length + named.length > 1
     const peers = rule.peers.length === 0 ? [null] : rule.peers
     for (const peer of peers) {
       const match = []
@@ -228,29 +228,43 @@ function policyRules(
       // destination for egress; the rule's destination is the local Pod on ingress (no selector).
       const peerSel = peer && peer.kind === 'selector' ? peerSelector(peer, ns) : null
       // rule_scanner.go ruleToParsedRule: a named port is an IP set filtered by the destination
-      // selector (all() without one), and then the destination's selector set is left out.
+      // selector (all() without one); the destination's own selector set is left out when the
+      // named ports cover it, that is when no numeric port sits beside them.
       const dstSel = ingress ? null : peerSel
-      const namedSet = named
-        ? sets.namedPort(dstSel ?? '', proto as PolicyPortDecl['protocol'], named)
-        : null
-      // iptables takes one -s (and one -d) per rule, so a block's cidr with its excepts becomes a
-      // negated match block (ProtoRuleToIptablesRules, AppendNegatedCIDRMatchBlock): set the
-      // all-blocks bit (scratch0, masked with scratch1), clear it for each except, and let the
-      // rule itself require the bit.
-      if (except.length) {
-        out.push({ action: a.setMaskedMark(MARK_SCRATCH0, MARK_SCRATCH0 | MARK_SCRATCH1) })
-        for (const e of except) out.push({ match: [onNet(e)], action: a.clearMark(MARK_SCRATCH0) })
+      const namedSets = named.map((n) =>
+        sets.namedPort(dstSel ?? '', proto as PolicyPortDecl['protocol'], n),
+      )
+      const dstSelSet = dstSel && (splits.length > 0 || named.length === 0)
+      // The blocks (matchBlockBuilder): a first rule clears both scratch bits (or sets the
+      // all-blocks bit, scratch0, when the first block is a negated one); the port block sets
+      // scratch0 on any of its ports (each split with the protocol, each named port's set alone);
+      // a negated block (an ipBlock's excepts, since iptables takes one -s or -d per rule)
+      // clears scratch0 for each except; the rule itself then requires scratch0.
+      const blocks = portBlock || except.length > 0
+      if (blocks)
+        out.push({
+          action: a.setMaskedMark(portBlock ? 0 : MARK_SCRATCH0, MARK_SCRATCH0 | MARK_SCRATCH1),
+        })
+      if (portBlock) {
+        for (const split of splits)
+          out.push({
+            match: [m.proto(proto!.toLowerCase()), m.dports(split)],
+            action: a.setMark(MARK_SCRATCH0),
+          })
+        for (const set of namedSets)
+          out.push({ match: [m.set(set, 'dst,dst')], action: a.setMark(MARK_SCRATCH0) })
       }
+      for (const e of except) out.push({ match: [onNet(e)], action: a.clearMark(MARK_SCRATCH0) })
       // CalculateRuleMatch: protocol, source net, source sets, destination net, destination
-      // sets, destination ports, the destination named-port set; then the block's bit.
+      // sets, destination ports, the destination named-port set; then the blocks' bit.
       if (proto) match.push(m.proto(proto.toLowerCase()))
       if (net && ingress) match.push(onNet(net))
       if (ingress && peerSel) match.push(m.set(sets.selector(peerSel), 'src'))
       if (net && !ingress) match.push(onNet(net))
-      if (dstSel && !namedSet) match.push(m.set(sets.selector(dstSel), 'dst'))
-      if (ports) match.push(m.dports(ports))
-      if (namedSet) match.push(m.set(namedSet, 'dst,dst'))
-      if (except.length) match.push(m.markSet(MARK_SCRATCH0))
+      if (dstSelSet) match.push(m.set(sets.selector(dstSel), 'dst'))
+      if (!portBlock && splits.length) match.push(m.dports(splits[0]!))
+      if (!portBlock && namedSets.length) match.push(m.set(namedSets[0]!, 'dst,dst'))
+      if (blocks) match.push(m.markSet(MARK_SCRATCH0))
       out.push({ match, action: a.setMark(MARK_ACCEPT) })
       out.push({ match: [m.markSet(MARK_ACCEPT)], action: a.return })
     }
@@ -381,8 +395,6 @@ export interface FelixFilter {
   /** felix's rules at the end of FORWARD (after kube-proxy's). */
   appends: RestoreRule[]
   rules: RestoreRule[]
-  /** Policies selecting a local workload that PodPath cannot render, with why. */
-  unsupported: ({ policy: NetworkPolicyDecl } & Unsupported)[]
   /** Which endpoint and direction each endpoint chain is for (to narrate a drop there). */
   endpointOf: Map<string, { endpoint: FelixEndpoint; ingress: boolean }>
   /** The IP sets the active policies' rules match, in the order the rules first use them. */
@@ -405,18 +417,6 @@ export function felixFilter(
       ports: e.pod.ports,
     })),
   )
-  const unsupported = new Map<NetworkPolicyDecl, Unsupported>()
-  const supported = (p: NetworkPolicyDecl) => {
-    if (unsupported.has(p)) return false
-    for (const r of [...p.ingress, ...p.egress]) {
-      const why = unsupportedRule(r)
-      if (why) {
-        unsupported.set(p, why)
-        return false
-      }
-    }
-    return true
-  }
   const byName = (x: NetworkPolicyDecl, y: NetworkPolicyDecl) => {
     const [i, j] = [felixPolicyName(x), felixPolicyName(y)]
     return i < j ? -1 : i > j ? 1 : 0
@@ -426,8 +426,8 @@ export function felixFilter(
   const active = new Set<NetworkPolicyDecl>()
   const profiles = new Set<string>()
   for (const ep of endpoints) {
-    const ing = selectingPolicies(world, ep.pod, 'Ingress').filter(supported).sort(byName)
-    const eg = selectingPolicies(world, ep.pod, 'Egress').filter(supported).sort(byName)
+    const ing = selectingPolicies(world, ep.pod, 'Ingress').sort(byName)
+    const eg = selectingPolicies(world, ep.pod, 'Egress').sort(byName)
     for (const p of [...ing, ...eg]) active.add(p)
     for (const prof of profilesOf(ep)) profiles.add(prof)
     const tw = endpointChainName('tw', ep.iface)
@@ -482,7 +482,6 @@ export function felixFilter(
       'FORWARD*appends*',
     ),
     rules,
-    unsupported: [...unsupported].map(([policy, u]) => ({ policy, ...u })),
     endpointOf,
     ipsets: [...sets.sets.values()],
   }
