@@ -755,7 +755,10 @@ def first_packet(exp, p, lab):
     those whose addresses and ports are the packet's (before or after a translation on that
     node) and, for TCP, whose flags are a SYN (a request) or a SYN-ACK (a reply). Not by trace
     id: the kernel may copy a packet on its way (br_netfilter, veth), which gives it a new one.
-    Retransmissions match the same rules. Returns None when the monitor never saw it."""
+    Retransmissions match the same rules, but for a request SYN that came after the SYN-ACK:
+    conntrack has seen the reply, so it is ESTABLISHED (nf_conntrack_tcp.c) and takes a
+    RELATED,ESTABLISHED rule, which the connection's first packet cannot; it is left out.
+    Returns None when the monitor never saw it."""
     path = os.path.join(lab, 'mon.%s.txt' % p['ns'])
     try:
         off = int(open(os.path.join(lab, 'mon.%s.off' % p['ns'])).read())
@@ -773,6 +776,10 @@ def first_packet(exp, p, lab):
             syn = 'SYN' in k['flags']
             ack = 'ACK' in k['flags']
             if not syn or ack != (p['dir'] == 'reply'):
+                continue
+            if p['dir'] != 'reply' and any(
+                    re.search(r'(?<!! )--ctstate RELATED,ESTABLISHED', r['rule'])
+                    for r in k['rules']):
                 continue
         if seen is None:
             seen = {'rules': []}
