@@ -2,10 +2,13 @@ import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { formatIp } from '../../../model/ipv4.ts'
 import { build } from '../../../test/scenario.ts'
+import { inspectAt } from '../../inspect.ts'
+import { trace } from '../../trace.ts'
 import { nodeTables } from '../../print/tables.ts'
 import {
   ciliumEndpointList,
   ciliumEndpoints,
+  endpointLine,
   hostEndpointLabels,
   MAX_ENDPOINT_ID,
   MIN_ENDPOINT_ID,
@@ -246,5 +249,54 @@ describe('printed as printEndpointList prints it (tabwriter minwidth 5, padding 
     expect(at).toBeGreaterThan(t.indexOf('$ cilium-dbg bpf lb list'))
     expect(at).toBeLessThan(t.indexOf('$ cilium-dbg identity list'))
     expect(t.slice(at + 1, at + 1 + lines.length)).toEqual(lines)
+  })
+})
+
+describe('the endpoint list at the step its enforcement decides', () => {
+  const { cluster: c, scenario } = build(lesson)
+  const endpointLookups = (t: ReturnType<typeof trace>) =>
+    t.steps.flatMap((s, i) =>
+      s.lookups.filter((l) => l.table === 'cilium-dbg endpoint list').map((l) => ({ i, l })),
+    )
+
+  it("names the isolated endpoint's line before its policy map lookup, allowed or dropped", () => {
+    const line = endpointLine(c, 'node-2', 'default/web')!
+    expect(
+      line.startsWith(
+        String(ciliumEndpoints(c, 'node-2').find((e) => e.pod === 'default/web')!.id),
+      ),
+    ).toBe(true)
+    for (const traffic of scenario.traffic) {
+      const t = trace(c, traffic, { seed: 1 })
+      const hits = endpointLookups(t)
+      expect(hits.length).toBeGreaterThan(0)
+      for (const { i, l } of hits) {
+        expect(l.rule).toBe(line)
+        const step = t.steps[i]!
+        const at = step.lookups.indexOf(l)
+        expect(step.lookups[at + 1]!.table).toMatch(/^Cilium policy map of default\/web/)
+      }
+    }
+  })
+
+  it('marks that line in the inspector of node-2 as used at that step', () => {
+    const traffic = scenario.traffic[0]!
+    const t = trace(c, traffic, { seed: 1 })
+    const { i } = endpointLookups(t)[0]!
+    const inspected = inspectAt(c, traffic, { seed: 1 }, i, { node: 'node-2' })!
+    const sec = inspected.sections.find((s) => s.command === 'cilium-dbg endpoint list')!
+    const used = sec.lines.filter((l) => l.used === 'now').map((l) => l.text)
+    expect(used).toEqual([endpointLine(c, 'node-2', 'default/web')])
+  })
+
+  it('is not looked up where no policy selects the endpoint (a Disabled direction has no policy lookup)', () => {
+    const plain = build(
+      readFileSync(
+        new URL('../../../lessons/mode3-clusterip-cilium.yaml', import.meta.url),
+        'utf8',
+      ),
+    )
+    const t = trace(plain.cluster, plain.scenario.traffic[0]!, { seed: 1 })
+    expect(endpointLookups(t)).toEqual([])
   })
 })

@@ -170,3 +170,17 @@ function rawLines(endpoints: readonly CiliumEndpoint[]): string[] {
 export function ciliumEndpointList(c: Cluster, node: string): string[] {
   return tabwrite(rawLines(ciliumEndpoints(c, node)), { minwidth: 5, padding: 3 })
 }
+
+/**
+ * The line of `cilium-dbg endpoint list` on `node` that names the Pod's endpoint (its ID, both
+ * enforcement columns, its identity), for a step whose policy lookup that endpoint's enforcement
+ * caused; null when the Pod has no endpoint there.
+ */
+export function endpointLine(c: Cluster, node: string, pod: string): string | null {
+  const eps = ciliumEndpoints(c, node)
+  const at = eps.findIndex((e) => e.pod === pod)
+  if (at < 0) return null
+  // Two header lines, then one line per label of each endpoint before it.
+  const line = 2 + eps.slice(0, at).reduce((n, e) => n + e.labels.length, 0)
+  return ciliumEndpointList(c, node)[line] ?? null
+}
