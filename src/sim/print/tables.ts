@@ -19,6 +19,7 @@ import { formatConntrack, type CtEntry } from '../walk/conntrack.ts'
 import { ciliumServiceList, kubeProxyReplaced } from '../cni/cilium/service-list.ts'
 import { bpfLbList, nodeFrontends } from '../cni/cilium/bpf-lb-list.ts'
 import { ciliumIdentityList } from '../cni/cilium/identity.ts'
+import { ciliumEndpointList } from '../cni/cilium/endpoint-list.ts'
 
 /** Kernel dump order: by destination address, the longer prefix first for the same address. */
 export function sortRoutes(routes: readonly Route[]): Route[] {
@@ -116,6 +117,7 @@ export function namespaceSections(
       out.push(
         section('cilium-dbg service list', ciliumServiceList(c, nodeFrontends(c, ns.node))),
         section('cilium-dbg bpf lb list', bpfLbList(c, ns.node)),
+        section('cilium-dbg endpoint list', ciliumEndpointList(c, ns.node!)),
         section('cilium-dbg identity list', ciliumIdentityList(c)),
       )
     } else {

@@ -11,6 +11,7 @@ import {
   MIN_ALLOCATION_IDENTITY,
   podIdentity,
   RESERVED_IDENTITIES,
+  reservedIdentities,
 } from './identity.ts'
 
 const lesson = readFileSync(
@@ -21,7 +22,7 @@ const { cluster } = build(lesson)
 const pod = (name: string) => cluster.pods.find((p) => p.name === name)!
 
 describe("Cilium's security identities", () => {
-  it('reserves 1 to 8 for host, world, unmanaged, health, init, remote-node, kube-apiserver and ingress (pkg/identity/numericidentity.go)', () => {
+  it('reserves 1 to 10 for host, world, unmanaged, health, init, remote-node, kube-apiserver, ingress, world-ipv4 and world-ipv6 (pkg/identity/numericidentity.go)', () => {
     expect(RESERVED_IDENTITIES).toEqual({
       host: 1,
       world: 2,
@@ -31,6 +32,8 @@ describe("Cilium's security identities", () => {
       'remote-node': 6,
       'kube-apiserver': 7,
       ingress: 8,
+      'world-ipv4': 9,
+      'world-ipv6': 10,
     })
     // MinimalNumericIdentity 256; with cluster ID 0 the last is (1 << ClusterIDShift) - 1.
     expect([MIN_ALLOCATION_IDENTITY, MAX_ALLOCATION_IDENTITY]).toEqual([256, 65535])
@@ -82,9 +85,29 @@ describe("Cilium's security identities", () => {
     expect(t('other')).toBe(t('frontend'))
   })
 
-  it('prints `cilium-dbg identity list`: ID and LABELS, the first label beside the number, the rest below it', () => {
+  it('prints `cilium-dbg identity list`: the reserved identities first, with their labels, then the allocated ones by ID', () => {
     const list = ciliumIdentityList(cluster)
-    expect(list[0]).toBe('ID      LABELS')
+    expect(list.slice(0, 13)).toEqual([
+      'ID      LABELS',
+      '1       reserved:host',
+      '2       reserved:world',
+      '3       reserved:unmanaged',
+      '4       reserved:health',
+      '5       reserved:init',
+      '6       reserved:remote-node',
+      // kube-apiserver's identity is a remote node too (NewReservedIdentitySet).
+      '7       reserved:kube-apiserver',
+      '        reserved:remote-node',
+      '8       reserved:ingress',
+      '9       reserved:world-ipv4',
+      '10      reserved:world-ipv6',
+      `${String(ciliumIdentities(cluster).list[0]!.id).padEnd(8)}${ciliumIdentities(cluster).list[0]!.labels[0]}`,
+    ])
+    expect(reservedIdentities().map((i) => i.id)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10])
+  })
+
+  it('prints an allocated identity with its first label beside the number and the rest below it', () => {
+    const list = ciliumIdentityList(cluster)
     const web = podIdentity(cluster, pod('web'))!
     const at = list.findIndex((l) => l.startsWith(`${web.id} `))
     expect(list[at]).toBe(`${String(web.id).padEnd(8)}k8s:app=web`)
@@ -94,6 +117,8 @@ describe("Cilium's security identities", () => {
     expect(ciliumIdentities(cluster).list.map((i) => i.id)).toEqual(
       [...ciliumIdentities(cluster).list.map((i) => i.id)].sort((a, b) => a - b),
     )
+    const numbers = list.filter((l) => /^\d/.test(l)).map((l) => Number(l.split(' ')[0]))
+    expect(numbers).toEqual([...numbers].sort((a, b) => a - b))
   })
 
   it("is shown in a node's tables, after `cilium-dbg service list`", () => {

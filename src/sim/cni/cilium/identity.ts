@@ -12,8 +12,9 @@
  * controller-revision-hash and pod-template-generation, and keeps everything else.
  *
  * Numbers (pkg/identity/numericidentity.go): 0 unknown, then the reserved identities host 1,
- * world 2, unmanaged 3, health 4, init 5, remote-node 6, kube-apiserver 7, ingress 8;
- * MinimalNumericIdentity 256 is the first one the allocator hands out, and with cluster ID 0 the
+ * world 2, unmanaged 3, health 4, init 5, remote-node 6, kube-apiserver 7, ingress 8,
+ * world-ipv4 9, world-ipv6 10 (the last two are the world of a dual-stack agent;
+ * 11, encrypted-overlay, has no labels and is never listed); MinimalNumericIdentity 256 is the first one the allocator hands out, and with cluster ID 0 the
  * last is (1 << 16) - 1. The CRD allocator (pkg/allocator selectAvailableID) leases a random
  * free ID from its pool (pkg/idpool LeaseAvailableID: Go map iteration), so the number a set of
  * labels gets differs from cluster to cluster. PodPath's stand-in is deterministic: a hash of
@@ -23,6 +24,7 @@
 import { namespaceLabelsOf } from '../../../model/network-policy.ts'
 import type { BuiltPod, Cluster } from '../../cluster.ts'
 import { hash32 } from '../../hash.ts'
+import { tabwrite } from '../../print/tabwriter.ts'
 
 export const RESERVED_IDENTITIES = {
   host: 1,
@@ -33,6 +35,8 @@ export const RESERVED_IDENTITIES = {
   'remote-node': 6,
   'kube-apiserver': 7,
   ingress: 8,
+  'world-ipv4': 9,
+  'world-ipv6': 10,
 } as const
 
 export type ReservedIdentity = keyof typeof RESERVED_IDENTITIES
@@ -142,16 +146,35 @@ export function podIdentity(c: Cluster, pod: BuiltPod): CiliumIdentity | null {
 }
 
 /**
- * `cilium-dbg identity list`, the allocated identities (cilium-dbg/cmd/identity_get.go
- * printIdentities: a tabwriter with minwidth 2, padding 3; "ID\tLABELS", then each identity's
- * first label beside its number and every further label on a line of its own, sorted by ID).
- * The reserved identities the agent also lists are left out: PodPath lists the ones its Pods
- * hold.
+ * The reserved identities and their labels, as the agent lists them
+ * (pkg/identity/numericidentity.go NewReservedIdentitySet: each reserved label is
+ * "reserved:<name>"; kube-apiserver's identity carries reserved:remote-node too, and unknown (0)
+ * and encrypted-overlay (11) have none, so they are not listed). The Helm chart leaves the
+ * well-known identities (100 and up, enable-well-known-identities) off, so there are none.
+ */
+export function reservedIdentities(): CiliumIdentity[] {
+  return Object.entries(RESERVED_IDENTITIES).map(([name, id]) => ({
+    id,
+    labels:
+      name === 'kube-apiserver'
+        ? ['reserved:kube-apiserver', 'reserved:remote-node']
+        : [`reserved:${name}`],
+  }))
+}
+
+/**
+ * `cilium-dbg identity list`: every identity the agent knows (pkg/identity/api GET /identity with
+ * no labels: CachingIdentityAllocator.GetIdentities, the allocated ones and the reserved ones),
+ * sorted by ID, so the reserved identities 1 to 10 come first. Printed as printIdentities does
+ * (cilium-dbg/cmd/identity_get.go): a tabwriter with minwidth 2, padding 3; "ID\tLABELS", then
+ * each identity's labels sorted (GetPrintableModel), the first beside its number, every further
+ * one on a line of its own. Left out: the node-local CIDR identities (16777216 and up) the agent
+ * allocates for a policy's ipBlock peers, which PodPath does not model.
  */
 export function ciliumIdentityList(c: Cluster): string[] {
-  const rows: string[][] = [['ID', 'LABELS']]
-  for (const i of ciliumIdentities(c).list)
-    i.labels.forEach((l, k) => rows.push([k === 0 ? String(i.id) : '', l]))
-  const w = Math.max(2, ...rows.map((r) => r[0]!.length + 3))
-  return rows.map((r) => (r[0]!.padEnd(w) + r[1]!).trimEnd())
+  const lines = ['ID\tLABELS']
+  const all = [...reservedIdentities(), ...ciliumIdentities(c).list].sort((a, b) => a.id - b.id)
+  for (const i of all)
+    [...i.labels].sort().forEach((l, k) => lines.push(`${k === 0 ? i.id : ''}\t${l}`))
+  return tabwrite(lines, { minwidth: 2, padding: 3 })
 }

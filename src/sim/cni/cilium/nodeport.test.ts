@@ -115,7 +115,8 @@ ${spec}`
     expect(pods.outcome).toBe('dropped')
     const drop = pods.steps.find((s) => s.action === 'drop')!
     expect(drop.at.node).toBe('node-2')
-    expect(drop.lookups[0]!.rule).toMatch(/^ingress identity=2 dport=80 protocol=TCP -> no entry/)
+    expect(drop.lookups[0]!.table).toBe('cilium-dbg endpoint list')
+    expect(drop.lookups[1]!.rule).toMatch(/^ingress identity=2 dport=80 protocol=TCP -> no entry/)
     const world = traceOf(
       policy('    - from: [{ipBlock: {cidr: 0.0.0.0/0}}]\n'),
       'internet-to-node-1',

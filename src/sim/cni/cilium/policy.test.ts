@@ -65,7 +65,9 @@ describe('NetworkPolicy enforced by Cilium: an allow-from-label policy on the we
     const drop = t.steps.at(-1)!
     expect(drop.action).toBe('drop')
     expect(drop.at).toMatchObject({ node: 'node-2', device: 'cilium_vxlan', component: 'cilium' })
+    // The endpoint's line in `cilium-dbg endpoint list` (ingress Enabled), then its policy map.
     expect(drop.lookups.map((l) => l.rule)).toEqual([
+      expect.stringMatching(new RegExp(`^\\d+ +Enabled +Disabled +${id('web')} +k8s:app=web `)),
       `ingress identity=${id('other')} dport=80 protocol=TCP -> no entry: DROP_POLICY (Policy denied)`,
       expect.stringMatching(
         new RegExp(
@@ -97,7 +99,10 @@ spec:
     const drop = t.steps.at(-1)!
     expect(drop.at).toMatchObject({ node: 'node-1', component: 'cilium', hook: 'tc ingress' })
     expect(drop.at.device).toMatch(/^lxc/)
-    expect(drop.lookups[0]!.rule).toBe(
+    expect(drop.lookups[0]!.rule).toMatch(
+      new RegExp(`^\\d+ +Disabled +Enabled +${id('frontend')} `),
+    )
+    expect(drop.lookups[1]!.rule).toBe(
       `egress identity=${id('web')} dport=80 protocol=TCP -> no entry: DROP_POLICY (Policy denied)`,
     )
     expect(drop.explain.en).toContain('cil_from_container')

@@ -31,6 +31,7 @@ import {
   type PolicyRef,
 } from '../../policy/verdict.ts'
 import type { Walk, WalkResult } from '../../walk/api.ts'
+import { endpointLine } from './endpoint-list.ts'
 import { hubbleCompact, type HubbleEnd } from './hubble.ts'
 import { podIdentity, RESERVED_IDENTITIES } from './identity.ts'
 
@@ -174,6 +175,12 @@ export function policyCheck(
     }),
     matched: true,
   })
+  // The endpoint's line in the agent's endpoint list: its enforcement in this direction is
+  // Enabled, which is why its policy map is looked up at all.
+  const line = endpointLine(c, ns.node!, pod)
+  const endpoint: Lookup[] = line
+    ? [{ table: 'cilium-dbg endpoint list', rule: line, matched: true }]
+    : []
   const peerName = peer.pod ? `${peer.pod.namespace}/${peer.pod.name}` : peerIp
   const way = dir === 'Ingress' ? 'ingress' : 'egress'
   const wayZh = dir === 'Ingress' ? '入站' : '出站'
@@ -182,7 +189,7 @@ export function policyCheck(
       d.why === 'rule'
         ? `${key} -> allow (NetworkPolicy ${d.policy.namespace}/${d.policy.name}, ${way} rule ${d.rule + 1})`
         : `${key} -> allow (the Pod's own node)`
-    const lookups: Lookup[] = isolated ? [{ table, rule, matched: true }] : []
+    const lookups: Lookup[] = isolated ? [...endpoint, { table, rule, matched: true }] : []
     // Hubble's trace event for the delivery to the endpoint (TRACE_TO_LXC).
     if (dir === 'Ingress' && proto === 'TCP') lookups.push(hubble('FORWARDED'))
     if (!isolated) return { dropped: null, lookups, note: null }
@@ -209,6 +216,7 @@ export function policyCheck(
     dir === 'Ingress' ? `the policy program of ${pod}'s endpoint` : 'cil_from_container'
   const programZh = dir === 'Ingress' ? `${pod} 端点的策略程序` : 'cil_from_container'
   const lookups: Lookup[] = [
+    ...endpoint,
     { table, rule: `${key} -> no entry: DROP_POLICY (Policy denied)`, matched: true },
     hubble('DROPPED'),
   ]

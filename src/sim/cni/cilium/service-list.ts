@@ -11,6 +11,7 @@ import { formatIp } from '../../../model/ipv4.ts'
 import type { ClusterDecl } from '../../../model/scenario.ts'
 import type { Cluster } from '../../cluster.ts'
 import type { BuiltEndpoint, BuiltService, BuiltServicePort } from '../../services/service.ts'
+import { tabwrite as goTabwrite } from '../../print/tabwriter.ts'
 
 /** With kubeProxyReplacement, no kube-proxy runs: Cilium's programs are the Service data plane. */
 export function kubeProxyReplaced(decl: ClusterDecl): boolean {
@@ -71,15 +72,12 @@ function rows(frontends: readonly CiliumFrontend[]): string[][] {
   return out
 }
 
-/**
- * Go's text/tabwriter with every cell tab-terminated: a column is as wide as its widest cell
- * plus the padding, at least minwidth; each cell is padded with spaces to it.
- */
+/** Rows whose every cell is tab-terminated, through Go's text/tabwriter (../../print/tabwriter.ts). */
 export function tabwrite(table: string[][], minwidth: number, padding: number): string[] {
-  const widths: number[] = []
-  for (const row of table)
-    row.forEach((cell, j) => (widths[j] = Math.max(widths[j] ?? minwidth, cell.length + padding)))
-  return table.map((row) => row.map((cell, j) => cell.padEnd(widths[j]!)).join(''))
+  return goTabwrite(
+    table.map((row) => [...row, ''].join('\t')),
+    { minwidth, padding },
+  )
 }
 
 /**
