@@ -506,7 +506,8 @@ export const en = {
     heading: 'Tables',
     none: 'This step consulted no table.',
     command: 'print it on the node:',
-    noCommand: 'configuration or a log, not a command on the node',
+    commandAgent: 'print it in the node’s Cilium agent Pod:',
+    noCommand: 'configuration, a log or a BPF map as PodPath shows it, not a command’s output',
     matched: 'matched',
     outer: 'by the outer packet',
     outerTitle:

@@ -494,7 +494,8 @@ export const zhCN: Resources = {
     heading: '表项',
     none: '这一步没有查询任何表。',
     command: '在节点上查看：',
-    noCommand: '来自配置或日志，不是节点上的命令',
+    commandAgent: '在该节点的 Cilium agent Pod 中查看：',
+    noCommand: '来自配置、日志，或 PodPath 自己呈现的 BPF 映射，不是某条命令的输出',
     matched: '命中',
     outer: '由外层包命中',
     outerTitle:

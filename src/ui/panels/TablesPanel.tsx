@@ -4,7 +4,7 @@ import type { Lookup } from '../../model/trace.ts'
 import { CheckIcon } from '../icons.tsx'
 import { RuleLines } from '../predict/RuleLines.tsx'
 import { FoldedLookups, Rule } from './Lookups.tsx'
-import { printCommand } from './table-command.ts'
+import { commandPlace, printCommand } from './table-command.ts'
 
 interface Group {
   table: string
@@ -54,7 +54,13 @@ function TableGroup({ group }: { group: Group }) {
         {command !== group.table && <code className="table-name">{group.table}</code>}
         {command ? (
           <span className="table-command">
-            <span className="table-command-label">{t('tables.command')}</span>
+            <span className="table-command-label">
+              {t(
+                commandPlace(group.table) === 'cilium-agent'
+                  ? 'tables.commandAgent'
+                  : 'tables.command',
+              )}
+            </span>
             <code>{command}</code>
           </span>
         ) : (

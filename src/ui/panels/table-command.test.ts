@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { printCommand } from './table-command.ts'
+import { commandPlace, printCommand } from './table-command.ts'
 
 describe('the command that prints a table on a node', () => {
   it('is the table name itself for ip, bridge, tcpdump, conntrack, ipvsadm and dig', () => {
@@ -26,6 +26,18 @@ describe('the command that prints a table on a node', () => {
     expect(printCommand('kubectl get httproute -o yaml: status.parents')).toBe(
       'kubectl get httproute -o yaml',
     )
+  })
+
+  it('is the table name for bpftool on the node, and for cilium-dbg and hubble in the agent Pod', () => {
+    expect(printCommand('bpftool net show dev eth0')).toBe('bpftool net show dev eth0')
+    expect(commandPlace('bpftool net show dev eth0')).toBe('node')
+    for (const t of ['cilium-dbg service list', 'cilium-dbg bpf lb list', 'hubble observe']) {
+      expect(printCommand(t)).toBe(t)
+      expect(commandPlace(t)).toBe('cilium-agent')
+    }
+    expect(commandPlace('ip route')).toBe('node')
+    // PodPath's own rendering of a BPF map's rows: no command prints exactly that.
+    expect(printCommand('Cilium conntrack (cilium_ct4_global)')).toBeNull()
   })
 
   it('has none for configuration, logs and cloud load balancers', () => {
