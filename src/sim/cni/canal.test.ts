@@ -1,9 +1,12 @@
 import { describe, expect, it } from 'vitest'
+import { readFileSync } from 'node:fs'
 import { build, traceOf, twoNodes } from '../../test/scenario.ts'
 import { realCluster } from '../../test/real-clusters.ts'
 import { loadScenarioSource } from '../../cli/load.ts'
 import { nodeTables, podTables } from '../print/tables.ts'
 import { calicoVethName, CALICO_HOST_VETH_MAC } from './calico.ts'
+import { iptablesSave } from '../print/iptables-save.ts'
+import { nodeIptables } from '../proxy/kube-proxy.ts'
 
 // node-a 10.10.0.11 (10.244.0.0/24, VtepMAC b2:7e:19:4c:d0:3a): client 10.244.0.5 and the
 // terminating web replica 10.244.0.6; node-b 10.10.0.12 (10.244.1.0/24, 3e:a1:c6:09:5f:e2): the
@@ -91,5 +94,70 @@ describe('canal as a CNI choice', () => {
     const { cluster: c } = build(twoNodes('{plugin: canal, backend: host-gw}'))
     expect(nodeTables(c, 'node-1')).toContain('10.244.1.0/24 via 192.168.1.12 dev eth0')
     expect(nodeTables(c, 'node-1')).not.toContain('flannel.1')
+  })
+})
+
+// The flannel egress lesson's cluster with canal: a Pod on node-1 calls api.github.com.
+const egress = readFileSync(
+  new URL('../../lessons/mode2-egress-flannel.yaml', import.meta.url),
+  'utf8',
+).replace('plugin: flannel', 'plugin: canal')
+
+describe("canal's two agents in iptables: flanneld's chains and felix's", () => {
+  const save = (src: string, node: string) =>
+    iptablesSave(nodeIptables(build(src).cluster, node)).split('\n')
+
+  it("writes flanneld's FLANNEL-POSTRTG (--ip-masq, as canal.yaml runs it) and FLANNEL-FWD beside felix's chains", () => {
+    const lines = save(egress, 'node-1')
+    for (const chain of ['FLANNEL-POSTRTG', 'FLANNEL-FWD', 'cali-POSTROUTING', 'cali-FORWARD'])
+      expect(lines).toContain(`:${chain} - [0:0]`)
+    // Felix keeps its appended jump after every other rule of the chain.
+    const post = lines.filter((l) => l.startsWith('-A POSTROUTING'))
+    expect(post.map((l) => l.split(' -j ')[1])).toEqual([
+      'KUBE-POSTROUTING',
+      'FLANNEL-POSTRTG',
+      'cali-POSTROUTING',
+    ])
+    expect(lines).toContain(
+      '-A FLANNEL-FWD -s 10.244.0.0/16 -m comment --comment "flanneld forward" -j ACCEPT',
+    )
+  })
+
+  it('leaves FLANNEL-POSTRTG out without --ip-masq, and keeps FLANNEL-FWD', () => {
+    const lines = save(egress.replace('plugin: canal', 'plugin: canal, ipMasq: false'), 'node-1')
+    expect(lines.join('\n')).not.toContain('FLANNEL-POSTRTG')
+    expect(lines).toContain(':FLANNEL-FWD - [0:0]')
+  })
+
+  it("masquerades a Pod's call to the Internet by FLANNEL-POSTRTG, before felix's chain is reached", () => {
+    const t = traceOf(egress)
+    const masq = t.steps.find((s) => s.action === 'masquerade')!
+    expect(masq.at).toMatchObject({ node: 'node-1', device: 'eth0', hook: 'POSTROUTING' })
+    expect(masq.packet.l3!.src).toBe('192.168.1.11')
+    const matched = masq.lookups.filter((l) => l.matched).map((l) => l.table)
+    expect(matched).toContain('iptables -t nat FLANNEL-POSTRTG')
+    expect(matched).not.toContain('iptables -t nat cali-nat-outgoing')
+    expect(masq.explain.en).toContain('canal.yaml passes it')
+    expect(masq.explain.en).toContain("felix's cali-nat-outgoing is not reached")
+    expect(t.outcome).toBe('delivered')
+  })
+
+  it("masquerades by felix's cali-nat-outgoing (the kubeadm podSubnet pool) when flanneld runs without --ip-masq", () => {
+    const t = traceOf(egress.replace('plugin: canal', 'plugin: canal, ipMasq: false'))
+    const masq = t.steps.find((s) => s.action === 'masquerade')!
+    expect(masq.lookups.filter((l) => l.matched).map((l) => l.table)).toContain(
+      'iptables -t nat cali-nat-outgoing',
+    )
+    expect(masq.explain.en).toContain('cali40network-ip-pools')
+    expect(masq.explain.en).not.toContain('FLANNEL-POSTRTG')
+    expect(t.outcome).toBe('delivered')
+  })
+
+  it('leaves the Pod address untranslated, and loses the reply, with neither', () => {
+    const t = traceOf(
+      egress.replace('plugin: canal', 'plugin: canal, ipMasq: false, natOutgoing: false'),
+    )
+    expect(t.steps.some((s) => s.action === 'masquerade')).toBe(false)
+    expect(t.outcome).toBe('dropped')
   })
 })

@@ -7,6 +7,8 @@ import type { RestoreRule } from '../proxy/iptables-rules.ts'
 /** A packet one of the agent's rules masqueraded: the rule, and the addresses before and after. */
 export interface CniMasquerade {
   rule: string
+  /** The agent's nat chain the rule is in (FLANNEL-POSTRTG, cali-nat-outgoing, ...). */
+  chain: string
   /** The packet's source before, and the address it now has (the out device's). */
   from: string
   to: string
@@ -72,7 +74,18 @@ export function joinCniIptables(a: CniIptables, b: CniIptables): CniIptables {
       a.filterPass || b.filterPass
         ? (d) => a.filterPass?.(d) ?? b.filterPass?.(d) ?? null
         : undefined,
-    masqueradeText: a.masqueradeText ?? b.masqueradeText,
+    // Told by the part whose chain holds the rule (canal runs flanneld's and felix's side by side).
+    masqueradeText:
+      a.masqueradeText || b.masqueradeText
+        ? (m) => {
+            const owner = a.natChains.includes(m.chain)
+              ? a
+              : b.natChains.includes(m.chain)
+                ? b
+                : null
+            return (owner?.masqueradeText ?? a.masqueradeText ?? b.masqueradeText)!(m)
+          }
+        : undefined,
     untranslatedText: a.untranslatedText ?? b.untranslatedText,
   }
 }

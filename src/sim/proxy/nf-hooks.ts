@@ -649,7 +649,7 @@ export function natOut(rs: ProxyRuleset, w: Walk, ns: NetNs, outDev: string, pkt
   lookups.push({ table: 'conntrack -L', rule: formatConntrack(entry), matched: true })
   const agentText = w.state.cluster.cniIptables.get(ns.node ?? '')?.masqueradeText
   const agent = agentText
-    ? agentText({ rule, from: before.src, to: newSrc, dev: outDev, dst: before.dst })
+    ? agentText({ rule, chain, from: before.src, to: newSrc, dev: outDev, dst: before.dst })
     : cniMasqueradeText(chain, rule, newSrc, outDev, before.dst)
   w.emit(
     srcNat,
