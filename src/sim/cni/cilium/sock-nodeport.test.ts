@@ -186,3 +186,33 @@ describe("a host-network process's connect() to another node's nodePort", () => 
     expect(t.steps.some((s) => s.action === 'dnat')).toBe(false)
   })
 })
+
+describe('a ClusterIP with internalTrafficPolicy Local', () => {
+  it("holds only the client node's backends: from node-1, with web on node-2, connect() fails with EHOSTUNREACH", () => {
+    const svc = `---
+apiVersion: v1
+kind: Service
+metadata: {name: web-internal}
+spec:
+  clusterIP: 10.96.100.100
+  internalTrafficPolicy: Local
+  selector: {app: web}
+  ports: [{port: 80, targetPort: 80}]`
+    const t = traceOf(cluster(svc, fromPod('http://10.96.100.100/')))
+    expect(t.outcome).toBe('rejected')
+    const last = t.steps.at(-1)!
+    expect(last.explain.en).toMatch(/EHOSTUNREACH/)
+    expect(last.lookups[0]!.rule).toMatch(/^\d+ +10\.96\.100\.100:80\/TCP +ClusterIP *$/)
+  })
+})
+
+describe("another node's router address (its CiliumInternalIP) with a nodePort", () => {
+  it('is a remote-node address in the ipcache too, so the wildcard lookup takes it', () => {
+    const { cluster: c } = build(cluster(SERVICES, fromPod('http://192.168.1.12:30080/')))
+    const router = formatIp(c.nodeByName.get('node-2')!.routerIp!)
+    const t = podTrace(`http://${router}:30080/`)
+    expect(t.outcome).toBe('delivered')
+    expect(sockStep(t).lookups[0]!.rule).toBe(`${router}/32 identity=6 (reserved:remote-node)`)
+    expect(onTheWire(t)[0]!.packet.l3!.dst).toBe(web())
+  })
+})
