@@ -89,13 +89,14 @@ export function sock4Xlate(w: Walk, from: Endpoint, ns: NetNs, pkt: Packet): Wal
     // address with the host's or a remote node's identity.
     const who = nodeAddressIdentity(c, ns, dst)
     if ((inHostns && is4Loopback(dst)) || who) {
-      if (who) identity = `reserved:${who.identity}`
-      if (who)
+      if (who) {
+        identity = `reserved:${who.identity}`
         ipcache = {
           table: 'Cilium ipcache (cilium_ipcache)',
-          rule: `${l3.dst}/32 identity=${RESERVED_IDENTITIES[who.identity]} (reserved:${who.identity})`,
+          rule: `${l3.dst}/32 identity=${RESERVED_IDENTITIES[who.identity]} (${identity})`,
           matched: true,
         }
+      }
       const surrogate = lookupService(fes, 0, port, proto)
       // sock4_wildcard_lookup_full keeps the surrogate only if it is a NodePort one.
       if (surrogate?.ext.type === 'NodePort') {
@@ -133,14 +134,29 @@ export function sock4Xlate(w: Walk, from: Endpoint, ns: NetNs, pkt: Packet): Wal
   const active = f.backends.filter((b) => b.state === 'active')
   const pool = active.length ? active : f.backends
   if (pool.length === 0) {
+    // Why the frontend is empty when the Service has endpoints: a Local policy for its scope.
+    const itp = f.svc.decl.internalTrafficPolicy === 'Local'
+    const etp = f.svc.decl.externalTrafficPolicy === 'Local'
+    const local =
+      nodePort && f.scope === undefined && etp
+        ? text(
+            ` on ${ns.node} (externalTrafficPolicy and internalTrafficPolicy are both Local: one scope, of this node's backends only)`,
+            `在 ${ns.node} 上（externalTrafficPolicy 和 internalTrafficPolicy 都是 Local：只有一个作用域，只含本节点的后端）`,
+          )
+        : itp
+          ? text(
+              ` on ${ns.node} (internalTrafficPolicy Local: this scope holds only this node's backends)`,
+              `在 ${ns.node} 上（internalTrafficPolicy Local：这个作用域只含本节点的后端）`,
+            )
+          : text('', '')
     const why = nodePort
       ? text(
-          `${found!.en} That frontend holds no backend${f.svc.decl.externalTrafficPolicy === 'Local' && f.scope === undefined ? ` on ${ns.node} (externalTrafficPolicy and internalTrafficPolicy are both Local: one scope, of this node's backends only)` : ''}, so ${call} fails at once with "No route to host" (EHOSTUNREACH): no packet is ever sent, to ${target} or anywhere else.`,
-          `${found!['zh-CN']}这个前端没有任何后端${f.svc.decl.externalTrafficPolicy === 'Local' && f.scope === undefined ? `在 ${ns.node} 上（externalTrafficPolicy 和 internalTrafficPolicy 都是 Local：只有一个作用域，只含本节点的后端）` : ''}，所以 ${call} 立即失败，报 “No route to host”（EHOSTUNREACH）：根本不会发出任何包，既不发往 ${target}，也不发往别处。`,
+          `${found!.en} That frontend holds no backend${local.en}, so ${call} fails at once with "No route to host" (EHOSTUNREACH): no packet is ever sent, to ${target} or anywhere else.`,
+          `${found!['zh-CN']}这个前端没有任何后端${local['zh-CN']}，所以 ${call} 立即失败，报 “No route to host”（EHOSTUNREACH）：根本不会发出任何包，既不发往 ${target}，也不发往别处。`,
         )
       : text(
-          `The application calls ${call} to ${frontendAddress(f)}, Service ${svc}. Cilium's BPF program ${program} finds the Service but it has no backend, so ${call} fails at once with "No route to host" (EHOSTUNREACH): no packet is ever sent.`,
-          `应用对 ${frontendAddress(f)}（Service ${svc}）调用 ${call}。Cilium 的 BPF 程序 ${program} 找到了这个 Service，但它没有任何后端，所以 ${call} 立即失败，报 “No route to host”（EHOSTUNREACH）：根本不会发出任何包。`,
+          `The application calls ${call} to ${frontendAddress(f)}, Service ${svc}. Cilium's BPF program ${program} finds the Service but it has no backend${local.en}, so ${call} fails at once with "No route to host" (EHOSTUNREACH): no packet is ever sent.`,
+          `应用对 ${frontendAddress(f)}（Service ${svc}）调用 ${call}。Cilium 的 BPF 程序 ${program} 找到了这个 Service，但它没有任何后端${local['zh-CN']}，所以 ${call} 立即失败，报 “No route to host”（EHOSTUNREACH）：根本不会发出任何包。`,
         )
     w.emit('reject', at, pkt, lookups, why)
     return {

@@ -161,6 +161,7 @@ describe('no backend for the socket', () => {
       at: { node: 'node-1', hook: 'cgroup/connect4' },
     })
     expect(last.explain.en).toMatch(/EHOSTUNREACH/)
+    expect(last.explain.en).toContain('both Local')
     expect(last.lookups.filter((l) => l.table === 'cilium-dbg service list')).toHaveLength(1)
     // No packet: the only request step is the socket's.
     expect(onTheWire(t)).toHaveLength(0)
@@ -202,6 +203,7 @@ spec:
     expect(t.outcome).toBe('rejected')
     const last = t.steps.at(-1)!
     expect(last.explain.en).toMatch(/EHOSTUNREACH/)
+    expect(last.explain.en).toContain('internalTrafficPolicy Local')
     expect(last.lookups[0]!.rule).toMatch(/^\d+ +10\.96\.100\.100:80\/TCP +ClusterIP *$/)
   })
 })
