@@ -23,7 +23,15 @@
  */
 import { formatIp } from '../../../model/ipv4.ts'
 import type { Cluster } from '../../cluster.ts'
-import { ciliumFrontends, scopedBackends, tabwrite, type CiliumFrontend } from './service-list.ts'
+import {
+  ciliumFrontends,
+  frontendIp,
+  frontendPort,
+  scopedBackends,
+  tabwrite,
+  type CiliumFrontend,
+} from './service-list.ts'
+import { loadBalancerVIPs } from '../../services/service.ts'
 
 /** The node's NodePort addresses: its eth0 address (the device Cilium's NodePort runs on). */
 export function nodePortAddress(c: Cluster, node: string): number | null {
@@ -44,8 +52,9 @@ export function twoScopes(svc: CiliumFrontend['svc']): boolean {
  * Every frontend the agent on `node` holds: the ClusterIPs, then for each NodePort port and
  * scope the 0.0.0.0 surrogate and the node's address (the reflector writes the surrogate per
  * scope, the BPF reconciler expands each to the node's NodePort addresses, allocating IDs in
- * that order). The external scope keeps only this node's backends with
- * externalTrafficPolicy Local, the internal one with internalTrafficPolicy Local.
+ * that order), then the LoadBalancer ingress IPs (the same on every node). The external scope
+ * keeps only this node's backends with externalTrafficPolicy Local, the internal one with
+ * internalTrafficPolicy Local.
  */
 export function nodeFrontends(c: Cluster, node: string): CiliumFrontend[] {
   const out = [...ciliumFrontends(c, node)]
@@ -75,6 +84,28 @@ export function nodeFrontends(c: Cluster, node: string): CiliumFrontend[] {
       }
     }
   }
+  // LoadBalancer: each ingress IP in VIP mode, per scope and port (the reflector skips other
+  // IP modes, KEP-1860), on every node alike.
+  for (const svc of c.services) {
+    if (svc.decl.type !== 'LoadBalancer') continue
+    for (const address of loadBalancerVIPs(svc))
+      for (const scope of twoScopes(svc) ? [undefined, 'internal' as const] : [undefined])
+        for (const port of svc.ports) {
+          const local =
+            scope === 'internal'
+              ? svc.decl.internalTrafficPolicy === 'Local'
+              : svc.decl.externalTrafficPolicy === 'Local'
+          out.push({
+            id: out.length + 1,
+            svc,
+            port,
+            type: 'LoadBalancer',
+            address,
+            backends: scopedBackends(port, node, local),
+            ...(scope ? { scope } : {}),
+          })
+        }
+  }
   return out
 }
 
@@ -89,9 +120,10 @@ export function frontendFlags(f: CiliumFrontend): string {
   const intLocal = f.svc.decl.internalTrafficPolicy === 'Local'
   if (extLocal) flags.push('Local')
   if (intLocal) flags.push('InternalLocal')
-  if (extLocal !== intLocal && f.type === 'NodePort') flags.push('two-scopes')
+  const clusterIP = f.type === undefined || f.type === 'ClusterIP'
+  if (extLocal !== intLocal && !clusterIP) flags.push('two-scopes')
   // A ClusterIP is not routable from outside; the 0.0.0.0 surrogate is a template, not an address.
-  if (f.type !== 'NodePort' || f.address === 0) flags.push('non-routable')
+  if (clusterIP || f.address === 0) flags.push('non-routable')
   return flags.join(', ')
 }
 
@@ -116,9 +148,7 @@ export function bpfLbList(c: Cluster, node: string): string[] {
 
 /** The frontend's address and port, as RevNat4Value.String prints them ("ip:port"). */
 function frontendHostPort(f: CiliumFrontend): string {
-  const port = f.type === 'NodePort' ? f.port.nodePort! : f.port.port
-  const ip = f.type === 'NodePort' ? f.address! : f.svc.clusterIP!
-  return `${formatIp(ip)}:${port}`
+  return `${formatIp(frontendIp(f))}:${frontendPort(f)}`
 }
 
 /** The services-map key as Service4Key.String prints it: "ip:port/PROTO", "/i" for the internal scope. */

@@ -7,9 +7,9 @@
  * first packet on the wire already goes to the backend, and no DNAT happens anywhere.
  *
  * The lookup (bpf/bpf_sock.c __sock4_xlate_fwd, bpf/lib/lb.h lb4_lookup_service):
- * - First the destination itself, in the external scope: a ClusterIP, or this node's own
- *   address with a nodePort (the agent writes a NodePort frontend for each of its node's
- *   addresses, ./bpf-lb-list.ts).
+ * - First the destination itself, in the external scope: a ClusterIP, a LoadBalancer ingress
+ *   IP, or this node's own address with a nodePort (the agent writes a NodePort frontend for
+ *   each of its node's addresses, ./bpf-lb-list.ts).
  * - Failing that, sock4_wildcard_lookup_full: a port in the NodePort range whose address the
  *   ipcache knows as reserved:host or reserved:remote-node (any address of any node of the
  *   cluster, ./endpoints.ts nodeAddressIdentity), or a loopback address from the host's network
@@ -23,7 +23,8 @@
  * - A frontend with no backend (count 0) fails connect() with EHOSTUNREACH. No frontend at all:
  *   -ENXIO, and connect() proceeds to the address as written.
  * sock4_skip_xlate only concerns ExternalIPs and HostPort frontends, which PodPath's Cilium agent
- * does not write (nor LoadBalancer ones: unmodelled here).
+ * does not write (spec.externalIPs under Cilium are not modelled): a LoadBalancer IP is
+ * translated like a ClusterIP, so a Pod's connection to it never reaches the cloud balancer.
  *
  * The backend: a random slot (sock_select_slot, get_prandom_u32() % count + 1 for TCP; a UDP
  * socket's cookie), drawn from the trace's seeded generator.
@@ -37,16 +38,18 @@ import { nodeFrontends } from './bpf-lb-list.ts'
 import { nodeAddressIdentity } from './endpoints.ts'
 import { RESERVED_IDENTITIES } from './identity.ts'
 import { SOCK4_CONNECT, SOCK4_SENDMSG } from './names.ts'
-import { frontendAddress, frontendLines, type CiliumFrontend } from './service-list.ts'
+import {
+  frontendAddress,
+  frontendIp,
+  frontendLines,
+  frontendPort,
+  type CiliumFrontend,
+} from './service-list.ts'
 
 // NODEPORT_PORT_MIN / NODEPORT_PORT_MAX (bpf/node_config.h), written from the agent's
 // node-port-range, whose default is 30000-32767 (pkg/loadbalancer NodePortMinDefault, ...MaxDefault).
 export const SOCK_NODEPORT_MIN = 30000
 export const SOCK_NODEPORT_MAX = 32767
-
-/** The port a frontend's key holds: the Service port for a ClusterIP, the nodePort for a NodePort. */
-const keyPort = (f: CiliumFrontend) => (f.type === 'NodePort' ? f.port.nodePort! : f.port.port)
-const keyAddr = (f: CiliumFrontend) => (f.type === 'NodePort' ? f.address! : f.svc.clusterIP!)
 
 /**
  * lb4_lookup_service with the scope switch: the external-scope entry for the key, then, if it is
@@ -59,7 +62,7 @@ function lookupService(
   proto: string,
 ): { ext: CiliumFrontend; f: CiliumFrontend } | null {
   const match = (x: CiliumFrontend) =>
-    keyAddr(x) === addr && keyPort(x) === port && x.port.protocol === proto
+    frontendIp(x) === addr && frontendPort(x) === port && x.port.protocol === proto
   const ext = fes.find((x) => match(x) && x.scope === undefined)
   if (!ext) return null
   const internal = fes.find((x) => match(x) && x.scope === 'internal')
@@ -113,7 +116,8 @@ export function sock4Xlate(w: Walk, from: Endpoint, ns: NetNs, pkt: Packet): Wal
   const hook = udp ? 'cgroup/sendmsg4' : 'cgroup/connect4'
   const at = w.where(ns, { container: from.container, component: 'cilium', hook })
   const svc = `${f.svc.namespace}/${f.svc.name}`
-  const nodePort = f.type === 'NodePort'
+  // A NodePort or a LoadBalancer: narrated by what the lookup found; a ClusterIP as before.
+  const nodePort = f.type === 'NodePort' || f.type === 'LoadBalancer'
   const lookups: Lookup[] = [
     ...(ipcache ? [ipcache] : []),
     ...frontendLines(fes, ext).map((rule) => ({
@@ -178,8 +182,8 @@ export function sock4Xlate(w: Walk, from: Endpoint, ns: NetNs, pkt: Packet): Wal
     lookups,
     nodePort
       ? text(
-          `${found!.en} It picks a backend at random: slot ${slot + 1} of ${f.backends.length}, ${backend}, and writes it into the socket address before the kernel builds any packet. The first packet on the wire goes straight to ${backend}: no packet to ${target} ever exists, no node DNATs anything (not even ${ext.address === 0 ? 'the node the application named' : ns.node}), and conntrack holds no translation to undo on the reply. The application still believes it is connected to ${target} (getpeername() is translated back).`,
-          `${found!['zh-CN']}它随机选出一个后端：${f.backends.length} 个槽位中的第 ${slot + 1} 个，${backend}，并在内核构造任何包之前把它写进套接字地址。线路上的第一个包直接发往 ${backend}：发往 ${target} 的包从未存在，没有任何节点做 DNAT（${ext.address === 0 ? '应用指定的那个节点' : ns.node}也不例外），conntrack 里也没有需要在应答时还原的转换。应用仍以为自己连接的是 ${target}（getpeername() 会被翻译回去）。`,
+          `${found!.en} It picks a backend at random: slot ${slot + 1} of ${f.backends.length}, ${backend}, and writes it into the socket address before the kernel builds any packet. The first packet on the wire goes straight to ${backend}: no packet to ${target} ever exists, no node DNATs anything${ext.type === 'LoadBalancer' ? ' and no cloud balancer sees it' : ` (not even ${ext.address === 0 ? 'the node the application named' : ns.node})`}, and conntrack holds no translation to undo on the reply. The application still believes it is connected to ${target} (getpeername() is translated back).`,
+          `${found!['zh-CN']}它随机选出一个后端：${f.backends.length} 个槽位中的第 ${slot + 1} 个，${backend}，并在内核构造任何包之前把它写进套接字地址。线路上的第一个包直接发往 ${backend}：发往 ${target} 的包从未存在，没有任何节点做 DNAT${ext.type === 'LoadBalancer' ? '，也没有任何云负载均衡器见到它' : `（${ext.address === 0 ? '应用指定的那个节点' : ns.node}也不例外）`}，conntrack 里也没有需要在应答时还原的转换。应用仍以为自己连接的是 ${target}（getpeername() 会被翻译回去）。`,
         )
       : text(
           `The application calls ${call} to ${frontendAddress(f)}, the ClusterIP of Service ${svc}. Before the kernel builds any packet, Cilium's BPF program ${program} (attached at ${hook} on the node's root cgroup) looks the address up in its Services map and picks a backend at random: slot ${slot + 1} of ${f.backends.length}, ${backend}/${f.port.protocol}. It writes that address into the socket itself, so the first packet on the wire already goes to the backend: no node will DNAT it, and conntrack holds no translation to undo on the reply. The application still believes it is connected to the ClusterIP (getpeername() is translated back).`,
@@ -198,15 +202,21 @@ export function sock4Xlate(w: Walk, from: Endpoint, ns: NetNs, pkt: Packet): Wal
     wildcard: boolean,
     identity: string | null,
   ): Text {
-    const lookup = wildcard
-      ? text(
-          `${target} is not in ${ns.node}'s Services map: its agent writes NodePort frontends only for its own addresses. So __sock4_xlate_fwd tries sock4_wildcard_lookup: ${port} lies in the NodePort range ${SOCK_NODEPORT_MIN}-${SOCK_NODEPORT_MAX}${identity ? ` and the ipcache says ${l3!.dst} is ${identity}, an address of a node of this cluster` : ` and ${l3!.dst} is a loopback address of the host`}, so it looks the port up on address 0, the surrogate ${frontendAddress(ext)}: NodePort Service ${svc}.`,
-          `${target} 不在 ${ns.node} 的 Services 表中：它的 agent 只为本节点自己的地址写 NodePort 前端。于是 __sock4_xlate_fwd 尝试 sock4_wildcard_lookup：${port} 在 NodePort 范围 ${SOCK_NODEPORT_MIN}-${SOCK_NODEPORT_MAX} 之内${identity ? `，而 ipcache 表明 ${l3!.dst} 是 ${identity}，即本集群某个节点的地址` : `，而 ${l3!.dst} 是主机的回环地址`}，所以它用地址 0 查这个端口，即替身前端 ${frontendAddress(ext)}：NodePort Service ${svc}。`,
-        )
-      : text(
-          `${target} is one of ${ns.node}'s own addresses with a nodePort, and its agent wrote a NodePort frontend for it: ${frontendAddress(ext)}, Service ${svc}.`,
-          `${target} 是 ${ns.node} 自己的地址加上 nodePort，它的 agent 为此写了一个 NodePort 前端：${frontendAddress(ext)}，Service ${svc}。`,
-        )
+    const lookup =
+      ext.type === 'LoadBalancer'
+        ? text(
+            `${target} is a LoadBalancer IP of Service ${svc} (its status.loadBalancer.ingress), and ${ns.node}'s agent wrote a LoadBalancer frontend for it, as every node's does: ${frontendAddress(ext)}. sock4_skip_xlate spares only ExternalIPs and HostPort frontends, so it is translated here, at the socket: the connection never goes to the cloud balancer.`,
+            `${target} 是 Service ${svc} 的 LoadBalancer IP（它的 status.loadBalancer.ingress），${ns.node} 的 agent 和每个节点的一样，为它写了一个 LoadBalancer 前端：${frontendAddress(ext)}。sock4_skip_xlate 只放过 ExternalIPs 和 HostPort 前端，所以它就在这里、在套接字上被转换：这条连接根本不会去往云负载均衡器。`,
+          )
+        : wildcard
+          ? text(
+              `${target} is not in ${ns.node}'s Services map: its agent writes NodePort frontends only for its own addresses. So __sock4_xlate_fwd tries sock4_wildcard_lookup: ${port} lies in the NodePort range ${SOCK_NODEPORT_MIN}-${SOCK_NODEPORT_MAX}${identity ? ` and the ipcache says ${l3!.dst} is ${identity}, an address of a node of this cluster` : ` and ${l3!.dst} is a loopback address of the host`}, so it looks the port up on address 0, the surrogate ${frontendAddress(ext)}: NodePort Service ${svc}.`,
+              `${target} 不在 ${ns.node} 的 Services 表中：它的 agent 只为本节点自己的地址写 NodePort 前端。于是 __sock4_xlate_fwd 尝试 sock4_wildcard_lookup：${port} 在 NodePort 范围 ${SOCK_NODEPORT_MIN}-${SOCK_NODEPORT_MAX} 之内${identity ? `，而 ipcache 表明 ${l3!.dst} 是 ${identity}，即本集群某个节点的地址` : `，而 ${l3!.dst} 是主机的回环地址`}，所以它用地址 0 查这个端口，即替身前端 ${frontendAddress(ext)}：NodePort Service ${svc}。`,
+            )
+          : text(
+              `${target} is one of ${ns.node}'s own addresses with a nodePort, and its agent wrote a NodePort frontend for it: ${frontendAddress(ext)}, Service ${svc}.`,
+              `${target} 是 ${ns.node} 自己的地址加上 nodePort，它的 agent 为此写了一个 NodePort 前端：${frontendAddress(ext)}，Service ${svc}。`,
+            )
     const scope =
       f !== ext
         ? text(

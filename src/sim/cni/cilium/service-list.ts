@@ -22,8 +22,11 @@ export interface CiliumFrontend {
   svc: BuiltService
   port: BuiltServicePort
   /** ClusterIP, or a NodePort frontend (./bpf-lb-list.ts: on 0.0.0.0 or a node address). */
-  type?: 'ClusterIP' | 'NodePort'
-  /** A NodePort frontend's address (0 for the 0.0.0.0 surrogate); a ClusterIP's is the Service's. */
+  type?: 'ClusterIP' | 'NodePort' | 'LoadBalancer'
+  /**
+   * A NodePort frontend's address (0 for the 0.0.0.0 surrogate) or a LoadBalancer one's (an
+   * ingress IP); a ClusterIP's is the Service's.
+   */
   address?: number
   /**
    * The lookup scope (pkg/loadbalancer ScopeExternal, ScopeInternal): absent for the external
@@ -72,11 +75,17 @@ export function ciliumFrontends(c: Cluster, node: string): CiliumFrontend[] {
   return out
 }
 
+/** The address of the frontend's key: the ClusterIP, the node (or 0) or the ingress IP. */
+export const frontendIp = (f: CiliumFrontend): number =>
+  f.type === undefined || f.type === 'ClusterIP' ? f.svc.clusterIP! : f.address!
+
+/** The port of the frontend's key: the nodePort for a NodePort, else the Service port. */
+export const frontendPort = (f: CiliumFrontend): number =>
+  f.type === 'NodePort' ? f.port.nodePort! : f.port.port
+
 /** L3n4Addr.String (pkg/loadbalancer): "ip:port/PROTOCOL", and "/i" for the internal scope. */
 export const frontendAddress = (f: CiliumFrontend): string =>
-  (f.type === 'NodePort'
-    ? `${formatIp(f.address!)}:${f.port.nodePort}/${f.port.protocol}`
-    : `${formatIp(f.svc.clusterIP!)}:${f.port.port}/${f.port.protocol}`) +
+  `${formatIp(frontendIp(f))}:${frontendPort(f)}/${f.port.protocol}` +
   (f.scope === 'internal' ? '/i' : '')
 
 export const backendCell = (f: CiliumFrontend, i: number): string => {

@@ -218,3 +218,33 @@ describe("another node's router address (its CiliumInternalIP) with a nodePort",
     expect(onTheWire(t)[0]!.packet.l3!.dst).toBe(web())
   })
 })
+
+describe("a Pod's connect() to a LoadBalancer IP", () => {
+  const lbService = `---
+apiVersion: v1
+kind: Service
+metadata: {name: web-lb}
+spec:
+  type: LoadBalancer
+  externalTrafficPolicy: Local
+  selector: {app: web}
+  ports: [{port: 80, targetPort: 80}]`
+  const withCloud = (traffic: string) =>
+    cluster(lbService, traffic).replace('  nodes:', '  cloud: generic\n  nodes:')
+  const { cluster: c } = build(withCloud(fromPod('http://192.168.1.12/')))
+  const vip = formatIp(c.services.find((s) => s.name === 'web-lb')!.ingress[0]!.ip!)
+
+  it('is translated at the socket (internal scope of a two-scopes frontend): the cloud balancer never sees it', () => {
+    const t = traceOf(withCloud(fromPod(`http://${vip}/`)))
+    expect(t.outcome).toBe('delivered')
+    const sock = sockStep(t)
+    const rows = sock.lookups.filter((l) => l.table === 'cilium-dbg service list')
+    expect(rows.map((r) => r.matched)).toEqual([false, true])
+    expect(rows[0]!.rule).toMatch(
+      new RegExp(`${vip.replaceAll('.', '\\.')}:80/TCP +LoadBalancer *$`),
+    )
+    expect(rows[1]!.rule).toMatch(/:80\/TCP\/i +LoadBalancer +1 => /)
+    expect(t.steps.some((s) => s.at.component === 'cloud-lb' || s.action === 'dnat')).toBe(false)
+    expect(onTheWire(t)[0]!.packet.l3!.dst).toBe(web())
+  })
+})
