@@ -137,6 +137,36 @@ test.describe('the kube-proxy switch of a Service lesson', () => {
   })
 })
 
+test.describe('Cilium, which replaces kube-proxy, on a lesson with both switches', () => {
+  const lesson = byId('mode4-nodeport-traffic-policy')
+
+  test('leaves no kube-proxy mode to choose, traces Cilium’s BPF NodePort, and gives the select back after', async ({
+    page,
+  }) => {
+    const cilium = engineView(lesson, { cni: 'cilium' })
+    const traffic = cilium.traffic[0]!
+    await page.goto(`/?lesson=${lesson.id}&proxy=nftables&lang=en`)
+    const json = page.getByTestId('trace-json')
+    await expect(json).toHaveCount(1)
+    const proxy = page.getByRole('combobox', { name: 'kube-proxy mode' })
+    await expect(proxy).toHaveValue('nftables')
+    await page.getByRole('combobox', { name: 'CNI', exact: true }).selectOption({
+      label: 'Cilium (replacing kube-proxy)',
+    })
+    await expect.poll(() => json.textContent()).toBe(traceJson(cilium.traceOf(traffic)))
+    await expect(proxy).toHaveCount(0)
+    await expect(
+      page.getByRole('group', { name: 'Try the lesson with another implementation' }),
+    ).toContainText('kube-proxy modenone: Cilium replaces it')
+    expect(param(page, 'cni')).toBe('cilium')
+    expect(param(page, 'proxy')).toBe(null)
+    expect(await seriousA11yViolations(page)).toEqual([])
+
+    await page.getByRole('button', { name: 'Back to the lesson as written' }).click()
+    await expect(proxy).toHaveValue('iptables')
+  })
+})
+
 test.describe('the switches in Chinese', () => {
   test('are labelled and explained in Chinese, and pass axe in the dark', async ({ page }) => {
     await page.emulateMedia({ colorScheme: 'dark' })

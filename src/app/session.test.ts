@@ -42,4 +42,19 @@ describe('lesson switches in a session', () => {
     s = useAppStore.getState()
     expect([s.cniSwitch, s.proxySwitch]).toEqual([null, null])
   })
+
+  it('take no kube-proxy mode beside Cilium, which replaces kube-proxy', async () => {
+    await openLesson('mode4-nodeport-traffic-policy', { cni: 'cilium', proxy: 'nftables' })
+    let s = useAppStore.getState()
+    expect([s.cniSwitch, s.proxySwitch]).toEqual(['cilium', null])
+    const tables = () => s.trace!.steps.flatMap((x) => x.lookups.map((l) => l.table))
+    expect(tables().some((t) => /^(iptables|nft |ipvsadm)/.test(t))).toBe(false)
+    expect(tables()).toContain('cilium-dbg bpf lb list')
+    await setSwitches({ proxy: 'nftables' })
+    expect(useAppStore.getState().proxySwitch).toBe(null)
+    // Back to a CNI beside kube-proxy, the kube-proxy switch works again.
+    await setSwitches({ cni: 'calico-ipip', proxy: 'nftables' })
+    s = useAppStore.getState()
+    expect([s.cniSwitch, s.proxySwitch]).toEqual([null, 'nftables'])
+  })
 })

@@ -4,7 +4,7 @@
  * answers to one the learner has already moved away from are dropped.
  */
 import { LESSONS, type LessonMeta } from '../lessons/catalog.ts'
-import type { ClusterOverrides, CniChoice } from '../model/overrides.ts'
+import { replacesKubeProxy, type ClusterOverrides, type CniChoice } from '../model/overrides.ts'
 import type { KubeProxyMode } from '../model/scenario.ts'
 import { foldsFor, foldToOpen } from './fold.ts'
 import { hasLessonSource, lessonFileName, loadLessonSource } from './lesson-sources.ts'
@@ -142,15 +142,20 @@ async function showTrace(
   })
 }
 
-/** The switches as the engine takes them: only those the lesson offers (see the catalog). */
+/**
+ * The switches as the engine takes them: only those the lesson offers (see the catalog), and no
+ * kube-proxy mode beside a CNI that replaces kube-proxy.
+ */
 function overridesFor(
   lesson: LessonMeta,
   cni: CniChoice | null | undefined,
   proxy: KubeProxyMode | null | undefined,
 ): { cniSwitch: CniChoice | null; proxySwitch: KubeProxyMode | null } {
+  const cniSwitch = cni && lesson.switches?.cni?.includes(cni) ? cni : null
+  const replaced = cniSwitch !== null && replacesKubeProxy(cniSwitch)
   return {
-    cniSwitch: cni && lesson.switches?.cni?.includes(cni) ? cni : null,
-    proxySwitch: proxy && lesson.switches?.proxy?.includes(proxy) ? proxy : null,
+    cniSwitch,
+    proxySwitch: proxy && !replaced && lesson.switches?.proxy?.includes(proxy) ? proxy : null,
   }
 }
 

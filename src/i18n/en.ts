@@ -234,6 +234,7 @@ export const en = {
     note: 'This lesson was written for {{was}}. You see {{now}}, computed afresh; the text may name devices or rules that are not there.',
     and: ' and ',
     reset: 'Back to the lesson as written',
+    noKubeProxy: 'none: Cilium replaces it',
     names: {
       'flannel-vxlan': 'flannel VXLAN',
       'flannel-host-gw': 'flannel host-gw',

@@ -225,6 +225,7 @@ export const zhCN: Resources = {
     note: '这节课是按 {{was}} 写的。你现在看到的是按 {{now}} 重新计算的结果；课程文字可能提到这里并不存在的设备或规则。',
     and: ' 和 ',
     reset: '回到课程原本的设置',
+    noKubeProxy: '无：由 Cilium 取代',
     names: {
       'flannel-vxlan': 'flannel VXLAN',
       'flannel-host-gw': 'flannel host-gw',

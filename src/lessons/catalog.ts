@@ -11,8 +11,10 @@ import type { KubeProxyMode } from '../model/scenario.ts'
  * true of the lesson's cluster and does not contradict its text: host-gw and BGP without IPIP
  * need every node on one layer-2 segment (the engine refuses them otherwise); the bridge plugin
  * routes no Pod traffic between nodes; AWS VPC CNI needs a VPC (its own node subnet and instance
- * type); a lesson whose text names one kube-proxy mode's chains or sets is not switched.
- * switches.test.ts builds and traces every alternative.
+ * type); a lesson whose text names one kube-proxy mode's chains or sets is not switched. A CNI
+ * that replaces kube-proxy (Cilium, model/overrides.ts replacesKubeProxy) combines with no
+ * kube-proxy mode: the header shows none while it is chosen. switches.test.ts builds and traces
+ * every alternative.
  */
 export interface LessonSwitches {
   cni?: readonly CniChoice[]
@@ -632,8 +634,11 @@ export const LESSONS: LessonMeta[] = [
     section: '4',
     // The text's drop on a node without an endpoint is iptables' and nftables'. IPVS mode puts
     // every endpoint behind a Local node port when the node has none (kubernetes#97081, as
-    // src/sim/proxy/ipvs.ts builds it), so it delivers there: IPVS is not offered.
-    switches: { cni: CROSS_NODE, proxy: ['iptables', 'nftables'] },
+    // src/sim/proxy/ipvs.ts builds it), so it delivers there: IPVS is not offered. Cilium
+    // replacing kube-proxy keeps the lesson true in its own BPF path (cil_from_netdev SNATs a
+    // Cluster-policy request to its router address; a Local frontend holds only the node's
+    // backends and drops with DROP_NO_SERVICE elsewhere); it takes no kube-proxy mode.
+    switches: { cni: [...CROSS_NODE, 'cilium'], proxy: ['iptables', 'nftables'] },
     title: text(
       'From the Internet to a NodePort: externalTrafficPolicy',
       '从互联网访问 NodePort：externalTrafficPolicy',

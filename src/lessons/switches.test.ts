@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { lessonSource } from '../cli/golden.ts'
 import { loadScenarioSource } from '../cli/load.ts'
-import { cniChoiceOf, type ClusterOverrides } from '../model/overrides.ts'
+import { cniChoiceOf, replacesKubeProxy, type ClusterOverrides } from '../model/overrides.ts'
 import type { Trace } from '../model/trace.ts'
 import { trace } from '../sim/trace.ts'
 import { LESSONS, type LessonMeta } from './catalog.ts'
@@ -54,7 +54,8 @@ describe('lesson switches', () => {
     })
 
     for (const cni of cnis)
-      for (const proxyMode of modes) {
+      // A CNI that replaces kube-proxy (Cilium) has no kube-proxy mode to combine with.
+      for (const proxyMode of cni && replacesKubeProxy(cni) ? [undefined] : modes) {
         it(`${lesson.id} with ${cni ?? 'its CNI'} and ${proxyMode ?? 'its kube-proxy mode'}: builds, and each request ends delivered or as written`, () => {
           const base = load(lesson)
           const switched = load(lesson, { cni, proxyMode })
@@ -65,8 +66,9 @@ describe('lesson switches', () => {
             const was = base.traces[i]!
             // The reason is each mode's own words (a rule's comment, IPVS's "no real server").
             if (t.outcome !== 'delivered') expect(t.outcome).toBe(was.outcome)
-            // kube-proxy's tables are those of the mode in force.
+            // kube-proxy's tables are those of the mode in force, and none without kube-proxy.
             const tables = kubeProxyTables(t)
+            if (cni && replacesKubeProxy(cni)) expect([...tables]).toEqual([])
             if (proxyMode && kubeProxyTables(was).size > 0) {
               const own = { iptables: 'iptables', ipvs: 'ipvsadm', nftables: 'nft ip kube-proxy' }[
                 proxyMode as 'iptables' | 'ipvs' | 'nftables'

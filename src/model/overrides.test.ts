@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest'
-import { applyOverrides, cniChoiceOf, isCniChoice, isProxyMode } from './overrides.ts'
+import {
+  applyOverrides,
+  cniChoiceOf,
+  isCniChoice,
+  isProxyMode,
+  replacesKubeProxy,
+} from './overrides.ts'
 import { parseScenario } from './parse-scenario.ts'
 
 const CALICO = `apiVersion: podpath.dev/v1alpha1
@@ -57,6 +63,22 @@ describe('cluster overrides', () => {
     const c = applyOverrides(scenario(), { cni: 'canal' })
     expect(c.scenario.cluster.cni).toMatchObject({ plugin: 'canal', backend: 'vxlan' })
     expect(cniChoiceOf(c.scenario.cluster)).toBe('canal')
+  })
+
+  it('leave the kube-proxy mode alone when the CNI replaces kube-proxy, and say so', () => {
+    expect(replacesKubeProxy('cilium')).toBe(true)
+    expect(replacesKubeProxy('calico-ipip')).toBe(false)
+    const r = applyOverrides(scenario(), { cni: 'cilium', proxyMode: 'nftables' })
+    expect(r.scenario.cluster.cni).toMatchObject({
+      plugin: 'cilium',
+      cilium: { kubeProxyReplacement: true },
+    })
+    expect(r.scenario.cluster.kubeProxy.mode).toBe('iptables')
+    expect(r.diagnostics.map((d) => d.message.en)).toEqual([
+      expect.stringContaining('CNI switched from calico-ipip to cilium'),
+      'kube-proxy mode nftables not applied: Cilium replaces kube-proxy in this cluster, so no kube-proxy runs',
+    ])
+    expect(r.diagnostics[1]!.message['zh-CN']).toContain('Cilium 取代了 kube-proxy')
   })
 
   it('know their names', () => {

@@ -86,6 +86,19 @@ function splitChoice(
 }
 
 /**
+ * Whether a CNI choice replaces kube-proxy (Cilium with kubeProxyReplacement): with it no
+ * kube-proxy runs, so no kube-proxy mode applies and a kube-proxy switch has nothing to switch.
+ */
+export function replacesKubeProxy(choice: CniChoice): boolean {
+  return splitChoice(choice).cilium?.kubeProxyReplacement === true
+}
+
+/** The same of a Cluster as written: its plugin is Cilium with kube-proxy replaced. */
+function kubeProxyReplacedIn(c: ClusterDecl): boolean {
+  return c.cni.plugin === 'cilium' && c.cni.cilium.kubeProxyReplacement
+}
+
+/**
  * The scenario with the overrides applied (a new object; the original is untouched), and an
  * info diagnostic for each one that changed something, so that every report says so.
  */
@@ -109,7 +122,17 @@ export function applyOverrides(
     })
   }
   const mode = cluster.kubeProxy.mode
-  if (overrides.proxyMode && overrides.proxyMode !== mode) {
+  if (overrides.proxyMode && overrides.proxyMode !== mode && kubeProxyReplacedIn(cluster)) {
+    // No kube-proxy runs: the mode is not applied, and the report says why.
+    diagnostics.push({
+      ...cluster.where,
+      severity: 'info',
+      message: text(
+        `kube-proxy mode ${overrides.proxyMode} not applied: Cilium replaces kube-proxy in this cluster, so no kube-proxy runs`,
+        `kube-proxy 模式 ${overrides.proxyMode} 未生效：这个集群里 Cilium 取代了 kube-proxy，没有 kube-proxy 在运行`,
+      ),
+    })
+  } else if (overrides.proxyMode && overrides.proxyMode !== mode) {
     cluster.kubeProxy.mode = overrides.proxyMode
     diagnostics.push({
       ...cluster.where,

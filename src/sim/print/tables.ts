@@ -115,7 +115,7 @@ export function namespaceSections(
       // No kube-proxy: Cilium's agent holds the Services in its BPF maps. Cilium's own iptables
       // chains (CILIUM_*) are not modelled, so no iptables section is printed.
       out.push(
-        section('cilium-dbg service list', ciliumServiceList(c, nodeFrontends(c, ns.node))),
+        section('cilium-dbg service list', ciliumServiceList(nodeFrontends(c, ns.node))),
         section('cilium-dbg bpf lb list', bpfLbList(c, ns.node)),
         section('cilium-dbg endpoint list', ciliumEndpointList(c, ns.node!)),
         section('cilium-dbg identity list', ciliumIdentityList(c)),

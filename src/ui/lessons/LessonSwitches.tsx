@@ -9,6 +9,7 @@ import {
   useAppStore,
 } from '../../app/store.ts'
 import { LESSONS, type LessonMeta } from '../../lessons/catalog.ts'
+import { replacesKubeProxy } from '../../model/overrides.ts'
 import { InfoIcon } from '../icons.tsx'
 import './lessons.css'
 
@@ -35,14 +36,22 @@ export function LessonSwitches({ lesson }: { lesson: LessonMeta }) {
           onPick={(v) => void setSwitches({ cni: v === asWritten.cni ? null : v })}
         />
       )}
-      {options.proxy && (
-        <Choice
-          label={t('switches.proxy')}
-          choices={options.proxy}
-          current={proxy ?? asWritten.proxyMode}
-          asWritten={asWritten.proxyMode}
-          onPick={(v) => void setSwitches({ proxy: v === asWritten.proxyMode ? null : v })}
-        />
+      {options.proxy && replacesKubeProxy(cni ?? asWritten.cni) ? (
+        // No kube-proxy runs beside this CNI: nothing to choose.
+        <span className="switch-row">
+          <span className="switch-row-label">{t('switches.proxy')}</span>
+          <span className="switch-row-none">{t('switches.noKubeProxy')}</span>
+        </span>
+      ) : (
+        options.proxy && (
+          <Choice
+            label={t('switches.proxy')}
+            choices={options.proxy}
+            current={proxy ?? asWritten.proxyMode}
+            asWritten={asWritten.proxyMode}
+            onPick={(v) => void setSwitches({ proxy: v === asWritten.proxyMode ? null : v })}
+          />
+        )
       )}
     </div>
   )

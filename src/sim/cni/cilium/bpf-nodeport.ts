@@ -100,9 +100,11 @@ export function fromNetdev(w: Walk, ns: NetNs, link: Link, pkt: Packet): WalkRes
   if (!w.newConnection) return null
   const dst = parseIp(l3.dst)
   const proto = l3.proto.toUpperCase()
+  // From outside, the external scope (lb4_lookup_service with east_west false).
   const f = nodeFrontends(c, ns.node).find(
     (x) =>
       x.type === 'NodePort' &&
+      x.scope === undefined &&
       x.address === dst &&
       x.port.nodePort === l4.dstPort &&
       x.port.protocol === proto,

@@ -72,3 +72,19 @@ export function attachedLookup(
     matched: true,
   }
 }
+
+/**
+ * The ipcache's identity of a node's own address: the node manager (pkg/node/manager NodeUpdated)
+ * upserts each of a node's addresses (its InternalIP, ExternalIP and CiliumInternalIP, the router
+ * address on cilium_host) as a /32 with reserved:host on that node itself and reserved:remote-node
+ * on every other. Null for an address that is no node's.
+ */
+export function nodeAddressIdentity(
+  c: Cluster,
+  ns: NetNs,
+  ip: number,
+): { node: BuiltNode; identity: 'host' | 'remote-node' } | null {
+  const node = c.nodes.find((n) => n.ip === ip || n.externalIP === ip || n.routerIp === ip)
+  if (!node) return null
+  return { node, identity: node.name === ns.node ? 'host' : 'remote-node' }
+}

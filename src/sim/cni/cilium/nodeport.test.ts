@@ -152,14 +152,23 @@ describe('externalTrafficPolicy Local on a node without a backend', () => {
     const drop = t.steps.at(-1)!
     expect(drop.at).toMatchObject({ node: 'node-1', device: 'eth0', component: 'cilium' })
     expect(drop.explain.en).toMatch(/DROP_NO_SERVICE/)
-    // node-1 has no backend: both its NodePort frontends hold only slot 0.
-    const lb = bpfLbList(build(yaml).cluster, 'node-1').join('\n')
-    expect(lb).toMatch(
-      /^0\.0\.0\.0:30080\/TCP +0\.0\.0\.0:0 \(\d+\) \(0\) \[NodePort, Local, non-routable\] +$/m,
+    // node-1 has no backend: its external-scope NodePort frontends hold only slot 0. With
+    // internalTrafficPolicy Cluster the policies differ, so the agent writes two scopes, and the
+    // internal one ("/i", for its socket load balancer) holds web on node-2.
+    const lb = bpfLbList(build(yaml).cluster, 'node-1')
+    const at = (key: string) => lb.findIndex((r) => r.startsWith(`${key} `))
+    expect(lb[at('0.0.0.0:30080/TCP')]).toMatch(
+      /^0\.0\.0\.0:30080\/TCP +0\.0\.0\.0:0 \(\d+\) \(0\) \[NodePort, Local, two-scopes, non-routable\] +$/,
     )
-    expect(lb).toMatch(
-      /^192\.168\.1\.11:30080\/TCP +0\.0\.0\.0:0 \(\d+\) \(0\) \[NodePort, Local\] +$/m,
+    expect(lb[at('192.168.1.11:30080/TCP')]).toMatch(
+      /^192\.168\.1\.11:30080\/TCP +0\.0\.0\.0:0 \(\d+\) \(0\) \[NodePort, Local, two-scopes\] +$/,
     )
+    for (const key of ['0.0.0.0:30080/TCP', '192.168.1.11:30080/TCP']) {
+      expect(lb[at(key) + 1]).not.toMatch(/^ +\d/)
+      const i = at(`${key}/i`)
+      expect(lb[i]).toMatch(/\[NodePort, Local, two-scopes(, non-routable)?\] +$/)
+      expect(lb[i + 1]).toMatch(new RegExp(`^ +${formatIp(web.ip).replaceAll('.', '\\.')}:80/TCP`))
+    }
   })
 })
 

@@ -4,8 +4,8 @@
  * (cilium-dbg/cmd/service_list.go printServiceList: a tabwriter with minwidth 5, padding 3;
  * columns ID, Frontend, Service Type, Backend; each backend "N => address (state)", N its slot
  * from 1; addresses as L3n4Addr.String prints them, "ip:port/PROTOCOL"). PodPath models the
- * ClusterIP frontends; the IDs are the agent's own numbering, which PodPath gives in the order
- * of the cluster's Services.
+ * ClusterIP frontends here and the NodePort ones in ./bpf-lb-list.ts; the IDs are the agent's
+ * own numbering, which PodPath gives in the order of the cluster's Services.
  */
 import { formatIp } from '../../../model/ipv4.ts'
 import type { ClusterDecl } from '../../../model/scenario.ts'
@@ -23,9 +23,17 @@ export interface CiliumFrontend {
   svc: BuiltService
   port: BuiltServicePort
   /** ClusterIP, or a NodePort frontend (./bpf-lb-list.ts: on 0.0.0.0 or a node address). */
-  type?: 'ClusterIP' | 'NodePort'
-  /** A NodePort frontend's address (0 for the 0.0.0.0 surrogate); a ClusterIP's is the Service's. */
+  type?: 'ClusterIP' | 'NodePort' | 'LoadBalancer'
+  /**
+   * A NodePort frontend's address (0 for the 0.0.0.0 surrogate) or a LoadBalancer one's (an
+   * ingress IP); a ClusterIP's is the Service's.
+   */
   address?: number
+  /**
+   * The lookup scope (pkg/loadbalancer ScopeExternal, ScopeInternal): absent for the external
+   * one. A NodePort Service whose two traffic policies differ gets both (./bpf-lb-list.ts).
+   */
+  scope?: 'internal'
   /** The backends in slot order (slot = index + 1): active, then terminating. */
   backends: { ep: BuiltEndpoint; state: 'active' | 'terminating' }[]
 }
@@ -41,20 +49,45 @@ function backendsOf(port: BuiltServicePort): CiliumFrontend['backends'] {
   )
 }
 
-export function ciliumFrontends(c: Cluster): CiliumFrontend[] {
+/**
+ * The backends a frontend of `node`'s agent holds: all of them, or with a Local policy for its
+ * scope only those on the node (pkg/loadbalancer/writer shouldUseLocalBackends: a ClusterIP and
+ * the internal scope follow internalTrafficPolicy, a NodePort's external scope
+ * externalTrafficPolicy).
+ */
+export function scopedBackends(
+  port: BuiltServicePort,
+  node: string,
+  local: boolean,
+): CiliumFrontend['backends'] {
+  const all = backendsOf(port)
+  return local ? all.filter((b) => b.ep.node === node) : all
+}
+
+/** The ClusterIP frontends the agent on `node` holds. */
+export function ciliumFrontends(c: Cluster, node: string): CiliumFrontend[] {
   const out: CiliumFrontend[] = []
   for (const svc of c.services) {
     if (svc.clusterIP === null) continue
+    const local = svc.decl.internalTrafficPolicy === 'Local'
     for (const port of svc.ports)
-      out.push({ id: out.length + 1, svc, port, backends: backendsOf(port) })
+      out.push({ id: out.length + 1, svc, port, backends: scopedBackends(port, node, local) })
   }
   return out
 }
 
+/** The address of the frontend's key: the ClusterIP, the node (or 0) or the ingress IP. */
+export const frontendIp = (f: CiliumFrontend): number =>
+  f.type === undefined || f.type === 'ClusterIP' ? f.svc.clusterIP! : f.address!
+
+/** The port of the frontend's key: the nodePort for a NodePort, else the Service port. */
+export const frontendPort = (f: CiliumFrontend): number =>
+  f.type === 'NodePort' ? f.port.nodePort! : f.port.port
+
+/** L3n4Addr.String (pkg/loadbalancer): "ip:port/PROTOCOL", and "/i" for the internal scope. */
 export const frontendAddress = (f: CiliumFrontend): string =>
-  f.type === 'NodePort'
-    ? `${formatIp(f.address!)}:${f.port.nodePort}/${f.port.protocol}`
-    : `${formatIp(f.svc.clusterIP!)}:${f.port.port}/${f.port.protocol}`
+  `${formatIp(frontendIp(f))}:${frontendPort(f)}/${f.port.protocol}` +
+  (f.scope === 'internal' ? '/i' : '')
 
 export const backendCell = (f: CiliumFrontend, i: number): string => {
   const b = f.backends[i]!
@@ -81,20 +114,16 @@ export function tabwrite(table: string[][], minwidth: number, padding: number): 
 }
 
 /**
- * The list on one node: the ClusterIP frontends and, with `frontends` (./bpf-lb-list.ts
- * nodeFrontends), that node's NodePort frontends too, as the agent lists every frontend it holds.
+ * The list on one node, every frontend its agent holds (./bpf-lb-list.ts nodeFrontends: the
+ * ClusterIPs, then the NodePorts).
  */
-export function ciliumServiceList(
-  c: Cluster,
-  frontends: readonly CiliumFrontend[] = ciliumFrontends(c),
-): string[] {
+export function ciliumServiceList(frontends: readonly CiliumFrontend[]): string[] {
   return tabwrite(rows(frontends), 5, 3)
 }
 
-/** The rows of one frontend, as the list prints them (for a step's lookups). */
-export function frontendLines(c: Cluster, f: CiliumFrontend): string[] {
-  const all = ciliumServiceList(c)
-  const frontends = ciliumFrontends(c)
+/** The rows of one frontend, as the node's list prints them (for a step's lookups). */
+export function frontendLines(frontends: readonly CiliumFrontend[], f: CiliumFrontend): string[] {
+  const all = ciliumServiceList(frontends)
   let line = 1
   for (const x of frontends) {
     const n = Math.max(1, x.backends.length)
