@@ -117,8 +117,8 @@ export function dnsPhase(w: Walk, c: Cluster, source: Source, host: string): Dns
     query,
     socketLb
       ? text(
-          `The resolver sends the question "${qname} A?" in a UDP datagram to ${server}:53, the ClusterIP of Service kube-system/kube-dns. That address is a Service like any other: Cilium's socket program has just put one CoreDNS Pod's address into the datagram instead.`,
-          `解析器把问题“${qname} A?”放进 UDP 数据报发往 ${server}:53，即 Service kube-system/kube-dns 的 ClusterIP。这个地址和其他 Service 一样：Cilium 的套接字程序刚刚已把数据报的目的换成了某个 CoreDNS Pod 的地址。`,
+          `The resolver sends the question "${qname} A?" in a UDP datagram to ${server}:53, the ClusterIP of Service kube-system/kube-dns. That address is a Service like any other, and Cilium's socket program translates it.`,
+          `解析器把问题“${qname} A?”放进 UDP 数据报发往 ${server}:53，即 Service kube-system/kube-dns 的 ClusterIP。这个地址和其他 Service 一样，由 Cilium 的套接字程序转换。`,
         )
       : text(
           `The resolver sends the question "${qname} A?" in a UDP datagram to ${server}:53, the ClusterIP of Service kube-system/kube-dns. That address is a Service like any other: kube-proxy's rules will send it to one of the CoreDNS Pods.`,

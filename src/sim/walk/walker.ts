@@ -304,10 +304,20 @@ export class Walker implements Walk {
   /** An application in `from` writes the packet to its socket. */
   send(from: Endpoint, pkt: Packet, sendExplain: Text): WalkResult {
     const ns = this.state.ns(from.nsId)
+    const dialled = `${pkt.l3!.dst}:${pkt.l4?.dstPort ?? 0}`
     // connect() (or a datagram's sendmsg) runs the socket programs before any packet exists.
     if (this.newConnection) {
       const failed = this.hooks.runConnect(this, from, ns, pkt)
       if (failed) return failed
+    }
+    // A socket program rewrote the address (Cilium's socket LB): the packet goes where it says.
+    const wrote = `${pkt.l3!.dst}:${pkt.l4?.dstPort ?? 0}`
+    if (wrote !== dialled) {
+      const call = pkt.l3!.proto === 'udp' ? 'sendmsg()' : 'connect()'
+      sendExplain = text(
+        `${sendExplain.en} Its socket was already translated at ${call}, so the kernel builds the packet to ${wrote}, the backend the socket program wrote into it, not to ${dialled}; the application still sees ${dialled}.`,
+        `${sendExplain['zh-CN']}它的套接字在 ${call} 时就已被转换，所以内核构造的包发往套接字程序写入的后端 ${wrote}，而不是 ${dialled}；应用看到的仍是 ${dialled}。`,
+      )
     }
     const l3 = pkt.l3!
     let m = lookupRoute(ns, parseIp(l3.dst)!, null)

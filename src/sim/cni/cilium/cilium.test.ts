@@ -107,6 +107,10 @@ describe('a ClusterIP request across nodes, Cilium replacing kube-proxy', () => 
     expect(send.action).toBe('send')
     expect(send.packet.l3!.dst).toBe(formatIp(web.ip))
     expect(send.packet.l4!.dstPort).toBe(8080)
+    // The send step says why its packet shows the backend and not the ClusterIP it dialled.
+    expect(send.explain.en).toContain(
+      `Its socket was already translated at connect(), so the kernel builds the packet to ${formatIp(web.ip)}:8080`,
+    )
   })
 
   it('is moved by the BPF programs: cil_from_container encapsulates to node-2, cil_from_overlay delivers to the lxc', () => {
