@@ -1,6 +1,5 @@
-import { StrictMode, startTransition } from 'react'
-import { createRoot } from 'react-dom/client'
-import { registerServiceWorker, watchNetwork } from './app/offline.ts'
+import i18next from 'i18next'
+import { isUnreachable, registerServiceWorker, watchNetwork } from './app/offline.ts'
 import { parsePage } from './app/page.ts'
 import { startBridge } from './app/embed/bridge.ts'
 import { openLesson, openScenario, retryLast } from './app/session.ts'
@@ -10,14 +9,8 @@ import { useAppStore } from './app/store.ts'
 import { startStageSync } from './app/stage-sync.ts'
 import { parseUrl, syncUrl } from './app/url.ts'
 import { detectLang, initI18n } from './i18n/i18n.ts'
-import { App } from './ui/App.tsx'
-import { AppCrash } from './ui/status/AppCrash.tsx'
 import { loadGraph } from './ui/graph/load-graph.ts'
-import './ui/theme.css'
-import './ui/app.css'
-import './ui/workspace.css'
-// Last: the stage's layout decides over the sheets above.
-import './ui/stage/stage.css'
+import { loadMarks } from './ui/glossary/load-marks.ts'
 
 const url = parseUrl(window.location.search)
 const lang = detectLang(url.lang, navigator.languages)
@@ -79,23 +72,40 @@ const opening = openAddress()
 // Only a head start: if it fails, the graph's own load tries again and says so.
 if (url.lesson || shared !== null) loadGraph().catch(() => {})
 
-// In a transition: React renders the first page in slices of a few milliseconds, yielding to the
-// browser between them, instead of in one long task (only the commit cannot be split).
-const root = createRoot(document.getElementById('root')!)
-startTransition(() =>
-  root.render(
-    <StrictMode>
-      <AppCrash>
-        <App />
-      </AppCrash>
-    </StrictMode>,
-  ),
-)
+// Then the page's React half (src/ui/boot.tsx), evaluated in tasks of their own: React DOM first,
+// then the components; index.html has preloaded both.
+const container = document.getElementById('root')!
+const rendered = import('react-dom/client')
+  .then(() => import('./ui/boot.tsx'))
+  .then(
+    (ui) => ui.renderApp(container),
+    (err: unknown) => showUnloaded(container, err),
+  )
+
+// After it, in a task of its own: the glossary's terms, which the first narration marks.
+void rendered.then(() => loadMarks().catch(() => {}))
+
+/** Without React (it is what could not be loaded): what AppCrash says, and a way back. */
+function showUnloaded(root: HTMLElement, err: unknown): void {
+  const main = document.createElement('main')
+  main.className = 'app-crash'
+  const p = main.appendChild(document.createElement('p'))
+  p.className = 'notice failed'
+  p.setAttribute('role', 'alert')
+  p.textContent = isUnreachable(err)
+    ? i18next.t('status.crashedOffline')
+    : i18next.t('status.crashed', { message: (err as Error).message })
+  const reload = main.appendChild(document.createElement('button'))
+  reload.type = 'button'
+  reload.textContent = i18next.t('status.reloadPage')
+  reload.addEventListener('click', () => window.location.reload())
+  root.replaceChildren(main)
+}
 
 // The course page that frames PodPath drives it by postMessage (docs/embed.md); it hears
 // `ready` once what the address opens is on screen. `export` draws the graph as the page's
 // Export does (loaded when first asked, not with the page).
-void opening.finally(() =>
+void Promise.allSettled([opening, rendered]).then(() =>
   startBridge({
     embed: url.embed,
     origins: url.origins,
