@@ -103,6 +103,9 @@ export default defineConfig({
       '/node_modules/react-dom/client.js',
       '/src/ui/boot.tsx',
       '/src/ui/glossary/MarkedText.tsx',
+      // The page's first render waits for the strings of its language, either one.
+      '/src/i18n/en.ts',
+      '/src/i18n/zh-CN.ts',
     ]),
     // sw.js: precaches every file the build wrote (the app, the engine's worker, every lesson's
     // file), so that once opened PodPath works with no network. Registered by src/app/offline.ts.

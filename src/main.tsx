@@ -8,7 +8,8 @@ import { startPredict } from './app/predict.ts'
 import { useAppStore } from './app/store.ts'
 import { startStageSync } from './app/stage-sync.ts'
 import { parseUrl, syncUrl } from './app/url.ts'
-import { detectLang, initI18n } from './i18n/i18n.ts'
+import { detectLang, initI18n, loadStrings } from './i18n/i18n.ts'
+import { LANGS } from './model/text.ts'
 import { loadGraph } from './ui/graph/load-graph.ts'
 import { loadMarks } from './ui/glossary/load-marks.ts'
 
@@ -25,7 +26,8 @@ useAppStore.setState({
   ...(url.box ? { inspecting: url.box } : {}),
   ...(url.embed || url.origins ? { embedding: { view: url.embed, origins: url.origins } } : {}),
 })
-initI18n(lang)
+// The UI's strings in the language the page starts in (a chunk of their own).
+const speaking = initI18n(lang)
 
 // Presenter mode's two windows keep one step (the speaker window is this app, speaker=1).
 startStageSync()
@@ -75,7 +77,7 @@ if (url.lesson || shared !== null) loadGraph().catch(() => {})
 // Then the page's React half (src/ui/boot.tsx), evaluated in tasks of their own: React DOM first,
 // then the components; index.html has preloaded both.
 const container = document.getElementById('root')!
-const rendered = import('react-dom/client')
+const rendered = Promise.all([speaking, import('react-dom/client')])
   .then(() => import('./ui/boot.tsx'))
   .then(
     (ui) => ui.renderApp(container),
@@ -115,5 +117,9 @@ void Promise.allSettled([opening, rendered]).then(() =>
 
 void opening
   .then(syncUrl)
-  // After the first lesson is on screen: saving the app for offline use does not slow it down.
-  .finally(registerServiceWorker)
+  // After the first lesson is on screen: saving the app for offline use does not slow it down,
+  // nor do the other language's strings, there for a switch.
+  .finally(() => {
+    registerServiceWorker()
+    for (const other of LANGS) if (other !== lang) loadStrings(other).catch(() => {})
+  })
