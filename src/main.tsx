@@ -1,9 +1,8 @@
 import i18next from 'i18next'
 import { isUnreachable, registerServiceWorker, watchNetwork } from './app/offline.ts'
 import { parsePage } from './app/page.ts'
-import { startBridge } from './app/embed/bridge.ts'
 import { openLesson, openScenario, retryLast } from './app/session.ts'
-import { decodeScenario, shareValue, SHARE_KEY } from './app/share/share-link.ts'
+import { shareValue, SHARE_KEY } from './app/share/share-key.ts'
 import { startPredict } from './app/predict.ts'
 import { useAppStore } from './app/store.ts'
 import { startStageSync } from './app/stage-sync.ts'
@@ -43,6 +42,8 @@ const shared = shareValue(window.location.hash)
 /** What the address opens: a share link's own scenario (#s=...), else its lesson or the map. */
 async function openAddress(): Promise<void> {
   if (shared !== null) {
+    // The codec (compression, the SHA-256 check) is a chunk of its own, loaded only here.
+    const { decodeScenario } = await import('./app/share/share-link.ts')
     const decoded = await decodeScenario(shared)
     if (decoded.ok) {
       const { file, source } = decoded.scenario
@@ -105,15 +106,18 @@ function showUnloaded(root: HTMLElement, err: unknown): void {
 }
 
 // The course page that frames PodPath drives it by postMessage (docs/embed.md); it hears
-// `ready` once what the address opens is on screen. `export` draws the graph as the page's
-// Export does (loaded when first asked, not with the page).
-void Promise.allSettled([opening, rendered]).then(() =>
-  startBridge({
-    embed: url.embed,
-    origins: url.origins,
-    exporter: (format) => import('./ui/export/view-export.ts').then((m) => m.exportView(format)),
-  }),
-)
+// `ready` once what the address opens is on screen (the bridge, a chunk of its own, is loaded
+// then). `export` draws the graph as the page's Export does (loaded when first asked, not with
+// the page).
+void Promise.allSettled([opening, rendered])
+  .then(() => import('./app/embed/bridge.ts'))
+  .then((bridge) =>
+    bridge.startBridge({
+      embed: url.embed,
+      origins: url.origins,
+      exporter: (format) => import('./ui/export/view-export.ts').then((m) => m.exportView(format)),
+    }),
+  )
 
 void opening
   .then(syncUrl)
