@@ -45,11 +45,10 @@ function contentSecurityPolicy(): Plugin {
 
 /**
  * Only in the build: index.html preloads the chunks the first screen needs although src/main.tsx
- * imports them dynamically (`modules`: src/ui/boot.tsx, the page's React half, and the glossary
- * terms the first narration marks), with the chunks
- * they import and their style sheets, so that they download beside the entry instead of after
- * it, and the sheets are in place (in their order) before React draws. Vite's preload helper
- * finds the links there and adds none of its own.
+ * imports them dynamically (`modules`: React DOM, src/ui/boot.tsx (the page's React half) and the
+ * UI's strings in either language), with the chunks they import and their style sheets, so that
+ * they download beside the entry instead of after it, and the sheets are in place (in their
+ * order) before React draws. Vite's preload helper finds the links there and adds none of its own.
  */
 function preloadFirstScreen(modules: string[]): Plugin {
   return {
@@ -102,7 +101,6 @@ export default defineConfig({
     preloadFirstScreen([
       '/node_modules/react-dom/client.js',
       '/src/ui/boot.tsx',
-      '/src/ui/glossary/MarkedText.tsx',
       // The page's first render waits for the strings of its language, either one.
       '/src/i18n/en.ts',
       '/src/i18n/zh-CN.ts',

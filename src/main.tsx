@@ -73,7 +73,11 @@ async function openAddress(): Promise<void> {
 // while React draws the page, instead of after it.
 const opening = openAddress()
 // Only a head start: if it fails, the graph's own load tries again and says so.
-if (url.lesson || shared !== null) loadGraph().catch(() => {})
+// So are the glossary's terms, which the first narration marks (on the map, once it is drawn).
+if (url.lesson || shared !== null) {
+  loadGraph().catch(() => {})
+  loadMarks().catch(() => {})
+}
 
 // Then the page's React half (src/ui/boot.tsx), evaluated in tasks of their own: React DOM first,
 // then the components; index.html has preloaded both.
@@ -85,7 +89,6 @@ const rendered = Promise.all([speaking, import('react-dom/client')])
     (err: unknown) => showUnloaded(container, err),
   )
 
-// After it, in a task of its own: the glossary's terms, which the first narration marks.
 void rendered.then(() => loadMarks().catch(() => {}))
 
 /** Without React (it is what could not be loaded): what AppCrash says, and a way back. */

@@ -1,8 +1,9 @@
 /**
  * The glossary's terms and explanations (app/glossary, MarkedText.tsx) are a chunk of their own,
  * outside the page's first script: no screen needs them before a step's narration, which comes
- * with the engine's trace. src/main.tsx starts the download with the page (index.html preloads
- * it) and GlossaryText.tsx reads it once it has arrived.
+ * with the engine's trace. src/main.tsx starts the download as the page starts when the address
+ * opens a lesson (else once the page is drawn), and GlossaryText.tsx reads it once it has
+ * arrived.
  */
 type Marks = typeof import('./MarkedText.tsx')
 
