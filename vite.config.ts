@@ -1,5 +1,5 @@
 import react from '@vitejs/plugin-react'
-import { defineConfig, type Plugin } from 'vite'
+import { defineConfig, type HtmlTagDescriptor, type Plugin, type Rollup } from 'vite'
 import { VitePWA } from 'vite-plugin-pwa'
 
 /**
@@ -43,12 +43,68 @@ function contentSecurityPolicy(): Plugin {
   }
 }
 
+/**
+ * Only in the build: index.html preloads the chunks the first screen needs although src/main.tsx
+ * imports them dynamically (`modules`: React DOM, src/ui/boot.tsx (the page's React half) and the
+ * UI's strings in either language), with the chunks they import and their style sheets, so that
+ * they download beside the entry instead of after it, and the sheets are in place (in their
+ * order) before React draws. Vite's preload helper finds the links there and adds none of its own.
+ */
+function preloadFirstScreen(modules: string[]): Plugin {
+  return {
+    name: 'podpath-preload-first-screen',
+    apply: 'build',
+    transformIndexHtml: {
+      order: 'post',
+      handler(html, ctx) {
+        const bundle = ctx.bundle
+        if (!bundle) return html
+        const chunks = Object.values(bundle).filter(
+          (c): c is Rollup.OutputChunk => c.type === 'chunk',
+        )
+        const scripts: string[] = []
+        const sheets: string[] = []
+        const visit = (file: string) => {
+          if (scripts.includes(file)) return
+          scripts.push(file)
+          const chunk = bundle[file] as Rollup.OutputChunk
+          for (const dep of chunk.imports) visit(dep)
+          for (const css of chunk.viteMetadata?.importedCss ?? [])
+            if (!sheets.includes(css)) sheets.push(css)
+        }
+        for (const m of modules) {
+          const chunk = chunks.find((c) => c.facadeModuleId?.endsWith(m))
+          if (!chunk) throw new Error(`podpath-preload-first-screen: no chunk for ${m}`)
+          visit(chunk.fileName)
+        }
+        const fresh = (file: string) => !html.includes(`/${file}"`)
+        const tag = (rel: string, file: string): HtmlTagDescriptor => ({
+          tag: 'link',
+          attrs: { rel, crossorigin: true, href: `./${file}` },
+          injectTo: 'head',
+        })
+        return [
+          ...scripts.filter(fresh).map((f) => tag('modulepreload', f)),
+          ...sheets.filter(fresh).map((f) => tag('stylesheet', f)),
+        ]
+      },
+    },
+  }
+}
+
 export default defineConfig({
   // Relative: the build works from any folder of any static host (`/`, `/course/podpath/`).
   base: './',
   plugins: [
     react(),
     contentSecurityPolicy(),
+    preloadFirstScreen([
+      '/node_modules/react-dom/client.js',
+      '/src/ui/boot.tsx',
+      // The page's first render waits for the strings of its language, either one.
+      '/src/i18n/en.ts',
+      '/src/i18n/zh-CN.ts',
+    ]),
     // sw.js: precaches every file the build wrote (the app, the engine's worker, every lesson's
     // file), so that once opened PodPath works with no network. Registered by src/app/offline.ts.
     VitePWA({

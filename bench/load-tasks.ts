@@ -36,6 +36,8 @@ const FLAGS = [
 ]
 const VIEWPORT = { width: 1280, height: 800 }
 const LONG_TASK_MS = 50
+/** A module script's evaluation, as the trace names it. */
+const EVALUATE = 'v8.evaluateModule'
 const PORT0 = Number(process.env.BENCH_PORT ?? 4306)
 
 const args = process.argv.slice(2)
@@ -48,6 +50,8 @@ const LESSON = flag('--lesson') ?? 'mode2-flannel-vxlan'
 const BUILD = !args.includes('--no-build')
 /** Also sample the JS stacks (V8's profiler in the trace) and print each long task's functions. */
 const PROFILE = args.includes('--profile')
+/** Tasks printed per load: those over this many ms of CPU (`--list 10`). */
+const LIST_MS = Number(flag('--list')) || LONG_TASK_MS * 0.6
 const builds = args
   .filter((a) => a.includes('=') && !a.startsWith('--'))
   .map((a) => {
@@ -363,7 +367,7 @@ async function main(): Promise<void> {
         console.log(
           `\n${b.label} #${run + 1}: packet at ${r1(r.packetMs)} ms, ${long.length} tasks over ${LONG_TASK_MS} ms of CPU; busy ${r1(r.tasks.reduce((a, t) => a + t.cpuMs, 0))} ms CPU; load ${os.loadavg()[0]!.toFixed(2)}`,
         )
-        for (const t of r.tasks.filter((t) => t.cpuMs > 30))
+        for (const t of r.tasks.filter((t) => t.cpuMs > LIST_MS))
           console.log(
             `  at ${r1(t.atMs)} ms: ${r1(t.cpuMs)} ms CPU (${r1(t.wallMs)} wall): ${t.parts.map((p) => `${p.what} ${p.cpuMs}`).join('; ')}`,
           )
@@ -384,6 +388,13 @@ async function main(): Promise<void> {
     const counts = rs.map((r) => r.tasks.filter((t) => t.cpuMs > LONG_TASK_MS).length)
     console.log(
       `  ${label}: tasks over ${LONG_TASK_MS} ms CPU per load ${counts.join(' ')}; longest per load ${longest.map(r1).join(' ')} (median ${r1(median(longest))}); packet median ${r1(median(rs.map((r) => r.packetMs)))} ms`,
+    )
+    // The tasks that evaluate the app's scripts (one per module graph imported: the page's first
+    // script, each chunk it imports dynamically), and the longest of them.
+    const evals = rs.map((r) => r.tasks.filter((t) => t.parts.some((p) => p.what === EVALUATE)))
+    const longestEval = evals.map((ts) => Math.max(0, ...ts.map((t) => t.cpuMs)))
+    console.log(
+      `  ${label}: script evaluations per load ${evals.map((ts) => ts.length).join(' ')}; longest per load ${longestEval.map(r1).join(' ')} ms CPU (median ${r1(median(longestEval))})`,
     )
   }
   const dir = join(ROOT, 'bench', 'results')

@@ -1,23 +1,16 @@
-import { StrictMode, startTransition } from 'react'
-import { createRoot } from 'react-dom/client'
-import { registerServiceWorker, watchNetwork } from './app/offline.ts'
+import i18next from 'i18next'
+import { isUnreachable, registerServiceWorker, watchNetwork } from './app/offline.ts'
 import { parsePage } from './app/page.ts'
-import { startBridge } from './app/embed/bridge.ts'
 import { openLesson, openScenario, retryLast } from './app/session.ts'
-import { decodeScenario, shareValue, SHARE_KEY } from './app/share/share-link.ts'
+import { shareValue, SHARE_KEY } from './app/share/share-key.ts'
 import { startPredict } from './app/predict.ts'
 import { useAppStore } from './app/store.ts'
 import { startStageSync } from './app/stage-sync.ts'
 import { parseUrl, syncUrl } from './app/url.ts'
-import { detectLang, initI18n } from './i18n/i18n.ts'
-import { App } from './ui/App.tsx'
-import { AppCrash } from './ui/status/AppCrash.tsx'
+import { detectLang, initI18n, loadStrings } from './i18n/i18n.ts'
+import { LANGS } from './model/text.ts'
 import { loadGraph } from './ui/graph/load-graph.ts'
-import './ui/theme.css'
-import './ui/app.css'
-import './ui/workspace.css'
-// Last: the stage's layout decides over the sheets above.
-import './ui/stage/stage.css'
+import { loadMarks } from './ui/glossary/load-marks.ts'
 
 const url = parseUrl(window.location.search)
 const lang = detectLang(url.lang, navigator.languages)
@@ -32,7 +25,8 @@ useAppStore.setState({
   ...(url.box ? { inspecting: url.box } : {}),
   ...(url.embed || url.origins ? { embedding: { view: url.embed, origins: url.origins } } : {}),
 })
-initI18n(lang)
+// The UI's strings in the language the page starts in (a chunk of their own).
+const speaking = initI18n(lang)
 
 // Presenter mode's two windows keep one step (the speaker window is this app, speaker=1).
 startStageSync()
@@ -48,6 +42,8 @@ const shared = shareValue(window.location.hash)
 /** What the address opens: a share link's own scenario (#s=...), else its lesson or the map. */
 async function openAddress(): Promise<void> {
   if (shared !== null) {
+    // The codec (compression, the SHA-256 check) is a chunk of its own, loaded only here.
+    const { decodeScenario } = await import('./app/share/share-link.ts')
     const decoded = await decodeScenario(shared)
     if (decoded.ok) {
       const { file, source } = decoded.scenario
@@ -77,33 +73,60 @@ async function openAddress(): Promise<void> {
 // while React draws the page, instead of after it.
 const opening = openAddress()
 // Only a head start: if it fails, the graph's own load tries again and says so.
-if (url.lesson || shared !== null) loadGraph().catch(() => {})
+// So are the glossary's terms, which the first narration marks (on the map, once it is drawn).
+if (url.lesson || shared !== null) {
+  loadGraph().catch(() => {})
+  loadMarks().catch(() => {})
+}
 
-// In a transition: React renders the first page in slices of a few milliseconds, yielding to the
-// browser between them, instead of in one long task (only the commit cannot be split).
-const root = createRoot(document.getElementById('root')!)
-startTransition(() =>
-  root.render(
-    <StrictMode>
-      <AppCrash>
-        <App />
-      </AppCrash>
-    </StrictMode>,
-  ),
-)
+// Then the page's React half (src/ui/boot.tsx), evaluated in tasks of their own: React DOM first,
+// then the components; index.html has preloaded both.
+const container = document.getElementById('root')!
+const rendered = Promise.all([speaking, import('react-dom/client')])
+  .then(() => import('./ui/boot.tsx'))
+  .then(
+    (ui) => ui.renderApp(container),
+    (err: unknown) => showUnloaded(container, err),
+  )
+
+void rendered.then(() => loadMarks().catch(() => {}))
+
+/** Without React (it is what could not be loaded): what AppCrash says, and a way back. */
+function showUnloaded(root: HTMLElement, err: unknown): void {
+  const main = document.createElement('main')
+  main.className = 'app-crash'
+  const p = main.appendChild(document.createElement('p'))
+  p.className = 'notice failed'
+  p.setAttribute('role', 'alert')
+  p.textContent = isUnreachable(err)
+    ? i18next.t('status.crashedOffline')
+    : i18next.t('status.crashed', { message: (err as Error).message })
+  const reload = main.appendChild(document.createElement('button'))
+  reload.type = 'button'
+  reload.textContent = i18next.t('status.reloadPage')
+  reload.addEventListener('click', () => window.location.reload())
+  root.replaceChildren(main)
+}
 
 // The course page that frames PodPath drives it by postMessage (docs/embed.md); it hears
-// `ready` once what the address opens is on screen. `export` draws the graph as the page's
-// Export does (loaded when first asked, not with the page).
-void opening.finally(() =>
-  startBridge({
-    embed: url.embed,
-    origins: url.origins,
-    exporter: (format) => import('./ui/export/view-export.ts').then((m) => m.exportView(format)),
-  }),
-)
+// `ready` once what the address opens is on screen (the bridge, a chunk of its own, is loaded
+// then). `export` draws the graph as the page's Export does (loaded when first asked, not with
+// the page).
+void Promise.allSettled([opening, rendered])
+  .then(() => import('./app/embed/bridge.ts'))
+  .then((bridge) =>
+    bridge.startBridge({
+      embed: url.embed,
+      origins: url.origins,
+      exporter: (format) => import('./ui/export/view-export.ts').then((m) => m.exportView(format)),
+    }),
+  )
 
 void opening
   .then(syncUrl)
-  // After the first lesson is on screen: saving the app for offline use does not slow it down.
-  .finally(registerServiceWorker)
+  // After the first lesson is on screen: saving the app for offline use does not slow it down,
+  // nor do the other language's strings, there for a switch.
+  .finally(() => {
+    registerServiceWorker()
+    for (const other of LANGS) if (other !== lang) loadStrings(other).catch(() => {})
+  })

@@ -9,7 +9,7 @@ import type { KubeProxyMode } from '../model/scenario.ts'
 import { foldsFor, foldToOpen } from './fold.ts'
 import { hasLessonSource, lessonFileName, loadLessonSource } from './lesson-sources.ts'
 import { isUnreachable } from './offline.ts'
-import { BROWSER_URL_LIMIT, encodeScenario } from './share/share-link.ts'
+import { BROWSER_URL_LIMIT } from './share/share-key.ts'
 import { clampStep, useAppStore, type AppState, type ScenarioSlice } from './store.ts'
 import { createEngineClient, EngineCancelled, type EngineClient } from './worker-client.ts'
 import { LESSON_PARAMS, type UrlCorrection, type UrlParam } from './url.ts'
@@ -300,9 +300,12 @@ export async function openScenario(
 async function shareScenario(file: string, source: string): Promise<void> {
   let value: string
   try {
+    // The codec is a chunk of its own, loaded when a link is first made.
+    const { encodeScenario } = await import('./share/share-link.ts')
     value = await encodeScenario({ file, source })
   } catch {
-    // No CompressionStream (an old browser): the scenario has no link, as before.
+    // No CompressionStream (an old browser), or the codec could not be downloaded: the scenario
+    // has no link, as before.
     return
   }
   // Another file opened meanwhile: this one's link is not wanted.

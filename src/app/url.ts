@@ -18,7 +18,7 @@ import type { KubeProxyMode } from '../model/scenario.ts'
 import { LANGS, type Lang } from '../model/text.ts'
 import { MAX_CONNECTIONS } from '../sim/limits.ts'
 import { parseOrigins } from './embed/origins.ts'
-import { SHARE_KEY } from './share/share-link.ts'
+import { SHARE_KEY } from './share/share-key.ts'
 import {
   CAMERAS,
   GRAPH_LAYERS,

@@ -9,6 +9,7 @@ import {
   selectView,
   useAppStore,
 } from '../app/store.ts'
+import { hasStrings, loadStrings } from '../i18n/i18n.ts'
 import { LESSONS } from '../lessons/catalog.ts'
 import { AddressNotice } from './AddressNotice.tsx'
 import { Header } from './Header.tsx'
@@ -42,8 +43,21 @@ export function App() {
   useStageKeys()
 
   useEffect(() => {
-    void i18n.changeLanguage(lang)
     document.documentElement.lang = lang
+    // The other language's strings are a chunk of their own, fetched once the first lesson is on
+    // screen (src/main.tsx); a switch before they have arrived waits for them.
+    if (hasStrings(lang)) {
+      void i18n.changeLanguage(lang)
+      return
+    }
+    let wanted = true
+    loadStrings(lang).then(
+      () => wanted && void i18n.changeLanguage(lang),
+      () => {},
+    )
+    return () => {
+      wanted = false
+    }
   }, [i18n, lang])
 
   // The tab and the history name the lesson.

@@ -14,22 +14,12 @@
 import { sha256 } from '@noble/hashes/sha2.js'
 import { MAX_SOURCE_CHARS } from '../../model/source-limit.ts'
 
+// The address's side of a link (its key, the limits) is share-key.ts, which the page's first
+// script holds; this codec is loaded when a link is opened or made.
+export { BROWSER_URL_LIMIT, CHAT_LIMIT, SHARE_KEY, shareValue } from './share-key.ts'
+
 export const SHARE_VERSION = 1
 const CHECK_BYTES = 8
-/** The fragment's key: `#s=...`. */
-export const SHARE_KEY = 's'
-
-/**
- * Chromium's kMaxURLChars (url/url_constants.h, 2 * 1024 * 1024): a longer URL is dropped as
- * invalid when it crosses from one of the browser's processes to another, so it cannot open.
- */
-export const BROWSER_URL_LIMIT = 2 * 1024 * 1024
-/**
- * What a chat keeps of a message: Discord refuses a message longer than 2,000 characters
- * (4,000 with Nitro), the shortest common limit, so a longer link may not arrive whole there.
- */
-export const CHAT_LIMIT = 2000
-
 /** The largest payload inflated: the longest scenario text, 4 UTF-8 bytes a character at most. */
 const MAX_PAYLOAD_BYTES = MAX_SOURCE_CHARS * 4 + 1024
 
@@ -131,10 +121,4 @@ export async function decodeScenario(value: string): Promise<Decoded> {
   if (typeof d.n !== 'string' || d.n.length === 0 || d.n.length > 200) return damaged
   if (typeof d.y !== 'string' || d.y.length > MAX_SOURCE_CHARS) return damaged
   return { ok: true, scenario: { file: d.n, source: d.y } }
-}
-
-/** The scenario part of an address's fragment (`#s=...`), or null when it holds none. */
-export function shareValue(hash: string): string | null {
-  const prefix = `#${SHARE_KEY}=`
-  return hash.startsWith(prefix) ? hash.slice(prefix.length) : null
 }

@@ -1,7 +1,9 @@
 import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import type { ExportFormat } from '../../app/embed/protocol.ts'
-import { drawView, fileName } from './view-export.ts'
+
+/** The drawing code (shapes read off the screen, SVG, PNG) is loaded when first asked for. */
+const exporter = () => import('./view-export.ts')
 
 function save(blob: Blob, file: string) {
   const url = URL.createObjectURL(blob)
@@ -18,6 +20,7 @@ function useExport() {
   const { t } = useTranslation()
   const [said, setSaid] = useState('')
   const run = async (format: ExportFormat) => {
+    const { drawView, fileName } = await exporter()
     const blob = await drawView(format)
     if (!blob) return setSaid(t('export.nothing'))
     const file = fileName(format)

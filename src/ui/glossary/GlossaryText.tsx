@@ -1,30 +1,15 @@
-import { useMemo } from 'react'
-import { findTerms, segments } from '../../app/glossary/find-terms.ts'
+import { useSyncExternalStore } from 'react'
 import type { Lang } from '../../model/text.ts'
-import { Term } from './Term.tsx'
+import { loadedMarks, subscribeMarks } from './load-marks.ts'
+// Here, not in the lazy chunk: the sheet keeps its place among the page's sheets.
 import './glossary.css'
 
 /**
- * Running text (a step's narration, a caption) with its glossary terms marked, each term's
- * first mention only, each opening its explanation. Renders inline: put it inside the text's
- * own element.
+ * Running text (a step's narration, a caption) with its glossary terms marked (MarkedText.tsx).
+ * The terms' chunk has always arrived by the time a trace has (it downloads with the page); were
+ * it not, the text shows unmarked until it does.
  */
 export function GlossaryText({ text, lang }: { text: string; lang: Lang }) {
-  const parts = useMemo(
-    () => segments(text, findTerms(text, lang, { firstOnly: true })),
-    [text, lang],
-  )
-  return (
-    <>
-      {parts.map((p, i) =>
-        p.term ? (
-          <Term key={`${i}-${p.term}`} id={p.term}>
-            {p.text}
-          </Term>
-        ) : (
-          p.text
-        ),
-      )}
-    </>
-  )
+  const marks = useSyncExternalStore(subscribeMarks, loadedMarks)
+  return marks ? <marks.MarkedText text={text} lang={lang} /> : text
 }

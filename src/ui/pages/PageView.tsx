@@ -1,9 +1,14 @@
 import { lazy, Suspense } from 'react'
 import type { AppPage } from '../../app/store.ts'
-import { GlossaryPage } from '../glossary/GlossaryPage.tsx'
+// Here, where the glossary page brought it in before it was loaded apart: the header's page
+// links need it on the first screen, in its place among the page's sheets.
+import './pages.css'
 
-// The modes page carries its own engine for the capstone, the handout its drawings: each is
-// loaded when first opened.
+// The modes page carries its own engine for the capstone, the handout its drawings, the glossary
+// every term's explanation: each is loaded when first opened.
+const GlossaryPage = lazy(() =>
+  import('../glossary/GlossaryPage.tsx').then((m) => ({ default: m.GlossaryPage })),
+)
 const ModesPage = lazy(() => import('../modes/ModesPage.tsx'))
 const HandoutPage = lazy(() => import('../handout/HandoutPage.tsx'))
 

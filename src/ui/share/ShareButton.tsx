@@ -1,6 +1,6 @@
 import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
-import { BROWSER_URL_LIMIT, CHAT_LIMIT } from '../../app/share/share-link.ts'
+import { BROWSER_URL_LIMIT, CHAT_LIMIT } from '../../app/share/share-key.ts'
 import { useAppStore } from '../../app/store.ts'
 import { formatHash, formatUrl } from '../../app/url.ts'
 import { copyText } from './copy-text.ts'
