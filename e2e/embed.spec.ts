@@ -90,6 +90,15 @@ test.describe('a course page on another origin embeds a lesson and drives it by 
     const played = await waitFor(page, 'step', seen)
     expect(played.map((g) => g.data.step)).toEqual([6])
     await send(page, { podpath: 1, type: 'pause' })
+    // The frame handles messages in order: once it answers getState, the pause has landed, and
+    // only then may the clock run on (else the next step can fire before the pause is seen).
+    seen = (await got(page)).length
+    await send(page, { podpath: 1, type: 'getState' })
+    const paused = await waitFor(page, 'state', seen)
+    expect(paused.find((g) => g.data.type === 'state')!.data).toMatchObject({
+      step: 6,
+      playing: false,
+    })
     seen = (await got(page)).length
     await page.clock.runFor(5 * STEP_MS)
     await send(page, { podpath: 1, type: 'getState' })
