@@ -2,8 +2,12 @@
  * What Cilium's BPF programs look up to move a Pod's packet: the local endpoints (the
  * cilium_lxc map, keyed by the endpoint's address: its host-side ifindex and both MACs) and the
  * ipcache (cilium_ipcache: each address or prefix the cluster knows, with the node that holds
- * it as the tunnel endpoint). PodPath reads both off the built cluster; the security identities
- * those maps also carry are not modelled yet, so they are not shown.
+ * it as the tunnel endpoint). PodPath reads both off the built cluster and prints a row of each
+ * in a form of its own: the security identity both maps also carry (identity.ts computes it) is
+ * not in these rows. The real ipcache value prints as RemoteEndpointInfo.String does
+ * (pkg/maps/ipcache: "identity=%d encryptkey=%d tunnelendpoint=%s flags=%s"), and since the
+ * tunnel map's removal (cilium/cilium#38015, #38839) a remote node's Pod CIDR is an ipcache
+ * entry of identity reserved:world with that node as its tunnel endpoint; not yet shown so.
  */
 import { formatCidr, formatIp, cidrContains, parseIp } from '../../../model/ipv4.ts'
 import type { Lookup } from '../../../model/trace.ts'
