@@ -157,6 +157,7 @@ interface PodTemplate {
   nodeName: string | null
   nodeNameWhere?: Where
   hostNetwork: boolean
+  serviceAccountName: string
   containers: ContainerDecl[]
 }
 
@@ -188,6 +189,8 @@ function readPodSpec(spec: ObjReader): Omit<PodTemplate, 'labels'> | null {
     nodeName,
     ...(nodeName !== null && { nodeNameWhere: spec.where(['nodeName']) }),
     hostNetwork: spec.bool('hostNetwork') ?? false,
+    // The ServiceAccount admission plugin sets "default" on a Pod that names none.
+    serviceAccountName: spec.str('serviceAccountName') ?? 'default',
     containers,
   }
 }

@@ -166,6 +166,12 @@ export interface PodDecl {
   /** Where spec.nodeName is written, for a diagnostic about the node it names. */
   nodeNameWhere?: Where
   hostNetwork: boolean
+  /**
+   * spec.serviceAccountName; "default" when unset, as the ServiceAccount admission plugin sets it.
+   * Policy engines match on it: felix's ksa.<namespace>.<name> profile, Cilium's
+   * io.cilium.k8s.policy.serviceaccount identity label.
+   */
+  serviceAccountName: string
   labels: Record<string, string>
   containers: ContainerDecl[]
   podIP: number | null

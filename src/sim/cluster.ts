@@ -57,6 +57,8 @@ export interface BuiltPod {
   node: string
   ip: number
   hostNetwork: boolean
+  /** spec.serviceAccountName ("default" when unset). */
+  serviceAccount: string
   labels: Record<string, string>
   containers: ContainerDecl[]
   owner: PodDecl['owner']

@@ -13,6 +13,8 @@ export function deploymentPods(d: {
   deployment: string
   labels: Record<string, string>
   containers: ContainerDecl[]
+  /** The template's spec.serviceAccountName (not in the hashed stand-in template). */
+  serviceAccountName: string
   replicas: number
   where: Where
 }): PodDecl[] {
@@ -30,6 +32,7 @@ export function deploymentPods(d: {
     templateHash: hash,
     nodeName: null,
     hostNetwork: false,
+    serviceAccountName: d.serviceAccountName,
     labels: { ...d.labels, 'pod-template-hash': hash },
     containers: d.containers,
     podIP: null,

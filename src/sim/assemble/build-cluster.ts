@@ -257,6 +257,7 @@ function assignPods(ctx: BuildContext, s: Scenario, dp: CniDataplane): void {
       node: p.node,
       ip: 0,
       hostNetwork: p.decl.hostNetwork,
+      serviceAccount: p.decl.serviceAccountName,
       labels: p.decl.labels,
       containers: p.decl.containers,
       owner: p.decl.owner,

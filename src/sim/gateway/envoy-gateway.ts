@@ -103,6 +103,9 @@ export function defaultEnvoyProxies(s: Scenario): { pods: PodDecl[]; services: S
         deployment: name,
         labels,
         containers,
+        // Envoy Gateway's proxy runs as a ServiceAccount named as its Deployment
+        // (internal/infrastructure/kubernetes/proxy resource.go: ServiceAccountName r.Name()).
+        serviceAccountName: name,
         replicas: 1,
         where,
       }),

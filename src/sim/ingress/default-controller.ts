@@ -70,6 +70,8 @@ export function defaultIngressNginx(
     deployment: INGRESS_NGINX_NAME,
     labels: INGRESS_NGINX_LABELS,
     containers,
+    // The controller's Deployment in ingress-nginx's deploy manifests: serviceAccountName ingress-nginx.
+    serviceAccountName: 'ingress-nginx',
     replicas: 1,
     where,
   })

@@ -80,6 +80,8 @@ export function coreDns(s: Scenario): { pods: PodDecl[]; service: ServiceDecl } 
     deployment: 'coredns',
     labels,
     containers,
+    // kubeadm's CoreDNS Deployment runs as ServiceAccount coredns (phases/addons/dns/manifests.go).
+    serviceAccountName: 'coredns',
     replicas: 2,
     where,
   })

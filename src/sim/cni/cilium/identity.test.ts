@@ -52,6 +52,24 @@ describe("Cilium's security identities", () => {
     ])
   })
 
+  it("takes the service account from spec.serviceAccountName: kubeadm's CoreDNS runs as coredns, a Pod naming none as default", () => {
+    const dns = cluster.pods.find(
+      (p) => p.namespace === 'kube-system' && p.labels['k8s-app'] === 'kube-dns',
+    )!
+    expect(identityLabels(dns, {})).toContain('k8s:io.cilium.k8s.policy.serviceaccount=coredns')
+    const other = build(
+      lesson.replace(
+        'metadata: { name: web, namespace: default, labels: { app: web } }\nspec:\n',
+        'metadata: { name: web, namespace: default, labels: { app: web } }\nspec:\n  serviceAccountName: web-sa\n',
+      ),
+    ).cluster
+    const web = other.pods.find((p) => p.name === 'web')!
+    expect(web.serviceAccount).toBe('web-sa')
+    expect(identityLabels(web, {})).toContain('k8s:io.cilium.k8s.policy.serviceaccount=web-sa')
+    // Another label set, so another identity than the same Pod running as default.
+    expect(podIdentity(other, web)!.id).not.toBe(podIdentity(cluster, pod('web'))!.id)
+  })
+
   it('leaves out the labels the default filter ignores (pkg/labelsfilter), and keeps the ones it includes past an ignore', () => {
     expect(identityRelevant('pod-template-hash')).toBe(false)
     expect(identityRelevant('controller-revision-hash')).toBe(false)

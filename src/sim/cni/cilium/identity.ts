@@ -5,7 +5,8 @@
  *
  * Labels (pkg/k8s/utils GetPodMetadata): the Pod's own labels, each label of its Namespace as
  * io.cilium.k8s.namespace.labels.<key>, io.kubernetes.pod.namespace, io.cilium.k8s.policy.
- * serviceaccount (spec.serviceAccountName; the ServiceAccount admission plugin sets "default")
+ * serviceaccount (spec.serviceAccountName; the ServiceAccount admission plugin sets "default"
+ * when a Pod names none)
  * and io.cilium.k8s.policy.cluster (the agent's cluster-name, "default" unless set), all with
  * source "k8s". pkg/labelsfilter defaultLabelPrefixCfg then keeps what is identity-relevant: it
  * ignores other io.kubernetes / kubernetes.io / k8s.io keys, pod-template-hash,
@@ -85,13 +86,13 @@ export function identityRelevant(key: string): boolean {
 
 /** The Pod's identity labels as Cilium prints them ("k8s:key=value"), sorted (GetPrintableModel). */
 export function identityLabels(
-  pod: Pick<BuiltPod, 'namespace' | 'labels'>,
+  pod: Pick<BuiltPod, 'namespace' | 'labels' | 'serviceAccount'>,
   namespaceLabels: Record<string, string>,
 ): string[] {
   const all: Record<string, string> = { ...pod.labels }
   for (const [k, v] of Object.entries(namespaceLabels)) all[`${NAMESPACE_LABELS}.${k}`] = v
   all[POD_NAMESPACE] = pod.namespace
-  all[SERVICE_ACCOUNT] = 'default'
+  all[SERVICE_ACCOUNT] = pod.serviceAccount
   all[CLUSTER] = CLUSTER_NAME
   return Object.entries(all)
     .filter(([k]) => identityRelevant(k))

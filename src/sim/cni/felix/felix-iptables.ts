@@ -31,8 +31,7 @@ function workloadEndpoints(ctx: BuildContext): (FelixEndpoint & { node: string }
       node: p.node,
       pod: policyPodOf(p),
       iface: p.hostVeth!,
-      // The ServiceAccount admission plugin sets spec.serviceAccountName to "default" when unset.
-      serviceAccount: 'default',
+      serviceAccount: p.serviceAccount,
     }))
 }
 

@@ -30,6 +30,23 @@ describe('NetworkPolicy on Calico: felix drops in the Pod veth chains', () => {
     ).toBe(true)
   })
 
+  it("jumps to the Pod's service account profile, ksa.<namespace>.<spec.serviceAccountName>", () => {
+    const save = (src: string) =>
+      iptablesSave(nodeIptables(build(src).cluster, 'node-2')).split('\n')
+    const named = calico('').replace(
+      'metadata: {name: web}\nspec:\n',
+      'metadata: {name: web}\nspec:\n  serviceAccountName: web-sa\n',
+    )
+    const jumps = (lines: string[]) =>
+      lines.filter((l) => l.startsWith(`-A cali-tw-${webVeth} `) && l.includes('-j cali-pri-'))
+    expect(jumps(save(calico(''))).at(-1)).toMatch(/-j cali-pri-ksa\.default\.default$/)
+    expect(jumps(save(named)).at(-1)).toMatch(/-j cali-pri-ksa\.default\.web-sa$/)
+    // kubeadm's CoreDNS runs as coredns: a name too long for a chain, so hashed (lengthLimitedId).
+    expect(save(calico(''))).toContainEqual(
+      expect.stringMatching(/^-A cali-pri-_\S+ .*"Profile ksa\.kube-system\.coredns ingress"$/),
+    )
+  })
+
   it('a default-deny ingress policy drops the request at cali-tw-<veth>, naming the policy', () => {
     const t = traceOf(calico(denyIngress), 'cross')
     expect(t.outcome).toBe('dropped')
