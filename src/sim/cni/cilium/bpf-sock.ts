@@ -35,7 +35,7 @@ import type { Lookup, Packet } from '../../../model/trace.ts'
 import type { NetNs } from '../../net/netns.ts'
 import type { Endpoint, Walk, WalkResult } from '../../walk/api.ts'
 import { nodeFrontends } from './bpf-lb-list.ts'
-import { nodeAddressIdentity } from './endpoints.ts'
+import { IPCACHE_TABLE, ipcacheValue, nodeAddressIdentity } from './endpoints.ts'
 import { RESERVED_IDENTITIES } from './identity.ts'
 import { SOCK4_CONNECT, SOCK4_SENDMSG } from './names.ts'
 import {
@@ -95,8 +95,8 @@ export function sock4Xlate(w: Walk, from: Endpoint, ns: NetNs, pkt: Packet): Wal
       if (who) {
         identity = `reserved:${who.identity}`
         ipcache = {
-          table: 'Cilium ipcache (cilium_ipcache)',
-          rule: `${l3.dst}/32 identity=${RESERVED_IDENTITIES[who.identity]} (${identity})`,
+          table: IPCACHE_TABLE,
+          rule: `${l3.dst}/32 ${ipcacheValue(RESERVED_IDENTITIES[who.identity], who.tunnel)}`,
           matched: true,
         }
       }

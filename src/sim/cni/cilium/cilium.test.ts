@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
+import { ipcacheLookup, remoteNode } from './endpoints.ts'
+import { podIdentity } from './identity.ts'
 import { formatCidr, formatIp } from '../../../model/ipv4.ts'
 import { build, traceOf } from '../../../test/scenario.ts'
 import { findLink } from '../../net/netns.ts'
@@ -76,6 +78,26 @@ describe('Cilium with kube-proxy replaced, VXLAN: the devices its agent and CNI 
   })
 })
 
+describe("node-1's ipcache entries for what lies behind node-2", () => {
+  const n1 = cluster.netns.get(cluster.nodeByName.get('node-1')!.nsId)!
+  const n2 = cluster.nodeByName.get('node-2')!
+  const entry = (ip: number) => ipcacheLookup(remoteNode(cluster, n1, formatIp(ip))!).rule
+
+  it("holds node-2's Pod CIDR as reserved:world with node-2 as tunnel endpoint (the tunnel map's old job)", () => {
+    const unused = (n2.podCIDR!.base + 200) >>> 0
+    expect(cluster.pods.some((p) => p.ip === unused)).toBe(false)
+    expect(entry(unused)).toBe(
+      `${formatCidr(n2.podCIDR!)} identity=2 encryptkey=0 tunnelendpoint=192.168.1.12 flags=hastunnel`,
+    )
+  })
+
+  it("holds node-2's router address as remote-node, behind the tunnel", () => {
+    expect(entry(n2.routerIp!)).toBe(
+      `${formatIp(n2.routerIp!)}/32 identity=6 encryptkey=0 tunnelendpoint=192.168.1.12 flags=hastunnel`,
+    )
+  })
+})
+
 describe('a ClusterIP request across nodes, Cilium replacing kube-proxy', () => {
   const t = traceOf(lesson, 'client-to-service')
   const request = t.steps.filter((s) => s.phase === 'request')
@@ -119,7 +141,8 @@ describe('a ClusterIP request across nodes, Cilium replacing kube-proxy', () => 
     )!
     expect(fromLxc.lookups.map((l) => l.rule)).toEqual([
       expect.stringMatching(/tcx\/ingress cil_from_container$/),
-      `${formatIp(web.ip)}/32 tunnelendpoint=192.168.1.12`,
+      // The web Pod's own identity, behind node-2 (RemoteEndpointInfo.String).
+      `${formatIp(web.ip)}/32 identity=${podIdentity(cluster, web)!.id} encryptkey=0 tunnelendpoint=192.168.1.12 flags=hastunnel`,
     ])
     const encap = request.find((s) => s.action === 'encapsulate')!
     expect(encap.at.device).toBe('cilium_vxlan')

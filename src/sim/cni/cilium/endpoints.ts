@@ -2,17 +2,15 @@
  * What Cilium's BPF programs look up to move a Pod's packet: the local endpoints (the
  * cilium_lxc map, keyed by the endpoint's address: its host-side ifindex and both MACs) and the
  * ipcache (cilium_ipcache: each address or prefix the cluster knows, with the node that holds
- * it as the tunnel endpoint). PodPath reads both off the built cluster and prints a row of each
- * in a form of its own: the security identity both maps also carry (identity.ts computes it) is
- * not in these rows. The real ipcache value prints as RemoteEndpointInfo.String does
- * (pkg/maps/ipcache: "identity=%d encryptkey=%d tunnelendpoint=%s flags=%s"), and since the
- * tunnel map's removal (cilium/cilium#38015, #38839) a remote node's Pod CIDR is an ipcache
- * entry of identity reserved:world with that node as its tunnel endpoint; not yet shown so.
+ * it as the tunnel endpoint). PodPath reads both off the built cluster. An ipcache row is its key
+ * and its value exactly as the agent prints the value (ipcacheValue); the lxc row is a form of
+ * PodPath's own (it leaves out the identity the map also carries).
  */
 import { formatCidr, formatIp, cidrContains, parseIp } from '../../../model/ipv4.ts'
 import type { Lookup } from '../../../model/trace.ts'
 import type { BuiltNode, BuiltPod, Cluster } from '../../cluster.ts'
 import { findLink, type Link, type NetNs } from '../../net/netns.ts'
+import { podIdentity, RESERVED_IDENTITIES } from './identity.ts'
 
 export interface LocalEndpoint {
   pod: BuiltPod
@@ -42,27 +40,52 @@ export function endpointLookup(ep: LocalEndpoint): Lookup {
   }
 }
 
-/** The node another node's address or Pod CIDR belongs to, as the ipcache's tunnel endpoint. */
+/**
+ * What the ipcache holds for an address behind another node, as the node manager and the Pod
+ * watcher write it: a remote Pod's /32 with its security identity; the node's router address
+ * (CiliumInternalIP) as remote-node, with the node as tunnel endpoint (pkg/node/manager
+ * nodeAddressHasTunnelIP); else the node's Pod CIDR, identity reserved:world, with the node as
+ * tunnel endpoint (cilium/cilium#38015, which moved the tunnel map's Pod CIDRs into the ipcache).
+ */
 export function remoteNode(
   c: Cluster,
   ns: NetNs,
   ip: string,
-): { node: BuiltNode; prefix: string } | null {
+): { node: BuiltNode; prefix: string; identity: number } | null {
   const n = parseIp(ip)
   if (n === null) return null
   const pod = c.pods.find((p) => p.ip === n && !p.hostNetwork && p.node !== ns.node)
-  if (pod) return { node: c.nodeByName.get(pod.node)!, prefix: `${ip}/32` }
+  if (pod) {
+    const identity = podIdentity(c, pod)?.id ?? RESERVED_IDENTITIES.world
+    return { node: c.nodeByName.get(pod.node)!, prefix: `${ip}/32`, identity }
+  }
+  const router = c.nodes.find((x) => x.name !== ns.node && x.routerIp === n)
+  if (router)
+    return { node: router, prefix: `${ip}/32`, identity: RESERVED_IDENTITIES['remote-node'] }
   const node = c.nodes.find((x) => x.name !== ns.node && x.podCIDR && cidrContains(x.podCIDR, n))
-  return node ? { node, prefix: formatCidr(node.podCIDR!) } : null
+  return node
+    ? { node, prefix: formatCidr(node.podCIDR!), identity: RESERVED_IDENTITIES.world }
+    : null
 }
 
-export function ipcacheLookup(r: { node: BuiltNode; prefix: string }): Lookup {
+/**
+ * An ipcache value as the agent prints it (pkg/maps/ipcache RemoteEndpointInfo.String:
+ * "identity=%d encryptkey=%d tunnelendpoint=%s flags=%s"; NewValue sets hastunnel with a tunnel
+ * endpoint, and the flags print "<none>" when none is set). No encryption: key 0.
+ */
+export function ipcacheValue(identity: number, tunnel: number | null): string {
+  return `identity=${identity} encryptkey=0 tunnelendpoint=${tunnel === null ? '0.0.0.0' : formatIp(tunnel)} flags=${tunnel === null ? '<none>' : 'hastunnel'}`
+}
+
+export function ipcacheLookup(r: { node: BuiltNode; prefix: string; identity: number }): Lookup {
   return {
-    table: 'Cilium ipcache (cilium_ipcache)',
-    rule: `${r.prefix} tunnelendpoint=${formatIp(r.node.ip)}`,
+    table: IPCACHE_TABLE,
+    rule: `${r.prefix} ${ipcacheValue(r.identity, r.node.ip)}`,
     matched: true,
   }
 }
+
+export const IPCACHE_TABLE = 'Cilium ipcache (cilium_ipcache)'
 
 /** The attachment, as `bpftool net` lists a tcx program (its ids left out). */
 export function attachedLookup(
@@ -87,8 +110,12 @@ export function nodeAddressIdentity(
   c: Cluster,
   ns: NetNs,
   ip: number,
-): { node: BuiltNode; identity: 'host' | 'remote-node' } | null {
+): { node: BuiltNode; identity: 'host' | 'remote-node'; tunnel: number | null } | null {
   const node = c.nodes.find((n) => n.ip === ip || n.externalIP === ip || n.routerIp === ip)
   if (!node) return null
-  return { node, identity: node.name === ns.node ? 'host' : 'remote-node' }
+  const remote = node.name !== ns.node
+  // Only a remote node's router address (CiliumInternalIP) is reached through the tunnel
+  // (pkg/node/manager nodeAddressHasTunnelIP, with no encryption and no host firewall).
+  const tunnel = remote && node.routerIp === ip ? node.ip : null
+  return { node, identity: remote ? 'remote-node' : 'host', tunnel }
 }

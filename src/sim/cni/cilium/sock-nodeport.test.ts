@@ -97,7 +97,8 @@ describe("a Pod's connect() to another node's address and a nodePort, Cilium's s
     const tables = sock.lookups.map((l) => [l.table, l.rule])
     expect(tables[0]).toEqual([
       'Cilium ipcache (cilium_ipcache)',
-      '192.168.1.12/32 identity=6 (reserved:remote-node)',
+      // node-2's InternalIP: remote-node, not reached through the tunnel (nodeAddressHasTunnelIP).
+      '192.168.1.12/32 identity=6 encryptkey=0 tunnelendpoint=0.0.0.0 flags=<none>',
     ])
     const rows = sock.lookups
       .filter((l) => l.table === 'cilium-dbg service list')
@@ -214,7 +215,10 @@ describe("another node's router address (its CiliumInternalIP) with a nodePort",
     const router = formatIp(c.nodeByName.get('node-2')!.routerIp!)
     const t = podTrace(`http://${router}:30080/`)
     expect(t.outcome).toBe('delivered')
-    expect(sockStep(t).lookups[0]!.rule).toBe(`${router}/32 identity=6 (reserved:remote-node)`)
+    // The router address (CiliumInternalIP) is the one node address behind the tunnel.
+    expect(sockStep(t).lookups[0]!.rule).toBe(
+      `${router}/32 identity=6 encryptkey=0 tunnelendpoint=192.168.1.12 flags=hastunnel`,
+    )
     expect(onTheWire(t)[0]!.packet.l3!.dst).toBe(web())
   })
 })
