@@ -36,14 +36,14 @@ export function LessonSwitches({ lesson }: { lesson: LessonMeta }) {
           onPick={(v) => void setSwitches({ cni: v === asWritten.cni ? null : v })}
         />
       )}
-      {options.proxy && replacesKubeProxy(cni ?? asWritten.cni) ? (
-        // No kube-proxy runs beside this CNI: nothing to choose.
-        <span className="switch-row">
-          <span className="switch-row-label">{t('switches.proxy')}</span>
-          <span className="switch-row-none">{t('switches.noKubeProxy')}</span>
-        </span>
-      ) : (
-        options.proxy && (
+      {options.proxy &&
+        (replacesKubeProxy(cni ?? asWritten.cni) ? (
+          // No kube-proxy runs beside this CNI: nothing to choose.
+          <span className="switch-row">
+            <span className="switch-row-label">{t('switches.proxy')}</span>
+            <span className="switch-row-none">{t('switches.noKubeProxy')}</span>
+          </span>
+        ) : (
           <Choice
             label={t('switches.proxy')}
             choices={options.proxy}
@@ -51,8 +51,7 @@ export function LessonSwitches({ lesson }: { lesson: LessonMeta }) {
             asWritten={asWritten.proxyMode}
             onPick={(v) => void setSwitches({ proxy: v === asWritten.proxyMode ? null : v })}
           />
-        )
-      )}
+        ))}
     </div>
   )
 }

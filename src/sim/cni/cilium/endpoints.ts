@@ -59,9 +59,10 @@ export function remoteNode(
     const identity = podIdentity(c, pod)?.id ?? RESERVED_IDENTITIES.world
     return { node: c.nodeByName.get(pod.node)!, prefix: `${ip}/32`, identity }
   }
-  const router = c.nodes.find((x) => x.name !== ns.node && x.routerIp === n)
-  if (router)
-    return { node: router, prefix: `${ip}/32`, identity: RESERVED_IDENTITIES['remote-node'] }
+  // A node address behind the tunnel: only a remote node's router address has one.
+  const addr = nodeAddressIdentity(c, ns, n)
+  if (addr?.tunnel != null)
+    return { node: addr.node, prefix: `${ip}/32`, identity: RESERVED_IDENTITIES[addr.identity] }
   const node = c.nodes.find((x) => x.name !== ns.node && x.podCIDR && cidrContains(x.podCIDR, n))
   return node
     ? { node, prefix: formatCidr(node.podCIDR!), identity: RESERVED_IDENTITIES.world }
